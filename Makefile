@@ -1,0 +1,47 @@
+# vod-testbed: the daily verbs. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install dev test test-fast lint fmt bench fixtures clean
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+dev: $(STAMP) ## Start the local stack (embedded S3 unless S3_ENDPOINT_URL is set)
+	$(BIN)/vod-testbed dev
+
+test: $(STAMP) ## Run the whole test suite (unit, contract, end-to-end)
+	$(BIN)/pytest
+
+test-fast: $(STAMP) ## Run the tests that do not transcode
+	$(BIN)/pytest -m "not e2e"
+
+lint: $(STAMP) ## ruff + mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy backends emulator pipeline fixtures cli
+
+fmt: $(STAMP) ## Format the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP) ## Benchmark the FFmpeg backend against hand-written ffmpeg commands
+	$(BIN)/python -m tests.bench.bench_ladder
+
+fixtures: $(STAMP) ## Generate (and cache) the test media
+	$(BIN)/python -m fixtures.media
+
+clean: ## Remove the virtualenv, caches and generated media
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache *.egg-info build dist
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,69 @@
+"""Settings of the backends, read from the environment in this one place (DESIGN contract 9)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """Every knob of the backends, with its environment variable.
+
+    Attributes:
+        transcoder_backend: ``TRANSCODER_BACKEND`` - registry name, ``ffmpeg`` or
+            ``mediaconvert``.
+        ffmpeg_binary: ``FFMPEG_BINARY`` - an ffmpeg to use instead of the one found.
+        x264_preset: ``FFMPEG_PRESET`` - libx264 preset of the FFmpeg backend.
+        max_concurrent_jobs: ``FFMPEG_MAX_JOBS`` - jobs the FFmpeg backend runs at once.
+        work_dir: ``VOD_WORK_DIR`` - scratch space for downloads and encodes.
+        s3_endpoint_url: ``S3_ENDPOINT_URL`` - MinIO or other S3; unset means AWS.
+        aws_region: ``AWS_REGION``.
+        s3_bucket: ``S3_BUCKET`` - the media bucket.
+        mediaconvert_endpoint, mediaconvert_role_arn, mediaconvert_queue_arn:
+            ``MEDIACONVERT_ENDPOINT`` / ``MEDIACONVERT_ROLE_ARN`` / ``MEDIACONVERT_QUEUE_ARN``.
+    """
+
+    transcoder_backend: str = "ffmpeg"
+    ffmpeg_binary: str | None = None
+    x264_preset: str = "superfast"
+    max_concurrent_jobs: int = 1
+    work_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "vod-testbed")
+    s3_endpoint_url: str | None = None
+    aws_region: str = "us-east-1"
+    s3_bucket: str = "vod-testbed"
+    mediaconvert_endpoint: str | None = None
+    mediaconvert_role_arn: str = "arn:aws:iam::123456789012:role/MediaConvertRole"
+    mediaconvert_queue_arn: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> BackendSettings:
+        env = os.environ if env is None else env
+        defaults = cls()
+        return cls(
+            transcoder_backend=env.get("TRANSCODER_BACKEND") or defaults.transcoder_backend,
+            ffmpeg_binary=env.get("FFMPEG_BINARY") or None,
+            x264_preset=env.get("FFMPEG_PRESET") or defaults.x264_preset,
+            max_concurrent_jobs=_int(env, "FFMPEG_MAX_JOBS", defaults.max_concurrent_jobs),
+            work_dir=Path(env["VOD_WORK_DIR"]) if env.get("VOD_WORK_DIR") else defaults.work_dir,
+            s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
+            aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            s3_bucket=env.get("S3_BUCKET") or defaults.s3_bucket,
+            mediaconvert_endpoint=env.get("MEDIACONVERT_ENDPOINT") or None,
+            mediaconvert_role_arn=env.get("MEDIACONVERT_ROLE_ARN")
+            or defaults.mediaconvert_role_arn,
+            mediaconvert_queue_arn=env.get("MEDIACONVERT_QUEUE_ARN") or None,
+        )

@@ -1,0 +1,245 @@
+"""The HLS ladder: one definition, shared by every backend (DESIGN contract 1).
+
+A :class:`Ladder` says what to produce; :func:`plan_renditions` turns it, plus the source's
+display size, into the exact output geometry of every rendition. Both backends use that one
+function, so the upscale and portrait policies give the same outputs everywhere.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+
+class UpscalePolicy(enum.StrEnum):
+    """What to do with rungs larger than the source.
+
+    ``UPSCALE`` is MediaConvert's DEFAULT scaling behaviour: every rung is produced and the
+    picture is scaled up to fit. ``DROP`` keeps only rungs that need no upscaling (always at
+    least the smallest rung), the ladder most platforms ask for.
+    """
+
+    UPSCALE = "upscale"
+    DROP = "drop"
+
+
+class RateControl(enum.StrEnum):
+    """H.264 rate control, named as MediaConvert names it.
+
+    ``VBR`` here is capped VBR (average = ``video_bitrate``, peak capped at ``max_bitrate``),
+    which keeps every rung within a few percent of its target. ``QVBR`` targets a quality
+    level (1..10) under the ``max_bitrate`` cap; ``CBR`` holds ``video_bitrate`` throughout.
+    """
+
+    VBR = "VBR"
+    CBR = "CBR"
+    QVBR = "QVBR"
+
+
+class PortraitPolicy(enum.StrEnum):
+    """How a portrait source fills the ladder's landscape boxes.
+
+    ``PAD`` is MediaConvert's DEFAULT: fit inside the landscape box and pillarbox, so every
+    rendition keeps the ladder's RESOLUTION. ``ROTATE_BOX`` swaps each box to portrait
+    (1080x1920, 720x1280, ...), which wastes no pixels on bars.
+    """
+
+    PAD = "pad"
+    ROTATE_BOX = "rotate-box"
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One video rendition of the ladder.
+
+    Args:
+        name: short name, used as the MediaConvert name modifier ``_<name>``.
+        width, height: the output box in pixels (landscape).
+        video_bitrate: average video bitrate a viewer gets, in bits per second.
+        audio_bitrate: AAC bitrate in bits per second.
+        profile: H.264 profile (``high``, ``main``, ``baseline``).
+        rate_control: see :class:`RateControl`.
+        peak_bitrate: the cap for VBR/QVBR; default 1.07 x ``video_bitrate``.
+        qvbr_quality: QVBR quality level 1..10 (only with ``RateControl.QVBR``).
+    """
+
+    name: str
+    width: int
+    height: int
+    video_bitrate: int
+    audio_bitrate: int = 128_000
+    profile: str = "high"
+    rate_control: RateControl = RateControl.VBR
+    peak_bitrate: int | None = None
+    qvbr_quality: int | None = None
+
+    @property
+    def name_modifier(self) -> str:
+        return f"_{self.name}"
+
+    @property
+    def max_bitrate(self) -> int:
+        if self.peak_bitrate:
+            return self.peak_bitrate
+        if self.rate_control is RateControl.CBR:
+            return self.video_bitrate
+        # Capped VBR: a 7 % cap over a 1.5 s buffer holds the average within ~2 % of target.
+        return round(self.video_bitrate * 1.07)
+
+    @property
+    def buffer_size(self) -> int:
+        return round(self.video_bitrate * 1.5)
+
+
+@dataclass(frozen=True)
+class AudioSpec:
+    codec: str = "aac"
+    profile: str = "LC"
+    channels: int = 2
+    sample_rate: int = 48_000
+
+
+@dataclass(frozen=True)
+class ThumbnailSpec:
+    """JPEG frame captures: the first frame, then one every ``interval_s`` seconds."""
+
+    interval_s: int = 10
+    width: int = 1280
+    height: int = 720
+    quality: int = 80
+    name_modifier: str = "_thumb"
+    max_captures: int = 10_000
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """Everything a backend needs to know to produce the HLS outputs of one job."""
+
+    rungs: tuple[Rung, ...]
+    segment_seconds: int = 6
+    gop_seconds: int = 2
+    audio: AudioSpec = field(default_factory=AudioSpec)
+    thumbnails: ThumbnailSpec | None = field(default_factory=ThumbnailSpec)
+    upscale: UpscalePolicy = UpscalePolicy.UPSCALE
+    portrait: PortraitPolicy = PortraitPolicy.PAD
+    integer_durations: bool = False  # MediaConvert ManifestDurationFormat INTEGER
+
+    def __post_init__(self) -> None:
+        if not self.rungs:
+            raise ValueError("a ladder needs at least one rung")
+        names = [r.name for r in self.rungs]
+        if len(set(names)) != len(names):
+            raise ValueError(f"rung names must be unique: {names}")
+        if self.segment_seconds % self.gop_seconds:
+            raise ValueError("segment_seconds must be a multiple of gop_seconds")
+        for rung in self.rungs:
+            if rung.width % 2 or rung.height % 2:
+                raise ValueError(f"rung {rung.name}: H.264 4:2:0 needs even dimensions")
+
+    def with_policies(
+        self, upscale: UpscalePolicy | None = None, portrait: PortraitPolicy | None = None
+    ) -> Ladder:
+        return replace(
+            self, upscale=upscale or self.upscale, portrait=portrait or self.portrait
+        )
+
+
+DEFAULT_LADDER = Ladder(
+    rungs=(
+        Rung("1080p", 1920, 1080, 5_000_000, audio_bitrate=128_000),
+        Rung("720p", 1280, 720, 3_000_000, audio_bitrate=128_000),
+        Rung("480p", 854, 480, 1_500_000, audio_bitrate=96_000),
+        Rung("360p", 640, 360, 800_000, audio_bitrate=64_000),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the scaled picture sits inside an output box (all even pixel counts)."""
+
+    box_width: int
+    box_height: int
+    picture_width: int
+    picture_height: int
+
+    @property
+    def pad_x(self) -> int:
+        return (self.box_width - self.picture_width) // 2 // 2 * 2
+
+    @property
+    def pad_y(self) -> int:
+        return (self.box_height - self.picture_height) // 2 // 2 * 2
+
+
+@dataclass(frozen=True)
+class RenditionPlan:
+    rung: Rung
+    geometry: Geometry
+
+
+# A scale factor up to this much above 1 still counts as "no upscale": odd sources such as
+# 853x479 need a 0.2 % stretch to reach 854x480 and should keep that rung.
+_UPSCALE_TOLERANCE = Fraction(101, 100)
+
+
+def _even_floor(value: Fraction) -> int:
+    return max(2, int(value) // 2 * 2)
+
+
+def fit_geometry(box_width: int, box_height: int, src_width: int, src_height: int) -> Geometry:
+    """Fit a ``src`` picture (display size, square pixels) inside a box, keeping its aspect."""
+    if src_width <= 0 or src_height <= 0:
+        raise ValueError("source dimensions must be positive")
+    scale = min(Fraction(box_width, src_width), Fraction(box_height, src_height))
+    pw = min(box_width, _even_floor(src_width * scale + Fraction(1, 2)))
+    ph = min(box_height, _even_floor(src_height * scale + Fraction(1, 2)))
+    # Within two pixels of the box is rounding, not letterboxing.
+    if box_width - pw <= 2:
+        pw = box_width
+    if box_height - ph <= 2:
+        ph = box_height
+    return Geometry(box_width, box_height, pw, ph)
+
+
+def _box_for(rung: Rung, portrait_source: bool, policy: PortraitPolicy) -> tuple[int, int]:
+    if portrait_source and policy is PortraitPolicy.ROTATE_BOX:
+        return rung.height, rung.width
+    return rung.width, rung.height
+
+
+def plan_renditions(ladder: Ladder, display_width: int, display_height: int) -> list[RenditionPlan]:
+    """The renditions to produce for a source of the given display size.
+
+    ``display_width``/``display_height`` are the source's size as a viewer sees it: after the
+    sample aspect ratio is applied and rotation metadata is honoured.
+    """
+    portrait = display_height > display_width
+    plans: list[RenditionPlan] = []
+    for rung in ladder.rungs:
+        box_w, box_h = _box_for(rung, portrait, ladder.portrait)
+        plans.append(RenditionPlan(rung, fit_geometry(box_w, box_h, display_width, display_height)))
+    if ladder.upscale is UpscalePolicy.DROP:
+        kept = [
+            p
+            for p in plans
+            if min(
+                Fraction(p.geometry.box_width, display_width),
+                Fraction(p.geometry.box_height, display_height),
+            )
+            <= _UPSCALE_TOLERANCE
+        ]
+        # Never an empty ladder: the smallest rung always survives.
+        plans = kept or [min(plans, key=lambda p: p.rung.height)]
+    return plans
+
+
+def thumbnail_geometry(ladder: Ladder, display_width: int, display_height: int) -> Geometry | None:
+    spec = ladder.thumbnails
+    if spec is None:
+        return None
+    portrait = display_height > display_width
+    if portrait and ladder.portrait is PortraitPolicy.ROTATE_BOX:
+        return fit_geometry(spec.height, spec.width, display_width, display_height)
+    return fit_geometry(spec.width, spec.height, display_width, display_height)

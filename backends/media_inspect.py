@@ -1,0 +1,112 @@
+"""Reading HLS media (segments) at the packet level with PyAV: no decode, no ffprobe.
+
+Used by the FFmpeg backend to describe what it wrote (master playlist attributes) and by the
+HLS validator to check that playlists tell the truth about their media.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import av
+
+# RFC 6381 object type for AAC: mp4a.40.<audio object type>; LC = 2, HE = 5, HE v2 = 29.
+AAC_OBJECT_TYPES = {"LC": 2, "HE-AAC": 5, "HE-AACv2": 29}
+
+
+@dataclass(frozen=True)
+class AudioFormat:
+    codec: str
+    profile: str | None
+    channels: int
+    sample_rate: int
+
+    @property
+    def codecs_tag(self) -> str | None:
+        if self.codec != "aac":
+            return None
+        return f"mp4a.40.{AAC_OBJECT_TYPES.get(self.profile or 'LC', 2)}"
+
+
+@dataclass
+class SegmentMedia:
+    """What one segment holds, measured from its packets."""
+
+    path: Path
+    width: int = 0
+    height: int = 0
+    avc_codecs: str | None = None  # "avc1.PPCCLL" from the first SPS
+    frame_rate: Fraction | None = None
+    first_packet_is_keyframe: bool = False
+    keyframe_times: list[float] = field(default_factory=list)
+    start_time: float | None = None
+    end_time: float | None = None  # last video pts + one frame
+    video_bytes: int = 0
+    video_packets: int = 0
+    audio: AudioFormat | None = None
+
+    @property
+    def duration(self) -> float:
+        if self.start_time is None or self.end_time is None:
+            return 0.0
+        return self.end_time - self.start_time
+
+
+def avc_codecs_from_annexb(data: bytes) -> str | None:
+    """``avc1.PPCCLL`` from the first sequence parameter set in an Annex-B byte stream."""
+    i = data.find(b"\x00\x00\x01")
+    while i != -1 and i + 6 < len(data):
+        nal_header = data[i + 3]
+        if nal_header & 0x1F == 7:  # SPS
+            profile_idc, constraints, level_idc = data[i + 4], data[i + 5], data[i + 6]
+            return f"avc1.{profile_idc:02x}{constraints:02x}{level_idc:02x}"
+        i = data.find(b"\x00\x00\x01", i + 3)
+    return None
+
+
+def inspect_segment(path: Path) -> SegmentMedia:
+    """Demux one segment and summarise its video and audio packets.
+
+    Raises:
+        av.error.FFmpegError: the file is not readable media.
+    """
+    seg = SegmentMedia(path=path)
+    with av.open(str(path)) as container:
+        vstream = container.streams.video[0] if container.streams.video else None
+        astream = container.streams.audio[0] if container.streams.audio else None
+        if vstream is not None:
+            cc = vstream.codec_context
+            seg.width, seg.height = cc.width, cc.height
+            rate = vstream.average_rate or vstream.base_rate
+            seg.frame_rate = Fraction(rate) if rate else None
+        if astream is not None:
+            acc = astream.codec_context
+            seg.audio = AudioFormat(acc.name, astream.profile, acc.channels, acc.sample_rate)
+        if vstream is None:
+            return seg
+        frame_s = float(1 / seg.frame_rate) if seg.frame_rate else 0.0
+        for packet in container.demux(vstream):
+            if packet.size == 0 or packet.pts is None:
+                continue
+            t = float(packet.pts * packet.time_base)
+            if seg.video_packets == 0:
+                seg.first_packet_is_keyframe = bool(packet.is_keyframe)
+                seg.avc_codecs = avc_codecs_from_annexb(bytes(packet))
+            seg.video_packets += 1
+            seg.video_bytes += packet.size
+            if packet.is_keyframe:
+                seg.keyframe_times.append(t)
+            seg.start_time = t if seg.start_time is None else min(seg.start_time, t)
+            end = t + frame_s
+            seg.end_time = end if seg.end_time is None else max(seg.end_time, end)
+    return seg
+
+
+def codecs_attribute(video: SegmentMedia) -> str:
+    """The CODECS attribute for a rendition whose first segment is ``video``."""
+    parts = [video.avc_codecs or "avc1.640028"]
+    if video.audio and video.audio.codecs_tag:
+        parts.append(video.audio.codecs_tag)
+    return ",".join(parts)

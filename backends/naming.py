@@ -1,0 +1,94 @@
+"""Object names, exactly as MediaConvert writes them (DESIGN contracts 2 and 3).
+
+For an HLS group whose destination is ``<prefix>/hls/master`` and an output with name
+modifier ``_720p``, MediaConvert writes ``master.m3u8`` (the multivariant playlist),
+``master_720p.m3u8`` and segments ``master_720p_00001.ts`` (five digits, from 1). A frame
+capture output with destination ``<prefix>/thumbnails/master`` and modifier ``_thumb``
+writes ``master_thumb.0000000.jpg`` (seven digits, from 0).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+HLS_FOLDER = "hls"
+THUMBNAIL_FOLDER = "thumbnails"
+PROCESSED_SUFFIX = "_processed"
+DEFAULT_BASE_NAME = "master"
+
+
+def master_playlist_name(base: str) -> str:
+    return f"{base}.m3u8"
+
+
+def media_playlist_name(base: str, name_modifier: str) -> str:
+    return f"{base}{name_modifier}.m3u8"
+
+
+def segment_pattern(base: str, name_modifier: str) -> str:
+    """printf-style pattern of a rendition's segments (ffmpeg's ``%05d``)."""
+    return f"{base}{name_modifier}_%05d.ts"
+
+
+def segment_name(base: str, name_modifier: str, index: int) -> str:
+    return f"{base}{name_modifier}_{index:05d}.ts"
+
+
+def thumbnail_pattern(base: str, name_modifier: str) -> str:
+    return f"{base}{name_modifier}.%07d.jpg"
+
+
+def thumbnail_name(base: str, name_modifier: str, index: int) -> str:
+    return f"{base}{name_modifier}.{index:07d}.jpg"
+
+
+def thumbnail_regex(base: str, name_modifier: str) -> re.Pattern[str]:
+    return re.compile(re.escape(f"{base}{name_modifier}") + r"\.(\d{7})\.jpg")
+
+
+def default_output_prefix(input_uri: str) -> str:
+    """``video/u/2024/01/x-clip.mp4`` -> ``video/u/2024/01/x-clip_processed`` (contract 3)."""
+    stem, _ext = posixpath.splitext(input_uri.rstrip("/"))
+    return stem + PROCESSED_SUFFIX
+
+
+def join_uri(prefix: str, *parts: str) -> str:
+    return "/".join([prefix.rstrip("/"), *parts])
+
+
+def split_destination(destination: str) -> tuple[str, str]:
+    """``s3://b/p/hls/master`` -> (``s3://b/p/hls``, ``master``).
+
+    A destination ending in ``/`` has no base name; MediaConvert then uses the input file's
+    name, which the caller must supply (see :func:`destination_base`).
+    """
+    folder, _, base = destination.rpartition("/")
+    return folder, base
+
+
+def destination_base(destination: str, input_uri: str) -> tuple[str, str]:
+    """Folder and base name of a destination, the base defaulting to the input's stem."""
+    folder, base = split_destination(destination)
+    if not base:
+        base = posixpath.splitext(posixpath.basename(input_uri))[0]
+    return folder, base
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def sanitize_filename(name: str, max_length: int = 120) -> str:
+    """A user-supplied file name made safe for an object key.
+
+    Keeps letters, digits, ``.``, ``_`` and ``-`` (accents folded to ASCII, everything else to
+    ``-``), drops any directory part and leading dots, so a name can never escape its prefix
+    (``../../etc/passwd`` -> ``passwd``) or hide as a dot-file.
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    folded = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
+    cleaned = _UNSAFE.sub("-", folded).strip("-.")
+    stem, ext = posixpath.splitext(cleaned)
+    stem = stem[: max(1, max_length - len(ext))]
+    return (stem + ext) if stem else "file" + ext
