@@ -96,4 +96,3 @@ class Transcoder(abc.ABC):
                 done.wait(poll_s if remaining is None else min(poll_s, remaining))
         finally:
             unsubscribe()
-

@@ -140,9 +140,7 @@ class Ladder:
     def with_policies(
         self, upscale: UpscalePolicy | None = None, portrait: PortraitPolicy | None = None
     ) -> Ladder:
-        return replace(
-            self, upscale=upscale or self.upscale, portrait=portrait or self.portrait
-        )
+        return replace(self, upscale=upscale or self.upscale, portrait=portrait or self.portrait)
 
 
 DEFAULT_LADDER = Ladder(

@@ -15,7 +15,16 @@ from backends import errors
 # Rates a VOD rendition should keep (Apple HLS authoring spec 1.18).
 STANDARD_RATES = tuple(
     Fraction(n, d)
-    for n, d in ((24000, 1001), (24, 1), (25, 1), (30000, 1001), (30, 1), (50, 1), (60000, 1001), (60, 1))
+    for n, d in (
+        (24000, 1001),
+        (24, 1),
+        (25, 1),
+        (30000, 1001),
+        (30, 1),
+        (50, 1),
+        (60000, 1001),
+        (60, 1),
+    )
 )
 MAX_RATE = Fraction(60)
 
@@ -36,7 +45,9 @@ class VideoInfo:
     @property
     def display_size(self) -> tuple[int, int]:
         """Width and height as a viewer sees them (SAR applied, rotation honoured)."""
-        width = round(self.width * self.sample_aspect_ratio) if self.sample_aspect_ratio else self.width
+        width = (
+            round(self.width * self.sample_aspect_ratio) if self.sample_aspect_ratio else self.width
+        )
         if abs(self.rotation) % 180 == 90:
             return self.height, width
         return width, self.height
@@ -177,7 +188,7 @@ def _first_frame_rotation(container: Any, vstream: Any) -> int:
     """Decode one frame: proves the video decodes, and yields its display rotation."""
     try:
         for frame in container.decode(vstream):
-            return int(round(getattr(frame, "rotation", 0) or 0))
+            return round(getattr(frame, "rotation", 0) or 0)
     except av.error.FFmpegError as exc:
         raise errors.TranscodeError(
             errors.UNSUPPORTED_CODEC,

@@ -15,7 +15,9 @@ BACKENDS: dict[str, str] = {
 }
 
 
-def create_transcoder(name: str | None = None, settings: BackendSettings | None = None) -> Transcoder:
+def create_transcoder(
+    name: str | None = None, settings: BackendSettings | None = None
+) -> Transcoder:
     """Build the backend called ``name`` (default: ``TRANSCODER_BACKEND``, else ``ffmpeg``).
 
     Raises:
