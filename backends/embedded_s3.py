@@ -34,6 +34,8 @@ def start_embedded_s3(host: str = "127.0.0.1", port: int = 0) -> EmbeddedS3:
     """Start the server (``port=0`` picks a free port) and set dummy credentials if none."""
     for key, value in _DUMMY_CREDENTIALS.items():
         os.environ.setdefault(key, value)
+    # One access-log line per object request drowns everything else.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     bound_host, bound_port = server.get_host_and_port()

@@ -8,6 +8,7 @@ function, so the upscale and portrait policies give the same outputs everywhere.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -112,6 +113,10 @@ class ThumbnailSpec:
     max_captures: int = 10_000
 
 
+# Rung names become file names and ffmpeg var_stream_map entries: no spaces, commas, colons.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+
+
 @dataclass(frozen=True)
 class Ladder:
     """Everything a backend needs to know to produce the HLS outputs of one job."""
@@ -134,6 +139,8 @@ class Ladder:
         if self.segment_seconds % self.gop_seconds:
             raise ValueError("segment_seconds must be a multiple of gop_seconds")
         for rung in self.rungs:
+            if not _SAFE_NAME.fullmatch(rung.name):
+                raise ValueError(f"rung name {rung.name!r}: use letters, digits, '.', '_', '-'")
             if rung.width % 2 or rung.height % 2:
                 raise ValueError(f"rung {rung.name}: H.264 4:2:0 needs even dimensions")
 

@@ -87,8 +87,9 @@ def sanitize_filename(name: str, max_length: int = 120) -> str:
     (``../../etc/passwd`` -> ``passwd``) or hide as a dot-file.
     """
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    folded = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
-    cleaned = _UNSAFE.sub("-", folded).strip("-.")
-    stem, ext = posixpath.splitext(cleaned)
-    stem = stem[: max(1, max_length - len(ext))]
-    return (stem + ext) if stem else "file" + ext
+    stem, ext = posixpath.splitext(base)
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    stem = _UNSAFE.sub("-", folded).strip("-.")
+    ext = _UNSAFE.sub("", ext)[:16]
+    stem = stem[: max(1, max_length - len(ext))] or "file"
+    return stem + ext

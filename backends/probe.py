@@ -201,10 +201,16 @@ def _first_frame_rotation(container: Any, vstream: Any) -> int:
 
 
 def _duration_s(container: Any, vstream: Any) -> float:
+    """The longer of the container's and the video stream's durations: the ladder muxes audio
+    and video together, so its renditions last as long as the longer stream."""
+    candidates = []
     if vstream.duration and vstream.time_base:
-        return float(vstream.duration * vstream.time_base)
+        candidates.append(float(vstream.duration * vstream.time_base))
     if container.duration:
-        return container.duration / 1_000_000
-    raise errors.TranscodeError(
-        errors.INPUT_ERROR, "The input's duration cannot be determined (corrupt or streaming-only)."
-    )
+        candidates.append(container.duration / 1_000_000)
+    if not candidates:
+        raise errors.TranscodeError(
+            errors.INPUT_ERROR,
+            "The input's duration cannot be determined (corrupt or streaming-only).",
+        )
+    return max(candidates)

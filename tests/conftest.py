@@ -1,0 +1,100 @@
+"""Shared fixtures: an S3 endpoint for the whole session and backends that use it.
+
+S3 comes from, in order: ``TEST_S3=minio`` (testcontainers' MinIO, skipped cleanly when no
+Docker engine answers), ``S3_ENDPOINT_URL`` (any S3 already running), else the embedded
+moto server over real HTTP on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from backends.config import BackendSettings
+from backends.embedded_s3 import start_embedded_s3
+from backends.ffmpeg_backend import FFmpegBackend
+from backends.storage import Storage
+
+TEST_BUCKET = "vod-testbed-test"
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env().ping()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    if os.environ.get("TEST_S3") == "minio":
+        if not _docker_answers():
+            pytest.skip("TEST_S3=minio but no Docker engine answers")
+        from testcontainers.minio import MinioContainer
+
+        with MinioContainer() as minio:
+            config = minio.get_config()
+            os.environ["AWS_ACCESS_KEY_ID"] = config["access_key"]
+            os.environ["AWS_SECRET_ACCESS_KEY"] = config["secret_key"]
+            yield f"http://{config['endpoint']}"
+        return
+    if os.environ.get("S3_ENDPOINT_URL"):
+        yield os.environ["S3_ENDPOINT_URL"]
+        return
+    server = start_embedded_s3()
+    try:
+        yield server.endpoint_url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def backend_settings(s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> BackendSettings:
+    return replace(
+        BackendSettings.from_env({}),
+        s3_endpoint_url=s3_endpoint,
+        s3_bucket=TEST_BUCKET,
+        work_dir=tmp_path_factory.mktemp("work"),
+        ffmpeg_binary=os.environ.get("FFMPEG_BINARY") or None,
+        max_concurrent_jobs=2,
+    )
+
+
+@pytest.fixture(scope="session")
+def storage(backend_settings: BackendSettings) -> Storage:
+    store = Storage(backend_settings)
+    store.ensure_bucket(backend_settings.s3_bucket)
+    return store
+
+
+@pytest.fixture
+def s3_prefix(backend_settings: BackendSettings) -> str:
+    """A fresh folder in the test bucket, so tests never see each other's objects."""
+    return f"s3://{backend_settings.s3_bucket}/t-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def put_clip(storage: Storage, s3_prefix: str) -> Callable[..., str]:
+    """Upload a local clip into this test's folder; returns its s3:// URI."""
+
+    def put(clip: Path, name: str | None = None) -> str:
+        uri = f"{s3_prefix}/{name or clip.name}"
+        storage.put(clip, uri)
+        return uri
+
+    return put
+
+
+@pytest.fixture(scope="session")
+def ffmpeg_backend(backend_settings: BackendSettings, storage: Storage) -> Iterator[FFmpegBackend]:
+    backend = FFmpegBackend(settings=backend_settings, storage=storage)
+    yield backend
+    backend.close()

@@ -1,0 +1,223 @@
+"""The FFmpeg backend end to end: generated clips -> S3 -> ladder -> S3 -> validation."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from backends import errors
+from backends.ffmpeg_backend import FFmpegBackend
+from backends.hls_validation import validate_hls
+from backends.job import Job, JobPhase, JobRequest, JobStatus
+from backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
+from backends.probe import probe
+from backends.storage import Storage
+from fixtures.media import clip_path
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = 180
+
+
+def run_job(backend: FFmpegBackend, request: JobRequest) -> tuple[Job, list[Job]]:
+    seen: list[Job] = []
+    unsubscribe = backend.subscribe(seen.append)
+    job = backend.submit(request)
+    try:
+        final = backend.wait(job.id, timeout=TIMEOUT)
+    finally:
+        unsubscribe()
+    return final, [j for j in seen if j.id == job.id]
+
+
+def keys_under(storage: Storage, prefix: str) -> list[str]:
+    return sorted(uri[len(prefix) + 1 :] for uri in storage.list(prefix + "/"))
+
+
+def test_ladder_lands_in_s3_with_mediaconvert_names_and_validates(
+    ffmpeg_backend, storage, put_clip, s3_prefix
+):
+    clip = clip_path("landscape_1080p")
+    source = put_clip(clip, "video/u1/2026/11/abc-1700000000-lecture.mp4")
+    job, seen = run_job(ffmpeg_backend, JobRequest.for_prefix(source))
+
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    out = "video/u1/2026/11/abc-1700000000-lecture_processed"
+    keys = keys_under(storage, f"{s3_prefix}/{out}")
+    rungs = ["1080p", "720p", "480p", "360p"]
+    assert [k for k in keys if k.endswith(".m3u8")] == sorted(
+        ["hls/master.m3u8"] + [f"hls/master_{r}.m3u8" for r in rungs]
+    )
+    for rung in rungs:
+        assert f"hls/master_{rung}_00001.ts" in keys
+    assert "thumbnails/master_thumb.0000000.jpg" in keys
+
+    assert job.outputs is not None
+    assert job.outputs.master_playlist_uri == f"{s3_prefix}/{out}/hls/master.m3u8"
+    assert [(r.name, r.width, r.height) for r in job.outputs.renditions] == [
+        ("1080p", 1920, 1080),
+        ("720p", 1280, 720),
+        ("480p", 854, 480),
+        ("360p", 640, 360),
+    ]
+    assert all(abs(r.duration_ms - 4000) <= 100 for r in job.outputs.renditions)
+
+    report = validate_hls(
+        job.outputs.master_playlist_uri,
+        expected=DEFAULT_LADDER,
+        source_duration_s=probe(clip).duration_s,
+        storage=storage,
+    )
+    assert report.ok, report.render_text()
+
+
+def test_lifecycle_phases_and_progress(ffmpeg_backend, put_clip):
+    job, seen = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(clip_path("short_2s"))))
+    assert job.status is JobStatus.COMPLETE
+    statuses = [j.status for j in seen]
+    assert statuses[0] is JobStatus.SUBMITTED
+    assert statuses[1] is JobStatus.PROGRESSING
+    assert statuses[-1] is JobStatus.COMPLETE
+    phases = [j.phase for j in seen if j.phase]
+    assert phases.index(JobPhase.PROBING) < phases.index(JobPhase.TRANSCODING)
+    assert phases.index(JobPhase.TRANSCODING) < phases.index(JobPhase.UPLOADING)
+    percents = [j.percent_complete for j in seen]
+    assert percents == sorted(percents)
+    assert percents[-1] == 100
+    assert job.input_details is not None
+    assert job.input_details["video"][0]["width"] == 1280
+    assert ffmpeg_backend.get(job.id) == job
+    assert job in ffmpeg_backend.list(JobStatus.COMPLETE)
+
+
+@pytest.mark.parametrize(
+    ("clip", "ladder", "sizes"),
+    [
+        ("no_audio", DEFAULT_LADDER, [(1920, 1080), (1280, 720), (854, 480), (640, 360)]),
+        ("portrait", DEFAULT_LADDER, [(1920, 1080), (1280, 720), (854, 480), (640, 360)]),
+        (
+            "portrait",
+            DEFAULT_LADDER.with_policies(portrait=PortraitPolicy.ROTATE_BOX),
+            [(1080, 1920), (720, 1280), (480, 854), (360, 640)],
+        ),
+        ("small", DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP), [(640, 360)]),
+        (
+            "odd_dimensions",
+            DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP),
+            [(854, 480), (640, 360)],
+        ),
+        ("anamorphic", DEFAULT_LADDER, [(1920, 1080), (1280, 720), (854, 480), (640, 360)]),
+        # Shown as 720x1280: every pillarboxed rung is a downscale, so DROP keeps all four.
+        (
+            "rotated",
+            DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP),
+            [(1920, 1080), (1280, 720), (854, 480), (640, 360)],
+        ),
+        (
+            "variable_frame_rate",
+            DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP),
+            [(1280, 720), (854, 480), (640, 360)],
+        ),
+        (
+            "ten_bit",
+            DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP),
+            [(1280, 720), (854, 480), (640, 360)],
+        ),
+        (
+            "yuv444",
+            DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP),
+            [(1280, 720), (854, 480), (640, 360)],
+        ),
+    ],
+)
+def test_awkward_sources_give_a_valid_ladder(
+    ffmpeg_backend, storage, put_clip, clip, ladder, sizes
+):
+    path = clip_path(clip)
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(path), ladder=ladder))
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    assert job.outputs is not None
+    assert [(r.width, r.height) for r in job.outputs.renditions] == sizes
+    report = validate_hls(
+        job.outputs.master_playlist_uri,
+        expected=ladder,
+        source_duration_s=probe(path).duration_s,
+        storage=storage,
+    )
+    assert report.ok, report.render_text()
+
+
+@pytest.mark.parametrize(
+    ("clip", "code", "words"),
+    [
+        ("not_video", errors.INPUT_ERROR, "not a media file"),
+        ("empty", errors.INPUT_ERROR, "empty"),
+        ("audio_only", errors.INPUT_ERROR, "no video stream"),
+        ("truncated_moov_end", errors.INPUT_ERROR, "not a media file"),
+        ("truncated_faststart", errors.INPUT_ERROR, "truncated or corrupt"),
+    ],
+)
+def test_bad_input_ends_in_error_and_publishes_nothing(
+    ffmpeg_backend, storage, put_clip, s3_prefix, clip, code, words
+):
+    source = put_clip(clip_path(clip), "in/source.mp4")
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(source))
+    assert job.status is JobStatus.ERROR
+    assert job.error_code == code
+    assert words in (job.error_message or "")
+    assert keys_under(storage, s3_prefix) == ["in/source.mp4"]
+
+
+def test_missing_object_is_error_1404(ffmpeg_backend, s3_prefix):
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(f"{s3_prefix}/nope.mp4"))
+    assert job.status is JobStatus.ERROR
+    assert job.error_code == errors.FILE_NOT_FOUND
+    assert "does not exist" in (job.error_message or "")
+
+
+def test_unreachable_storage_is_a_readable_error(backend_settings, tmp_path):
+    settings = replace(backend_settings, s3_endpoint_url="http://127.0.0.1:9", work_dir=tmp_path)
+    backend = FFmpegBackend(settings=settings)
+    try:
+        job, _ = run_job(backend, JobRequest.for_prefix("s3://bucket/in.mp4"))
+    finally:
+        backend.close()
+    assert job.status is JobStatus.ERROR
+    assert job.error_code == errors.FILE_OPEN_ERROR
+    assert "unreachable" in (job.error_message or "")
+
+
+def test_cancel_kills_the_encode_and_publishes_nothing(
+    ffmpeg_backend, storage, put_clip, s3_prefix
+):
+    source = put_clip(clip_path("landscape_1080p"), "in/long.mp4")
+    transcoding = threading.Event()
+
+    def on_change(job: Job) -> None:
+        if job.phase is JobPhase.TRANSCODING:
+            transcoding.set()
+
+    unsubscribe = ffmpeg_backend.subscribe(on_change)
+    job = ffmpeg_backend.submit(JobRequest.for_prefix(source))
+    try:
+        assert transcoding.wait(60)
+        ffmpeg_backend.cancel(job.id)
+        final = ffmpeg_backend.wait(job.id, timeout=30)
+    finally:
+        unsubscribe()
+    assert final.status is JobStatus.CANCELED
+    assert final.outputs is None
+    assert keys_under(storage, s3_prefix) == ["in/long.mp4"]
+    with pytest.raises(errors.InvalidRequestError, match="only SUBMITTED or PROGRESSING"):
+        ffmpeg_backend.cancel(job.id)
+
+
+def test_unknown_job_and_bad_requests(ffmpeg_backend):
+    with pytest.raises(errors.JobNotFoundError):
+        ffmpeg_backend.get("1700000000000-zzzzzz")
+    with pytest.raises(errors.InvalidRequestError, match="input_uri"):
+        ffmpeg_backend.submit(JobRequest.for_prefix("/no/such/file.mp4"))
+    with pytest.raises(errors.InvalidRequestError, match="no bucket"):
+        ffmpeg_backend.submit(JobRequest.for_prefix("s3:///key.mp4"))

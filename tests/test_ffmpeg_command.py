@@ -1,0 +1,182 @@
+"""The ladder command, asserted on its argument list (no ffmpeg is run here)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from backends.ffmpeg_command import EncodePlan, build_command
+from backends.ladder import (
+    DEFAULT_LADDER,
+    Ladder,
+    RateControl,
+    Rung,
+    plan_renditions,
+    thumbnail_geometry,
+)
+from backends.probe import AudioInfo, MediaInfo, VideoInfo
+
+
+def media(width=1920, height=1080, sar=Fraction(1), rotation=0, audio=True, rate=Fraction(30)):
+    video = VideoInfo("h264", width, height, sar, rotation, rate, rate, "yuv420p", "High", 8)
+    return MediaInfo("mp4", 20.0, 1000, video, AudioInfo("aac", 2, 48000) if audio else None)
+
+
+def command(info: MediaInfo | None = None, ladder: Ladder = DEFAULT_LADDER) -> list[str]:
+    info = info or media()
+    assert info.video is not None
+    w, h = info.video.display_size
+    plan = EncodePlan(
+        input_path=Path("/in/src.mp4"),
+        media=info,
+        ladder=ladder,
+        renditions=tuple(plan_renditions(ladder, w, h)),
+        thumbnail=thumbnail_geometry(ladder, w, h),
+        frame_rate=Fraction(30),
+        hls_dir=Path("/w/hls"),
+        hls_base="master",
+        thumbnail_dir=Path("/w/thumbnails"),
+        thumbnail_base="master",
+    )
+    return build_command(plan, "/usr/bin/ffmpeg")
+
+
+def option(argv: list[str], name: str) -> str:
+    return argv[argv.index(name) + 1]
+
+
+def options(argv: list[str], name: str) -> list[str]:
+    return [argv[i + 1] for i, a in enumerate(argv) if a == name]
+
+
+def test_one_process_decodes_once_and_splits_into_rungs_and_thumbnails():
+    argv = command()
+    assert argv[0] == "/usr/bin/ffmpeg"
+    assert options(argv, "-i") == ["/in/src.mp4"]
+    graph = option(argv, "-filter_complex")
+    assert graph.count("split=5") == 1
+    assert "asplit=4" in graph
+    for size in ("1280:720", "854:480", "640:360"):
+        assert f"scale={size}" in graph
+    # 1080p needs no scaling from a 1080p source.
+    assert "scale=1920:1080" not in graph
+
+
+def test_hls_muxer_uses_mediaconvert_names():
+    argv = command()
+    assert option(argv, "-master_pl_name") == "master.m3u8"
+    assert option(argv, "-hls_segment_filename") == "/w/hls/master%v_%05d.ts"
+    assert "/w/hls/master%v.m3u8" in argv
+    assert option(argv, "-start_number") == "1"
+    assert option(argv, "-var_stream_map") == (
+        "v:0,a:0,name:_1080p v:1,a:1,name:_720p v:2,a:2,name:_480p v:3,a:3,name:_360p"
+    )
+    assert option(argv, "-hls_time") == "6"
+    assert option(argv, "-hls_playlist_type") == "vod"
+    assert option(argv, "-hls_segment_type") == "mpegts"
+
+
+def test_closed_two_second_gop_aligned_across_rungs():
+    argv = command()
+    assert option(argv, "-g") == "60"
+    assert option(argv, "-keyint_min") == "60"
+    assert option(argv, "-sc_threshold") == "0"
+    assert option(argv, "-force_key_frames") == "expr:gte(t,n_forced*2)"
+    assert "fps=fps=30" in option(argv, "-filter_complex")
+
+
+def test_capped_vbr_per_rung():
+    argv = command()
+    assert [option(argv, f"-b:v:{i}") for i in range(4)] == ["5000k", "3000k", "1500k", "800k"]
+    assert [option(argv, f"-maxrate:v:{i}") for i in range(4)] == [
+        "5350k",
+        "3210k",
+        "1605k",
+        "856k",
+    ]
+    assert [option(argv, f"-profile:v:{i}") for i in range(4)] == ["high"] * 4
+    assert option(argv, "-c:v") == "libx264"
+    assert option(argv, "-pix_fmt") == "yuv420p"
+
+
+def test_audio_is_aac_stereo_48k_in_every_rendition():
+    argv = command()
+    assert option(argv, "-c:a") == "aac"
+    assert option(argv, "-ac") == "2"
+    assert option(argv, "-ar") == "48000"
+    assert [option(argv, f"-b:a:{i}") for i in range(4)] == ["128k", "128k", "96k", "64k"]
+
+
+def test_source_without_audio_maps_video_only():
+    argv = command(media(audio=False))
+    assert "asplit" not in option(argv, "-filter_complex")
+    assert "-c:a" not in argv
+    assert option(argv, "-var_stream_map") == (
+        "v:0,name:_1080p v:1,name:_720p v:2,name:_480p v:3,name:_360p"
+    )
+
+
+def test_thumbnails_first_frame_then_every_interval():
+    argv = command()
+    graph = option(argv, "-filter_complex")
+    assert r"select=isnan(prev_selected_t)+gte(t-prev_selected_t\,10)" in graph
+    # The thumbnail output's options sit between the HLS output and the JPEG pattern.
+    thumb_options = argv[
+        argv.index("/w/hls/master%v.m3u8") + 1 : argv.index("/w/thumbnails/master_thumb.%07d.jpg")
+    ]
+    assert option(thumb_options, "-f") == "image2"
+    assert option(thumb_options, "-c:v") == "mjpeg"
+    assert option(thumb_options, "-start_number") == "0"
+    assert option(thumb_options, "-fps_mode") == "vfr"
+
+
+def test_anamorphic_source_is_made_square_before_the_split():
+    argv = command(media(1440, 1080, sar=Fraction(4, 3)))
+    graph = option(argv, "-filter_complex")
+    assert graph.index("scale=1920:1080") < graph.index("split=")
+    assert "setsar=1" in graph
+
+
+def test_portrait_source_is_padded_into_landscape_boxes():
+    graph = option(command(media(1080, 1920)), "-filter_complex")
+    assert "scale=608:1080" in graph
+    assert "pad=1920:1080:656:0" in graph
+
+
+def test_bigger_than_ladder_source_is_scaled_once():
+    graph = option(command(media(3840, 2160)), "-filter_complex")
+    assert graph.index("scale=1920:1080") < graph.index("split=")
+
+
+def test_cbr_and_qvbr_rungs():
+    ladder = Ladder(
+        rungs=(
+            Rung("cbr", 1280, 720, 3_000_000, rate_control=RateControl.CBR),
+            Rung("q", 640, 360, 800_000, rate_control=RateControl.QVBR, qvbr_quality=8),
+        )
+    )
+    argv = command(ladder=ladder)
+    assert option(argv, "-b:v:0") == option(argv, "-minrate:v:0") == option(argv, "-maxrate:v:0")
+    assert option(argv, "-crf:v:1") == "20"
+    assert "-b:v:1" not in argv
+
+
+def test_integer_durations_round_extinf():
+    argv = command(ladder=Ladder(rungs=DEFAULT_LADDER.rungs, integer_durations=True))
+    assert option(argv, "-hls_flags") == "independent_segments+round_durations"
+
+
+def test_progress_goes_to_stdout_and_no_shell_is_involved():
+    argv = command()
+    assert option(argv, "-progress") == "pipe:1"
+    assert "-nostdin" in argv
+    assert all(isinstance(a, str) for a in argv)
+
+
+@pytest.mark.parametrize("rotation", [90, -90, 270])
+def test_rotated_source_is_handled_as_portrait(rotation):
+    graph = option(command(media(1280, 720, rotation=rotation)), "-filter_complex")
+    # ffmpeg autorotates to 720x1280; the ladder then pillarboxes it.
+    assert "pad=1920:1080" in graph

@@ -1,0 +1,301 @@
+"""HLS validation: a real ladder passes, and each way of breaking it fails the check meant
+to catch it, with a message that names the problem.
+
+The ladder is produced once per session by the FFmpeg backend; every test works on a copy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from backends.config import BackendSettings
+from backends.ffmpeg_backend import FFmpegBackend
+from backends.ffmpeg_binary import find_ffmpeg
+from backends.hls_validation import HlsInputError, ValidationReport, validate_hls
+from backends.job import JobRequest, JobStatus
+from backends.ladder import DEFAULT_LADDER, UpscalePolicy
+from backends.media_inspect import inspect_segment
+from backends.probe import probe
+from cli.main import main as cli_main
+from fixtures.media import clip_path
+
+RUNGS = ("1080p", "720p", "480p", "360p")
+
+
+@dataclass(frozen=True)
+class Output:
+    root: Path  # holds hls/ and thumbnails/
+    source_duration_s: float
+
+    @property
+    def master(self) -> Path:
+        return self.root / "hls" / "master.m3u8"
+
+    def hls(self, name: str) -> Path:
+        return self.root / "hls" / name
+
+
+@pytest.fixture(scope="session")
+def produced(tmp_path_factory: pytest.TempPathFactory) -> Output:
+    clip = clip_path("landscape_1080p")
+    out_dir = tmp_path_factory.mktemp("ladder") / "out"
+    backend = FFmpegBackend(settings=BackendSettings.from_env())
+    try:
+        job = backend.submit(JobRequest.for_prefix(str(clip), str(out_dir)))
+        job = backend.wait(job.id, timeout=120)
+    finally:
+        backend.close()
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    return Output(out_dir, probe(clip).duration_s)
+
+
+@pytest.fixture
+def output(produced: Output, tmp_path: Path) -> Output:
+    """A private copy of the valid ladder, for a test to break."""
+    root = tmp_path / "out"
+    shutil.copytree(produced.root, root)
+    return Output(root, produced.source_duration_s)
+
+
+def validate(out: Output) -> ValidationReport:
+    return validate_hls(
+        out.master, expected=DEFAULT_LADDER, source_duration_s=out.source_duration_s
+    )
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def failure(report: ValidationReport, check_id: str, rendition: str | None = None) -> str:
+    """The message of the failed check; fails the test when that check passed or never ran."""
+    found = [c for c in report.failed(check_id) if rendition is None or c.rendition == rendition]
+    assert found, f"{check_id} ({rendition}) did not fail:\n{report.render_text()}"
+    assert not report.ok
+    return found[0].message
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(
+        [find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args],
+        check=True,
+        timeout=60,
+    )
+
+
+# -- the valid ladder ----------------------------------------------------------------------
+
+
+def test_valid_ladder_passes_every_check(produced: Output) -> None:
+    report = validate(produced)
+
+    assert report.ok, report.render_text()
+    assert report.warnings == []
+    assert [r.name for r in report.renditions] == list(RUNGS)
+    ran = {c.id for c in report.checks}
+    assert {
+        "master.attributes",
+        "master.independent-segments",
+        "bandwidth.peak",
+        "bandwidth.average",
+        "media.resolution",
+        "media.codecs",
+        "media.frame-rate",
+        "segments.keyframe-start",
+        "ladder.keyframe-alignment",
+        "duration.renditions",
+        "duration.source",
+        "files.orphans",
+        "audio.format",
+        "ladder.video-bitrate",
+        "ladder.profile",
+        "thumbnails.decodable",
+        "thumbnails.count",
+    } <= ran
+    top = report.renditions[0]
+    assert (top.resolution, top.frame_rate, top.segment_count) == ("1920x1080", 30.0, 1)
+    assert top.video_bitrate is not None
+    assert abs(top.video_bitrate - 5_000_000) / 5_000_000 < 0.10
+    assert report.thumbnail_count == 1
+
+
+def test_report_renders_as_text_and_json(produced: Output) -> None:
+    report = validate(produced)
+
+    text = report.render_text()
+    assert text.splitlines()[-1].startswith("VALID: ")
+    assert re.search(r"^1080p \(master_1080p\.m3u8\), 1920x1080", text, re.MULTILINE)
+    assert "  ✓ bandwidth.peak" in text
+    assert "PASS" in report.render_text(unicode=False)
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["ok"] is True
+    assert data["renditions"][1]["resolution"] == "1280x720"
+    assert len(data["checks"]) == len(report.checks)
+
+
+def test_s3_output_is_downloaded_and_validated(produced: Output, storage, s3_prefix) -> None:
+    files = [p for p in produced.root.rglob("*") if p.is_file()]
+    storage.put_many([(p, f"{s3_prefix}/{p.relative_to(produced.root)}") for p in files])
+
+    report = validate_hls(f"{s3_prefix}/hls/master.m3u8", expected=DEFAULT_LADDER, storage=storage)
+
+    assert report.ok, report.render_text()
+    assert report.master == f"{s3_prefix}/hls/master.m3u8"
+    assert report.thumbnail_count == 1  # found in the sibling thumbnails/ folder
+
+
+# -- broken outputs ------------------------------------------------------------------------
+
+
+def test_missing_endlist(output: Output) -> None:
+    edit(output.hls("master_720p.m3u8"), "#EXT-X-ENDLIST\n", "")
+    assert "EXT-X-ENDLIST" in failure(validate(output), "playlist.endlist", "720p")
+
+
+def test_segment_longer_than_target_duration(output: Output) -> None:
+    # The 4-s segment now exceeds the declared target by more than the 0.5 s allowed.
+    edit(output.hls("master_480p.m3u8"), "#EXT-X-TARGETDURATION:4", "#EXT-X-TARGETDURATION:3")
+    message = failure(validate(output), "playlist.target-duration", "480p")
+    assert "master_480p_00001.ts" in message
+    assert "TARGETDURATION 3" in message
+
+
+def test_missing_segment_file(output: Output) -> None:
+    output.hls("master_360p_00001.ts").unlink()
+    message = failure(validate(output), "files.exist", "360p")
+    assert "master_360p_00001.ts" in message
+    assert "missing" in message
+
+
+def test_wrong_resolution_in_master(output: Output) -> None:
+    edit(output.master, "RESOLUTION=1280x720", "RESOLUTION=1920x1080")
+    message = failure(validate(output), "media.resolution", "720p")
+    assert "RESOLUTION=1920x1080" in message
+    assert "1280x720" in message
+
+
+def test_wrong_bandwidth_in_master(output: Output) -> None:
+    text = output.master.read_text()
+    declared = int(re.search(r"BANDWIDTH=(\d+),AVERAGE", text).group(1))  # type: ignore[union-attr]
+    edit(output.master, f"BANDWIDTH={declared},", f"BANDWIDTH={declared * 2},")
+    message = failure(validate(output), "bandwidth.peak", "1080p")
+    assert f"BANDWIDTH={declared * 2}" in message
+    assert "+100" in message
+
+
+def test_missing_frame_rate(output: Output) -> None:
+    edit(output.master, ",FRAME-RATE=30.000\nmaster_480p.m3u8", "\nmaster_480p.m3u8")
+    report = validate(output)
+    assert "FRAME-RATE" in failure(report, "master.attributes", "480p")
+    assert [c.rendition for c in report.failed("master.attributes")] == ["480p"]
+
+
+def test_orphan_segment(output: Output) -> None:
+    shutil.copy(output.hls("master_720p_00001.ts"), output.hls("master_720p_00002.ts"))
+    assert "master_720p_00002.ts" in failure(validate(output), "files.orphans")
+
+
+def test_misaligned_keyframes(output: Output) -> None:
+    # Re-encode one rendition with a 25-frame GOP, keeping its timestamps: every segment
+    # still opens on a keyframe, but the IDRs no longer line up with the other renditions.
+    segment = output.hls("master_360p_00001.ts")
+    regop = segment.with_name("regop.ts")
+    ffmpeg(
+        "-copyts", "-i", str(segment), "-map", "0", "-c:v", "libx264", "-preset", "superfast",
+        "-profile:v", "high", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
+        "-c:a", "copy", "-muxdelay", "0", "-f", "mpegts", str(regop),
+    )  # fmt: skip
+    regop.replace(segment)
+
+    report = validate(output)
+    message = failure(report, "ladder.keyframe-alignment", "360p")
+    assert "not aligned" in message
+    assert "keyframe 2" in message
+    # The odd rendition is blamed, not the three that agree.
+    assert [c.rendition for c in report.failed("ladder.keyframe-alignment")] == ["360p"]
+    assert not report.failed("segments.keyframe-start")
+
+
+def test_truncated_rendition(output: Output) -> None:
+    # A silently truncated encode: the 720p segment keeps only its first ~2 s and its
+    # playlist is consistent with that, so only the duration checks can notice.
+    segment = output.hls("master_720p_00001.ts")
+    cut = segment.with_name("cut.ts")
+    ffmpeg("-copyts", "-t", "2", "-i", str(segment), "-map", "0", "-c", "copy",
+           "-muxdelay", "0", "-f", "mpegts", str(cut))  # fmt: skip
+    cut.replace(segment)
+    seconds = inspect_segment(segment).duration
+    edit(output.hls("master_720p.m3u8"), "#EXTINF:4.000000,", f"#EXTINF:{seconds:.6f},")
+
+    report = validate(output)
+    against_others = failure(report, "duration.renditions", "720p")
+    assert "truncated" in against_others
+    assert f"{seconds:.3f} s" in against_others
+    assert "truncated" in failure(report, "duration.source", "720p")
+    assert not report.failed("duration.extinf")
+
+
+# -- the expected ladder -------------------------------------------------------------------
+
+
+def test_rungs_dropped_by_policy_are_accepted_but_gaps_are_not(output: Output) -> None:
+    # Keep only 480p and 360p, as DROP would for a small source.
+    for rung in ("1080p", "720p"):
+        text = output.master.read_text()
+        output.master.write_text(
+            re.sub(rf"#EXT-X-STREAM-INF:[^\n]*\nmaster_{rung}\.m3u8\n", "", text)
+        )
+        for f in output.root.glob(f"hls/master_{rung}*"):
+            f.unlink()
+
+    drop = DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP)
+    report = validate_hls(output.master, expected=drop)
+    assert report.ok, report.render_text()
+    assert (
+        "1080p, 720p absent"
+        in next(c for c in report.checks if c.id == "ladder.renditions").message
+    )
+
+    upscale = validate_hls(output.master, expected=DEFAULT_LADDER)
+    assert "missing rendition(s): 1080p, 720p" in failure(upscale, "ladder.renditions")
+
+
+# -- unusable input and the command line ---------------------------------------------------
+
+
+def test_unusable_input_raises(tmp_path: Path, produced: Output) -> None:
+    with pytest.raises(HlsInputError, match="no such file"):
+        validate_hls(tmp_path / "nope.m3u8")
+    junk = tmp_path / "clip.m3u8"
+    junk.write_bytes(b"\x00\x00\x01\xba not a playlist")
+    with pytest.raises(HlsInputError, match="no #EXTM3U"):
+        validate_hls(junk)
+    with pytest.raises(HlsInputError, match="media playlist, not a master"):
+        validate_hls(produced.hls("master_720p.m3u8"))
+
+
+def test_cli_exit_codes(output: Output, tmp_path: Path, capsys) -> None:
+    args = ["validate", str(output.master), "--expect-default-ladder"]
+    assert cli_main([*args, "--source-duration", str(output.source_duration_s)]) == 0
+    assert capsys.readouterr().out.rstrip().splitlines()[-1].startswith("VALID")
+
+    edit(output.hls("master_720p.m3u8"), "#EXT-X-ENDLIST\n", "")
+    assert cli_main([*args, "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is False
+    assert [c["id"] for c in data["checks"] if not c["ok"]] == ["playlist.endlist"]
+
+    assert cli_main(["validate", str(tmp_path / "missing.m3u8")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("error: no such file")
