@@ -176,6 +176,12 @@ def test_missing_segment_file(output: Output) -> None:
     assert "missing" in message
 
 
+def test_segment_that_is_not_media(output: Output) -> None:
+    output.hls("master_480p_00001.ts").write_bytes(b"<Error><Code>AccessDenied</Code></Error>")
+    message = failure(validate(output), "segments.readable", "480p")
+    assert "master_480p_00001.ts" in message
+
+
 def test_wrong_resolution_in_master(output: Output) -> None:
     edit(output.master, "RESOLUTION=1280x720", "RESOLUTION=1920x1080")
     message = failure(validate(output), "media.resolution", "720p")
