@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -312,8 +313,8 @@ class FFmpegBackend(Transcoder):
         run: _Run,
         request: JobRequest,
         plan: EncodePlan,
-        renditions: list[RenditionFiles],
-        thumbnails: list[Path],
+        renditions: Sequence[RenditionFiles],
+        thumbnails: Sequence[Path],
     ) -> JobOutputs:
         hls_folder, _ = naming.split_destination(request.hls_destination)
         thumb_folder, _ = naming.split_destination(request.thumbnail_destination)

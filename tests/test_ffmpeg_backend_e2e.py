@@ -41,7 +41,7 @@ def test_ladder_lands_in_s3_with_mediaconvert_names_and_validates(
 ):
     clip = clip_path("landscape_1080p")
     source = put_clip(clip, "video/u1/2026/11/abc-1700000000-lecture.mp4")
-    job, seen = run_job(ffmpeg_backend, JobRequest.for_prefix(source))
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(source))
 
     assert job.status is JobStatus.COMPLETE, job.error_message
     out = "video/u1/2026/11/abc-1700000000-lecture_processed"

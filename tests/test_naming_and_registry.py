@@ -65,7 +65,7 @@ def test_job_ids_look_like_mediaconvert_ids():
 
 
 def test_unknown_backend_is_a_clear_error():
-    with pytest.raises(UnknownBackendError, match="unknown transcoder backend 'gpu'.*ffmpeg"):
+    with pytest.raises(UnknownBackendError, match=r"unknown transcoder backend 'gpu'.*ffmpeg"):
         create_transcoder("gpu", BackendSettings())
 
 
