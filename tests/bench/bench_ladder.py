@@ -9,6 +9,7 @@ Three ways to make the same four-rung ladder from a 20 s 1080p30 source with mot
 * naive     - four ffmpeg runs, one per rung, as a first attempt usually looks.
 
 Runs are interleaved and repeated (BENCH_REPEAT, default 3); medians and ratios are printed.
+FFMPEG_PRESET picks the x264 preset of all three (default: the backend's, superfast).
 Ratios within one run are what to compare: shared machines are noisy.
 """
 
@@ -38,11 +39,12 @@ RUNGS = [  # name, height, bitrate kbps, audio kbps
     ("480p", 480, 1500, 96),
     ("360p", 360, 800, 64),
 ]
+PRESET = os.environ.get("FFMPEG_PRESET") or "superfast"
 COMMON_VIDEO = [
     "-c:v",
     "libx264",
     "-preset",
-    "superfast",
+    PRESET,
     "-pix_fmt",
     "yuv420p",
     "-g",
@@ -227,6 +229,7 @@ def main() -> int:
                 BackendSettings.from_env(),
                 s3_endpoint_url=endpoint,
                 s3_bucket="bench",
+                x264_preset=PRESET,
                 work_dir=Path(tmp) / "work",
             )
             storage = Storage(settings)
@@ -261,7 +264,8 @@ def main() -> int:
 def report(results: dict[str, list[float]], src: Path) -> None:
     med = {k: statistics.median(v) for k, v in results.items()}
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"source: {src.name}, 20 s 1080p30, preset superfast, {len(results['limit'])} runs each")
+    runs = len(results["limit"])
+    print(f"source: {src.name}, 20 s 1080p30, preset {PRESET}, {runs} runs each")
     for name, values in results.items():
         runs = ", ".join(f"{v:.2f}" for v in values)
         print(f"  {name:<8} median {med[name]:6.2f} s  RTF {med[name] / 20:.2f}  ({runs})")
