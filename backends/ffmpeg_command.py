@@ -97,7 +97,7 @@ def _rate_control_options(index: int, rung: Rung) -> dict[str, str]:
     if rung.rate_control is RateControl.CBR:
         opts[f"minrate:v:{index}"] = _kbps(rung.video_bitrate)
     opts[f"maxrate:v:{index}"] = _kbps(rung.max_bitrate)
-    opts[f"bufsize:v:{index}"] = _kbps(round(rung.max_bitrate * 1.5))
+    opts[f"bufsize:v:{index}"] = _kbps(rung.buffer_size)
     return opts
 
 

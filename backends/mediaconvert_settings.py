@@ -282,7 +282,7 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "slices": _i(note=_ENCODER_INTERNAL),
         "softness": _i(note=_ENCODER_INTERNAL),
         "repeatPps": _i(note=_ENCODER_INTERNAL),
-        "hrdBufferSize": _a(note="the VBV buffer is 1.5 x the rung's cap"),
+        "hrdBufferSize": _a(note="the VBV buffer is 1.5 s of the rung's average bitrate"),
         "hrdBufferInitialFillPercentage": _i(note=_ENCODER_INTERNAL),
         "hrdBufferFinalFillPercentage": _i(note=_ENCODER_INTERNAL),
         "endOfStreamMarkers": _i(),

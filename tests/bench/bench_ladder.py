@@ -102,7 +102,7 @@ def limit_command(ffmpeg: str, src: Path, out: Path) -> list[str]:
             f"-maxrate:v:{i}",
             f"{round(kbps * 1.07)}k",
             f"-bufsize:v:{i}",
-            f"{round(kbps * 1.07 * 1.5)}k",
+            f"{round(kbps * 1.5)}k",
             f"-b:a:{i}",
             f"{akbps}k",
         ]
@@ -166,7 +166,7 @@ def naive_commands(ffmpeg: str, src: Path, out: Path) -> list[list[str]]:
                 "-maxrate",
                 f"{round(kbps * 1.07)}k",
                 "-bufsize",
-                f"{round(kbps * 1.07 * 1.5)}k",
+                f"{round(kbps * 1.5)}k",
                 "-c:a",
                 "aac",
                 "-b:a",
