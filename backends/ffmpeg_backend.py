@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import re
 import shutil
 import subprocess
 import threading
@@ -42,6 +43,12 @@ from backends.probe import MediaInfo, output_frame_rate, probe
 from backends.storage import Storage, is_s3, parse_s3_uri
 
 log = logging.getLogger(__name__)
+
+# Decoder complaints about damaged input that ffmpeg conceals and carries on from.
+_DECODE_DAMAGE = re.compile(
+    r"error while decoding|concealing|corrupt|invalid nal|non-existing pps|decode_slice_header",
+    re.IGNORECASE,
+)
 
 # Share of jobPercentComplete given to each phase; transcoding dominates the wall time.
 _PROBE_END, _TRANSCODE_END = 2, 95
@@ -292,12 +299,22 @@ class FFmpegBackend(Transcoder):
             self._follow_progress(job_id, process.stdout, plan.media.duration_s)
             returncode = process.wait()
             self._check_canceled(run)
+            stderr.seek(0)
             if returncode != 0:
-                stderr.seek(0)
                 tail = [
                     line.strip() for line in collections.deque(stderr, maxlen=20) if line.strip()
                 ]
                 raise _classify_ffmpeg_failure(tail)
+            damaged = sum(1 for line in stderr if _DECODE_DAMAGE.search(line))
+        if damaged:
+            # Like MediaConvert, damaged input that still decodes completes, with a warning.
+            self._update(
+                job_id,
+                warnings=(
+                    f"The input holds damaged data: the decoder concealed {damaged} error(s); "
+                    "the output may show artefacts.",
+                ),
+            )
 
     def _follow_progress(self, job_id: str, stdout: IO[str], duration_s: float) -> None:
         last = -1

@@ -221,3 +221,18 @@ def test_unknown_job_and_bad_requests(ffmpeg_backend):
         ffmpeg_backend.submit(JobRequest.for_prefix("/no/such/file.mp4"))
     with pytest.raises(errors.InvalidRequestError, match="no bucket"):
         ffmpeg_backend.submit(JobRequest.for_prefix("s3:///key.mp4"))
+
+
+def test_damaged_input_completes_with_a_warning(ffmpeg_backend, storage, put_clip):
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(clip_path("corrupt_ts"))))
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    assert len(job.warnings) == 1
+    assert "damaged data" in job.warnings[0]
+    assert job.outputs is not None
+    assert validate_hls(job.outputs.master_playlist_uri, storage=storage).ok
+
+
+def test_clean_input_has_no_warning(ffmpeg_backend, put_clip):
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(clip_path("short_2s"))))
+    assert job.status is JobStatus.COMPLETE
+    assert job.warnings == ()
