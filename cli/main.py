@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-SUBCOMMANDS = ("cli.transcode", "cli.validate", "cli.emulator", "cli.dev")
+SUBCOMMANDS = ("cli.transcode", "cli.validate", "cli.upload", "cli.emulator", "cli.dev")
 
 
 def build_parser() -> argparse.ArgumentParser:

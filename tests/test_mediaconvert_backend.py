@@ -510,9 +510,11 @@ def test_subscribe_polls_until_the_job_is_final(request_: JobRequest) -> None:
         backend.subscribe(listener)
         backend.submit(request_)
         assert done.wait(5)
+        poller = backend._poller
         backend.close()
         assert statuses == [JobStatus.SUBMITTED, JobStatus.PROGRESSING, JobStatus.CANCELED]
-        assert not [t for t in threading.enumerate() if t.name == "mediaconvert-poll"]
+        # Only this backend's poller: other tests' backends may still be polling.
+        assert poller is not None and not poller.is_alive()
 
 
 # --- retries over HTTP --------------------------------------------------------------------

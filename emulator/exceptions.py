@@ -1,0 +1,71 @@
+"""MediaConvert's modelled errors, raised by the model and rendered in one place.
+
+Every error reaches boto3 as AWS sends it: the HTTP status, the ``x-amzn-ErrorType`` header
+naming the error shape (botocore maps it onto ``client.exceptions.<Name>``) and a
+``{"message": ...}`` body.
+"""
+
+from __future__ import annotations
+
+
+class MediaConvertError(Exception):
+    """Base of the API errors: ``code`` is the AWS error shape name, ``status`` its HTTP code."""
+
+    code = "InternalServerErrorException"
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequestException(MediaConvertError):
+    code = "BadRequestException"
+    status = 400
+
+
+class ForbiddenException(MediaConvertError):
+    code = "ForbiddenException"
+    status = 403
+
+
+class NotFoundException(MediaConvertError):
+    code = "NotFoundException"
+    status = 404
+
+
+class ConflictException(MediaConvertError):
+    code = "ConflictException"
+    status = 409
+
+
+class TooManyRequestsException(MediaConvertError):
+    code = "TooManyRequestsException"
+    status = 429
+
+
+class InternalServerErrorException(MediaConvertError):
+    code = "InternalServerErrorException"
+    status = 500
+
+
+ERRORS: dict[str, type[MediaConvertError]] = {
+    cls.code: cls
+    for cls in (
+        BadRequestException,
+        ForbiddenException,
+        NotFoundException,
+        ConflictException,
+        TooManyRequestsException,
+        InternalServerErrorException,
+    )
+}
+
+
+def error_class(name: str) -> type[MediaConvertError]:
+    """The error class called ``name``. Raises BadRequestException for an unknown name."""
+    try:
+        return ERRORS[name]
+    except KeyError:
+        known = ", ".join(sorted(ERRORS))
+        raise BadRequestException(f"unknown error {name!r}; known errors: {known}") from None

@@ -1,0 +1,390 @@
+"""Persistence of the emulator's state in one SQLite file, so a restart loses nothing.
+
+Jobs, named resources (job templates, presets, queues), recorded events and the delivery
+outbox each have a table. Documents are stored as their wire-form JSON; the columns beside
+them exist only to filter and order. One connection is shared by every thread behind a
+lock: the emulator's write rate is tiny, and one writer keeps SQLite simple.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE NOT NULL,
+    queue TEXT NOT NULL,
+    status TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    client_token TEXT,
+    created_ms INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_by_token ON jobs (client_token);
+CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, queue);
+CREATE TABLE IF NOT EXISTS resources (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (kind, name)
+);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE NOT NULL,
+    job_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    delivered_at REAL,
+    last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (delivered_at, next_attempt_at);
+"""
+
+STATE_FILE = "emulator.sqlite3"
+LOCK_FILE = "emulator.lock"
+
+
+class DataDirInUseError(RuntimeError):
+    """Another emulator process holds the data dir (both would run the same queued jobs)."""
+
+
+def _lock_data_dir(data_dir: Path) -> IO[str] | None:
+    """Hold an exclusive lock on the data dir for this process's lifetime (POSIX only;
+    elsewhere the check is skipped)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    handle = open(data_dir / LOCK_FILE, "w")  # noqa: SIM115 - held until Store.close()
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise DataDirInUseError(f"another emulator is using {data_dir}") from None
+    return handle
+
+
+def _where(clauses: list[str]) -> str:
+    """A WHERE clause from fixed condition strings (values are always bound parameters)."""
+    return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+
+
+def _equal(**columns: Any) -> tuple[list[str], list[Any]]:
+    """``column = ?`` conditions for the columns given a value (None: no condition).
+    Column names come from keyword names in this module, never from requests."""
+    present = {name: value for name, value in columns.items() if value is not None}
+    return [f"{name} = ?" for name in present], list(present.values())
+
+
+@dataclass(frozen=True)
+class StoredJob:
+    """A job row: the wire-form document plus its ordering sequence."""
+
+    seq: int
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One pending or finished delivery of an event to one webhook URL."""
+
+    seq: int
+    event_id: str
+    url: str
+    attempts: int
+    next_attempt_at: float
+    delivered_at: float | None
+    last_error: str | None
+    body: str
+
+
+class Store:
+    """The emulator's SQLite state, in ``<data_dir>/emulator.sqlite3``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self._data_dir_lock = _lock_data_dir(data_dir)
+        self.path = data_dir / STATE_FILE
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+        if self._data_dir_lock is not None:
+            self._data_dir_lock.close()  # closing the file releases the lock
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run statements atomically; the lock also serialises read-modify-write cycles."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def reset(self) -> None:
+        """Forget everything (the admin API's reset)."""
+        with self.transaction() as db:
+            for table in ("jobs", "resources", "events", "outbox"):
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+    # -- jobs -------------------------------------------------------------------------
+
+    def insert_job(self, body: dict[str, Any], client_token: str | None) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO jobs (id, queue, status, priority, client_token, created_ms, body)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    body["id"],
+                    body["queue"],
+                    body["status"],
+                    body.get("priority", 0),
+                    client_token,
+                    int(time.time() * 1000),
+                    json.dumps(body),
+                ),
+            )
+
+    def get_job(self, job_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else dict(json.loads(row["body"]))
+
+    def job_for_token(self, client_token: str, since_ms: int) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT body FROM jobs WHERE client_token = ? AND created_ms >= ?"
+                " ORDER BY seq DESC LIMIT 1",
+                (client_token, since_ms),
+            ).fetchone()
+        return None if row is None else dict(json.loads(row["body"]))
+
+    def update_job(
+        self, job_id: str, mutate: Callable[[dict[str, Any]], bool | None]
+    ) -> dict[str, Any] | None:
+        """Apply ``mutate`` to the stored job atomically and save it.
+
+        ``mutate`` edits the document in place; returning ``False`` leaves the row untouched.
+        Returns the document as it is now stored, or None if there is no such job.
+        """
+        with self.transaction() as db:
+            row = db.execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                return None
+            body: dict[str, Any] = json.loads(row["body"])
+            if mutate(body) is False:
+                return body
+            db.execute(
+                "UPDATE jobs SET status = ?, queue = ?, priority = ?, body = ? WHERE id = ?",
+                (body["status"], body["queue"], body.get("priority", 0), json.dumps(body), job_id),
+            )
+            return body
+
+    def list_jobs(
+        self,
+        *,
+        status: str | None = None,
+        queue: str | None = None,
+        descending: bool = True,
+        after_seq: int | None = None,
+        limit: int | None = None,
+    ) -> list[StoredJob]:
+        """Jobs by creation order; ``after_seq`` continues past a previous page."""
+        clauses, params = _equal(status=status, queue=queue)
+        if after_seq is not None:
+            clauses.append("seq < ?" if descending else "seq > ?")
+            params.append(after_seq)
+        sql = "SELECT seq, body FROM jobs" + _where(clauses)  # noqa: S608
+        sql += " ORDER BY seq " + ("DESC" if descending else "ASC")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        with self._lock:
+            rows = self._db.execute(sql, params).fetchall()
+        return [StoredJob(row["seq"], json.loads(row["body"])) for row in rows]
+
+    def next_submitted_jobs(self, queue: str) -> list[dict[str, Any]]:
+        """SUBMITTED jobs of a queue in the order they should start: priority, then age."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT body FROM jobs WHERE status = 'SUBMITTED' AND queue = ?"
+                " ORDER BY priority DESC, seq ASC",
+                (queue,),
+            ).fetchall()
+        return [json.loads(row["body"]) for row in rows]
+
+    def count_jobs(self, *, status: str | None = None, queue: str | None = None) -> int:
+        clauses, params = _equal(status=status, queue=queue)
+        sql = "SELECT COUNT(*) FROM jobs" + _where(clauses)  # noqa: S608
+        with self._lock:
+            return int(self._db.execute(sql, params).fetchone()[0])
+
+    # -- job templates, presets, queues -----------------------------------------------
+
+    def put_resource(self, kind: str, name: str, body: dict[str, Any], *, create: bool) -> bool:
+        """Insert (``create``) or replace a named resource. Returns False if ``create`` and it
+        already exists, or if not ``create`` and it does not."""
+        with self.transaction() as db:
+            exists = db.execute(
+                "SELECT 1 FROM resources WHERE kind = ? AND name = ?", (kind, name)
+            ).fetchone()
+            if create == bool(exists):
+                return False
+            if create:
+                db.execute(
+                    "INSERT INTO resources (kind, name, body) VALUES (?, ?, ?)",
+                    (kind, name, json.dumps(body)),
+                )
+            else:
+                db.execute(
+                    "UPDATE resources SET body = ? WHERE kind = ? AND name = ?",
+                    (json.dumps(body), kind, name),
+                )
+            return True
+
+    def get_resource(self, kind: str, name: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT body FROM resources WHERE kind = ? AND name = ?", (kind, name)
+            ).fetchone()
+        return None if row is None else dict(json.loads(row["body"]))
+
+    def list_resources(self, kind: str) -> list[dict[str, Any]]:
+        """Resources of one kind in creation order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT body FROM resources WHERE kind = ? ORDER BY seq", (kind,)
+            ).fetchall()
+        return [json.loads(row["body"]) for row in rows]
+
+    def delete_resource(self, kind: str, name: str) -> bool:
+        with self.transaction() as db:
+            cursor = db.execute("DELETE FROM resources WHERE kind = ? AND name = ?", (kind, name))
+            return cursor.rowcount > 0
+
+    # -- events and their delivery ----------------------------------------------------
+
+    def record_event(self, event: dict[str, Any], urls: tuple[str, ...], due_at: float) -> None:
+        """Record an event and queue one delivery per URL, atomically."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO events (id, job_id, status, body) VALUES (?, ?, ?, ?)",
+                (
+                    event["id"],
+                    event["detail"]["jobId"],
+                    event["detail"]["status"],
+                    json.dumps(event),
+                ),
+            )
+            for url in urls:
+                db.execute(
+                    "INSERT INTO outbox (event_id, url, next_attempt_at) VALUES (?, ?, ?)",
+                    (event["id"], url, due_at),
+                )
+
+    def add_delivery(self, event_id: str, url: str, due_at: float) -> None:
+        """Queue one more delivery of a recorded event (duplicate-delivery fault)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO outbox (event_id, url, next_attempt_at) VALUES (?, ?, ?)",
+                (event_id, url, due_at),
+            )
+
+    def list_events(
+        self, *, job_id: str | None = None, status: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Recorded events in the order they were emitted."""
+        clauses, params = _equal(job_id=job_id, status=status)
+        sql = "SELECT body FROM events" + _where(clauses)  # noqa: S608
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY seq", params).fetchall()
+        return [json.loads(row["body"]) for row in rows]
+
+    _DELIVERY_COLUMNS = (
+        "o.seq, o.event_id, o.url, o.attempts, o.next_attempt_at, o.delivered_at,"
+        " o.last_error, e.body FROM outbox o JOIN events e ON e.id = o.event_id"
+    )
+
+    def due_deliveries(self, now: float, limit: int = 50) -> list[Delivery]:
+        """Undelivered rows whose next attempt is due, oldest due first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT " + self._DELIVERY_COLUMNS + " WHERE o.delivered_at IS NULL"
+                " AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.seq LIMIT ?",
+                (now, limit),
+            ).fetchall()
+        return [Delivery(*row) for row in rows]
+
+    def next_due_at(self) -> float | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MIN(next_attempt_at) FROM outbox WHERE delivered_at IS NULL"
+            ).fetchone()
+        return None if row[0] is None else float(row[0])
+
+    def list_deliveries(self) -> list[Delivery]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT " + self._DELIVERY_COLUMNS + " ORDER BY o.seq"
+            ).fetchall()
+        return [Delivery(*row) for row in rows]
+
+    def mark_delivered(self, seq: int, at: float) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL"
+                " WHERE seq = ?",
+                (at, seq),
+            )
+
+    def mark_failed(self, seq: int, error: str, retry_at: float) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+                " WHERE seq = ?",
+                (error, retry_at, seq),
+            )
+
+    def reschedule_event(self, event_id: str, at: float) -> None:
+        """Make every undelivered delivery of an event due at ``at``."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE event_id = ? AND delivered_at IS NULL",
+                (at, event_id),
+            )
+
+    def release_held(self, held_after: float, at: float) -> int:
+        """Make deliveries scheduled beyond ``held_after`` due at ``at``; returns how many."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET next_attempt_at = ?"
+                " WHERE delivered_at IS NULL AND next_attempt_at > ?",
+                (at, held_after),
+            )
+            return cursor.rowcount

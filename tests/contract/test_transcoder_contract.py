@@ -1,0 +1,203 @@
+"""The contract every Transcoder keeps, checked against each backend alike.
+
+For the same input and request the FFmpeg backend and the MediaConvert backend (through
+the emulator) must go through the same lifecycle and write the same object keys, with
+playlists that validate alike (DESIGN contracts 1, 2 and 10).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from backends import errors
+from backends.config import BackendSettings
+from backends.hls_validation import validate_hls
+from backends.interface import Transcoder
+from backends.job import Job, JobRequest, JobStatus
+from backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
+from backends.storage import Storage
+from fixtures.media import clip_path
+from tests.contract.conftest import BACKENDS
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT_S = 240
+
+
+@dataclass
+class Run:
+    """One finished job of one backend, and everything observed on the way."""
+
+    backend: Transcoder
+    prefix: str
+    job: Job
+    snapshots: list[Job] = field(default_factory=list)
+
+
+def run_job(
+    transcoder: Transcoder,
+    storage: Storage,
+    bucket: str,
+    clip: str,
+    request_for: Callable[[str, str], JobRequest],
+) -> Run:
+    prefix = f"s3://{bucket}/contract-{uuid.uuid4().hex[:10]}"
+    source = f"{prefix}/in/{clip}.mp4"
+    storage.put(clip_path(clip), source)
+    request = request_for(source, f"{prefix}/out")
+    snapshots: list[Job] = []
+    lock = threading.Lock()
+
+    def listener(job: Job) -> None:
+        with lock:
+            snapshots.append(job)
+
+    unsubscribe = transcoder.subscribe(listener)
+    try:
+        submitted = transcoder.submit(request)
+        finished = transcoder.wait(submitted.id, timeout=TIMEOUT_S)
+    finally:
+        unsubscribe()
+    with lock:
+        mine = [s for s in snapshots if s.id == submitted.id]
+    return Run(transcoder, prefix, finished, mine)
+
+
+def default_request(source: str, out: str) -> JobRequest:
+    return JobRequest.for_prefix(source, out, user_metadata={"videoId": "contract"})
+
+
+@pytest.fixture(scope="module")
+def runs(
+    make_transcoder: Callable[[str], Transcoder],
+    storage: Storage,
+    backend_settings: BackendSettings,
+) -> dict[str, Run]:
+    """The same request on the same 640x360 clip, once per backend."""
+    return {
+        name: run_job(
+            make_transcoder(name), storage, backend_settings.s3_bucket, "small", default_request
+        )
+        for name in BACKENDS
+    }
+
+
+def relative_keys(storage: Storage, prefix: str) -> set[str]:
+    out = f"{prefix}/out/"
+    return {uri[len(out) :] for uri in storage.list(out)}
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_lifecycle(runs: dict[str, Run], name: str) -> None:
+    run = runs[name]
+    job = run.job
+    assert job.status is JobStatus.COMPLETE, (job.error_code, job.error_message)
+    assert job.percent_complete == 100
+    assert job.request.user_metadata == {"videoId": "contract"}
+    assert job.started_at is not None and job.finished_at is not None
+    assert job.created_at <= job.started_at <= job.finished_at
+    statuses = [s.status for s in run.snapshots]
+    assert statuses[0] is JobStatus.SUBMITTED
+    assert statuses[-1] is JobStatus.COMPLETE
+    order = [JobStatus.SUBMITTED, JobStatus.PROGRESSING, JobStatus.COMPLETE]
+    assert [order.index(s) for s in statuses] == sorted(order.index(s) for s in statuses)
+    assert run.backend.get(job.id).status is JobStatus.COMPLETE
+    assert job.id in [j.id for j in run.backend.list(JobStatus.COMPLETE)]
+    with pytest.raises(errors.InvalidRequestError):
+        run.backend.cancel(job.id)
+    with pytest.raises(errors.JobNotFoundError):
+        run.backend.get("1700000000000-nosuch")
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_outputs_name_what_was_written(runs: dict[str, Run], storage: Storage, name: str) -> None:
+    run = runs[name]
+    outputs = run.job.outputs
+    assert outputs is not None
+    written = set(storage.list(f"{run.prefix}/out/"))
+    assert outputs.master_playlist_uri == f"{run.prefix}/out/hls/master.m3u8"
+    assert [r.name for r in outputs.renditions] == [r.name for r in DEFAULT_LADDER.rungs]
+    assert [(r.width, r.height) for r in outputs.renditions] == [
+        (r.width, r.height) for r in DEFAULT_LADDER.rungs
+    ]
+    assert {outputs.master_playlist_uri, *(r.playlist_uri for r in outputs.renditions)} <= written
+    assert all(r.duration_ms > 2500 for r in outputs.renditions)
+    assert outputs.thumbnail_uris and set(outputs.thumbnail_uris) <= written
+    assert (outputs.thumbnail_width, outputs.thumbnail_height) == (1280, 720)
+
+
+def test_both_backends_write_the_same_keys_and_valid_playlists(
+    runs: dict[str, Run], storage: Storage
+) -> None:
+    keys = {name: relative_keys(storage, run.prefix) for name, run in runs.items()}
+    assert keys["ffmpeg"] == keys["mediaconvert"]
+    assert "hls/master.m3u8" in keys["ffmpeg"]
+    assert "hls/master_1080p_00001.ts" in keys["ffmpeg"]
+    assert "thumbnails/master_thumb.0000000.jpg" in keys["ffmpeg"]
+    reports = {}
+    for name, run in runs.items():
+        assert run.job.outputs is not None
+        reports[name] = validate_hls(
+            run.job.outputs.master_playlist_uri, expected=DEFAULT_LADDER, storage=storage
+        )
+    assert reports["ffmpeg"].ok, [c.message for c in reports["ffmpeg"].errors]
+    assert reports["mediaconvert"].ok, [c.message for c in reports["mediaconvert"].errors]
+    failed = {name: sorted((c.id, c.rendition) for c in r.warnings) for name, r in reports.items()}
+    assert failed["ffmpeg"] == failed["mediaconvert"]
+
+
+POLICY_CASES = {
+    # 640x360 source: DROP keeps only the rung that needs no upscaling.
+    "drop": ("small", DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP), [(640, 360)]),
+    # 1080x1920 source: ROTATE_BOX turns every box portrait.
+    "rotate-box": (
+        "portrait",
+        DEFAULT_LADDER.with_policies(portrait=PortraitPolicy.ROTATE_BOX),
+        [(1080, 1920), (720, 1280), (480, 854), (360, 640)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(POLICY_CASES))
+def test_ladder_policies_give_the_same_renditions(
+    make_transcoder: Callable[[str], Transcoder],
+    storage: Storage,
+    backend_settings: BackendSettings,
+    case: str,
+) -> None:
+    clip, ladder, boxes = POLICY_CASES[case]
+
+    def policy_request(source: str, out: str) -> JobRequest:
+        return JobRequest.for_prefix(source, out, ladder=ladder)
+
+    runs = {
+        name: run_job(
+            make_transcoder(name), storage, backend_settings.s3_bucket, clip, policy_request
+        )
+        for name in BACKENDS
+    }
+    for run in runs.values():
+        assert run.job.status is JobStatus.COMPLETE, run.job.error_message
+        assert run.job.request.ladder == ladder  # the caller's request, policies included
+        assert run.job.outputs is not None
+        assert [(r.width, r.height) for r in run.job.outputs.renditions] == boxes
+    keys = {name: relative_keys(storage, run.prefix) for name, run in runs.items()}
+    assert keys["ffmpeg"] == keys["mediaconvert"]
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_a_missing_input_ends_in_error(
+    make_transcoder: Callable[[str], Transcoder], backend_settings: BackendSettings, name: str
+) -> None:
+    transcoder = make_transcoder(name)
+    missing = f"s3://{backend_settings.s3_bucket}/contract-missing/{uuid.uuid4().hex}.mp4"
+    job = transcoder.submit(JobRequest.for_prefix(missing))
+    finished = transcoder.wait(job.id, timeout=TIMEOUT_S)
+    assert finished.status is JobStatus.ERROR
+    assert finished.error_code == errors.FILE_NOT_FOUND
+    assert finished.error_message

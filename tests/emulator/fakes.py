@@ -1,0 +1,207 @@
+"""Test doubles for the emulator: a scriptable Transcoder and a webhook receiver.
+
+The fake transcoder walks a job through the FFmpeg backend's snapshots (PROBING with
+input details, TRANSCODING, UPLOADING, COMPLETE with outputs named as MediaConvert names
+them) without running ffmpeg, so queue, event and delivery tests take milliseconds. Tests
+hold jobs PROGRESSING by clearing ``gate``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from backends import errors, naming
+from backends.interface import Transcoder
+from backends.job import (
+    Job,
+    JobOutputs,
+    JobPhase,
+    JobRequest,
+    JobStatus,
+    RenditionOutput,
+    new_job_id,
+)
+
+
+class FakeTranscoder(Transcoder):
+    name = "fake"
+
+    def __init__(self, step_s: float = 0.01) -> None:
+        super().__init__()
+        self.step_s = step_s
+        self.gate = threading.Event()
+        self.gate.set()
+        self.fail_with: tuple[int, str] | None = None
+        self.jobs: dict[str, Job] = {}
+        self.submitted: list[JobRequest] = []
+        self.canceled: list[str] = []
+        self._lock = threading.Lock()
+
+    def submit(self, request: JobRequest) -> Job:
+        job = Job(id=new_job_id(), request=request)
+        with self._lock:
+            self.jobs[job.id] = job
+            self.submitted.append(request)
+        self._notify(job)
+        threading.Thread(target=self._run, args=(job.id,), daemon=True).start()
+        return job
+
+    def get(self, job_id: str) -> Job:
+        with self._lock:
+            if job_id not in self.jobs:
+                raise errors.JobNotFoundError(job_id)
+            return self.jobs[job_id]
+
+    def list(self, status: JobStatus | None = None) -> list[Job]:
+        with self._lock:
+            return [j for j in self.jobs.values() if status is None or j.status is status]
+
+    def cancel(self, job_id: str) -> Job:
+        self.canceled.append(job_id)
+        return self._update(job_id, status=JobStatus.CANCELED, finished_at=time.time())
+
+    def running(self) -> int:
+        return len(self.list(JobStatus.PROGRESSING))
+
+    def _update(self, job_id: str, **changes: Any) -> Job:
+        with self._lock:
+            job = self.jobs[job_id]
+            if job.status.is_final:
+                return job
+            job = job.evolve(**changes)
+            self.jobs[job_id] = job
+        self._notify(job)
+        return job
+
+    def _run(self, job_id: str) -> None:
+        request = self.get(job_id).request
+        self._update(
+            job_id, status=JobStatus.PROGRESSING, phase=JobPhase.PROBING, started_at=time.time()
+        )
+        time.sleep(self.step_s)
+        self._update(
+            job_id,
+            input_details={"id": 1, "uri": request.input_uri, "audio": [], "video": []},
+            percent_complete=2,
+        )
+        self._update(job_id, phase=JobPhase.TRANSCODING, percent_complete=50)
+        while not self.gate.wait(0.01):
+            if self.get(job_id).status.is_final:
+                return
+        if self.fail_with:
+            code, message = self.fail_with
+            self._update(job_id, status=JobStatus.ERROR, error_code=code, error_message=message)
+            return
+        self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=95)
+        time.sleep(self.step_s)
+        self._update(
+            job_id,
+            status=JobStatus.COMPLETE,
+            phase=None,
+            percent_complete=100,
+            outputs=fake_outputs(request),
+            finished_at=time.time(),
+        )
+
+
+def fake_outputs(request: JobRequest) -> JobOutputs:
+    folder, base = naming.destination_base(request.hls_destination, request.input_uri)
+    thumb_folder, thumb_base = naming.destination_base(
+        request.thumbnail_destination, request.input_uri
+    )
+    spec = request.ladder.thumbnails
+    return JobOutputs(
+        master_playlist_uri=naming.join_uri(folder, naming.master_playlist_name(base)),
+        renditions=tuple(
+            RenditionOutput(
+                name=rung.name,
+                playlist_uri=naming.join_uri(
+                    folder, naming.media_playlist_name(base, rung.name_modifier)
+                ),
+                duration_ms=4000,
+                width=rung.width,
+                height=rung.height,
+            )
+            for rung in request.ladder.rungs
+        ),
+        thumbnail_uris=tuple(
+            naming.join_uri(thumb_folder, naming.thumbnail_name(thumb_base, spec.name_modifier, i))
+            for i in range(1)
+        )
+        if spec
+        else (),
+        thumbnail_width=spec.width if spec else 0,
+        thumbnail_height=spec.height if spec else 0,
+    )
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def event(self) -> dict[str, Any]:
+        return dict(json.loads(self.body))
+
+
+@dataclass
+class WebhookReceiver:
+    """An HTTP server on 127.0.0.1 recording POSTs; ``status`` is what it answers."""
+
+    port: int = 0
+    status: int = 200
+    received: list[Received] = field(default_factory=list)
+    refused: int = 0
+    _server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/events"
+
+    def start(self) -> WebhookReceiver:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if receiver.status < 300:
+                    receiver.received.append(Received(dict(self.headers.items()), body))
+                else:
+                    receiver.refused += 1
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def events(self, status: str | None = None) -> list[dict[str, Any]]:
+        found = [r.event for r in list(self.received)]
+        return [e for e in found if status is None or e["detail"]["status"] == status]
+
+    def wait_for(self, predicate: Any, timeout: float = 10.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            events = self.events()
+            if predicate(events):
+                return events
+            time.sleep(0.02)
+        got = [e["detail"]["status"] for e in self.events()]
+        raise AssertionError(f"webhook condition not met in {timeout} s; got {got}")

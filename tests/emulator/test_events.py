@@ -1,0 +1,196 @@
+"""EventBridge "MediaConvert Job State Change" events: shapes as AWS documents them
+(docs: ev_status_*.html, apple-hls-group.html) and the order a job emits them in."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+import uuid
+from typing import Any
+
+import pytest
+import requests
+
+from backends.webhook_auth import verify
+from tests.emulator.conftest import SECRET, boto_client, ladder_settings
+from tests.emulator.fakes import FakeTranscoder, WebhookReceiver
+from tests.emulator.test_jobs_api import create, wait_status
+
+ENVELOPE_KEYS = {
+    "version",
+    "id",
+    "detail-type",
+    "source",
+    "account",
+    "time",
+    "region",
+    "resources",
+    "detail",
+}
+COMMON_DETAIL = {"timestamp", "accountId", "queue", "jobId", "status", "userMetadata"}
+
+
+@pytest.fixture
+def mc(make_app: Any, serve: Any, receiver: WebhookReceiver) -> Any:
+    return boto_client(serve(make_app(webhook_urls=(receiver.url,))).url)
+
+
+def statuses(events: list[dict[str, Any]]) -> list[str]:
+    return [e["detail"]["status"] for e in events]
+
+
+def done(job_id: str) -> Any:
+    return lambda events: any(
+        e["detail"]["jobId"] == job_id
+        and e["detail"]["status"] in ("COMPLETE", "ERROR", "CANCELED")
+        for e in events
+    )
+
+
+def assert_envelope(event: dict[str, Any], job: dict[str, Any], status: str) -> dict[str, Any]:
+    assert set(event) == ENVELOPE_KEYS
+    assert event["version"] == "0"
+    assert uuid.UUID(event["id"]).version == 4
+    assert event["detail-type"] == "MediaConvert Job State Change"
+    assert event["source"] == "aws.mediaconvert"
+    assert event["account"] == "123456789012"
+    assert event["region"] == "us-east-1"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event["time"])
+    assert event["resources"] == [job["Arn"]]
+    detail = event["detail"]
+    assert set(detail) >= COMMON_DETAIL
+    assert detail["status"] == status
+    assert detail["jobId"] == job["Id"]
+    assert detail["accountId"] == "123456789012"
+    assert detail["queue"] == "arn:aws:mediaconvert:us-east-1:123456789012:queues/Default"
+    assert detail["userMetadata"] == job["UserMetadata"]
+    assert (
+        isinstance(detail["timestamp"], int) and abs(detail["timestamp"] / 1000 - time.time()) < 30
+    )
+    return dict(detail)
+
+
+def test_a_completed_job_emits_progressing_input_information_complete(
+    mc: Any, receiver: WebhookReceiver
+) -> None:
+    job = create(mc, UserMetadata={"videoId": "v1"})
+    events = receiver.wait_for(done(job["Id"]))
+    assert statuses(events) == ["PROGRESSING", "INPUT_INFORMATION", "COMPLETE"]
+    assert_envelope(events[0], job, "PROGRESSING")
+    info = assert_envelope(events[1], job, "INPUT_INFORMATION")
+    assert info["inputDetails"] == [
+        {"id": 1, "uri": "s3://media/video/u1/clip.mp4", "audio": [], "video": []}
+    ]
+    complete = assert_envelope(events[2], job, "COMPLETE")
+    assert complete["warnings"] == []
+    hls, thumbs = complete["outputGroupDetails"]
+    prefix = "s3://media/video/u1/clip_processed"
+    assert hls["type"] == "HLS_GROUP"
+    assert hls["playlistFilePaths"] == [f"{prefix}/hls/master.m3u8"]
+    assert [d["outputFilePaths"] for d in hls["outputDetails"]] == [
+        [f"{prefix}/hls/master_{r}.m3u8"] for r in ("1080p", "720p", "480p", "360p")
+    ]
+    assert hls["outputDetails"][1]["durationInMs"] == 4000
+    assert hls["outputDetails"][1]["videoDetails"] == {"widthInPx": 1280, "heightInPx": 720}
+    assert thumbs["type"] == "FILE_GROUP"
+    assert thumbs["outputDetails"][0]["outputFilePaths"] == [
+        f"{prefix}/thumbnails/master_thumb.0000000.jpg"
+    ]
+    assert "playlistFilePaths" not in thumbs
+
+
+def test_every_delivery_is_signed(mc: Any, receiver: WebhookReceiver) -> None:
+    job = create(mc)
+    receiver.wait_for(done(job["Id"]))
+    for request in receiver.received:
+        verify(request.headers, request.body, SECRET)
+        assert request.headers["X-Vod-Event-Id"] == request.event["id"]
+        assert request.headers["Content-Type"] == "application/json"
+
+
+def test_status_updates_follow_the_compressed_interval(
+    mc: Any, receiver: WebhookReceiver, transcoder: FakeTranscoder
+) -> None:
+    transcoder.gate.clear()
+    job = create(mc, StatusUpdateInterval="SECONDS_10")  # 0.1 s at compression 100
+    receiver.wait_for(lambda events: statuses(events).count("STATUS_UPDATE") >= 3)
+    transcoder.gate.set()
+    events = receiver.wait_for(done(job["Id"]))
+    update = assert_envelope(receiver.events("STATUS_UPDATE")[0], job, "STATUS_UPDATE")
+    progress = update["jobProgress"]
+    assert set(progress) == {"phaseProgress", "jobPercentComplete", "currentPhase", "retryCount"}
+    assert progress["currentPhase"] == "TRANSCODING"
+    assert progress["jobPercentComplete"] == 50
+    assert progress["retryCount"] == 0
+    assert progress["phaseProgress"] == {
+        "PROBING": {"status": "COMPLETE", "percentComplete": 100},
+        "TRANSCODING": {"status": "PROGRESSING", "percentComplete": 50},
+        "UPLOADING": {"status": "PENDING", "percentComplete": 0},
+    }
+    assert statuses(events)[-1] == "COMPLETE"
+    stamps = [e["detail"]["timestamp"] for e in receiver.events("STATUS_UPDATE")[:3]]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    assert all(60 <= gap <= 400 for gap in gaps), gaps
+
+
+def test_injected_failure_emits_error_with_the_code(mc: Any, receiver: WebhookReceiver) -> None:
+    admin = mc.meta.endpoint_url + "/_emulator/faults/jobs"
+    assert (
+        requests.post(
+            admin, json={"errorCode": 1404, "errorMessage": "no such object"}, timeout=5
+        ).status_code
+        == 201
+    )
+    job = create(mc)
+    events = receiver.wait_for(done(job["Id"]))
+    assert statuses(events) == ["PROGRESSING", "ERROR"]
+    error = assert_envelope(events[-1], job, "ERROR")
+    assert (error["errorCode"], error["errorMessage"]) == (1404, "no such object")
+    got = mc.get_job(Id=job["Id"])["Job"]
+    assert (got["Status"], got["ErrorCode"], got["ErrorMessage"]) == (
+        "ERROR",
+        1404,
+        "no such object",
+    )
+
+
+def test_cancel_emits_canceled(
+    mc: Any, receiver: WebhookReceiver, transcoder: FakeTranscoder
+) -> None:
+    transcoder.gate.clear()
+    job = create(mc)
+    wait_status(mc, job["Id"], "PROGRESSING")
+    mc.cancel_job(Id=job["Id"])
+    events = receiver.wait_for(done(job["Id"]))
+    assert_envelope(events[-1], job, "CANCELED")
+    transcoder.gate.set()
+
+
+def test_settings_warnings_emit_new_warning_and_count_in_complete(
+    mc: Any, receiver: WebhookReceiver
+) -> None:
+    settings = ladder_settings()
+    h264 = settings["OutputGroups"][0]["Outputs"][0]["VideoDescription"]["CodecSettings"]
+    h264["H264Settings"]["RateControlMode"] = "CBR"  # its MaxBitrate now has no effect
+    job = create(mc, Settings=settings)
+    events = receiver.wait_for(done(job["Id"]))
+    warning = assert_envelope(receiver.events("NEW_WARNING")[0], job, "NEW_WARNING")
+    assert isinstance(warning["warningCode"], str)
+    assert "maxBitrate has no effect with CBR" in warning["warningMessage"]
+    complete = events[-1]["detail"]
+    assert complete["warnings"] == [{"code": int(warning["warningCode"]), "count": 1}]
+    got = mc.get_job(Id=job["Id"])["Job"]
+    assert got["Warnings"] == [{"Code": int(warning["warningCode"]), "Count": 1}]
+    assert "maxBitrate has no effect with CBR" in got["Messages"]["Warning"][0]
+
+
+def test_events_are_recorded_and_listable(mc: Any, receiver: WebhookReceiver) -> None:
+    job = create(mc)
+    receiver.wait_for(done(job["Id"]))
+    base = mc.meta.endpoint_url + "/_emulator/events"
+    recorded = requests.get(base, params={"jobId": job["Id"]}, timeout=5).json()["events"]
+    assert statuses(recorded) == ["PROGRESSING", "INPUT_INFORMATION", "COMPLETE"]
+    assert [e["id"] for e in recorded] == [e["id"] for e in receiver.events()]
+    only = requests.get(base, params={"status": "COMPLETE"}, timeout=5).json()["events"]
+    assert statuses(only) == ["COMPLETE"]

@@ -1,0 +1,116 @@
+"""Real jobs: the emulator runs the FFmpeg backend against S3 (the test run's S3 server)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from backends.config import BackendSettings
+from backends.ffmpeg_backend import FFmpegBackend
+from backends.storage import Storage, parse_s3_uri
+from fixtures.media import clip_path
+from tests.emulator.conftest import boto_client, ladder_settings
+from tests.emulator.fakes import WebhookReceiver
+from tests.emulator.test_events import done
+from tests.emulator.test_jobs_api import create
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def real_mc(
+    make_app: Any,
+    serve: Any,
+    receiver: WebhookReceiver,
+    backend_settings: BackendSettings,
+    storage: Storage,
+) -> Any:
+    app = make_app(
+        transcoder_factory=lambda: FFmpegBackend(settings=backend_settings, storage=storage),
+        webhook_urls=(receiver.url,),
+    )
+    return boto_client(serve(app).url)
+
+
+def exists(storage: Storage, uri: str) -> bool:
+    location = parse_s3_uri(uri)
+    try:
+        storage.client.head_object(Bucket=location.bucket, Key=location.key)
+    except storage.client.exceptions.ClientError:
+        return False
+    return True
+
+
+def test_a_real_job_writes_what_its_events_name(
+    real_mc: Any,
+    receiver: WebhookReceiver,
+    put_clip: Callable[..., str],
+    s3_prefix: str,
+    storage: Storage,
+) -> None:
+    source = put_clip(clip_path("short_2s"), "clip.mp4")
+    started = time.monotonic()
+    job = create(
+        real_mc,
+        Settings=ladder_settings(input_uri=source, prefix=f"{s3_prefix}/clip_processed"),
+        StatusUpdateInterval="SECONDS_10",
+    )
+    events = receiver.wait_for(done(job["Id"]), timeout=120)
+    elapsed = time.monotonic() - started
+    complete = events[-1]["detail"]
+    assert complete["status"] == "COMPLETE", complete
+    hls, thumbs = complete["outputGroupDetails"]
+    named = hls["playlistFilePaths"] + [
+        p for d in hls["outputDetails"] for p in d["outputFilePaths"]
+    ]
+    named += thumbs["outputDetails"][0]["outputFilePaths"]
+    assert named[0] == f"{s3_prefix}/clip_processed/hls/master.m3u8"
+    assert all(exists(storage, uri) for uri in named), named
+    assert [d["videoDetails"]["heightInPx"] for d in hls["outputDetails"]] == [1080, 720, 480, 360]
+    assert all(1800 <= d["durationInMs"] <= 2200 for d in hls["outputDetails"])
+    info = next(e for e in events if e["detail"]["status"] == "INPUT_INFORMATION")["detail"]
+    assert info["inputDetails"][0]["uri"] == source
+    assert (
+        info["inputDetails"][0]["video"][0]["width"],
+        info["inputDetails"][0]["video"][0]["height"],
+    ) == (1280, 720)
+    got = real_mc.get_job(Id=job["Id"])["Job"]
+    assert got["Status"] == "COMPLETE" and got["JobPercentComplete"] == 100
+    assert (
+        got["OutputGroupDetails"][0]["OutputDetails"][0]["DurationInMs"]
+        == hls["outputDetails"][0]["durationInMs"]
+    )
+    updates = [
+        e["detail"]["jobProgress"] for e in events if e["detail"]["status"] == "STATUS_UPDATE"
+    ]
+    assert updates and all(0 <= u["jobPercentComplete"] <= 100 for u in updates)
+    assert elapsed < 90
+
+
+def test_canceling_a_real_transcode_stops_it_and_publishes_nothing(
+    real_mc: Any,
+    receiver: WebhookReceiver,
+    put_clip: Callable[..., str],
+    s3_prefix: str,
+    storage: Storage,
+) -> None:
+    source = put_clip(clip_path("landscape_1080p"), "long.mp4")
+    job = create(
+        real_mc, Settings=ladder_settings(input_uri=source, prefix=f"{s3_prefix}/long_processed")
+    )
+    deadline = time.monotonic() + 60
+    while real_mc.get_job(Id=job["Id"])["Job"].get("CurrentPhase") != "TRANSCODING":
+        assert time.monotonic() < deadline, "the job never reached TRANSCODING"
+        time.sleep(0.02)
+    real_mc.cancel_job(Id=job["Id"])
+    events = receiver.wait_for(done(job["Id"]))
+    assert events[-1]["detail"]["status"] == "CANCELED"
+    time.sleep(1.0)
+    assert real_mc.get_job(Id=job["Id"])["Job"]["Status"] == "CANCELED"
+    assert not exists(storage, f"{s3_prefix}/long_processed/hls/master.m3u8")
+    assert [e["detail"]["status"] for e in receiver.events() if e["detail"]["jobId"] == job["Id"]][
+        -1
+    ] == "CANCELED"

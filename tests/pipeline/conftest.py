@@ -1,0 +1,180 @@
+"""Fixtures of the pipeline tests: settings on the session's S3, a fresh database per test,
+the content service and its Flask app, signed webhook posts, and event builders."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from backends import webhook_auth
+from backends.config import BackendSettings
+from pipeline.app import create_app
+from pipeline.config import PipelineSettings
+from pipeline.content_service import ContentService
+from pipeline.db import Database
+
+SECRET = "pipeline-test-secret"
+EVENTS_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "events"
+
+
+class RecordingNotifier:
+    """Stands in for VideoReadyNotifier: remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.videos: list[dict[str, Any]] = []
+
+    def notify(self, video: dict[str, Any]) -> None:
+        self.videos.append(video)
+
+    def close(self) -> None:
+        pass
+
+
+def load_event(name: str) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text(encoding="utf-8"))
+    return result
+
+
+@pytest.fixture
+def pipeline_settings(backend_settings: BackendSettings, tmp_path: Path) -> PipelineSettings:
+    return PipelineSettings(
+        backend=backend_settings,
+        database_url=f"sqlite:///{tmp_path / 'pipeline.sqlite3'}",
+        webhook_secret=SECRET,
+        probe_sample_bytes=256 * 1024,
+        watch_interval_s=0.2,
+        port=0,
+    )
+
+
+@pytest.fixture
+def database(pipeline_settings: PipelineSettings) -> Iterator[Database]:
+    db = Database(pipeline_settings.database_url)
+    db.create_schema()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()
+
+
+@pytest.fixture
+def service(
+    pipeline_settings: PipelineSettings,
+    database: Database,
+    notifier: RecordingNotifier,
+    storage: Any,
+) -> ContentService:
+    return ContentService(pipeline_settings, database, notifier=notifier)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def app(service: ContentService) -> Flask:
+    return create_app({"CONTENT_SERVICE": service, "TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def new_asset(service: ContentService) -> Callable[..., dict[str, Any]]:
+    """Register an upload; returns the new video's description."""
+
+    def make(
+        user_id: str = "user-1", filename: str = "clip.mp4", size: int = 1000
+    ) -> dict[str, Any]:
+        return service.handle_video_upload(user_id, filename, "video/mp4", size).video
+
+    return make
+
+
+def mc_event(
+    status: str,
+    job_id: str,
+    asset_id: str | None = None,
+    event_id: str | None = None,
+    **detail: Any,
+) -> dict[str, Any]:
+    """An EventBridge "MediaConvert Job State Change" event, as AWS documents it."""
+    return {
+        "version": "0",
+        "id": event_id or str(uuid.uuid4()),
+        "detail-type": "MediaConvert Job State Change",
+        "source": "aws.mediaconvert",
+        "account": "111122223333",
+        "time": "2026-11-25T09:52:05Z",
+        "region": "us-east-1",
+        "resources": [f"arn:aws:mediaconvert:us-east-1:111122223333:jobs/{job_id}"],
+        "detail": {
+            "timestamp": 1764064325000,
+            "accountId": "111122223333",
+            "queue": "arn:aws:mediaconvert:us-east-1:111122223333:queues/Default",
+            "jobId": job_id,
+            "status": status,
+            "userMetadata": {"assetId": asset_id} if asset_id else {},
+            **detail,
+        },
+    }
+
+
+def complete_detail(prefix: str = "s3://vod-testbed/video/u/clip_processed") -> dict[str, Any]:
+    """COMPLETE's outputGroupDetails for the ladder (wire reference, section 4.10)."""
+    return {
+        "outputGroupDetails": [
+            {
+                "type": "HLS_GROUP",
+                "playlistFilePaths": [f"{prefix}/hls/master.m3u8"],
+                "outputDetails": [
+                    {
+                        "outputFilePaths": [f"{prefix}/hls/master_{name}.m3u8"],
+                        "durationInMs": 2000,
+                        "videoDetails": {"widthInPx": w, "heightInPx": h},
+                    }
+                    for name, w, h in (("1080p", 1920, 1080), ("720p", 1280, 720))
+                ],
+            },
+            {
+                "type": "FILE_GROUP",
+                "outputDetails": [
+                    {
+                        "outputFilePaths": [f"{prefix}/thumbnails/master_thumb.0000001.jpg"],
+                        "durationInMs": 2000,
+                        "videoDetails": {"widthInPx": 1280, "heightInPx": 720},
+                    }
+                ],
+            },
+        ],
+        "warnings": [],
+    }
+
+
+@pytest.fixture
+def post_event(client: FlaskClient) -> Callable[..., Any]:
+    """POST an event to the webhook, signed with the test secret unless told otherwise."""
+
+    def post(
+        event: dict[str, Any], secret: str | None = SECRET, headers: dict[str, str] | None = None
+    ) -> Any:
+        body = json.dumps(event).encode()
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if secret is not None:
+            sent.update(webhook_auth.sign(body, secret))
+        return client.post("/webhooks/mediaconvert", data=body, headers=sent)
+
+    return post
+
+
+def settings_with(settings: PipelineSettings, **changes: Any) -> PipelineSettings:
+    return replace(settings, **changes)

@@ -1,0 +1,81 @@
+"""Helpers of the pipeline's end-to-end tests: uploading through the HTTP API as a client
+does, waiting for a video, and a webhook receiver to catch "video ready" posts."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import requests
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+
+def upload(api: str, path: Path, filename: str | None = None, user_id: str = "e2e") -> str:
+    """POST /videos and PUT ``path`` to the presigned URL over real HTTP; returns the id."""
+    created = requests.post(
+        f"{api}/videos",
+        json={
+            "filename": filename or path.name,
+            "content_type": "video/mp4",
+            "size": path.stat().st_size,
+            "user_id": user_id,
+        },
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    ticket = created.json()
+    with path.open("rb") as body:
+        put = requests.put(
+            ticket["upload_url"], data=body, headers=ticket["upload_headers"], timeout=30
+        )
+    assert put.status_code == 200, put.text
+    video_id: str = ticket["id"]
+    return video_id
+
+
+def wait_for(
+    api: str, video_id: str, statuses: Iterable[str] = ("ready", "failed"), timeout_s: float = 60
+) -> dict[str, Any]:
+    """Poll GET /videos/{id} until its status is one of ``statuses``."""
+    wanted = set(statuses)
+    deadline = time.monotonic() + timeout_s
+    video: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        video = requests.get(f"{api}/videos/{video_id}", timeout=10).json()
+        if video["status"] in wanted:
+            return video
+        time.sleep(0.1)
+    raise AssertionError(f"video {video_id} not {wanted} after {timeout_s} s: {video}")
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1 that records every POST (headers and body)."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.port}/hook"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @Request.application  # type: ignore[arg-type]
+    def _app(self, request: Request) -> Response:
+        self.requests.append((dict(request.headers), request.get_data()))
+        return Response("{}", status=200, mimetype="application/json")
+
+    def bodies(self) -> list[dict[str, Any]]:
+        return [json.loads(body) for _headers, body in self.requests]
+
+    def wait(self, count: int, timeout_s: float = 10) -> None:
+        deadline = time.monotonic() + timeout_s
+        while len(self.requests) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

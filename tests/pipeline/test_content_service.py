@@ -1,0 +1,84 @@
+"""The content service under concurrent, duplicated deliveries."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from pipeline.content_service import ContentService
+from pipeline.job_events import JobStateChange, parse_mediaconvert_event
+from tests.pipeline.conftest import RecordingNotifier, complete_detail, mc_event
+
+JOB = "1764064325000-conc01"
+
+
+def run_concurrently(calls: list[Callable[[], Any]]) -> list[Any]:
+    results: list[Any] = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def worker(index: int) -> None:
+        start.wait()
+        results[index] = calls[index]()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_racing_status_updates_never_overwrite_complete(
+    service: ContentService, new_asset: Callable[..., dict[str, Any]]
+) -> None:
+    asset = new_asset()
+    changes = [
+        parse_mediaconvert_event(
+            mc_event("STATUS_UPDATE", JOB, asset["id"], jobPercentComplete=percent)
+        )
+        for percent in range(10, 90, 10)
+    ]
+    changes.append(
+        parse_mediaconvert_event(mc_event("COMPLETE", JOB, asset["id"], **complete_detail()))
+    )
+    outcomes = run_concurrently([lambda c=c: service.apply_job_change(c) for c in changes])
+    assert set(outcomes) <= {"applied", "ignored"}
+    found = service.get(asset["id"])
+    assert found is not None
+    assert (found["status"], found["progress"]) == ("ready", 100)
+
+
+def test_the_same_event_delivered_concurrently_is_applied_once(
+    service: ContentService,
+    new_asset: Callable[..., dict[str, Any]],
+    notifier: RecordingNotifier,
+) -> None:
+    asset = new_asset()
+    change = JobStateChange(
+        event_id="same",
+        job_id=JOB,
+        status="ERROR",
+        asset_id=asset["id"],
+        error_code=1040,
+        error_message="Settings error",
+    )
+    outcomes = run_concurrently([lambda: service.apply_job_change(change)] * 4)
+    assert sorted(outcomes) == ["applied", "duplicate", "duplicate", "duplicate"]
+    assert len(notifier.videos) == 1
+
+
+def test_schema_renders_for_postgresql() -> None:
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateTable
+
+    from pipeline.db import Base
+
+    ddl = [
+        str(CreateTable(t).compile(dialect=postgresql.dialect()))
+        for t in Base.metadata.sorted_tables
+    ]
+    joined = "\n".join(ddl)
+    assert "CREATE TABLE video_assets" in joined
+    assert "thumbnail_keys JSON" in joined
+    assert "TIMESTAMP WITH TIME ZONE" in joined

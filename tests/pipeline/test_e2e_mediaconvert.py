@@ -1,0 +1,144 @@
+"""End to end with ``TRANSCODER_BACKEND=mediaconvert`` against the emulator on 127.0.0.1:
+the trigger creates jobs over the MediaConvert API, the emulator transcodes and delivers
+signed EventBridge events to the pipeline's webhook on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from backends.config import BackendSettings
+from backends.ffmpeg_backend import FFmpegBackend
+from backends.hls_validation import validate_hls
+from backends.mediaconvert_backend import MediaConvertBackend
+from backends.storage import Storage
+from emulator.app import create_app as create_emulator_app
+from emulator.config import EmulatorSettings
+from emulator.server import EmulatorServer
+from fixtures.media import clip_path
+from pipeline.app import create_app
+from pipeline.config import PipelineSettings
+from pipeline.content_service import ContentService
+from pipeline.server import PipelineServer
+from pipeline.upload_trigger import ServiceReporter, UploadTrigger
+from pipeline.watcher import object_created_event
+from tests.pipeline.conftest import SECRET
+from tests.pipeline.e2e_helpers import upload, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def webhook_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def emulator(
+    tmp_path: Path, webhook_port: int, backend_settings: BackendSettings, storage: Storage
+) -> Iterator[EmulatorServer]:
+    settings = EmulatorSettings(
+        data_dir=tmp_path / "emulator",
+        webhook_urls=(f"http://127.0.0.1:{webhook_port}/webhooks/mediaconvert",),
+        webhook_secret=SECRET,
+        time_compression=100.0,
+        delivery_base_delay_s=0.1,
+        delivery_max_delay_s=0.5,
+        delivery_timeout_s=5.0,
+    )
+    app = create_emulator_app(
+        {
+            "EMULATOR_SETTINGS": settings,
+            "TRANSCODER_FACTORY": lambda: FFmpegBackend(settings=backend_settings, storage=storage),
+        }
+    )
+    server = EmulatorServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mc_settings(pipeline_settings: PipelineSettings, emulator: EmulatorServer) -> PipelineSettings:
+    backend = replace(
+        pipeline_settings.backend,
+        transcoder_backend="mediaconvert",
+        mediaconvert_endpoint=emulator.url,
+    )
+    return replace(pipeline_settings, backend=backend)
+
+
+@pytest.fixture
+def mediaconvert(mc_settings: PipelineSettings, storage: Storage) -> Iterator[MediaConvertBackend]:
+    backend = MediaConvertBackend(settings=mc_settings.backend, storage=storage)
+    yield backend
+    backend.close()
+
+
+def test_upload_ends_ready_through_emulator_events(
+    mc_settings: PipelineSettings,
+    mediaconvert: MediaConvertBackend,
+    webhook_port: int,
+    storage: Storage,
+) -> None:
+    server = PipelineServer(mc_settings, transcoder=mediaconvert, port=webhook_port).start()
+    try:
+        assert server.bridge is None  # job changes come only as webhook events
+        video = wait_for(server.url, upload(server.url, clip_path("short_2s")), timeout_s=90)
+    finally:
+        server.stop()
+    assert (video["status"], video["progress"]) == ("ready", 100), video
+    master = f"s3://{mc_settings.bucket}/{video['master_playlist_key']}"
+    report = validate_hls(master, storage=storage)
+    assert report.ok, report.render_text()
+    (thumbnail,) = video["thumbnail_keys"]  # MediaConvert names the last capture only
+    assert storage.client.head_object(Bucket=mc_settings.bucket, Key=thumbnail)["ContentLength"]
+
+
+def test_events_sent_while_the_receiver_is_down_still_end_ready(
+    mc_settings: PipelineSettings,
+    mediaconvert: MediaConvertBackend,
+    webhook_port: int,
+    service: ContentService,
+    storage: Storage,
+) -> None:
+    clip = clip_path("short_2s")
+    ticket = service.handle_video_upload("down", "clip.mp4", "video/mp4", clip.stat().st_size)
+    storage.put(clip, f"s3://{mc_settings.bucket}/{ticket.key}")
+    trigger = UploadTrigger(mc_settings, mediaconvert, ServiceReporter(service))
+    trigger.handle(object_created_event(mc_settings.bucket, ticket.key, clip.stat().st_size))
+    job_id = _video(service, ticket.video["id"])["job_id"]
+    assert mediaconvert.wait(job_id, timeout=90).status.value == "COMPLETE"
+    # The job is over and every delivery has failed so far: nothing listens on the port.
+    assert _video(service, ticket.video["id"])["status"] == "processing"
+    http = make_server(
+        "127.0.0.1", webhook_port, create_app({"CONTENT_SERVICE": service}), threaded=True
+    )
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        video = wait_for(f"http://127.0.0.1:{webhook_port}", ticket.video["id"], timeout_s=30)
+    finally:
+        http.shutdown()
+        http.server_close()
+    assert video["status"] == "ready"
+    assert video["master_playlist_key"].endswith("_processed/hls/master.m3u8")
+
+
+def _video(service: ContentService, video_id: str) -> dict[str, Any]:
+    found = service.get(video_id)
+    assert found is not None
+    return found

@@ -1,0 +1,404 @@
+"""The upload trigger: S3 event shapes, key filtering, probing, job creation, reports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import urllib.parse
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from backends.interface import Transcoder
+from backends.job import Job, JobRequest, JobStatus, new_job_id
+from backends.storage import Storage
+from fixtures.media import clip_path
+from pipeline.app import create_app
+from pipeline.config import PipelineSettings
+from pipeline.content_service import ContentService
+from pipeline.probe_sample import fetch_sample, probe_object
+from pipeline.signed_post import DeliveryError
+from pipeline.trigger_notices import NoticeStatus, TriggerNotice
+from pipeline.upload_trigger import (
+    ServiceReporter,
+    UploadTrigger,
+    WebhookReporter,
+    default_trigger,
+    handler,
+    parse_s3_event,
+)
+from pipeline.watcher import object_created_event
+from tests.pipeline.conftest import SECRET, load_event
+
+DECODED = (
+    "video/user-1/2026/11/0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c-20261125T095205Z-"
+    "My holiday été (1).mp4"
+)
+
+
+class RecordingTranscoder(Transcoder):
+    """Accepts jobs and remembers them; runs nothing."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.jobs: dict[str, Job] = {}
+
+    def submit(self, request: JobRequest) -> Job:
+        job = Job(id=new_job_id(), request=request)
+        self.jobs[job.id] = job
+        return job
+
+    def get(self, job_id: str) -> Job:
+        return self.jobs[job_id]
+
+    def list(self, status: JobStatus | None = None) -> list[Job]:
+        return list(self.jobs.values())
+
+    def cancel(self, job_id: str) -> Job:
+        return self.jobs[job_id]
+
+
+class RecordingReporter:
+    def __init__(self, needed: bool = True) -> None:
+        self.notices: list[TriggerNotice] = []
+        self.needed = needed
+
+    def report(self, notice: TriggerNotice) -> None:
+        self.notices.append(notice)
+
+    def needs_job(self, asset_id: str) -> bool:
+        return self.needed
+
+
+@pytest.fixture
+def transcoder() -> RecordingTranscoder:
+    return RecordingTranscoder()
+
+
+@pytest.fixture
+def trigger(
+    pipeline_settings: PipelineSettings, service: ContentService, transcoder: RecordingTranscoder
+) -> UploadTrigger:
+    return UploadTrigger(pipeline_settings, transcoder, ServiceReporter(service))
+
+
+@pytest.fixture
+def uploaded(
+    service: ContentService, storage: Storage, pipeline_settings: PipelineSettings
+) -> Callable[..., dict[str, Any]]:
+    """Register an upload and put ``clip`` at its key (as the presigned PUT would)."""
+
+    def upload(clip: Path, filename: str = "clip.mp4") -> dict[str, Any]:
+        video = service.handle_video_upload(
+            "user-1", filename, "video/mp4", clip.stat().st_size
+        ).video
+        storage.put(clip, f"s3://{pipeline_settings.bucket}/{video['key']}")
+        return video
+
+    return upload
+
+
+def event_of(video: dict[str, Any], settings: PipelineSettings) -> dict[str, Any]:
+    """The ObjectCreated event S3 sends once ``video`` is uploaded."""
+    return object_created_event(settings.bucket, video["key"], video["size_bytes"])
+
+
+# -- event shapes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["s3-object-created-aws.json", "s3-object-created-minio.json"])
+def test_aws_and_minio_events_give_the_decoded_key(name: str) -> None:
+    (created,) = parse_s3_event(load_event(name))
+    assert created.bucket == "vod-testbed"
+    assert created.key == DECODED
+    assert created.size == 1048576
+
+
+def test_records_other_than_object_created_are_left_out() -> None:
+    event = load_event("s3-object-created-aws.json")
+    event["Records"][0]["eventName"] = "ObjectRemoved:Delete"
+    assert parse_s3_event(event) == []
+
+
+def test_watcher_events_round_trip_through_the_parser() -> None:
+    (created,) = parse_s3_event(object_created_event("b", DECODED, 5))
+    assert created.key == DECODED
+
+
+# -- handling -----------------------------------------------------------------------------
+
+
+def test_a_video_gets_a_job_with_the_asset_in_user_metadata(
+    trigger: UploadTrigger,
+    transcoder: RecordingTranscoder,
+    uploaded: Callable[..., dict[str, Any]],
+    service: ContentService,
+    pipeline_settings: PipelineSettings,
+) -> None:
+    video = uploaded(clip_path("short_2s"))
+    event = event_of(video, pipeline_settings)
+    assert trigger.handle(event)["submitted"] == [video["key"]]
+    (job,) = transcoder.jobs.values()
+    assert job.request.user_metadata == {"assetId": video["id"], "userId": "user-1"}
+    stem = video["key"].rsplit(".", 1)[0]
+    assert (
+        job.request.hls_destination
+        == f"s3://{pipeline_settings.bucket}/{stem}_processed/hls/master"
+    )
+    found = service.get(video["id"])
+    assert found is not None
+    assert (found["status"], found["job_id"]) == ("processing", job.id)
+
+
+def test_text_named_mp4_is_rejected_with_the_reason(
+    trigger: UploadTrigger,
+    transcoder: RecordingTranscoder,
+    uploaded: Callable[..., dict[str, Any]],
+    service: ContentService,
+    pipeline_settings: PipelineSettings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    video = uploaded(clip_path("not_video"))
+    event = event_of(video, pipeline_settings)
+    assert trigger.handle(event)["rejected"] == [video["key"]]
+    assert transcoder.jobs == {}
+    found = service.get(video["id"])
+    assert found is not None
+    assert found["status"] == "failed"
+    assert found["error"]["reason"] == "invalid_input"
+    assert found["error"]["code"] == 1010
+    assert "not a media file" in found["error"]["message"]
+    assert any("not a usable video" in r.getMessage() for r in caplog.records)
+
+
+def test_oversized_upload_is_rejected_without_probing(
+    pipeline_settings: PipelineSettings,
+    transcoder: RecordingTranscoder,
+    uploaded: Callable[..., dict[str, Any]],
+) -> None:
+    reporter = RecordingReporter()
+    small = PipelineSettings(**{**pipeline_settings.__dict__, "max_upload_bytes": 100})
+    video = uploaded(clip_path("short_2s"))
+    UploadTrigger(small, transcoder, reporter).handle(
+        object_created_event(small.bucket, video["key"], video["size_bytes"])
+    )
+    assert [n.status for n in reporter.notices] == [
+        NoticeStatus.UPLOAD_RECEIVED,
+        NoticeStatus.UPLOAD_REJECTED,
+    ]
+    assert "limit is 100" in (reporter.notices[1].error_message or "")
+
+
+def test_job_outputs_under_video_are_skipped(
+    pipeline_settings: PipelineSettings, transcoder: RecordingTranscoder
+) -> None:
+    reporter = RecordingReporter()
+    trigger = UploadTrigger(pipeline_settings, transcoder, reporter)
+    key = (
+        "video/user-1/2026/11/0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c-20261125T095205Z-"
+        "clip_processed/hls/master_720p_00001.ts"
+    )
+    assert trigger.handle(object_created_event(pipeline_settings.bucket, key, 10))["skipped"] == [
+        key
+    ]
+    assert (reporter.notices, transcoder.jobs) == ([], {})
+
+
+def test_redelivered_upload_event_starts_no_second_job(
+    trigger: UploadTrigger,
+    transcoder: RecordingTranscoder,
+    uploaded: Callable[..., dict[str, Any]],
+    pipeline_settings: PipelineSettings,
+) -> None:
+    video = uploaded(clip_path("short_2s"))
+    event = event_of(video, pipeline_settings)
+    trigger.handle(event)
+    assert trigger.handle(event)["skipped"] == [video["key"]]
+    assert len(transcoder.jobs) == 1
+
+
+def test_encoded_key_with_spaces_and_non_ascii_reaches_the_right_object(
+    pipeline_settings: PipelineSettings,
+    transcoder: RecordingTranscoder,
+    storage: Storage,
+) -> None:
+    storage.put(clip_path("short_2s"), f"s3://{pipeline_settings.bucket}/{DECODED}")
+    event = load_event("s3-object-created-aws.json")
+    event["Records"][0]["s3"]["bucket"]["name"] = pipeline_settings.bucket
+    event["Records"][0]["s3"]["object"]["size"] = clip_path("short_2s").stat().st_size
+    reporter = RecordingReporter()
+    UploadTrigger(pipeline_settings, transcoder, reporter).handle(event)
+    (job,) = transcoder.jobs.values()
+    assert job.request.input_uri == f"s3://{pipeline_settings.bucket}/{DECODED}"
+    assert reporter.notices[-1].status is NoticeStatus.JOB_SUBMITTED
+
+
+def test_webhook_reporter_posts_signed_notices(
+    pipeline_settings: PipelineSettings, transcoder: RecordingTranscoder
+) -> None:
+    reporter = WebhookReporter("http://127.0.0.1:9/unreachable", "s")
+    assert reporter.needs_job("any")
+    notice = TriggerNotice(NoticeStatus.UPLOAD_RECEIVED, "a", "video/k", 1)
+    with pytest.raises(DeliveryError, match="unreachable"):
+        reporter.report(notice)
+
+
+# -- probing from head and tail ------------------------------------------------------------
+
+
+def test_sparse_sample_keeps_head_and_tail_at_their_offsets(
+    storage: Storage, s3_prefix: str, tmp_path: Path
+) -> None:
+    source = clip_path("landscape_1080p")
+    uri = f"{s3_prefix}/whole.mp4"
+    storage.put(source, uri)
+    bucket, key = uri[5:].split("/", 1)
+    size = source.stat().st_size
+    sample = 64 * 1024
+    dest = fetch_sample(storage.client, bucket, key, size, sample, tmp_path / "s.mp4")
+    data, original = dest.read_bytes(), source.read_bytes()
+    assert len(data) == size
+    assert data[:sample] == original[:sample]
+    assert data[-sample:] == original[-sample:]
+    assert data[sample:-sample].count(0) == size - 2 * sample
+
+
+def test_handler_path_imports_no_web_framework_or_database() -> None:
+    code = (
+        "import sys, pipeline.upload_trigger, backends.mediaconvert_backend;"
+        "print(sorted(m for m in ('flask', 'werkzeug', 'sqlalchemy', 'emulator', 'requests')"
+        " if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_moov_at_end_mp4_probes_from_its_head_and_tail(
+    storage: Storage, s3_prefix: str, tmp_path: Path
+) -> None:
+    source = clip_path("landscape_1080p")
+    assert source.read_bytes().rfind(b"moov") > source.stat().st_size // 2  # index at the end
+    uri = f"{s3_prefix}/camera.mp4"
+    storage.put(source, uri)
+    bucket, key = uri[5:].split("/", 1)
+    info = probe_object(storage.client, bucket, key, source.stat().st_size, 2**20, tmp_path)
+    assert info.video is not None
+    assert (info.video.width, info.video.height) == (1920, 1080)
+    assert info.duration_s == pytest.approx(4, abs=0.2)
+
+
+# -- as a Lambda function -----------------------------------------------------------------
+
+
+@pytest.fixture
+def served_app(app: Any) -> Iterator[str]:
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.port}/webhooks/mediaconvert"
+    http.shutdown()
+    http.server_close()
+
+
+def test_reports_posted_to_the_webhook_move_the_asset(
+    served_app: str,
+    pipeline_settings: PipelineSettings,
+    transcoder: RecordingTranscoder,
+    uploaded: Callable[..., dict[str, Any]],
+    service: ContentService,
+) -> None:
+    video = uploaded(clip_path("short_2s"))
+    trigger = UploadTrigger(pipeline_settings, transcoder, WebhookReporter(served_app, SECRET))
+    trigger.handle(event_of(video, pipeline_settings))
+    (job,) = transcoder.jobs.values()
+    found = service.get(video["id"])
+    assert found is not None
+    assert (found["status"], found["job_id"]) == ("processing", job.id)
+
+
+def test_reports_with_the_wrong_secret_are_refused_without_retry(served_app: str) -> None:
+    notice = TriggerNotice(NoticeStatus.UPLOAD_RECEIVED, "a", "video/k", 1)
+    with pytest.raises(DeliveryError, match="HTTP 401"):
+        WebhookReporter(served_app, "wrong").report(notice)
+
+
+def test_lambda_handler_is_configured_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, pipeline_settings: PipelineSettings
+) -> None:
+    monkeypatch.setenv("S3_ENDPOINT_URL", pipeline_settings.backend.s3_endpoint_url or "")
+    monkeypatch.setenv("S3_BUCKET", pipeline_settings.bucket)
+    monkeypatch.setenv("PIPELINE_WEBHOOK_URL", "http://127.0.0.1:9/webhooks/mediaconvert")
+    monkeypatch.setenv("TRANSCODER_BACKEND", "ffmpeg")
+    default_trigger.cache_clear()
+    try:
+        output = (
+            "video/u/2026/11/0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c-20261125T095205Z-c_processed/x.ts"
+        )
+        event = object_created_event(pipeline_settings.bucket, output, 1)
+        assert handler(event, None) == {"submitted": [], "rejected": [], "skipped": [output]}
+        assert isinstance(default_trigger().reporter, WebhookReporter)
+    finally:
+        default_trigger().transcoder.close()
+        default_trigger.cache_clear()
+
+
+# -- MinIO's notifications over HTTP ---------------------------------------------------------
+
+
+def minio_event_for(key: str, size: int, bucket: str) -> dict[str, Any]:
+    event = load_event("s3-object-created-minio.json")
+    record = event["Records"][0]
+    record["s3"]["bucket"]["name"] = bucket
+    record["s3"]["object"].update(key=urllib.parse.quote_plus(key, safe="/"), size=size)
+    event["Key"] = f"{bucket}/{record['s3']['object']['key']}"
+    return event
+
+
+def test_minio_notification_with_bearer_secret_starts_the_job(
+    service: ContentService,
+    trigger: UploadTrigger,
+    transcoder: RecordingTranscoder,
+    uploaded: Callable[..., dict[str, Any]],
+    pipeline_settings: PipelineSettings,
+) -> None:
+    video = uploaded(clip_path("short_2s"), "été clip.mp4")
+    client = create_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": trigger}).test_client()
+    event = minio_event_for(video["key"], video["size_bytes"], pipeline_settings.bucket)
+    response = client.post(
+        "/webhooks/s3", json=event, headers={"Authorization": f"Bearer {SECRET}"}
+    )
+    assert response.status_code == 200
+    assert response.get_json()["submitted"] == [video["key"]]
+    (job,) = transcoder.jobs.values()
+    assert job.request.user_metadata["assetId"] == video["id"]
+
+
+def test_minio_notification_with_a_wrong_token_is_401(
+    service: ContentService,
+    trigger: UploadTrigger,
+    transcoder: RecordingTranscoder,
+    uploaded: Callable[..., dict[str, Any]],
+    pipeline_settings: PipelineSettings,
+) -> None:
+    video = uploaded(clip_path("short_2s"))
+    client = create_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": trigger}).test_client()
+    event = minio_event_for(video["key"], video["size_bytes"], pipeline_settings.bucket)
+    response = client.post("/webhooks/s3", json=event, headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 401
+    assert transcoder.jobs == {}
+    found = service.get(video["id"])
+    assert found is not None
+    assert found["status"] == "pending_upload"
+
+
+def test_s3_events_without_a_trigger_in_process_are_503(client: Any) -> None:
+    response = client.post("/webhooks/s3", json={}, headers={"Authorization": f"Bearer {SECRET}"})
+    assert response.status_code == 503
