@@ -9,14 +9,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def env_number(env: Mapping[str, str], name: str, default: float) -> float:
+    """``env[name]`` as a number; ``default`` when unset or empty; ValueError naming it."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return float(raw)
     except ValueError:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+
+
+def env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    """``env[name]`` as an integer; ``default`` when unset or empty; ValueError naming it."""
+    value = env_number(env, name, default)
+    if value != int(value):
+        raise ValueError(f"{name} must be an integer, got {env.get(name)!r}")
+    return int(value)
+
+
+def env_list(raw: str | None, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A comma-separated value as a tuple of its non-empty, stripped items."""
+    items = tuple(item.strip() for item in (raw or "").split(",") if item.strip())
+    return items or default
 
 
 @dataclass(frozen=True)
@@ -57,7 +72,7 @@ class BackendSettings:
             transcoder_backend=env.get("TRANSCODER_BACKEND") or defaults.transcoder_backend,
             ffmpeg_binary=env.get("FFMPEG_BINARY") or None,
             x264_preset=env.get("FFMPEG_PRESET") or defaults.x264_preset,
-            max_concurrent_jobs=_int(env, "FFMPEG_MAX_JOBS", defaults.max_concurrent_jobs),
+            max_concurrent_jobs=env_int(env, "FFMPEG_MAX_JOBS", defaults.max_concurrent_jobs),
             work_dir=Path(env["VOD_WORK_DIR"]) if env.get("VOD_WORK_DIR") else defaults.work_dir,
             s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
             aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",

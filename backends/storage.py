@@ -65,6 +65,8 @@ def s3_client(settings: BackendSettings | None = None) -> S3Client:
         endpoint_url=settings.s3_endpoint_url,
         region_name=settings.aws_region,
         config=Config(
+            # SigV4 everywhere: presigned PUTs then sign Content-Type and Content-Length.
+            signature_version="s3v4",
             s3={"addressing_style": "path"} if settings.s3_endpoint_url else {},
             retries={"max_attempts": 5, "mode": "standard"},
             connect_timeout=5,

@@ -8,19 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
-
-
-def _urls(raw: str | None) -> tuple[str, ...]:
-    return tuple(url.strip() for url in (raw or "").split(",") if url.strip())
+from backends.config import env_int, env_list, env_number
 
 
 @dataclass(frozen=True)
@@ -73,21 +61,23 @@ class EmulatorSettings:
             data_dir=Path(env["EMULATOR_DATA_DIR"])
             if env.get("EMULATOR_DATA_DIR")
             else defaults.data_dir,
-            webhook_urls=_urls(env.get("EVENTS_WEBHOOK_URL")),
+            webhook_urls=env_list(env.get("EVENTS_WEBHOOK_URL")),
             webhook_secret=env.get("WEBHOOK_SECRET", ""),
             account_id=env.get("EMULATOR_ACCOUNT_ID") or defaults.account_id,
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or defaults.region,
-            queue_concurrency=int(
-                _number(env, "EMULATOR_QUEUE_CONCURRENCY", defaults.queue_concurrency)
+            queue_concurrency=env_int(
+                env, "EMULATOR_QUEUE_CONCURRENCY", defaults.queue_concurrency
             ),
-            time_compression=_number(env, "EMULATOR_TIME_COMPRESSION", defaults.time_compression),
-            delivery_base_delay_s=_number(
+            time_compression=env_number(
+                env, "EMULATOR_TIME_COMPRESSION", defaults.time_compression
+            ),
+            delivery_base_delay_s=env_number(
                 env, "EMULATOR_DELIVERY_BASE_DELAY_S", defaults.delivery_base_delay_s
             ),
-            delivery_max_delay_s=_number(
+            delivery_max_delay_s=env_number(
                 env, "EMULATOR_DELIVERY_MAX_DELAY_S", defaults.delivery_max_delay_s
             ),
-            delivery_timeout_s=_number(
+            delivery_timeout_s=env_number(
                 env, "EMULATOR_DELIVERY_TIMEOUT_S", defaults.delivery_timeout_s
             ),
         )

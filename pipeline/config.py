@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backends import webhook_auth
-from backends.config import BackendSettings
+from backends.config import BackendSettings, env_int, env_list, env_number
 
 # S3 refuses a single PUT above 5 GiB; larger files need multipart, which a presigned PUT
 # cannot do.
@@ -23,21 +23,6 @@ S3_SINGLE_PUT_LIMIT = 5 * 2**30
 
 def _default_database_url() -> str:
     return f"sqlite:///{Path(tempfile.gettempdir()) / 'vod-testbed' / 'pipeline.sqlite3'}"
-
-
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
-
-
-def _list(raw: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
-    items = tuple(item.strip() for item in (raw or "").split(",") if item.strip())
-    return items or default
 
 
 @dataclass(frozen=True)
@@ -116,22 +101,24 @@ class PipelineSettings:
             webhook_secret=env.get("WEBHOOK_SECRET", ""),
             webhook_api_key_header=env.get("WEBHOOK_API_KEY_HEADER")
             or defaults.webhook_api_key_header,
-            webhook_tolerance_s=_number(env, "WEBHOOK_TOLERANCE_S", defaults.webhook_tolerance_s),
+            webhook_tolerance_s=env_number(
+                env, "WEBHOOK_TOLERANCE_S", defaults.webhook_tolerance_s
+            ),
             video_ready_webhook_url=env.get("VIDEO_READY_WEBHOOK_URL") or None,
             pipeline_webhook_url=env.get("PIPELINE_WEBHOOK_URL") or None,
-            max_upload_bytes=int(_number(env, "MAX_UPLOAD_BYTES", defaults.max_upload_bytes)),
-            allowed_content_types=_list(
+            max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
+            allowed_content_types=env_list(
                 env.get("ALLOWED_CONTENT_TYPES"), defaults.allowed_content_types
             ),
-            upload_url_expires_s=int(
-                _number(env, "UPLOAD_URL_EXPIRES_S", defaults.upload_url_expires_s)
+            upload_url_expires_s=env_int(
+                env, "UPLOAD_URL_EXPIRES_S", defaults.upload_url_expires_s
             ),
-            playback_url_expires_s=int(
-                _number(env, "PLAYBACK_URL_EXPIRES_S", defaults.playback_url_expires_s)
+            playback_url_expires_s=env_int(
+                env, "PLAYBACK_URL_EXPIRES_S", defaults.playback_url_expires_s
             ),
             s3_public_endpoint_url=env.get("S3_PUBLIC_ENDPOINT_URL") or None,
             playback_base_url=env.get("PLAYBACK_BASE_URL") or None,
-            probe_sample_bytes=int(_number(env, "PROBE_SAMPLE_BYTES", defaults.probe_sample_bytes)),
-            watch_interval_s=_number(env, "UPLOAD_WATCH_INTERVAL_S", defaults.watch_interval_s),
-            port=int(_number(env, "PIPELINE_PORT", defaults.port)),
+            probe_sample_bytes=env_int(env, "PROBE_SAMPLE_BYTES", defaults.probe_sample_bytes),
+            watch_interval_s=env_number(env, "UPLOAD_WATCH_INTERVAL_S", defaults.watch_interval_s),
+            port=env_int(env, "PIPELINE_PORT", defaults.port),
         )

@@ -20,15 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from backends.errors import InvalidRequestError
-from backends.storage import is_s3, parse_s3_uri
+from backends.storage import is_s3, parse_s3_uri, s3_client
 from pipeline import upload_keys
 from pipeline.asset_states import AssetStatus, FailureReason, may_transition
 from pipeline.config import PipelineSettings
@@ -439,19 +437,9 @@ class ContentService:
 
 def presigning_client(settings: PipelineSettings) -> Any:
     """An S3 client for presigning, on the endpoint clients reach (``S3_PUBLIC_ENDPOINT_URL``,
-    else ``S3_ENDPOINT_URL``). SigV4 is forced: only SigV4 signs the Content-Type and
-    Content-Length headers of a PUT, and SigV2 presigning is not accepted in newer regions.
-    """
+    else ``S3_ENDPOINT_URL``)."""
     endpoint = settings.s3_public_endpoint_url or settings.backend.s3_endpoint_url
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name=settings.backend.aws_region,
-        config=Config(
-            signature_version="s3v4",
-            s3={"addressing_style": "path"} if endpoint else {},
-        ),
-    )
+    return s3_client(replace(settings.backend, s3_endpoint_url=endpoint))
 
 
 def _key(uri: str) -> str:

@@ -15,11 +15,10 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from werkzeug.serving import BaseWSGIServer, make_server
-
 from backends.interface import Transcoder
 from backends.registry import create_transcoder
 from backends.storage import Storage
+from backends.wsgi_server import BackgroundServer
 from pipeline.app import create_app
 from pipeline.config import PipelineSettings
 from pipeline.content_service import ContentService
@@ -68,19 +67,15 @@ class PipelineServer:
             else None
         )
         self.app = create_app({"CONTENT_SERVICE": self.service, "UPLOAD_TRIGGER": self.trigger})
-        self._http: BaseWSGIServer = make_server(
-            host, settings.port if port is None else port, self.app, threaded=True
+        self._http = BackgroundServer(
+            self.app, host, settings.port if port is None else port, name="pipeline-http"
         )
-        self._thread: threading.Thread | None = None
-        self.url = f"http://{host}:{self._http.port}"
+        self.url = self._http.url
 
     def start(self) -> PipelineServer:
         """Serve HTTP and watch uploads from background threads."""
         Storage(self.settings.backend).ensure_bucket(self.settings.bucket)
-        self._thread = threading.Thread(
-            target=self._http.serve_forever, name="pipeline-http", daemon=True
-        )
-        self._thread.start()
+        self._http.start()
         if self.watcher is not None:
             self.watcher.start()
         log.info("pipeline API and webhook at %s", self.url)
@@ -90,10 +85,7 @@ class PipelineServer:
         """Stop watching and serving, finish applying job changes, release the database."""
         if self.watcher is not None:
             self.watcher.stop()
-        self._http.shutdown()
-        self._http.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._http.stop()
         if self._owns_transcoder:
             self.transcoder.close()
         if self.bridge is not None:
