@@ -5,10 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test test-fast lint fmt bench fixtures clean
+.PHONY: help install dev test test-fast lint fmt bench fixtures lambda-package deploy-render clean
 
 help: ## Show this help
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ bench: $(STAMP) ## Benchmark the FFmpeg backend against hand-written ffmpeg comm
 fixtures: $(STAMP) ## Generate (and cache) the test media
 	$(BIN)/python -m fixtures.media
 
-clean: ## Remove the virtualenv, caches and generated media
+lambda-package: $(STAMP) ## Build the upload-trigger Lambda zip (dist/lambda-upload-trigger.zip)
+	$(BIN)/python -m pipeline.deploy package --out dist/lambda-upload-trigger.zip
+
+deploy-render: $(STAMP) ## Render the staging AWS artifacts (IAM, S3 notification, EventBridge) into dist/staging
+	$(BIN)/python -m pipeline.deploy render --out dist/staging
+
+clean: ## Remove the virtualenv, caches, generated media and build output
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache *.egg-info build dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
