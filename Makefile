@@ -36,8 +36,9 @@ fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Benchmark the FFmpeg backend against hand-written ffmpeg commands
+bench: $(STAMP) ## Benchmarks: the FFmpeg backend vs hand-written ffmpeg; the emulator under load
 	$(BIN)/python -m tests.bench.bench_ladder
+	$(BIN)/python -m tests.bench.bench_emulator
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
 	$(BIN)/python -m fixtures.media

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from backends.ffmpeg_binary import find_ffmpeg
 from backends.job import JobRequest, JobStatus
 from backends.storage import Storage
 from fixtures.media import clip_path
+from tests.net import start_s3_process
 
 RUNGS = [  # name, height, bitrate kbps, audio kbps
     ("1080p", 1080, 5000, 128),
@@ -182,31 +182,6 @@ def naive_commands(ffmpeg: str, src: Path, out: Path) -> list[list[str]]:
             ]
         )
     return commands
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_s3_process() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, endpoint
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the S3 server process did not start")
 
 
 def timed(argvs: list[list[str]]) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -12,15 +11,9 @@ import requests
 from cli.dev import DevStack, banner, start_stack
 from cli.main import main
 from fixtures.media import clip_path
+from tests.net import free_port
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(params=["ffmpeg", "mediaconvert"])

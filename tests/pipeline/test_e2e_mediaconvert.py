@@ -4,7 +4,6 @@ signed EventBridge events to the pipeline's webhook on 127.0.0.1."""
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -29,17 +28,11 @@ from pipeline.content_service import ContentService
 from pipeline.server import PipelineServer
 from pipeline.upload_trigger import ServiceReporter, UploadTrigger
 from pipeline.watcher import object_created_event
+from tests.net import free_port
 from tests.pipeline.conftest import SECRET
 from tests.pipeline.e2e_helpers import upload, wait_for
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture
