@@ -11,6 +11,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from backends.config import env_int
 from emulator.app import create_app
 from emulator.config import EmulatorSettings
 from emulator.server import EmulatorServer
@@ -29,7 +30,12 @@ def register(subparsers: Any) -> None:
         "WEBHOOK_SECRET. State persists in the data dir.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8888, help="port to bind (default 8888)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=env_int(os.environ, "EMULATOR_PORT", 8888),
+        help="port to bind (default: $EMULATOR_PORT or 8888)",
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,
