@@ -22,10 +22,13 @@ def env_number(env: Mapping[str, str], name: str, default: float) -> float:
 
 def env_int(env: Mapping[str, str], name: str, default: int) -> int:
     """``env[name]`` as an integer; ``default`` when unset or empty; ValueError naming it."""
-    value = env_number(env, name, default)
-    if value != int(value):
-        raise ValueError(f"{name} must be an integer, got {env.get(name)!r}")
-    return int(value)
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
 
 
 def env_list(raw: str | None, default: tuple[str, ...] = ()) -> tuple[str, ...]:
