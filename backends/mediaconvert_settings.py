@@ -128,7 +128,7 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "followSource": _i(1, note="there is only one input"),
     },
     "Input": {
-        "fileInput": _h(note="s3:// URI, or a local path (emulator extension)"),
+        "fileInput": _h(note="s3:// URI (http(s):// inputs are refused)"),
         "audioSelectors": _h(note="exactly one selector; it picks the first audio track"),
         "videoSelector": _h(),
         "timecodeSource": _i(),
@@ -462,7 +462,8 @@ def _check_supported(obj: Mapping[str, Any], shape: str, path: str) -> None:
 
 
 def _is_location(uri: str) -> bool:
-    return uri.startswith("s3://") or uri.startswith("/")
+    # As on AWS, inputs and destinations are S3 objects: never paths on the emulator's host.
+    return uri.startswith("s3://") and len(uri) > len("s3://")
 
 
 @dataclass
@@ -549,10 +550,8 @@ class _Parser:
         uri = source.get("fileInput")
         if not uri:
             raise SettingsError(path, "fileInput is a required property")
-        if "://" in uri and not uri.startswith("s3://"):
-            raise SettingsError(
-                f"{path}/fileInput", "only s3:// inputs (or local paths) are supported"
-            )
+        if not _is_location(uri):
+            raise SettingsError(f"{path}/fileInput", "only s3:// inputs are supported")
         self.input_uri = uri
         _check_supported(
             source.get("videoSelector") or {}, "VideoSelector", f"{path}/videoSelector"
@@ -615,7 +614,7 @@ class _Parser:
         if not _is_location(value) or "$" in value:
             raise SettingsError(
                 f"{path}/destination",
-                "must be an s3:// URI (or an absolute local path) without format identifiers",
+                "must be an s3:// URI without format identifiers",
             )
         folder, base = naming.destination_base(value, self.input_uri)
         return f"{folder}/{base}"

@@ -493,6 +493,12 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "only s3://",
     ),
     (
+        "host-path-input",
+        lambda s: s["inputs"][0].update({"fileInput": "/etc/passwd"}),
+        "/inputs/0/fileInput",
+        "only s3://",
+    ),
+    (
         "captions",
         lambda s: _out(s).update({"captionDescriptions": [{"captionSelectorName": "c"}]}),
         "/outputGroups/0/outputs/0/captionDescriptions",
