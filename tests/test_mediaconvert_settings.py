@@ -30,6 +30,7 @@ from backends.mediaconvert_settings import (
     render_job_settings,
     to_wire_case,
 )
+from fixtures.jobs import aws_doc_ladder_settings
 
 INPUT = "s3://media/video/u1/2024/01/abc-1700000000-clip.mp4"
 MODEL = botocore.session.get_session().get_service_model("mediaconvert")
@@ -49,115 +50,7 @@ def assert_valid_for_boto3(settings: dict[str, Any]) -> None:
 
 
 # The job as AWS's documentation writes it (mediaconvert-wire.md section 6), boto3 form.
-def _doc_rung(modifier: str, w: int, h: int, cap: int, level: int, profile: str, aac: int):
-    return {
-        "NameModifier": modifier,
-        "ContainerSettings": {"Container": "M3U8", "M3u8Settings": {}},
-        "OutputSettings": {"HlsSettings": {}},
-        "VideoDescription": {
-            "Width": w,
-            "Height": h,
-            "ScalingBehavior": "DEFAULT",
-            "CodecSettings": {
-                "Codec": "H_264",
-                "H264Settings": {
-                    "RateControlMode": "QVBR",
-                    "MaxBitrate": cap,
-                    "QvbrSettings": {"QvbrQualityLevel": level},
-                    "CodecProfile": profile,
-                    "CodecLevel": "AUTO",
-                    "QualityTuningLevel": "SINGLE_PASS_HQ",
-                    "GopSizeUnits": "AUTO",
-                    "SceneChangeDetect": "TRANSITION_DETECTION",
-                    "FramerateControl": "INITIALIZE_FROM_SOURCE",
-                    "InterlaceMode": "PROGRESSIVE",
-                },
-            },
-        },
-        "AudioDescriptions": [
-            {
-                "AudioSourceName": "Audio Selector 1",
-                "CodecSettings": {
-                    "Codec": "AAC",
-                    "AacSettings": {
-                        "Bitrate": aac,
-                        "CodingMode": "CODING_MODE_2_0",
-                        "SampleRate": 48000,
-                        "CodecProfile": "LC",
-                        "RateControlMode": "CBR",
-                    },
-                },
-            }
-        ],
-    }
-
-
-AWS_DOC_SETTINGS: dict[str, Any] = {
-    "TimecodeConfig": {"Source": "ZEROBASED"},
-    "Inputs": [
-        {
-            "FileInput": "s3://bucket/path/input/source.mp4",
-            "TimecodeSource": "ZEROBASED",
-            "VideoSelector": {},
-            "AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}},
-        }
-    ],
-    "OutputGroups": [
-        {
-            "Name": "Apple HLS",
-            "OutputGroupSettings": {
-                "Type": "HLS_GROUP_SETTINGS",
-                "HlsGroupSettings": {
-                    "Destination": "s3://bucket/path/hls/master",
-                    "SegmentLength": 6,
-                    "SegmentControl": "SEGMENTED_FILES",
-                    "MinSegmentLength": 0,
-                    "DirectoryStructure": "SINGLE_DIRECTORY",
-                    "ManifestDurationFormat": "FLOATING_POINT",
-                    "OutputSelection": "MANIFESTS_AND_SEGMENTS",
-                    "ProgramDateTime": "EXCLUDE",
-                    "StreamInfResolution": "INCLUDE",
-                    "CodecSpecification": "RFC_4281",
-                    "ClientCache": "ENABLED",
-                    "ManifestCompression": "NONE",
-                },
-            },
-            "Outputs": [
-                _doc_rung("_1080p", 1920, 1080, 5_000_000, 8, "HIGH", 128000),
-                _doc_rung("_720p", 1280, 720, 3_000_000, 7, "HIGH", 128000),
-                _doc_rung("_480p", 854, 480, 1_500_000, 7, "MAIN", 96000),
-                _doc_rung("_360p", 640, 360, 800_000, 7, "MAIN", 64000),
-            ],
-        },
-        {
-            "Name": "File Group",
-            "OutputGroupSettings": {
-                "Type": "FILE_GROUP_SETTINGS",
-                "FileGroupSettings": {"Destination": "s3://bucket/path/thumbnails/master"},
-            },
-            "Outputs": [
-                {
-                    "NameModifier": "_thumb",
-                    "Extension": "jpg",
-                    "ContainerSettings": {"Container": "RAW"},
-                    "VideoDescription": {
-                        "Width": 1280,
-                        "Height": 720,
-                        "CodecSettings": {
-                            "Codec": "FRAME_CAPTURE",
-                            "FrameCaptureSettings": {
-                                "FramerateNumerator": 1,
-                                "FramerateDenominator": 10,
-                                "MaxCaptures": 100,
-                                "Quality": 80,
-                            },
-                        },
-                    },
-                }
-            ],
-        },
-    ],
-}
+AWS_DOC_SETTINGS: dict[str, Any] = aws_doc_ladder_settings()
 
 
 # --- render -------------------------------------------------------------------------------

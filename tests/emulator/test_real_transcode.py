@@ -10,7 +10,9 @@ import pytest
 
 from backends.config import BackendSettings
 from backends.ffmpeg_backend import FFmpegBackend
+from backends.hls_validation import validate_hls
 from backends.storage import Storage, parse_s3_uri
+from fixtures.jobs import aws_doc_ladder_settings
 from fixtures.media import clip_path
 from tests.emulator.conftest import boto_client, ladder_settings
 from tests.emulator.fakes import WebhookReceiver
@@ -18,6 +20,8 @@ from tests.emulator.test_events import done
 from tests.emulator.test_jobs_api import create
 
 pytestmark = pytest.mark.e2e
+
+ROLE = "arn:aws:iam::123456789012:role/MediaConvertRole"
 
 
 @pytest.fixture
@@ -114,3 +118,23 @@ def test_canceling_a_real_transcode_stops_it_and_publishes_nothing(
     assert [e["detail"]["status"] for e in receiver.events() if e["detail"]["jobId"] == job["Id"]][
         -1
     ] == "CANCELED"
+
+
+def test_the_aws_documentation_job_runs_unchanged_and_validates(
+    real_mc: Any,
+    receiver: WebhookReceiver,
+    put_clip: Callable[..., str],
+    s3_prefix: str,
+    storage: Storage,
+) -> None:
+    source = put_clip(clip_path("short_2s"), "lecture.mp4")
+    settings = aws_doc_ladder_settings(source, f"{s3_prefix}/lecture_processed")
+    job = real_mc.create_job(Role=ROLE, Settings=settings)["Job"]
+    events = receiver.wait_for(done(job["Id"]), timeout=120)
+    complete = events[-1]["detail"]
+    assert complete["status"] == "COMPLETE", complete
+    master = complete["outputGroupDetails"][0]["playlistFilePaths"][0]
+    assert master == f"{s3_prefix}/lecture_processed/hls/master.m3u8"
+    report = validate_hls(master, storage=storage)
+    assert report.ok, report.render_text()
+    assert [r.name for r in report.renditions] == ["1080p", "720p", "480p", "360p"]
