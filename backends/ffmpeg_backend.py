@@ -87,6 +87,13 @@ def _validate_request(request: JobRequest) -> None:
         value: str = getattr(request, name)
         if is_s3(value):
             parse_s3_uri(value)  # raises InvalidRequestError for a bucket-less URI
+    for name in ("hls_destination", "thumbnail_destination"):
+        _, base = naming.destination_base(getattr(request, name), request.input_uri)
+        if "%" in base:
+            # ffmpeg's hls muxer reads '%' in file names as a pattern and cannot escape it.
+            raise errors.InvalidRequestError(
+                name, f"the output base name {base!r} may not contain '%'"
+            )
     if not is_s3(request.input_uri) and not Path(request.input_uri).exists():
         raise errors.InvalidRequestError("input_uri", f"no such file: {request.input_uri}")
 

@@ -5,6 +5,7 @@ ever held whole in memory, and large ones go multipart.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import shutil
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from backends.config import BackendSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+
+log = logging.getLogger(__name__)
 
 # 16 MiB parts above 64 MiB: few requests for big masters, streaming for all.
 TRANSFER = TransferConfig(multipart_threshold=64 * 2**20, multipart_chunksize=16 * 2**20)
@@ -175,9 +178,15 @@ class Storage:
     def download_tree(self, prefix_uri: str, dest: Path) -> Path:
         """Mirror every object under ``prefix_uri`` into ``dest``; returns ``dest``."""
         base = prefix_uri.rstrip("/") + "/"
+        root = dest.resolve()
         pairs = []
         for uri in self.list(base):
-            pairs.append((uri, dest / uri[len(base) :]))
+            target = (dest / uri[len(base) :]).resolve()
+            # A key such as "hls/../../x" must not write outside dest: skip it.
+            if not target.is_relative_to(root) or target == root:
+                log.warning("skipping %s: its key leaves the download folder", uri)
+                continue
+            pairs.append((uri, target))
         with ThreadPoolExecutor(max_workers=8) as pool:
             for future in [pool.submit(self.fetch, uri, path) for uri, path in pairs]:
                 future.result()

@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     bar = ProgressBar()
+    job: Job | None = None
     try:
         request = JobRequest.for_prefix(args.input, args.out, ladder=ladder)
         unsubscribe = transcoder.subscribe(bar)
@@ -91,8 +92,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except (KeyboardInterrupt, TimeoutError) as exc:
         bar.done()
+        if job is not None and not transcoder.get(job.id).status.is_final:
+            # Whatever the backend, an abandoned job must not go on running.
+            transcoder.cancel(job.id)
+            print(f"job {job.id} canceled", file=sys.stderr)
         print(f"stopping: {exc or 'interrupted'}", file=sys.stderr)
-        return 130
+        return 130 if isinstance(exc, KeyboardInterrupt) else 1
+    except Exception as exc:  # backend or storage unreachable: one line, not a traceback
+        bar.done()
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     finally:
         transcoder.close()
     bar.done()

@@ -43,6 +43,15 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _upload(args)
+    except (requests.RequestException, ValueError, KeyError) as exc:
+        # API down, or an answer that is not the API's: one line, not a traceback.
+        print(f"error: the pipeline API at {args.api} failed: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+def _upload(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         print(f"error: {path} is not a file", file=sys.stderr)

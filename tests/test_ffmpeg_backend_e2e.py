@@ -221,6 +221,10 @@ def test_unknown_job_and_bad_requests(ffmpeg_backend):
         ffmpeg_backend.submit(JobRequest.for_prefix("/no/such/file.mp4"))
     with pytest.raises(errors.InvalidRequestError, match="no bucket"):
         ffmpeg_backend.submit(JobRequest.for_prefix("s3:///key.mp4"))
+    # A destination without a base name takes the input's, which here holds a '%'.
+    request = replace(JobRequest.for_prefix("s3://b/clip%d.mp4"), hls_destination="s3://b/out/hls/")
+    with pytest.raises(errors.InvalidRequestError, match="may not contain '%'"):
+        ffmpeg_backend.submit(request)
 
 
 def test_damaged_input_completes_with_a_warning(ffmpeg_backend, storage, put_clip):
