@@ -9,6 +9,7 @@ serialises. Running jobs is :mod:`emulator.runner`'s business, reached through t
 from __future__ import annotations
 
 import re
+import threading
 import time
 from typing import Any, Protocol
 
@@ -158,6 +159,9 @@ class MediaConvertModel:
         self.templates = NamedResources(store, settings, "jobTemplates", "job template")
         self.presets = NamedResources(store, settings, "presets", "preset")
         self.queues = NamedResources(store, settings, "queues", "queue")
+        # Held from the token lookup to the insert: two concurrent retries carrying one
+        # clientRequestToken must create one job, not two.
+        self._create_lock = threading.Lock()
         self.ensure_default_queue()
 
     def ensure_default_queue(self) -> None:
@@ -172,6 +176,10 @@ class MediaConvertModel:
     def create_job(self, params: dict[str, Any]) -> dict[str, Any]:
         """CreateJob. Returns the stored job (the original one on a token replay)."""
         validation.validate_request("CreateJob", params, presence_only=("settings",))
+        with self._create_lock:
+            return self._create_job(params)
+
+    def _create_job(self, params: dict[str, Any]) -> dict[str, Any]:
         token = params.get("clientRequestToken")
         if token:
             since_ms = int((time.time() - self.settings.idempotency_window_s) * 1000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -256,3 +257,11 @@ def test_a_transcoder_that_cannot_start_ends_the_job_in_error(make_app: Any, ser
     assert failed["ErrorMessage"] == (
         "The transcoder could not start the job: RuntimeError: ffmpeg not found"
     )
+
+
+def test_concurrent_retries_with_one_token_create_one_job(mc: Any) -> None:
+    token = "retry-after-timeout-0001"
+    with ThreadPoolExecutor(6) as pool:
+        ids = set(pool.map(lambda _: create(mc, ClientRequestToken=token)["Id"], range(6)))
+    assert len(ids) == 1
+    assert len(mc.list_jobs()["Jobs"]) == 1
