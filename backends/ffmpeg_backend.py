@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,7 +154,7 @@ class FFmpegBackend(Transcoder):
         if job.status is JobStatus.SUBMITTED:
             # Never started: the worker will see the flag and skip it.
             return self._update(job_id, status=JobStatus.CANCELED, finished_at=time.time())
-        return job
+        return self.get(job_id)
 
     def close(self) -> None:
         for job in self.list():
@@ -242,15 +242,26 @@ class FFmpegBackend(Transcoder):
             raise errors.TranscodeError(errors.UNKNOWN_ERROR, "The encoder wrote no thumbnail.")
 
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
-        outputs = self._publish(run, request, plan, renditions, thumbnails)
-        self._update(
-            job_id,
-            status=JobStatus.COMPLETE,
-            phase=None,
-            percent_complete=100,
-            outputs=outputs,
-            finished_at=time.time(),
-        )
+        written: list[str] = []
+        try:
+            outputs = self._publish(run, request, plan, renditions, thumbnails, written)
+            # Under the run's lock, a cancel either lands before COMPLETE (and the outputs
+            # are withdrawn) or finds the job already COMPLETE; never both.
+            with run.lock:
+                self._check_canceled(run)
+                self._update(
+                    job_id,
+                    status=JobStatus.COMPLETE,
+                    phase=None,
+                    percent_complete=100,
+                    outputs=outputs,
+                    finished_at=time.time(),
+                )
+        except BaseException:
+            # Canceled or failed while publishing: withdraw what was written, so nothing of
+            # an unfinished job stays readable.
+            self.storage.delete_many(written)
+            raise
 
     def _fetch_input(self, input_uri: str, work: Path) -> Path:
         if not is_s3(input_uri):
@@ -339,7 +350,9 @@ class FFmpegBackend(Transcoder):
         plan: EncodePlan,
         renditions: Sequence[RenditionFiles],
         thumbnails: Sequence[Path],
+        written: MutableSequence[str],
     ) -> JobOutputs:
+        """Upload the outputs; ``written`` collects every URI a write was attempted to."""
         hls_folder, _ = naming.split_destination(request.hls_destination)
         thumb_folder, _ = naming.split_destination(request.thumbnail_destination)
         master = plan.hls_dir / naming.master_playlist_name(plan.hls_base)
@@ -352,11 +365,10 @@ class FFmpegBackend(Transcoder):
         segments = [(seg, target(hls_folder, seg)) for r in renditions for seg in r.segments]
         images = [(img, target(thumb_folder, img)) for img in thumbnails]
         playlists = [(r.playlist, target(hls_folder, r.playlist)) for r in renditions]
-        for batch in (segments + images, playlists):
+        for batch in (segments + images, playlists, [(master, target(hls_folder, master))]):
             self._check_canceled(run)
+            written.extend(uri for _, uri in batch)
             self.storage.put_many(batch)
-        self._check_canceled(run)
-        self.storage.put(master, target(hls_folder, master))
 
         geometry_of = {r.plan.rung.name: r.plan.geometry for r in renditions}
         return JobOutputs(

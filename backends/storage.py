@@ -160,6 +160,19 @@ class Storage:
             for future in [pool.submit(self.put, src, uri) for src, uri in pairs]:
                 future.result()
 
+    def delete_many(self, uris: list[str]) -> None:
+        """Remove objects (missing ones are fine); failures are logged, not raised, since
+        this runs while another error is already being reported."""
+        for uri in uris:
+            try:
+                if is_s3(uri):
+                    loc = parse_s3_uri(uri)
+                    self.client.delete_object(Bucket=loc.bucket, Key=loc.key)
+                else:
+                    Path(uri).unlink(missing_ok=True)
+            except Exception as exc:
+                log.warning("could not remove %s: %s", uri, exc)
+
     def list(self, prefix_uri: str) -> Iterator[str]:
         """URIs of every object under a folder URI (recursive)."""
         if is_s3(prefix_uri):

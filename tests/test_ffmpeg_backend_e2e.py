@@ -240,3 +240,36 @@ def test_clean_input_has_no_warning(ffmpeg_backend, put_clip):
     job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(clip_path("short_2s"))))
     assert job.status is JobStatus.COMPLETE
     assert job.warnings == ()
+
+
+def test_cancel_while_uploading_withdraws_what_was_written(
+    backend_settings, storage, put_clip, s3_prefix, tmp_path
+):
+    source = put_clip(clip_path("short_2s"), "in/clip.mp4")
+    uploading = threading.Event()
+    proceed = threading.Event()
+
+    class SlowStorage(Storage):
+        """Holds the first upload batch until the test has cancelled the job."""
+
+        def put_many(self, pairs, workers=8):
+            super().put_many(pairs, workers)
+            uploading.set()
+            proceed.wait(30)
+
+    backend = FFmpegBackend(
+        settings=replace(backend_settings, work_dir=tmp_path),
+        storage=SlowStorage(backend_settings, storage.client),
+    )
+    try:
+        job = backend.submit(JobRequest.for_prefix(source))
+        assert uploading.wait(60)
+        assert any(k.startswith("in/clip_processed/") for k in keys_under(storage, s3_prefix))
+        backend.cancel(job.id)
+        proceed.set()
+        final = backend.wait(job.id, timeout=30)
+    finally:
+        proceed.set()
+        backend.close()
+    assert final.status is JobStatus.CANCELED
+    assert keys_under(storage, s3_prefix) == ["in/clip.mp4"]
