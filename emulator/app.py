@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from emulator.admin import admin
-from emulator.api import api
+from emulator.api import api, render_error
 from emulator.config import EmulatorSettings
+from emulator.exceptions import ForbiddenException
 from emulator.service import Emulator, ffmpeg_transcoder
 
 
@@ -34,6 +35,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["emulator"] = service
     app.register_blueprint(api)
     app.register_blueprint(admin)
+
+    @app.before_request
+    def refuse_browsers() -> Response | None:
+        # SDKs never send Origin; a browser always does on a cross-site request. Refusing it
+        # stops any web page a developer has open from starting jobs (which read and write
+        # the bucket with the emulator's credentials) or resetting its state.
+        if request.headers.get("Origin") or request.headers.get("Sec-Fetch-Site") == "cross-site":
+            return render_error(
+                ForbiddenException("cross-origin requests are refused by the emulator")
+            )
+        return None
 
     @app.after_request
     def add_request_id(response: Response) -> Response:

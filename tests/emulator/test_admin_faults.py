@@ -116,3 +116,22 @@ def test_errors_carry_the_aws_error_header_and_body(client: Any) -> None:
         400,
         {"message": "The request body is not valid JSON."},
     )
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}],
+)
+def test_browsers_cannot_drive_the_emulator(server: Any, mc: Any, headers: dict) -> None:
+    create(mc)
+    reset = requests.post(
+        server.url + "/_emulator/reset",
+        data="{}",
+        headers={"Content-Type": "text/plain", **headers},
+        timeout=5,
+    )
+    assert reset.status_code == 403
+    assert reset.headers["x-amzn-ErrorType"] == "ForbiddenException"
+    job = requests.post(server.url + "/2017-08-29/jobs", data="{}", headers=headers, timeout=5)
+    assert job.status_code == 403
+    assert len(mc.list_jobs()["Jobs"]) == 1
