@@ -39,6 +39,22 @@ def number(data: dict[str, Any], key: str, default: float, minimum: float = 0) -
     return float(value)
 
 
+def text(data: dict[str, Any], key: str, default: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise BadRequestException(f"{key} must be a string, got {value!r}")
+    return value
+
+
+def texts(data: dict[str, Any], key: str) -> list[str] | None:
+    value = data.get(key)
+    if value is not None and (
+        not isinstance(value, list) or not all(isinstance(v, str) for v in value)
+    ):
+        raise BadRequestException(f"{key} must be a list of operation names, got {value!r}")
+    return value
+
+
 @admin.get("/health")
 def health() -> Response:
     return respond({"status": "ok"})
@@ -58,9 +74,9 @@ def fail_api_calls() -> Response:
     data = body()
     emulator().faults.fail_calls(
         int(number(data, "count", 1, minimum=1)),
-        error=data.get("error", "TooManyRequestsException"),
-        message=data.get("message", "Too many requests have been sent in too short of a time."),
-        operations=data.get("operations"),
+        error=text(data, "error", "TooManyRequestsException"),
+        message=text(data, "message", "Too many requests have been sent in too short of a time."),
+        operations=texts(data, "operations"),
     )
     return respond({"armed": True}, 201)
 
@@ -71,12 +87,12 @@ def fault_job() -> Response:
     "errorMessage": ..., "delaySeconds": 5}``: end the job in ERROR with that code and/or
     hold it PROGRESSING that long before it transcodes."""
     data = body()
-    job_id = data.get("jobId")
+    job_id = text(data, "jobId", "") or None
     if "errorCode" not in data and "delaySeconds" not in data:
         raise BadRequestException("Give errorCode and/or delaySeconds.")
     if "errorCode" in data:
         code = int(number(data, "errorCode", errors.UNKNOWN_ERROR, minimum=1))
-        message = data.get("errorMessage") or f"Injected failure with error code {code}."
+        message = text(data, "errorMessage", "") or f"Injected failure with error code {code}."
         emulator().faults.fail_job(job_id, code, message)
     if "delaySeconds" in data:
         emulator().faults.slow_job(job_id, number(data, "delaySeconds", 0))

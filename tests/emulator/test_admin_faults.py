@@ -135,3 +135,19 @@ def test_browsers_cannot_drive_the_emulator(server: Any, mc: Any, headers: dict)
     job = requests.post(server.url + "/2017-08-29/jobs", data="{}", headers=headers, timeout=5)
     assert job.status_code == 403
     assert len(mc.list_jobs()["Jobs"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "words"),
+    [
+        ("faults/api", {"operations": "GetJob"}, "operations must be a list"),
+        ("faults/api", {"error": 429}, "error must be a string"),
+        ("faults/jobs", {"errorCode": 1010, "errorMessage": ["x"]}, "errorMessage must be"),
+    ],
+)
+def test_admin_input_of_the_wrong_type_is_refused(
+    server: Any, path: str, payload: dict, words: str
+) -> None:
+    answer = requests.post(f"{server.url}/_emulator/{path}", json=payload, timeout=5)
+    assert answer.status_code == 400
+    assert words in answer.json()["message"]
