@@ -104,6 +104,8 @@ def fault_deliveries() -> Response:
     """``{"duplicate": n, "delayCount": n, "delaySeconds": s, "reorder": n}``: deliver the
     next events twice, late, or held and released in reverse order."""
     data = body()
+    # Events held by an earlier reorder fault go out now rather than wait for ever.
+    emulator().delivery.release_held()
     try:
         emulator().faults.disturb_deliveries(
             duplicate=int(number(data, "duplicate", 0)),
@@ -119,6 +121,7 @@ def fault_deliveries() -> Response:
 @admin.delete("/faults")
 def clear_faults() -> Response:
     emulator().faults.reset()
+    emulator().delivery.release_held()
     return respond({"cleared": True})
 
 

@@ -82,11 +82,21 @@ class EventDelivery:
         if plan.reorder:
             with self._lock:
                 self._held.append(event["id"])
-                if not self.faults.reorder_pending():
-                    # The last held event arrived: release them newest first.
-                    for index, event_id in enumerate(reversed(self._held)):
-                        self.store.reschedule_event(event_id, now + index * 0.001)
-                    self._held.clear()
+                release = not self.faults.reorder_pending()
+            if release:
+                # The last held event arrived: release them newest first.
+                self.release_held()
+                return
+        self._worker.wake()
+
+    def release_held(self) -> None:
+        """Deliver the events still held for a reorder now (newest first), e.g. when the
+        fault is cleared or re-armed before the last of them arrived."""
+        now = time.time()
+        with self._lock:
+            for index, event_id in enumerate(reversed(self._held)):
+                self.store.reschedule_event(event_id, now + index * 0.001)
+            self._held.clear()
         self._worker.wake()
 
     def forget_held(self) -> None:

@@ -185,3 +185,19 @@ def test_a_job_running_at_shutdown_ends_in_error_after_restart(
     assert [e["detail"]["status"] for e in events if e["detail"]["jobId"] == job["Id"]][
         -1
     ] == "ERROR"
+
+
+def test_clearing_faults_releases_events_held_for_a_reorder(
+    make_app: Any, serve: Any, receiver: WebhookReceiver
+) -> None:
+    server = serve(make_app(webhook_urls=(receiver.url,)))
+    armed = requests.post(
+        server.url + "/_emulator/faults/deliveries", json={"reorder": 10}, timeout=5
+    )
+    assert armed.status_code == 201
+    create(boto_client(server.url))  # three events: all held, waiting for seven more
+    time.sleep(0.5)
+    assert receiver.events() == []
+    assert requests.delete(server.url + "/_emulator/faults", timeout=5).status_code == 200
+    events = receiver.wait_for(three_events)
+    assert statuses(events) == ["COMPLETE", "INPUT_INFORMATION", "PROGRESSING"]
