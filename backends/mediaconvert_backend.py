@@ -17,7 +17,6 @@ mode: exponential backoff with jitter, ``max_attempts`` requests in all.
 from __future__ import annotations
 
 import builtins
-import contextlib
 import logging
 import re
 import tempfile
@@ -247,6 +246,11 @@ class MediaConvertBackend(Transcoder):
                 )
                 self._poller.start()
         return unsubscribe
+
+    def wait(self, job_id: str, timeout: float | None = None, poll_s: float | None = None) -> Job:
+        """As :meth:`Transcoder.wait`, polling GetJob at ``poll_interval_s``: a real account's
+        GetJob is rate-limited."""
+        return super().wait(job_id, timeout, self.poll_interval_s if poll_s is None else poll_s)
 
     def close(self) -> None:
         """Stop the polling thread."""
@@ -544,9 +548,13 @@ class MediaConvertBackend(Transcoder):
             for job_id in pending:
                 if self._stop.is_set():
                     return
-                # One unreachable poll must not end the thread: the next one may succeed.
-                with contextlib.suppress(errors.JobNotFoundError, MediaConvertAPIError):
+                # No failed poll may end the thread: subscribers would silently stop hearing.
+                try:
                     self.get(job_id)
+                except (errors.JobNotFoundError, MediaConvertAPIError):
+                    pass  # unreachable or not yet visible: the next poll may succeed
+                except Exception:
+                    log.exception("polling job %s failed", job_id, extra={"job_id": job_id})
 
 
 def _size(detail: Mapping[str, Any]) -> tuple[int, int]:
