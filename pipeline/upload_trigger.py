@@ -188,7 +188,23 @@ class UploadTrigger:
                 f"s3://{obj.bucket}/{obj.key}",
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
             )
-            job = self.transcoder.submit(request)
+            try:
+                job = self.transcoder.submit(request)
+            except (errors.InvalidRequestError, errors.TranscodeError) as exc:
+                # The transcoder refused this job: retrying the event would not change that.
+                code = getattr(exc, "code", errors.SETTINGS_ERROR)
+                log.error("job refused: %s", exc, extra={"key": obj.key})
+                self.reporter.report(
+                    TriggerNotice(
+                        NoticeStatus.UPLOAD_REJECTED,
+                        upload.asset_id,
+                        obj.key,
+                        size,
+                        error_code=code,
+                        error_message=f"The transcoder refused the job: {exc}",
+                    )
+                )
+                return REJECTED
             with log_context(job_id=job.id):
                 log.info("job submitted", extra={"key": obj.key})
                 try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import urllib.parse
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +20,8 @@ from pipeline import upload_keys
 from pipeline.upload_trigger import UploadTrigger
 
 log = logging.getLogger(__name__)
+
+MAX_RETRY_DELAY_S = 60.0
 
 
 def object_created_event(bucket: str, key: str, size: int, etag: str = "") -> dict[str, Any]:
@@ -59,6 +62,8 @@ class UploadWatcher:
         self.bucket = bucket
         self.interval_s = interval_s
         self._seen: set[tuple[str, str]] = set()
+        # Uploads whose handling failed: (failures so far, monotonic time of the next try).
+        self._retry: dict[tuple[str, str], tuple[int, float]] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -72,13 +77,20 @@ class UploadWatcher:
                 marker = (obj["Key"], obj.get("ETag", ""))
                 if marker in self._seen:
                     continue
+                failures, next_try = self._retry.get(marker, (0, 0.0))
+                if time.monotonic() < next_try:
+                    continue
                 fresh += 1
                 event = object_created_event(self.bucket, obj["Key"], obj["Size"], marker[1])
                 try:
                     self.trigger.handle(event)
                 except Exception:
-                    log.exception("upload %s not handled; will retry", obj["Key"])
+                    # Storage or transcoder trouble: retry, backing off to once a minute.
+                    delay = min(MAX_RETRY_DELAY_S, self.interval_s * 2**failures)
+                    self._retry[marker] = (failures + 1, time.monotonic() + delay)
+                    log.exception("upload %s not handled; retrying in %.0f s", obj["Key"], delay)
                     continue
+                self._retry.pop(marker, None)
                 self._seen.add(marker)
         return fresh
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from backends.errors import InvalidRequestError
 from backends.interface import Transcoder
 from backends.job import Job, JobRequest, JobStatus, new_job_id
 from backends.storage import Storage
@@ -31,7 +33,7 @@ from pipeline.upload_trigger import (
     handler,
     parse_s3_event,
 )
-from pipeline.watcher import object_created_event
+from pipeline.watcher import UploadWatcher, object_created_event
 from tests.pipeline.conftest import SECRET, load_event
 
 DECODED = (
@@ -175,6 +177,48 @@ def test_text_named_mp4_is_rejected_with_the_reason(
     assert found["error"]["code"] == 1010
     assert "not a media file" in found["error"]["message"]
     assert any("not a usable video" in r.getMessage() for r in caplog.records)
+
+
+def test_a_job_the_transcoder_refuses_fails_the_asset_instead_of_retrying(
+    trigger: UploadTrigger,
+    transcoder: RecordingTranscoder,
+    uploaded: Callable[..., dict[str, Any]],
+    service: ContentService,
+    pipeline_settings: PipelineSettings,
+) -> None:
+    def refuse(request: JobRequest) -> Job:
+        raise InvalidRequestError("settings/outputGroups/0", "MP4 outputs are not supported")
+
+    transcoder.submit = refuse  # type: ignore[method-assign]
+    video = uploaded(clip_path("short_2s"))
+    assert trigger.handle(event_of(video, pipeline_settings))["rejected"] == [video["key"]]
+    found = service.get(video["id"])
+    assert found is not None
+    assert found["status"] == "failed"
+    assert found["error"]["code"] == 1040
+    assert "MP4 outputs are not supported" in found["error"]["message"]
+
+
+def test_watcher_backs_off_while_handling_fails(pipeline_settings: PipelineSettings) -> None:
+    class FailingTrigger:
+        def __init__(self, s3: Any) -> None:
+            self.s3 = s3
+            self.calls = 0
+
+        def handle(self, event: dict[str, Any]) -> None:
+            self.calls += 1
+            raise ConnectionError("transcoder unreachable")
+
+    storage = Storage(pipeline_settings.backend)
+    bucket = f"watch-{uuid.uuid4().hex[:12]}"  # its own bucket: exactly one upload in it
+    storage.ensure_bucket(bucket)
+    key = "video/u1/2026/11/0b0e0f0e-1700000000-clip.mp4"
+    storage.put(clip_path("short_2s"), f"s3://{bucket}/{key}")
+    failing = FailingTrigger(storage.client)
+    watcher = UploadWatcher(failing, bucket, interval_s=10)  # type: ignore[arg-type]
+    assert watcher.poll_once() == 1
+    assert watcher.poll_once() == 0  # backing off: not retried at once
+    assert failing.calls == 1
 
 
 def test_oversized_upload_is_rejected_without_probing(
