@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from backends import errors
 from backends.errors import InvalidRequestError
 from backends.storage import is_s3, parse_s3_uri, s3_client
 from pipeline import upload_keys
@@ -223,6 +224,33 @@ class ContentService:
         with self.db.sessions() as session:
             asset = session.get(VideoAsset, asset_id)
             return asset is not None and asset.job_id is None and not asset.asset_status.is_final
+
+    def fail_lost_jobs(self, job_exists: Callable[[str], bool]) -> int:
+        """Fail every asset whose job no longer exists (an in-process job dies with its
+        process); without this they would stay ``processing`` for ever. Returns how many."""
+        query = select(VideoAsset.id, VideoAsset.job_id).where(
+            VideoAsset.status.in_([AssetStatus.UPLOADED.value, AssetStatus.PROCESSING.value]),
+            VideoAsset.job_id.is_not(None),
+        )
+        with self.db.sessions() as session:
+            candidates = list(session.execute(query))
+        lost = 0
+        for asset_id, job_id in candidates:
+            if job_id is None or job_exists(job_id):
+                continue
+            lost += 1
+            self.apply_job_change(
+                JobStateChange(
+                    event_id=f"lost-{job_id}",
+                    job_id=job_id,
+                    status="ERROR",
+                    asset_id=asset_id,
+                    error_code=errors.UNKNOWN_ERROR,
+                    error_message="The transcoding job was lost when the pipeline stopped "
+                    "while it ran. Upload the video again.",
+                )
+            )
+        return lost
 
     def describe(self, asset: VideoAsset) -> dict[str, Any]:
         """The API's view of an asset."""

@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Sequence
 
+from backends.errors import JobNotFoundError
 from backends.interface import Transcoder
 from backends.registry import create_transcoder
 from backends.storage import Storage
@@ -75,11 +76,23 @@ class PipelineServer:
     def start(self) -> PipelineServer:
         """Serve HTTP and watch uploads from background threads."""
         Storage(self.settings.backend).ensure_bucket(self.settings.bucket)
+        if self.bridge is not None:
+            # In-process jobs do not survive a restart: fail the videos that were waiting.
+            lost = self.service.fail_lost_jobs(self._job_exists)
+            if lost:
+                log.warning("%d video(s) failed: their in-process jobs were lost", lost)
         self._http.start()
         if self.watcher is not None:
             self.watcher.start()
         log.info("pipeline API and webhook at %s", self.url)
         return self
+
+    def _job_exists(self, job_id: str) -> bool:
+        try:
+            self.transcoder.get(job_id)
+        except JobNotFoundError:
+            return False
+        return True
 
     def stop(self) -> None:
         """Stop watching and serving, finish applying job changes, release the database."""

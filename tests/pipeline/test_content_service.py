@@ -8,6 +8,7 @@ from typing import Any
 
 from pipeline.content_service import ContentService
 from pipeline.job_events import JobStateChange, parse_mediaconvert_event
+from pipeline.trigger_notices import NoticeStatus, TriggerNotice
 from tests.pipeline.conftest import RecordingNotifier, complete_detail, mc_event
 
 JOB = "1764064325000-conc01"
@@ -82,3 +83,21 @@ def test_schema_renders_for_postgresql() -> None:
     assert "CREATE TABLE video_assets" in joined
     assert "thumbnail_keys JSON" in joined
     assert "TIMESTAMP WITH TIME ZONE" in joined
+
+
+def test_videos_whose_in_process_job_was_lost_are_failed(
+    service: ContentService, new_asset: Callable[..., dict[str, Any]]
+) -> None:
+    lost, alive = new_asset(), new_asset()
+    for asset, job_id in ((lost, "1764064325000-lost01"), (alive, "1764064325000-alive1")):
+        service.apply_trigger_notice(
+            TriggerNotice(NoticeStatus.JOB_SUBMITTED, asset["id"], asset["key"], 10, job_id)
+        )
+    assert service.fail_lost_jobs(lambda job_id: job_id.endswith("alive1")) == 1
+    failed, running = service.get(lost["id"]), service.get(alive["id"])
+    assert failed is not None and running is not None
+    assert failed["status"] == "failed"
+    assert failed["error"]["code"] == 1999
+    assert "Upload the video again" in failed["error"]["message"]
+    assert running["status"] == "processing"
+    assert service.fail_lost_jobs(lambda job_id: False) == 1  # only the one still processing
