@@ -23,6 +23,7 @@ from emulator.app import create_app as create_emulator_app
 from emulator.config import EmulatorSettings
 from emulator.server import EmulatorServer
 from pipeline.config import PipelineSettings
+from pipeline.logs import configure_logging
 from pipeline.server import PipelineServer
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,11 @@ def register(subparsers: Any) -> None:
         choices=["ffmpeg", "mediaconvert"],
         help="transcoder: in-process FFmpeg, or the MediaConvert API of the emulator "
         "(default: $TRANSCODER_BACKEND or ffmpeg)",
+    )
+    parser.add_argument(
+        "--text-logs",
+        action="store_true",
+        help="human-readable log lines instead of JSON (job and asset ids on every line)",
     )
     parser.add_argument(
         "--no-watcher",
@@ -162,6 +168,8 @@ def banner(stack: DevStack) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.text_logs:
+        configure_logging(logging.DEBUG if args.verbose else logging.INFO)
     env = os.environ
     stack = start_stack(
         host=args.host,
