@@ -45,7 +45,8 @@ class EncodePlan:
 
     @property
     def has_audio(self) -> bool:
-        return self.media.audio is not None
+        """The source has audio and the ladder wants it."""
+        return self.media.audio is not None and self.ladder.audio is not None
 
 
 def _kbps(bits_per_second: int) -> str:
@@ -129,16 +130,18 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     for i, rendition in enumerate(plan.renditions):
         options.update(_rate_control_options(i, rendition.rung))
     if plan.has_audio:
+        audio_spec = plan.ladder.audio
+        assert audio_spec is not None  # has_audio says so
         audio = ffmpeg.input(str(plan.input_path))["a:0"].filter(
-            "aresample", plan.ladder.audio.sample_rate
+            "aresample", audio_spec.sample_rate
         )
         asplit = audio.filter_multi_output("asplit", len(plan.renditions))
         streams += [asplit[i] for i in range(len(plan.renditions))]
         options.update(
             {
                 "c:a": "aac",
-                "ac": str(plan.ladder.audio.channels),
-                "ar": str(plan.ladder.audio.sample_rate),
+                "ac": str(audio_spec.channels),
+                "ar": str(audio_spec.sample_rate),
             }
         )
         for i, rendition in enumerate(plan.renditions):

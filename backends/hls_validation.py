@@ -680,6 +680,14 @@ class _Validator:
                 r.name,
             )
         spec = self.expected.audio if self.expected else AudioSpec()
+        if spec is None:
+            self.add(
+                "audio.format",
+                False,
+                "the rendition has audio; the ladder asks for video only",
+                r.name,
+            )
+            return
         found = sorted(
             {
                 f"{a.codec} {a.profile or '?'} {a.channels} ch {a.sample_rate} Hz"

@@ -124,7 +124,8 @@ class Ladder:
     rungs: tuple[Rung, ...]
     segment_seconds: int = 6
     gop_seconds: int = 2
-    audio: AudioSpec = field(default_factory=AudioSpec)
+    # None: video-only renditions (MediaConvert outputs without AudioDescriptions).
+    audio: AudioSpec | None = field(default_factory=AudioSpec)
     thumbnails: ThumbnailSpec | None = field(default_factory=ThumbnailSpec)
     upscale: UpscalePolicy = UpscalePolicy.UPSCALE
     portrait: PortraitPolicy = PortraitPolicy.PAD

@@ -213,7 +213,9 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "containerSettings": _h(note="M3U8 in the HLS group, RAW for frame captures"),
         "outputSettings": _h(),
         "videoDescription": _h(),
-        "audioDescriptions": _h(note="one AAC description per HLS output"),
+        "audioDescriptions": _h(
+            note="one AAC description per HLS output, or none in any (video only)"
+        ),
         "extension": _h("jpg", note="frame captures only"),
     },
     "ContainerSettings": {
@@ -487,7 +489,7 @@ class _HlsGroup:
     rungs: tuple[Rung, ...]
     upscale: UpscalePolicy
     gop_seconds: int
-    audio: AudioSpec
+    audio: AudioSpec | None
 
 
 @dataclass
@@ -636,7 +638,7 @@ class _Parser:
         rungs: list[Rung] = []
         policies: list[UpscalePolicy] = []
         gops: list[int] = []
-        audios: list[AudioSpec] = []
+        audios: list[AudioSpec | None] = []
         modifiers: set[str] = set()
         for index, output in enumerate(outputs):
             opath = f"{path}/outputs/{index}"
@@ -657,7 +659,13 @@ class _Parser:
                     f"{gop} s here)",
                 )
             audio = self.audio(output, opath)
-            if audios and audio.spec != audios[0]:
+            spec = audio.spec if audio else None
+            if audios and (spec is None) != (audios[0] is None):
+                raise SettingsError(
+                    f"{opath}/audioDescriptions",
+                    "every output of the HLS group needs audio, or none does",
+                )
+            if audios and spec != audios[0]:
                 raise SettingsError(
                     f"{opath}/audioDescriptions/0/codecSettings/aacSettings",
                     "sample rate, coding mode and profile must be the same in every output",
@@ -668,14 +676,14 @@ class _Parser:
                     "every output of the HLS group needs the same scalingBehavior",
                 )
             gops.append(gop)
-            audios.append(audio.spec)
+            audios.append(spec)
             policies.append(video.upscale)
             rungs.append(
                 Rung(
                     name=name,
                     width=video.width,
                     height=video.height,
-                    audio_bitrate=audio.bitrate,
+                    audio_bitrate=audio.bitrate if audio else Rung.audio_bitrate,
                     **rung_video,
                 )
             )
@@ -852,14 +860,11 @@ class _Parser:
             )
         return seconds
 
-    def audio(self, output: Mapping[str, Any], path: str) -> _Audio:
+    def audio(self, output: Mapping[str, Any], path: str) -> _Audio | None:
+        """The output's AAC audio; None for a video-only output."""
         descriptions = output.get("audioDescriptions") or []
         if not descriptions:
-            raise SettingsError(
-                path,
-                "outputs without audioDescriptions are not supported by the emulator: the "
-                "ladder always carries AAC audio when the source has it",
-            )
+            return None
         if len(descriptions) > 1:
             raise SettingsError(
                 f"{path}/audioDescriptions/1", "only one audio description per output"
@@ -1032,14 +1037,15 @@ def _check_renderable(ladder: Ladder) -> None:
     (or that would not read back as the same ladder)."""
     audio = ladder.audio
     problems = []
-    if (audio.codec.lower(), audio.profile) != ("aac", "LC"):
-        problems.append(f"audio {audio.codec}/{audio.profile}: only AAC LC is rendered")
-    if audio.channels not in _CODING_MODE_CHANNELS.values():
-        problems.append(f"{audio.channels} audio channels: only mono and stereo are rendered")
-    if audio.sample_rate not in AAC_SAMPLE_RATES:
-        problems.append(f"{audio.sample_rate} Hz is not an AAC sample rate of MediaConvert")
+    if audio is not None:
+        if (audio.codec.lower(), audio.profile) != ("aac", "LC"):
+            problems.append(f"audio {audio.codec}/{audio.profile}: only AAC LC is rendered")
+        if audio.channels not in _CODING_MODE_CHANNELS.values():
+            problems.append(f"{audio.channels} audio channels: only mono and stereo are rendered")
+        if audio.sample_rate not in AAC_SAMPLE_RATES:
+            problems.append(f"{audio.sample_rate} Hz is not an AAC sample rate of MediaConvert")
     for rung in ladder.rungs:
-        if rung.audio_bitrate not in AAC_BITRATES:
+        if audio is not None and rung.audio_bitrate not in AAC_BITRATES:
             problems.append(f"rung {rung.name}: {rung.audio_bitrate} is not an AAC bitrate")
         if rung.profile.upper() not in _PROFILES:
             problems.append(f"rung {rung.name}: H.264 profile {rung.profile!r}")
@@ -1048,7 +1054,7 @@ def _check_renderable(ladder: Ladder) -> None:
 
 
 def _hls_output(rung: Rung, box: tuple[int, int], ladder: Ladder, scaling: str) -> dict[str, Any]:
-    return {
+    output: dict[str, Any] = {
         "NameModifier": rung.name_modifier,
         "ContainerSettings": {"Container": "M3U8", "M3u8Settings": {}},
         "OutputSettings": {"HlsSettings": {}},
@@ -1061,22 +1067,26 @@ def _hls_output(rung: Rung, box: tuple[int, int], ladder: Ladder, scaling: str) 
                 "H264Settings": _h264_settings(rung, ladder.gop_seconds),
             },
         },
-        "AudioDescriptions": [
-            {
-                "AudioSourceName": AUDIO_SELECTOR,
-                "CodecSettings": {
-                    "Codec": "AAC",
-                    "AacSettings": {
-                        "Bitrate": rung.audio_bitrate,
-                        "CodingMode": _channels_mode(ladder.audio.channels),
-                        "SampleRate": ladder.audio.sample_rate,
-                        "CodecProfile": ladder.audio.profile,
-                        "RateControlMode": "CBR",
-                    },
-                },
-            }
-        ],
     }
+    if ladder.audio is None:
+        return output
+    audio = ladder.audio
+    output["AudioDescriptions"] = [
+        {
+            "AudioSourceName": AUDIO_SELECTOR,
+            "CodecSettings": {
+                "Codec": "AAC",
+                "AacSettings": {
+                    "Bitrate": rung.audio_bitrate,
+                    "CodingMode": _channels_mode(audio.channels),
+                    "SampleRate": audio.sample_rate,
+                    "CodecProfile": audio.profile,
+                    "RateControlMode": "CBR",
+                },
+            },
+        }
+    ]
+    return output
 
 
 def _frame_capture_group(
@@ -1181,7 +1191,11 @@ def render_job_settings(
                 "TimecodeSource": "ZEROBASED",
                 # AUTO applies rotation metadata, as the FFmpeg backend does.
                 "VideoSelector": {"Rotate": "AUTO"},
-                "AudioSelectors": {AUDIO_SELECTOR: {"DefaultSelection": "DEFAULT"}},
+                **(
+                    {"AudioSelectors": {AUDIO_SELECTOR: {"DefaultSelection": "DEFAULT"}}}
+                    if request.ladder.audio is not None
+                    else {}
+                ),
             }
         ],
         "OutputGroups": groups,

@@ -273,3 +273,20 @@ def test_cancel_while_uploading_withdraws_what_was_written(
         backend.close()
     assert final.status is JobStatus.CANCELED
     assert keys_under(storage, s3_prefix) == ["in/clip.mp4"]
+
+
+def test_video_only_ladder_leaves_the_source_audio_out(ffmpeg_backend, storage, put_clip):
+    ladder = replace(DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP), audio=None)
+    path = clip_path("short_2s")
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(path), ladder=ladder))
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    assert job.outputs is not None
+    report = validate_hls(
+        job.outputs.master_playlist_uri,
+        expected=ladder,
+        source_duration_s=probe(path).duration_s,
+        storage=storage,
+    )
+    assert report.ok, report.render_text()
+    assert all(r.audio is None for r in report.renditions)
+    assert all("mp4a" not in (r.codecs or "") for r in report.renditions)

@@ -118,6 +118,13 @@ def test_source_without_audio_maps_video_only():
     )
 
 
+def test_video_only_ladder_drops_the_source_audio():
+    argv = command(ladder=Ladder(rungs=DEFAULT_LADDER.rungs, audio=None))
+    assert "asplit" not in option(argv, "-filter_complex")
+    assert "-c:a" not in argv
+    assert option(argv, "-var_stream_map").startswith("v:0,name:_1080p v:1,name:_720p")
+
+
 def test_thumbnails_first_frame_then_every_interval():
     argv = command()
     graph = option(argv, "-filter_complex")

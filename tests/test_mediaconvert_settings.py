@@ -210,7 +210,22 @@ ROUND_TRIPS: dict[str, Callable[[], JobRequest]] = {
         )
     ),
     "gop-3": lambda: request(segment_seconds=6, gop_seconds=3),
+    # Settings carry no AAC bitrate for video-only outputs: rungs read back with the default.
+    "video-only": lambda: request(
+        audio=None,
+        rungs=tuple(replace(r, audio_bitrate=128_000) for r in DEFAULT_LADDER.rungs),
+    ),
 }
+
+
+def test_outputs_without_audio_descriptions_make_a_video_only_ladder() -> None:
+    settings = wire(JobRequest.for_prefix(INPUT))
+    for output in settings["outputGroups"][0]["outputs"]:
+        output.pop("audioDescriptions")
+    settings["inputs"][0].pop("audioSelectors")
+    parsed = parse_job_settings(settings)
+    assert parsed.request.ladder.audio is None
+    assert [r.name for r in parsed.request.ladder.rungs] == ["1080p", "720p", "480p", "360p"]
 
 
 @pytest.mark.parametrize("name", sorted(ROUND_TRIPS))
@@ -526,10 +541,10 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "format identifiers",
     ),
     (
-        "video-only-output",
+        "audio-in-some-outputs-only",
         lambda s: _out(s).pop("audioDescriptions"),
-        "/outputGroups/0/outputs/0",
-        "outputs without audioDescriptions are not supported",
+        "/outputGroups/0/outputs/1/audioDescriptions",
+        "needs audio, or none does",
     ),
     (
         "input-without-audio-selectors",
