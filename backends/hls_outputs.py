@@ -44,10 +44,6 @@ class RenditionFiles:
         return peak_bitrate(self.sizes, self.target_duration)
 
 
-def _truncation_tolerance(duration_s: float) -> float:
-    return max(0.5, duration_s * 0.05)
-
-
 def read_rendition(hls_dir: Path, base: str, plan: RenditionPlan) -> RenditionFiles:
     """Parse one media playlist and stat its segments. Raises TranscodeError if incomplete."""
     playlist = hls_dir / naming.media_playlist_name(base, plan.rung.name_modifier)
@@ -82,11 +78,14 @@ def read_rendition(hls_dir: Path, base: str, plan: RenditionPlan) -> RenditionFi
     )
 
 
-def check_complete(renditions: list[RenditionFiles], source_duration_s: float) -> None:
-    """Every rendition as long as the source. Raises TranscodeError (1010) when short."""
+def check_complete(
+    renditions: list[RenditionFiles], source_duration_s: float, tolerance_s: float
+) -> None:
+    """Every rendition as long as the source, give or take ``tolerance_s`` (frame rate
+    conversion and stream ends that differ). Raises TranscodeError (1010) when short."""
     for rendition in renditions:
         shortfall = source_duration_s - rendition.duration_s
-        if shortfall > _truncation_tolerance(source_duration_s):
+        if shortfall > tolerance_s:
             raise errors.TranscodeError(
                 errors.INPUT_ERROR,
                 f"The input is truncated or corrupt: it declares {source_duration_s:.2f} s but "
@@ -103,13 +102,19 @@ def write_master(
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", "#EXT-X-INDEPENDENT-SEGMENTS"]
     for rendition in renditions:
         media = inspect_segment(rendition.segments[0])
-        geometry = rendition.plan.geometry
+        try:
+            codecs = codecs_attribute(media)
+        except ValueError as exc:
+            raise errors.TranscodeError(
+                errors.VIDEO_ERROR, f"The encoder output is unusable: {exc}."
+            ) from exc
+        # What the segments hold, not what was asked for: the master must tell the truth.
         lines.append(
             "#EXT-X-STREAM-INF:"
             f"BANDWIDTH={rendition.peak_bandwidth},"
             f"AVERAGE-BANDWIDTH={rendition.average_bandwidth},"
-            f'CODECS="{codecs_attribute(media)}",'
-            f"RESOLUTION={geometry.box_width}x{geometry.box_height},"
+            f'CODECS="{codecs}",'
+            f"RESOLUTION={media.width}x{media.height},"
             f"FRAME-RATE={float(frame_rate):.3f}"
         )
         lines.append(rendition.playlist.name)

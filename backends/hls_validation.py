@@ -26,6 +26,8 @@ Check ids (stable, used by tests and tooling):
 * ``ladder.target-duration`` / ``ladder.keyframe-alignment`` - same TD and IDR times everywhere
 * with an expected ladder: ``ladder.renditions``, ``ladder.video-bitrate``, ``ladder.profile``,
   ``ladder.segment-duration``, ``ladder.keyframe-interval``
+* ``playlist.media-sequence`` - EXT-X-MEDIA-SEQUENCE:1 (segments count from 00001)
+* ``thumbnails.size`` - (with a ladder) the thumbnail box the ladder asks for
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
   ``thumbnails.count``
 """
@@ -552,6 +554,16 @@ class _Validator:
             name,
         )
         self._check_target_duration(r)
+        sequence = r.playlist.media_sequence
+        sequence = 0 if sequence is None else int(sequence)  # RFC 8216: absent means 0
+        self.add(
+            "playlist.media-sequence",
+            sequence == 1,
+            "EXT-X-MEDIA-SEQUENCE:1, as MediaConvert numbers segments"
+            if sequence == 1
+            else f"EXT-X-MEDIA-SEQUENCE is {sequence}, 1 expected (segments count from 00001)",
+            name,
+        )
         if not r.segments:
             self.add("files.exist", False, f"{r.uri} lists no segments", name)
             return
@@ -582,7 +594,8 @@ class _Validator:
             self.add("playlist.target-duration", False, "no EXT-X-TARGETDURATION", r.name)
             return
         # RFC 8216 4.3.3.1 (rounded EXTINF <= TD) and Apple 7.7 (never more than TD + 0.5 s).
-        over = [s for s in r.segments if round(s.extinf) > td or s.extinf > td + 0.5]
+        # RFC rounding is half-up (6.5 -> 7); Python's round() would make it 6.
+        over = [s for s in r.segments if math.floor(s.extinf + 0.5) > td or s.extinf > td + 0.5]
         if over:
             worst = max(over, key=lambda s: s.extinf)
             self.add(
@@ -784,13 +797,20 @@ class _Validator:
             )
             tds = {r.name: r.playlist.target_duration for r in parsed}
             ok = len(set(tds.values())) == 1
-            self.add(
-                "ladder.target-duration",
-                ok,
+            message = (
                 f"every rendition has TARGETDURATION {next(iter(tds.values()))}"
                 if ok
-                else "TARGETDURATION differs: " + ", ".join(f"{k} {v}" for k, v in tds.items()),
+                else "TARGETDURATION differs: " + ", ".join(f"{k} {v}" for k, v in tds.items())
             )
+            if ok and self.expected is not None:
+                td = next(iter(tds.values())) or 0
+                longest = max((s.extinf for r in parsed for s in r.segments), default=0.0)
+                # The ladder's segment length, or less for a source shorter than one segment.
+                want = self.expected.segment_seconds
+                ok = td == want or (td < want and td == math.floor(longest + 0.5))
+                if not ok:
+                    message = f"TARGETDURATION is {td}; the ladder's segments are {want} s"
+            self.add("ladder.target-duration", ok, message)
         complete = [r for r in renditions if r.complete]
         self._check_keyframe_alignment(complete)
         self._check_durations(complete)
@@ -1092,6 +1112,16 @@ class _Validator:
             if bad
             else f"all decode as JPEG, {', '.join(sorted(sizes))}",
         )
+        if spec is not None and sizes:
+            # The spec's box, or the same box turned for a portrait source (ROTATE_BOX).
+            boxes = {f"{spec.width}x{spec.height}", f"{spec.height}x{spec.width}"}
+            ok = sizes <= boxes
+            self.add(
+                "thumbnails.size",
+                ok,
+                f"thumbnails are {', '.join(sorted(sizes))}"
+                + ("" if ok else f"; the ladder asks for {spec.width}x{spec.height}"),
+            )
         durations = [r.figures.duration_s for r in renditions if r.figures.duration_s]
         duration = self.source_duration_s or max(durations, default=0.0)
         if spec is not None and duration > 0:

@@ -39,8 +39,8 @@ class SegmentMedia:
     height: int = 0
     avc_codecs: str | None = None  # "avc1.PPCCLL" from the first SPS
     frame_rate: Fraction | None = None
-    first_packet_is_keyframe: bool = False
-    keyframe_times: list[float] = field(default_factory=list)
+    first_packet_is_keyframe: bool = False  # an IDR, not just any I-frame
+    keyframe_times: list[float] = field(default_factory=list)  # IDR times
     start_time: float | None = None
     end_time: float | None = None  # last video pts + one frame
     video_bytes: int = 0
@@ -64,6 +64,17 @@ def avc_codecs_from_annexb(data: bytes) -> str | None:
             return f"avc1.{profile_idc:02x}{constraints:02x}{level_idc:02x}"
         i = data.find(b"\x00\x00\x01", i + 3)
     return None
+
+
+def has_idr(data: bytes) -> bool:
+    """Whether an Annex-B access unit holds an IDR slice (NAL type 5). libav's keyframe flag
+    is also set on open-GOP I-frames, which a player cannot start a segment from."""
+    i = data.find(b"\x00\x00\x01")
+    while i != -1 and i + 3 < len(data):
+        if data[i + 3] & 0x1F == 5:
+            return True
+        i = data.find(b"\x00\x00\x01", i + 3)
+    return False
 
 
 def inspect_segment(path: Path) -> SegmentMedia:
@@ -91,12 +102,13 @@ def inspect_segment(path: Path) -> SegmentMedia:
             if packet.size == 0 or packet.pts is None:
                 continue
             t = float(packet.pts * packet.time_base)
+            idr = bool(packet.is_keyframe) and has_idr(bytes(packet))
             if seg.video_packets == 0:
-                seg.first_packet_is_keyframe = bool(packet.is_keyframe)
+                seg.first_packet_is_keyframe = idr
                 seg.avc_codecs = avc_codecs_from_annexb(bytes(packet))
             seg.video_packets += 1
             seg.video_bytes += packet.size
-            if packet.is_keyframe:
+            if idr:
                 seg.keyframe_times.append(t)
             seg.start_time = t if seg.start_time is None else min(seg.start_time, t)
             end = t + frame_s
@@ -105,8 +117,14 @@ def inspect_segment(path: Path) -> SegmentMedia:
 
 
 def codecs_attribute(video: SegmentMedia) -> str:
-    """The CODECS attribute for a rendition whose first segment is ``video``."""
-    parts = [video.avc_codecs or "avc1.640028"]
+    """The CODECS attribute for a rendition whose first segment is ``video``.
+
+    Raises:
+        ValueError: the segment holds no H.264 sequence parameter set to read it from.
+    """
+    if not video.avc_codecs:
+        raise ValueError(f"{video.path.name} holds no H.264 sequence parameter set")
+    parts = [video.avc_codecs]
     if video.audio and video.audio.codecs_tag:
         parts.append(video.audio.codecs_tag)
     return ",".join(parts)
