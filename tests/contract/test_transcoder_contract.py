@@ -20,6 +20,7 @@ from backends.hls_validation import validate_hls
 from backends.interface import Transcoder
 from backends.job import Job, JobRequest, JobStatus
 from backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
+from backends.probe import probe
 from backends.storage import Storage
 from fixtures.media import clip_path
 from tests.contract.conftest import BACKENDS
@@ -188,6 +189,16 @@ def test_ladder_policies_give_the_same_renditions(
         assert [(r.width, r.height) for r in run.job.outputs.renditions] == boxes
     keys = {name: relative_keys(storage, run.prefix) for name, run in runs.items()}
     assert keys["ffmpeg"] == keys["mediaconvert"]
+    source_s = probe(clip_path(clip)).duration_s
+    for name, run in runs.items():
+        assert run.job.outputs is not None
+        report = validate_hls(
+            run.job.outputs.master_playlist_uri,
+            expected=ladder,
+            source_duration_s=source_s,
+            storage=storage,
+        )
+        assert report.ok, (name, [c.message for c in report.errors])
 
 
 @pytest.mark.parametrize("name", BACKENDS)
