@@ -1,8 +1,8 @@
 """Shared fixtures: an S3 endpoint for the whole session and backends that use it.
 
 S3 comes from, in order: ``TEST_S3=minio`` (testcontainers' MinIO; the run stops with an
-error when no Docker engine answers), ``S3_ENDPOINT_URL`` (any S3 already running), else the embedded
-moto server over real HTTP on 127.0.0.1.
+error when no Docker engine answers), ``S3_ENDPOINT_URL`` (any S3 already running), else
+the embedded moto server over real HTTP on 127.0.0.1.
 """
 
 from __future__ import annotations
