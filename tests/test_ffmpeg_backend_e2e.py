@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +31,17 @@ def run_job(backend: FFmpegBackend, request: JobRequest) -> tuple[Job, list[Job]
     finally:
         unsubscribe()
     return final, [j for j in seen if j.id == job.id]
+
+
+def validated(job: Job, ladder, source: Path, storage: Storage):
+    """The validation report of a completed job's outputs, against its ladder and source."""
+    assert job.outputs is not None
+    return validate_hls(
+        job.outputs.master_playlist_uri,
+        expected=ladder,
+        source_duration_s=probe(source).duration_s,
+        storage=storage,
+    )
 
 
 def keys_under(storage: Storage, prefix: str) -> list[str]:
@@ -64,12 +76,7 @@ def test_ladder_lands_in_s3_with_mediaconvert_names_and_validates(
     ]
     assert all(abs(r.duration_ms - 4000) <= 100 for r in job.outputs.renditions)
 
-    report = validate_hls(
-        job.outputs.master_playlist_uri,
-        expected=DEFAULT_LADDER,
-        source_duration_s=probe(clip).duration_s,
-        storage=storage,
-    )
+    report = validated(job, DEFAULT_LADDER, clip, storage)
     assert report.ok, report.render_text()
 
 
@@ -140,12 +147,7 @@ def test_awkward_sources_give_a_valid_ladder(
     assert job.status is JobStatus.COMPLETE, job.error_message
     assert job.outputs is not None
     assert [(r.width, r.height) for r in job.outputs.renditions] == sizes
-    report = validate_hls(
-        job.outputs.master_playlist_uri,
-        expected=ladder,
-        source_duration_s=probe(path).duration_s,
-        storage=storage,
-    )
+    report = validated(job, ladder, path, storage)
     assert report.ok, report.render_text()
 
 
@@ -281,12 +283,7 @@ def test_video_only_ladder_leaves_the_source_audio_out(ffmpeg_backend, storage, 
     job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(path), ladder=ladder))
     assert job.status is JobStatus.COMPLETE, job.error_message
     assert job.outputs is not None
-    report = validate_hls(
-        job.outputs.master_playlist_uri,
-        expected=ladder,
-        source_duration_s=probe(path).duration_s,
-        storage=storage,
-    )
+    report = validated(job, ladder, path, storage)
     assert report.ok, report.render_text()
     assert all(r.audio is None for r in report.renditions)
     assert all("mp4a" not in (r.codecs or "") for r in report.renditions)

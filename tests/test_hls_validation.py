@@ -21,7 +21,7 @@ from backends.ffmpeg_backend import FFmpegBackend
 from backends.ffmpeg_binary import find_ffmpeg
 from backends.hls_validation import HlsInputError, ValidationReport, validate_hls
 from backends.job import JobRequest, JobStatus
-from backends.ladder import DEFAULT_LADDER, UpscalePolicy
+from backends.ladder import DEFAULT_LADDER, Ladder, UpscalePolicy
 from backends.media_inspect import inspect_segment
 from backends.probe import probe
 from cli.main import main as cli_main
@@ -43,18 +43,25 @@ class Output:
         return self.root / "hls" / name
 
 
-@pytest.fixture(scope="session")
-def produced(tmp_path_factory: pytest.TempPathFactory) -> Output:
-    clip = clip_path("landscape_1080p")
-    out_dir = tmp_path_factory.mktemp("ladder") / "out"
+def make_ladder(
+    tmp_path_factory: pytest.TempPathFactory, clip_name: str, ladder: Ladder = DEFAULT_LADDER
+) -> Output:
+    """Run the FFmpeg backend once on a generated clip, into a fresh local folder."""
+    clip = clip_path(clip_name)
+    out_dir = tmp_path_factory.mktemp(clip_name) / "out"
     backend = FFmpegBackend(settings=BackendSettings.from_env())
     try:
-        job = backend.submit(JobRequest.for_prefix(str(clip), str(out_dir)))
-        job = backend.wait(job.id, timeout=120)
+        job = backend.submit(JobRequest.for_prefix(str(clip), str(out_dir), ladder=ladder))
+        job = backend.wait(job.id, timeout=180)
     finally:
         backend.close()
     assert job.status is JobStatus.COMPLETE, job.error_message
     return Output(out_dir, probe(clip).duration_s)
+
+
+@pytest.fixture(scope="session")
+def produced(tmp_path_factory: pytest.TempPathFactory) -> Output:
+    return make_ladder(tmp_path_factory, "landscape_1080p")
 
 
 @pytest.fixture
@@ -316,16 +323,7 @@ LONG_LADDER = DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP)
 @pytest.fixture(scope="session")
 def produced_long(tmp_path_factory: pytest.TempPathFactory) -> Output:
     """13 s of 720p: 720p/480p/360p, each in segments of 6 s, 6 s and about 1 s."""
-    clip = clip_path("three_segments")
-    out_dir = tmp_path_factory.mktemp("long") / "out"
-    backend = FFmpegBackend(settings=BackendSettings.from_env())
-    try:
-        job = backend.submit(JobRequest.for_prefix(str(clip), str(out_dir), ladder=LONG_LADDER))
-        job = backend.wait(job.id, timeout=180)
-    finally:
-        backend.close()
-    assert job.status is JobStatus.COMPLETE, job.error_message
-    return Output(out_dir, probe(clip).duration_s)
+    return make_ladder(tmp_path_factory, "three_segments", LONG_LADDER)
 
 
 @pytest.fixture
