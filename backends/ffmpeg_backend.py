@@ -227,6 +227,7 @@ class FFmpegBackend(Transcoder):
         self._update(
             job_id,
             input_details=media.to_input_details(request.input_uri),
+            source_duration_s=media.duration_s,
             percent_complete=_PROBE_END,
         )
         plan = self._plan(request, media, source, work)

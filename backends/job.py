@@ -113,6 +113,8 @@ class Job:
     outputs: JobOutputs | None = None
     warnings: tuple[str, ...] = ()
     input_details: dict[str, Any] | None = None
+    # The probed source duration, when the backend probes the input itself (FFmpeg).
+    source_duration_s: float | None = None
 
     def evolve(self, **changes: Any) -> Job:
         return replace(self, **changes)

@@ -113,7 +113,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from backends.hls_validation import validate_hls
 
-    report = validate_hls(job.outputs.master_playlist_uri, expected=ladder)
+    report = validate_hls(
+        job.outputs.master_playlist_uri,
+        expected=ladder,
+        source_duration_s=job.source_duration_s,
+    )
     print(report.render_text())
     return 0 if report.ok else 1
 

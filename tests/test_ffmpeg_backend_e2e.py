@@ -95,6 +95,7 @@ def test_lifecycle_phases_and_progress(ffmpeg_backend, put_clip):
     assert percents[-1] == 100
     assert job.input_details is not None
     assert job.input_details["video"][0]["width"] == 1280
+    assert job.source_duration_s == pytest.approx(2.0, abs=0.05)
     assert ffmpeg_backend.get(job.id) == job
     assert job in ffmpeg_backend.list(JobStatus.COMPLETE)
 
