@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +32,15 @@ class EmbeddedS3:
 
 
 def start_embedded_s3(host: str = "127.0.0.1", port: int = 0) -> EmbeddedS3:
-    """Start the server (``port=0`` picks a free port) and set dummy credentials if none."""
+    """Start the server (``port=0`` picks a free port) and set dummy credentials if none.
+
+    Raises:
+        OSError: (EADDRINUSE) the port is taken.
+    """
+    if port:
+        # moto's server thread would die on a taken port and start() would wait for ever.
+        with socket.socket() as probe:
+            probe.bind((host, port))
     for key, value in _DUMMY_CREDENTIALS.items():
         os.environ.setdefault(key, value)
     # One access-log line per object request drowns everything else.

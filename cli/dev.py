@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import logging
 import os
 import secrets
 import signal
+import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,7 +174,32 @@ def run(args: argparse.Namespace) -> int:
     if not args.text_logs:
         configure_logging(logging.DEBUG if args.verbose else logging.INFO)
     env = os.environ
-    stack = start_stack(
+    try:
+        stack = _start_from_args(args, env)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"error: a port is already in use ({exc.strerror}); choose others with "
+            "--s3-port, --emulator-port and --api-port (or DEV_S3_PORT, EMULATOR_PORT, "
+            "PIPELINE_PORT)",
+            file=sys.stderr,
+        )
+        return 2
+    print(banner(stack), flush=True)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return 0
+
+
+def _start_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> DevStack:
+    return start_stack(
         host=args.host,
         s3_port=args.s3_port if args.s3_port is not None else env_int(env, "DEV_S3_PORT", 9000),
         emulator_port=args.emulator_port
@@ -183,13 +211,3 @@ def run(args: argparse.Namespace) -> int:
         backend=args.backend,
         watch=not args.no_watcher,
     )
-    print(banner(stack), flush=True)
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    try:
-        stopping.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stack.stop()
-    return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -65,3 +66,23 @@ def test_an_upload_becomes_a_ready_video(stack, capsys):
     master = requests.get(detail["playback"]["master_playlist_url"], timeout=5)
     assert master.status_code == 200
     assert "#EXT-X-STREAM-INF" in master.text
+
+
+def test_a_taken_port_is_a_one_line_error(capsys):
+    saved = dict(os.environ)
+    busy = [socket.socket() for _ in range(3)]
+    try:
+        for sock in busy:
+            sock.bind(("127.0.0.1", 0))
+            sock.listen()
+        ports = [str(sock.getsockname()[1]) for sock in busy]
+        argv = ["dev", "--text-logs", "--s3-port", ports[0], "--emulator-port", ports[1]]
+        assert main([*argv, "--api-port", ports[2]]) == 2
+    finally:
+        for sock in busy:
+            sock.close()
+        os.environ.clear()
+        os.environ.update(saved)
+    err = capsys.readouterr().err
+    assert "a port is already in use" in err
+    assert "--s3-port" in err
