@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from moto.server import ThreadedMotoServer
+
+from backends.wsgi_server import ensure_port_free
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,7 @@ def start_embedded_s3(host: str = "127.0.0.1", port: int = 0) -> EmbeddedS3:
     Raises:
         OSError: (EADDRINUSE) the port is taken.
     """
-    if port:
-        # moto's server thread would die on a taken port and start() would wait for ever.
-        with socket.socket() as probe:
-            probe.bind((host, port))
+    ensure_port_free(host, port)
     for key, value in _DUMMY_CREDENTIALS.items():
         os.environ.setdefault(key, value)
     # One access-log line per object request drowns everything else.

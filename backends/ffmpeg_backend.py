@@ -237,7 +237,11 @@ class FFmpegBackend(Transcoder):
 
         renditions = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in plan.renditions]
         # Up to one GOP short: a few missing seconds of a long lecture are still truncation.
-        check_complete(renditions, media.duration_s, max(0.5, request.ladder.gop_seconds))
+        check_complete(
+            renditions,
+            media.video_duration_s or media.duration_s,
+            max(0.5, request.ladder.gop_seconds),
+        )
         write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate)
         thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
         if plan.thumbnail and not thumbnails:
@@ -354,7 +358,7 @@ class FFmpegBackend(Transcoder):
         thumbnails: Sequence[Path],
         written: MutableSequence[str],
     ) -> JobOutputs:
-        """Upload the outputs; ``written`` collects every URI a write was attempted to."""
+        """Upload the outputs; ``written`` collects every URI written so far."""
         hls_folder, _ = naming.split_destination(request.hls_destination)
         thumb_folder, _ = naming.split_destination(request.thumbnail_destination)
         master = plan.hls_dir / naming.master_playlist_name(plan.hls_base)
@@ -369,8 +373,7 @@ class FFmpegBackend(Transcoder):
         playlists = [(r.playlist, target(hls_folder, r.playlist)) for r in renditions]
         for batch in (segments + images, playlists, [(master, target(hls_folder, master))]):
             self._check_canceled(run)
-            written.extend(uri for _, uri in batch)
-            self.storage.put_many(batch)
+            self.storage.put_many(batch, written=written)
 
         geometry_of = {r.plan.rung.name: r.plan.geometry for r in renditions}
         return JobOutputs(

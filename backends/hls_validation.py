@@ -753,6 +753,10 @@ class _Validator:
 
     def _check_extinf(self, r: _Rendition) -> None:
         frame_s = r.frame_s
+        # MediaConvert's ManifestDurationFormat INTEGER rounds every EXTINF: allow that
+        # rounding (half a second each), and no more.
+        integer = all(float(s.extinf).is_integer() for s in r.segments)
+        slack = 0.5 if integer else 0.0
         bad = []
         for i, seg in enumerate(r.segments):
             media = seg.media
@@ -763,11 +767,11 @@ class _Validator:
                 real = nxt.start_time - media.start_time
             else:
                 real = media.end_time - media.start_time
-            if abs(real - seg.extinf) > frame_s + _EPS:
+            if abs(real - seg.extinf) > frame_s + slack + _EPS:
                 bad.append(f"{seg.uri} EXTINF {seg.extinf:.3f} s, media {real:.3f} s")
         total = r.media_duration or 0.0
         listed = r.figures.duration_s or 0.0
-        if abs(total - listed) > frame_s + _EPS:
+        if abs(total - listed) > frame_s + slack * len(r.segments) + _EPS:
             bad.append(f"sum of EXTINF {listed:.3f} s, media {total:.3f} s")
         self.add(
             "duration.extinf",

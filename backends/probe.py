@@ -73,6 +73,9 @@ class MediaInfo:
     size_bytes: int
     video: VideoInfo | None
     audio: AudioInfo | None
+    # The video stream alone: what every rendition must last. duration_s is the longest
+    # stream, which an audio tail can make longer than any picture.
+    video_duration_s: float | None = None
 
     def to_input_details(self, uri: str) -> dict[str, Any]:
         """The shape MediaConvert reports in INPUT_INFORMATION events."""
@@ -181,7 +184,12 @@ def probe(path: Path | str) -> MediaInfo:
             acc = container.streams.audio[0].codec_context
             audio = AudioInfo(codec=acc.name, channels=acc.channels, sample_rate=acc.sample_rate)
         duration = _duration_s(container, vstream)
-        return MediaInfo(container.format.name, duration, size, video, audio)
+        video_duration = (
+            float(vstream.duration * vstream.time_base)
+            if vstream.duration and vstream.time_base
+            else duration
+        )
+        return MediaInfo(container.format.name, duration, size, video, audio, video_duration)
 
 
 def _first_frame_rotation(container: Any, vstream: Any) -> int:

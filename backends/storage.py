@@ -5,10 +5,11 @@ ever held whole in memory, and large ones go multipart.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import mimetypes
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,24 +155,51 @@ class Storage:
         except Exception as exc:
             raise storage_error(exc, uri, "write") from exc
 
-    def put_many(self, pairs: list[tuple[Path, str]], workers: int = 8) -> None:
-        """Upload many small files concurrently; raises the first failure."""
+    def put_many(
+        self,
+        pairs: list[tuple[Path, str]],
+        workers: int = 8,
+        written: MutableSequence[str] | None = None,
+    ) -> None:
+        """Upload many small files concurrently; raises the first failure. Each URI whose
+        write succeeded is appended to ``written`` (so a caller can withdraw exactly those)."""
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for future in [pool.submit(self.put, src, uri) for src, uri in pairs]:
-                future.result()
-
-    def delete_many(self, uris: list[str]) -> None:
-        """Remove objects (missing ones are fine); failures are logged, not raised, since
-        this runs while another error is already being reported."""
-        for uri in uris:
-            try:
-                if is_s3(uri):
-                    loc = parse_s3_uri(uri)
-                    self.client.delete_object(Bucket=loc.bucket, Key=loc.key)
+            futures = {pool.submit(self.put, src, uri): uri for src, uri in pairs}
+            failure: BaseException | None = None
+            for future, uri in futures.items():
+                try:
+                    future.result()
+                except BaseException as exc:
+                    failure = failure or exc
                 else:
+                    if written is not None:
+                        written.append(uri)
+            if failure is not None:
+                raise failure
+
+    def delete_many(self, uris: Sequence[str]) -> None:
+        """Remove objects (missing ones are fine), S3 keys 1000 per request; failures are
+        logged, not raised, since this runs while another error is already being reported."""
+        by_bucket: dict[str, list[str]] = {}
+        for uri in uris:
+            if is_s3(uri):
+                loc = parse_s3_uri(uri)
+                by_bucket.setdefault(loc.bucket, []).append(loc.key)
+            else:
+                with contextlib.suppress(OSError):
                     Path(uri).unlink(missing_ok=True)
-            except Exception as exc:
-                log.warning("could not remove %s: %s", uri, exc)
+        for bucket, keys in by_bucket.items():
+            for start in range(0, len(keys), 1000):
+                chunk = keys[start : start + 1000]
+                try:
+                    self.client.delete_objects(
+                        Bucket=bucket,
+                        Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True},
+                    )
+                except Exception as exc:
+                    log.warning(
+                        "could not remove %d object(s) from %s: %s", len(chunk), bucket, exc
+                    )
 
     def list(self, prefix_uri: str) -> Iterator[str]:
         """URIs of every object under a folder URI (recursive)."""

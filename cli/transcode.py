@@ -92,10 +92,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except (KeyboardInterrupt, TimeoutError) as exc:
         bar.done()
-        if job is not None and not transcoder.get(job.id).status.is_final:
-            # Whatever the backend, an abandoned job must not go on running.
-            transcoder.cancel(job.id)
-            print(f"job {job.id} canceled", file=sys.stderr)
+        if job is not None:
+            # Whatever the backend, an abandoned job must not go on running. It may have
+            # finished meanwhile, or the service may be gone: say so, no traceback.
+            try:
+                if not transcoder.get(job.id).status.is_final:
+                    transcoder.cancel(job.id)
+                    print(f"job {job.id} canceled", file=sys.stderr)
+            except Exception as cancel_error:
+                print(f"job {job.id} not canceled: {cancel_error}", file=sys.stderr)
         print(f"stopping: {exc or 'interrupted'}", file=sys.stderr)
         return 130 if isinstance(exc, KeyboardInterrupt) else 1
     except Exception as exc:  # backend or storage unreachable: one line, not a traceback

@@ -86,7 +86,7 @@ class UploadWatcher:
                     self.trigger.handle(event)
                 except Exception:
                     # Storage or transcoder trouble: retry, backing off to once a minute.
-                    delay = min(MAX_RETRY_DELAY_S, self.interval_s * 2**failures)
+                    delay = min(MAX_RETRY_DELAY_S, self.interval_s * 2 ** min(failures, 16))
                     self._retry[marker] = (failures + 1, time.monotonic() + delay)
                     log.exception("upload %s not handled; retrying in %.0f s", obj["Key"], delay)
                     continue

@@ -44,6 +44,10 @@ def validated(job: Job, ladder, source: Path, storage: Storage):
     )
 
 
+def ffmpeg_backend_for(settings, storage: Storage, work_dir: Path) -> FFmpegBackend:
+    return FFmpegBackend(settings=replace(settings, work_dir=work_dir), storage=storage)
+
+
 def keys_under(storage: Storage, prefix: str) -> list[str]:
     return sorted(uri[len(prefix) + 1 :] for uri in storage.list(prefix + "/"))
 
@@ -255,8 +259,8 @@ def test_cancel_while_uploading_withdraws_what_was_written(
     class SlowStorage(Storage):
         """Holds the first upload batch until the test has cancelled the job."""
 
-        def put_many(self, pairs, workers=8):
-            super().put_many(pairs, workers)
+        def put_many(self, pairs, workers=8, written=None):
+            super().put_many(pairs, workers, written)
             uploading.set()
             proceed.wait(30)
 
@@ -288,3 +292,47 @@ def test_video_only_ladder_leaves_the_source_audio_out(ffmpeg_backend, storage, 
     assert report.ok, report.render_text()
     assert all(r.audio is None for r in report.renditions)
     assert all("mp4a" not in (r.codecs or "") for r in report.renditions)
+
+
+def test_withdrawal_removes_only_what_this_job_wrote(
+    backend_settings, storage, put_clip, s3_prefix, tmp_path
+):
+    """A re-run into the same folder fails while uploading: the earlier run's files stay."""
+    source = put_clip(clip_path("short_2s"), "in/clip.mp4")
+    backend = ffmpeg_backend_for(backend_settings, storage, tmp_path / "a")
+    try:
+        first, _ = run_job(backend, JobRequest.for_prefix(source))
+    finally:
+        backend.close()
+    assert first.status is JobStatus.COMPLETE
+    before = keys_under(storage, s3_prefix)
+
+    class FailingPlaylists(Storage):
+        """Segments upload; the playlists' upload fails."""
+
+        def put_many(self, pairs, workers=8, written=None):
+            if any(uri.endswith(".m3u8") for _, uri in pairs):
+                raise errors.TranscodeError(errors.FILE_OPEN_ERROR, "storage went away")
+            super().put_many(pairs, workers, written)
+
+    backend = ffmpeg_backend_for(
+        backend_settings, FailingPlaylists(backend_settings, storage.client), tmp_path / "b"
+    )
+    try:
+        second, _ = run_job(backend, JobRequest.for_prefix(source))
+    finally:
+        backend.close()
+    assert second.status is JobStatus.ERROR
+    # The segments the second run rewrote are withdrawn; playlists it never wrote remain.
+    after = keys_under(storage, s3_prefix)
+    assert [k for k in after if k.endswith(".m3u8")] == [k for k in before if k.endswith(".m3u8")]
+    assert not any(k.endswith(".ts") for k in after)
+
+
+def test_audio_longer_than_the_video_is_not_a_truncation(ffmpeg_backend, put_clip):
+    media = probe(clip_path("audio_tail"))
+    assert media.duration_s > media.video_duration_s + 1  # the clip is what it says
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(clip_path("audio_tail"))))
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    assert job.outputs is not None
+    assert all(r.duration_ms >= 1900 for r in job.outputs.renditions)

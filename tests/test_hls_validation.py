@@ -6,6 +6,7 @@ The ladder is produced once per session by the FFmpeg backend; every test works 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -322,7 +323,7 @@ LONG_LADDER = DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP)
 
 @pytest.fixture(scope="session")
 def produced_long(tmp_path_factory: pytest.TempPathFactory) -> Output:
-    """13 s of 720p: 720p/480p/360p, each in segments of 6 s, 6 s and about 1 s."""
+    """13.5 s of 720p: 720p/480p/360p, each in segments of 6 s, 6 s and 1.5 s."""
     return make_ladder(tmp_path_factory, "three_segments", LONG_LADDER)
 
 
@@ -393,3 +394,16 @@ def test_thumbnails_of_the_wrong_size(long_output: Output) -> None:
         ffmpeg("-i", str(jpeg), "-vf", "scale=64:36", str(jpeg.with_suffix(".small.jpg")))
         jpeg.with_suffix(".small.jpg").replace(jpeg)
     assert "64x36" in failure(validate_long(long_output), "thumbnails.size")
+
+
+def test_integer_durations_of_a_ragged_last_segment_are_valid(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """13.5 s as 6, 6 and 1.5 s segments with ManifestDurationFormat INTEGER: EXTINF 2 for
+    the 1.5 s tail is MediaConvert's rounding, not an error."""
+    ladder = dataclasses.replace(LONG_LADDER, integer_durations=True)
+    out = make_ladder(tmp_path_factory, "three_segments", ladder)
+    text = out.hls("master_720p.m3u8").read_text()
+    assert "#EXTINF:6," in text and "#EXTINF:2," in text  # rounded, as MediaConvert does
+    report = validate_hls(out.master, expected=ladder, source_duration_s=out.source_duration_s)
+    assert report.ok, report.render_text()

@@ -68,21 +68,24 @@ def test_an_upload_becomes_a_ready_video(stack, capsys):
     assert "#EXT-X-STREAM-INF" in master.text
 
 
-def test_a_taken_port_is_a_one_line_error(capsys):
+@pytest.mark.parametrize("taken", ["--s3-port", "--emulator-port", "--api-port"])
+def test_a_taken_port_is_a_one_line_error(taken, tmp_path, capsys):
     saved = dict(os.environ)
-    busy = [socket.socket() for _ in range(3)]
+    os.environ.pop("S3_ENDPOINT_URL", None)
+    os.environ["EMULATOR_DATA_DIR"] = str(tmp_path / "emulator")
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp_path / 'pipeline.db'}"
+    busy = socket.socket()
     try:
-        for sock in busy:
-            sock.bind(("127.0.0.1", 0))
-            sock.listen()
-        ports = [str(sock.getsockname()[1]) for sock in busy]
-        argv = ["dev", "--text-logs", "--s3-port", ports[0], "--emulator-port", ports[1]]
-        assert main([*argv, "--api-port", ports[2]]) == 2
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        ports = {flag: str(free_port()) for flag in ("--s3-port", "--emulator-port", "--api-port")}
+        ports[taken] = str(busy.getsockname()[1])
+        argv = ["dev", "--text-logs", *(x for pair in ports.items() for x in pair)]
+        assert main(argv) == 2
     finally:
-        for sock in busy:
-            sock.close()
+        busy.close()
         os.environ.clear()
         os.environ.update(saved)
     err = capsys.readouterr().err
     assert "a port is already in use" in err
-    assert "--s3-port" in err
+    assert ports[taken] in err
