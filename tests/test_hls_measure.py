@@ -46,3 +46,15 @@ def test_progress_blocks_and_percent():
 
 def test_percent_never_reports_100_before_the_end():
     assert percent_done({"out_time_us": "12000000", "progress": "continue"}, 10.0) == 99.0
+
+
+def test_idr_is_found_after_access_unit_delimiter_and_parameter_sets():
+    from backends.media_inspect import avc_codecs_from_annexb, has_idr
+
+    aud, sei = b"\x00\x00\x00\x01\x09\xf0", b"\x00\x00\x01\x06\x05\x01\x00"
+    sps, pps = b"\x00\x00\x00\x01\x67\x64\x00\x28\xac", b"\x00\x00\x01\x68\xee\x3c\x80"
+    idr, non_idr_i_slice = b"\x00\x00\x01\x65\x88\x84", b"\x00\x00\x01\x41\x9a\x00"
+    assert has_idr(aud + sps + pps + sei + idr)
+    # An open-GOP I-frame is coded as a non-IDR slice: libav flags it as a keyframe anyway.
+    assert not has_idr(aud + sps + pps + sei + non_idr_i_slice)
+    assert avc_codecs_from_annexb(aud + sps + pps + idr) == "avc1.640028"

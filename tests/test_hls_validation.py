@@ -374,6 +374,13 @@ def test_segment_that_starts_without_an_idr(long_output: Output) -> None:
     assert "master_360p_00002.ts" in message
 
 
+def test_half_a_second_over_the_target_rounds_up(long_output: Output) -> None:
+    """RFC 8216 rounds EXTINF half up: 6.5 s does not fit a TARGETDURATION of 6."""
+    edit(long_output.hls("master_720p.m3u8"), "#EXTINF:6.000000,", "#EXTINF:6.500000,")
+    message = failure(validate_long(long_output), "playlist.target-duration", "720p")
+    assert "6.500" in message
+
+
 def test_media_sequence_must_start_at_one(long_output: Output) -> None:
     edit(long_output.hls("master_720p.m3u8"), "#EXT-X-MEDIA-SEQUENCE:1", "#EXT-X-MEDIA-SEQUENCE:5")
     assert "5" in failure(validate_long(long_output), "playlist.media-sequence", "720p")
