@@ -72,6 +72,11 @@ HLS = [
 ]
 
 
+def _input(ffmpeg: str, src: Path) -> list[str]:
+    """The command head both ways share: quiet, no prompts, the source."""
+    return [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", str(src)]
+
+
 def limit_command(ffmpeg: str, src: Path, out: Path) -> list[str]:
     """The ladder as one hand-written command (the fastest correct form, decode once)."""
     graph = (
@@ -80,18 +85,7 @@ def limit_command(ffmpeg: str, src: Path, out: Path) -> list[str]:
         "[s3]scale=640:360[v3];"
         "[s4]select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,10),scale=1280:720[t]"
     )
-    argv = [
-        ffmpeg,
-        "-hide_banner",
-        "-nostdin",
-        "-y",
-        "-loglevel",
-        "error",
-        "-i",
-        str(src),
-        "-filter_complex",
-        graph,
-    ]
+    argv = [*_input(ffmpeg, src), "-filter_complex", graph]
     argv += [x for i in range(4) for x in ("-map", f"[v{i}]")]
     argv += [x for _ in range(4) for x in ("-map", "0:a:0")]
     argv += [*COMMON_VIDEO, "-profile:v", "high"]
@@ -144,14 +138,7 @@ def naive_commands(ffmpeg: str, src: Path, out: Path) -> list[list[str]]:
     for name, height, kbps, akbps in RUNGS:
         commands.append(
             [
-                ffmpeg,
-                "-hide_banner",
-                "-nostdin",
-                "-y",
-                "-loglevel",
-                "error",
-                "-i",
-                str(src),
+                *_input(ffmpeg, src),
                 "-map",
                 "0:v:0",
                 "-map",
