@@ -30,7 +30,7 @@ test-fast: $(STAMP) ## Run the tests that do not transcode
 lint: $(STAMP) ## ruff + mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy backends emulator pipeline fixtures cli
+	$(BIN)/mypy vod_testbed
 
 fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
@@ -41,13 +41,13 @@ bench: $(STAMP) ## Benchmarks: the FFmpeg backend vs hand-written ffmpeg; the em
 	$(BIN)/python -m tests.bench.bench_emulator
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
-	$(BIN)/python -m fixtures.media
+	$(BIN)/python -m vod_testbed.fixtures.media
 
 lambda-package: $(STAMP) ## Build the upload-trigger Lambda zip (dist/lambda-upload-trigger.zip)
-	$(BIN)/python -m pipeline.deploy package --out dist/lambda-upload-trigger.zip
+	$(BIN)/python -m vod_testbed.pipeline.deploy package --out dist/lambda-upload-trigger.zip
 
 deploy-render: $(STAMP) ## Render the staging AWS artifacts (IAM, S3 notification, EventBridge) into dist/staging
-	$(BIN)/python -m pipeline.deploy render --out dist/staging
+	$(BIN)/python -m vod_testbed.pipeline.deploy render --out dist/staging
 
 clean: ## Remove the virtualenv, caches, generated media and build output
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache *.egg-info build dist

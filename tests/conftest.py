@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from backends.config import BackendSettings
-from backends.embedded_s3 import start_embedded_s3
-from backends.ffmpeg_backend import FFmpegBackend
-from backends.storage import Storage
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.storage.embedded import start_embedded_s3
+from vod_testbed.storage.s3 import Storage
 
 TEST_BUCKET = "vod-testbed-test"
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from backends import errors
-from backends.ffmpeg_backend import FFmpegBackend
-from backends.hls_validation import validate_hls
-from backends.job import Job, JobPhase, JobRequest, JobStatus
-from backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
-from backends.probe import probe
-from backends.storage import Storage
-from fixtures.media import clip_path
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
+from vod_testbed.backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
+from vod_testbed.common import errors
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.validation import validate_hls
+from vod_testbed.media.probe import probe
+from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 

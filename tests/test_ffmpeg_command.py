@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from backends.ffmpeg_command import EncodePlan, build_command
-from backends.ladder import (
+from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
+from vod_testbed.backends.ladder import (
     DEFAULT_LADDER,
     Ladder,
     RateControl,
@@ -16,7 +16,7 @@ from backends.ladder import (
     plan_renditions,
     thumbnail_geometry,
 )
-from backends.probe import AudioInfo, MediaInfo, VideoInfo
+from vod_testbed.media.probe import AudioInfo, MediaInfo, VideoInfo
 
 
 def media(width=1920, height=1080, sar=Fraction(1), rotation=0, audio=True, rate=Fraction(30)):

@@ -12,10 +12,10 @@ from pathlib import Path
 import av
 import pytest
 
-from backends import errors
-from backends.ffmpeg_binary import find_ffmpeg
-from backends.probe import MediaInfo, probe
-from fixtures import media
+from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
+from vod_testbed.common import errors
+from vod_testbed.fixtures import media
+from vod_testbed.media.probe import MediaInfo, probe
 
 # A clip small enough to generate many times in a test (about 0.1 s of ffmpeg).
 TINY = media.ClipSpec("tiny", "cache behaviour under test", size=(160, 90), duration_s=0.5)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from backends.ffmpeg_progress import percent_done, progress_blocks
-from backends.hls_measure import SegmentSize, average_bitrate, peak_bitrate
+from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
+from vod_testbed.media.hls_measure import SegmentSize, average_bitrate, peak_bitrate
 
 
 def test_average_is_total_bits_over_total_time():
@@ -49,7 +49,7 @@ def test_percent_never_reports_100_before_the_end():
 
 
 def test_idr_is_found_after_access_unit_delimiter_and_parameter_sets():
-    from backends.media_inspect import avc_codecs_from_annexb, has_idr
+    from vod_testbed.media.inspect import avc_codecs_from_annexb, has_idr
 
     aud, sei = b"\x00\x00\x00\x01\x09\xf0", b"\x00\x00\x01\x06\x05\x01\x00"
     sps, pps = b"\x00\x00\x00\x01\x67\x64\x00\x28\xac", b"\x00\x00\x01\x68\xee\x3c\x80"

@@ -17,16 +17,16 @@ from pathlib import Path
 import av
 import pytest
 
-from backends.config import BackendSettings
-from backends.ffmpeg_backend import FFmpegBackend
-from backends.ffmpeg_binary import find_ffmpeg
-from backends.hls_validation import HlsInputError, ValidationReport, validate_hls
-from backends.job import JobRequest, JobStatus
-from backends.ladder import DEFAULT_LADDER, Ladder, UpscalePolicy
-from backends.media_inspect import inspect_segment
-from backends.probe import probe
-from cli.main import main as cli_main
-from fixtures.media import clip_path
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
+from vod_testbed.backends.job import JobRequest, JobStatus
+from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder, UpscalePolicy
+from vod_testbed.cli.main import main as cli_main
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.validation import HlsInputError, ValidationReport, validate_hls
+from vod_testbed.media.inspect import inspect_segment
+from vod_testbed.media.probe import probe
 
 RUNGS = ("1080p", "720p", "480p", "360p")
 

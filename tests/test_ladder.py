@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from backends.ladder import (
+from vod_testbed.backends.ladder import (
     DEFAULT_LADDER,
     Ladder,
     PortraitPolicy,

@@ -20,13 +20,13 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from backends import errors
-from backends.config import BackendSettings
-from backends.job import Job, JobPhase, JobRequest, JobStatus
-from backends.ladder import DEFAULT_LADDER, AudioSpec, UpscalePolicy
-from backends.mediaconvert_backend import MediaConvertAPIError, MediaConvertBackend
-from backends.mediaconvert_settings import render_job_settings
-from backends.storage import Storage
+from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
+from vod_testbed.backends.ladder import DEFAULT_LADDER, AudioSpec, UpscalePolicy
+from vod_testbed.backends.mediaconvert.backend import MediaConvertAPIError, MediaConvertBackend
+from vod_testbed.backends.mediaconvert.settings import render_job_settings
+from vod_testbed.common import errors
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.storage.s3 import Storage
 
 INPUT = "s3://media/video/u1/2024/01/abc-1700000000-clip.mp4"
 PREFIX = "s3://media/video/u1/2024/01/abc-1700000000-clip_processed"
@@ -140,7 +140,7 @@ def test_submit_without_a_queue_uses_the_default(request_: JobRequest) -> None:
 
 
 def test_drop_ladder_probes_the_source_and_renders_only_kept_rungs(tmp_path: Path) -> None:
-    from fixtures.media import clip_path
+    from vod_testbed.fixtures.media import clip_path
 
     source = str(clip_path("small"))  # 640x360: only the 360p rung needs no upscaling
     req = JobRequest(

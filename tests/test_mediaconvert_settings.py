@@ -11,8 +11,8 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from backends.job import JobRequest
-from backends.ladder import (
+from vod_testbed.backends.job import JobRequest
+from vod_testbed.backends.ladder import (
     DEFAULT_LADDER,
     AudioSpec,
     PortraitPolicy,
@@ -20,7 +20,7 @@ from backends.ladder import (
     ThumbnailSpec,
     UpscalePolicy,
 )
-from backends.mediaconvert_settings import (
+from vod_testbed.backends.mediaconvert.settings import (
     EMULATION_WARNING,
     SETTINGS_COVERAGE,
     SettingsError,
@@ -30,7 +30,7 @@ from backends.mediaconvert_settings import (
     render_job_settings,
     to_wire_case,
 )
-from fixtures.jobs import aws_doc_ladder_settings
+from vod_testbed.fixtures.jobs import aws_doc_ladder_settings
 
 INPUT = "s3://media/video/u1/2024/01/abc-1700000000-clip.mp4"
 MODEL = botocore.session.get_session().get_service_model("mediaconvert")

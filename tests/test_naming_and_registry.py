@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from backends import naming
-from backends.config import BackendSettings
-from backends.errors import UnknownBackendError
-from backends.ffmpeg_binary import find_ffmpeg
-from backends.job import JobRequest, new_job_id
-from backends.registry import create_transcoder
-from backends.storage import parse_s3_uri
+from vod_testbed.backends import naming
+from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
+from vod_testbed.backends.job import JobRequest, new_job_id
+from vod_testbed.backends.registry import create_transcoder
+from vod_testbed.common.errors import UnknownBackendError
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.storage.s3 import parse_s3_uri
 
 
 def test_mediaconvert_file_names():
@@ -102,7 +102,7 @@ def test_s3_uris():
 
 
 def test_download_tree_never_writes_outside_its_folder(tmp_path):
-    from backends.storage import Storage
+    from vod_testbed.storage.s3 import Storage
 
     class Listing(Storage):
         def list(self, prefix_uri):

@@ -26,17 +26,17 @@ from typing import Any
 import boto3
 from flask import Flask, request
 
-from backends.config import BackendSettings
-from backends.ffmpeg_backend import FFmpegBackend
-from backends.job import Job, JobRequest, JobStatus
-from backends.mediaconvert_settings import render_job_settings
-from backends.storage import Storage
-from backends.wsgi_server import BackgroundServer
-from emulator.app import create_app
-from emulator.config import EmulatorSettings
-from emulator.server import EmulatorServer
-from fixtures.media import clip_path
 from tests.net import start_s3_process
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from vod_testbed.backends.job import Job, JobRequest, JobStatus
+from vod_testbed.backends.mediaconvert.settings import render_job_settings
+from vod_testbed.common.serving import BackgroundServer
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.emulator.app import create_app
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.emulator.server import EmulatorServer
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.storage.s3 import Storage
 
 ROLE = "arn:aws:iam::123456789012:role/MediaConvertRole"
 CLIENTS = 8

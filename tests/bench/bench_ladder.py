@@ -25,13 +25,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from backends.config import BackendSettings
-from backends.ffmpeg_backend import FFmpegBackend
-from backends.ffmpeg_binary import find_ffmpeg
-from backends.job import JobRequest, JobStatus
-from backends.storage import Storage
-from fixtures.media import clip_path
 from tests.net import start_s3_process
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
+from vod_testbed.backends.job import JobRequest, JobStatus
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.storage.s3 import Storage
 
 RUNGS = [  # name, height, bitrate kbps, audio kbps
     ("1080p", 1080, 5000, 128),

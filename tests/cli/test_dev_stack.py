@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from cli.dev import DevStack, banner, start_stack
-from cli.main import main
-from fixtures.media import clip_path
 from tests.net import free_port
+from vod_testbed.cli.dev import DevStack, banner, start_stack
+from vod_testbed.cli.main import main
+from vod_testbed.fixtures.media import clip_path
 
 pytestmark = pytest.mark.e2e
 

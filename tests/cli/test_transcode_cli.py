@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cli.main import main
-from fixtures.media import clip_path
+from vod_testbed.cli.main import main
+from vod_testbed.fixtures.media import clip_path
 
 pytestmark = pytest.mark.e2e
 

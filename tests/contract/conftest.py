@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from backends.config import BackendSettings
-from backends.ffmpeg_backend import FFmpegBackend
-from backends.interface import Transcoder
-from backends.mediaconvert_backend import MediaConvertBackend
-from backends.storage import Storage
-from emulator.app import create_app
-from emulator.config import EmulatorSettings
-from emulator.server import EmulatorServer
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.mediaconvert.backend import MediaConvertBackend
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.emulator.app import create_app
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.emulator.server import EmulatorServer
+from vod_testbed.storage.s3 import Storage
 
 BACKENDS = ("ffmpeg", "mediaconvert")
 

@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from backends import errors
-from backends.config import BackendSettings
-from backends.hls_validation import validate_hls
-from backends.interface import Transcoder
-from backends.job import Job, JobRequest, JobStatus
-from backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
-from backends.probe import probe
-from backends.storage import Storage
-from fixtures.media import clip_path
 from tests.contract.conftest import BACKENDS
+from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.job import Job, JobRequest, JobStatus
+from vod_testbed.backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
+from vod_testbed.common import errors
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.validation import validate_hls
+from vod_testbed.media.probe import probe
+from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 

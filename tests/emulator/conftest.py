@@ -13,13 +13,13 @@ import pytest
 from botocore.config import Config
 from flask import Flask
 
-from backends.job import JobRequest
-from backends.ladder import DEFAULT_LADDER, Ladder
-from backends.mediaconvert_settings import render_job_settings, to_wire_case
-from emulator.app import create_app
-from emulator.config import EmulatorSettings
-from emulator.server import EmulatorServer
 from tests.emulator.fakes import FakeTranscoder, WebhookReceiver
+from vod_testbed.backends.job import JobRequest
+from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
+from vod_testbed.backends.mediaconvert.settings import render_job_settings, to_wire_case
+from vod_testbed.emulator.app import create_app
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.emulator.server import EmulatorServer
 
 ROLE = "arn:aws:iam::123456789012:role/MediaConvertRole"
 SECRET = "test-webhook-secret"

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from backends import errors, naming
-from backends.interface import Transcoder
-from backends.job import (
+from vod_testbed.backends import naming
+from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.job import (
     Job,
     JobOutputs,
     JobPhase,
@@ -26,6 +26,7 @@ from backends.job import (
     RenditionOutput,
     new_job_id,
 )
+from vod_testbed.common import errors
 
 
 class FakeTranscoder(Transcoder):

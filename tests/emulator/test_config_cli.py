@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from cli.main import build_parser
-from emulator.config import EmulatorSettings
 from tests.emulator.test_resources_api import template_settings
+from vod_testbed.cli.main import build_parser
+from vod_testbed.emulator.config import EmulatorSettings
 
 
 def test_settings_from_env() -> None:
@@ -85,7 +85,7 @@ def test_paging_resumes_after_the_last_item_when_one_is_deleted(mc: Any) -> None
 
 
 def test_one_emulator_per_data_dir(app: Any, make_app: Any) -> None:
-    from emulator.store import DataDirInUseError
+    from vod_testbed.emulator.store import DataDirInUseError
 
     with pytest.raises(DataDirInUseError, match="another emulator is using"):
         make_app()

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import requests
 
-from backends.webhook_auth import verify
 from tests.emulator.conftest import SECRET, boto_client, ladder_settings
 from tests.emulator.fakes import FakeTranscoder, WebhookReceiver
 from tests.emulator.test_jobs_api import create, wait_status
+from vod_testbed.common.signing import verify
 
 ENVELOPE_KEYS = {
     "version",

@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from backends.config import BackendSettings
-from backends.ffmpeg_backend import FFmpegBackend
-from backends.hls_validation import validate_hls
-from backends.storage import Storage, parse_s3_uri
-from fixtures.jobs import aws_doc_ladder_settings
-from fixtures.media import clip_path
 from tests.emulator.conftest import boto_client, ladder_settings
 from tests.emulator.fakes import WebhookReceiver
 from tests.emulator.test_events import done
 from tests.emulator.test_jobs_api import create
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.fixtures.jobs import aws_doc_ladder_settings
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.validation import validate_hls
+from vod_testbed.storage.s3 import Storage, parse_s3_uri
 
 pytestmark = pytest.mark.e2e
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from backends.ladder import DEFAULT_LADDER, Ladder
 from tests.emulator.conftest import ROLE, ladder_settings
 from tests.emulator.fakes import FakeTranscoder
 from tests.emulator.test_jobs_api import create, wait_status
+from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 
 
 def preset_settings(

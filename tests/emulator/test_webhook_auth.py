@@ -1,10 +1,16 @@
-"""backends.webhook_auth: HMAC signatures with a timestamp, and the static secret header."""
+"""vod_testbed.common.signing: HMAC signatures with a timestamp, and the static secret header."""
 
 from __future__ import annotations
 
 import pytest
 
-from backends.webhook_auth import API_KEY_HEADER, SIGNATURE_HEADER, WebhookAuthError, sign, verify
+from vod_testbed.common.signing import (
+    API_KEY_HEADER,
+    SIGNATURE_HEADER,
+    WebhookAuthError,
+    sign,
+    verify,
+)
 
 BODY = b'{"detail":{"status":"COMPLETE"}}'
 SECRET = "s3cret"

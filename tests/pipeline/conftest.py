@@ -14,15 +14,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from backends import webhook_auth
-from backends.config import BackendSettings
-from pipeline.app import create_app
-from pipeline.config import PipelineSettings
-from pipeline.content_service import ContentService
-from pipeline.db import Database
+from vod_testbed.common import signing
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.pipeline.app import create_app
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.db import Database
 
 SECRET = "pipeline-test-secret"
-EVENTS_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "events"
+EVENTS_DIR = Path(__file__).resolve().parents[2] / "vod_testbed" / "fixtures" / "events"
 
 
 class RecordingNotifier:
@@ -170,7 +170,7 @@ def post_event(client: FlaskClient) -> Callable[..., Any]:
         body = json.dumps(event).encode()
         sent = {"Content-Type": "application/json", **(headers or {})}
         if secret is not None:
-            sent.update(webhook_auth.sign(body, secret))
+            sent.update(signing.sign(body, secret))
         return client.post("/webhooks/mediaconvert", data=body, headers=sent)
 
     return post

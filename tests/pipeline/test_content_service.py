@@ -6,10 +6,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.content_service import ContentService
-from pipeline.job_events import JobStateChange, parse_mediaconvert_event
-from pipeline.trigger_notices import NoticeStatus, TriggerNotice
 from tests.pipeline.conftest import RecordingNotifier, complete_detail, mc_event
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.job_events import JobStateChange, parse_mediaconvert_event
+from vod_testbed.pipeline.trigger_notices import NoticeStatus, TriggerNotice
 
 JOB = "1764064325000-conc01"
 
@@ -73,7 +73,7 @@ def test_schema_renders_for_postgresql() -> None:
     from sqlalchemy.dialects import postgresql
     from sqlalchemy.schema import CreateTable
 
-    from pipeline.db import Base
+    from vod_testbed.pipeline.db import Base
 
     ddl = [
         str(CreateTable(t).compile(dialect=postgresql.dialect()))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.deploy import DeployConfig, main, render
+from vod_testbed.pipeline.deploy import DeployConfig, main, render
 
 ENV = {
     "AWS_ACCOUNT_ID": "210987654321",
@@ -73,7 +73,7 @@ def test_the_secret_is_never_rendered(tmp_path: Path, monkeypatch: pytest.Monkey
     assert len(written) >= 10
     assert all(ENV["WEBHOOK_SECRET"] not in path.read_text() for path in written)
     function = json.loads((tmp_path / "lambda/function.json").read_text())
-    assert function["Handler"] == "pipeline.upload_trigger.handler"
+    assert function["Handler"] == "vod_testbed.pipeline.upload_trigger.handler"
     assert function["Environment"]["Variables"]["TRANSCODER_BACKEND"] == "mediaconvert"
 
 
@@ -81,6 +81,11 @@ def test_lambda_package_holds_pipeline_and_backends_only(tmp_path: Path) -> None
     out = tmp_path / "lambda.zip"
     assert main(["package", "--out", str(out), "--no-deps"]) == 0
     names = zipfile.ZipFile(out).namelist()
-    assert "pipeline/upload_trigger.py" in names
-    assert "backends/mediaconvert_backend.py" in names
-    assert not [n for n in names if n.startswith(("emulator/", "tests/")) or "__pycache__" in n]
+    assert "vod_testbed/pipeline/upload_trigger.py" in names
+    assert "vod_testbed/backends/mediaconvert/backend.py" in names
+    assert not [
+        n
+        for n in names
+        if n.startswith(("vod_testbed/emulator/", "vod_testbed/cli/", "tests/"))
+        or "__pycache__" in n
+    ]

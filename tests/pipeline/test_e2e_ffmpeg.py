@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from backends import webhook_auth
-from backends.ffmpeg_backend import FFmpegBackend
-from backends.hls_validation import validate_hls
-from backends.storage import Storage
-from cli import upload as upload_cli
-from fixtures.media import clip_path
-from pipeline.config import PipelineSettings
-from pipeline.server import PipelineServer
 from tests.pipeline.conftest import SECRET
 from tests.pipeline.e2e_helpers import Receiver, upload, wait_for
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from vod_testbed.cli import upload as upload_cli
+from vod_testbed.common import signing
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.validation import validate_hls
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.server import PipelineServer
+from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
@@ -69,7 +69,7 @@ def test_upload_with_the_cli_ends_ready_with_valid_hls(
         assert storage.client.head_object(Bucket=bucket, Key=key)["ContentLength"] > 0
     ready_hook.wait(1)
     ((headers, body),) = ready_hook.requests
-    webhook_auth.verify(headers, body, SECRET)
+    signing.verify(headers, body, SECRET)
     assert ready_hook.bodies()[0]["type"] == "video.ready"
     assert ready_hook.bodies()[0]["video"]["id"] == video["id"]
 

@@ -13,24 +13,24 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from backends.config import BackendSettings
-from backends.ffmpeg_backend import FFmpegBackend
-from backends.hls_validation import validate_hls
-from backends.mediaconvert_backend import MediaConvertBackend
-from backends.storage import Storage
-from emulator.app import create_app as create_emulator_app
-from emulator.config import EmulatorSettings
-from emulator.server import EmulatorServer
-from fixtures.media import clip_path
-from pipeline.app import create_app
-from pipeline.config import PipelineSettings
-from pipeline.content_service import ContentService
-from pipeline.server import PipelineServer
-from pipeline.upload_trigger import ServiceReporter, UploadTrigger
-from pipeline.watcher import object_created_event
 from tests.net import free_port
 from tests.pipeline.conftest import SECRET
 from tests.pipeline.e2e_helpers import upload, wait_for
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from vod_testbed.backends.mediaconvert.backend import MediaConvertBackend
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.emulator.app import create_app as create_emulator_app
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.emulator.server import EmulatorServer
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.validation import validate_hls
+from vod_testbed.pipeline.app import create_app
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.server import PipelineServer
+from vod_testbed.pipeline.upload_trigger import ServiceReporter, UploadTrigger
+from vod_testbed.pipeline.watcher import object_created_event
+from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 

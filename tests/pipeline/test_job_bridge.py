@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from backends.job import Job, JobOutputs, JobPhase, JobRequest, JobStatus
-from pipeline.content_service import ContentService
-from pipeline.job_bridge import JobBridge
-from pipeline.job_events import change_from_job
 from tests.pipeline.test_upload_trigger import RecordingTranscoder
+from vod_testbed.backends.job import Job, JobOutputs, JobPhase, JobRequest, JobStatus
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.job_bridge import JobBridge
+from vod_testbed.pipeline.job_events import change_from_job
 
 
 def job(asset_id: str, **changes: Any) -> Job:

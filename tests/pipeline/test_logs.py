@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from pipeline.logs import JsonFormatter, log_context
+from vod_testbed.common.logs import JsonFormatter, log_context
 
 
 def record(message: str, **extra: object) -> logging.LogRecord:

@@ -14,18 +14,18 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from backends.errors import InvalidRequestError
-from backends.interface import Transcoder
-from backends.job import Job, JobRequest, JobStatus, new_job_id
-from backends.storage import Storage
-from fixtures.media import clip_path
-from pipeline.app import create_app
-from pipeline.config import PipelineSettings
-from pipeline.content_service import ContentService
-from pipeline.probe_sample import fetch_sample, probe_object
-from pipeline.signed_post import DeliveryError
-from pipeline.trigger_notices import NoticeStatus, TriggerNotice
-from pipeline.upload_trigger import (
+from tests.pipeline.conftest import SECRET, load_event
+from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.job import Job, JobRequest, JobStatus, new_job_id
+from vod_testbed.common.errors import InvalidRequestError
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.pipeline.app import create_app
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.probe_sample import fetch_sample, probe_object
+from vod_testbed.pipeline.signed_post import DeliveryError
+from vod_testbed.pipeline.trigger_notices import NoticeStatus, TriggerNotice
+from vod_testbed.pipeline.upload_trigger import (
     ServiceReporter,
     UploadTrigger,
     WebhookReporter,
@@ -33,8 +33,8 @@ from pipeline.upload_trigger import (
     handler,
     parse_s3_event,
 )
-from pipeline.watcher import UploadWatcher, object_created_event
-from tests.pipeline.conftest import SECRET, load_event
+from vod_testbed.pipeline.watcher import UploadWatcher, object_created_event
+from vod_testbed.storage.s3 import Storage
 
 DECODED = (
     "video/user-1/2026/11/0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c-20261125T095205Z-"
@@ -315,8 +315,10 @@ def test_sparse_sample_keeps_head_and_tail_at_their_offsets(
 
 def test_handler_path_imports_no_web_framework_or_database() -> None:
     code = (
-        "import sys, pipeline.upload_trigger, backends.mediaconvert_backend;"
-        "print(sorted(m for m in ('flask', 'werkzeug', 'sqlalchemy', 'emulator', 'requests')"
+        "import sys, vod_testbed.pipeline.upload_trigger;"
+        "import vod_testbed.backends.mediaconvert.backend;"
+        "print(sorted(m for m in ('flask', 'werkzeug', 'sqlalchemy', 'vod_testbed.emulator',"
+        " 'requests')"
         " if m in sys.modules))"
     )
     result = subprocess.run(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from pipeline.content_service import ContentService
+from vod_testbed.pipeline.content_service import ContentService
 
 GOOD = {"filename": "clip.mp4", "content_type": "video/mp4", "size": 1234, "user_id": "user-1"}
 
@@ -104,7 +104,7 @@ def test_list_refuses_an_unknown_status(client: FlaskClient) -> None:
 def test_ready_video_has_presigned_playback_urls(
     service: ContentService, client: FlaskClient
 ) -> None:
-    from pipeline.job_events import JobStateChange
+    from vod_testbed.pipeline.job_events import JobStateChange
 
     video = create(client).get_json()["video"]
     service.apply_job_change(

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from backends import webhook_auth
-from pipeline.content_service import ContentService
-from pipeline.trigger_notices import NoticeStatus, TriggerNotice
 from tests.pipeline.conftest import SECRET, RecordingNotifier, complete_detail, mc_event
+from vod_testbed.common import signing
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.trigger_notices import NoticeStatus, TriggerNotice
 
 Post = Callable[..., Any]
 NewAsset = Callable[..., dict[str, Any]]
@@ -55,7 +55,7 @@ def test_tampered_body_is_401(
 ) -> None:
     asset = new_asset()
     signed = json.dumps(mc_event("PROGRESSING", JOB, asset["id"])).encode()
-    headers = webhook_auth.sign(signed, SECRET)
+    headers = signing.sign(signed, SECRET)
     tampered = json.dumps(mc_event("COMPLETE", JOB, asset["id"], **complete_detail())).encode()
     response = client.post("/webhooks/mediaconvert", data=tampered, headers=headers)
     assert response.status_code == 401
@@ -67,7 +67,7 @@ def test_stale_signature_is_401(
 ) -> None:
     asset = new_asset()
     body = json.dumps(mc_event("PROGRESSING", JOB, asset["id"])).encode()
-    headers = webhook_auth.sign(body, SECRET, timestamp=int(time.time()) - 3600)
+    headers = signing.sign(body, SECRET, timestamp=int(time.time()) - 3600)
     response = client.post("/webhooks/mediaconvert", data=body, headers=headers)
     assert response.status_code == 401
     assert response.get_json()["reason"] == "stale"
@@ -79,7 +79,7 @@ def test_eventbridge_api_key_header_is_accepted(post_event: Post, new_asset: New
     response = post_event(
         mc_event("PROGRESSING", JOB, asset["id"]),
         secret=None,
-        headers={webhook_auth.API_KEY_HEADER: SECRET},
+        headers={signing.API_KEY_HEADER: SECRET},
     )
     assert response.status_code == 200
     assert response.get_json()["outcome"] == "applied"
@@ -89,7 +89,7 @@ def test_wrong_api_key_is_401(post_event: Post, new_asset: NewAsset) -> None:
     response = post_event(
         mc_event("PROGRESSING", JOB, new_asset()["id"]),
         secret=None,
-        headers={webhook_auth.API_KEY_HEADER: "guess"},
+        headers={signing.API_KEY_HEADER: "guess"},
     )
     assert response.status_code == 401
 
@@ -194,9 +194,7 @@ def test_events_of_another_job_are_ignored(
     ],
 )
 def test_malformed_bodies_are_400(client: FlaskClient, body: bytes, field: str) -> None:
-    response = client.post(
-        "/webhooks/mediaconvert", data=body, headers=webhook_auth.sign(body, SECRET)
-    )
+    response = client.post("/webhooks/mediaconvert", data=body, headers=signing.sign(body, SECRET))
     assert response.status_code == 400
     assert response.get_json()["field"] == field
 

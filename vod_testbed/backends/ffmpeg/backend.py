@@ -1,0 +1,402 @@
+"""The FFmpeg backend: MediaConvert's ladder, files and job lifecycle, made by a local ffmpeg.
+
+A job runs in a worker thread: PROBING (fetch the input, read it with PyAV), TRANSCODING
+(one ffmpeg process for every rendition and the thumbnails, progress from ``-progress``),
+UPLOADING (checked outputs published to S3 or a folder, master playlist last). Output is
+written to a private work directory first, so nothing is published unless the whole job
+succeeded; a cancelled or failed job publishes nothing.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import re
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import MutableSequence, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from vod_testbed.backends import naming
+from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
+from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
+from vod_testbed.backends.ffmpeg.outputs import (
+    RenditionFiles,
+    check_complete,
+    read_rendition,
+    write_master,
+)
+from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
+from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.job import (
+    Job,
+    JobOutputs,
+    JobPhase,
+    JobRequest,
+    JobStatus,
+    RenditionOutput,
+    new_job_id,
+)
+from vod_testbed.backends.ladder import plan_renditions, thumbnail_geometry
+from vod_testbed.common import errors
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.media.probe import MediaInfo, output_frame_rate, probe
+from vod_testbed.storage.s3 import Storage, is_s3, parse_s3_uri
+
+log = logging.getLogger(__name__)
+
+# Decoder complaints about damaged input that ffmpeg conceals and carries on from.
+_DECODE_DAMAGE = re.compile(
+    r"error while decoding|concealing|corrupt|invalid nal|non-existing pps|decode_slice_header",
+    re.IGNORECASE,
+)
+
+# Share of jobPercentComplete given to each phase; transcoding dominates the wall time.
+_PROBE_END, _TRANSCODE_END = 2, 95
+
+
+class JobCanceled(Exception):
+    """Raised inside a worker when its job was cancelled."""
+
+
+@dataclass
+class _Run:
+    """Mutable per-job state private to the worker (the public Job stays immutable)."""
+
+    canceled: threading.Event = field(default_factory=threading.Event)
+    process: subprocess.Popen[str] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _classify_ffmpeg_failure(stderr_tail: list[str]) -> errors.TranscodeError:
+    text = " ".join(stderr_tail)
+    lowered = text.lower()
+    detail = "; ".join(stderr_tail[-3:]) or "no diagnostics"
+    if "no space left" in lowered:
+        return errors.TranscodeError(errors.DISK_FULL, f"The work disk is full: {detail}")
+    if "invalid data found" in lowered or "moov atom not found" in lowered:
+        return errors.TranscodeError(errors.INPUT_ERROR, f"The input cannot be read: {detail}")
+    if "decoder" in lowered and ("not found" in lowered or "unsupported" in lowered):
+        return errors.TranscodeError(errors.UNSUPPORTED_CODEC, f"Unsupported input codec: {detail}")
+    return errors.TranscodeError(errors.UNKNOWN_ERROR, f"The encoder failed: {detail}")
+
+
+def _validate_request(request: JobRequest) -> None:
+    if not request.input_uri:
+        raise errors.InvalidRequestError("input_uri", "is required")
+    for name in ("input_uri", "hls_destination", "thumbnail_destination"):
+        value: str = getattr(request, name)
+        if is_s3(value):
+            parse_s3_uri(value)  # raises InvalidRequestError for a bucket-less URI
+    for name in ("hls_destination", "thumbnail_destination"):
+        _, base = naming.destination_base(getattr(request, name), request.input_uri)
+        if "%" in base:
+            # ffmpeg's hls muxer reads '%' in file names as a pattern and cannot escape it.
+            raise errors.InvalidRequestError(
+                name, f"the output base name {base!r} may not contain '%'"
+            )
+    if not is_s3(request.input_uri) and not Path(request.input_uri).exists():
+        raise errors.InvalidRequestError("input_uri", f"no such file: {request.input_uri}")
+
+
+class FFmpegBackend(Transcoder):
+    """Transcoder that runs jobs in-process with ffmpeg (see module docstring)."""
+
+    name = "ffmpeg"
+
+    def __init__(self, settings: BackendSettings | None = None, storage: Storage | None = None):
+        super().__init__()
+        self.settings = settings or BackendSettings.from_env()
+        self.storage = storage or Storage(self.settings)
+        self._jobs: dict[str, Job] = {}
+        self._runs: dict[str, _Run] = {}
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, self.settings.max_concurrent_jobs), thread_name_prefix="ffmpeg-job"
+        )
+
+    # -- the interface -------------------------------------------------------------------
+
+    def submit(self, request: JobRequest) -> Job:
+        _validate_request(request)
+        job = Job(id=new_job_id(), request=request)
+        with self._lock:
+            self._jobs[job.id] = job
+            self._runs[job.id] = _Run()
+        self._notify(job)
+        self._pool.submit(self._run_job, job.id)
+        return job
+
+    def get(self, job_id: str) -> Job:
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise errors.JobNotFoundError(job_id)
+        return job
+
+    def list(self, status: JobStatus | None = None) -> list[Job]:
+        with self._lock:
+            jobs = list(self._jobs.values())
+        jobs.sort(key=lambda j: j.created_at, reverse=True)
+        return [j for j in jobs if status is None or j.status is status]
+
+    def cancel(self, job_id: str) -> Job:
+        job = self.get(job_id)
+        if job.status.is_final:
+            raise errors.InvalidRequestError(
+                "job_id",
+                f"job {job_id} is {job.status}; only SUBMITTED or PROGRESSING jobs can be canceled",
+            )
+        run = self._runs[job_id]
+        with run.lock:
+            run.canceled.set()
+            if run.process is not None and run.process.poll() is None:
+                run.process.kill()
+        if job.status is JobStatus.SUBMITTED:
+            # Never started: the worker will see the flag and skip it.
+            return self._update(job_id, status=JobStatus.CANCELED, finished_at=time.time())
+        return self.get(job_id)
+
+    def close(self) -> None:
+        for job in self.list():
+            if not job.status.is_final:
+                self.cancel(job.id)
+        self._pool.shutdown(wait=True)
+
+    # -- the worker ----------------------------------------------------------------------
+
+    def _update(self, job_id: str, **changes: Any) -> Job:
+        with self._lock:
+            job = self._jobs[job_id]
+            if job.status.is_final:
+                return job  # a final state is never left
+            job = job.evolve(**changes)
+            self._jobs[job_id] = job
+        self._notify(job)
+        return job
+
+    def _run_job(self, job_id: str) -> None:
+        run = self._runs[job_id]
+        if run.canceled.is_set():
+            return
+        work = self.settings.work_dir / job_id
+        try:
+            work.mkdir(parents=True, exist_ok=True)
+            self._execute(job_id, run, work)
+        except JobCanceled:
+            self._update(job_id, status=JobStatus.CANCELED, finished_at=time.time())
+        except errors.TranscodeError as exc:
+            if run.canceled.is_set():
+                self._update(job_id, status=JobStatus.CANCELED, finished_at=time.time())
+            else:
+                log.warning("job %s failed: %s", job_id, exc, extra={"job_id": job_id})
+                self._fail(job_id, exc.code, exc.message)
+        except OSError as exc:
+            code = errors.DISK_FULL if exc.errno == 28 else errors.UNKNOWN_ERROR
+            self._fail(job_id, code, f"Local I/O failed: {exc}")
+        except Exception as exc:  # the job, not the worker, must carry any failure
+            log.exception("job %s crashed", job_id, extra={"job_id": job_id})
+            self._fail(
+                job_id, errors.UNKNOWN_ERROR, f"Unexpected error: {type(exc).__name__}: {exc}"
+            )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+            with self._lock:
+                self._runs[job_id].process = None
+
+    def _fail(self, job_id: str, code: int, message: str) -> None:
+        self._update(
+            job_id,
+            status=JobStatus.ERROR,
+            error_code=code,
+            error_message=message,
+            finished_at=time.time(),
+        )
+
+    def _check_canceled(self, run: _Run) -> None:
+        if run.canceled.is_set():
+            raise JobCanceled
+
+    def _execute(self, job_id: str, run: _Run, work: Path) -> None:
+        job = self._update(
+            job_id, status=JobStatus.PROGRESSING, phase=JobPhase.PROBING, started_at=time.time()
+        )
+        request = job.request
+        source = self._fetch_input(request.input_uri, work)
+        media = probe(source)
+        self._check_canceled(run)
+        self._update(
+            job_id,
+            input_details=media.to_input_details(request.input_uri),
+            source_duration_s=media.duration_s,
+            percent_complete=_PROBE_END,
+        )
+        plan = self._plan(request, media, source, work)
+        self._update(job_id, phase=JobPhase.TRANSCODING)
+        self._transcode(job_id, run, plan)
+        self._check_canceled(run)
+
+        renditions = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in plan.renditions]
+        # Up to one GOP short: a few missing seconds of a long lecture are still truncation.
+        check_complete(
+            renditions,
+            media.video_duration_s or media.duration_s,
+            max(0.5, request.ladder.gop_seconds),
+        )
+        write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate)
+        thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
+        if plan.thumbnail and not thumbnails:
+            raise errors.TranscodeError(errors.UNKNOWN_ERROR, "The encoder wrote no thumbnail.")
+
+        self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
+        written: list[str] = []
+        try:
+            outputs = self._publish(run, request, plan, renditions, thumbnails, written)
+            # Under the run's lock, a cancel either lands before COMPLETE (and the outputs
+            # are withdrawn) or finds the job already COMPLETE; never both.
+            with run.lock:
+                self._check_canceled(run)
+                self._update(
+                    job_id,
+                    status=JobStatus.COMPLETE,
+                    phase=None,
+                    percent_complete=100,
+                    outputs=outputs,
+                    finished_at=time.time(),
+                )
+        except BaseException:
+            # Canceled or failed while publishing: withdraw what was written, so nothing of
+            # an unfinished job stays readable.
+            self.storage.delete_many(written)
+            raise
+
+    def _fetch_input(self, input_uri: str, work: Path) -> Path:
+        if not is_s3(input_uri):
+            path = Path(input_uri)
+            if not path.is_file():
+                raise errors.TranscodeError(
+                    errors.FILE_NOT_FOUND, f"Input {input_uri} does not exist."
+                )
+            return path
+        suffix = Path(parse_s3_uri(input_uri).key).suffix[:16]
+        return self.storage.fetch(input_uri, work / f"input{suffix}")
+
+    def _plan(self, request: JobRequest, media: MediaInfo, source: Path, work: Path) -> EncodePlan:
+        assert media.video is not None  # probe() refuses inputs without video
+        display_w, display_h = media.video.display_size
+        _, hls_base = naming.destination_base(request.hls_destination, request.input_uri)
+        _, thumb_base = naming.destination_base(request.thumbnail_destination, request.input_uri)
+        plan = EncodePlan(
+            input_path=source,
+            media=media,
+            ladder=request.ladder,
+            renditions=tuple(plan_renditions(request.ladder, display_w, display_h)),
+            thumbnail=thumbnail_geometry(request.ladder, display_w, display_h),
+            frame_rate=output_frame_rate(media.video),
+            hls_dir=work / naming.HLS_FOLDER,
+            hls_base=hls_base,
+            thumbnail_dir=work / naming.THUMBNAIL_FOLDER,
+            thumbnail_base=thumb_base,
+            preset=self.settings.x264_preset,
+        )
+        # The hls and image2 muxers exit 0 when they cannot create a file: make the folders.
+        plan.hls_dir.mkdir(parents=True, exist_ok=True)
+        plan.thumbnail_dir.mkdir(parents=True, exist_ok=True)
+        return plan
+
+    def _transcode(self, job_id: str, run: _Run, plan: EncodePlan) -> None:
+        argv = build_command(plan, find_ffmpeg(self.settings.ffmpeg_binary))
+        log.debug("job %s: %s", job_id, argv, extra={"job_id": job_id})
+        stderr_path = plan.hls_dir.parent / "ffmpeg.log"
+        with open(stderr_path, "w+", encoding="utf-8", errors="replace") as stderr:
+            with run.lock:
+                self._check_canceled(run)
+                run.process = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=stderr,
+                    text=True,
+                    bufsize=1,
+                )
+            process = run.process
+            assert process.stdout is not None
+            self._follow_progress(job_id, process.stdout, plan.media.duration_s)
+            returncode = process.wait()
+            self._check_canceled(run)
+            stderr.seek(0)
+            if returncode != 0:
+                tail = [
+                    line.strip() for line in collections.deque(stderr, maxlen=20) if line.strip()
+                ]
+                raise _classify_ffmpeg_failure(tail)
+            damaged = sum(1 for line in stderr if _DECODE_DAMAGE.search(line))
+        if damaged:
+            # Like MediaConvert, damaged input that still decodes completes, with a warning.
+            self._update(
+                job_id,
+                warnings=(
+                    f"The input holds damaged data: the decoder concealed {damaged} error(s); "
+                    "the output may show artefacts.",
+                ),
+            )
+
+    def _follow_progress(self, job_id: str, stdout: IO[str], duration_s: float) -> None:
+        last = -1
+        span = _TRANSCODE_END - _PROBE_END
+        for block in progress_blocks(stdout):
+            percent = _PROBE_END + int(percent_done(block, duration_s) * span / 100)
+            if percent != last:
+                last = percent
+                self._update(job_id, percent_complete=min(percent, _TRANSCODE_END - 1))
+
+    def _publish(
+        self,
+        run: _Run,
+        request: JobRequest,
+        plan: EncodePlan,
+        renditions: Sequence[RenditionFiles],
+        thumbnails: Sequence[Path],
+        written: MutableSequence[str],
+    ) -> JobOutputs:
+        """Upload the outputs; ``written`` collects every URI written so far."""
+        hls_folder, _ = naming.split_destination(request.hls_destination)
+        thumb_folder, _ = naming.split_destination(request.thumbnail_destination)
+        master = plan.hls_dir / naming.master_playlist_name(plan.hls_base)
+
+        def target(folder: str, path: Path) -> str:
+            return naming.join_uri(folder, path.name)
+
+        # Media first, then media playlists, the master last: a reader that sees the master
+        # finds everything it references.
+        segments = [(seg, target(hls_folder, seg)) for r in renditions for seg in r.segments]
+        images = [(img, target(thumb_folder, img)) for img in thumbnails]
+        playlists = [(r.playlist, target(hls_folder, r.playlist)) for r in renditions]
+        for batch in (segments + images, playlists, [(master, target(hls_folder, master))]):
+            self._check_canceled(run)
+            self.storage.put_many(batch, written=written)
+
+        geometry_of = {r.plan.rung.name: r.plan.geometry for r in renditions}
+        return JobOutputs(
+            master_playlist_uri=target(hls_folder, master),
+            renditions=tuple(
+                RenditionOutput(
+                    name=r.plan.rung.name,
+                    playlist_uri=target(hls_folder, r.playlist),
+                    duration_ms=round(r.duration_s * 1000),
+                    width=geometry_of[r.plan.rung.name].box_width,
+                    height=geometry_of[r.plan.rung.name].box_height,
+                    average_bandwidth=r.average_bandwidth,
+                    peak_bandwidth=r.peak_bandwidth,
+                )
+                for r in renditions
+            ),
+            thumbnail_uris=tuple(uri for _, uri in images),
+            thumbnail_width=plan.thumbnail.box_width if plan.thumbnail else 0,
+            thumbnail_height=plan.thumbnail.box_height if plan.thumbnail else 0,
+        )

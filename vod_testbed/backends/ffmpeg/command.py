@@ -1,0 +1,199 @@
+"""Building the ffmpeg command of a ladder job: pure, no process is started here.
+
+One ffmpeg process decodes the source once, normalises it (square pixels, constant frame
+rate, 8-bit 4:2:0), splits it into every rendition plus the thumbnail branch, and encodes
+them all: H.264 with a closed GOP whose keyframes fall at the same times in every rung,
+AAC-LC stereo 48 kHz, one ``hls`` muxer writing MediaConvert's file names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+
+from vod_testbed.backends import naming
+from vod_testbed.backends.ladder import Geometry, Ladder, RateControl, RenditionPlan, Rung
+from vod_testbed.media.probe import MediaInfo
+
+# x264's CRF for MediaConvert's QVBR quality levels 1..10 (level 7 ~ CRF 22, 10 ~ CRF 16).
+_QVBR_BASE_CRF = 36
+
+
+@dataclass(frozen=True)
+class EncodePlan:
+    """Everything the command depends on, resolved from the job and the probed source."""
+
+    input_path: Path
+    media: MediaInfo
+    ladder: Ladder
+    renditions: tuple[RenditionPlan, ...]
+    thumbnail: Geometry | None
+    frame_rate: Fraction
+    hls_dir: Path
+    hls_base: str
+    thumbnail_dir: Path
+    thumbnail_base: str
+    preset: str = "superfast"
+
+    @property
+    def gop_frames(self) -> int:
+        return max(1, round(self.ladder.gop_seconds * self.frame_rate))
+
+    @property
+    def has_audio(self) -> bool:
+        """The source has audio and the ladder wants it."""
+        return self.media.audio is not None and self.ladder.audio is not None
+
+
+def _kbps(bits_per_second: int) -> str:
+    return f"{round(bits_per_second / 1000)}k"
+
+
+def _picture(stream: Any, geometry: Geometry, source_size: tuple[int, int]) -> Any:
+    """Scale into the box, pad the rest (MediaConvert DEFAULT scaling), square pixels."""
+    if (geometry.picture_width, geometry.picture_height) != source_size:
+        stream = stream.filter("scale", geometry.picture_width, geometry.picture_height)
+    if (geometry.picture_width, geometry.picture_height) != (
+        geometry.box_width,
+        geometry.box_height,
+    ):
+        stream = stream.filter(
+            "pad", geometry.box_width, geometry.box_height, geometry.pad_x, geometry.pad_y
+        )
+    return stream.filter("setsar", "1")
+
+
+def _normalised_video(plan: EncodePlan) -> tuple[Any, tuple[int, int]]:
+    """The source video as every branch wants it; returns the stream and its size."""
+    assert plan.media.video is not None
+    video = ffmpeg.input(str(plan.input_path))["v:0"]
+    display_w, display_h = plan.media.video.display_size
+    largest = max(plan.renditions, key=lambda r: r.geometry.picture_width)
+    target = (display_w, display_h)
+    # Bigger-than-ladder sources are scaled down once here, not once per rung.
+    if display_w > largest.geometry.picture_width:
+        target = (largest.geometry.picture_width, largest.geometry.picture_height)
+    stored = (plan.media.video.width, plan.media.video.height)
+    rotated = abs(plan.media.video.rotation) % 180 == 90
+    if rotated:
+        stored = (stored[1], stored[0])
+    if target != stored or plan.media.video.sample_aspect_ratio != 1:
+        video = video.filter("scale", target[0], target[1]).filter("setsar", "1")
+    # Constant frame rate: VFR sources become CFR so the GOP is exactly gop_seconds long.
+    video = video.filter("fps", fps=str(plan.frame_rate)).filter("format", "yuv420p")
+    return video, target
+
+
+def _rate_control_options(index: int, rung: Rung) -> dict[str, str]:
+    opts = {f"profile:v:{index}": rung.profile}
+    if rung.rate_control is RateControl.QVBR:
+        quality = rung.qvbr_quality or 7
+        opts[f"crf:v:{index}"] = str(_QVBR_BASE_CRF - 2 * quality)
+    else:
+        opts[f"b:v:{index}"] = _kbps(rung.video_bitrate)
+    if rung.rate_control is RateControl.CBR:
+        opts[f"minrate:v:{index}"] = _kbps(rung.video_bitrate)
+    opts[f"maxrate:v:{index}"] = _kbps(rung.max_bitrate)
+    opts[f"bufsize:v:{index}"] = _kbps(rung.buffer_size)
+    return opts
+
+
+def _jpeg_qscale(quality: int) -> int:
+    """MediaConvert's JPEG quality 1..100 onto mjpeg's qscale 31..2 (lower is better)."""
+    return max(2, min(31, round(31 - quality * 0.29)))
+
+
+def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
+    """The argv of the one ffmpeg process that produces the whole job."""
+    video, size = _normalised_video(plan)
+    branches = len(plan.renditions) + (1 if plan.thumbnail else 0)
+    split = video.filter_multi_output("split", branches)
+    streams: list[Any] = [
+        _picture(split[i], r.geometry, size) for i, r in enumerate(plan.renditions)
+    ]
+    stream_map = []
+    options: dict[str, str] = {
+        "c:v": "libx264",
+        "preset": plan.preset,
+        "pix_fmt": "yuv420p",
+        "g": str(plan.gop_frames),
+        "keyint_min": str(plan.gop_frames),
+        "sc_threshold": "0",
+        # Time-based forcing keeps the 2 s grid on any frame rate; with -g/-sc_threshold it
+        # gives identical IDR times in every rung.
+        "force_key_frames": f"expr:gte(t,n_forced*{plan.ladder.gop_seconds})",
+    }
+    for i, rendition in enumerate(plan.renditions):
+        options.update(_rate_control_options(i, rendition.rung))
+    if plan.has_audio:
+        audio_spec = plan.ladder.audio
+        assert audio_spec is not None  # has_audio says so
+        audio = ffmpeg.input(str(plan.input_path))["a:0"].filter(
+            "aresample", audio_spec.sample_rate
+        )
+        asplit = audio.filter_multi_output("asplit", len(plan.renditions))
+        streams += [asplit[i] for i in range(len(plan.renditions))]
+        options.update(
+            {
+                "c:a": "aac",
+                "ac": str(audio_spec.channels),
+                "ar": str(audio_spec.sample_rate),
+            }
+        )
+        for i, rendition in enumerate(plan.renditions):
+            options[f"b:a:{i}"] = _kbps(rendition.rung.audio_bitrate)
+    for i, rendition in enumerate(plan.renditions):
+        entry = f"v:{i},a:{i}" if plan.has_audio else f"v:{i}"
+        stream_map.append(f"{entry},name:{rendition.rung.name_modifier}")
+    hls_flags = ["independent_segments"]
+    if plan.ladder.integer_durations:
+        hls_flags.append("round_durations")
+    hls_dir = plan.hls_dir
+    hls = ffmpeg.output(
+        *streams,
+        str(hls_dir / naming.media_playlist_name(plan.hls_base, "%v")),
+        f="hls",
+        hls_time=str(plan.ladder.segment_seconds),
+        hls_playlist_type="vod",
+        hls_flags="+".join(hls_flags),
+        hls_segment_type="mpegts",
+        start_number="1",
+        hls_segment_filename=str(hls_dir / naming.segment_pattern(plan.hls_base, "%v")),
+        master_pl_name=naming.master_playlist_name(plan.hls_base),
+        var_stream_map=" ".join(stream_map),
+        max_muxing_queue_size="4096",
+        **options,
+    )
+    outputs = [hls]
+    if plan.thumbnail and plan.ladder.thumbnails:
+        spec = plan.ladder.thumbnails
+        # MediaConvert's capture rule: the first frame, then one every interval. (The fps
+        # filter would round to the nearest frame and emit nothing for clips under interval/2.)
+        every = f"isnan(prev_selected_t)+gte(t-prev_selected_t,{spec.interval_s})"
+        thumbs = _picture(split[len(plan.renditions)].filter("select", every), plan.thumbnail, size)
+        outputs.append(
+            ffmpeg.output(
+                thumbs,
+                str(
+                    plan.thumbnail_dir
+                    / naming.thumbnail_pattern(plan.thumbnail_base, spec.name_modifier)
+                ),
+                f="image2",
+                start_number="0",
+                fps_mode="vfr",
+                **{
+                    "c:v": "mjpeg",
+                    "q:v": str(_jpeg_qscale(spec.quality)),
+                    "frames:v": str(spec.max_captures),
+                },
+            )
+        )
+    graph = ffmpeg.merge_outputs(*outputs).global_args(
+        "-hide_banner", "-nostdin", "-loglevel", "warning", "-progress", "pipe:1", "-nostats"
+    )
+    argv: list[str] = graph.compile(cmd=ffmpeg_binary, overwrite_output=True)
+    return argv

@@ -1,0 +1,126 @@
+"""Checking what ffmpeg wrote and writing the master playlist from measurements.
+
+ffmpeg's exit code is not proof of success: a truncated input can exit 0 with 0.13 s of
+output, and a muxer that cannot open a file logs it and still exits 0. So every expected
+playlist and segment must exist and every rendition must last as long as the source before
+a job may complete. The master playlist is then rewritten from the media that exists:
+BANDWIDTH as the RFC 8216 peak, AVERAGE-BANDWIDTH, CODECS from the bitstream, RESOLUTION,
+FRAME-RATE and EXT-X-INDEPENDENT-SEGMENTS, which ffmpeg's own master lacks or estimates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import m3u8
+
+from vod_testbed.backends import naming
+from vod_testbed.backends.ladder import RenditionPlan
+from vod_testbed.common import errors
+from vod_testbed.media.hls_measure import SegmentSize, average_bitrate, peak_bitrate
+from vod_testbed.media.inspect import codecs_attribute, inspect_segment
+
+
+@dataclass(frozen=True)
+class RenditionFiles:
+    plan: RenditionPlan
+    playlist: Path
+    segments: tuple[Path, ...]
+    sizes: tuple[SegmentSize, ...]
+    target_duration: int
+    version: int
+
+    @property
+    def duration_s(self) -> float:
+        return sum(s.duration_s for s in self.sizes)
+
+    @property
+    def average_bandwidth(self) -> int:
+        return average_bitrate(self.sizes)
+
+    @property
+    def peak_bandwidth(self) -> int:
+        return peak_bitrate(self.sizes, self.target_duration)
+
+
+def read_rendition(hls_dir: Path, base: str, plan: RenditionPlan) -> RenditionFiles:
+    """Parse one media playlist and stat its segments. Raises TranscodeError if incomplete."""
+    playlist = hls_dir / naming.media_playlist_name(base, plan.rung.name_modifier)
+    if not playlist.is_file():
+        raise errors.TranscodeError(
+            errors.UNKNOWN_ERROR, f"The encoder wrote no playlist for rendition {plan.rung.name}."
+        )
+    parsed = m3u8.load(str(playlist))
+    if not parsed.is_endlist or not parsed.segments:
+        raise errors.TranscodeError(
+            errors.UNKNOWN_ERROR,
+            f"The playlist of rendition {plan.rung.name} is incomplete "
+            "(no segments or no ENDLIST).",
+        )
+    segments, sizes = [], []
+    for segment in parsed.segments:
+        path = hls_dir / segment.uri
+        if not path.is_file():
+            raise errors.TranscodeError(
+                errors.UNKNOWN_ERROR,
+                f"Segment {segment.uri} of rendition {plan.rung.name} was not written.",
+            )
+        segments.append(path)
+        sizes.append(SegmentSize(float(segment.duration), path.stat().st_size))
+    return RenditionFiles(
+        plan,
+        playlist,
+        tuple(segments),
+        tuple(sizes),
+        int(parsed.target_duration or 0),
+        int(parsed.version or 3),
+    )
+
+
+def check_complete(
+    renditions: list[RenditionFiles], source_duration_s: float, tolerance_s: float
+) -> None:
+    """Every rendition as long as the source, give or take ``tolerance_s`` (frame rate
+    conversion and stream ends that differ). Raises TranscodeError (1010) when short."""
+    for rendition in renditions:
+        shortfall = source_duration_s - rendition.duration_s
+        if shortfall > tolerance_s:
+            raise errors.TranscodeError(
+                errors.INPUT_ERROR,
+                f"The input is truncated or corrupt: it declares {source_duration_s:.2f} s but "
+                f"only {rendition.duration_s:.2f} s could be decoded "
+                f"(rendition {rendition.plan.rung.name}).",
+            )
+
+
+def write_master(
+    hls_dir: Path, base: str, renditions: list[RenditionFiles], frame_rate: Fraction
+) -> Path:
+    """Write ``<base>.m3u8`` from the measured renditions, replacing ffmpeg's."""
+    version = max(r.version for r in renditions)
+    lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    for rendition in renditions:
+        media = inspect_segment(rendition.segments[0])
+        try:
+            codecs = codecs_attribute(media)
+        except ValueError as exc:
+            raise errors.TranscodeError(
+                errors.VIDEO_ERROR, f"The encoder output is unusable: {exc}."
+            ) from exc
+        # What the segments hold, not what was asked for: the master must tell the truth.
+        lines.append(
+            "#EXT-X-STREAM-INF:"
+            f"BANDWIDTH={rendition.peak_bandwidth},"
+            f"AVERAGE-BANDWIDTH={rendition.average_bandwidth},"
+            f'CODECS="{codecs}",'
+            f"RESOLUTION={media.width}x{media.height},"
+            f"FRAME-RATE={float(frame_rate):.3f}"
+        )
+        lines.append(rendition.playlist.name)
+    master = hls_dir / naming.master_playlist_name(base)
+    tmp = master.with_suffix(".m3u8.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.replace(master)
+    return master

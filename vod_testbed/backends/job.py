@@ -1,0 +1,129 @@
+"""The job model shared by every backend: MediaConvert's statuses, phases and outputs."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+import string
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from vod_testbed.backends import naming
+from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
+
+
+class JobStatus(enum.StrEnum):
+    SUBMITTED = "SUBMITTED"
+    PROGRESSING = "PROGRESSING"
+    COMPLETE = "COMPLETE"
+    ERROR = "ERROR"
+    CANCELED = "CANCELED"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (JobStatus.COMPLETE, JobStatus.ERROR, JobStatus.CANCELED)
+
+
+class JobPhase(enum.StrEnum):
+    PROBING = "PROBING"
+    TRANSCODING = "TRANSCODING"
+    UPLOADING = "UPLOADING"
+
+
+@dataclass(frozen=True)
+class RenditionOutput:
+    """One HLS rendition as written: its playlist and what was measured from the media."""
+
+    name: str
+    playlist_uri: str
+    duration_ms: int
+    width: int
+    height: int
+    average_bandwidth: int = 0
+    peak_bandwidth: int = 0
+
+
+@dataclass(frozen=True)
+class JobOutputs:
+    master_playlist_uri: str
+    renditions: tuple[RenditionOutput, ...]
+    thumbnail_uris: tuple[str, ...] = ()
+    thumbnail_width: int = 0
+    thumbnail_height: int = 0
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """What a caller asks for.
+
+    Destinations are MediaConvert's: a folder plus a file base name, so
+    ``s3://b/p/hls/master`` writes ``s3://b/p/hls/master.m3u8``, ``master_720p.m3u8`` ...
+
+    Args:
+        input_uri: ``s3://bucket/key`` (or a local path, for the FFmpeg backend).
+        hls_destination: folder and base name of the HLS group.
+        thumbnail_destination: folder and base name of the frame captures.
+        ladder: the renditions to produce.
+        user_metadata: string pairs carried on the job and its events.
+    """
+
+    input_uri: str
+    hls_destination: str
+    thumbnail_destination: str
+    ladder: Ladder = DEFAULT_LADDER
+    user_metadata: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_prefix(
+        cls,
+        input_uri: str,
+        output_prefix: str | None = None,
+        ladder: Ladder = DEFAULT_LADDER,
+        user_metadata: dict[str, str] | None = None,
+    ) -> JobRequest:
+        """The standard layout: ``<prefix>/hls/master*`` and ``<prefix>/thumbnails/master*``,
+        where the prefix defaults to the input minus its extension plus ``_processed``."""
+        prefix = output_prefix or naming.default_output_prefix(input_uri)
+        return cls(
+            input_uri=input_uri,
+            hls_destination=naming.join_uri(prefix, naming.HLS_FOLDER, naming.DEFAULT_BASE_NAME),
+            thumbnail_destination=naming.join_uri(
+                prefix, naming.THUMBNAIL_FOLDER, naming.DEFAULT_BASE_NAME
+            ),
+            ladder=ladder,
+            user_metadata=dict(user_metadata or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Job:
+    """An immutable snapshot of a job; backends publish a new one on every change."""
+
+    id: str
+    request: JobRequest
+    status: JobStatus = JobStatus.SUBMITTED
+    phase: JobPhase | None = None
+    percent_complete: int = 0
+    error_code: int | None = None
+    error_message: str | None = None
+    created_at: float = field(default_factory=time.time)
+    started_at: float | None = None
+    finished_at: float | None = None
+    outputs: JobOutputs | None = None
+    warnings: tuple[str, ...] = ()
+    input_details: dict[str, Any] | None = None
+    # The probed source duration, when the backend probes the input itself (FFmpeg).
+    source_duration_s: float | None = None
+
+    def evolve(self, **changes: Any) -> Job:
+        return replace(self, **changes)
+
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def new_job_id(now: float | None = None) -> str:
+    """A MediaConvert-shaped job id: epoch milliseconds, a dash, six base-36 characters."""
+    millis = int((time.time() if now is None else now) * 1000)
+    return f"{millis}-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(6))

@@ -1,0 +1,574 @@
+"""The MediaConvert backend: the Transcoder interface over the MediaConvert API (boto3).
+
+The same code talks to the emulator (``MEDIACONVERT_ENDPOINT=http://127.0.0.1:...``) and to
+AWS (the account's regional endpoint): nothing here knows which one answers (DESIGN
+contract 10). A :class:`~vod_testbed.backends.job.JobRequest` is rendered into job ``Settings`` by
+:mod:`backends.mediaconvert.settings`; MediaConvert jobs (GetJob/ListJobs) and EventBridge
+"MediaConvert Job State Change" events are mapped back onto :class:`~vod_testbed.backends.job.Job`
+snapshots.
+
+The ladder policies are resolved before CreateJob, as the FFmpeg backend resolves them:
+upscale DROP and portrait ROTATE_BOX need the source's display size, so such jobs probe the
+input first (one download) and render only the rungs and boxes the FFmpeg backend would
+produce. Throttling (429) and server errors (5xx) are retried by botocore's standard retry
+mode: exponential backoff with jitter, ``max_attempts`` requests in all.
+"""
+
+from __future__ import annotations
+
+import builtins
+import logging
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from vod_testbed.backends import naming
+from vod_testbed.backends.interface import JobListener, Transcoder
+from vod_testbed.backends.job import (
+    Job,
+    JobOutputs,
+    JobPhase,
+    JobRequest,
+    JobStatus,
+    RenditionOutput,
+)
+from vod_testbed.backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
+from vod_testbed.backends.mediaconvert.settings import (
+    SettingsError,
+    from_wire_case,
+    parse_job_settings,
+    render_job_settings,
+    to_wire_case,
+)
+from vod_testbed.common import errors
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.media.probe import probe
+from vod_testbed.storage.s3 import Storage
+
+log = logging.getLogger(__name__)
+
+EVENT_DETAIL_TYPE = "MediaConvert Job State Change"
+EVENT_SOURCE = "aws.mediaconvert"
+# A MediaConvert validation message: "/outputGroups/0/outputs/0/nameModifier: problem".
+_POINTER_MESSAGE = re.compile(r"^(/[^:\s]*):\s*(.*)$", re.S)
+_CAPTURE_FILE = re.compile(r"^(?P<prefix>.*)\.(?P<index>\d{7})\.jpg$")
+
+
+class MediaConvertAPIError(RuntimeError):
+    """A MediaConvert call that failed for a reason other than the request's content:
+    permissions, quotas, throttling or server errors that outlasted the retries, or an
+    unreachable endpoint."""
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(f"MediaConvert {code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def _api_error(exc: Exception, job_id: str | None = None) -> Exception:
+    """The exception a caller of the Transcoder interface gets for a failed API call."""
+    if not isinstance(exc, ClientError):
+        return MediaConvertAPIError("ConnectionError", str(exc))
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", ""))
+    message = str(error.get("Message", "")) or code
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    if code == "NotFoundException" and job_id is not None:
+        return errors.JobNotFoundError(job_id)
+    if code == "BadRequestException":
+        pointer = _POINTER_MESSAGE.match(message)
+        if pointer:
+            return errors.InvalidRequestError(f"settings{pointer.group(1)}", pointer.group(2))
+        return errors.InvalidRequestError("request", message)
+    if code == "ConflictException":
+        return errors.InvalidRequestError("job_id", message)
+    return MediaConvertAPIError(code, message, status)
+
+
+def _epoch(value: Any) -> float | None:
+    if value is None:
+        return None
+    if hasattr(value, "timestamp"):
+        return float(value.timestamp())
+    return float(value)
+
+
+def _rung_name(modifier: str) -> str:
+    return modifier[1:] if modifier.startswith("_") else modifier
+
+
+def _needs_source(request: JobRequest) -> bool:
+    ladder = request.ladder
+    return ladder.upscale is UpscalePolicy.DROP or ladder.portrait is PortraitPolicy.ROTATE_BOX
+
+
+def _same_state(a: Job, b: Job) -> bool:
+    keys = ("status", "phase", "percent_complete", "error_code", "outputs", "warnings")
+    return all(getattr(a, k) == getattr(b, k) for k in keys)
+
+
+class MediaConvertBackend(Transcoder):
+    """Transcoder on the MediaConvert API: the emulator locally, AWS in staging.
+
+    Args:
+        settings: endpoint, role, queue and region (``MEDIACONVERT_*``, ``AWS_REGION``).
+        client: a boto3 ``mediaconvert`` client to use instead of building one.
+        storage: S3 access, used to probe inputs and to list frame captures.
+        poll_interval_s: how often subscribed jobs are polled.
+        status_update_interval: MediaConvert's ``StatusUpdateInterval`` for new jobs.
+        max_attempts: requests per API call, retries of throttling and 5xx included.
+        list_limit: the most jobs :meth:`list` returns (newest first).
+    """
+
+    name = "mediaconvert"
+
+    def __init__(
+        self,
+        settings: BackendSettings | None = None,
+        *,
+        client: Any = None,
+        storage: Storage | None = None,
+        poll_interval_s: float = 2.0,
+        status_update_interval: str = "SECONDS_10",
+        max_attempts: int = 6,
+        list_limit: int = 100,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or BackendSettings.from_env()
+        self.client = client or boto3.client(
+            "mediaconvert",
+            endpoint_url=self.settings.mediaconvert_endpoint,
+            region_name=self.settings.aws_region,
+            config=Config(
+                retries={"mode": "standard", "total_max_attempts": max_attempts},
+                connect_timeout=5,
+                read_timeout=30,
+            ),
+        )
+        self.storage = storage or Storage(self.settings)
+        self.poll_interval_s = poll_interval_s
+        self.status_update_interval = status_update_interval
+        self.list_limit = list_limit
+        self._lock = threading.Lock()
+        self._requests: dict[str, JobRequest] = {}
+        self._snapshots: dict[str, Job] = {}
+        self._watched: set[str] = set()
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
+
+    # -- the interface -------------------------------------------------------------------
+
+    def submit(self, request: JobRequest) -> Job:
+        """CreateJob for ``request``; its snapshot is SUBMITTED (or later, on a fast queue).
+
+        Raises:
+            InvalidRequestError: the ladder cannot be rendered (``field`` is ``ladder``), or
+                MediaConvert refused the settings (``field`` is ``settings/<pointer>``).
+            TranscodeError: the input could not be probed (DROP / ROTATE_BOX ladders only).
+            MediaConvertAPIError: any other API failure, after retries.
+        """
+        for field_name in ("input_uri", "hls_destination", "thumbnail_destination"):
+            if not getattr(request, field_name):
+                raise errors.InvalidRequestError(field_name, "must not be empty")
+        source_size = self._source_size(request.input_uri) if _needs_source(request) else None
+        try:
+            settings = render_job_settings(request, source_size=source_size)
+        except ValueError as exc:
+            raise errors.InvalidRequestError("ladder", str(exc)) from exc
+        kwargs: dict[str, Any] = {
+            "Role": self.settings.mediaconvert_role_arn,
+            "Settings": settings,
+            "UserMetadata": dict(request.user_metadata),
+            "StatusUpdateInterval": self.status_update_interval,
+        }
+        if self.settings.mediaconvert_queue_arn:
+            kwargs["Queue"] = self.settings.mediaconvert_queue_arn
+        raw = self._call("create_job", **kwargs)["Job"]
+        with self._lock:
+            self._requests[raw["Id"]] = request
+        return self._remember(self._to_job(raw))
+
+    def get(self, job_id: str) -> Job:
+        with self._lock:
+            known = self._snapshots.get(job_id)
+        if known is not None and known.status.is_final:
+            return known  # a final job never changes
+        raw = self._call("get_job", job_id=job_id, Id=job_id)["Job"]
+        return self._remember(self._to_job(raw))
+
+    def list(self, status: JobStatus | None = None) -> list[Job]:
+        """Jobs of the configured queue (all queues if none), newest first, at most
+        ``list_limit`` of them."""
+        params: dict[str, Any] = {"Order": "DESCENDING"}
+        if status is not None:
+            params["Status"] = status.value
+        if self.settings.mediaconvert_queue_arn:
+            # ListJobs filters by queue *name*; the setting is an ARN (or a name).
+            params["Queue"] = self.settings.mediaconvert_queue_arn.rsplit("/", 1)[-1]
+        paginator = self.client.get_paginator("list_jobs")
+        jobs: list[Job] = []
+        try:
+            pages = paginator.paginate(**params, PaginationConfig={"MaxItems": self.list_limit})
+            for page in pages:
+                jobs.extend(
+                    self._remember(self._to_job(raw), watch=False) for raw in page.get("Jobs", [])
+                )
+        except (ClientError, BotoCoreError) as exc:
+            raise _api_error(exc) from exc
+        return jobs
+
+    def cancel(self, job_id: str) -> Job:
+        """CancelJob, then the job as MediaConvert now reports it.
+
+        Raises:
+            JobNotFoundError: no such job.
+            InvalidRequestError: the job is already COMPLETE, ERROR or CANCELED.
+        """
+        self._call("cancel_job", job_id=job_id, Id=job_id)
+        return self.get(job_id)
+
+    def subscribe(self, listener: JobListener) -> Callable[[], None]:
+        """As :meth:`Transcoder.subscribe`; changes are found by polling the jobs this
+        backend submitted or fetched, every ``poll_interval_s``, on a daemon thread."""
+        unsubscribe = super().subscribe(listener)
+        with self._lock:
+            if self._poller is None and not self._stop.is_set():
+                self._poller = threading.Thread(
+                    target=self._poll, name="mediaconvert-poll", daemon=True
+                )
+                self._poller.start()
+        return unsubscribe
+
+    def wait(self, job_id: str, timeout: float | None = None, poll_s: float | None = None) -> Job:
+        """As :meth:`Transcoder.wait`, polling GetJob at ``poll_interval_s``: a real account's
+        GetJob is rate-limited."""
+        return super().wait(job_id, timeout, self.poll_interval_s if poll_s is None else poll_s)
+
+    def close(self) -> None:
+        """Stop the polling thread."""
+        self._stop.set()
+        poller = self._poller
+        if poller is not None and poller is not threading.current_thread():
+            poller.join(timeout=self.poll_interval_s + 5)
+
+    # -- EventBridge ---------------------------------------------------------------------
+
+    def handle_event(self, event: Mapping[str, Any]) -> Job | None:
+        """The snapshot an EventBridge "MediaConvert Job State Change" event describes.
+
+        Returns None for any other event. Events may arrive late, twice or out of order:
+        listeners are told only of changes, and a final state is never left; the returned
+        snapshot is the event's own view. A job this backend has not seen is fetched once
+        (GetJob) to learn its request.
+
+        Raises:
+            JobNotFoundError: the API does not know the event's job.
+        """
+        detail = event.get("detail")
+        if (
+            event.get("detail-type") != EVENT_DETAIL_TYPE
+            or event.get("source") != EVENT_SOURCE
+            or not isinstance(detail, Mapping)
+            or not detail.get("jobId")
+        ):
+            return None
+        job_id = str(detail["jobId"])
+        with self._lock:
+            base = self._snapshots.get(job_id)
+        if base is None:
+            base = self.get(job_id)
+        job = self._apply_event(base, detail)
+        self._remember(job)
+        return job
+
+    def _apply_event(self, base: Job, detail: Mapping[str, Any]) -> Job:
+        status = detail.get("status")
+        progress = detail.get("jobProgress") or {}
+        stamp = detail.get("timestamp")
+        at = stamp / 1000 if isinstance(stamp, int | float) else time.time()
+        if status == "INPUT_INFORMATION":
+            inputs = detail.get("inputDetails") or [{}]
+            return base.evolve(
+                status=JobStatus.PROGRESSING,
+                phase=JobPhase.PROBING,
+                input_details=dict(inputs[0]),
+                started_at=base.started_at or at,
+            )
+        if status in ("PROGRESSING", "STATUS_UPDATE"):
+            # The documented STATUS_UPDATE nests these under jobProgress; accept both places.
+            phase = progress.get("currentPhase") or detail.get("currentPhase")
+            percent = progress.get("jobPercentComplete", detail.get("jobPercentComplete"))
+            return base.evolve(
+                status=JobStatus.PROGRESSING,
+                phase=JobPhase(phase) if phase else base.phase,
+                percent_complete=int(percent) if percent is not None else base.percent_complete,
+                started_at=base.started_at or at,
+            )
+        if status == "COMPLETE":
+            return base.evolve(
+                status=JobStatus.COMPLETE,
+                phase=None,
+                percent_complete=100,
+                finished_at=at,
+                outputs=self._outputs_from_event(base.request, detail),
+            )
+        if status == "ERROR":
+            return base.evolve(
+                status=JobStatus.ERROR,
+                error_code=int(detail.get("errorCode") or errors.UNKNOWN_ERROR),
+                error_message=str(detail.get("errorMessage") or ""),
+                finished_at=at,
+            )
+        if status == "CANCELED":
+            return base.evolve(status=JobStatus.CANCELED, finished_at=at)
+        if status == "NEW_WARNING":
+            warning = f"{detail.get('warningCode')}: {detail.get('warningMessage', '')}"
+            if warning not in base.warnings:
+                return base.evolve(warnings=(*base.warnings, warning))
+        return base  # QUEUE_HOP and unknown statuses change nothing we model
+
+    # -- mapping -------------------------------------------------------------------------
+
+    def _to_job(self, raw: Mapping[str, Any]) -> Job:
+        job_id = str(raw["Id"])
+        settings = to_wire_case(raw.get("Settings") or {})
+        request, notes = self._request_for(job_id, settings, raw.get("UserMetadata") or {})
+        status = JobStatus(raw.get("Status", "SUBMITTED"))
+        timing = raw.get("Timing") or {}
+        phase = raw.get("CurrentPhase")
+        percent = raw.get("JobPercentComplete")
+        warnings = [f"{w.get('Code')} (x{w.get('Count', 1)})" for w in raw.get("Warnings", [])]
+        warnings += list((raw.get("Messages") or {}).get("Warning", []))
+        created = _epoch(raw.get("CreatedAt")) or _epoch(timing.get("SubmitTime")) or time.time()
+        return Job(
+            id=job_id,
+            request=request,
+            status=status,
+            phase=JobPhase(phase) if phase and not status.is_final else None,
+            percent_complete=100 if status is JobStatus.COMPLETE else int(percent or 0),
+            error_code=raw.get("ErrorCode"),
+            error_message=raw.get("ErrorMessage"),
+            created_at=created,
+            started_at=_epoch(timing.get("StartTime")),
+            finished_at=_epoch(timing.get("FinishTime")),
+            outputs=(
+                self._outputs_from_api(request, settings, raw.get("OutputGroupDetails") or [])
+                if status is JobStatus.COMPLETE
+                else None
+            ),
+            warnings=tuple(notes + warnings),
+        )
+
+    def _request_for(
+        self, job_id: str, settings: Mapping[str, Any], user_metadata: Mapping[str, str]
+    ) -> tuple[JobRequest, builtins.list[str]]:
+        """The request of a job: as submitted here, else read back from its settings."""
+        with self._lock:
+            known = self._requests.get(job_id)
+        if known is not None:
+            return known, []
+        try:
+            request = parse_job_settings(settings, user_metadata=user_metadata).request
+        except SettingsError as exc:
+            # A job created elsewhere with settings no ladder expresses: keep its input
+            # and destinations, and say that the ladder shown is not the job's.
+            inputs = settings.get("inputs") or [{}]
+            folders = [
+                (g.get("outputGroupSettings") or {}).get(kind, {}).get("destination", "")
+                for g in settings.get("outputGroups") or []
+                for kind in ("hlsGroupSettings", "fileGroupSettings")
+            ]
+            destinations = [d for d in folders if d] or [""]
+            request = JobRequest(
+                input_uri=inputs[0].get("fileInput", ""),
+                hls_destination=destinations[0],
+                thumbnail_destination=destinations[-1],
+                ladder=DEFAULT_LADDER,
+                user_metadata=dict(user_metadata),
+            )
+            return request, [f"settings are not a ladder ({exc}); the default ladder is shown"]
+        with self._lock:
+            self._requests[job_id] = request
+        return request, []
+
+    def _outputs_from_api(
+        self,
+        request: JobRequest,
+        settings: Mapping[str, Any],
+        group_details: Sequence[Mapping[str, Any]],
+    ) -> JobOutputs | None:
+        """Outputs of a COMPLETE job from GetJob: the API's outputGroupDetails carry no
+        paths, so names come from the settings (group i <-> outputGroupDetails[i])."""
+        renditions: builtins.list[RenditionOutput] = []
+        master = ""
+        thumbnails: tuple[str, ...] = ()
+        thumb_size = (0, 0)
+        details: Mapping[str, Any]
+        for group, details in zip(settings.get("outputGroups") or [], group_details, strict=False):
+            ogs = group.get("outputGroupSettings") or {}
+            outputs = group.get("outputs") or []
+            output_details = details.get("OutputDetails") or []
+            if ogs.get("type") == "HLS_GROUP_SETTINGS":
+                folder, base = naming.destination_base(
+                    ogs["hlsGroupSettings"]["destination"], request.input_uri
+                )
+                master = naming.join_uri(folder, naming.master_playlist_name(base))
+                for output, detail in zip(outputs, output_details, strict=False):
+                    modifier = output.get("nameModifier", "")
+                    playlist = naming.join_uri(folder, naming.media_playlist_name(base, modifier))
+                    renditions.append(_rendition(_rung_name(modifier), playlist, detail))
+            elif ogs.get("type") == "FILE_GROUP_SETTINGS" and outputs and output_details:
+                folder, base = naming.destination_base(
+                    ogs["fileGroupSettings"]["destination"], request.input_uri
+                )
+                thumbnails = self._list_captures(folder, base, outputs[0].get("nameModifier", ""))
+                thumb_size = _size(output_details[0])
+        if not master:
+            return None
+        return JobOutputs(
+            master_playlist_uri=master,
+            renditions=tuple(renditions),
+            thumbnail_uris=thumbnails,
+            thumbnail_width=thumb_size[0],
+            thumbnail_height=thumb_size[1],
+        )
+
+    def _outputs_from_event(
+        self, request: JobRequest, detail: Mapping[str, Any]
+    ) -> JobOutputs | None:
+        """Outputs from a COMPLETE event, whose outputGroupDetails name the files: the
+        multivariant playlist, each variant playlist, and the *last* frame capture."""
+        renditions: builtins.list[RenditionOutput] = []
+        master = ""
+        thumbnails: tuple[str, ...] = ()
+        thumb_size = (0, 0)
+        for group in detail.get("outputGroupDetails") or []:
+            kind = group.get("type")
+            outputs = group.get("outputDetails") or []
+            if kind == "HLS_GROUP" and group.get("playlistFilePaths"):
+                master = str(group["playlistFilePaths"][0])
+                base = PurePosixPath(master).stem
+                for output in outputs:
+                    playlist = str((output.get("outputFilePaths") or [""])[0])
+                    modifier = PurePosixPath(playlist).stem[len(base) :]
+                    renditions.append(
+                        _rendition(
+                            _rung_name(modifier), playlist, from_wire_case(output, "OutputDetail")
+                        )
+                    )
+            elif kind == "FILE_GROUP" and outputs:
+                last = str((outputs[0].get("outputFilePaths") or [""])[-1])
+                folder, _, name = last.rpartition("/")
+                match = _CAPTURE_FILE.match(name)
+                if match:
+                    count = int(match["index"]) + 1  # frame captures count from 0000000
+                    thumbnails = tuple(
+                        f"{folder}/{match['prefix']}.{i:07d}.jpg" for i in range(count)
+                    )
+                    thumb_size = _size(from_wire_case(outputs[0], "OutputDetail"))
+        if not master:
+            return None
+        order = {rung.name: i for i, rung in enumerate(request.ladder.rungs)}
+        renditions.sort(key=lambda r: order.get(r.name, len(order)))
+        return JobOutputs(
+            master_playlist_uri=master,
+            renditions=tuple(renditions),
+            thumbnail_uris=thumbnails,
+            thumbnail_width=thumb_size[0],
+            thumbnail_height=thumb_size[1],
+        )
+
+    def _list_captures(self, folder: str, base: str, modifier: str) -> tuple[str, ...]:
+        pattern = naming.thumbnail_regex(base, modifier)
+        found: builtins.list[tuple[int, str]] = []
+        try:
+            for uri in self.storage.list(folder + "/"):
+                match = pattern.fullmatch(uri.rsplit("/", 1)[-1])
+                if match:
+                    found.append((int(match.group(1)), uri))
+        except (errors.TranscodeError, ClientError, BotoCoreError, OSError) as exc:
+            log.warning("could not list frame captures under %s: %s", folder, exc)
+            return ()
+        return tuple(uri for _, uri in sorted(found))
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _call(self, operation: str, job_id: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response: dict[str, Any] = getattr(self.client, operation)(**kwargs)
+        except (ClientError, BotoCoreError) as exc:
+            raise _api_error(exc, job_id) from exc
+        return response
+
+    def _source_size(self, input_uri: str) -> tuple[int, int]:
+        """The input's display size, probed from a downloaded copy."""
+        work = Path(self.settings.work_dir)
+        work.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=work, prefix="mediaconvert-probe-") as tmp:
+            local = self.storage.fetch(input_uri, Path(tmp) / "source")
+            media = probe(local)
+        if media.video is None:
+            raise errors.TranscodeError(errors.INPUT_ERROR, f"{input_uri} has no video stream")
+        return media.video.display_size
+
+    def _remember(self, job: Job, *, watch: bool = True) -> Job:
+        """Store ``job``; tell listeners if it is new or changed; a final state is never
+        left. Watched jobs are polled while subscribers listen; jobs that only passed
+        through :meth:`list` are not watched, nor announced when first seen."""
+        with self._lock:
+            previous = self._snapshots.get(job.id)
+            if previous is not None and previous.status.is_final and not job.status.is_final:
+                return job
+            if previous is not None and _same_state(previous, job):
+                return job
+            self._snapshots[job.id] = job
+            if watch:
+                self._watched.add(job.id)
+            announce = job.id in self._watched
+        if announce:
+            self._notify(job)
+        return job
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.poll_interval_s):
+            with self._lock:
+                pending = [
+                    job_id
+                    for job_id in self._watched
+                    if not self._snapshots[job_id].status.is_final
+                ]
+            for job_id in pending:
+                if self._stop.is_set():
+                    return
+                # No failed poll may end the thread: subscribers would silently stop hearing.
+                try:
+                    self.get(job_id)
+                except (errors.JobNotFoundError, MediaConvertAPIError):
+                    pass  # unreachable or not yet visible: the next poll may succeed
+                except Exception:
+                    log.exception("polling job %s failed", job_id, extra={"job_id": job_id})
+
+
+def _size(detail: Mapping[str, Any]) -> tuple[int, int]:
+    video = detail.get("VideoDetails") or {}
+    return int(video.get("WidthInPx") or 0), int(video.get("HeightInPx") or 0)
+
+
+def _rendition(name: str, playlist_uri: str, detail: Mapping[str, Any]) -> RenditionOutput:
+    width, height = _size(detail)
+    return RenditionOutput(
+        name=name,
+        playlist_uri=playlist_uri,
+        duration_ms=int(detail.get("DurationInMs") or 0),
+        width=width,
+        height=height,
+    )

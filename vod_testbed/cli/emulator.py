@@ -1,0 +1,74 @@
+"""``vod-testbed emulator``: serve the MediaConvert emulator over HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import os
+import signal
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from vod_testbed.common.settings import env_int
+from vod_testbed.emulator.app import create_app
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.emulator.server import EmulatorServer
+from vod_testbed.emulator.store import DataDirInUseError
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "emulator",
+        help="serve the MediaConvert API emulator (jobs really transcode)",
+        description="Serve AWS Elemental MediaConvert's REST API on HOST:PORT: point boto3's "
+        "mediaconvert client at it with endpoint_url. Jobs run with the FFmpeg backend "
+        "against S3_ENDPOINT_URL; job-state events go to EVENTS_WEBHOOK_URL, signed with "
+        "WEBHOOK_SECRET. State persists in the data dir.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=env_int(os.environ, "EMULATOR_PORT", 8888),
+        help="port to bind (default: $EMULATOR_PORT or 8888)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where state is kept (default: $EMULATOR_DATA_DIR or a folder in the temp dir)",
+    )
+    parser.set_defaults(func=run)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM (docker stop, systemd, CI) shuts down like Ctrl-C: threads stopped, store closed.
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = EmulatorSettings.from_env()
+    if args.data_dir is not None:
+        settings = dataclasses.replace(settings, data_dir=args.data_dir)
+    try:
+        app = create_app({"EMULATOR_SETTINGS": settings})
+    except DataDirInUseError as exc:
+        log.error("%s; stop it or pass another --data-dir", exc)
+        return 1
+    server = EmulatorServer(app, args.host, args.port)
+    if not os.environ.get("S3_ENDPOINT_URL"):
+        log.warning("S3_ENDPOINT_URL is not set: jobs will read and write AWS S3")
+    if not settings.webhook_urls:
+        log.info("EVENTS_WEBHOOK_URL is not set: events are recorded (GET /_emulator/events) only")
+    elif not settings.webhook_secret:
+        log.warning("WEBHOOK_SECRET is not set: deliveries are unsigned and receivers refuse them")
+    log.info("MediaConvert emulator on %s (state in %s)", server.url, settings.data_dir)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    finally:
+        app.extensions["emulator"].close()
+    return 0

@@ -1,0 +1,56 @@
+"""The emulator's Flask application: ``create_app(test_config=None)``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+
+from vod_testbed.emulator.admin import admin
+from vod_testbed.emulator.api import api, render_error
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.emulator.exceptions import ForbiddenException
+from vod_testbed.emulator.service import Emulator, ffmpeg_transcoder
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build an emulator app. Its state lives in the data dir; call
+    ``app.extensions["emulator"].close()`` (or let the process exit) to stop its threads.
+
+    Args:
+        test_config: overrides - ``EMULATOR_SETTINGS`` (an :class:`EmulatorSettings`;
+            default from the environment), ``TRANSCODER_FACTORY`` (a callable returning a
+            Transcoder; default the FFmpeg backend), plus Flask config keys.
+    """
+    app = Flask(__name__)
+    config = dict(test_config or {})
+    settings = config.pop("EMULATOR_SETTINGS", None) or EmulatorSettings.from_env()
+    service = Emulator(
+        settings,
+        transcoder_factory=config.pop("TRANSCODER_FACTORY", ffmpeg_transcoder),
+    )
+    app.config.from_mapping(config)
+    app.extensions["emulator"] = service
+    app.register_blueprint(api)
+    app.register_blueprint(admin)
+
+    @app.before_request
+    def refuse_browsers() -> Response | None:
+        # SDKs never send Origin; a browser always does on a cross-site request. Refusing it
+        # stops any web page a developer has open from starting jobs (which read and write
+        # the bucket with the emulator's credentials) or resetting its state.
+        if request.headers.get("Origin") or request.headers.get("Sec-Fetch-Site") == "cross-site":
+            return render_error(
+                ForbiddenException("cross-origin requests are refused by the emulator")
+            )
+        return None
+
+    @app.after_request
+    def add_request_id(response: Response) -> Response:
+        # botocore copies this header into ResponseMetadata.RequestId.
+        response.headers.setdefault("x-amzn-RequestId", str(uuid.uuid4()))
+        return response
+
+    return app

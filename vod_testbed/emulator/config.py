@@ -1,0 +1,87 @@
+"""Settings of the emulator, read from the environment in this one place (DESIGN contract 9)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vod_testbed.common.settings import env_int, env_list, env_number
+
+
+@dataclass(frozen=True)
+class EmulatorSettings:
+    """Every knob of the emulator, with its environment variable.
+
+    Attributes:
+        data_dir: ``EMULATOR_DATA_DIR`` - where the SQLite state file lives.
+        webhook_urls: ``EVENTS_WEBHOOK_URL`` - comma-separated receivers of job-state events.
+        webhook_secret: ``WEBHOOK_SECRET`` - signs every delivery (empty: unsigned).
+        account_id: ``EMULATOR_ACCOUNT_ID`` - the 12-digit account in ARNs and events.
+        region: ``AWS_REGION`` - the region in ARNs and events.
+        queue_concurrency: ``EMULATOR_QUEUE_CONCURRENCY`` - jobs each queue runs at once
+            unless the queue sets ``concurrentJobs``.
+        time_compression: ``EMULATOR_TIME_COMPRESSION`` - divides status-update intervals
+            (and the first update's delay); 1 is real time, 100 makes SECONDS_10 a 0.1 s tick.
+        delivery_base_delay_s: ``EMULATOR_DELIVERY_BASE_DELAY_S`` - first retry delay.
+        delivery_max_delay_s: ``EMULATOR_DELIVERY_MAX_DELAY_S`` - cap of the backoff.
+        delivery_timeout_s: ``EMULATOR_DELIVERY_TIMEOUT_S`` - per-attempt HTTP timeout.
+        idempotency_window_s: how long a ``clientRequestToken`` replays its job (AWS: 60 s).
+    """
+
+    data_dir: Path = field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / "vod-testbed-emulator"
+    )
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str = ""
+    account_id: str = "123456789012"
+    region: str = "us-east-1"
+    queue_concurrency: int = 1
+    time_compression: float = 1.0
+    delivery_base_delay_s: float = 0.5
+    delivery_max_delay_s: float = 30.0
+    delivery_timeout_s: float = 5.0
+    idempotency_window_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.queue_concurrency < 1:
+            raise ValueError("EMULATOR_QUEUE_CONCURRENCY must be at least 1")
+        if self.time_compression <= 0:
+            raise ValueError("EMULATOR_TIME_COMPRESSION must be positive")
+        if not (self.account_id.isdigit() and len(self.account_id) == 12):
+            raise ValueError("EMULATOR_ACCOUNT_ID must be 12 digits")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> EmulatorSettings:
+        env = os.environ if env is None else env
+        defaults = cls()
+        return cls(
+            data_dir=Path(env["EMULATOR_DATA_DIR"])
+            if env.get("EMULATOR_DATA_DIR")
+            else defaults.data_dir,
+            webhook_urls=env_list(env.get("EVENTS_WEBHOOK_URL")),
+            webhook_secret=env.get("WEBHOOK_SECRET", ""),
+            account_id=env.get("EMULATOR_ACCOUNT_ID") or defaults.account_id,
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or defaults.region,
+            queue_concurrency=env_int(
+                env, "EMULATOR_QUEUE_CONCURRENCY", defaults.queue_concurrency
+            ),
+            time_compression=env_number(
+                env, "EMULATOR_TIME_COMPRESSION", defaults.time_compression
+            ),
+            delivery_base_delay_s=env_number(
+                env, "EMULATOR_DELIVERY_BASE_DELAY_S", defaults.delivery_base_delay_s
+            ),
+            delivery_max_delay_s=env_number(
+                env, "EMULATOR_DELIVERY_MAX_DELAY_S", defaults.delivery_max_delay_s
+            ),
+            delivery_timeout_s=env_number(
+                env, "EMULATOR_DELIVERY_TIMEOUT_S", defaults.delivery_timeout_s
+            ),
+        )
+
+    def arn(self, kind: str, name: str) -> str:
+        """``arn:aws:mediaconvert:<region>:<account>:<kind>/<name>`` (kind: jobs, queues...)."""
+        return f"arn:aws:mediaconvert:{self.region}:{self.account_id}:{kind}/{name}"

@@ -1,0 +1,92 @@
+"""``outputGroupDetails``: what a finished job wrote, measured from its real outputs.
+
+The COMPLETE event names files (``playlistFilePaths`` for an HLS group's multivariant
+playlist, ``outputFilePaths`` for each variant playlist, and for frame captures the *last*
+image, as AWS documents) and carries a ``type`` (``HLS_GROUP``, ``FILE_GROUP``). The API's
+Job shape has neither paths nor type: :func:`api_output_group_details` strips them.
+Groups follow the order of the job's ``settings.outputGroups``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vod_testbed.backends.job import JobOutputs
+
+# Settings' group type -> the event's group type.
+EVENT_GROUP_TYPES = {
+    "HLS_GROUP_SETTINGS": "HLS_GROUP",
+    "FILE_GROUP_SETTINGS": "FILE_GROUP",
+    "DASH_ISO_GROUP_SETTINGS": "DASH_ISO_GROUP",
+    "CMAF_GROUP_SETTINGS": "CMAF_GROUP",
+    "MS_SMOOTH_GROUP_SETTINGS": "MS_SMOOTH_GROUP",
+}
+EVENT_ONLY_KEYS = ("playlistFilePaths", "outputFilePaths", "type")
+
+
+def _video(width: int, height: int, average_bitrate: int = 0) -> dict[str, int]:
+    details = {"widthInPx": width, "heightInPx": height}
+    if average_bitrate:
+        details["averageBitrate"] = average_bitrate
+    return details
+
+
+def event_output_group_details(
+    settings: dict[str, Any], outputs: JobOutputs
+) -> list[dict[str, Any]]:
+    """The COMPLETE event's ``outputGroupDetails`` for a job's settings and outputs."""
+    duration_ms = max((r.duration_ms for r in outputs.renditions), default=0)
+    groups: list[dict[str, Any]] = []
+    for group in settings.get("outputGroups", []):
+        group_type = group.get("outputGroupSettings", {}).get("type", "")
+        event_type = EVENT_GROUP_TYPES.get(group_type, group_type.removesuffix("_SETTINGS"))
+        if group_type == "HLS_GROUP_SETTINGS":
+            groups.append(
+                {
+                    "outputDetails": [
+                        {
+                            "outputFilePaths": [r.playlist_uri],
+                            "durationInMs": r.duration_ms,
+                            "videoDetails": _video(r.width, r.height, r.average_bandwidth),
+                        }
+                        for r in outputs.renditions
+                    ],
+                    "type": event_type,
+                    "playlistFilePaths": [outputs.master_playlist_uri],
+                }
+            )
+        elif outputs.thumbnail_uris:
+            groups.append(
+                {
+                    "outputDetails": [
+                        {
+                            "outputFilePaths": [outputs.thumbnail_uris[-1]],
+                            "durationInMs": duration_ms,
+                            "videoDetails": _video(
+                                outputs.thumbnail_width, outputs.thumbnail_height
+                            ),
+                        }
+                    ],
+                    "type": event_type,
+                }
+            )
+    return groups
+
+
+def api_output_group_details(event_groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The Job shape's ``outputGroupDetails``: durations and video sizes only."""
+    return [
+        {
+            "outputDetails": [
+                {
+                    "durationInMs": detail["durationInMs"],
+                    "videoDetails": {
+                        "widthInPx": detail["videoDetails"]["widthInPx"],
+                        "heightInPx": detail["videoDetails"]["heightInPx"],
+                    },
+                }
+                for detail in group["outputDetails"]
+            ]
+        }
+        for group in event_groups
+    ]

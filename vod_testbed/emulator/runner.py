@@ -1,0 +1,336 @@
+"""Runs the emulator's jobs: queues, concurrency, the FFmpeg backend, events.
+
+Each queue runs at most its ``concurrentJobs`` jobs at once (EMULATOR_QUEUE_CONCURRENCY
+unless the queue sets its own); the others wait in SUBMITTED and start by priority (high
+first), then age. A PAUSED queue starts nothing. A started job is PROGRESSING; its settings
+are parsed into a :class:`vod_testbed.backends.job.JobRequest` and handed to a :class:`Transcoder`
+(the FFmpeg backend), whose snapshots are mapped onto the MediaConvert job: status,
+``currentPhase``, ``jobPercentComplete``, timing, ``outputGroupDetails`` measured from the
+real outputs, ``errorCode``/``errorMessage``. Every transition emits its event.
+
+All transitions happen on the runner's one thread (snapshots arrive through a queue),
+except CancelJob, which takes the same lock.
+
+A job that was PROGRESSING when the emulator stopped ends in ERROR at the next start
+(see :data:`INTERRUPTED_MESSAGE`): its transcode died with the process, a half-uploaded
+output cannot be trusted, and AWS's own automatic retries are not emulated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.job import Job, JobStatus
+from vod_testbed.common import errors
+from vod_testbed.emulator import events, outputs
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.emulator.exceptions import MediaConvertError
+from vod_testbed.emulator.faults import Faults
+from vod_testbed.emulator.models import FINAL_STATUSES, MediaConvertModel, parse_settings
+from vod_testbed.emulator.store import Store
+from vod_testbed.emulator.worker import Worker
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.05
+INTERRUPTED_MESSAGE = (
+    "The emulator stopped while this job was PROGRESSING; its transcode did not survive the "
+    "restart and it was not resumed. Submit the job again."
+)
+Publisher = Callable[[dict[str, Any]], None]
+TranscoderFactory = Callable[[], Transcoder]
+
+
+def interval_seconds(status_update_interval: str) -> float:
+    """``SECONDS_10`` -> 10.0."""
+    return float(status_update_interval.removeprefix("SECONDS_"))
+
+
+@dataclass
+class _Running:
+    job_id: str
+    queue: str
+    interval_s: float
+    next_status_at: float
+    launch_at: float
+    backend_id: str | None = None
+    input_reported: bool = False
+
+
+class JobRunner:
+    """Schedules queued jobs, runs them with a Transcoder and publishes their events."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: EmulatorSettings,
+        faults: Faults,
+        publish: Publisher,
+        transcoder_factory: TranscoderFactory,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.faults = faults
+        self.publish = publish
+        self._factory = transcoder_factory
+        self._model: MediaConvertModel | None = None
+        self._transcoder: Transcoder | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._snapshots: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._running: dict[str, _Running] = {}
+        self._by_backend: dict[str, str] = {}
+        self._lock = threading.RLock()
+        self._worker = Worker("job-runner", self._step)
+
+    @property
+    def model(self) -> MediaConvertModel:
+        if self._model is None:
+            raise RuntimeError("the runner has not been started")
+        return self._model
+
+    @property
+    def transcoder(self) -> Transcoder:
+        if self._transcoder is None:
+            self._transcoder = self._factory()
+            self._unsubscribe = self._transcoder.subscribe(self._snapshots.put)
+        return self._transcoder
+
+    def start(self, model: MediaConvertModel) -> None:
+        """End jobs interrupted by the last stop, then start scheduling."""
+        self._model = model
+        for row in self.store.list_jobs(status="PROGRESSING"):
+            self._finish(
+                row.body["id"],
+                "ERROR",
+                {"errorCode": errors.UNKNOWN_ERROR, "errorMessage": INTERRUPTED_MESSAGE},
+            )
+        self._worker.start()
+
+    def close(self) -> None:
+        """Stop scheduling and kill running transcodes (their jobs end at the next start)."""
+        self._worker.stop()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self._transcoder is not None:
+            self._transcoder.close()
+
+    # -- JobControl -------------------------------------------------------------------
+
+    def wake(self) -> None:
+        self._worker.wake()
+
+    def cancel(self, job_id: str) -> dict[str, Any]:
+        with self._lock:
+            running = self._running.pop(job_id, None)
+            if running is not None and running.backend_id is not None:
+                self._by_backend.pop(running.backend_id, None)
+                # If it finished on the backend's side a moment ago, CANCELED still wins here.
+                with contextlib.suppress(errors.JobNotFoundError, errors.InvalidRequestError):
+                    self.transcoder.cancel(running.backend_id)
+            job = self._finish(job_id, "CANCELED", {})
+        self._worker.wake()
+        return job if job is not None else self.model.get_job(job_id)
+
+    # -- the loop ---------------------------------------------------------------------
+
+    def _step(self) -> float:
+        with self._lock:
+            self._drain_snapshots()
+            self._launch_due()
+            self._schedule()
+            self._send_status_updates()
+        return TICK_S
+
+    def _schedule(self) -> None:
+        for queue_doc in self.store.list_resources("queues"):
+            if queue_doc.get("status") == "PAUSED":
+                continue
+            arn = queue_doc["arn"]
+            busy = sum(1 for r in self._running.values() if r.queue == arn)
+            free = self.model.queue_concurrency(queue_doc) - busy
+            if free > 0:
+                for job in self.store.next_submitted_jobs(arn)[:free]:
+                    self._start(job)
+
+    def _start(self, job: dict[str, Any]) -> None:
+        now = time.time()
+        warnings: list[list[Any]] = job.get("_warnings", [])
+
+        def mutate(body: dict[str, Any]) -> bool:
+            if body["status"] != "SUBMITTED":
+                return False
+            body["status"] = "PROGRESSING"
+            body["timing"]["startTime"] = int(now)
+            body["currentPhase"] = "PROBING"
+            body["jobPercentComplete"] = 0
+            if warnings:
+                counts = Counter(int(code) for code, _ in warnings)
+                body["warnings"] = [{"code": c, "count": n} for c, n in counts.items()]
+                body["messages"]["warning"] = [str(message) for _, message in warnings]
+            return True
+
+        updated = self.store.update_job(job["id"], mutate)
+        if updated is None or updated["status"] != "PROGRESSING":
+            return
+        failure, delay = self.faults.take_job_faults(job["id"])
+        self.publish(events.progressing(self.settings, updated))
+        for code, message in warnings:
+            self.publish(events.new_warning(self.settings, updated, int(code), str(message)))
+        if failure is not None:
+            self._finish(
+                job["id"], "ERROR", {"errorCode": failure.code, "errorMessage": failure.message}
+            )
+            return
+        interval = (
+            interval_seconds(updated["statusUpdateInterval"]) / self.settings.time_compression
+        )
+        self._running[job["id"]] = _Running(
+            job_id=job["id"],
+            queue=updated["queue"],
+            interval_s=interval,
+            next_status_at=now + interval,
+            launch_at=now + delay,
+        )
+
+    def _launch_due(self) -> None:
+        now = time.time()
+        for running in list(self._running.values()):
+            if running.backend_id is None and now >= running.launch_at:
+                self._launch(running)
+
+    def _launch(self, running: _Running) -> None:
+        job = self.model.get_job(running.job_id)
+        try:
+            parsed = parse_settings(job["settings"], job.get("userMetadata") or {})
+            backend_job = self.transcoder.submit(parsed.request)
+        except MediaConvertError as exc:
+            self._fail(running, errors.SETTINGS_ERROR, exc.message)
+        except errors.InvalidRequestError as exc:
+            self._fail(running, errors.SETTINGS_ERROR, str(exc))
+        except errors.TranscodeError as exc:
+            self._fail(running, exc.code, exc.message)
+        except Exception as exc:
+            # E.g. no ffmpeg to be found: the job must end, not stay PROGRESSING forever.
+            log.exception("job %s could not be started", running.job_id)
+            self._fail(
+                running,
+                errors.UNKNOWN_ERROR,
+                f"The transcoder could not start the job: {type(exc).__name__}: {exc}",
+            )
+        else:
+            running.backend_id = backend_job.id
+            self._by_backend[backend_job.id] = running.job_id
+
+    def _fail(self, running: _Running, code: int, message: str) -> None:
+        self._running.pop(running.job_id, None)
+        self._finish(running.job_id, "ERROR", {"errorCode": code, "errorMessage": message})
+
+    def _drain_snapshots(self) -> None:
+        while True:
+            try:
+                snapshot = self._snapshots.get_nowait()
+            except queue.Empty:
+                return
+            job_id = self._by_backend.get(snapshot.id)
+            if job_id is not None and job_id in self._running:
+                self._apply(self._running[job_id], snapshot)
+
+    def _apply(self, running: _Running, snapshot: Job) -> None:
+        job_id = running.job_id
+        if snapshot.input_details and not running.input_reported:
+            running.input_reported = True
+            job = self.model.get_job(job_id)
+            self.publish(events.input_information(self.settings, job, [snapshot.input_details]))
+        if snapshot.status is JobStatus.PROGRESSING:
+            phase = str(snapshot.phase or "PROBING")
+            percent = snapshot.percent_complete
+
+            def progress(body: dict[str, Any]) -> bool:
+                if body["status"] != "PROGRESSING":
+                    return False
+                body["currentPhase"] = phase
+                body["jobPercentComplete"] = percent
+                return True
+
+            self.store.update_job(job_id, progress)
+            return
+        if not snapshot.status.is_final:
+            return
+        self._running.pop(job_id, None)
+        self._by_backend.pop(snapshot.id, None)
+        if snapshot.status is JobStatus.COMPLETE and snapshot.outputs is not None:
+            job = self.model.get_job(job_id)
+            groups = outputs.event_output_group_details(job["settings"], snapshot.outputs)
+            self._finish(
+                job_id,
+                "COMPLETE",
+                {
+                    "jobPercentComplete": 100,
+                    "outputGroupDetails": outputs.api_output_group_details(groups),
+                },
+                groups,
+            )
+        elif snapshot.status is JobStatus.CANCELED:
+            self._finish(job_id, "CANCELED", {})
+        else:
+            self._finish(
+                job_id,
+                "ERROR",
+                {
+                    "errorCode": snapshot.error_code or errors.UNKNOWN_ERROR,
+                    "errorMessage": snapshot.error_message or "The transcode failed.",
+                },
+            )
+
+    def _send_status_updates(self) -> None:
+        now = time.time()
+        for running in self._running.values():
+            if now < running.next_status_at:
+                continue
+            running.next_status_at = max(running.next_status_at + running.interval_s, now)
+            job = self.model.get_job(running.job_id)
+            if job["status"] == "PROGRESSING":
+                self.publish(events.status_update(self.settings, job))
+
+    def _finish(
+        self,
+        job_id: str,
+        status: str,
+        changes: dict[str, Any],
+        groups: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any] | None:
+        """Move a job to a final status and publish its event; a final job never moves.
+        Returns the job as stored, or None if it was already final."""
+        finished_at = int(time.time())
+        changed = False
+
+        def mutate(body: dict[str, Any]) -> bool:
+            nonlocal changed
+            if body["status"] in FINAL_STATUSES:
+                return False
+            changed = True
+            body["status"] = status
+            body.setdefault("timing", {})["finishTime"] = finished_at
+            body.pop("currentPhase", None)
+            body.update(changes)
+            return True
+
+        job = self.store.update_job(job_id, mutate)
+        if job is None or not changed:
+            return None
+        if status == "COMPLETE":
+            self.publish(events.complete(self.settings, job, groups or []))
+        elif status == "ERROR":
+            self.publish(events.error(self.settings, job))
+        else:
+            self.publish(events.canceled(self.settings, job))
+        return job

@@ -1,0 +1,22 @@
+"""Serving the emulator over HTTP (127.0.0.1 by default)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from vod_testbed.common.serving import BackgroundServer
+
+
+class EmulatorServer(BackgroundServer):
+    """An HTTP server for an emulator app; stopping it also stops the emulator's threads."""
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(app, host, port, name="emulator-http")
+
+    def start(self) -> EmulatorServer:
+        super().start()
+        return self
+
+    def stop(self) -> None:
+        super().stop()
+        self.app.extensions["emulator"].close()

@@ -1,0 +1,224 @@
+"""Probing media with PyAV (libav in a wheel), so it works where no ffprobe is installed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+
+from vod_testbed.common import errors
+
+# Rates a VOD rendition should keep (Apple HLS authoring spec 1.18).
+STANDARD_RATES = tuple(
+    Fraction(n, d)
+    for n, d in (
+        (24000, 1001),
+        (24, 1),
+        (25, 1),
+        (30000, 1001),
+        (30, 1),
+        (50, 1),
+        (60000, 1001),
+        (60, 1),
+    )
+)
+MAX_RATE = Fraction(60)
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    codec: str
+    width: int
+    height: int
+    sample_aspect_ratio: Fraction
+    rotation: int
+    average_rate: Fraction | None
+    base_rate: Fraction | None
+    pix_fmt: str
+    profile: str | None
+    bit_depth: int
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """Width and height as a viewer sees them (SAR applied, rotation honoured)."""
+        width = (
+            round(self.width * self.sample_aspect_ratio) if self.sample_aspect_ratio else self.width
+        )
+        if abs(self.rotation) % 180 == 90:
+            return self.height, width
+        return width, self.height
+
+    @property
+    def is_variable_rate(self) -> bool:
+        if not self.average_rate or not self.base_rate:
+            return False
+        return abs(self.average_rate - self.base_rate) / self.base_rate > Fraction(1, 100)
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    codec: str
+    channels: int
+    sample_rate: int
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    format_name: str
+    duration_s: float
+    size_bytes: int
+    video: VideoInfo | None
+    audio: AudioInfo | None
+    # The video stream alone: what every rendition must last. duration_s is the longest
+    # stream, which an audio tail can make longer than any picture.
+    video_duration_s: float | None = None
+
+    def to_input_details(self, uri: str) -> dict[str, Any]:
+        """The shape MediaConvert reports in INPUT_INFORMATION events."""
+        details: dict[str, Any] = {"id": 1, "uri": uri, "audio": [], "video": []}
+        if self.video:
+            v = self.video
+            details["video"].append(
+                {
+                    "bitDepth": v.bit_depth,
+                    "codec": v.codec.upper().replace("H264", "H_264").replace("HEVC", "H_265"),
+                    "colorFormat": "YUV_444" if "444" in v.pix_fmt else "YUV_420",
+                    "frameRate": float(output_frame_rate(v)),
+                    "height": v.height,
+                    "width": v.width,
+                    "interlaceMode": "PROGRESSIVE",
+                    "sar": f"{v.sample_aspect_ratio.numerator}:{v.sample_aspect_ratio.denominator}",
+                    "standard": "UNSPECIFIED",
+                    "streamId": 1,
+                }
+            )
+        if self.audio:
+            details["audio"].append(
+                {
+                    "channels": self.audio.channels,
+                    "codec": self.audio.codec.upper(),
+                    "language": "UND",
+                    "sampleRate": self.audio.sample_rate,
+                    "streamId": 2,
+                }
+            )
+        return details
+
+
+def output_frame_rate(video: VideoInfo) -> Fraction:
+    """The constant frame rate the ladder is encoded at.
+
+    The source's nominal rate when it is a standard one; otherwise its average rate snapped
+    to the nearest standard rate; halved while above 60 fps. Variable-rate phone files
+    (nominal 90000/1) thus become CFR at a rate a player expects.
+    """
+    for candidate in (video.base_rate, video.average_rate):
+        if candidate and candidate in STANDARD_RATES:
+            rate = candidate
+            break
+    else:
+        guess = video.average_rate or video.base_rate or Fraction(30)
+        while guess > MAX_RATE:
+            guess /= 2
+        rate = min(STANDARD_RATES, key=lambda r: abs(r - guess))
+    while rate > MAX_RATE:
+        rate /= 2
+    return rate
+
+
+def _fraction(value: Any) -> Fraction | None:
+    if value is None:
+        return None
+    frac = Fraction(value)
+    return frac if frac > 0 else None
+
+
+def probe(path: Path | str) -> MediaInfo:
+    """Read what the backends need to know about a media file.
+
+    Raises:
+        TranscodeError: 1010 when the file is empty, not media, or has no video stream;
+            1030 when its video cannot be decoded.
+    """
+    path = Path(path)
+    size = os.path.getsize(path)
+    if size == 0:
+        raise errors.TranscodeError(errors.INPUT_ERROR, "The input file is empty (0 bytes).")
+    try:
+        container = av.open(str(path))
+    except av.error.FFmpegError as exc:
+        raise errors.TranscodeError(
+            errors.INPUT_ERROR,
+            f"The input is not a media file that can be read: {exc.strerror or exc}.",
+        ) from exc
+    with container:
+        if not container.streams.video:
+            kinds = ", ".join(sorted({s.type for s in container.streams})) or "none"
+            raise errors.TranscodeError(
+                errors.INPUT_ERROR,
+                f"The input has no video stream (streams found: {kinds}); "
+                "an HLS video ladder needs one.",
+            )
+        vstream = container.streams.video[0]
+        rotation = _first_frame_rotation(container, vstream)
+        cc = vstream.codec_context
+        pix_fmt = cc.pix_fmt or "unknown"
+        video = VideoInfo(
+            codec=cc.name,
+            width=cc.width,
+            height=cc.height,
+            sample_aspect_ratio=_fraction(cc.sample_aspect_ratio) or Fraction(1),
+            rotation=rotation,
+            average_rate=_fraction(vstream.average_rate),
+            base_rate=_fraction(vstream.base_rate),
+            pix_fmt=pix_fmt,
+            profile=vstream.profile,
+            bit_depth=10 if ("10" in pix_fmt or "p12" in pix_fmt) else 8,
+        )
+        audio = None
+        if container.streams.audio:
+            acc = container.streams.audio[0].codec_context
+            audio = AudioInfo(codec=acc.name, channels=acc.channels, sample_rate=acc.sample_rate)
+        duration = _duration_s(container, vstream)
+        video_duration = (
+            float(vstream.duration * vstream.time_base)
+            if vstream.duration and vstream.time_base
+            else duration
+        )
+        return MediaInfo(container.format.name, duration, size, video, audio, video_duration)
+
+
+def _first_frame_rotation(container: Any, vstream: Any) -> int:
+    """Decode one frame: proves the video decodes, and yields its display rotation."""
+    try:
+        for frame in container.decode(vstream):
+            return round(getattr(frame, "rotation", 0) or 0)
+    except av.error.FFmpegError as exc:
+        raise errors.TranscodeError(
+            errors.UNSUPPORTED_CODEC,
+            f"The video stream ({vstream.codec_context.name}) cannot be decoded: "
+            f"{exc.strerror or exc}.",
+        ) from exc
+    raise errors.TranscodeError(
+        errors.INPUT_ERROR, "The video stream holds no decodable frame (truncated or corrupt)."
+    )
+
+
+def _duration_s(container: Any, vstream: Any) -> float:
+    """The longer of the container's and the video stream's durations: the ladder muxes audio
+    and video together, so its renditions last as long as the longer stream."""
+    candidates = []
+    if vstream.duration and vstream.time_base:
+        candidates.append(float(vstream.duration * vstream.time_base))
+    if container.duration:
+        candidates.append(container.duration / 1_000_000)
+    if not candidates:
+        raise errors.TranscodeError(
+            errors.INPUT_ERROR,
+            "The input's duration cannot be determined (corrupt or streaming-only).",
+        )
+    return max(candidates)

@@ -1,0 +1,478 @@
+"""The content service: video assets from upload request to playback.
+
+* :meth:`ContentService.handle_video_upload` registers an asset and hands out a presigned
+  PUT bound to the declared content type and length.
+* :meth:`ContentService.apply_job_change` and :meth:`ContentService.apply_trigger_notice`
+  move assets along ``pending_upload < uploaded < processing < ready | failed``, never
+  backwards (rules in :mod:`vod_testbed.pipeline.asset_states`), once per event id.
+
+Concurrent deliveries about one asset are serialised by optimistic locking (a version
+column): the loser of a race re-reads the asset and applies its event again, so a late
+STATUS_UPDATE can never overwrite a COMPLETE that committed in between.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from vod_testbed.common import errors
+from vod_testbed.common.errors import InvalidRequestError
+from vod_testbed.common.logs import log_context
+from vod_testbed.pipeline import upload_keys
+from vod_testbed.pipeline.asset_states import AssetStatus, FailureReason, may_transition
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset, utcnow
+from vod_testbed.pipeline.job_events import JobStateChange
+from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
+from vod_testbed.pipeline.trigger_notices import NoticeStatus, TriggerNotice
+from vod_testbed.storage.s3 import is_s3, parse_s3_uri, s3_client
+
+log = logging.getLogger(__name__)
+
+MAX_FILENAME_LENGTH = 255
+OPTIMISTIC_RETRIES = 8
+
+# Outcomes of applying an event.
+APPLIED, IGNORED, DUPLICATE, UNKNOWN_ASSET = "applied", "ignored", "duplicate", "unknown_asset"
+
+_JOB_TARGETS = {
+    "COMPLETE": AssetStatus.READY,
+    "ERROR": AssetStatus.FAILED,
+    "CANCELED": AssetStatus.FAILED,
+}
+_NOTICE_TARGETS = {
+    NoticeStatus.UPLOAD_RECEIVED: AssetStatus.UPLOADED,
+    NoticeStatus.JOB_SUBMITTED: AssetStatus.PROCESSING,
+    NoticeStatus.UPLOAD_REJECTED: AssetStatus.FAILED,
+}
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    """What a client needs to upload: PUT the file to ``url`` with exactly ``headers``."""
+
+    video: dict[str, Any]
+    url: str
+    headers: dict[str, str]
+    key: str
+    expires_in: int
+
+
+class ContentService:
+    """Assets in the database, presigned URLs for their objects.
+
+    Args:
+        settings: the pipeline's settings.
+        database: where assets live (schema already created).
+        notifier: told when an asset becomes ready or failed (default: from settings).
+        presigner: an S3 client used only to presign (default: one for
+            ``S3_PUBLIC_ENDPOINT_URL``, else ``S3_ENDPOINT_URL``).
+    """
+
+    def __init__(
+        self,
+        settings: PipelineSettings,
+        database: Database,
+        notifier: VideoReadyNotifier | None = None,
+        presigner: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.db = database
+        self.notifier = notifier or VideoReadyNotifier(
+            settings.video_ready_webhook_url, settings.webhook_secret
+        )
+        self._presigner = presigner or presigning_client(settings)
+
+    # -- uploads ---------------------------------------------------------------------------
+
+    def handle_video_upload(
+        self, user_id: Any, filename: Any, content_type: Any, size: Any
+    ) -> UploadTicket:
+        """Register an upload and presign its PUT.
+
+        Returns:
+            The ticket: the new asset (``pending_upload``), the URL, the headers the PUT
+            must carry (Content-Type and Content-Length are part of the signature), the
+            key and the URL's lifetime in seconds.
+
+        Raises:
+            InvalidRequestError: a field is missing or unacceptable; ``field`` names it.
+        """
+        user_id = self._check_user_id(user_id)
+        filename = self._check_filename(filename)
+        content_type = self._check_content_type(content_type)
+        size = self._check_size(size)
+        asset_id = str(uuid.uuid4())
+        key = upload_keys.upload_key(user_id, filename, asset_id)
+        asset = VideoAsset(
+            id=asset_id,
+            user_id=user_id,
+            filename=filename,
+            content_type=content_type,
+            size_bytes=size,
+            input_key=key,
+            status=AssetStatus.PENDING_UPLOAD.value,
+            progress=0,
+            thumbnail_keys=[],
+        )
+        with self.db.sessions.begin() as session:
+            session.add(asset)
+        url = self._presigner.generate_presigned_url(
+            "put_object",
+            Params={
+                "Bucket": self.settings.bucket,
+                "Key": key,
+                "ContentType": content_type,
+                "ContentLength": size,
+            },
+            ExpiresIn=self.settings.upload_url_expires_s,
+            HttpMethod="PUT",
+        )
+        with log_context(asset_id=asset_id):
+            log.info("upload registered", extra={"key": key, "size_bytes": size})
+        return UploadTicket(
+            video=self.describe(asset),
+            url=url,
+            headers={"Content-Type": content_type, "Content-Length": str(size)},
+            key=key,
+            expires_in=self.settings.upload_url_expires_s,
+        )
+
+    @staticmethod
+    def _check_user_id(value: Any) -> str:
+        if not isinstance(value, str) or not upload_keys.is_valid_user_id(value):
+            raise InvalidRequestError("user_id", "must be 1-64 characters of A-Z a-z 0-9 _ -")
+        return value
+
+    @staticmethod
+    def _check_filename(value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidRequestError("filename", "must be a non-empty string")
+        if len(value) > MAX_FILENAME_LENGTH or "\x00" in value:
+            raise InvalidRequestError(
+                "filename", f"must be at most {MAX_FILENAME_LENGTH} characters, with no NUL"
+            )
+        return value
+
+    def _check_content_type(self, value: Any) -> str:
+        if not isinstance(value, str) or not value:
+            raise InvalidRequestError("content_type", "must be a MIME type such as video/mp4")
+        normalized = value.strip().lower()
+        # Parameters (``; codecs=...``) would have to be echoed byte for byte in the signed
+        # PUT; a bare type/subtype is all S3 needs.
+        if ";" in normalized or normalized.count("/") != 1:
+            raise InvalidRequestError(
+                "content_type", f"{value!r} is not a bare MIME type (type/subtype)"
+            )
+        allowed = self.settings.allowed_content_types
+        if not any(fnmatch.fnmatchcase(normalized, pattern) for pattern in allowed):
+            raise InvalidRequestError(
+                "content_type", f"{value!r} is not accepted; allowed: {', '.join(allowed)}"
+            )
+        return normalized
+
+    def _check_size(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidRequestError("size", "must be an integer number of bytes")
+        if not 0 < value <= self.settings.max_upload_bytes:
+            raise InvalidRequestError(
+                "size", f"must be between 1 and {self.settings.max_upload_bytes} bytes"
+            )
+        return value
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, asset_id: str) -> dict[str, Any] | None:
+        """The description of asset ``asset_id`` (with playback URLs), or ``None``."""
+        with self.db.sessions() as session:
+            asset = session.get(VideoAsset, asset_id)
+            return self.describe(asset) if asset else None
+
+    def list(
+        self, user_id: str | None = None, status: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Assets, newest first, optionally of one user and/or in one status.
+
+        Raises:
+            InvalidRequestError: ``status`` is not an asset status.
+        """
+        query = select(VideoAsset).order_by(VideoAsset.created_at.desc()).limit(limit)
+        if user_id:
+            query = query.where(VideoAsset.user_id == user_id)
+        if status:
+            try:
+                query = query.where(VideoAsset.status == AssetStatus(status).value)
+            except ValueError:
+                known = ", ".join(s.value for s in AssetStatus)
+                raise InvalidRequestError("status", f"must be one of {known}") from None
+        with self.db.sessions() as session:
+            return [self.describe(asset) for asset in session.scalars(query)]
+
+    def needs_job(self, asset_id: str) -> bool:
+        """Whether asset ``asset_id`` exists and still waits for a transcoding job (a
+        redelivered upload event must not start a second one)."""
+        with self.db.sessions() as session:
+            asset = session.get(VideoAsset, asset_id)
+            return asset is not None and asset.job_id is None and not asset.asset_status.is_final
+
+    def fail_lost_jobs(self, job_exists: Callable[[str], bool]) -> int:
+        """Fail every asset whose job no longer exists (an in-process job dies with its
+        process); without this they would stay ``processing`` for ever. Returns how many."""
+        query = select(VideoAsset.id, VideoAsset.job_id).where(
+            VideoAsset.status.in_([AssetStatus.UPLOADED.value, AssetStatus.PROCESSING.value]),
+            VideoAsset.job_id.is_not(None),
+        )
+        with self.db.sessions() as session:
+            candidates = list(session.execute(query))
+        lost = 0
+        for asset_id, job_id in candidates:
+            if job_id is None or job_exists(job_id):
+                continue
+            lost += 1
+            self.apply_job_change(
+                JobStateChange(
+                    event_id=f"lost-{job_id}",
+                    job_id=job_id,
+                    status="ERROR",
+                    asset_id=asset_id,
+                    error_code=errors.UNKNOWN_ERROR,
+                    error_message="The transcoding job was lost when the pipeline stopped "
+                    "while it ran. Upload the video again.",
+                )
+            )
+        return lost
+
+    def describe(self, asset: VideoAsset) -> dict[str, Any]:
+        """The API's view of an asset."""
+        error = None
+        if asset.failure_reason:
+            error = {
+                "reason": asset.failure_reason,
+                "code": asset.error_code,
+                "message": asset.error_message,
+            }
+        playback = None
+        if asset.status == AssetStatus.READY.value and asset.master_playlist_key:
+            playback = {
+                "master_playlist_url": self.playback_url(asset.master_playlist_key),
+                "thumbnail_urls": [self.playback_url(k) for k in asset.thumbnail_keys or []],
+                "expires_in": None
+                if self.settings.playback_base_url
+                else self.settings.playback_url_expires_s,
+            }
+        return {
+            "id": asset.id,
+            "user_id": asset.user_id,
+            "filename": asset.filename,
+            "content_type": asset.content_type,
+            "size_bytes": asset.size_bytes,
+            "key": asset.input_key,
+            "status": asset.status,
+            "progress": asset.progress,
+            "job_id": asset.job_id,
+            "error": error,
+            "master_playlist_key": asset.master_playlist_key,
+            "thumbnail_keys": list(asset.thumbnail_keys or []),
+            "playback": playback,
+            "created_at": _iso(asset.created_at),
+            "updated_at": _iso(asset.updated_at),
+            "finished_at": _iso(asset.finished_at),
+        }
+
+    def playback_url(self, key: str) -> str:
+        """A URL a player can GET: ``PLAYBACK_BASE_URL/key``, else a presigned GET.
+
+        A presigned multivariant playlist is only enough for a public or proxied bucket:
+        the playlists it names are relative and unsigned. Private buckets need a CDN with
+        signed cookies (``PLAYBACK_BASE_URL``).
+        """
+        if self.settings.playback_base_url:
+            return f"{self.settings.playback_base_url.rstrip('/')}/{key}"
+        url: str = self._presigner.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.settings.bucket, "Key": key},
+            ExpiresIn=self.settings.playback_url_expires_s,
+        )
+        return url
+
+    # -- state changes ---------------------------------------------------------------------
+
+    def apply_job_change(self, change: JobStateChange) -> str:
+        """Apply a transcoding job's state change to its asset, found by
+        ``userMetadata.assetId``, else by job id.
+
+        Returns:
+            ``applied``, ``ignored`` (it would move the asset backwards, or it belongs to
+            another job), ``duplicate`` (this event id was applied before) or
+            ``unknown_asset``.
+        """
+        with log_context(asset_id=change.asset_id, job_id=change.job_id):
+
+            def find(session: Session) -> VideoAsset | None:
+                asset = session.get(VideoAsset, change.asset_id) if change.asset_id else None
+                if asset is None:
+                    asset = session.scalars(
+                        select(VideoAsset).where(VideoAsset.job_id == change.job_id)
+                    ).first()
+                return asset
+
+            return self._apply(
+                change.event_id,
+                change.status,
+                change.job_id,
+                find,
+                lambda asset: self._job_transition(asset, change),
+            )
+
+    def apply_trigger_notice(self, notice: TriggerNotice) -> str:
+        """Apply what the upload trigger reported (same outcomes as
+        :meth:`apply_job_change`)."""
+        with log_context(asset_id=notice.asset_id, job_id=notice.job_id):
+            return self._apply(
+                notice.event_id,
+                notice.status.value,
+                notice.job_id,
+                lambda session: session.get(VideoAsset, notice.asset_id),
+                lambda asset: self._notice_transition(asset, notice),
+            )
+
+    def _apply(
+        self,
+        event_id: str,
+        status: str,
+        job_id: str | None,
+        find: Callable[[Session], VideoAsset | None],
+        transition: Callable[[VideoAsset], bool],
+    ) -> str:
+        for _attempt in range(OPTIMISTIC_RETRIES):
+            finished = None
+            with self.db.sessions() as session:
+                if session.get(ProcessedEvent, event_id) is not None:
+                    log.info("event %s (%s) already applied", event_id, status)
+                    return DUPLICATE
+                asset = find(session)
+                was_final = asset is not None and asset.asset_status.is_final
+                if asset is None:
+                    outcome = UNKNOWN_ASSET
+                    log.warning("event %s (%s) names no known asset", event_id, status)
+                else:
+                    outcome = APPLIED if transition(asset) else IGNORED
+                session.add(
+                    ProcessedEvent(
+                        event_id=event_id,
+                        asset_id=asset.id if asset else None,
+                        job_id=job_id,
+                        status=status,
+                        outcome=outcome,
+                    )
+                )
+                try:
+                    session.commit()
+                except StaleDataError:
+                    session.rollback()
+                    log.info("asset changed while applying event %s; applying again", event_id)
+                    continue
+                except IntegrityError:
+                    session.rollback()
+                    if session.get(ProcessedEvent, event_id) is not None:
+                        log.info("event %s (%s) applied concurrently", event_id, status)
+                        return DUPLICATE
+                    raise
+                if asset is not None and asset.asset_status.is_final and not was_final:
+                    finished = self.describe(asset)
+            if finished is not None:
+                self.notifier.notify(finished)
+            return outcome
+        raise RuntimeError(f"event {event_id}: asset kept changing; giving up for a retry")
+
+    @staticmethod
+    def _advance(asset: VideoAsset, target: AssetStatus, what: str) -> bool:
+        if not may_transition(asset.asset_status, target):
+            log.info("%s ignored: asset is already %s", what, asset.status)
+            return False
+        asset.status = target.value
+        if target.is_final:
+            asset.finished_at = utcnow()
+        return True
+
+    def _job_transition(self, asset: VideoAsset, change: JobStateChange) -> bool:
+        if asset.job_id and asset.job_id != change.job_id:
+            log.warning(
+                "%s of job %s ignored: the asset belongs to job %s",
+                change.status,
+                change.job_id,
+                asset.job_id,
+            )
+            return False
+        target = _JOB_TARGETS.get(change.status, AssetStatus.PROCESSING)
+        if change.status == "COMPLETE" and not change.master_playlist_uri:
+            target = AssetStatus.FAILED
+            change = replace(change, error_message="The job completed without an HLS playlist.")
+        if not self._advance(asset, target, change.status):
+            return False
+        asset.job_id = change.job_id
+        if change.percent is not None and target is not AssetStatus.FAILED:
+            asset.progress = max(asset.progress or 0, change.percent)
+        if target is AssetStatus.READY:
+            assert change.master_playlist_uri is not None
+            asset.progress = 100
+            asset.master_playlist_key = _key(change.master_playlist_uri)
+            asset.thumbnail_keys = [_key(uri) for uri in change.thumbnail_uris]
+        elif target is AssetStatus.FAILED:
+            canceled = change.status == "CANCELED"
+            asset.failure_reason = (
+                FailureReason.CANCELED.value if canceled else FailureReason.JOB_ERROR.value
+            )
+            asset.error_code = change.error_code
+            asset.error_message = change.error_message or (
+                "The transcoding job was canceled." if canceled else "The transcoding job failed."
+            )
+        if change.warning:
+            log.warning("job warning %s", change.warning)
+        log.info("asset %s (%s, %s%%)", asset.status, change.status, asset.progress)
+        return True
+
+    def _notice_transition(self, asset: VideoAsset, notice: TriggerNotice) -> bool:
+        if notice.status is NoticeStatus.JOB_SUBMITTED and asset.job_id not in (
+            None,
+            notice.job_id,
+        ):
+            log.warning("job %s ignored: the asset already has job %s", notice.job_id, asset.job_id)
+            return False
+        if not self._advance(asset, _NOTICE_TARGETS[notice.status], notice.status.value):
+            return False
+        if notice.size_bytes is not None:
+            asset.uploaded_bytes = notice.size_bytes
+        if notice.status is NoticeStatus.JOB_SUBMITTED:
+            asset.job_id = notice.job_id
+        elif notice.status is NoticeStatus.UPLOAD_REJECTED:
+            asset.failure_reason = FailureReason.INVALID_INPUT.value
+            asset.error_code = notice.error_code
+            asset.error_message = notice.error_message
+        log.info("asset %s (%s)", asset.status, notice.status.value)
+        return True
+
+
+def presigning_client(settings: PipelineSettings) -> Any:
+    """An S3 client for presigning, on the endpoint clients reach (``S3_PUBLIC_ENDPOINT_URL``,
+    else ``S3_ENDPOINT_URL``)."""
+    endpoint = settings.s3_public_endpoint_url or settings.backend.s3_endpoint_url
+    return s3_client(replace(settings.backend, s3_endpoint_url=endpoint))
+
+
+def _key(uri: str) -> str:
+    return parse_s3_uri(uri).key if is_s3(uri) else uri
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,142 @@
+"""The pipeline as one local process: the HTTP API and webhook receiver on 127.0.0.1, the
+upload trigger fed by the watcher (or by MinIO's notifications at ``/webhooks/s3``),
+and - with the in-process FFmpeg backend - the bridge that applies its job changes.
+``python -m vod_testbed.pipeline.server`` runs it from the environment.
+
+With ``TRANSCODER_BACKEND=mediaconvert`` (the emulator or AWS) job changes arrive as
+events at ``/webhooks/mediaconvert`` instead; point ``EVENTS_WEBHOOK_URL`` (emulator) or
+the EventBridge API destination (AWS) there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import threading
+from collections.abc import Sequence
+
+from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.registry import create_transcoder
+from vod_testbed.common.errors import JobNotFoundError
+from vod_testbed.common.logs import configure_logging
+from vod_testbed.common.serving import BackgroundServer
+from vod_testbed.pipeline.app import create_app
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.db import Database
+from vod_testbed.pipeline.job_bridge import JobBridge
+from vod_testbed.pipeline.upload_trigger import ServiceReporter, UploadTrigger
+from vod_testbed.pipeline.watcher import UploadWatcher
+from vod_testbed.storage.s3 import Storage
+
+log = logging.getLogger(__name__)
+
+IN_PROCESS_BACKENDS = frozenset({"ffmpeg"})
+
+
+class PipelineServer:
+    """Every local part of the pipeline, wired together.
+
+    Args:
+        settings: the pipeline's settings.
+        transcoder: the transcoder to use (default: ``create_transcoder()``).
+        host, port: where to listen (``port=None``: ``PIPELINE_PORT``; 0 picks one).
+        watch: poll the bucket for uploads (for storage that cannot notify).
+    """
+
+    def __init__(
+        self,
+        settings: PipelineSettings,
+        transcoder: Transcoder | None = None,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        watch: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.database = Database(settings.database_url)
+        self.database.create_schema()
+        self.service = ContentService(settings, self.database)
+        self._owns_transcoder = transcoder is None
+        self.transcoder = transcoder or create_transcoder(settings=settings.backend)
+        self.bridge: JobBridge | None = None
+        if self.transcoder.name in IN_PROCESS_BACKENDS:
+            self.bridge = JobBridge(self.transcoder, self.service)
+        self.trigger = UploadTrigger(settings, self.transcoder, ServiceReporter(self.service))
+        self.watcher = (
+            UploadWatcher(self.trigger, settings.bucket, settings.watch_interval_s)
+            if watch
+            else None
+        )
+        self.app = create_app({"CONTENT_SERVICE": self.service, "UPLOAD_TRIGGER": self.trigger})
+        self._http = BackgroundServer(
+            self.app, host, settings.port if port is None else port, name="pipeline-http"
+        )
+        self.url = self._http.url
+
+    def start(self) -> PipelineServer:
+        """Serve HTTP and watch uploads from background threads."""
+        Storage(self.settings.backend).ensure_bucket(self.settings.bucket)
+        if self.bridge is not None:
+            # In-process jobs do not survive a restart: fail the videos that were waiting.
+            lost = self.service.fail_lost_jobs(self._job_exists)
+            if lost:
+                log.warning("%d video(s) failed: their in-process jobs were lost", lost)
+        self._http.start()
+        if self.watcher is not None:
+            self.watcher.start()
+        log.info("pipeline API and webhook at %s", self.url)
+        return self
+
+    def _job_exists(self, job_id: str) -> bool:
+        try:
+            self.transcoder.get(job_id)
+        except JobNotFoundError:
+            return False
+        return True
+
+    def stop(self) -> None:
+        """Stop watching and serving, finish applying job changes, release the database."""
+        if self.watcher is not None:
+            self.watcher.stop()
+        self._http.stop()
+        if self._owns_transcoder:
+            self.transcoder.close()
+        if self.bridge is not None:
+            self.bridge.close()
+        self.service.notifier.close()
+        self.database.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m vod_testbed.pipeline.server",
+        description="Serve the pipeline (API, webhook, upload watcher) on 127.0.0.1.",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1; 0.0.0.0 only inside a container)",
+    )
+    parser.add_argument("--port", type=int, help="default: PIPELINE_PORT (8000)")
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="do not poll for uploads (the storage posts its events to /webhooks/s3)",
+    )
+    args = parser.parse_args(argv)
+    configure_logging()
+    server = PipelineServer(
+        PipelineSettings.from_env(), host=args.host, port=args.port, watch=not args.no_watch
+    )
+    server.start()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
