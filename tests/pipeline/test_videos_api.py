@@ -101,7 +101,7 @@ def test_list_refuses_an_unknown_status(client: FlaskClient) -> None:
     assert response.get_json()["field"] == "status"
 
 
-def test_ready_video_has_presigned_playback_urls(
+def test_ready_video_has_a_tokened_playback_url_and_presigned_thumbnails(
     service: ContentService, client: FlaskClient
 ) -> None:
     from vod_testbed.pipeline.job_events import JobStateChange
@@ -118,6 +118,5 @@ def test_ready_video_has_presigned_playback_urls(
         )
     )
     playback = client.get(f"/videos/{video['id']}").get_json()["playback"]
-    assert "/out/hls/master.m3u8?" in playback["master_playlist_url"]
-    assert "X-Amz-Signature=" in playback["master_playlist_url"]
+    assert f"/play/{video['id']}/master.m3u8?token=" in playback["master_playlist_url"]
     assert "/out/thumbnails/master_thumb.0000000.jpg?" in playback["thumbnail_urls"][0]

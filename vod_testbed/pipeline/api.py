@@ -2,7 +2,8 @@
 
 * ``POST /videos`` ``{filename, content_type, size, user_id}`` -> 201 ``{id, upload_url,
   upload_headers, key, expires_in, video}``
-* ``GET /videos/<id>`` -> the video: status, progress, error, playback URLs
+* ``GET /videos/<id>`` -> the video: status, progress, error, and once ready a playback URL
+  minted for this request (``/play/<id>/master.m3u8?token=...``)
 * ``GET /videos?user_id=&status=&limit=`` -> ``{"videos": [...]}``
 
 Bad requests get 400 ``{"error": ..., "field": <name>}``; an unknown id gets 404.
@@ -16,6 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.playback import playback_for
 
 api = Blueprint("videos", __name__)
 
@@ -65,6 +67,7 @@ def get_video(asset_id: str) -> tuple[Response, int]:
     video = content_service().get(asset_id)
     if video is None:
         return error_response(404, f"no video with id {asset_id!r}", "id")
+    video["playback"] = playback_for(asset_id)
     return jsonify(video), 200
 
 

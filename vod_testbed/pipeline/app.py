@@ -11,6 +11,7 @@ from vod_testbed.pipeline.api import api
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
+from vod_testbed.pipeline.playback import install as install_playback
 from vod_testbed.pipeline.s3_events import s3_events
 from vod_testbed.pipeline.webhook import webhooks
 
@@ -23,7 +24,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             else ``PIPELINE_SETTINGS`` (a :class:`PipelineSettings`; default from the
             environment) from which one is built; ``UPLOAD_TRIGGER`` (an
             :class:`UploadTrigger` that ``POST /webhooks/s3`` feeds; none: that route
-            answers 503); plus Flask config keys.
+            answers 503); ``PLAYBACK_SERVICE`` (a ready
+            :class:`PlaybackService`; default from the content service); plus Flask config keys.
     """
     app = Flask(__name__)
     config = dict(test_config or {})
@@ -35,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         service = ContentService(settings, database)
     config.pop("PIPELINE_SETTINGS", None)
     trigger = config.pop("UPLOAD_TRIGGER", None)
+    playback_service = config.pop("PLAYBACK_SERVICE", None)
     # EventBridge events are at most 256 KiB; nothing this app accepts is larger.
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.config.from_mapping(config)
@@ -44,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(webhooks)
     app.register_blueprint(s3_events)
+    install_playback(app, service, playback_service)
 
     @app.get("/healthz")
     def healthz() -> Response:

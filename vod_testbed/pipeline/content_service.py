@@ -193,7 +193,7 @@ class ContentService:
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, asset_id: str) -> dict[str, Any] | None:
-        """The description of asset ``asset_id`` (with playback URLs), or ``None``."""
+        """The description of asset ``asset_id``, or ``None``."""
         with self.db.sessions() as session:
             asset = session.get(VideoAsset, asset_id)
             return self.describe(asset) if asset else None
@@ -261,15 +261,6 @@ class ContentService:
                 "code": asset.error_code,
                 "message": asset.error_message,
             }
-        playback = None
-        if asset.status == AssetStatus.READY.value and asset.master_playlist_key:
-            playback = {
-                "master_playlist_url": self.playback_url(asset.master_playlist_key),
-                "thumbnail_urls": [self.playback_url(k) for k in asset.thumbnail_keys or []],
-                "expires_in": None
-                if self.settings.playback_base_url
-                else self.settings.playback_url_expires_s,
-            }
         return {
             "id": asset.id,
             "user_id": asset.user_id,
@@ -283,27 +274,12 @@ class ContentService:
             "error": error,
             "master_playlist_key": asset.master_playlist_key,
             "thumbnail_keys": list(asset.thumbnail_keys or []),
-            "playback": playback,
+            # Minted only for one video at a time (GET /videos/{id}): see pipeline.playback.
+            "playback": None,
             "created_at": _iso(asset.created_at),
             "updated_at": _iso(asset.updated_at),
             "finished_at": _iso(asset.finished_at),
         }
-
-    def playback_url(self, key: str) -> str:
-        """A URL a player can GET: ``PLAYBACK_BASE_URL/key``, else a presigned GET.
-
-        A presigned multivariant playlist is only enough for a public or proxied bucket:
-        the playlists it names are relative and unsigned. Private buckets need a CDN with
-        signed cookies (``PLAYBACK_BASE_URL``).
-        """
-        if self.settings.playback_base_url:
-            return f"{self.settings.playback_base_url.rstrip('/')}/{key}"
-        url: str = self._presigner.generate_presigned_url(
-            "get_object",
-            Params={"Bucket": self.settings.bucket, "Key": key},
-            ExpiresIn=self.settings.playback_url_expires_s,
-        )
-        return url
 
     # -- state changes ---------------------------------------------------------------------
 
