@@ -27,7 +27,9 @@ from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.server import EmulatorServer
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
+from vod_testbed.storage.cors import allow_origins, console_origins
 from vod_testbed.storage.embedded import EmbeddedS3, start_embedded_s3
+from vod_testbed.storage.s3 import Storage
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,10 @@ def start_stack(
         stack.pipeline = PipelineServer(
             PipelineSettings.from_env(), host=host, port=api_port, watch=watch
         ).start()
+        settings = stack.pipeline.settings
+        allow_origins(
+            Storage(settings.backend).client, settings.bucket, console_origins(pipeline_url)
+        )
     except BaseException:
         stack.stop()
         raise
@@ -151,6 +157,7 @@ def banner(stack: DevStack) -> str:
             f"  storage     {storage}  ({where}; bucket {PipelineSettings.from_env().bucket})",
             f"  emulator    {stack.emulator.url}  (MediaConvert API, boto3 endpoint_url)",
             f"  pipeline    {api}  (POST /videos, GET /videos/<id>, webhooks)",
+            f"  console     {api}/console  (upload, watch, judge the ladder)",
             f"  transcoder  {backend}",
             "",
             "Upload a video and watch it become ready:",

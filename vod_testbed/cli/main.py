@@ -15,6 +15,7 @@ from collections.abc import Sequence
 SUBCOMMANDS = (
     "vod_testbed.cli.transcode",
     "vod_testbed.cli.validate",
+    "vod_testbed.cli.report",
     "vod_testbed.cli.upload",
     "vod_testbed.cli.emulator",
     "vod_testbed.cli.dev",

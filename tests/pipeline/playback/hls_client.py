@@ -41,5 +41,7 @@ def follow(master_url: str, http: requests.Session | None = None) -> Walk:
         first.raise_for_status()
         assert first.content[:1] == b"\x47", "an MPEG-TS segment starts with the sync byte"
         width, height = entry.stream_info.resolution
-        walk.variants.append(Variant(variant_url, f"{width}x{height}", segments, len(first.content)))
+        walk.variants.append(
+            Variant(variant_url, f"{width}x{height}", segments, len(first.content))
+        )
     return walk

@@ -100,4 +100,6 @@ def test_cloudfront_urls_carry_one_wildcard_policy_signed_with_the_key() -> None
 
 
 def test_a_cdn_without_a_key_gets_plain_urls() -> None:
-    assert PlainUrls("https://cdn.example/").batch(NOW)("a b/c.ts") == "https://cdn.example/a%20b/c.ts"
+    assert (
+        PlainUrls("https://cdn.example/").batch(NOW)("a b/c.ts") == "https://cdn.example/a%20b/c.ts"
+    )

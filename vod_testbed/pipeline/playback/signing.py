@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
