@@ -16,12 +16,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the project with its dev tools
+HLS_JS := vod_testbed/pipeline/console/static/vendor/hls.min.js
 
-dev: $(STAMP) ## Start the local stack (embedded S3 unless S3_ENDPOINT_URL is set)
+# The console's player: the pinned hls.js from the npm registry, integrity-checked.
+$(HLS_JS): vod_testbed/pipeline/console/vendor.py | $(STAMP)
+	$(BIN)/python -m vod_testbed.pipeline.console.vendor --cache .cache/npm
+
+install: $(STAMP) $(HLS_JS) ## Create .venv, install the project with its dev tools, fetch hls.js
+
+dev: $(STAMP) $(HLS_JS) ## Start the local stack (embedded S3 unless S3_ENDPOINT_URL is set)
 	$(BIN)/vod-testbed dev
 
-test: $(STAMP) ## Run the whole test suite (unit, contract, end-to-end)
+test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end)
 	$(BIN)/pytest
 
 test-fast: $(STAMP) ## Run the tests that do not transcode
@@ -36,9 +42,10 @@ fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Benchmarks: the FFmpeg backend vs hand-written ffmpeg; the emulator under load
+bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback
 	$(BIN)/python -m tests.bench.bench_ladder
 	$(BIN)/python -m tests.bench.bench_emulator
+	$(BIN)/python -m tests.bench.bench_playback
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
 	$(BIN)/python -m vod_testbed.fixtures.media

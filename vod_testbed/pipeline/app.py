@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify
 
 from vod_testbed.pipeline.api import api
 from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.console import install as install_console
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.playback import install as install_playback
@@ -25,7 +26,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             environment) from which one is built; ``UPLOAD_TRIGGER`` (an
             :class:`UploadTrigger` that ``POST /webhooks/s3`` feeds; none: that route
             answers 503); ``PLAYBACK_SERVICE`` (a ready
-            :class:`PlaybackService`; default from the content service); plus Flask config keys.
+            :class:`PlaybackService`; default from the content service); ``REPORT_CACHE`` (a
+            :class:`ReportCache` for the console's ladder reports); plus Flask config keys.
     """
     app = Flask(__name__)
     config = dict(test_config or {})
@@ -38,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config.pop("PIPELINE_SETTINGS", None)
     trigger = config.pop("UPLOAD_TRIGGER", None)
     playback_service = config.pop("PLAYBACK_SERVICE", None)
+    report_cache = config.pop("REPORT_CACHE", None)
     # EventBridge events are at most 256 KiB; nothing this app accepts is larger.
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.config.from_mapping(config)
@@ -48,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(webhooks)
     app.register_blueprint(s3_events)
     install_playback(app, service, playback_service)
+    install_console(app, service, report_cache)
 
     @app.get("/healthz")
     def healthz() -> Response:

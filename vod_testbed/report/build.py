@@ -89,6 +89,7 @@ def add_quality(
     if info.video is None:
         raise ValueError(f"the source {report.source} has no video stream")
     size = info.video.display_size
+    seconds = min(seconds, info.duration_s) if info.duration_s > 0 else seconds
     for rung in report.rungs:
         rung.quality = compare(binary, folder / rung.playlist, source, size, seconds, chosen)
     report.quality_metric = chosen
