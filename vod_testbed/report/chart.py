@@ -61,14 +61,12 @@ def bitrate_svg(rung: RungReport) -> str:
         step.append(f"{x(point.start_s)},{y(point.bps)}")
         step.append(f"{x(point.start_s + point.duration_s)},{y(point.bps)}")
     parts.append(f'<polyline points="{" ".join(step)}" class="rate"/>')
-    for css, bps, label in (
-        ("target", rung.target_video_bps, "target"),
-        ("average", rung.average_bps, "average"),
-    ):
-        if bps:
+    for css, line_bps in (("target", rung.target_video_bps), ("average", rung.average_bps)):
+        if line_bps:
             parts.append(
-                f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{y(bps)}" y2="{y(bps)}" '
-                f'class="{css}"><title>{label} {_mbps(bps)} Mb/s</title></line>'
+                f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{y(line_bps)}" '
+                f'y2="{y(line_bps)}" class="{css}"><title>{css} {_mbps(line_bps)} Mb/s</title>'
+                "</line>"
             )
     parts.append("</svg>")
     return "".join(parts)

@@ -21,7 +21,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 HLS_JS_VERSION = "1.6.15"
-HLS_JS_INTEGRITY = "sha512-E3a5VwgXimGHwpRGV+WxRTKeSp2DW5DI5MWv34ulL3t5UNmyJWCQ1KmLEHbYzcfThfXG8amBL+fCYPneGHC4VA=="
+# The registry's published ``dist.integrity`` of that release.
+HLS_JS_INTEGRITY = (
+    "sha512-"
+    "E3a5VwgXimGHwpRGV+WxRTKeSp2DW5DI5MWv34ulL3t5UNmyJWCQ1KmLEHbYzcfThfXG8amBL+fCYPneGHC4VA=="
+)
 MEMBER = "package/dist/hls.min.js"
 TARGET = Path(__file__).parent / "static" / "vendor" / "hls.min.js"
 STAMP = TARGET.with_suffix(".version")
