@@ -27,6 +27,7 @@ from typing import Any
 
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.delivery_render import render_delivery
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # What the Lambda zip ships: the trigger and what it imports, never the emulator or the CLI.
@@ -238,6 +239,7 @@ def render(config: DeployConfig) -> dict[str, Any]:
             ],
         },
     }
+    artifacts.update(render_delivery(config))
     artifacts["README.md"] = _readme(config, sorted(artifacts))
     return artifacts
 

@@ -57,6 +57,8 @@ def resolve_key(folder: str, uri: str) -> str:
     Raises:
         PlaylistError: the URI climbs out of ``folder``'s parent (the video's outputs).
     """
+    if "/" not in uri and "?" not in uri and uri not in (".", ".."):
+        return f"{folder}/{uri}"  # the common case, a plain file name: no path arithmetic
     key = posixpath.normpath(posixpath.join(folder, uri.split("?", 1)[0]))
     root = posixpath.dirname(folder)
     if not key.startswith(root + "/"):

@@ -110,10 +110,16 @@ class S3UrlSigner:
         tail = f"\n{canonical_query}\nhost:{self._host}\n\nhost\nUNSIGNED-PAYLOAD"
         prefix = f"{_ALGORITHM}\n{amz_date}\n{scope}\n"
 
+        folders: dict[str, str] = {}  # a playlist's keys share their folder: encode it once
+
         def sign(object_key: str) -> str:
-            path = _encode(self._path_prefix + object_key, safe="/-_.~")
+            folder, _, name = (self._path_prefix + object_key).rpartition("/")
+            encoded = folders.get(folder)
+            if encoded is None:
+                encoded = folders[folder] = _encode(folder, safe="/-_.~")
+            path = f"{encoded}/{_encode(name)}"
             digest = hashlib.sha256((head + path + tail).encode()).hexdigest()
-            signature = hmac.new(key, (prefix + digest).encode(), hashlib.sha256).hexdigest()
+            signature = hmac.digest(key, (prefix + digest).encode(), "sha256").hex()
             return f"{self._origin}{path}?{query}&X-Amz-Signature={signature}"
 
         return sign
