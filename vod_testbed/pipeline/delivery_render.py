@@ -23,9 +23,14 @@ PUBLIC_KEY_PLACEHOLDER = "${CLOUDFRONT_PUBLIC_KEY_PEM}"
 class DeployTarget(Protocol):
     """What rendering needs of ``deploy.DeployConfig``."""
 
-    pipeline: PipelineSettings
-    account_id: str
-    name: str
+    @property
+    def pipeline(self) -> PipelineSettings: ...
+
+    @property
+    def account_id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
 
     @property
     def bucket(self) -> str: ...

@@ -86,7 +86,7 @@ def test_the_event_history_folds_a_run_of_status_updates_into_one_line(
         service.apply_job_change(change(video["id"], "STATUS_UPDATE", f"u{n}", percent=n * 10))
     panel = client.get(f"/console/videos/{video['id']}/panel").get_data(as_text=True)
     assert panel.count("STATUS_UPDATE") == 1
-    assert "×5" in panel
+    assert "\N{MULTIPLICATION SIGN}5" in panel
 
 
 def test_an_unknown_video_has_no_panel(client: FlaskClient) -> None:

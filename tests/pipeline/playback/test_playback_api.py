@@ -99,6 +99,15 @@ def master_path(client: FlaskClient, video_id: str) -> str:
     return f"{url.path}?{url.query}"
 
 
+def token_of(client: FlaskClient, video_id: str) -> str:
+    return parse_qs(urlsplit(master_path(client, video_id)).query)["token"][0]
+
+
+def get_playlist(client: FlaskClient, video_id: str, name: str) -> Any:
+    """GET one of the video's playlists with a token minted for it."""
+    return client.get(f"/play/{video_id}/{name}?token={token_of(client, video_id)}")
+
+
 def test_a_ready_video_gets_a_tokened_playback_url_on_the_pipeline(
     client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
 ) -> None:
@@ -131,7 +140,7 @@ def test_the_master_names_each_variant_by_a_tokened_relative_url(
     response = client.get(path)
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.apple.mpegurl"
-    token = parse_qs(urlsplit(path).query)["token"][0]
+    token = parse_qs(urlsplit(path).query)["token"][0]  # the master's own token
     uris = [p.uri for p in m3u8.loads(response.get_data(as_text=True)).playlists]
     assert uris == [f"master_360p.m3u8?token={token}", f"master_1080p.m3u8?token={token}"]
 
@@ -139,9 +148,7 @@ def test_the_master_names_each_variant_by_a_tokened_relative_url(
 def test_a_variant_names_each_segment_by_a_presigned_url_that_storage_serves(
     client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
 ) -> None:
-    video = ready_video()
-    token = parse_qs(urlsplit(master_path(client, video["id"])).query)["token"][0]
-    response = client.get(f"/play/{video['id']}/master_1080p.m3u8?token={token}")
+    response = get_playlist(client, ready_video()["id"], "master_1080p.m3u8")
     assert response.status_code == 200
     segments = m3u8.loads(response.get_data(as_text=True)).segments
     assert len(segments) == 2
@@ -177,7 +184,7 @@ def test_another_videos_token_gets_a_bare_403(
     client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
 ) -> None:
     mine, theirs = ready_video(), ready_video()
-    token = parse_qs(urlsplit(master_path(client, theirs["id"])).query)["token"][0]
+    token = token_of(client, theirs["id"])
     assert_forbidden(client.get(f"/play/{mine['id']}/master.m3u8?token={token}"))
     assert_forbidden(client.get(f"/play/{mine['id']}/master_360p.m3u8?token={token}"))
 
@@ -194,9 +201,7 @@ def test_a_missing_or_forged_token_gets_a_bare_403_even_for_an_unknown_video(
 def test_a_playlist_the_master_does_not_name_is_404(
     client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
 ) -> None:
-    video = ready_video()
-    token = parse_qs(urlsplit(master_path(client, video["id"])).query)["token"][0]
-    response = client.get(f"/play/{video['id']}/master_720p.m3u8?token={token}")
+    response = get_playlist(client, ready_video()["id"], "master_720p.m3u8")
     assert response.status_code == 404
     assert response.get_json() == {"error": "no playlist 'master_720p.m3u8' for this video"}
 
