@@ -23,7 +23,7 @@ from botocore.stub import ANY, Stubber
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, AudioSpec, UpscalePolicy
 from vod_testbed.backends.mediaconvert.backend import MediaConvertAPIError, MediaConvertBackend
-from vod_testbed.backends.mediaconvert.settings import render_job_settings
+from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.storage.s3 import Storage

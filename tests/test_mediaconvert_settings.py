@@ -20,16 +20,10 @@ from vod_testbed.backends.ladder import (
     ThumbnailSpec,
     UpscalePolicy,
 )
-from vod_testbed.backends.mediaconvert.settings import (
-    EMULATION_WARNING,
-    SETTINGS_COVERAGE,
-    SettingsError,
-    coverage_markdown,
-    from_wire_case,
-    parse_job_settings,
-    render_job_settings,
-    to_wire_case,
-)
+from vod_testbed.backends.mediaconvert.coverage import SETTINGS_COVERAGE, coverage_markdown
+from vod_testbed.backends.mediaconvert.model import ValidationError, from_wire_case, to_wire_case
+from vod_testbed.backends.mediaconvert.parse import EMULATION_WARNING, parse_job_settings
+from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.fixtures.jobs import aws_doc_ladder_settings
 
 INPUT = "s3://media/video/u1/2024/01/abc-1700000000-clip.mp4"
@@ -404,6 +398,12 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "host-path-input",
         lambda s: s["inputs"][0].update({"fileInput": "/etc/passwd"}),
         "/inputs/0/fileInput",
+        "'/etc/passwd' does not match",
+    ),
+    (
+        "http-input",
+        lambda s: s["inputs"][0].update({"fileInput": "https://example.com/clip.mp4"}),
+        "/inputs/0/fileInput",
         "only s3://",
     ),
     (
@@ -434,7 +434,7 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "unknown-key",
         lambda s: _hls(s).update({"fooBar": 1}),
         "/outputGroups/0/outputGroupSettings/hlsGroupSettings/fooBar",
-        "is not a MediaConvert setting",
+        "fooBar is not a member of HlsGroupSettings in MediaConvert's API",
     ),
     (
         "h265",
@@ -464,7 +464,7 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "tiny-width",
         lambda s: _out(s)["videoDescription"].update({"width": 16}),
         "/outputGroups/0/outputs/0/videoDescription/width",
-        "Should be greater than or equal to 32",
+        "16 is less than the minimum of 32",
     ),
     (
         "no-box",
@@ -484,7 +484,7 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
             {"rateControlMode": "QVBR", "qvbrSettings": {"qvbrQualityLevel": 11}}
         ),
         "/outputGroups/0/outputs/0/videoDescription/codecSettings/h264Settings/qvbrSettings/qvbrQualityLevel",
-        "Should be less than or equal to 10",
+        "11 is greater than the maximum of 10",
     ),
     (
         "qvbr-without-cap",
@@ -620,7 +620,7 @@ def test_settings_it_cannot_honour_are_refused_by_path(
 ) -> None:
     settings = wire(JobRequest.for_prefix(INPUT))
     mutate(settings)
-    with pytest.raises(SettingsError) as caught:
+    with pytest.raises(ValidationError) as caught:
         parse_job_settings(settings)
     assert caught.value.path == path
     assert fragment in caught.value.message

@@ -104,6 +104,7 @@ def test_list_refuses_an_unknown_status(client: FlaskClient) -> None:
 def test_ready_video_has_presigned_playback_urls(
     service: ContentService, client: FlaskClient
 ) -> None:
+    from vod_testbed.backends.mediaconvert.events import EventStatus
     from vod_testbed.pipeline.job_events import JobStateChange
 
     video = create(client).get_json()["video"]
@@ -111,7 +112,7 @@ def test_ready_video_has_presigned_playback_urls(
         JobStateChange(
             event_id="e1",
             job_id="1-abc",
-            status="COMPLETE",
+            status=EventStatus.COMPLETE,
             asset_id=video["id"],
             master_playlist_uri="s3://b/out/hls/master.m3u8",
             thumbnail_uris=("s3://b/out/thumbnails/master_thumb.0000000.jpg",),

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common import errors
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.logs import log_context
@@ -46,9 +47,9 @@ OPTIMISTIC_RETRIES = 8
 APPLIED, IGNORED, DUPLICATE, UNKNOWN_ASSET = "applied", "ignored", "duplicate", "unknown_asset"
 
 _JOB_TARGETS = {
-    "COMPLETE": AssetStatus.READY,
-    "ERROR": AssetStatus.FAILED,
-    "CANCELED": AssetStatus.FAILED,
+    EventStatus.COMPLETE: AssetStatus.READY,
+    EventStatus.ERROR: AssetStatus.FAILED,
+    EventStatus.CANCELED: AssetStatus.FAILED,
 }
 _NOTICE_TARGETS = {
     NoticeStatus.UPLOAD_RECEIVED: AssetStatus.UPLOADED,
@@ -243,7 +244,7 @@ class ContentService:
                 JobStateChange(
                     event_id=f"lost-{job_id}",
                     job_id=job_id,
-                    status="ERROR",
+                    status=EventStatus.ERROR,
                     asset_id=asset_id,
                     error_code=errors.UNKNOWN_ERROR,
                     error_message="The transcoding job was lost when the pipeline stopped "
@@ -415,7 +416,7 @@ class ContentService:
             )
             return False
         target = _JOB_TARGETS.get(change.status, AssetStatus.PROCESSING)
-        if change.status == "COMPLETE" and not change.master_playlist_uri:
+        if change.status == EventStatus.COMPLETE and not change.master_playlist_uri:
             target = AssetStatus.FAILED
             change = replace(change, error_message="The job completed without an HLS playlist.")
         if not self._advance(asset, target, change.status):
@@ -429,7 +430,7 @@ class ContentService:
             asset.master_playlist_key = _key(change.master_playlist_uri)
             asset.thumbnail_keys = [_key(uri) for uri in change.thumbnail_uris]
         elif target is AssetStatus.FAILED:
-            canceled = change.status == "CANCELED"
+            canceled = change.status == EventStatus.CANCELED
             asset.failure_reason = (
                 FailureReason.CANCELED.value if canceled else FailureReason.JOB_ERROR.value
             )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from vod_testbed.pipeline.job_events import EventFormatError
+from vod_testbed.backends.mediaconvert.events import EventFormatError
 
 SOURCE = "vod-testbed.upload-trigger"
 DETAIL_TYPE = "Video Upload State Change"
