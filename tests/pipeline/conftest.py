@@ -16,10 +16,10 @@ from flask.testing import FlaskClient
 
 from vod_testbed.common import signing
 from vod_testbed.common.settings import BackendSettings
-from vod_testbed.pipeline.app import create_app
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
+from vod_testbed.pipeline.http.app import create_app
 
 SECRET = "pipeline-test-secret"
 EVENTS_DIR = Path(__file__).resolve().parents[2] / "vod_testbed" / "fixtures" / "events"

@@ -10,7 +10,7 @@ from tests.pipeline.conftest import RecordingNotifier, complete_detail, mc_event
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.job_events import JobStateChange, parse_mediaconvert_event
-from vod_testbed.pipeline.trigger_notices import NoticeStatus, TriggerNotice
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 
 JOB = "1764064325000-conc01"
 

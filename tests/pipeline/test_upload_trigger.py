@@ -18,21 +18,20 @@ from tests.pipeline.conftest import SECRET, load_event
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import Job, JobRequest, JobStatus, new_job_id
 from vod_testbed.common.errors import InvalidRequestError
+from vod_testbed.common.signed_post import DeliveryError
 from vod_testbed.fixtures.media import clip_path
-from vod_testbed.pipeline.app import create_app
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.probe_sample import fetch_sample, probe_object
-from vod_testbed.pipeline.signed_post import DeliveryError
-from vod_testbed.pipeline.trigger_notices import NoticeStatus, TriggerNotice
-from vod_testbed.pipeline.upload_trigger import (
-    ServiceReporter,
+from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
+from vod_testbed.pipeline.http.app import create_app
+from vod_testbed.pipeline.trigger.handler import (
     UploadTrigger,
     WebhookReporter,
     default_trigger,
     handler,
     parse_s3_event,
 )
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
+from vod_testbed.pipeline.trigger.probe_sample import fetch_sample, probe_object
 from vod_testbed.pipeline.watcher import UploadWatcher, object_created_event
 from vod_testbed.storage.s3 import Storage
 
@@ -315,7 +314,7 @@ def test_sparse_sample_keeps_head_and_tail_at_their_offsets(
 
 def test_handler_path_imports_no_web_framework_or_database() -> None:
     code = (
-        "import sys, vod_testbed.pipeline.upload_trigger;"
+        "import sys, vod_testbed.pipeline.trigger.handler;"
         "import vod_testbed.backends.mediaconvert.backend;"
         "print(sorted(m for m in ('flask', 'werkzeug', 'sqlalchemy', 'vod_testbed.emulator',"
         " 'requests')"
@@ -393,6 +392,18 @@ def test_lambda_handler_is_configured_from_the_environment(
         assert isinstance(default_trigger().reporter, WebhookReporter)
     finally:
         default_trigger().transcoder.close()
+        default_trigger.cache_clear()
+
+
+def test_the_lambda_handler_without_a_webhook_url_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PIPELINE_WEBHOOK_URL", raising=False)
+    default_trigger.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="PIPELINE_WEBHOOK_URL is not set"):
+            handler({"Records": []}, None)
+    finally:
         default_trigger.cache_clear()
 
 

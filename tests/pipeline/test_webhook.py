@@ -13,8 +13,9 @@ from flask.testing import FlaskClient
 
 from tests.pipeline.conftest import SECRET, RecordingNotifier, complete_detail, mc_event
 from vod_testbed.common import signing
+from vod_testbed.pipeline import content_service
 from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.trigger_notices import NoticeStatus, TriggerNotice
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 
 Post = Callable[..., Any]
 NewAsset = Callable[..., dict[str, Any]]
@@ -296,16 +297,16 @@ def test_failure_while_applying_is_500_and_the_retry_applies(
 ) -> None:
     asset = new_asset()
     event = mc_event("COMPLETE", JOB, asset["id"], event_id="retry-1", **complete_detail())
-    original = ContentService._job_transition
+    original = content_service.job_transition
 
-    def broken(self: ContentService, *args: Any) -> bool:
+    def broken(*args: Any) -> bool:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(ContentService, "_job_transition", broken)
+    monkeypatch.setattr(content_service, "job_transition", broken)
     failed = post_event(event)
     assert failed.status_code == 500
     assert video(service, asset["id"])["status"] == "pending_upload"
-    monkeypatch.setattr(ContentService, "_job_transition", original)
+    monkeypatch.setattr(content_service, "job_transition", original)
     retried = post_event(event)
     assert (retried.status_code, retried.get_json()["outcome"]) == (200, "applied")
     assert video(service, asset["id"])["status"] == "ready"

@@ -1,8 +1,10 @@
 """The upload trigger: an S3 ObjectCreated event in, a transcoding job out.
 
-Deployed unchanged as an AWS Lambda function (``vod_testbed.pipeline.upload_trigger.handler``) and
-called in-process by :mod:`vod_testbed.pipeline.watcher` where storage cannot notify. It imports no
-web framework and reads its configuration from the environment.
+Deployed unchanged as an AWS Lambda function (``vod_testbed.pipeline.trigger.handler.handler``)
+and called in-process by :mod:`vod_testbed.pipeline.watcher` where storage cannot notify. Its
+folder, ``pipeline/trigger/``, is what the Lambda zip ships of the pipeline: it imports no
+web framework, no database and nothing else of the pipeline but its configuration and the
+upload-key contract, and reads its configuration from the environment.
 
 For each created object it:
 
@@ -14,8 +16,9 @@ For each created object it:
 4. creates the job through the transcoder interface with
    ``userMetadata = {"assetId", "userId"}`` and reports it.
 
-Reports (:class:`pipeline.trigger_notices.TriggerNotice`) go to the database directly, or,
-when ``PIPELINE_WEBHOOK_URL`` is set (Lambda), as signed POSTs to the pipeline's webhook.
+Reports (:class:`~vod_testbed.pipeline.trigger.notices.TriggerNotice`) go to the content
+service directly in-process, or, as a Lambda function, as signed POSTs to the pipeline's
+webhook (``PIPELINE_WEBHOOK_URL``).
 """
 
 from __future__ import annotations
@@ -26,22 +29,19 @@ import tempfile
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.common import errors
 from vod_testbed.common.logs import configure_logging, log_context
+from vod_testbed.common.signed_post import post_signed
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.probe_sample import probe_object
-from vod_testbed.pipeline.signed_post import post_signed
-from vod_testbed.pipeline.trigger_notices import NoticeStatus, TriggerNotice
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
+from vod_testbed.pipeline.trigger.probe_sample import probe_object
 from vod_testbed.storage.s3 import s3_client
-
-if TYPE_CHECKING:
-    from vod_testbed.pipeline.content_service import ContentService
 
 log = logging.getLogger(__name__)
 
@@ -247,41 +247,24 @@ class UploadTrigger:
         return None
 
 
-def database_reporter(settings: PipelineSettings) -> TriggerReporter:
-    """A reporter that applies notices to the database of ``settings`` directly."""
-    # Imported here: the Lambda path (webhook reporter) needs no database driver.
-    from vod_testbed.pipeline.content_service import ContentService
-    from vod_testbed.pipeline.db import Database
-
-    database = Database(settings.database_url)
-    database.create_schema()
-    return ServiceReporter(ContentService(settings, database))
-
-
-class ServiceReporter:
-    """Applies notices through a content service (in-process)."""
-
-    def __init__(self, service: ContentService) -> None:
-        self.service = service
-
-    def report(self, notice: TriggerNotice) -> None:
-        self.service.apply_trigger_notice(notice)
-
-    def needs_job(self, asset_id: str) -> bool:
-        return self.service.needs_job(asset_id)
-
-
 @functools.cache
 def default_trigger() -> UploadTrigger:
     """The trigger configured from the environment, built once per process (a Lambda
-    container reuses it across invocations)."""
+    container reuses it across invocations).
+
+    Raises:
+        ValueError: ``PIPELINE_WEBHOOK_URL`` is not set. The Lambda function reports to the
+            pipeline's webhook; in-process callers (the watcher, ``POST /webhooks/s3``) build
+            an :class:`UploadTrigger` with a reporter on the content service instead.
+    """
     configure_logging()
     settings = PipelineSettings.from_env()
-    reporter: TriggerReporter
-    if settings.pipeline_webhook_url:
-        reporter = WebhookReporter(settings.pipeline_webhook_url, settings.webhook_secret)
-    else:
-        reporter = database_reporter(settings)
+    if not settings.pipeline_webhook_url:
+        raise ValueError(
+            "PIPELINE_WEBHOOK_URL is not set: the upload trigger's Lambda handler reports "
+            "to the pipeline's webhook"
+        )
+    reporter = WebhookReporter(settings.pipeline_webhook_url, settings.webhook_secret)
     return UploadTrigger(settings, create_transcoder(settings=settings.backend), reporter)
 
 

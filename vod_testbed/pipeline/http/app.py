@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from vod_testbed.pipeline.api import api
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
-from vod_testbed.pipeline.s3_events import s3_events
-from vod_testbed.pipeline.webhook import webhooks
+from vod_testbed.pipeline.http.api import api
+from vod_testbed.pipeline.http.s3_events import s3_events
+from vod_testbed.pipeline.http.webhook import webhooks
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

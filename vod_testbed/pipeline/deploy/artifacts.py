@@ -1,11 +1,8 @@
 """Staging deployment artifacts, rendered from the pipeline's own configuration.
 
-``python -m vod_testbed.pipeline.deploy render --out DIR`` writes the IAM policies, the S3
-notification, the EventBridge rule, connection, API destination and target, the Lambda
-function's definition, and a README with the ``aws`` commands that apply them in order.
-``python -m vod_testbed.pipeline.deploy package --out FILE.zip`` builds the Lambda package: the
-``pipeline`` and ``backends`` sources (no emulator, no tests) plus, unless ``--no-deps``,
-the third-party wheels the trigger needs that the Lambda runtime lacks, for Linux.
+:func:`render` gives the IAM policies, the S3 notification, the EventBridge rule,
+connection, API destination and target, the Lambda function's definition, and a README with
+the ``aws`` commands that apply them in order.
 
 The webhook secret is never written out: files that need it say ``${WEBHOOK_SECRET}``
 for the operator to fill in (or to pass straight to the CLI).
@@ -13,35 +10,18 @@ for the operator to fill in (or to pass straight to the CLI).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vod_testbed.backends.mediaconvert import events
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.deploy.lambda_package import HANDLER, LAMBDA_RUNTIME
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-# What the Lambda zip ships: the trigger and what it imports, never the emulator or the CLI.
-PACKAGED = (
-    "vod_testbed/__init__.py",
-    "vod_testbed/pipeline",
-    "vod_testbed/backends",
-    "vod_testbed/common",
-    "vod_testbed/media",
-    "vod_testbed/storage",
-)
-HANDLER = "vod_testbed.pipeline.upload_trigger.handler"
-LAMBDA_RUNTIME = "python3.12"
-# Imported on the trigger's path and missing from the Lambda runtime (which has boto3).
-LAMBDA_REQUIREMENTS = ("av", "m3u8")
 SECRET_PLACEHOLDER = "${WEBHOOK_SECRET}"  # noqa: S105 - a placeholder, not a secret
 
 
@@ -204,7 +184,7 @@ def render(config: DeployConfig) -> dict[str, Any]:
             "Description": "MediaConvert job state changes to the pipeline's webhook",
             "State": "ENABLED",
             "EventPattern": json.dumps(
-                {"source": ["aws.mediaconvert"], "detail-type": ["MediaConvert Job State Change"]}
+                {"source": [events.SOURCE], "detail-type": [events.DETAIL_TYPE]}
             ),
         },
         "eventbridge/connection.json": {
@@ -283,81 +263,3 @@ def write_artifacts(config: DeployConfig, out: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
-
-
-def _source_files(root: Path) -> list[Path]:
-    files = []
-    for package in PACKAGED:
-        top = root / package
-        for path in [top] if top.is_file() else sorted(top.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                files.append(path)
-    return files
-
-
-def install_requirements(target: Path, python_version: str = "3.12") -> None:
-    """pip-install :data:`LAMBDA_REQUIREMENTS` as Linux x86-64 wheels into ``target``."""
-    command = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--target",
-        str(target),
-        "--platform",
-        "manylinux2014_x86_64",
-        "--implementation",
-        "cp",
-        "--python-version",
-        python_version,
-        "--only-binary=:all:",
-        *LAMBDA_REQUIREMENTS,
-    ]
-    subprocess.run(command, check=True)
-
-
-def build_package(out: Path, root: Path = REPO_ROOT, with_deps: bool = True) -> list[str]:
-    """Write the Lambda zip to ``out``; returns the archive's member names."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lambda-deps-") as scratch:
-        deps = Path(scratch)
-        if with_deps:
-            install_requirements(deps)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in _source_files(root):
-                archive.write(path, path.relative_to(root).as_posix())
-            for path in sorted(deps.rglob("*")):
-                relative = path.relative_to(deps)
-                # bin/ holds console scripts whose shebang names this machine's python.
-                if relative.parts[0] == "bin" or "__pycache__" in relative.parts:
-                    continue
-                if path.is_file():
-                    archive.write(path, relative.as_posix())
-            return archive.namelist()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m vod_testbed.pipeline.deploy", description="Staging deployment artifacts."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    render_cmd = commands.add_parser("render", help="write IAM, S3, EventBridge and Lambda JSON")
-    render_cmd.add_argument("--out", type=Path, required=True, help="output folder")
-    package_cmd = commands.add_parser("package", help="build the Lambda zip")
-    package_cmd.add_argument("--out", type=Path, required=True, help="the zip to write")
-    package_cmd.add_argument(
-        "--no-deps", action="store_true", help="sources only (no pip install of av, m3u8)"
-    )
-    args = parser.parse_args(argv)
-    if args.command == "render":
-        for path in write_artifacts(DeployConfig.from_env(), args.out):
-            print(path)
-    else:
-        members = build_package(args.out, with_deps=not args.no_deps)
-        print(f"{args.out}: {len(members)} files")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -15,10 +15,10 @@ import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from vod_testbed.pipeline.api import content_service, error_response
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.upload_trigger import UploadTrigger
-from vod_testbed.pipeline.webhook import Refused, authenticate, json_object
+from vod_testbed.pipeline.http.api import content_service, error_response
+from vod_testbed.pipeline.http.webhook import Refused, authenticate, json_object
+from vod_testbed.pipeline.trigger.handler import UploadTrigger
 
 log = logging.getLogger(__name__)
 
