@@ -1,4 +1,4 @@
-"""The ladder <-> MediaConvert Settings contract (DESIGN contract 1)."""
+"""The ladder <-> MediaConvert Settings contract (docs/ARCHITECTURE.md, "The settings contract")."""
 
 from __future__ import annotations
 
