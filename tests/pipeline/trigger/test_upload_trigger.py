@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,14 +14,13 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.pipeline.conftest import SECRET, load_event
-from vod_testbed.backends.interface import Transcoder
-from vod_testbed.backends.job import Job, JobRequest, JobStatus, new_job_id
+from tests.pipeline.doubles import RecordingTranscoder
+from vod_testbed.backends.job import Job, JobRequest
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.signed_post import DeliveryError
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
-from vod_testbed.pipeline.http.app import create_app
+from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.trigger.handler import (
     UploadTrigger,
     WebhookReporter,
@@ -41,30 +39,6 @@ DECODED = (
 )
 
 
-class RecordingTranscoder(Transcoder):
-    """Accepts jobs and remembers them; runs nothing."""
-
-    name = "recording"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.jobs: dict[str, Job] = {}
-
-    def submit(self, request: JobRequest) -> Job:
-        job = Job(id=new_job_id(), request=request)
-        self.jobs[job.id] = job
-        return job
-
-    def get(self, job_id: str) -> Job:
-        return self.jobs[job_id]
-
-    def list(self, status: JobStatus | None = None) -> list[Job]:
-        return list(self.jobs.values())
-
-    def cancel(self, job_id: str) -> Job:
-        return self.jobs[job_id]
-
-
 class RecordingReporter:
     def __init__(self, needed: bool = True) -> None:
         self.notices: list[TriggerNotice] = []
@@ -75,34 +49,6 @@ class RecordingReporter:
 
     def needs_job(self, asset_id: str) -> bool:
         return self.needed
-
-
-@pytest.fixture
-def transcoder() -> RecordingTranscoder:
-    return RecordingTranscoder()
-
-
-@pytest.fixture
-def trigger(
-    pipeline_settings: PipelineSettings, service: ContentService, transcoder: RecordingTranscoder
-) -> UploadTrigger:
-    return UploadTrigger(pipeline_settings, transcoder, ServiceReporter(service))
-
-
-@pytest.fixture
-def uploaded(
-    service: ContentService, storage: Storage, pipeline_settings: PipelineSettings
-) -> Callable[..., dict[str, Any]]:
-    """Register an upload and put ``clip`` at its key (as the presigned PUT would)."""
-
-    def upload(clip: Path, filename: str = "clip.mp4") -> dict[str, Any]:
-        video = service.handle_video_upload(
-            "user-1", filename, "video/mp4", clip.stat().st_size
-        ).video
-        storage.put(clip, f"s3://{pipeline_settings.bucket}/{video['key']}")
-        return video
-
-    return upload
 
 
 def event_of(video: dict[str, Any], settings: PipelineSettings) -> dict[str, Any]:
@@ -405,57 +351,3 @@ def test_the_lambda_handler_without_a_webhook_url_is_a_clear_error(
             handler({"Records": []}, None)
     finally:
         default_trigger.cache_clear()
-
-
-# -- MinIO's notifications over HTTP ---------------------------------------------------------
-
-
-def minio_event_for(key: str, size: int, bucket: str) -> dict[str, Any]:
-    event = load_event("s3-object-created-minio.json")
-    record = event["Records"][0]
-    record["s3"]["bucket"]["name"] = bucket
-    record["s3"]["object"].update(key=urllib.parse.quote_plus(key, safe="/"), size=size)
-    event["Key"] = f"{bucket}/{record['s3']['object']['key']}"
-    return event
-
-
-def test_minio_notification_with_bearer_secret_starts_the_job(
-    service: ContentService,
-    trigger: UploadTrigger,
-    transcoder: RecordingTranscoder,
-    uploaded: Callable[..., dict[str, Any]],
-    pipeline_settings: PipelineSettings,
-) -> None:
-    video = uploaded(clip_path("short_2s"), "été clip.mp4")
-    client = create_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": trigger}).test_client()
-    event = minio_event_for(video["key"], video["size_bytes"], pipeline_settings.bucket)
-    response = client.post(
-        "/webhooks/s3", json=event, headers={"Authorization": f"Bearer {SECRET}"}
-    )
-    assert response.status_code == 200
-    assert response.get_json()["submitted"] == [video["key"]]
-    (job,) = transcoder.jobs.values()
-    assert job.request.user_metadata["assetId"] == video["id"]
-
-
-def test_minio_notification_with_a_wrong_token_is_401(
-    service: ContentService,
-    trigger: UploadTrigger,
-    transcoder: RecordingTranscoder,
-    uploaded: Callable[..., dict[str, Any]],
-    pipeline_settings: PipelineSettings,
-) -> None:
-    video = uploaded(clip_path("short_2s"))
-    client = create_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": trigger}).test_client()
-    event = minio_event_for(video["key"], video["size_bytes"], pipeline_settings.bucket)
-    response = client.post("/webhooks/s3", json=event, headers={"Authorization": "Bearer nope"})
-    assert response.status_code == 401
-    assert transcoder.jobs == {}
-    found = service.get(video["id"])
-    assert found is not None
-    assert found["status"] == "pending_upload"
-
-
-def test_s3_events_without_a_trigger_in_process_are_503(client: Any) -> None:
-    response = client.post("/webhooks/s3", json={}, headers={"Authorization": f"Bearer {SECRET}"})
-    assert response.status_code == 503
