@@ -14,7 +14,6 @@ import time
 from typing import Any, Protocol
 
 from vod_testbed.backends.job import JobStatus, new_job_id
-from vod_testbed.backends.mediaconvert.parse import ParsedJob, parse_job_settings
 from vod_testbed.emulator import pagination, validation
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import (
@@ -22,7 +21,7 @@ from vod_testbed.emulator.exceptions import (
     ConflictException,
     NotFoundException,
 )
-from vod_testbed.emulator.settings_merge import apply_presets, deep_merge, without_preset_names
+from vod_testbed.emulator.settings_merge import apply_presets, deep_merge
 from vod_testbed.emulator.store import Store
 
 DEFAULT_QUEUE = "Default"
@@ -39,19 +38,6 @@ ECHOED_MEMBERS = {
 }
 # Keys of a stored job that are the emulator's own bookkeeping, never sent on the wire.
 PRIVATE_PREFIX = "_"
-
-
-def parse_settings(settings: dict[str, Any], user_metadata: dict[str, str]) -> ParsedJob:
-    """Job settings (templates and presets merged in) -> the FFmpeg plan and its warnings.
-
-    The settings are validated against the service model here, once per request.
-
-    Raises:
-        BadRequestException: a setting is invalid or one the emulator cannot honour; the
-            message keeps the parser's ``/path: problem`` form.
-    """
-    with validation.bad_request():
-        return parse_job_settings(without_preset_names(settings), user_metadata=user_metadata)
 
 
 class JobControl(Protocol):
@@ -193,7 +179,7 @@ class MediaConvertModel:
         fields, settings = self._apply_template(params)
         settings = apply_presets(settings, lambda name: self.presets.get(name).get("settings", {}))
         user_metadata = dict(params.get("userMetadata") or {})
-        parsed = parse_settings(settings, user_metadata)
+        parsed = validation.parse_settings(settings, user_metadata)
         queue = self.queue_arn(fields.get("queue") or DEFAULT_QUEUE)
         job_id = new_job_id()
         stamp = now_s()

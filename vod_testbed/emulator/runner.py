@@ -36,8 +36,9 @@ from vod_testbed.emulator import outputs
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import MediaConvertError
 from vod_testbed.emulator.faults import Faults
-from vod_testbed.emulator.models import MediaConvertModel, parse_settings
+from vod_testbed.emulator.models import MediaConvertModel
 from vod_testbed.emulator.store import Store
+from vod_testbed.emulator.validation import read_stored_settings
 from vod_testbed.emulator.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -213,7 +214,7 @@ class JobRunner:
     def _launch(self, running: _Running) -> None:
         job = self.model.get_job(running.job_id)
         try:
-            parsed = parse_settings(job["settings"], job.get("userMetadata") or {})
+            parsed = read_stored_settings(job["settings"], job.get("userMetadata") or {})
             backend_job = self.transcoder.submit(parsed.request)
         except MediaConvertError as exc:
             self._fail(running, errors.SETTINGS_ERROR, exc.message)

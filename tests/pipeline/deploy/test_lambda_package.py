@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
+from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
 from vod_testbed.pipeline.deploy.__main__ import main
 from vod_testbed.pipeline.deploy.lambda_package import SOURCE_ROOT
 
@@ -17,24 +16,13 @@ def _lambda_zip(tmp_path: Path) -> list[str]:
     return zipfile.ZipFile(out).namelist()
 
 
-def _modules_the_handler_imports() -> list[str]:
-    """Source files of every vod_testbed module a fresh interpreter loads to run the handler
-    with the MediaConvert backend (the Lambda's configuration)."""
-    code = (
-        "import sys, vod_testbed.pipeline.trigger.handler, "
-        "vod_testbed.backends.mediaconvert.backend;"
-        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
-        "if n.split('.')[0] == 'vod_testbed'))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    return [Path(f).relative_to(SOURCE_ROOT).as_posix() for f in result.stdout.split()]
-
-
 def test_the_lambda_zip_holds_every_module_the_handler_imports(tmp_path: Path) -> None:
     names = _lambda_zip(tmp_path)
-    imported = _modules_the_handler_imports()
+    imported = [
+        Path(path).relative_to(SOURCE_ROOT).as_posix()
+        for name, path in modules_the_handler_loads().items()
+        if name.split(".")[0] == "vod_testbed" and path
+    ]
     assert "vod_testbed/pipeline/trigger/handler.py" in imported
     assert [m for m in imported if m not in names] == []
 

@@ -62,6 +62,24 @@ def _rendition(name: str, playlist_uri: str, detail: Mapping[str, Any]) -> Rendi
     )
 
 
+def _outputs(
+    master: str,
+    renditions: list[RenditionOutput],
+    thumbnails: tuple[str, ...],
+    thumb_size: tuple[int, int],
+) -> JobOutputs | None:
+    """The outputs found, or None without a multivariant playlist (nothing to play)."""
+    if not master:
+        return None
+    return JobOutputs(
+        master_playlist_uri=master,
+        renditions=tuple(renditions),
+        thumbnail_uris=thumbnails,
+        thumbnail_width=thumb_size[0],
+        thumbnail_height=thumb_size[1],
+    )
+
+
 def request_from_settings(
     settings: Mapping[str, Any], user_metadata: Mapping[str, str]
 ) -> tuple[JobRequest, list[str]]:
@@ -159,15 +177,7 @@ def outputs_from_api(
             )
             thumbnails = list_captures(folder, base, outputs[0].get("nameModifier", ""))
             thumb_size = _size(output_details[0])
-    if not master:
-        return None
-    return JobOutputs(
-        master_playlist_uri=master,
-        renditions=tuple(renditions),
-        thumbnail_uris=thumbnails,
-        thumbnail_width=thumb_size[0],
-        thumbnail_height=thumb_size[1],
-    )
+    return _outputs(master, renditions, thumbnails, thumb_size)
 
 
 def apply_event(base: Job, event: JobStateEvent) -> Job:
@@ -237,14 +247,6 @@ def outputs_from_event(request: JobRequest, event: JobStateEvent) -> JobOutputs 
                 count = int(match["index"]) + 1  # frame captures count from 0000000
                 thumbnails = tuple(f"{folder}/{match['prefix']}.{i:07d}.jpg" for i in range(count))
                 thumb_size = _size(from_wire_case(outputs[0], "OutputDetail"))
-    if not master:
-        return None
     order = {rung.name: i for i, rung in enumerate(request.ladder.rungs)}
     renditions.sort(key=lambda r: order.get(r.name, len(order)))
-    return JobOutputs(
-        master_playlist_uri=master,
-        renditions=tuple(renditions),
-        thumbnail_uris=thumbnails,
-        thumbnail_width=thumb_size[0],
-        thumbnail_height=thumb_size[1],
-    )
+    return _outputs(master, renditions, thumbnails, thumb_size)

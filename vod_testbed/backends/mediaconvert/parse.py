@@ -2,7 +2,8 @@
 :class:`~vod_testbed.backends.job.JobRequest`: the other half of :mod:`.render`.
 
 The settings are validated against the service model once
-(:func:`~vod_testbed.backends.mediaconvert.model.validate_job_settings`), then read.
+(:func:`~vod_testbed.backends.mediaconvert.model.validate_job_settings`), then read; a job
+read again later (:func:`read_validated_settings`) is not validated again.
 Parsing honours what it reads: a setting the ladder cannot express is refused with a
 :class:`~vod_testbed.backends.mediaconvert.coverage.SettingsError` naming it with the
 AWS-style JSON pointer (``/outputGroups/1/outputs/0/containerSettings/container: ...``);
@@ -71,7 +72,6 @@ class _JobParser:
     # The whole job --------------------------------------------------------------------
 
     def parse(self, user_metadata: Mapping[str, str] | None) -> ParsedJob:
-        validate_job_settings(self.settings)
         check_supported(self.settings, "JobSettings", "")
         self.parse_inputs(self.settings.get("inputs") or [])
         groups = self.settings.get("outputGroups") or []
@@ -379,5 +379,18 @@ def parse_job_settings(
     Raises:
         ValidationError: a setting MediaConvert itself refuses (the service model's rules).
         SettingsError: a valid setting the ladder cannot express (a ValidationError too).
+    """
+    validate_job_settings(settings)
+    return read_validated_settings(settings, user_metadata=user_metadata)
+
+
+def read_validated_settings(
+    settings: Mapping[str, Any], *, user_metadata: Mapping[str, str] | None = None
+) -> ParsedJob:
+    """As :func:`parse_job_settings`, for settings that were validated when their job was
+    created (a stored job read again when it starts): a job is validated once.
+
+    Raises:
+        SettingsError: a setting the ladder cannot express.
     """
     return _JobParser(settings).parse(user_metadata)
