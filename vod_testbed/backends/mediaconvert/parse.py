@@ -186,13 +186,7 @@ class _JobParser:
     # The HLS group --------------------------------------------------------------------
 
     def parse_hls_group(self, group: Mapping[str, Any], path: str) -> _HlsGroup:
-        gpath = f"{path}/outputGroupSettings/hlsGroupSettings"
-        hls = group["outputGroupSettings"].get("hlsGroupSettings")
-        if hls is None:
-            raise SettingsError(
-                f"{path}/outputGroupSettings", "hlsGroupSettings is a required property"
-            )
-        check_supported(hls, "HlsGroupSettings", gpath)
+        hls, gpath = _group_settings(group, path, "hlsGroupSettings", "HlsGroupSettings")
         destination = self.destination(hls, gpath)
         segment_seconds = int(hls.get("segmentLength", 10))
         integer_durations = hls.get("manifestDurationFormat", "FLOATING_POINT") == "INTEGER"
@@ -306,13 +300,7 @@ class _JobParser:
     def parse_frame_capture_group(
         self, group: Mapping[str, Any], path: str
     ) -> tuple[str, ThumbnailSpec]:
-        gpath = f"{path}/outputGroupSettings/fileGroupSettings"
-        settings = group["outputGroupSettings"].get("fileGroupSettings")
-        if settings is None:
-            raise SettingsError(
-                f"{path}/outputGroupSettings", "fileGroupSettings is a required property"
-            )
-        check_supported(settings, "FileGroupSettings", gpath)
+        settings, gpath = _group_settings(group, path, "fileGroupSettings", "FileGroupSettings")
         destination = self.destination(settings, gpath)
         outputs = group["outputs"]
         if len(outputs) > 1:
@@ -358,6 +346,18 @@ class _JobParser:
                 f"{opath}/nameModifier", "format identifiers and '/' are not supported"
             )
         return destination, spec
+
+
+def _group_settings(
+    group: Mapping[str, Any], path: str, key: str, shape: str
+) -> tuple[Mapping[str, Any], str]:
+    """A group's ``outputGroupSettings.<key>`` (required, covered) and its pointer."""
+    settings = group["outputGroupSettings"].get(key)
+    if settings is None:
+        raise SettingsError(f"{path}/outputGroupSettings", f"{key} is a required property")
+    pointer = f"{path}/outputGroupSettings/{key}"
+    check_supported(settings, shape, pointer)
+    return settings, pointer
 
 
 def _default_thumbnail_destination(hls_destination: str) -> str:

@@ -166,6 +166,9 @@ class UploadTrigger:
             self.reporter.report(
                 TriggerNotice(NoticeStatus.UPLOAD_RECEIVED, upload.asset_id, obj.key, size)
             )
+            rejected = functools.partial(
+                TriggerNotice, NoticeStatus.UPLOAD_REJECTED, upload.asset_id, obj.key, size
+            )
             problem = self._check(obj, size)
             if problem is not None:
                 log.warning(
@@ -174,14 +177,7 @@ class UploadTrigger:
                     extra={"key": obj.key, "error_code": problem.code},
                 )
                 self.reporter.report(
-                    TriggerNotice(
-                        NoticeStatus.UPLOAD_REJECTED,
-                        upload.asset_id,
-                        obj.key,
-                        size,
-                        error_code=problem.code,
-                        error_message=problem.message,
-                    )
+                    rejected(error_code=problem.code, error_message=problem.message)
                 )
                 return REJECTED
             request = JobRequest.for_prefix(
@@ -195,13 +191,8 @@ class UploadTrigger:
                 code = getattr(exc, "code", errors.SETTINGS_ERROR)
                 log.error("job refused: %s", exc, extra={"key": obj.key})
                 self.reporter.report(
-                    TriggerNotice(
-                        NoticeStatus.UPLOAD_REJECTED,
-                        upload.asset_id,
-                        obj.key,
-                        size,
-                        error_code=code,
-                        error_message=f"The transcoder refused the job: {exc}",
+                    rejected(
+                        error_code=code, error_message=f"The transcoder refused the job: {exc}"
                     )
                 )
                 return REJECTED
