@@ -33,10 +33,11 @@ test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end
 test-fast: $(STAMP) ## Run the tests that do not transcode
 	$(BIN)/pytest -m "not e2e"
 
-lint: $(STAMP) ## ruff + mypy
+lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE.md)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy vod_testbed
+	$(BIN)/lint-imports
 
 fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
@@ -57,5 +58,5 @@ deploy-render: $(STAMP) ## Render the staging AWS artifacts (IAM, S3 notificatio
 	$(BIN)/python -m vod_testbed.pipeline.deploy render --out dist/staging
 
 clean: ## Remove the virtualenv, caches, generated media and build output
-	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache *.egg-info build dist
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .import_linter_cache *.egg-info build dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from vod_testbed.backends.job import JobStatus
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -233,9 +235,9 @@ class Store:
         """SUBMITTED jobs of a queue in the order they should start: priority, then age."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT body FROM jobs WHERE status = 'SUBMITTED' AND queue = ?"
+                "SELECT body FROM jobs WHERE status = ? AND queue = ?"
                 " ORDER BY priority DESC, seq ASC",
-                (queue,),
+                (JobStatus.SUBMITTED, queue),
             ).fetchall()
         return [json.loads(row["body"]) for row in rows]
 

@@ -1,4 +1,5 @@
-"""Settings of the pipeline, read from the environment in this one place (DESIGN contract 9).
+"""Settings of the pipeline, read from the environment in this one place (docs/ARCHITECTURE.md,
+"Configuration").
 
 Storage and transcoder settings (``S3_ENDPOINT_URL``, ``S3_BUCKET``, ``AWS_REGION``,
 ``TRANSCODER_BACKEND`` ...) are the backends' own: :class:`common.settings.BackendSettings`
