@@ -23,11 +23,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import requests
+from vod_testbed.pipeline.http.app import create_app
 
 from tests.net import start_s3_process
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
-from vod_testbed.pipeline.app import create_app
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vod_testbed.pipeline.deploy import DeployConfig, render
+from vod_testbed.pipeline.deploy.artifacts import DeployConfig, render
 
 ENV = {
     "AWS_ACCOUNT_ID": "210987654321",

@@ -13,8 +13,8 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from vod_testbed.pipeline.http.app import create_app
 
-from vod_testbed.pipeline.app import create_app
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.playback import build_playback_service

@@ -11,10 +11,10 @@ from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.console import install as install_console
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
-from vod_testbed.pipeline.playback import install as install_playback
 from vod_testbed.pipeline.http.api import api
 from vod_testbed.pipeline.http.s3_events import s3_events
 from vod_testbed.pipeline.http.webhook import webhooks
+from vod_testbed.pipeline.playback import install as install_playback
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
