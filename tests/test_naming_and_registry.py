@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 
 from vod_testbed.backends import naming
-from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
 from vod_testbed.backends.job import JobRequest, new_job_id
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.common.errors import UnknownBackendError
@@ -86,12 +85,6 @@ def test_settings_come_from_the_environment():
     assert settings.max_concurrent_jobs == 3
     with pytest.raises(ValueError, match="FFMPEG_MAX_JOBS must be an integer"):
         BackendSettings.from_env({"FFMPEG_MAX_JOBS": "many"})
-
-
-def test_an_ffmpeg_is_always_found():
-    assert find_ffmpeg()
-    with pytest.raises(FileNotFoundError, match="FFMPEG_BINARY"):
-        find_ffmpeg("/nonexistent/ffmpeg")
 
 
 def test_s3_uris():

@@ -105,7 +105,12 @@ def _validate_request(request: JobRequest) -> None:
 
 
 class FFmpegBackend(Transcoder):
-    """Transcoder that runs jobs in-process with ffmpeg (see module docstring)."""
+    """Transcoder that runs jobs in-process with ffmpeg (see module docstring).
+
+    Raises:
+        UnusableFFmpegError: at construction, when ``FFMPEG_BINARY`` names an ffmpeg the
+            project cannot use (see :mod:`vod_testbed.backends.ffmpeg.binary`).
+    """
 
     name = "ffmpeg"
 
@@ -113,6 +118,8 @@ class FFmpegBackend(Transcoder):
         super().__init__()
         self.settings = settings or BackendSettings.from_env()
         self.storage = storage or Storage(self.settings)
+        # Chosen once, up front: a misconfigured FFMPEG_BINARY is refused before any job.
+        self.ffmpeg = find_ffmpeg(self.settings.ffmpeg_binary)
         self._jobs: dict[str, Job] = {}
         self._runs: dict[str, _Run] = {}
         self._lock = threading.Lock()
@@ -310,7 +317,7 @@ class FFmpegBackend(Transcoder):
         return plan
 
     def _transcode(self, job_id: str, run: _Run, plan: EncodePlan) -> None:
-        argv = build_command(plan, find_ffmpeg(self.settings.ffmpeg_binary))
+        argv = build_command(plan, self.ffmpeg)
         log.debug("job %s: %s", job_id, argv, extra={"job_id": job_id})
         stderr_path = plan.hls_dir.parent / "ffmpeg.log"
         with open(stderr_path, "w+", encoding="utf-8", errors="replace") as stderr:
