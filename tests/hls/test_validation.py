@@ -24,9 +24,11 @@ from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder, UpscalePolicy
 from vod_testbed.cli.main import main as cli_main
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.segments import inspect_segment
 from vod_testbed.hls.validation import HlsInputError, ValidationReport, validate_hls
-from vod_testbed.media.inspect import inspect_segment
 from vod_testbed.media.probe import probe
+
+pytestmark = pytest.mark.e2e
 
 RUNGS = ("1080p", "720p", "480p", "360p")
 
