@@ -52,7 +52,11 @@ def make_ladder(
     """Run the FFmpeg backend once on a generated clip, into a fresh local folder."""
     clip = clip_path(clip_name)
     out_dir = tmp_path_factory.mktemp(clip_name) / "out"
-    backend = FFmpegBackend(settings=BackendSettings.from_env())
+    # A private work folder: the default one under /tmp is shared by every run on the machine.
+    settings = dataclasses.replace(
+        BackendSettings.from_env(), work_dir=tmp_path_factory.mktemp("work")
+    )
+    backend = FFmpegBackend(settings=settings)
     try:
         job = backend.submit(JobRequest.for_prefix(str(clip), str(out_dir), ladder=ladder))
         job = backend.wait(job.id, timeout=180)
@@ -284,6 +288,35 @@ def test_rungs_dropped_by_policy_are_accepted_but_gaps_are_not(output: Output) -
 
     upscale = validate_hls(output.master, expected=DEFAULT_LADDER)
     assert "missing rendition(s): 1080p, 720p" in failure(upscale, "ladder.renditions")
+
+
+def with_targets_scaled(factor: float) -> Ladder:
+    rungs = tuple(
+        dataclasses.replace(rung, video_bitrate=round(rung.video_bitrate * factor))
+        for rung in DEFAULT_LADDER.rungs
+    )
+    return dataclasses.replace(DEFAULT_LADDER, rungs=rungs)
+
+
+def test_renditions_under_their_targets_are_notes_and_the_ladder_stays_valid(
+    produced: Output,
+) -> None:
+    report = validate_hls(produced.master, expected=with_targets_scaled(2), source_duration_s=4.0)
+
+    assert report.ok, report.render_text()
+    assert [(c.id, c.rendition) for c in report.notes] == [
+        ("ladder.video-bitrate", rung) for rung in RUNGS
+    ]
+    assert "(a ceiling for the average, not a floor)" in report.notes[0].message
+
+
+def test_renditions_over_their_targets_are_errors(produced: Output) -> None:
+    report = validate_hls(produced.master, expected=with_targets_scaled(0.5))
+
+    message = failure(report, "ladder.video-bitrate", "1080p")
+    assert "vs target 2500 kb/s" in message
+    assert "more than 10% over" in message
+    assert [c.rendition for c in report.errors] == list(RUNGS)
 
 
 # -- unusable input and the command line ---------------------------------------------------

@@ -7,6 +7,9 @@ per rule and rendition, and the figures it measured. Every segment is demuxed on
 :func:`~vod_testbed.hls.segments.inspect_segment`; all checks reuse that pass. The check
 families live in :mod:`vod_testbed.hls.checks`, one module each.
 
+A failed check is an ``error`` (the output is invalid), a ``warning`` (a SHOULD of the specs
+is missed) or a ``note`` (worth reporting, nothing to fix); only errors invalidate.
+
 Check ids (stable, used by tests and tooling):
 
 * ``master.attributes`` - BANDWIDTH, AVERAGE-BANDWIDTH, CODECS, RESOLUTION, FRAME-RATE present
@@ -26,7 +29,8 @@ Check ids (stable, used by tests and tooling):
 * ``audio.presence`` / ``audio.format`` - audio in all renditions or none; AAC-LC 2 ch 48 kHz
 * ``ladder.target-duration`` / ``ladder.keyframe-alignment`` - same TD and IDR times everywhere
 * with an expected ladder: ``ladder.renditions``, ``ladder.video-bitrate``, ``ladder.profile``,
-  ``ladder.segment-duration``, ``ladder.keyframe-interval``
+  ``ladder.segment-duration``, ``ladder.keyframe-interval``; a rung's target is a ceiling
+  for the average video bit rate: more than 10 % over is an error, under is a note
 * ``playlist.media-sequence`` - EXT-X-MEDIA-SEQUENCE:1 (segments count from 00001)
 * ``thumbnails.size`` - (with a ladder) the thumbnail box the ladder asks for
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
