@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backends.ffmpeg.jobs import run_job, validated
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
@@ -18,30 +19,6 @@ from vod_testbed.media.probe import probe
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
-
-TIMEOUT = 180
-
-
-def run_job(backend: FFmpegBackend, request: JobRequest) -> tuple[Job, list[Job]]:
-    seen: list[Job] = []
-    unsubscribe = backend.subscribe(seen.append)
-    job = backend.submit(request)
-    try:
-        final = backend.wait(job.id, timeout=TIMEOUT)
-    finally:
-        unsubscribe()
-    return final, [j for j in seen if j.id == job.id]
-
-
-def validated(job: Job, ladder, source: Path, storage: Storage):
-    """The validation report of a completed job's outputs, against its ladder and source."""
-    assert job.outputs is not None
-    return validate_hls(
-        job.outputs.master_playlist_uri,
-        expected=ladder,
-        source_duration_s=probe(source).duration_s,
-        storage=storage,
-    )
 
 
 def ffmpeg_backend_for(settings, storage: Storage, work_dir: Path) -> FFmpegBackend:
