@@ -74,15 +74,16 @@ def produced(tmp_path_factory: pytest.TempPathFactory) -> Output:
 @pytest.fixture
 def output(produced: Output, tmp_path: Path) -> Output:
     """A private copy of the valid ladder, for a test to break."""
-    root = tmp_path / "out"
-    shutil.copytree(produced.root, root)
-    return Output(root, produced.source_duration_s)
+    return copy_of(produced, tmp_path / "out")
 
 
-def validate(out: Output) -> ValidationReport:
-    return validate_hls(
-        out.master, expected=DEFAULT_LADDER, source_duration_s=out.source_duration_s
-    )
+def copy_of(out: Output, root: Path) -> Output:
+    shutil.copytree(out.root, root)
+    return Output(root, out.source_duration_s)
+
+
+def validate(out: Output, ladder: Ladder = DEFAULT_LADDER) -> ValidationReport:
+    return validate_hls(out.master, expected=ladder, source_duration_s=out.source_duration_s)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -364,13 +365,11 @@ def produced_long(tmp_path_factory: pytest.TempPathFactory) -> Output:
 
 @pytest.fixture
 def long_output(produced_long: Output, tmp_path: Path) -> Output:
-    root = tmp_path / "long"
-    shutil.copytree(produced_long.root, root)
-    return Output(root, produced_long.source_duration_s)
+    return copy_of(produced_long, tmp_path / "long")
 
 
 def validate_long(out: Output) -> ValidationReport:
-    return validate_hls(out.master, expected=LONG_LADDER, source_duration_s=out.source_duration_s)
+    return validate(out, LONG_LADDER)
 
 
 def test_multi_segment_ladder_passes_with_every_boundary_checked(produced_long: Output) -> None:

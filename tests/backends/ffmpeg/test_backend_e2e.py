@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job, validated
+from tests.backends.ffmpeg.jobs import run_job, valid_ladder, validated
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
@@ -21,8 +21,13 @@ from vod_testbed.storage.s3 import Storage
 pytestmark = pytest.mark.e2e
 
 
-def ffmpeg_backend_for(settings, storage: Storage, work_dir: Path) -> FFmpegBackend:
-    return FFmpegBackend(settings=replace(settings, work_dir=work_dir), storage=storage)
+def run_on_a_backend_of_its_own(settings, storage: Storage, work_dir: Path, source: str) -> Job:
+    backend = FFmpegBackend(settings=replace(settings, work_dir=work_dir), storage=storage)
+    try:
+        job, _ = run_job(backend, JobRequest.for_prefix(source))
+    finally:
+        backend.close()
+    return job
 
 
 def keys_under(storage: Storage, prefix: str) -> list[str]:
@@ -125,12 +130,7 @@ def test_awkward_sources_give_a_valid_ladder(
     ffmpeg_backend, storage, put_clip, clip, ladder, sizes
 ):
     path = clip_path(clip)
-    job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(path), ladder=ladder))
-    assert job.status is JobStatus.COMPLETE, job.error_message
-    assert job.outputs is not None
-    assert [(r.width, r.height) for r in job.outputs.renditions] == sizes
-    report = validated(job, ladder, path, storage)
-    assert report.ok, report.render_text()
+    valid_ladder(ffmpeg_backend, storage, path, put_clip(path), ladder, sizes)
 
 
 @pytest.mark.parametrize(
@@ -276,11 +276,7 @@ def test_withdrawal_removes_only_what_this_job_wrote(
 ):
     """A re-run into the same folder fails while uploading: the earlier run's files stay."""
     source = put_clip(clip_path("short_2s"), "in/clip.mp4")
-    backend = ffmpeg_backend_for(backend_settings, storage, tmp_path / "a")
-    try:
-        first, _ = run_job(backend, JobRequest.for_prefix(source))
-    finally:
-        backend.close()
+    first = run_on_a_backend_of_its_own(backend_settings, storage, tmp_path / "a", source)
     assert first.status is JobStatus.COMPLETE
     before = keys_under(storage, s3_prefix)
 
@@ -292,13 +288,8 @@ def test_withdrawal_removes_only_what_this_job_wrote(
                 raise errors.TranscodeError(errors.FILE_OPEN_ERROR, "storage went away")
             super().put_many(pairs, workers, written)
 
-    backend = ffmpeg_backend_for(
-        backend_settings, FailingPlaylists(backend_settings, storage.client), tmp_path / "b"
-    )
-    try:
-        second, _ = run_job(backend, JobRequest.for_prefix(source))
-    finally:
-        backend.close()
+    failing = FailingPlaylists(backend_settings, storage.client)
+    second = run_on_a_backend_of_its_own(backend_settings, failing, tmp_path / "b", source)
     assert second.status is JobStatus.ERROR
     # The segments the second run rewrote are withdrawn; playlists it never wrote remain.
     after = keys_under(storage, s3_prefix)
