@@ -30,7 +30,7 @@ install: $(STAMP) ## Create .venv and install the project with its dev tools
 dev: $(STAMP) ## Start the local stack (embedded S3 unless S3_ENDPOINT_URL is set)
 	$(BIN)/vod-testbed dev
 
-test: $(STAMP) ## Run the whole test suite (unit, contract, end-to-end); TEST_FFMPEG=wheel|system|PATH
+test: $(STAMP) ## Run the whole test suite (unit, contract, end-to-end)
 	$(BIN)/pytest
 
 test-fast: $(STAMP) ## Run the tests that do not transcode
