@@ -52,7 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    path = binary.find_ffmpeg(os.environ.get("FFMPEG_BINARY") or None)
+    path = binary.find_ffmpeg()
     return f"ffmpeg: {path} (version {binary.describe_ffmpeg(path).version})"
 
 

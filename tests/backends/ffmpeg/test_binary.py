@@ -46,12 +46,14 @@ def fake_ffmpeg(folder: Path, version: str, encoders: str = ENCODERS) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def fresh_choice() -> Iterator[None]:
-    """Each test chooses anew; the real choice is restored for the tests after."""
-    find_ffmpeg.cache_clear()
+def fresh_choice(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test chooses anew, with no FFMPEG_BINARY unless it sets one; the real choice is
+    made again for the tests after."""
+    monkeypatch.delenv("FFMPEG_BINARY", raising=False)
+    binary.choose_ffmpeg.cache_clear()
     binary.describe_ffmpeg.cache_clear()
     yield
-    find_ffmpeg.cache_clear()
+    binary.choose_ffmpeg.cache_clear()
     binary.describe_ffmpeg.cache_clear()
 
 
@@ -149,6 +151,14 @@ def test_a_too_old_ffmpeg_binary_is_refused_not_replaced(tmp_path):
         f"FFMPEG_BINARY='{configured}' cannot be used: ffmpeg 4.4.2 is older than 5.1"
     )
     assert "Unset it to use the imageio-ffmpeg wheel's ffmpeg" in str(refused.value)
+
+
+def test_ffmpeg_binary_from_the_environment_comes_first(tmp_path, monkeypatch):
+    configured = fake_ffmpeg(tmp_path / "configured", "6.1")
+    monkeypatch.setenv("PATH", str(fake_ffmpeg(tmp_path / "bin", "7.1").parent))
+    monkeypatch.setenv("FFMPEG_BINARY", str(configured))
+
+    assert find_ffmpeg() == str(configured)
 
 
 def test_an_ffmpeg_binary_that_does_not_exist_is_refused():

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from vod_testbed.backends import naming
-from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
+from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
 from vod_testbed.backends.ffmpeg.outputs import (
     RenditionFiles,
@@ -105,12 +105,8 @@ def _validate_request(request: JobRequest) -> None:
 
 
 class FFmpegBackend(Transcoder):
-    """Transcoder that runs jobs in-process with ffmpeg (see module docstring).
-
-    Raises:
-        UnusableFFmpegError: at construction, when ``FFMPEG_BINARY`` names an ffmpeg the
-            project cannot use (see :mod:`vod_testbed.backends.ffmpeg.binary`).
-    """
+    """Transcoder that runs jobs in-process with ffmpeg (see module docstring). Raises
+    UnusableFFmpegError at construction for an unusable ``FFMPEG_BINARY``."""
 
     name = "ffmpeg"
 
@@ -118,8 +114,8 @@ class FFmpegBackend(Transcoder):
         super().__init__()
         self.settings = settings or BackendSettings.from_env()
         self.storage = storage or Storage(self.settings)
-        # Chosen once, up front: a misconfigured FFMPEG_BINARY is refused before any job.
-        self.ffmpeg = find_ffmpeg(self.settings.ffmpeg_binary)
+        # Chosen up front: a misconfigured FFMPEG_BINARY is refused before any job.
+        self.ffmpeg = choose_ffmpeg(self.settings.ffmpeg_binary)
         self._jobs: dict[str, Job] = {}
         self._runs: dict[str, _Run] = {}
         self._lock = threading.Lock()

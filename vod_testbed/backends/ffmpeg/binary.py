@@ -16,6 +16,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from vod_testbed.common.settings import BackendSettings
+
 log = logging.getLogger(__name__)
 
 MIN_RELEASE = (5, 1)
@@ -126,16 +128,25 @@ def wheel_ffmpeg() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-@functools.cache
 def find_ffmpeg(configured: str | None = None) -> str:
     """Path of the ffmpeg to run, chosen under the policy in the module docstring.
 
     Args:
-        configured: ``FFMPEG_BINARY`` (a path or a command name), or None.
+        configured: a path or command name; None reads ``FFMPEG_BINARY``.
 
     Raises:
-        UnusableFFmpegError: ``configured`` is missing or unusable, or no usable ffmpeg exists.
+        UnusableFFmpegError: the configured ffmpeg is missing or unusable, or no usable
+            ffmpeg exists.
     """
+    if configured is None:
+        configured = BackendSettings.from_env().ffmpeg_binary
+    return choose_ffmpeg(configured)
+
+
+@functools.cache
+def choose_ffmpeg(configured: str | None) -> str:
+    """:func:`find_ffmpeg` for an explicit ``FFMPEG_BINARY`` value (None: not set); the
+    choice, and the log line of an ffmpeg passed over, happen once per process."""
     if configured:
         found = shutil.which(configured)
         if not found:
