@@ -147,9 +147,7 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     if plan.has_audio:
         audio_spec = plan.ladder.audio
         assert audio_spec is not None  # has_audio says so
-        audio = source["a:0"].filter(
-            "aresample", audio_spec.sample_rate
-        )
+        audio = source["a:0"].filter("aresample", audio_spec.sample_rate)
         asplit = audio.filter_multi_output("asplit", len(plan.renditions))
         streams += [asplit[i] for i in range(len(plan.renditions))]
         options.update(
