@@ -40,7 +40,8 @@ MISSING = "missing"  # no signature at all
 MALFORMED = "malformed"  # a signature that does not parse
 UNKNOWN_KEY = "unknown_key"  # an access key this server does not know
 SCOPE = "scope"  # signed for another date, region or service
-EXPIRED = "expired"  # too old or too new (header), or past X-Amz-Expires (presigned)
+SKEWED = "skewed"  # a header signature dated too far from the server's clock
+EXPIRED = "expired"  # a presigned URL past X-Amz-Expires (or not yet valid)
 MISMATCH = "mismatch"  # the signature is not the one the secret gives
 BODY_MISMATCH = "body_mismatch"  # the body is not the one x-amz-content-sha256 names
 
@@ -57,12 +58,14 @@ class SigV4Error(Exception):
 @dataclass(frozen=True)
 class IncomingRequest:
     """A request as it arrived: method, URL with the raw path and query, headers (lower-case
-    names) and body."""
+    names) and body (or, for a streamed body, its SHA-256)."""
 
     method: str
     url: str
     headers: Mapping[str, str]
     body: bytes = b""
+    # The body's SHA-256 when the caller streamed it instead of passing ``body``.
+    body_sha256: str | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any], body: bytes) -> IncomingRequest:
@@ -199,17 +202,18 @@ class SigV4Verifier:
         skew = self.clock() - signed_at
         if abs(skew) > self.max_skew_s:
             raise SigV4Error(
-                EXPIRED,
+                SKEWED,
                 f"Signature expired: {amz_date} is more than {self.max_skew_s / 60:.0f} minutes "
                 "from the server's time.",
             )
         content_sha = request.headers.get("x-amz-content-sha256")
         if self.s3 and content_sha is None:
             raise SigV4Error(MALFORMED, "Missing required header: x-amz-content-sha256.")
+        actual_sha = request.body_sha256 or hashlib.sha256(request.body).hexdigest()
         if (
             content_sha
             and _HEX_SHA256.fullmatch(content_sha)
-            and not hmac.compare_digest(content_sha, hashlib.sha256(request.body).hexdigest())
+            and not hmac.compare_digest(content_sha, actual_sha)
         ):
             raise SigV4Error(BODY_MISMATCH, "The body does not match x-amz-content-sha256.")
         rebuilt = self._rebuilt(request, request.url, fields["SignedHeaders"])
