@@ -9,9 +9,16 @@ For each created object it:
 1. keeps only upload keys under ``video/`` (job outputs land there too and are skipped:
    this is what stops the trigger from triggering itself);
 2. skips an asset that already has a job (S3 delivers events at least once);
-3. probes the object's head and tail - the extension is not trusted - and rejects a
+3. acts only on the upload registered for the asset: the key, size and content type the
+   object has (from a HEAD) must be the registered ones, or the object is ignored with a
+   log line and the asset left alone (the asset id in a key proves nothing: anyone who
+   can write under ``video/`` can put it there);
+4. probes the object's head and tail - the extension is not trusted - and rejects a
    non-video (the asset fails with the reason, a log line says so);
-4. creates the job through the transcoder interface with
+5. pins what it checked: the object, at the ETag the HEAD saw, is copied to a key only the
+   job uses (``<input>_processed/source/<file>``), so a second write to the upload key
+   cannot swap the content under a running job;
+6. creates the job on the pinned copy through the transcoder interface with
    ``userMetadata = {"assetId", "userId"}`` and reports it.
 
 Reports (:class:`pipeline.trigger_notices.TriggerNotice`) go to the database directly, or,
@@ -21,6 +28,7 @@ when ``PIPELINE_WEBHOOK_URL`` is set (Lambda), as signed POSTs to the pipeline's
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import tempfile
 import urllib.parse
@@ -28,6 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from botocore.exceptions import ClientError
+
+from vod_testbed.backends import naming
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.registry import create_transcoder
@@ -46,6 +57,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SUBMITTED, REJECTED, SKIPPED = "submitted", "rejected", "skipped"
+# Content-service outcomes that mean "not the registered upload of that asset".
+NOT_REGISTERED = frozenset({"refused", "unknown_asset"})
+# S3 error codes of a copy or read whose If-Match no longer holds: the object changed.
+CHANGED = frozenset({"PreconditionFailed", "412"})
+# The job's own copy of its input, beside its outputs (``<input>_processed/source/``).
+PINNED_FOLDER = "source"
 
 
 @dataclass(frozen=True)
@@ -91,9 +108,10 @@ def parse_s3_event(event: dict[str, Any]) -> list[CreatedObject]:
 
 
 class TriggerReporter(Protocol):
-    """Where the trigger's notices go."""
+    """Where the trigger's notices go. ``report`` returns the content service's outcome
+    when known: ``refused`` or ``unknown_asset`` for an upload that is not registered."""
 
-    def report(self, notice: TriggerNotice) -> None: ...
+    def report(self, notice: TriggerNotice) -> str | None: ...
 
     def needs_job(self, asset_id: str) -> bool: ...
 
@@ -105,8 +123,13 @@ class WebhookReporter:
         self.url = url
         self.secret = secret
 
-    def report(self, notice: TriggerNotice) -> None:
-        post_signed(self.url, notice.to_event(), self.secret)
+    def report(self, notice: TriggerNotice) -> str | None:
+        _, answer = post_signed(self.url, notice.to_event(), self.secret)
+        try:
+            outcome = json.loads(answer).get("outcome")
+        except (ValueError, AttributeError):
+            return None
+        return outcome if isinstance(outcome, str) else None
 
     def needs_job(self, asset_id: str) -> bool:
         # No database here: a redelivered upload event may start a second job, and the
@@ -162,11 +185,26 @@ class UploadTrigger:
             if not self.reporter.needs_job(upload.asset_id):
                 log.info("upload skipped: the asset has a job or is over", extra={"key": obj.key})
                 return SKIPPED
-            size = obj.size if obj.size is not None else self._size(obj)
-            self.reporter.report(
-                TriggerNotice(NoticeStatus.UPLOAD_RECEIVED, upload.asset_id, obj.key, size)
+            head = self.s3.head_object(Bucket=obj.bucket, Key=obj.key)
+            size, etag = int(head["ContentLength"]), str(head["ETag"])
+            received = TriggerNotice(
+                NoticeStatus.UPLOAD_RECEIVED,
+                upload.asset_id,
+                obj.key,
+                size,
+                content_type=head.get("ContentType"),
             )
-            problem = self._check(obj, size)
+            if self.reporter.report(received) in NOT_REGISTERED:
+                log.warning("upload ignored: not the registered upload", extra={"key": obj.key})
+                return SKIPPED
+            try:
+                problem = self._check(obj, size, etag)
+                pinned = None if problem else self._pin(obj, etag)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") not in CHANGED:
+                    raise
+                log.warning("upload changed while checked; its new event follows")
+                return SKIPPED
             if problem is not None:
                 log.warning(
                     "upload skipped, not a usable video: %s",
@@ -184,8 +222,10 @@ class UploadTrigger:
                     )
                 )
                 return REJECTED
+            assert pinned is not None  # no problem: pinned above
             request = JobRequest.for_prefix(
-                f"s3://{obj.bucket}/{obj.key}",
+                pinned,
+                naming.default_output_prefix(f"s3://{obj.bucket}/{obj.key}"),
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
             )
             try:
@@ -219,12 +259,23 @@ class UploadTrigger:
                     log.exception("job submitted but not reported")
             return SUBMITTED
 
-    def _size(self, obj: CreatedObject) -> int:
-        head = self.s3.head_object(Bucket=obj.bucket, Key=obj.key)
-        size: int = head["ContentLength"]
-        return size
+    def _pin(self, obj: CreatedObject, etag: str) -> str:
+        """Copy the object as it was at ``etag`` to the job's own key; its s3:// URI.
 
-    def _check(self, obj: CreatedObject, size: int) -> errors.TranscodeError | None:
+        Raises:
+            botocore.exceptions.ClientError: ``PreconditionFailed`` when the object changed.
+        """
+        stem = naming.default_output_prefix(obj.key)
+        key = f"{stem}/{PINNED_FOLDER}/{obj.key.rsplit('/', 1)[-1]}"
+        self.s3.copy_object(
+            Bucket=obj.bucket,
+            Key=key,
+            CopySource={"Bucket": obj.bucket, "Key": obj.key},
+            CopySourceIfMatch=etag,
+        )
+        return f"s3://{obj.bucket}/{key}"
+
+    def _check(self, obj: CreatedObject, size: int, etag: str) -> errors.TranscodeError | None:
         if size > self.settings.max_upload_bytes:
             return errors.TranscodeError(
                 errors.INPUT_ERROR,
@@ -241,6 +292,7 @@ class UploadTrigger:
                     size,
                     self.settings.probe_sample_bytes,
                     Path(scratch),
+                    if_match=etag,
                 )
             except errors.TranscodeError as exc:
                 return exc
@@ -264,8 +316,8 @@ class ServiceReporter:
     def __init__(self, service: ContentService) -> None:
         self.service = service
 
-    def report(self, notice: TriggerNotice) -> None:
-        self.service.apply_trigger_notice(notice)
+    def report(self, notice: TriggerNotice) -> str | None:
+        return self.service.apply_trigger_notice(notice)
 
     def needs_job(self, asset_id: str) -> bool:
         return self.service.needs_job(asset_id)
