@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SUBMITTED, REJECTED, SKIPPED = "submitted", "rejected", "skipped"
+MAX_KEY_BYTES = 1024  # S3's limit on a key
 # Content-service outcomes that mean "not the registered upload of that asset".
 NOT_REGISTERED = frozenset({"refused", "unknown_asset"})
 # S3 error codes of a copy or read whose If-Match no longer holds: the object changed.
@@ -75,36 +76,60 @@ class CreatedObject:
     event_name: str
 
 
-def parse_s3_event(event: dict[str, Any]) -> list[CreatedObject]:
-    """The created objects of an S3 notification, in AWS's or MinIO's format.
+class S3EventFormatError(ValueError):
+    """A notification that is not S3's (no ``Records`` list); ``field`` names the part."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def parse_s3_event(event: Any) -> list[CreatedObject]:
+    """The created objects of an S3 notification (malformed records left out)."""
+    return read_s3_event(event)[0]
+
+
+def read_s3_event(event: Any) -> tuple[list[CreatedObject], list[str]]:
+    """The created objects of an S3 notification, in AWS's or MinIO's format, and why each
+    malformed record was left out.
 
     Both put records under ``Records``; AWS names them ``ObjectCreated:Put``, MinIO
     ``s3:ObjectCreated:Put``. Keys arrive URL-encoded (``+`` for a space, UTF-8 percent
-    escapes) and are decoded here. Records of other kinds are left out.
+    escapes) and are decoded here. Records of other kinds are left out silently.
+
+    Raises:
+        S3EventFormatError: ``event`` is not an object with a ``Records`` list.
     """
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list):
+        raise S3EventFormatError("Records", "an S3 notification holds a Records list")
     created: list[CreatedObject] = []
-    records = event.get("Records")
-    for record in records if isinstance(records, list) else []:
-        name = str(record.get("eventName", ""))
+    malformed: list[str] = []
+    for index, record in enumerate(records):
+        name = record.get("eventName") if isinstance(record, dict) else None
+        if not isinstance(name, str):
+            malformed.append(f"Records[{index}]: not a record with an eventName")
+            continue
         if not name.removeprefix("s3:").startswith("ObjectCreated:"):
             continue
-        s3 = record.get("s3") or {}
-        obj = s3.get("object") or {}
-        bucket = (s3.get("bucket") or {}).get("name")
-        raw_key = obj.get("key")
-        if not bucket or not raw_key:
-            log.warning("ObjectCreated record without bucket or key skipped")
+        s3 = record.get("s3")
+        s3 = s3 if isinstance(s3, dict) else {}
+        obj = s3.get("object") if isinstance(s3.get("object"), dict) else {}
+        bucket = s3.get("bucket").get("name") if isinstance(s3.get("bucket"), dict) else None
+        raw_key, size = obj.get("key"), obj.get("size")
+        if not (isinstance(bucket, str) and bucket and isinstance(raw_key, str) and raw_key):
+            malformed.append(f"Records[{index}]: no s3.bucket.name or s3.object.key string")
             continue
-        size = obj.get("size")
-        created.append(
-            CreatedObject(
-                bucket=str(bucket),
-                key=urllib.parse.unquote_plus(str(raw_key)),
-                size=size if isinstance(size, int) else None,
-                event_name=name,
-            )
-        )
-    return created
+        key = urllib.parse.unquote_plus(raw_key)
+        if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+            malformed.append(f"Records[{index}]: the key is longer than S3 allows")
+            continue
+        valid_size = isinstance(size, int) and not isinstance(size, bool) and size >= 0
+        created.append(CreatedObject(bucket, key, size if valid_size else None, name))
+    for problem in malformed:
+        log.warning("S3 notification record skipped: %s", problem)
+    return created, malformed
 
 
 class TriggerReporter(Protocol):
@@ -160,15 +185,20 @@ class UploadTrigger:
         self.s3 = s3 or s3_client(settings.backend)
 
     def handle(self, event: dict[str, Any]) -> dict[str, list[str]]:
-        """Handle one S3 notification; returns the keys by outcome.
+        """Handle one S3 notification; returns the keys by outcome (and, under
+        ``malformed``, why records were left out).
 
         Raises:
+            S3EventFormatError: not an S3 notification.
             botocore.exceptions.ClientError and friends: storage or transcoder trouble
                 before a job exists; the event should be delivered again.
         """
+        created, malformed = read_s3_event(event)
         outcomes: dict[str, list[str]] = {SUBMITTED: [], REJECTED: [], SKIPPED: []}
-        for obj in parse_s3_event(event):
+        for obj in created:
             outcomes[self.handle_object(obj)].append(obj.key)
+        if malformed:
+            outcomes["malformed"] = malformed
         return outcomes
 
     def handle_object(self, obj: CreatedObject) -> str:
