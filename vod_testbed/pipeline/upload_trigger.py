@@ -85,6 +85,10 @@ class S3EventFormatError(ValueError):
         self.message = message
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def parse_s3_event(event: Any) -> list[CreatedObject]:
     """The created objects of an S3 notification (malformed records left out)."""
     return read_s3_event(event)[0]
@@ -113,11 +117,9 @@ def read_s3_event(event: Any) -> tuple[list[CreatedObject], list[str]]:
             continue
         if not name.removeprefix("s3:").startswith("ObjectCreated:"):
             continue
-        s3 = record.get("s3")
-        s3 = s3 if isinstance(s3, dict) else {}
-        obj = s3.get("object") if isinstance(s3.get("object"), dict) else {}
-        bucket = s3.get("bucket").get("name") if isinstance(s3.get("bucket"), dict) else None
-        raw_key, size = obj.get("key"), obj.get("size")
+        s3 = _mapping(record.get("s3"))
+        obj, where = _mapping(s3.get("object")), _mapping(s3.get("bucket"))
+        bucket, raw_key, size = where.get("name"), obj.get("key"), obj.get("size")
         if not (isinstance(bucket, str) and bucket and isinstance(raw_key, str) and raw_key):
             malformed.append(f"Records[{index}]: no s3.bucket.name or s3.object.key string")
             continue
