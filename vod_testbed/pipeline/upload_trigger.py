@@ -235,6 +235,8 @@ class UploadTrigger:
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") not in CHANGED:
                     raise
+                pinned = problem = None
+            if problem is None and pinned is None:
                 log.warning("upload changed while checked; its new event follows")
                 return SKIPPED
             if problem is not None:
@@ -291,20 +293,27 @@ class UploadTrigger:
                     log.exception("job submitted but not reported")
             return SUBMITTED
 
-    def _pin(self, obj: CreatedObject, etag: str) -> str:
-        """Copy the object as it was at ``etag`` to the job's own key; its s3:// URI.
+    def _pin(self, obj: CreatedObject, etag: str) -> str | None:
+        """Copy the object as it was at ``etag`` to the job's own key; its s3:// URI, or
+        None when the object changed since (then nothing is left at that key).
 
         Raises:
             botocore.exceptions.ClientError: ``PreconditionFailed`` when the object changed.
         """
         stem = naming.default_output_prefix(obj.key)
         key = f"{stem}/{PINNED_FOLDER}/{obj.key.rsplit('/', 1)[-1]}"
-        self.s3.copy_object(
+        copied = self.s3.copy_object(
             Bucket=obj.bucket,
             Key=key,
             CopySource={"Bucket": obj.bucket, "Key": obj.key},
             CopySourceIfMatch=etag,
         )
+        # A single-part ETag is the MD5 of the bytes and survives the copy; compare it too,
+        # for stores that ignore CopySourceIfMatch (moto does).
+        copied_etag = copied.get("CopyObjectResult", {}).get("ETag")
+        if "-" not in etag and copied_etag and copied_etag != etag:
+            self.s3.delete_object(Bucket=obj.bucket, Key=key)
+            return None
         return f"s3://{obj.bucket}/{key}"
 
     def _check(self, obj: CreatedObject, size: int, etag: str) -> errors.TranscodeError | None:
