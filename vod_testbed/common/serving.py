@@ -82,6 +82,7 @@ class BackgroundServer:
             port=port,
             threads=threads,
             channel_timeout=channel_timeout_s,
+            cleanup_interval=max(1, min(30, channel_timeout_s)),
             max_request_body_size=max_body_bytes,
             connection_limit=256,
             asyncore_use_poll=True,
