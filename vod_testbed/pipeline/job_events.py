@@ -66,11 +66,22 @@ class JobStateChange:
     warning: str | None = None
 
 
+# Longest ids the database keeps (processed_events.event_id, video_assets.job_id).
+MAX_ID_LENGTH = {"id": 128, "detail.jobId": 64}
+
+
 def _require(mapping: dict[str, Any], key: str, field: str, kind: type) -> Any:
     value = mapping.get(key)
     if not isinstance(value, kind) or (kind is str and not value):
         raise EventFormatError(field, f"missing or not a {kind.__name__}")
+    if isinstance(value, str) and len(value) > MAX_ID_LENGTH.get(field, len(value)):
+        raise EventFormatError(field, f"longer than {MAX_ID_LENGTH[field]} characters")
     return value
+
+
+def _strings(value: Any) -> list[str]:
+    """``value`` if it is a list, its strings only; else nothing."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _percent(detail: dict[str, Any]) -> int | None:
@@ -94,22 +105,24 @@ def _outputs(detail: dict[str, Any]) -> tuple[str | None, tuple[str, ...]]:
         if not isinstance(group, dict):
             continue
         if group.get("type") == "HLS_GROUP":
-            playlists = group.get("playlistFilePaths") or []
+            playlists = _strings(group.get("playlistFilePaths"))
             if playlists and master is None:
-                master = str(playlists[0])
+                master = playlists[0]
         elif group.get("type") == "FILE_GROUP":
-            for output in group.get("outputDetails") or []:
-                for path in (output or {}).get("outputFilePaths") or []:
-                    if str(path).lower().endswith((".jpg", ".jpeg", ".png")):
-                        thumbnails.append(str(path))
+            outputs = group.get("outputDetails")
+            for output in outputs if isinstance(outputs, list) else []:
+                paths = _strings(output.get("outputFilePaths") if isinstance(output, dict) else 0)
+                thumbnails += [p for p in paths if p.lower().endswith((".jpg", ".jpeg", ".png"))]
     return master, tuple(thumbnails)
 
 
-def _error_code(value: Any) -> int | None:
+def error_code(value: Any) -> int | None:
+    """MediaConvert's error codes are 4-digit numbers; anything else is no code."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        code = int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return code if 0 < code < 100_000 else None
 
 
 def is_mediaconvert_event(event: dict[str, Any]) -> bool:
@@ -148,7 +161,7 @@ def parse_mediaconvert_event(event: Any) -> JobStateChange:
         percent=100 if status == "COMPLETE" else _percent(detail),
         master_playlist_uri=master,
         thumbnail_uris=thumbnails,
-        error_code=_error_code(detail.get("errorCode")) if status == "ERROR" else None,
+        error_code=error_code(detail.get("errorCode")) if status == "ERROR" else None,
         error_message=str(detail.get("errorMessage") or "") or None,
         warning=warning,
     )

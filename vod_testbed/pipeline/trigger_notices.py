@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vod_testbed.pipeline.job_events import EventFormatError
+from vod_testbed.pipeline.job_events import error_code as mediaconvert_error_code
 
 SOURCE = "vod-testbed.upload-trigger"
 DETAIL_TYPE = "Video Upload State Change"
@@ -110,10 +111,10 @@ def parse_trigger_notice(event: dict[str, Any]) -> TriggerNotice:
         status=status,
         asset_id=asset_id,
         key=key,
-        size_bytes=size if isinstance(size, int) else None,
+        size_bytes=size if isinstance(size, int) and 0 <= size < 2**62 else None,
         job_id=job_id if isinstance(job_id, str) else None,
         content_type=content_type if isinstance(content_type, str) else None,
-        error_code=code if isinstance(code, int) else None,
+        error_code=mediaconvert_error_code(code),
         error_message=str(detail["errorMessage"]) if detail.get("errorMessage") else None,
         event_id=event_id,
     )
