@@ -125,18 +125,22 @@ AppFactory = Callable[..., Flask]
 def make_app(
     emulator_settings: EmulatorSettings, transcoder: FakeTranscoder
 ) -> Iterator[AppFactory]:
-    """Build emulator apps (closed at teardown); keyword arguments override settings."""
+    """Build emulator apps (closed at teardown); keyword arguments override settings,
+    ``clock`` the app's time (default ``time.time``)."""
     apps: list[Flask] = []
 
-    def make(transcoder_factory: Callable[[], Any] | None = None, **overrides: Any) -> Flask:
+    def make(
+        transcoder_factory: Callable[[], Any] | None = None,
+        clock: Callable[[], float] | None = None,
+        **overrides: Any,
+    ) -> Flask:
         settings = dataclasses.replace(emulator_settings, **overrides)
-        app = create_app(
-            {
-                "TESTING": True,
-                "EMULATOR_SETTINGS": settings,
-                "TRANSCODER_FACTORY": transcoder_factory or (lambda: transcoder),
-            }
-        )
+        config = {
+            "TESTING": True,
+            "EMULATOR_SETTINGS": settings,
+            "TRANSCODER_FACTORY": transcoder_factory or (lambda: transcoder),
+        }
+        app = create_app({**config, "CLOCK": clock} if clock else config)
         app.test_client_class = SigningClient
         apps.append(app)
         return app
@@ -156,13 +160,21 @@ def client(app: Flask) -> Any:
     return app.test_client()
 
 
-def boto_client(url: str, **config: Any) -> Any:
+def boto_client(
+    url: str,
+    key: str = ACCESS_KEY,
+    secret: str = SECRET_KEY,
+    region: str = REGION,
+    **config: Any,
+) -> Any:
+    """A boto3 MediaConvert client for ``url``, signing with the emulator's test
+    credentials unless told otherwise; ``config`` goes to botocore's Config."""
     return boto3.client(
         "mediaconvert",
         endpoint_url=url,
-        region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
+        region_name=region,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
         config=Config(**config) if config else None,
     )
 

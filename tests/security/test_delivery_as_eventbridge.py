@@ -116,9 +116,9 @@ def test_a_4xx_is_not_retried_and_is_dead_lettered(
 
 
 def test_the_admin_api_shows_and_redrives_dead_letters(
-    make_emulator: Any, serve: Any, receiver: WebhookReceiver
+    make_app: Any, serve: Any, receiver: WebhookReceiver
 ) -> None:
-    server = serve(make_emulator(webhook_urls=(receiver.url,)))
+    server = serve(make_app(webhook_urls=(receiver.url,)))
     emulator = server.app.extensions["emulator"]
     receiver.status = 404  # e.g. a receiver deployed at another path
     published = event()

@@ -31,8 +31,8 @@ def refusal(call: Any) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def url(make_emulator: Any, serve: Any) -> str:
-    server_url: str = serve(make_emulator()).url
+def url(make_app: Any, serve: Any) -> str:
+    server_url: str = serve(make_app()).url
     return server_url
 
 
@@ -65,9 +65,9 @@ def test_a_signature_for_another_region_is_refused(url: str) -> None:
     assert "scoped to region 'us-east-1'" in message
 
 
-def test_a_signature_older_than_15_minutes_is_expired(make_emulator: Any, serve: Any) -> None:
+def test_a_signature_older_than_15_minutes_is_expired(make_app: Any, serve: Any) -> None:
     # The emulator's clock runs 16 minutes ahead: boto3's fresh signature is 16 minutes old.
-    server = serve(make_emulator(clock=lambda: time.time() + 16 * 60))
+    server = serve(make_app(clock=lambda: time.time() + 16 * 60))
     status, code, message = refusal(mediaconvert(server.url).list_jobs)
     assert (status, code) == (403, "InvalidSignatureException")
     assert message.startswith("Signature expired:")
@@ -115,16 +115,16 @@ def test_the_admin_api_needs_its_token(url: str, authorization: str | None) -> N
 
 
 def test_an_emulator_without_an_admin_token_keeps_its_admin_api_closed(
-    make_emulator: Any, serve: Any
+    make_app: Any, serve: Any
 ) -> None:
-    server = serve(make_emulator(admin_token=""))
+    server = serve(make_app(admin_token=""))
     answer = requests.get(f"{server.url}/_emulator/events", headers=ADMIN, timeout=5)
     assert answer.status_code == 401
     assert "EMULATOR_ADMIN_TOKEN" in answer.json()["message"]
     assert requests.get(f"{server.url}/_emulator/health", timeout=5).status_code == 200
 
 
-def test_auth_off_accepts_any_credentials_as_moto_does(make_emulator: Any, serve: Any) -> None:
-    server = serve(make_emulator(auth=False))
+def test_auth_off_accepts_any_credentials_as_moto_does(make_app: Any, serve: Any) -> None:
+    server = serve(make_app(auth=False))
     assert mediaconvert(server.url, key="anything", secret="at-all").list_jobs()["Jobs"] == []
     assert requests.get(f"{server.url}/_emulator/events", timeout=5).status_code == 200

@@ -20,7 +20,7 @@ from vod_testbed.storage.embedded import start_embedded_s3
 def server_url(
     request: pytest.FixtureRequest,
     service: ContentService,
-    make_emulator: Any,
+    make_app: Any,
     serve: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[str]:
@@ -30,7 +30,7 @@ def server_url(
         yield pipeline.url
         pipeline.stop()
     elif request.param == "emulator":
-        yield serve(make_emulator()).url
+        yield serve(make_app()).url
     else:
         s3 = start_embedded_s3()
         yield s3.endpoint_url

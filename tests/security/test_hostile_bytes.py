@@ -53,8 +53,8 @@ def leak_free(text: str) -> bool:
 
 
 @pytest.fixture
-def emulator_client(make_emulator: Any) -> Any:
-    return make_emulator().test_client()
+def emulator_client(make_app: Any) -> Any:
+    return make_app().test_client()
 
 
 @pytest.fixture

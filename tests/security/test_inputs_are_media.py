@@ -56,7 +56,7 @@ def test_the_ffmpeg_backend_fails_the_job_with_1010_and_publishes_nothing(
 
 @pytest.mark.e2e
 def test_the_emulator_fails_a_createjob_on_a_playlist_with_1010(
-    make_emulator: Any,
+    make_app: Any,
     serve: Any,
     backend_settings: Any,
     storage: Storage,
@@ -66,7 +66,7 @@ def test_the_emulator_fails_a_createjob_on_a_playlist_with_1010(
     source = f"{s3_prefix}/lecture.m3u8"
     storage.put(host_files["hls-to-server-video"], source)
     server = serve(
-        make_emulator(
+        make_app(
             transcoder_factory=lambda: FFmpegBackend(settings=backend_settings, storage=storage)
         )
     )

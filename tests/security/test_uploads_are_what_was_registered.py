@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.test_upload_trigger import RecordingTranscoder
+from tests.emulator.fakes import FakeTranscoder
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
@@ -21,18 +21,6 @@ VIDEO = clip_path("short_2s")
 OTHER = clip_path("no_audio")  # the intruder's content
 
 
-@pytest.fixture
-def transcoder() -> RecordingTranscoder:
-    return RecordingTranscoder()
-
-
-@pytest.fixture
-def trigger(
-    pipeline_settings: PipelineSettings, service: ContentService, transcoder: RecordingTranscoder
-) -> UploadTrigger:
-    return UploadTrigger(pipeline_settings, transcoder, ServiceReporter(service))
-
-
 def put(storage: Storage, settings: PipelineSettings, key: str, body: bytes, kind: str) -> None:
     """Write an object as anyone who can write to the bucket could (no presigned URL)."""
     storage.client.put_object(Bucket=settings.bucket, Key=key, Body=body, ContentType=kind)
@@ -42,13 +30,19 @@ def handle(trigger: UploadTrigger, settings: PipelineSettings, key: str, size: i
     return trigger.handle(object_created_event(settings.bucket, key, size))
 
 
+def untouched(service: ContentService, video: dict[str, Any], jobs: FakeTranscoder) -> bool:
+    """No job, and the video still waits for its upload."""
+    found = service.get(video["id"])
+    return jobs.jobs == {} and found is not None and found["status"] == "pending_upload"
+
+
 def registered(service: ContentService, user: str = "victim") -> dict[str, Any]:
     return service.handle_video_upload(user, "lecture.mp4", "video/mp4", VIDEO.stat().st_size).video
 
 
 def test_an_object_under_another_prefix_with_the_victims_asset_id_is_ignored(
     trigger: UploadTrigger,
-    transcoder: RecordingTranscoder,
+    transcoder: FakeTranscoder,
     service: ContentService,
     storage: Storage,
     pipeline_settings: PipelineSettings,
@@ -59,9 +53,7 @@ def test_an_object_under_another_prefix_with_the_victims_asset_id_is_ignored(
     forged = victim["key"].replace("video/victim/", "video/intruder/")
     put(storage, pipeline_settings, forged, OTHER.read_bytes(), "video/mp4")
     assert handle(trigger, pipeline_settings, forged, OTHER.stat().st_size)["skipped"] == [forged]
-    assert transcoder.jobs == {}
-    found = service.get(victim["id"])
-    assert found is not None and found["status"] == "pending_upload"
+    assert untouched(service, victim, transcoder)
     assert "the object is not at the key registered for the video" in caplog.text
 
 
@@ -75,7 +67,7 @@ def test_an_object_under_another_prefix_with_the_victims_asset_id_is_ignored(
 )
 def test_an_object_at_the_key_but_not_as_registered_is_ignored(
     trigger: UploadTrigger,
-    transcoder: RecordingTranscoder,
+    transcoder: FakeTranscoder,
     service: ContentService,
     storage: Storage,
     pipeline_settings: PipelineSettings,
@@ -87,15 +79,13 @@ def test_an_object_at_the_key_but_not_as_registered_is_ignored(
     video = registered(service)
     put(storage, pipeline_settings, video["key"], body, kind)
     assert handle(trigger, pipeline_settings, video["key"], len(body))["skipped"] == [video["key"]]
-    assert transcoder.jobs == {}
-    found = service.get(video["id"])
-    assert found is not None and found["status"] == "pending_upload"
+    assert untouched(service, video, transcoder)
     assert why in caplog.text
 
 
 def test_a_second_write_after_the_job_started_does_not_swap_the_content(
     trigger: UploadTrigger,
-    transcoder: RecordingTranscoder,
+    transcoder: FakeTranscoder,
     service: ContentService,
     storage: Storage,
     pipeline_settings: PipelineSettings,
@@ -113,7 +103,7 @@ def test_a_second_write_after_the_job_started_does_not_swap_the_content(
 
 
 def test_content_replaced_while_it_was_checked_gets_no_job(
-    transcoder: RecordingTranscoder,
+    transcoder: FakeTranscoder,
     service: ContentService,
     storage: Storage,
     pipeline_settings: PipelineSettings,
