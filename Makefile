@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test test-fast lint fmt bench fixtures lambda-package deploy-render clean
+.PHONY: help install dev test test-fast fuzz lint fmt bench fixtures lambda-package deploy-render clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ test: $(STAMP) ## Run the whole test suite (unit, contract, end-to-end)
 
 test-fast: $(STAMP) ## Run the tests that do not transcode
 	$(BIN)/pytest -m "not e2e"
+
+fuzz: $(STAMP) ## Property-based fuzzing (Hypothesis, fixed budgets; also part of `make test`)
+	$(BIN)/pytest -m fuzz
 
 lint: $(STAMP) ## ruff + mypy
 	$(BIN)/ruff check .
