@@ -67,3 +67,22 @@ def test_a_body_over_the_limit_is_refused(server: BackgroundServer) -> None:
     answer = requests.post(server.url, data=b"x" * 4096, timeout=5)
     assert answer.status_code == 413
     assert requests.post(server.url, data=b"x" * 512, timeout=5).text == "512 bytes"
+
+
+def test_a_bodiless_request_expecting_100_continue_is_answered_at_once(
+    server: BackgroundServer,
+) -> None:
+    # boto3 PUTs an empty object this way; waitress alone waits for a body that never comes.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as conn:
+        conn.sendall(
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+            b"Content-Length: 0\r\n\r\n"
+        )
+        answer = b""
+        while not answer.endswith(b"0 bytes"):  # the body may come in its own segment
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK")
+    assert answer.endswith(b"0 bytes")

@@ -14,9 +14,10 @@ import logging
 import socket
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 from vod_testbed.common.hosts import ErrorRenderer, HostCheck, allowed_hosts, json_error
@@ -27,6 +28,18 @@ DEFAULT_MAX_BODY_BYTES = 16 * 2**20
 
 # waitress logs every "client disconnected" and queue-depth note at INFO/WARNING.
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
+class _Channel(HTTPChannel):
+    def send_continue(self) -> None:
+        # waitress 3 marks a request incomplete once it sent "100 Continue" and waits for
+        # its body; a bodiless one (boto3 PUTs an empty object with Expect: 100-continue)
+        # would then hang until the channel times out. It needs no go-ahead: answer it.
+        request = self.request
+        if request is not None and request.content_length == 0 and not request.chunked:
+            request.expect_continue = False
+            return
+        super().send_continue()
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -76,7 +89,8 @@ class BackgroundServer:
         self.app = app
         self.name = name
         checked = HostCheck(app, allowed_hosts(host) if allowed is None else allowed, render_error)
-        self._server: Any = create_server(
+        # Any: waitress's types name a MultiSocketServer too, which one listen address never is.
+        self._server: Any = cast(Any, create_server)(
             checked,
             host=host,
             port=port,
@@ -89,6 +103,7 @@ class BackgroundServer:
             ident=name,
             clear_untrusted_proxy_headers=True,
         )
+        self._server.channel_class = _Channel
         self._thread: threading.Thread | None = None
 
     @property
