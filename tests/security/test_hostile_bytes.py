@@ -107,7 +107,7 @@ def test_malformed_s3_records_are_acknowledged_and_listed_not_retried(
 ) -> None:
     from vod_testbed.pipeline.upload_trigger import ServiceReporter, UploadTrigger
 
-    from tests.pipeline.test_upload_trigger import RecordingTranscoder
+    from tests.pipeline.trigger.test_upload_trigger import RecordingTranscoder
 
     trigger = UploadTrigger(pipeline_settings, RecordingTranscoder(), ServiceReporter(service))
     client = create_pipeline_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": trigger})
