@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import requests
-from vod_testbed.pipeline.app import create_app
 
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.storage.embedded import start_embedded_s3
 
 

@@ -11,23 +11,25 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from vod_testbed.pipeline.app import create_app as create_pipeline_app
-from vod_testbed.pipeline.trigger_notices import DETAIL_TYPE as NOTICE_DETAIL_TYPE
-from vod_testbed.pipeline.trigger_notices import SOURCE as NOTICE_SOURCE
-from vod_testbed.pipeline.trigger_notices import NoticeStatus, parse_trigger_notice
-from vod_testbed.pipeline.upload_trigger import S3EventFormatError, read_s3_event
 
 from tests.pipeline.conftest import SECRET
 from tests.security.conftest import ADMIN
-from vod_testbed.common import signing
-from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.job_events import (
+from vod_testbed.backends.mediaconvert.events import (
     DETAIL_TYPE,
-    EVENT_STATUSES,
     SOURCE,
     EventFormatError,
-    parse_mediaconvert_event,
+    EventStatus,
 )
+from vod_testbed.common import signing
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.http.app import create_app as create_pipeline_app
+from vod_testbed.pipeline.job_events import parse_mediaconvert_event
+from vod_testbed.pipeline.trigger.handler import S3EventFormatError, read_s3_event
+from vod_testbed.pipeline.trigger.notices import DETAIL_TYPE as NOTICE_DETAIL_TYPE
+from vod_testbed.pipeline.trigger.notices import SOURCE as NOTICE_SOURCE
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, parse_trigger_notice
+
+EVENT_STATUSES = [status.value for status in EventStatus]
 
 BUDGET = settings(
     max_examples=150,
@@ -105,9 +107,9 @@ def test_a_deeply_nested_webhook_body_is_400(pipeline_client: Any) -> None:
 def test_malformed_s3_records_are_acknowledged_and_listed_not_retried(
     service: ContentService, pipeline_settings: Any
 ) -> None:
-    from vod_testbed.pipeline.upload_trigger import ServiceReporter, UploadTrigger
-
-    from tests.pipeline.trigger.test_upload_trigger import RecordingTranscoder
+    from tests.pipeline.doubles import RecordingTranscoder
+    from vod_testbed.pipeline.content_service import ServiceReporter
+    from vod_testbed.pipeline.trigger.handler import UploadTrigger
 
     trigger = UploadTrigger(pipeline_settings, RecordingTranscoder(), ServiceReporter(service))
     client = create_pipeline_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": trigger})

@@ -11,17 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from vod_testbed.backends.mediaconvert.settings import render_job_settings
-from vod_testbed.pipeline.upload_trigger import ServiceReporter, UploadTrigger
 
 from tests.security.conftest import ATTACKS, mediaconvert
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import JobRequest, JobStatus
+from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.cli.main import main
 from vod_testbed.common import errors
 from vod_testbed.media.probe import probe
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
+from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.pipeline.watcher import object_created_event
 from vod_testbed.storage.s3 import Storage
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from vod_testbed.pipeline.upload_trigger import ServiceReporter, UploadTrigger
 
 from tests.emulator.fakes import FakeTranscoder
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
+from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.pipeline.watcher import object_created_event
 from vod_testbed.storage.s3 import Storage
 
