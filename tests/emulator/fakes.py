@@ -206,3 +206,12 @@ class WebhookReceiver:
             time.sleep(0.02)
         got = [e["detail"]["status"] for e in self.events()]
         raise AssertionError(f"webhook condition not met in {timeout} s; got {got}")
+
+
+def wait_until(predicate: Any, timeout: float = 10.0) -> None:
+    """Poll until ``predicate()`` holds (it must: the timeout only bounds a failing test)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from tests.emulator.conftest import ADMIN, boto_client
-from tests.emulator.fakes import FakeTranscoder, WebhookReceiver
+from tests.emulator.fakes import FakeTranscoder, WebhookReceiver, wait_until
 from tests.emulator.test_events import done, statuses
 from tests.emulator.test_jobs_api import create, wait_status
 
@@ -25,14 +25,6 @@ def deliveries(url: str) -> list[dict[str, Any]]:
 def three_events(events: list[dict[str, Any]]) -> bool:
     # After an outage the retries' jitter decides the order: wait for all of them.
     return len({e["id"] for e in events}) >= 3
-
-
-def wait_until(predicate: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
 
 
 def test_receiver_answering_503_gets_everything_once_it_recovers(
