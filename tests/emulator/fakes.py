@@ -66,6 +66,12 @@ class FakeTranscoder(Transcoder):
         self.canceled.append(job_id)
         return self._update(job_id, status=JobStatus.CANCELED, finished_at=time.time())
 
+    def emit(self, job_id: str, **changes: Any) -> None:
+        """Send a snapshot of the job with ``changes``, final or not (a backend's late word)."""
+        with self._lock:
+            job = self.jobs[job_id].evolve(**changes)
+        self._notify(job)
+
     def running(self) -> int:
         return len(self.list(JobStatus.PROGRESSING))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -184,13 +183,16 @@ def test_a_job_running_at_shutdown_ends_in_error_after_restart(
 def test_clearing_faults_releases_events_held_for_a_reorder(
     make_app: Any, serve: Any, receiver: WebhookReceiver
 ) -> None:
-    server = serve(make_app(webhook_urls=(receiver.url,)))
+    app = make_app(webhook_urls=(receiver.url,))
+    server = serve(app)
+    emulator = app.extensions["emulator"]
     armed = requests.post(
         server.url + "/_emulator/faults/deliveries", json={"reorder": 10}, headers=ADMIN, timeout=5
     )
     assert armed.status_code == 201
     create(boto_client(server.url))  # three events: all held, waiting for seven more
-    time.sleep(0.5)
+    wait_until(lambda: len(emulator.store.list_events()) == 3)
+    emulator.delivery.run_due()  # delivers whatever is due: nothing held is
     assert receiver.events() == []
     assert (
         requests.delete(server.url + "/_emulator/faults", headers=ADMIN, timeout=5).status_code
