@@ -32,6 +32,7 @@ from vod_testbed.backends.job import Job, JobPhase, JobStatus
 from vod_testbed.backends.mediaconvert import events
 from vod_testbed.common import errors
 from vod_testbed.common.clock import Clock, system_clock
+from vod_testbed.common.worker import Worker
 from vod_testbed.emulator import outputs
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import MediaConvertError
@@ -40,7 +41,6 @@ from vod_testbed.emulator.models import MediaConvertModel
 from vod_testbed.emulator.records import JobRecord, QueueRecord
 from vod_testbed.emulator.store import Store
 from vod_testbed.emulator.validation import read_stored_settings
-from vod_testbed.emulator.worker import Worker
 
 log = logging.getLogger(__name__)
 

@@ -514,7 +514,7 @@ def test_subscribe_polls_until_the_job_is_final(request_: JobRequest) -> None:
         backend.close()
         assert statuses == [JobStatus.SUBMITTED, JobStatus.PROGRESSING, JobStatus.CANCELED]
         # Only this backend's poller: other tests' backends may still be polling.
-        assert poller is not None and not poller.is_alive()
+        assert not poller.alive
 
 
 # --- retries over HTTP --------------------------------------------------------------------

@@ -15,6 +15,7 @@ from tests.pipeline.conftest import SECRET, load_event
 from tests.pipeline.doubles import RecordingTranscoder
 from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
 from vod_testbed.backends.job import Job, JobRequest
+from vod_testbed.common.clock import ManualClock
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.signed_post import DeliveryError
 from vod_testbed.fixtures.media import clip_path
@@ -159,10 +160,18 @@ def test_watcher_backs_off_while_handling_fails(pipeline_settings: PipelineSetti
     key = "video/u1/2026/11/0b0e0f0e-1700000000-clip.mp4"
     storage.put(clip_path("short_2s"), f"s3://{bucket}/{key}")
     failing = FailingTrigger(storage.client)
-    watcher = UploadWatcher(failing, bucket, interval_s=10)  # type: ignore[arg-type]
+    clock = ManualClock()
+    watcher = UploadWatcher(failing, bucket, interval_s=10, clock=clock)  # type: ignore[arg-type]
     assert watcher.poll_once() == 1
-    assert watcher.poll_once() == 0  # backing off: not retried at once
-    assert failing.calls == 1
+    clock.advance(9.9)
+    assert watcher.poll_once() == 0  # backing off: not retried before 10 s
+    clock.advance(0.1)
+    assert watcher.poll_once() == 1
+    clock.advance(19.9)
+    assert watcher.poll_once() == 0  # the second delay is twice the first
+    clock.advance(0.1)
+    assert watcher.poll_once() == 1
+    assert failing.calls == 3
 
 
 def test_oversized_upload_is_rejected_without_probing(
