@@ -30,7 +30,7 @@ PACKAGED = (
 HANDLER = "vod_testbed.pipeline.trigger.handler.handler"
 LAMBDA_RUNTIME = "python3.12"
 # Imported on the trigger's path and missing from the Lambda runtime (which has boto3).
-LAMBDA_REQUIREMENTS = ("av", "m3u8")
+LAMBDA_REQUIREMENTS = ("av", "m3u8", "tenacity")
 
 
 def _source_files(root: Path) -> list[Path]:
