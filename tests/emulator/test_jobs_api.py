@@ -204,12 +204,18 @@ def test_cancel_submitted_job(mc: Any) -> None:
     assert "FinishTime" in canceled["Timing"]
 
 
-def test_cancel_progressing_job_stops_the_transcode(mc: Any, transcoder: FakeTranscoder) -> None:
+def canceled_while_transcoding(mc: Any, transcoder: FakeTranscoder) -> dict[str, Any]:
+    """A job canceled once the transcoder holds it (its gate closed)."""
     transcoder.gate.clear()
     job = create(mc)
     wait_status(mc, job["Id"], "PROGRESSING")
     wait_until(lambda: bool(transcoder.jobs))
     mc.cancel_job(Id=job["Id"])
+    return job
+
+
+def test_cancel_progressing_job_stops_the_transcode(mc: Any, transcoder: FakeTranscoder) -> None:
+    job = canceled_while_transcoding(mc, transcoder)
     assert mc.get_job(Id=job["Id"])["Job"]["Status"] == "CANCELED"
     assert len(transcoder.canceled) == 1
 
@@ -217,11 +223,7 @@ def test_cancel_progressing_job_stops_the_transcode(mc: Any, transcoder: FakeTra
 def test_a_transcode_finishing_after_its_cancel_leaves_the_job_canceled(
     app: Any, mc: Any, transcoder: FakeTranscoder
 ) -> None:
-    transcoder.gate.clear()
-    job = create(mc)
-    wait_status(mc, job["Id"], "PROGRESSING")
-    wait_until(lambda: bool(transcoder.jobs))
-    mc.cancel_job(Id=job["Id"])
+    job = canceled_while_transcoding(mc, transcoder)
     (backend_id,) = transcoder.jobs
     transcoder.emit(backend_id, status=JobStatus.COMPLETE)
     app.extensions["emulator"].runner.run_once()  # the late snapshot is read in this pass
