@@ -76,7 +76,7 @@ def seed(service: ContentService, storage: Storage) -> str:
     video_id = ""
     for n in range(VIDEOS):
         video_id = service.handle_video_upload(
-            "bench", f"lecture-{n:03d}.mp4", "video/mp4", 10**9
+            "bench", f"lecture-{n:03d}.mp4", "video/mp4", 10**9, "bench"
         ).video["id"]
         service.apply_job_change(
             JobStateChange(

@@ -58,6 +58,18 @@ class PipelineSettings:
             to check that it is a video.
         watch_interval_s: ``UPLOAD_WATCH_INTERVAL_S`` - poll period of the upload watcher.
         port: ``PIPELINE_PORT`` - where the pipeline's HTTP API listens (127.0.0.1).
+        auth_enabled: ``VOD_AUTH`` - ``off`` reads bearer tokens without verifying them and
+            lets a request without one act as the administrator ``local`` (tests only).
+        auth_jwt_secret: ``AUTH_JWT_SECRET`` - verifies HS256 bearer tokens (local).
+        auth_jwks_url: ``AUTH_JWKS_URL`` - the identity provider's keys (staging); wins over
+            the secret.
+        auth_jwt_audience: ``AUTH_JWT_AUDIENCE`` - required ``aud`` claim, when set.
+        auth_jwt_issuer: ``AUTH_JWT_ISSUER`` - required ``iss`` claim, when set.
+        stuck_uploaded_s: ``STUCK_UPLOADED_S`` - a video ``uploaded`` this long without a job
+            is failed by the reaper.
+        stuck_processing_s: ``STUCK_PROCESSING_S`` - a video ``processing`` this long
+            without news of its job is failed by the reaper.
+        reaper_interval_s: ``REAPER_INTERVAL_S`` - how often the reaper looks.
     """
 
     backend: BackendSettings = field(default_factory=BackendSettings)
@@ -76,6 +88,14 @@ class PipelineSettings:
     probe_sample_bytes: int = 16 * 2**20
     watch_interval_s: float = 1.0
     port: int = 8000
+    auth_enabled: bool = True
+    auth_jwt_secret: str = ""
+    auth_jwks_url: str | None = None
+    auth_jwt_audience: str | None = None
+    auth_jwt_issuer: str | None = None
+    stuck_uploaded_s: float = 15 * 60
+    stuck_processing_s: float = 6 * 3600
+    reaper_interval_s: float = 60.0
 
     def __post_init__(self) -> None:
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:
@@ -124,4 +144,12 @@ class PipelineSettings:
             probe_sample_bytes=env_int(env, "PROBE_SAMPLE_BYTES", defaults.probe_sample_bytes),
             watch_interval_s=env_number(env, "UPLOAD_WATCH_INTERVAL_S", defaults.watch_interval_s),
             port=env_int(env, "PIPELINE_PORT", defaults.port),
+            auth_enabled=env.get("VOD_AUTH", "on").strip().lower() != "off",
+            auth_jwt_secret=env.get("AUTH_JWT_SECRET", ""),
+            auth_jwks_url=env.get("AUTH_JWKS_URL") or None,
+            auth_jwt_audience=env.get("AUTH_JWT_AUDIENCE") or None,
+            auth_jwt_issuer=env.get("AUTH_JWT_ISSUER") or None,
+            stuck_uploaded_s=env_number(env, "STUCK_UPLOADED_S", defaults.stuck_uploaded_s),
+            stuck_processing_s=env_number(env, "STUCK_PROCESSING_S", defaults.stuck_processing_s),
+            reaper_interval_s=env_number(env, "REAPER_INTERVAL_S", defaults.reaper_interval_s),
         )

@@ -25,9 +25,10 @@ class UploadTicket:
     expires_in: int
 
 
-def check_user_id(value: Any) -> str:
+def check_id(field: str, value: Any) -> str:
+    """A user or course id: 1-64 characters of A-Z a-z 0-9 _ - (it may become a folder)."""
     if not isinstance(value, str) or not upload_keys.is_valid_user_id(value):
-        raise InvalidRequestError("user_id", "must be 1-64 characters of A-Z a-z 0-9 _ -")
+        raise InvalidRequestError(field, "must be 1-64 characters of A-Z a-z 0-9 _ -")
     return value
 
 
