@@ -25,8 +25,8 @@ from tests.pipeline.conftest import (  # noqa: F401 - fixtures
     notifier,
     pipeline_settings,
     service,
+    trigger,
 )
-from tests.pipeline.trigger.test_upload_trigger import trigger  # noqa: F401 - fixture
 from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
 from vod_testbed.fixtures.media import clip_path
 

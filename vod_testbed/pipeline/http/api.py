@@ -28,6 +28,7 @@ from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.deletion import VideoBusy, delete_video
 from vod_testbed.pipeline.http.caller import current_caller
 from vod_testbed.pipeline.playback import playback_for
+from vod_testbed.pipeline.playback.blueprint import playback_service
 from vod_testbed.pipeline.upload_requests import check_id
 from vod_testbed.storage.s3 import Storage
 
@@ -115,6 +116,7 @@ def remove_video(asset_id: str) -> tuple[Response, int]:
         delete_video(service, video, Storage(service.settings.backend))
     except VideoBusy as exc:
         return error_response(409, str(exc), "status")
+    playback_service().forget(asset_id)
     return Response(status=204), 204
 
 
