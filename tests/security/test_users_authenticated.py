@@ -21,6 +21,7 @@ from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.storage.s3 import Storage
 
 COURSE = "physics-101"
+FORGED_KEY = "another-secret-of-32-bytes-long-x"
 NEW_VIDEO = {"filename": "lecture.mp4", "content_type": "video/mp4", "size": 1000}
 
 
@@ -85,7 +86,7 @@ def test_a_request_without_a_token_is_401_with_a_bearer_challenge(server: Pipeli
 @pytest.mark.parametrize(
     ("token", "message"),
     [
-        (jwt.encode({"sub": "teacher", "exp": time.time() + 60}, "another-secret-of-32-bytes-long-x"),
+        (jwt.encode({"sub": "teacher", "exp": time.time() + 60}, FORGED_KEY),
          "not valid: Signature verification failed"),
         (jwt.encode({"sub": "teacher", "exp": time.time() - 3600}, AUTH_SECRET), "expired"),
         (jwt.encode({"sub": "teacher", "exp": time.time() + 60}, None, algorithm="none"),
