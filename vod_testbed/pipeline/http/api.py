@@ -22,6 +22,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from vod_testbed.common import strict_json
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.pipeline import access, courses
 from vod_testbed.pipeline.content_service import ContentService
@@ -35,6 +36,7 @@ from vod_testbed.storage.s3 import Storage
 api = Blueprint("videos", __name__)
 
 MAX_LIST_LIMIT = 500
+NEW_VIDEO_FIELDS = frozenset({"filename", "content_type", "size", "course_id"})
 # ASCII digits only: str.isdigit() also accepts superscripts and other scripts' digits.
 _LIMIT = re.compile(r"[0-9]{1,3}")
 
@@ -51,6 +53,18 @@ def error_response(status: int, message: str, field: str | None = None) -> tuple
     return jsonify(body), status
 
 
+def json_body() -> dict[str, Any]:
+    """The request's body as a JSON object, parsed strictly (:mod:`common.strict_json`: no
+    deep nesting, no lone surrogates, finite numbers). Raises InvalidRequestError (``body``)."""
+    try:
+        value = strict_json.loads(request.get_data())
+    except ValueError as exc:
+        raise InvalidRequestError("body", f"the body is not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise InvalidRequestError("body", "the body must be a JSON object")
+    return value
+
+
 @api.errorhandler(InvalidRequestError)
 def _invalid(error: InvalidRequestError) -> tuple[Response, int]:
     return error_response(400, error.message, error.field)
@@ -59,13 +73,14 @@ def _invalid(error: InvalidRequestError) -> tuple[Response, int]:
 @api.post("/videos")
 def create_video() -> tuple[Response, int]:
     caller = current_caller()
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return error_response(400, "the body must be a JSON object", "body")
+    body = json_body()
     if "user_id" in body:
         raise InvalidRequestError(
             "user_id", "the owner is the bearer token's user; do not send user_id"
         )
+    unknown = sorted(set(body) - NEW_VIDEO_FIELDS)
+    if unknown:
+        raise InvalidRequestError(unknown[0], "is not a field of a new video")
     service = content_service()
     course_id = check_id("course_id", body.get("course_id"))
     courses.claim(service.db, caller, course_id)
@@ -123,12 +138,19 @@ def remove_video(asset_id: str) -> tuple[Response, int]:
 @api.get("/videos")
 def list_videos() -> tuple[Response, int]:
     caller = current_caller()
+    unknown = sorted(set(request.args) - {"limit", "status", "user_id"})
+    if unknown:
+        raise InvalidRequestError(unknown[0], "is not a parameter of GET /videos")
     raw_limit = request.args.get("limit", "100")
     if not _LIMIT.fullmatch(raw_limit) or not 1 <= int(raw_limit) <= MAX_LIST_LIMIT:
         raise InvalidRequestError("limit", f"must be an integer from 1 to {MAX_LIST_LIMIT}")
+    user_id = request.args.get("user_id")
+    status = request.args.get("status")
+    if status == "":
+        raise InvalidRequestError("status", "must be an asset status when given")
     videos = content_service().list(
-        user_id=request.args.get("user_id") or None,
-        status=request.args.get("status") or None,
+        user_id=check_id("user_id", user_id) if user_id is not None else None,
+        status=status,
         limit=int(raw_limit),
         visible_to=caller,
     )

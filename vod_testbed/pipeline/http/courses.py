@@ -7,11 +7,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.pipeline import courses
 from vod_testbed.pipeline.db import Database
+from vod_testbed.pipeline.http.api import json_body
 from vod_testbed.pipeline.http.caller import current_caller
 
 enrollments = Blueprint("enrollments", __name__)
@@ -36,9 +37,10 @@ def list_enrollments(course_id: str) -> tuple[Response, int]:
 @enrollments.put("/courses/<course_id>/enrollments/<user_id>")
 def put_enrollment(course_id: str, user_id: str) -> tuple[Response, int]:
     caller = current_caller()
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidRequestError("body", "the body must be a JSON object")
+    body = json_body()
+    unknown = sorted(set(body) - {"status"})
+    if unknown:
+        raise InvalidRequestError(unknown[0], "is not a field of an enrollment")
     row = courses.enroll(_db(), caller, course_id, user_id, body.get("status"))
     return jsonify(row), 200
 
