@@ -27,6 +27,7 @@ import requests
 from tests.net import start_s3_process
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
+from vod_testbed.pipeline.auth import mint_token
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
@@ -38,6 +39,7 @@ VIDEOS = 100
 LECTURE_SEGMENTS = 600
 RUNGS = ("1080p", "720p", "480p", "360p")
 LIST_TARGET_MS, PLAYLIST_TARGET_MS = 100.0, 5.0
+BENCH_AUTH_SECRET = "bench-auth-secret-of-at-least-32-bytes"
 
 
 def lecture_playlists() -> dict[str, str]:
@@ -107,7 +109,11 @@ def main() -> int:
         )
         storage = Storage(backend)
         storage.ensure_bucket(backend.s3_bucket)
-        settings = PipelineSettings(backend=backend, database_url=f"sqlite:///{tmp / 'p.sqlite3'}")
+        settings = PipelineSettings(
+            backend=backend,
+            database_url=f"sqlite:///{tmp / 'p.sqlite3'}",
+            auth_jwt_secret=BENCH_AUTH_SECRET,
+        )
         database = Database(settings.database_url)
         database.create_schema()
         service = ContentService(settings, database)
@@ -115,6 +121,7 @@ def main() -> int:
         app = create_app({"CONTENT_SERVICE": service})
         server = BackgroundServer(app, port=0).start()
         http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {mint_token(BENCH_AUTH_SECRET, 'bench')}"
         api = server.url
 
         def get(path: str) -> requests.Response:
