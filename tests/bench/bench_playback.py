@@ -96,6 +96,18 @@ def seed(service: ContentService, storage: Storage) -> str:
     return video_id
 
 
+def bench_service(backend: BackendSettings, folder: Path) -> ContentService:
+    """A content service on a fresh SQLite file in ``folder``, tokens with the bench secret."""
+    settings = PipelineSettings(
+        backend=backend,
+        database_url=f"sqlite:///{folder / 'p.sqlite3'}",
+        auth_jwt_secret=BENCH_AUTH_SECRET,
+    )
+    database = Database(settings.database_url)
+    database.create_schema()
+    return ContentService(settings, database)
+
+
 def main() -> int:
     logging.disable(logging.WARNING)
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -109,14 +121,7 @@ def main() -> int:
         )
         storage = Storage(backend)
         storage.ensure_bucket(backend.s3_bucket)
-        settings = PipelineSettings(
-            backend=backend,
-            database_url=f"sqlite:///{tmp / 'p.sqlite3'}",
-            auth_jwt_secret=BENCH_AUTH_SECRET,
-        )
-        database = Database(settings.database_url)
-        database.create_schema()
-        service = ContentService(settings, database)
+        service = bench_service(backend, tmp)
         lecture = seed(service, storage)
         app = create_app({"CONTENT_SERVICE": service})
         server = BackgroundServer(app, port=0).start()

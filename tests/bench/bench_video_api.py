@@ -19,14 +19,12 @@ from typing import Any
 
 import requests
 
-from tests.bench.bench_playback import BENCH_AUTH_SECRET, p
+from tests.bench.bench_playback import BENCH_AUTH_SECRET, bench_service, p
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline import courses
 from vod_testbed.pipeline.auth import Caller, mint_token
-from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_events import JobStateChange
 
@@ -95,14 +93,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-video-api-"))
     # Presigning needs no S3 server: nothing here reads an object.
     backend = replace(BackendSettings.from_env({}), s3_endpoint_url="http://127.0.0.1:9")
-    settings = PipelineSettings(
-        backend=backend,
-        database_url=f"sqlite:///{tmp / 'p.sqlite3'}",
-        auth_jwt_secret=BENCH_AUTH_SECRET,
-    )
-    database = Database(settings.database_url)
-    database.create_schema()
-    service = ContentService(settings, database)
+    service = bench_service(backend, tmp)
+    database = service.db
     video_id = seed(service)
     server = BackgroundServer(create_app({"CONTENT_SERVICE": service}), port=0).start()
     try:
