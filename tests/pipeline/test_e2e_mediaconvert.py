@@ -129,7 +129,9 @@ def test_events_sent_while_the_receiver_is_down_still_end_ready(
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     try:
-        video = wait_for(f"http://127.0.0.1:{webhook_port}", ticket.video["id"], timeout_s=30)
+        video = wait_for(
+            f"http://127.0.0.1:{webhook_port}", ticket.video["id"], timeout_s=30, user_id="down"
+        )
     finally:
         http.shutdown()
         http.server_close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import jwt
@@ -203,3 +204,9 @@ def test_the_console_rows_show_only_what_the_caller_may_see(
     assert requests.get(rows, timeout=10).status_code == 401
     assert ready_video["id"] not in requests.get(rows, headers=bearer("x"), timeout=10).text
     assert ready_video["id"] in requests.get(rows, headers=bearer("teacher"), timeout=10).text
+
+
+def test_two_first_videos_of_one_course_at_once_both_register(server: PipelineServer) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: register(server.url, course="new-course"), range(8)))
+    assert [a.status_code for a in answers] == [201] * 8

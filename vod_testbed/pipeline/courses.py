@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.pipeline.access import ENROLLMENT_STATUSES, AccessDenied
 from vod_testbed.pipeline.auth import Caller
@@ -19,12 +21,19 @@ class CourseNotFound(Exception):
 def claim(db: Database, caller: Caller, course_id: str) -> None:
     """Let ``caller`` add a video to ``course_id``: create the course, owned by the caller,
     if it is new. Raises :class:`AccessDenied` when another user owns it."""
-    with db.sessions.begin() as session:
-        course = session.get(Course, course_id, with_for_update=True)
-        if course is None:
-            session.add(Course(id=course_id, owner_id=caller.user_id))
-        elif course.owner_id != caller.user_id and not caller.admin:
-            raise AccessDenied(f"course {course_id!r} belongs to another user")
+    for attempt in range(2):
+        try:
+            with db.sessions.begin() as session:
+                course = session.get(Course, course_id)
+                if course is None:
+                    session.add(Course(id=course_id, owner_id=caller.user_id))
+                elif course.owner_id != caller.user_id and not caller.admin:
+                    raise AccessDenied(f"course {course_id!r} belongs to another user")
+            return
+        except IntegrityError:
+            # Another request created it meanwhile: read who owns it now (once).
+            if attempt:
+                raise
 
 
 def _managed(db: Database, caller: Caller, course_id: str) -> None:
