@@ -51,7 +51,7 @@ fuzz: $(STAMP) ## Property-based fuzzing (Hypothesis, fixed budgets; also part o
 lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE.md)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy vod_testbed
+	$(BIN)/mypy vod_testbed tests
 	$(BIN)/lint-imports
 
 fmt: $(STAMP) ## Format the code with ruff
