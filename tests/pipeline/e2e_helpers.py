@@ -77,7 +77,8 @@ def wait_for(
 class Receiver:
     """A webhook receiver on 127.0.0.1 that records every POST (headers and body)."""
 
-    def __init__(self) -> None:
+    def __init__(self, status: int = 200) -> None:
+        self.status = status  # what every POST is answered with (5xx: the sender retries)
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.port}/hook"
@@ -87,7 +88,8 @@ class Receiver:
     def _app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         self.requests.append((dict(request.headers), request.get_data()))
-        return Response("{}", status=200, mimetype="application/json")(environ, start_response)
+        answer = Response("{}", status=self.status, mimetype="application/json")
+        return answer(environ, start_response)
 
     def bodies(self) -> list[dict[str, Any]]:
         return [json.loads(body) for _headers, body in self.requests]
