@@ -30,14 +30,51 @@ def ensure_port_free(host: str, port: int) -> None:
             raise OSError(errno.EADDRINUSE, f"{host}:{port} is already in use") from exc
 
 
-class BackgroundServer:
-    """An HTTP server for ``app``; ``port=0`` picks a free port."""
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port`` (``port=0``: a free one), to hand to
+    :class:`BackgroundServer` once its app exists: its URL is known before the app is built.
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, name: str = "http"):
-        ensure_port_free(host, port)
+    Raises:
+        OSError: (EADDRINUSE) the port is taken.
+    """
+    ensure_port_free(host, port)
+    sock = socket.socket()
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class BackgroundServer:
+    """An HTTP server for ``app``; ``port=0`` picks a free port.
+
+    Args:
+        listener: a socket from :func:`listen` to serve on instead of binding ``host:port``;
+            the server takes it over (and closes it when it stops).
+    """
+
+    def __init__(
+        self,
+        app: Any,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        name: str = "http",
+        listener: socket.socket | None = None,
+    ):
         self.app = app
         self.name = name
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
+        if listener is None:
+            ensure_port_free(host, port)
+            self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
+        else:
+            host, port = listener.getsockname()[:2]
+            # werkzeug serves on a duplicate of the descriptor; ours is closed right away.
+            with listener:
+                self._server = make_server(host, port, app, threaded=True, fd=listener.fileno())
         self._thread: threading.Thread | None = None
 
     @property
@@ -47,10 +84,6 @@ class BackgroundServer:
     @property
     def url(self) -> str:
         return f"http://{self._server.host}:{self._server.port}"
-
-    def serve_forever(self) -> None:
-        """Serve on the calling thread until :meth:`stop` (or an interrupt)."""
-        self._server.serve_forever()
 
     def start(self) -> BackgroundServer:
         """Serve from a daemon thread."""
@@ -62,7 +95,8 @@ class BackgroundServer:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        # shutdown() waits for a serve_forever loop: one that never started would never end.
         if self._thread is not None:
+            self._server.shutdown()
             self._thread.join(timeout=5)
+        self._server.server_close()

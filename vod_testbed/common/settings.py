@@ -1,4 +1,4 @@
-"""Settings of the backends, read from the environment in this one place (DESIGN contract 9)."""
+"""Settings of the backends, read from the environment in this one place."""
 
 from __future__ import annotations
 
@@ -37,6 +37,17 @@ def env_list(raw: str | None, default: tuple[str, ...] = ()) -> tuple[str, ...]:
     return items or default
 
 
+def configured_endpoint(env: Mapping[str, str], service: str, alias: str) -> str | None:
+    """The endpoint configured for ``service`` the way botocore finds it:
+    ``AWS_ENDPOINT_URL_<SERVICE>`` (or this project's ``alias`` of it) beats the global
+    ``AWS_ENDPOINT_URL``; ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`` turns the ``AWS_``
+    variables off, as it does in botocore.
+    """
+    ignore_aws = env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true"
+    names = (alias,) if ignore_aws else (f"AWS_ENDPOINT_URL_{service}", alias, "AWS_ENDPOINT_URL")
+    return next((env[name] for name in names if env.get(name)), None)
+
+
 @dataclass(frozen=True)
 class BackendSettings:
     """Every knob of the backends, with its environment variable.
@@ -48,11 +59,16 @@ class BackendSettings:
         x264_preset: ``FFMPEG_PRESET`` - libx264 preset of the FFmpeg backend.
         max_concurrent_jobs: ``FFMPEG_MAX_JOBS`` - jobs the FFmpeg backend runs at once.
         work_dir: ``VOD_WORK_DIR`` - scratch space for downloads and encodes.
-        s3_endpoint_url: ``S3_ENDPOINT_URL`` - MinIO or other S3; unset means AWS.
+        s3_endpoint_url: ``AWS_ENDPOINT_URL_S3`` (alias ``S3_ENDPOINT_URL``), else
+            ``AWS_ENDPOINT_URL`` - MinIO or other S3; unset means AWS.
         aws_region: ``AWS_REGION``.
+        aws_access_key_id, aws_secret_access_key: ``AWS_ACCESS_KEY_ID`` /
+            ``AWS_SECRET_ACCESS_KEY``; unset: boto3's own credential chain.
         s3_bucket: ``S3_BUCKET`` - the media bucket.
-        mediaconvert_endpoint, mediaconvert_role_arn, mediaconvert_queue_arn:
-            ``MEDIACONVERT_ENDPOINT`` / ``MEDIACONVERT_ROLE_ARN`` / ``MEDIACONVERT_QUEUE_ARN``.
+        mediaconvert_endpoint: ``AWS_ENDPOINT_URL_MEDIACONVERT`` (alias
+            ``MEDIACONVERT_ENDPOINT``), else ``AWS_ENDPOINT_URL``.
+        mediaconvert_role_arn, mediaconvert_queue_arn: ``MEDIACONVERT_ROLE_ARN`` /
+            ``MEDIACONVERT_QUEUE_ARN``.
     """
 
     transcoder_backend: str = "ffmpeg"
@@ -62,6 +78,8 @@ class BackendSettings:
     work_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "vod-testbed")
     s3_endpoint_url: str | None = None
     aws_region: str = "us-east-1"
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: str | None = field(default=None, repr=False)
     s3_bucket: str = "vod-testbed"
     mediaconvert_endpoint: str | None = None
     mediaconvert_role_arn: str = "arn:aws:iam::123456789012:role/MediaConvertRole"
@@ -77,10 +95,12 @@ class BackendSettings:
             x264_preset=env.get("FFMPEG_PRESET") or defaults.x264_preset,
             max_concurrent_jobs=env_int(env, "FFMPEG_MAX_JOBS", defaults.max_concurrent_jobs),
             work_dir=Path(env["VOD_WORK_DIR"]) if env.get("VOD_WORK_DIR") else defaults.work_dir,
-            s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
+            s3_endpoint_url=configured_endpoint(env, "S3", "S3_ENDPOINT_URL"),
             aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            aws_access_key_id=env.get("AWS_ACCESS_KEY_ID") or None,
+            aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY") or None,
             s3_bucket=env.get("S3_BUCKET") or defaults.s3_bucket,
-            mediaconvert_endpoint=env.get("MEDIACONVERT_ENDPOINT") or None,
+            mediaconvert_endpoint=configured_endpoint(env, "MEDIACONVERT", "MEDIACONVERT_ENDPOINT"),
             mediaconvert_role_arn=env.get("MEDIACONVERT_ROLE_ARN")
             or defaults.mediaconvert_role_arn,
             mediaconvert_queue_arn=env.get("MEDIACONVERT_QUEUE_ARN") or None,

@@ -1,5 +1,5 @@
 """An S3 server inside this process (moto's server mode over real HTTP), for machines with
-no S3 endpoint configured (DESIGN contract 7). It keeps every object in memory: data is
+no S3 endpoint configured. It keeps every object in memory: data is
 gone when the process exits.
 """
 
@@ -18,7 +18,12 @@ from vod_testbed.common.serving import ensure_port_free
 log = logging.getLogger(__name__)
 
 # moto accepts any credentials; boto3 still insists on having some.
-_DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+DUMMY_ACCESS_KEY_ID = "testing"
+DUMMY_SECRET_ACCESS_KEY = "testing"  # noqa: S105 - not a secret: the server checks none
+_DUMMY_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
+}
 
 
 @dataclass
@@ -32,15 +37,23 @@ class EmbeddedS3:
         self.server.stop()
 
 
-def start_embedded_s3(host: str = "127.0.0.1", port: int = 0) -> EmbeddedS3:
-    """Start the server (``port=0`` picks a free port) and set dummy credentials if none.
+def start_embedded_s3(
+    host: str = "127.0.0.1", port: int = 0, *, export_credentials: bool = True
+) -> EmbeddedS3:
+    """Start the server (``port=0`` picks a free port).
+
+    Args:
+        export_credentials: put dummy credentials in ``os.environ`` when it has none, for
+            callers whose clients read them from there; callers that pass credentials to
+            their clients say False.
 
     Raises:
         OSError: (EADDRINUSE) the port is taken.
     """
     ensure_port_free(host, port)
-    for key, value in _DUMMY_CREDENTIALS.items():
-        os.environ.setdefault(key, value)
+    if export_credentials:
+        for key, value in _DUMMY_CREDENTIALS.items():
+            os.environ.setdefault(key, value)
     # One access-log line per object request drowns everything else.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
