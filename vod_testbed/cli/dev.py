@@ -12,12 +12,14 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vod_testbed.common.logs import configure_logging
-from vod_testbed.stack import Stack, StackInUseError, StackSettings, start_stack
-from vod_testbed.stack.ready import wait_until_healthy, write_ready_file
-from vod_testbed.stack.shutdown import StopSignals, stop_within
+from vod_testbed.common.shutdown import StopSignals, stop_within
+
+if TYPE_CHECKING:
+    from vod_testbed.stack.settings import StackSettings
+    from vod_testbed.stack.stack import Stack
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,8 @@ def register(subparsers: Any) -> None:
 
 def settings_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> StackSettings:
     """The environment's settings, with what the command line says on top."""
+    from vod_testbed.stack.settings import StackSettings
+
     settings = StackSettings.from_env(env)
     pipeline = settings.pipeline
     if args.backend:
@@ -142,6 +146,10 @@ def banner(stack: Stack, ready_s: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the stack's parts are not needed to build the command line.
+    from vod_testbed.stack.ready import wait_until_healthy, write_ready_file
+    from vod_testbed.stack.stack import StackInUseError, start_stack
+
     if not args.text_logs:
         configure_logging(logging.DEBUG if args.verbose else logging.INFO)
     try:

@@ -10,11 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from vod_testbed.common.settings import BackendSettings, env_int
-from vod_testbed.emulator.app import create_app
-from vod_testbed.emulator.config import EmulatorSettings
-from vod_testbed.emulator.server import EmulatorServer
-from vod_testbed.emulator.store import DataDirInUseError
-from vod_testbed.stack.shutdown import StopSignals, stop_within
+from vod_testbed.common.shutdown import StopSignals, stop_within
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +40,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: Flask and the emulator are not needed to build the command line.
+    from vod_testbed.emulator.app import create_app
+    from vod_testbed.emulator.config import EmulatorSettings
+    from vod_testbed.emulator.server import EmulatorServer
+    from vod_testbed.emulator.store import DataDirInUseError
+
     settings = EmulatorSettings.from_env()
     if args.data_dir is not None:
         settings = dataclasses.replace(settings, data_dir=args.data_dir)

@@ -26,7 +26,7 @@ import pytest
 
 if TYPE_CHECKING:
     from vod_testbed.backends.ladder import Ladder
-    from vod_testbed.stack import StackSettings
+    from vod_testbed.stack.settings import StackSettings
     from vod_testbed.testing.events import EventLog
     from vod_testbed.testing.session import VodStack
 
@@ -101,7 +101,7 @@ def vod_stack_settings(
     from vod_testbed.common.settings import BackendSettings
     from vod_testbed.emulator.config import EmulatorSettings
     from vod_testbed.pipeline.config import PipelineSettings
-    from vod_testbed.stack import StackSettings
+    from vod_testbed.stack.settings import StackSettings
 
     backend = _option(pytestconfig, "vod_backend")
     if backend not in BACKENDS:

@@ -15,7 +15,8 @@ import requests
 from botocore.config import Config
 
 from vod_testbed.common.serving import BackgroundServer
-from vod_testbed.stack import Endpoints, Stack, StackSettings, start_stack
+from vod_testbed.stack.settings import StackSettings
+from vod_testbed.stack.stack import Endpoints, Stack, start_stack
 from vod_testbed.storage.s3 import Storage
 from vod_testbed.testing.events import EVENTS_PATH, VIDEOS_PATH, EventLog, receiver_app
 
