@@ -27,18 +27,20 @@ test: $(STAMP) ## Run the whole test suite (unit, contract, end-to-end)
 test-fast: $(STAMP) ## Run the tests that do not transcode
 	$(BIN)/pytest -m "not e2e"
 
-lint: $(STAMP) ## ruff + mypy
+lint: $(STAMP) ## ruff + mypy + the Dockerfile and compose file
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy vod_testbed
+	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/lint-containers
 
 fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Benchmarks: the FFmpeg backend vs hand-written ffmpeg; the emulator under load
+bench: $(STAMP) ## Benchmarks: the FFmpeg backend vs hand-written ffmpeg; the emulator under load; the stack's costs
 	$(BIN)/python -m tests.bench.bench_ladder
 	$(BIN)/python -m tests.bench.bench_emulator
+	$(BIN)/python -m tests.bench.bench_stack
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
 	$(BIN)/python -m vod_testbed.fixtures.media
