@@ -157,7 +157,11 @@ class Stack:
         except BaseException:
             listener.close()
             raise
-        self.emulator = EmulatorServer(app, listener=listener).start()
+        try:
+            self.emulator = EmulatorServer(app, listener=listener).start()
+        except BaseException:
+            app.extensions["emulator"].close()
+            raise
         self.pipeline.start()
         assert backend.s3_endpoint_url is not None
         self.endpoints = Endpoints(
