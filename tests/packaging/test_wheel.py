@@ -68,6 +68,20 @@ def test_the_installed_package_is_the_wheel_not_the_checkout(installed):
     assert run([str(installed / "vod-testbed"), "--version"]).strip().startswith("vod-testbed ")
 
 
+def test_the_installed_package_caches_generated_media_in_the_user_cache(installed, tmp_path):
+    code = (
+        "from pathlib import Path; import platformdirs; "
+        "from vod_testbed.fixtures.media import cache_dir; "
+        "print(cache_dir() == Path(platformdirs.user_cache_dir('vod-testbed')) / 'fixtures')"
+    )
+    env = {key: value for key, value in clean_env().items() if key != "VOD_FIXTURES_DIR"}
+    result = subprocess.run(
+        [str(installed / "python"), "-c", code],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env,
+    )  # fmt: skip
+    assert result.stdout.strip() == "True", result.stderr
+
+
 def test_a_platform_project_passes_its_own_tests_with_the_plugin(installed, tmp_path):
     project = tmp_path / "platform"
     shutil.copytree(EXAMPLES, project, ignore=shutil.ignore_patterns("__pycache__"))
