@@ -16,30 +16,38 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the project with its dev tools
+HLS_JS := vod_testbed/pipeline/console/static/vendor/hls.min.js
 
-dev: $(STAMP) ## Start the local stack (embedded S3 unless S3_ENDPOINT_URL is set)
+# The console's player: the pinned hls.js from the npm registry, integrity-checked.
+$(HLS_JS): vod_testbed/pipeline/console/vendor.py | $(STAMP)
+	$(BIN)/python -m vod_testbed.pipeline.console.vendor --cache .cache/npm
+
+install: $(STAMP) $(HLS_JS) ## Create .venv, install the project with its dev tools, fetch hls.js
+
+dev: $(STAMP) $(HLS_JS) ## Start the local stack (embedded S3 unless S3_ENDPOINT_URL is set)
 	$(BIN)/vod-testbed dev
 
-test: $(STAMP) ## Run the whole test suite (unit, contract, end-to-end)
+test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end)
 	$(BIN)/pytest
 
 test-fast: $(STAMP) ## Run the tests that do not transcode
 	$(BIN)/pytest -m "not e2e"
 
-lint: $(STAMP) ## ruff + mypy + the Dockerfile and compose file
+lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE.md) + the Dockerfile and compose file
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy vod_testbed
+	$(BIN)/lint-imports
 	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/lint-containers
 
 fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Benchmarks: the FFmpeg backend vs hand-written ffmpeg; the emulator under load; the stack's costs
+bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback; the stack's costs
 	$(BIN)/python -m tests.bench.bench_ladder
 	$(BIN)/python -m tests.bench.bench_emulator
+	$(BIN)/python -m tests.bench.bench_playback
 	$(BIN)/python -m tests.bench.bench_stack
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
@@ -52,5 +60,5 @@ deploy-render: $(STAMP) ## Render the staging AWS artifacts (IAM, S3 notificatio
 	$(BIN)/python -m vod_testbed.pipeline.deploy render --out dist/staging
 
 clean: ## Remove the virtualenv, caches, generated media and build output
-	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache *.egg-info build dist
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .import_linter_cache *.egg-info build dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -29,7 +29,7 @@ from flask import Flask, request
 from tests.net import start_s3_process
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import Job, JobRequest, JobStatus
-from vod_testbed.backends.mediaconvert.settings import render_job_settings
+from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.emulator.app import create_app

@@ -2,7 +2,8 @@
 
 For the same input and request the FFmpeg backend and the MediaConvert backend (through
 the emulator) must go through the same lifecycle and write the same object keys, with
-playlists that validate alike (DESIGN contracts 1, 2 and 10).
+playlists that validate alike (docs/ARCHITECTURE.md: "The ladder", "The object-name contract",
+"Staging is a setting").
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from flask import Flask
 from tests.emulator.fakes import FakeTranscoder, WebhookReceiver
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
-from vod_testbed.backends.mediaconvert.settings import render_job_settings, to_wire_case
+from vod_testbed.backends.mediaconvert.model import to_wire_case
+from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.emulator.app import create_app
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.server import EmulatorServer

@@ -14,12 +14,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.pipeline.doubles import RecordingTranscoder
 from vod_testbed.common import signing
 from vod_testbed.common.settings import BackendSettings
-from vod_testbed.pipeline.app import create_app
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.db import Database
+from vod_testbed.pipeline.http.app import create_app
+from vod_testbed.pipeline.trigger.handler import UploadTrigger
+from vod_testbed.storage.s3 import Storage
 
 SECRET = "pipeline-test-secret"
 EVENTS_DIR = Path(__file__).resolve().parents[2] / "vod_testbed" / "fixtures" / "events"
@@ -178,3 +181,31 @@ def post_event(client: FlaskClient) -> Callable[..., Any]:
 
 def settings_with(settings: PipelineSettings, **changes: Any) -> PipelineSettings:
     return replace(settings, **changes)
+
+
+@pytest.fixture
+def transcoder() -> RecordingTranscoder:
+    return RecordingTranscoder()
+
+
+@pytest.fixture
+def trigger(
+    pipeline_settings: PipelineSettings, service: ContentService, transcoder: RecordingTranscoder
+) -> UploadTrigger:
+    return UploadTrigger(pipeline_settings, transcoder, ServiceReporter(service))
+
+
+@pytest.fixture
+def uploaded(
+    service: ContentService, storage: Storage, pipeline_settings: PipelineSettings
+) -> Callable[..., dict[str, Any]]:
+    """Register an upload and put ``clip`` at its key (as the presigned PUT would)."""
+
+    def upload(clip: Path, filename: str = "clip.mp4") -> dict[str, Any]:
+        video = service.handle_video_upload(
+            "user-1", filename, "video/mp4", clip.stat().st_size
+        ).video
+        storage.put(clip, f"s3://{pipeline_settings.bucket}/{video['key']}")
+        return video
+
+    return upload

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.pipeline.conftest import RecordingNotifier, complete_detail, mc_event
+from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.job_events import JobStateChange, parse_mediaconvert_event
-from vod_testbed.pipeline.trigger_notices import NoticeStatus, TriggerNotice
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 
 JOB = "1764064325000-conc01"
 
@@ -59,7 +60,7 @@ def test_the_same_event_delivered_concurrently_is_applied_once(
     change = JobStateChange(
         event_id="same",
         job_id=JOB,
-        status="ERROR",
+        status=EventStatus.ERROR,
         asset_id=asset["id"],
         error_code=1040,
         error_message="Settings error",

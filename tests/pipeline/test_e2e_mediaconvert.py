@@ -24,11 +24,11 @@ from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.server import EmulatorServer
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
-from vod_testbed.pipeline.app import create_app
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
+from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.server import PipelineServer
-from vod_testbed.pipeline.upload_trigger import ServiceReporter, UploadTrigger
+from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.pipeline.watcher import object_created_event
 from vod_testbed.storage.s3 import Storage
 

@@ -1,4 +1,4 @@
-"""Upload key layout (DESIGN contract 3) and sanitising."""
+"""Upload key layout (docs/ARCHITECTURE.md, "The object-name contract") and sanitising."""
 
 from __future__ import annotations
 

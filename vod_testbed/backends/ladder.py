@@ -1,4 +1,4 @@
-"""The HLS ladder: one definition, shared by every backend (DESIGN contract 1).
+"""The HLS ladder: one definition, shared by every backend (docs/ARCHITECTURE.md, "The ladder").
 
 A :class:`Ladder` says what to produce; :func:`plan_renditions` turns it, plus the source's
 display size, into the exact output geometry of every rendition. Both backends use that one

@@ -1,4 +1,5 @@
-"""Object names, exactly as MediaConvert writes them (DESIGN contracts 2 and 3).
+"""Object names, exactly as MediaConvert writes them (docs/ARCHITECTURE.md, "The object-name
+contract").
 
 For an HLS group whose destination is ``<prefix>/hls/master`` and an output with name
 modifier ``_720p``, MediaConvert writes ``master.m3u8`` (the multivariant playlist),
@@ -49,7 +50,7 @@ def thumbnail_regex(base: str, name_modifier: str) -> re.Pattern[str]:
 
 
 def default_output_prefix(input_uri: str) -> str:
-    """``video/u/2024/01/x-clip.mp4`` -> ``video/u/2024/01/x-clip_processed`` (contract 3)."""
+    """``video/u/2024/01/x-clip.mp4`` -> ``video/u/2024/01/x-clip_processed``."""
     stem, _ext = posixpath.splitext(input_uri.rstrip("/"))
     return stem + PROCESSED_SUFFIX
 

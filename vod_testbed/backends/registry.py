@@ -1,4 +1,4 @@
-"""Backends by name: ``TRANSCODER_BACKEND`` picks one (DESIGN contract 9)."""
+"""Backends by name: ``TRANSCODER_BACKEND`` picks one (docs/ARCHITECTURE.md, "Configuration")."""
 
 from __future__ import annotations
 

@@ -124,6 +124,7 @@ def banner(stack: Stack, ready_s: float) -> str:
             f"  storage     {endpoints.s3}  ({where}; bucket {stack.bucket})",
             f"  emulator    {endpoints.emulator}  (MediaConvert API, boto3 endpoint_url)",
             f"  pipeline    {api}  (POST /videos, GET /videos/<id>, webhooks)",
+            f"  console     {api}/console  (upload, watch, judge the ladder)",
             f"  transcoder  {stack.transcoder_backend}",
             f"  data        {stack.settings.data_dir}",
             "",

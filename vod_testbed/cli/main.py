@@ -17,6 +17,7 @@ from vod_testbed import __version__
 SUBCOMMANDS = (
     "vod_testbed.cli.transcode",
     "vod_testbed.cli.validate",
+    "vod_testbed.cli.report",
     "vod_testbed.cli.upload",
     "vod_testbed.cli.emulator",
     "vod_testbed.cli.dev",

@@ -1,4 +1,5 @@
-"""Settings of the backends, read from the environment in this one place."""
+"""Settings of the backends, read from the environment in this one place (docs/ARCHITECTURE.md,
+"Configuration")."""
 
 from __future__ import annotations
 

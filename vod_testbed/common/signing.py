@@ -1,4 +1,4 @@
-"""Authentication of job-state webhooks (DESIGN contract 6).
+"""Authentication of job-state webhooks (docs/ARCHITECTURE.md, "Webhook authentication").
 
 Two forms are accepted by :func:`verify`:
 

@@ -1,4 +1,5 @@
-"""Settings of the emulator, read from the environment in this one place (DESIGN contract 9)."""
+"""Settings of the emulator, read from the environment in this one place (docs/ARCHITECTURE.md,
+"Configuration")."""
 
 from __future__ import annotations
 

@@ -13,8 +13,7 @@ import threading
 import time
 from typing import Any, Protocol
 
-from vod_testbed.backends.job import new_job_id
-from vod_testbed.backends.mediaconvert.settings import ParsedJob, SettingsError, parse_job_settings
+from vod_testbed.backends.job import JobStatus, new_job_id
 from vod_testbed.emulator import pagination, validation
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import (
@@ -22,12 +21,11 @@ from vod_testbed.emulator.exceptions import (
     ConflictException,
     NotFoundException,
 )
-from vod_testbed.emulator.settings_merge import apply_presets, deep_merge, without_preset_names
+from vod_testbed.emulator.settings_merge import apply_presets, deep_merge
 from vod_testbed.emulator.store import Store
 
 DEFAULT_QUEUE = "Default"
 DEFAULT_STATUS_UPDATE_INTERVAL = "SECONDS_60"
-FINAL_STATUSES = frozenset({"COMPLETE", "ERROR", "CANCELED"})
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
 # Members of a job template a job inherits when it does not set them itself.
 TEMPLATE_DEFAULTS = ("priority", "statusUpdateInterval", "accelerationSettings", "hopDestinations")
@@ -40,19 +38,6 @@ ECHOED_MEMBERS = {
 }
 # Keys of a stored job that are the emulator's own bookkeeping, never sent on the wire.
 PRIVATE_PREFIX = "_"
-
-
-def parse_settings(settings: dict[str, Any], user_metadata: dict[str, str]) -> ParsedJob:
-    """Job settings (templates and presets merged in) -> the FFmpeg plan and its warnings.
-
-    Raises:
-        BadRequestException: a setting is invalid or one the emulator cannot honour; the
-            message keeps ``vod_testbed.backends.mediaconvert.settings``' ``/path: problem`` form.
-    """
-    try:
-        return parse_job_settings(without_preset_names(settings), user_metadata=user_metadata)
-    except SettingsError as exc:
-        raise BadRequestException(str(exc)) from exc
 
 
 class JobControl(Protocol):
@@ -193,16 +178,15 @@ class MediaConvertModel:
             )
         fields, settings = self._apply_template(params)
         settings = apply_presets(settings, lambda name: self.presets.get(name).get("settings", {}))
-        validation.check_job_settings(settings)
         user_metadata = dict(params.get("userMetadata") or {})
-        parsed = parse_settings(settings, user_metadata)
+        parsed = validation.parse_settings(settings, user_metadata)
         queue = self.queue_arn(fields.get("queue") or DEFAULT_QUEUE)
         job_id = new_job_id()
         stamp = now_s()
         job: dict[str, Any] = {
             "id": job_id,
             "arn": self.settings.arn("jobs", job_id),
-            "status": "SUBMITTED",
+            "status": JobStatus.SUBMITTED,
             "createdAt": stamp,
             "timing": {"submitTime": stamp},
             "role": role,
@@ -270,7 +254,7 @@ class MediaConvertModel:
         """CancelJob: SUBMITTED and PROGRESSING jobs end CANCELED (a running transcode is
         stopped). A finished job answers ConflictException."""
         job = self.get_job(job_id)
-        if job["status"] in FINAL_STATUSES:
+        if JobStatus(job["status"]).is_final:
             raise ConflictException(
                 f"The job {job_id} is {job['status']} and can no longer be canceled."
             )
@@ -285,10 +269,6 @@ class MediaConvertModel:
         }
         if params.get("queue"):
             fields["queue"] = self.queue_arn(params["queue"])
-        if params.get("settings") is not None:
-            validation.validate(
-                validation.service_model().shape_for("JobTemplateSettings"), params["settings"]
-            )
         return fields
 
     def create_job_template(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -348,8 +328,12 @@ class MediaConvertModel:
         return {
             **public(queue),
             "concurrentJobs": self.queue_concurrency(queue),
-            "submittedJobsCount": self.store.count_jobs(status="SUBMITTED", queue=queue["arn"]),
-            "progressingJobsCount": self.store.count_jobs(status="PROGRESSING", queue=queue["arn"]),
+            "submittedJobsCount": self.store.count_jobs(
+                status=JobStatus.SUBMITTED, queue=queue["arn"]
+            ),
+            "progressingJobsCount": self.store.count_jobs(
+                status=JobStatus.PROGRESSING, queue=queue["arn"]
+            ),
         }
 
     def _queue_fields(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -394,9 +378,9 @@ class MediaConvertModel:
             raise BadRequestException(
                 f"The queue {name!r} is a system queue and cannot be deleted."
             )
-        if self.store.count_jobs(status="SUBMITTED", queue=queue["arn"]) or self.store.count_jobs(
-            status="PROGRESSING", queue=queue["arn"]
-        ):
+        if self.store.count_jobs(
+            status=JobStatus.SUBMITTED, queue=queue["arn"]
+        ) or self.store.count_jobs(status=JobStatus.PROGRESSING, queue=queue["arn"]):
             raise ConflictException(
                 f"The queue {name!r} has jobs that are SUBMITTED or PROGRESSING; "
                 "wait for them or cancel them first."

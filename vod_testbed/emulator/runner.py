@@ -29,14 +29,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from vod_testbed.backends.interface import Transcoder
-from vod_testbed.backends.job import Job, JobStatus
+from vod_testbed.backends.job import Job, JobPhase, JobStatus
+from vod_testbed.backends.mediaconvert import events
 from vod_testbed.common import errors
-from vod_testbed.emulator import events, outputs
+from vod_testbed.emulator import outputs
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import MediaConvertError
 from vod_testbed.emulator.faults import Faults
-from vod_testbed.emulator.models import FINAL_STATUSES, MediaConvertModel, parse_settings
+from vod_testbed.emulator.models import MediaConvertModel
 from vod_testbed.emulator.store import Store
+from vod_testbed.emulator.validation import read_stored_settings
 from vod_testbed.emulator.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -107,10 +109,10 @@ class JobRunner:
     def start(self, model: MediaConvertModel) -> None:
         """End jobs interrupted by the last stop, then start scheduling."""
         self._model = model
-        for row in self.store.list_jobs(status="PROGRESSING"):
+        for row in self.store.list_jobs(status=JobStatus.PROGRESSING):
             self._finish(
                 row.body["id"],
-                "ERROR",
+                JobStatus.ERROR,
                 {"errorCode": errors.UNKNOWN_ERROR, "errorMessage": INTERRUPTED_MESSAGE},
             )
         self._worker.start()
@@ -136,7 +138,7 @@ class JobRunner:
                 # If it finished on the backend's side a moment ago, CANCELED still wins here.
                 with contextlib.suppress(errors.JobNotFoundError, errors.InvalidRequestError):
                     self.transcoder.cancel(running.backend_id)
-            job = self._finish(job_id, "CANCELED", {})
+            job = self._finish(job_id, JobStatus.CANCELED, {})
         self._worker.wake()
         return job if job is not None else self.model.get_job(job_id)
 
@@ -166,11 +168,11 @@ class JobRunner:
         warnings: list[list[Any]] = job.get("_warnings", [])
 
         def mutate(body: dict[str, Any]) -> bool:
-            if body["status"] != "SUBMITTED":
+            if body["status"] != JobStatus.SUBMITTED:
                 return False
-            body["status"] = "PROGRESSING"
+            body["status"] = JobStatus.PROGRESSING
             body["timing"]["startTime"] = int(now)
-            body["currentPhase"] = "PROBING"
+            body["currentPhase"] = JobPhase.PROBING
             body["jobPercentComplete"] = 0
             if warnings:
                 counts = Counter(int(code) for code, _ in warnings)
@@ -179,7 +181,7 @@ class JobRunner:
             return True
 
         updated = self.store.update_job(job["id"], mutate)
-        if updated is None or updated["status"] != "PROGRESSING":
+        if updated is None or updated["status"] != JobStatus.PROGRESSING:
             return
         failure, delay = self.faults.take_job_faults(job["id"])
         self.publish(events.progressing(self.settings, updated))
@@ -187,7 +189,9 @@ class JobRunner:
             self.publish(events.new_warning(self.settings, updated, int(code), str(message)))
         if failure is not None:
             self._finish(
-                job["id"], "ERROR", {"errorCode": failure.code, "errorMessage": failure.message}
+                job["id"],
+                JobStatus.ERROR,
+                {"errorCode": failure.code, "errorMessage": failure.message},
             )
             return
         interval = (
@@ -210,7 +214,7 @@ class JobRunner:
     def _launch(self, running: _Running) -> None:
         job = self.model.get_job(running.job_id)
         try:
-            parsed = parse_settings(job["settings"], job.get("userMetadata") or {})
+            parsed = read_stored_settings(job["settings"], job.get("userMetadata") or {})
             backend_job = self.transcoder.submit(parsed.request)
         except MediaConvertError as exc:
             self._fail(running, errors.SETTINGS_ERROR, exc.message)
@@ -232,7 +236,7 @@ class JobRunner:
 
     def _fail(self, running: _Running, code: int, message: str) -> None:
         self._running.pop(running.job_id, None)
-        self._finish(running.job_id, "ERROR", {"errorCode": code, "errorMessage": message})
+        self._finish(running.job_id, JobStatus.ERROR, {"errorCode": code, "errorMessage": message})
 
     def _drain_snapshots(self) -> None:
         while True:
@@ -251,11 +255,11 @@ class JobRunner:
             job = self.model.get_job(job_id)
             self.publish(events.input_information(self.settings, job, [snapshot.input_details]))
         if snapshot.status is JobStatus.PROGRESSING:
-            phase = str(snapshot.phase or "PROBING")
+            phase = snapshot.phase or JobPhase.PROBING
             percent = snapshot.percent_complete
 
             def progress(body: dict[str, Any]) -> bool:
-                if body["status"] != "PROGRESSING":
+                if body["status"] != JobStatus.PROGRESSING:
                     return False
                 body["currentPhase"] = phase
                 body["jobPercentComplete"] = percent
@@ -272,7 +276,7 @@ class JobRunner:
             groups = outputs.event_output_group_details(job["settings"], snapshot.outputs)
             self._finish(
                 job_id,
-                "COMPLETE",
+                JobStatus.COMPLETE,
                 {
                     "jobPercentComplete": 100,
                     "outputGroupDetails": outputs.api_output_group_details(groups),
@@ -280,11 +284,11 @@ class JobRunner:
                 groups,
             )
         elif snapshot.status is JobStatus.CANCELED:
-            self._finish(job_id, "CANCELED", {})
+            self._finish(job_id, JobStatus.CANCELED, {})
         else:
             self._finish(
                 job_id,
-                "ERROR",
+                JobStatus.ERROR,
                 {
                     "errorCode": snapshot.error_code or errors.UNKNOWN_ERROR,
                     "errorMessage": snapshot.error_message or "The transcode failed.",
@@ -298,13 +302,13 @@ class JobRunner:
                 continue
             running.next_status_at = max(running.next_status_at + running.interval_s, now)
             job = self.model.get_job(running.job_id)
-            if job["status"] == "PROGRESSING":
+            if job["status"] == JobStatus.PROGRESSING:
                 self.publish(events.status_update(self.settings, job))
 
     def _finish(
         self,
         job_id: str,
-        status: str,
+        status: JobStatus,
         changes: dict[str, Any],
         groups: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any] | None:
@@ -315,7 +319,7 @@ class JobRunner:
 
         def mutate(body: dict[str, Any]) -> bool:
             nonlocal changed
-            if body["status"] in FINAL_STATUSES:
+            if JobStatus(body["status"]).is_final:
                 return False
             changed = True
             body["status"] = status
@@ -327,9 +331,9 @@ class JobRunner:
         job = self.store.update_job(job_id, mutate)
         if job is None or not changed:
             return None
-        if status == "COMPLETE":
+        if status is JobStatus.COMPLETE:
             self.publish(events.complete(self.settings, job, groups or []))
-        elif status == "ERROR":
+        elif status is JobStatus.ERROR:
             self.publish(events.error(self.settings, job))
         else:
             self.publish(events.canceled(self.settings, job))

@@ -7,6 +7,7 @@ import dataclasses
 import logging
 
 from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.job import JobStatus
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.emulator.config import EmulatorSettings
@@ -55,8 +56,8 @@ class Emulator:
 
     def reset(self) -> None:
         """Cancel what runs, forget every job, template, preset, queue, event and fault."""
-        for row in self.store.list_jobs(status="PROGRESSING") + self.store.list_jobs(
-            status="SUBMITTED"
+        for row in self.store.list_jobs(status=JobStatus.PROGRESSING) + self.store.list_jobs(
+            status=JobStatus.SUBMITTED
         ):
             self.runner.cancel(row.body["id"])
         self.faults.reset()

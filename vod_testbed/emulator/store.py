@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from vod_testbed.backends.job import JobStatus
 from vod_testbed.common.dirlock import DirInUseError, lock_dir
 
 SCHEMA = """
@@ -226,9 +227,9 @@ class Store:
         """SUBMITTED jobs of a queue in the order they should start: priority, then age."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT body FROM jobs WHERE status = 'SUBMITTED' AND queue = ?"
+                "SELECT body FROM jobs WHERE status = ? AND queue = ?"
                 " ORDER BY priority DESC, seq ASC",
-                (queue,),
+                (JobStatus.SUBMITTED, queue),
             ).fetchall()
         return [json.loads(row["body"]) for row in rows]
 

@@ -1,4 +1,5 @@
-"""Settings of the pipeline, read from the environment in this one place (DESIGN contract 9).
+"""Settings of the pipeline, read from the environment in this one place (docs/ARCHITECTURE.md,
+"Configuration").
 
 Storage and transcoder settings (``S3_ENDPOINT_URL``, ``S3_BUCKET``, ``AWS_REGION``,
 ``TRANSCODER_BACKEND`` ...) are the backends' own: :class:`common.settings.BackendSettings`
@@ -46,11 +47,13 @@ class PipelineSettings:
         allowed_content_types: ``ALLOWED_CONTENT_TYPES`` - comma-separated, ``type/*``
             wildcards allowed (default ``video/*``).
         upload_url_expires_s: ``UPLOAD_URL_EXPIRES_S`` - life of a presigned PUT.
-        playback_url_expires_s: ``PLAYBACK_URL_EXPIRES_S`` - life of a presigned GET.
+        playback_url_expires_s: ``PLAYBACK_URL_EXPIRES_S`` - life of a playback token and of
+            the presigned URLs in its playlists (default 6 h: a long lecture, watched at once).
         s3_public_endpoint_url: ``S3_PUBLIC_ENDPOINT_URL`` - the S3 endpoint as clients
             reach it, when it differs from ``S3_ENDPOINT_URL`` (a container network name).
         playback_base_url: ``PLAYBACK_BASE_URL`` - a CDN in front of the bucket; when set,
-            playback URLs are ``<base>/<key>`` instead of presigned GETs.
+            segment and thumbnail URLs are ``<base>/<key>`` (signed with
+            ``CLOUDFRONT_KEY_PAIR_ID``) instead of presigned S3 GETs.
         probe_sample_bytes: ``PROBE_SAMPLE_BYTES`` - bytes read from each end of an upload
             to check that it is a video.
         watch_interval_s: ``UPLOAD_WATCH_INTERVAL_S`` - poll period of the upload watcher.
@@ -67,7 +70,7 @@ class PipelineSettings:
     max_upload_bytes: int = S3_SINGLE_PUT_LIMIT
     allowed_content_types: tuple[str, ...] = ("video/*",)
     upload_url_expires_s: int = 900
-    playback_url_expires_s: int = 3600
+    playback_url_expires_s: int = 6 * 3600
     s3_public_endpoint_url: str | None = None
     playback_base_url: str | None = None
     probe_sample_bytes: int = 16 * 2**20

@@ -13,11 +13,10 @@ STATUS_UPDATE can never overwrite a COMPLETE that committed in between.
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -25,47 +24,33 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common import errors
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.logs import log_context
 from vod_testbed.pipeline import upload_keys
-from vod_testbed.pipeline.asset_states import AssetStatus, FailureReason, may_transition
+from vod_testbed.pipeline.asset_states import AssetStatus
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset, utcnow
+from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
-from vod_testbed.pipeline.trigger_notices import NoticeStatus, TriggerNotice
-from vod_testbed.storage.s3 import is_s3, parse_s3_uri, s3_client
+from vod_testbed.pipeline.transitions import job_transition, notice_transition
+from vod_testbed.pipeline.trigger.notices import TriggerNotice
+from vod_testbed.pipeline.upload_requests import (
+    UploadTicket,
+    check_content_type,
+    check_filename,
+    check_size,
+    check_user_id,
+)
+from vod_testbed.storage.s3 import s3_client
 
 log = logging.getLogger(__name__)
 
-MAX_FILENAME_LENGTH = 255
 OPTIMISTIC_RETRIES = 8
 
 # Outcomes of applying an event.
 APPLIED, IGNORED, DUPLICATE, UNKNOWN_ASSET = "applied", "ignored", "duplicate", "unknown_asset"
-
-_JOB_TARGETS = {
-    "COMPLETE": AssetStatus.READY,
-    "ERROR": AssetStatus.FAILED,
-    "CANCELED": AssetStatus.FAILED,
-}
-_NOTICE_TARGETS = {
-    NoticeStatus.UPLOAD_RECEIVED: AssetStatus.UPLOADED,
-    NoticeStatus.JOB_SUBMITTED: AssetStatus.PROCESSING,
-    NoticeStatus.UPLOAD_REJECTED: AssetStatus.FAILED,
-}
-
-
-@dataclass(frozen=True)
-class UploadTicket:
-    """What a client needs to upload: PUT the file to ``url`` with exactly ``headers``."""
-
-    video: dict[str, Any]
-    url: str
-    headers: dict[str, str]
-    key: str
-    expires_in: int
 
 
 class ContentService:
@@ -108,10 +93,10 @@ class ContentService:
         Raises:
             InvalidRequestError: a field is missing or unacceptable; ``field`` names it.
         """
-        user_id = self._check_user_id(user_id)
-        filename = self._check_filename(filename)
-        content_type = self._check_content_type(content_type)
-        size = self._check_size(size)
+        user_id = check_user_id(user_id)
+        filename = check_filename(filename)
+        content_type = check_content_type(content_type, self.settings.allowed_content_types)
+        size = check_size(size, self.settings.max_upload_bytes)
         asset_id = str(uuid.uuid4())
         key = upload_keys.upload_key(user_id, filename, asset_id)
         asset = VideoAsset(
@@ -148,52 +133,10 @@ class ContentService:
             expires_in=self.settings.upload_url_expires_s,
         )
 
-    @staticmethod
-    def _check_user_id(value: Any) -> str:
-        if not isinstance(value, str) or not upload_keys.is_valid_user_id(value):
-            raise InvalidRequestError("user_id", "must be 1-64 characters of A-Z a-z 0-9 _ -")
-        return value
-
-    @staticmethod
-    def _check_filename(value: Any) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidRequestError("filename", "must be a non-empty string")
-        if len(value) > MAX_FILENAME_LENGTH or "\x00" in value:
-            raise InvalidRequestError(
-                "filename", f"must be at most {MAX_FILENAME_LENGTH} characters, with no NUL"
-            )
-        return value
-
-    def _check_content_type(self, value: Any) -> str:
-        if not isinstance(value, str) or not value:
-            raise InvalidRequestError("content_type", "must be a MIME type such as video/mp4")
-        normalized = value.strip().lower()
-        # Parameters (``; codecs=...``) would have to be echoed byte for byte in the signed
-        # PUT; a bare type/subtype is all S3 needs.
-        if ";" in normalized or normalized.count("/") != 1:
-            raise InvalidRequestError(
-                "content_type", f"{value!r} is not a bare MIME type (type/subtype)"
-            )
-        allowed = self.settings.allowed_content_types
-        if not any(fnmatch.fnmatchcase(normalized, pattern) for pattern in allowed):
-            raise InvalidRequestError(
-                "content_type", f"{value!r} is not accepted; allowed: {', '.join(allowed)}"
-            )
-        return normalized
-
-    def _check_size(self, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidRequestError("size", "must be an integer number of bytes")
-        if not 0 < value <= self.settings.max_upload_bytes:
-            raise InvalidRequestError(
-                "size", f"must be between 1 and {self.settings.max_upload_bytes} bytes"
-            )
-        return value
-
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, asset_id: str) -> dict[str, Any] | None:
-        """The description of asset ``asset_id`` (with playback URLs), or ``None``."""
+        """The description of asset ``asset_id``, or ``None``."""
         with self.db.sessions() as session:
             asset = session.get(VideoAsset, asset_id)
             return self.describe(asset) if asset else None
@@ -243,7 +186,7 @@ class ContentService:
                 JobStateChange(
                     event_id=f"lost-{job_id}",
                     job_id=job_id,
-                    status="ERROR",
+                    status=EventStatus.ERROR,
                     asset_id=asset_id,
                     error_code=errors.UNKNOWN_ERROR,
                     error_message="The transcoding job was lost when the pipeline stopped "
@@ -261,15 +204,6 @@ class ContentService:
                 "code": asset.error_code,
                 "message": asset.error_message,
             }
-        playback = None
-        if asset.status == AssetStatus.READY.value and asset.master_playlist_key:
-            playback = {
-                "master_playlist_url": self.playback_url(asset.master_playlist_key),
-                "thumbnail_urls": [self.playback_url(k) for k in asset.thumbnail_keys or []],
-                "expires_in": None
-                if self.settings.playback_base_url
-                else self.settings.playback_url_expires_s,
-            }
         return {
             "id": asset.id,
             "user_id": asset.user_id,
@@ -283,27 +217,12 @@ class ContentService:
             "error": error,
             "master_playlist_key": asset.master_playlist_key,
             "thumbnail_keys": list(asset.thumbnail_keys or []),
-            "playback": playback,
+            # Minted only for one video at a time (GET /videos/{id}): see pipeline.playback.
+            "playback": None,
             "created_at": _iso(asset.created_at),
             "updated_at": _iso(asset.updated_at),
             "finished_at": _iso(asset.finished_at),
         }
-
-    def playback_url(self, key: str) -> str:
-        """A URL a player can GET: ``PLAYBACK_BASE_URL/key``, else a presigned GET.
-
-        A presigned multivariant playlist is only enough for a public or proxied bucket:
-        the playlists it names are relative and unsigned. Private buckets need a CDN with
-        signed cookies (``PLAYBACK_BASE_URL``).
-        """
-        if self.settings.playback_base_url:
-            return f"{self.settings.playback_base_url.rstrip('/')}/{key}"
-        url: str = self._presigner.generate_presigned_url(
-            "get_object",
-            Params={"Bucket": self.settings.bucket, "Key": key},
-            ExpiresIn=self.settings.playback_url_expires_s,
-        )
-        return url
 
     # -- state changes ---------------------------------------------------------------------
 
@@ -331,7 +250,7 @@ class ContentService:
                 change.status,
                 change.job_id,
                 find,
-                lambda asset: self._job_transition(asset, change),
+                lambda asset: job_transition(asset, change),
             )
 
     def apply_trigger_notice(self, notice: TriggerNotice) -> str:
@@ -343,7 +262,7 @@ class ContentService:
                 notice.status.value,
                 notice.job_id,
                 lambda session: session.get(VideoAsset, notice.asset_id),
-                lambda asset: self._notice_transition(asset, notice),
+                lambda asset: notice_transition(asset, notice),
             )
 
     def _apply(
@@ -395,73 +314,6 @@ class ContentService:
             return outcome
         raise RuntimeError(f"event {event_id}: asset kept changing; giving up for a retry")
 
-    @staticmethod
-    def _advance(asset: VideoAsset, target: AssetStatus, what: str) -> bool:
-        if not may_transition(asset.asset_status, target):
-            log.info("%s ignored: asset is already %s", what, asset.status)
-            return False
-        asset.status = target.value
-        if target.is_final:
-            asset.finished_at = utcnow()
-        return True
-
-    def _job_transition(self, asset: VideoAsset, change: JobStateChange) -> bool:
-        if asset.job_id and asset.job_id != change.job_id:
-            log.warning(
-                "%s of job %s ignored: the asset belongs to job %s",
-                change.status,
-                change.job_id,
-                asset.job_id,
-            )
-            return False
-        target = _JOB_TARGETS.get(change.status, AssetStatus.PROCESSING)
-        if change.status == "COMPLETE" and not change.master_playlist_uri:
-            target = AssetStatus.FAILED
-            change = replace(change, error_message="The job completed without an HLS playlist.")
-        if not self._advance(asset, target, change.status):
-            return False
-        asset.job_id = change.job_id
-        if change.percent is not None and target is not AssetStatus.FAILED:
-            asset.progress = max(asset.progress or 0, change.percent)
-        if target is AssetStatus.READY:
-            assert change.master_playlist_uri is not None
-            asset.progress = 100
-            asset.master_playlist_key = _key(change.master_playlist_uri)
-            asset.thumbnail_keys = [_key(uri) for uri in change.thumbnail_uris]
-        elif target is AssetStatus.FAILED:
-            canceled = change.status == "CANCELED"
-            asset.failure_reason = (
-                FailureReason.CANCELED.value if canceled else FailureReason.JOB_ERROR.value
-            )
-            asset.error_code = change.error_code
-            asset.error_message = change.error_message or (
-                "The transcoding job was canceled." if canceled else "The transcoding job failed."
-            )
-        if change.warning:
-            log.warning("job warning %s", change.warning)
-        log.info("asset %s (%s, %s%%)", asset.status, change.status, asset.progress)
-        return True
-
-    def _notice_transition(self, asset: VideoAsset, notice: TriggerNotice) -> bool:
-        if notice.status is NoticeStatus.JOB_SUBMITTED and asset.job_id not in (
-            None,
-            notice.job_id,
-        ):
-            log.warning("job %s ignored: the asset already has job %s", notice.job_id, asset.job_id)
-            return False
-        if not self._advance(asset, _NOTICE_TARGETS[notice.status], notice.status.value):
-            return False
-        if notice.size_bytes is not None:
-            asset.uploaded_bytes = notice.size_bytes
-        if notice.status is NoticeStatus.JOB_SUBMITTED:
-            asset.job_id = notice.job_id
-        elif notice.status is NoticeStatus.UPLOAD_REJECTED:
-            asset.failure_reason = FailureReason.INVALID_INPUT.value
-            asset.error_code = notice.error_code
-            asset.error_message = notice.error_message
-        log.info("asset %s (%s)", asset.status, notice.status.value)
-        return True
-
 
 def presigning_client(settings: PipelineSettings) -> Any:
     """An S3 client for presigning, on the endpoint clients reach (``S3_PUBLIC_ENDPOINT_URL``,
@@ -470,9 +322,18 @@ def presigning_client(settings: PipelineSettings) -> Any:
     return s3_client(replace(settings.backend, s3_endpoint_url=endpoint))
 
 
-def _key(uri: str) -> str:
-    return parse_s3_uri(uri).key if is_s3(uri) else uri
-
-
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+class ServiceReporter:
+    """The upload trigger's reporter in-process: notices go straight to a content service."""
+
+    def __init__(self, service: ContentService) -> None:
+        self.service = service
+
+    def report(self, notice: TriggerNotice) -> None:
+        self.service.apply_trigger_notice(notice)
+
+    def needs_job(self, asset_id: str) -> bool:
+        return self.service.needs_job(asset_id)

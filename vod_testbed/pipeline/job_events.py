@@ -1,9 +1,10 @@
 """Job state changes, whichever way they arrive.
 
 A :class:`JobStateChange` is what the content service applies. It is read from an
-EventBridge "MediaConvert Job State Change" event (the webhook: MediaConvert on AWS, or
-the emulator) or made from a :class:`vod_testbed.backends.job.Job` snapshot (the in-process FFmpeg
-backend, through :mod:`vod_testbed.pipeline.job_bridge`), so both paths end in the same code.
+EventBridge "MediaConvert Job State Change" event (the webhook: MediaConvert on AWS, or the
+emulator; the event itself is :mod:`vod_testbed.backends.mediaconvert.events`) or made from
+a :class:`vod_testbed.backends.job.Job` snapshot (the in-process FFmpeg backend, through
+:mod:`vod_testbed.pipeline.job_bridge`), so both paths end in the same code.
 """
 
 from __future__ import annotations
@@ -12,30 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vod_testbed.backends.job import Job, JobStatus
-
-DETAIL_TYPE = "MediaConvert Job State Change"
-SOURCE = "aws.mediaconvert"
-EVENT_STATUSES = frozenset(
-    {
-        "INPUT_INFORMATION",
-        "PROGRESSING",
-        "STATUS_UPDATE",
-        "COMPLETE",
-        "ERROR",
-        "CANCELED",
-        "NEW_WARNING",
-        "QUEUE_HOP",
-    }
-)
-
-
-class EventFormatError(ValueError):
-    """A body that is not a well-formed event; ``field`` names what is wrong."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+from vod_testbed.backends.mediaconvert.events import EventStatus, parse_event
 
 
 @dataclass(frozen=True)
@@ -56,7 +34,7 @@ class JobStateChange:
 
     event_id: str
     job_id: str
-    status: str
+    status: EventStatus
     asset_id: str | None = None
     percent: int | None = None
     master_playlist_uri: str | None = None
@@ -66,92 +44,36 @@ class JobStateChange:
     warning: str | None = None
 
 
-def _require(mapping: dict[str, Any], key: str, field: str, kind: type) -> Any:
-    value = mapping.get(key)
-    if not isinstance(value, kind) or (kind is str and not value):
-        raise EventFormatError(field, f"missing or not a {kind.__name__}")
-    return value
-
-
-def _percent(detail: dict[str, Any]) -> int | None:
-    # AWS's example nests jobPercentComplete in jobProgress; whether production does is
-    # unconfirmed, so read both places.
-    progress = detail.get("jobProgress")
-    for source in (progress if isinstance(progress, dict) else {}, detail):
-        value = source.get("jobPercentComplete")
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return max(0, min(100, int(value)))
-    return None
-
-
-def _outputs(detail: dict[str, Any]) -> tuple[str | None, tuple[str, ...]]:
-    """The multivariant playlist (HLS group's ``playlistFilePaths``) and the images of the
-    frame-capture file group (``outputFilePaths``; AWS names only the last capture)."""
-    master: str | None = None
-    thumbnails: list[str] = []
-    groups = detail.get("outputGroupDetails")
-    for group in groups if isinstance(groups, list) else []:
-        if not isinstance(group, dict):
-            continue
-        if group.get("type") == "HLS_GROUP":
-            playlists = group.get("playlistFilePaths") or []
-            if playlists and master is None:
-                master = str(playlists[0])
-        elif group.get("type") == "FILE_GROUP":
-            for output in group.get("outputDetails") or []:
-                for path in (output or {}).get("outputFilePaths") or []:
-                    if str(path).lower().endswith((".jpg", ".jpeg", ".png")):
-                        thumbnails.append(str(path))
-    return master, tuple(thumbnails)
-
-
-def _error_code(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def is_mediaconvert_event(event: dict[str, Any]) -> bool:
-    return event.get("source") == SOURCE and event.get("detail-type") == DETAIL_TYPE
-
-
 def parse_mediaconvert_event(event: Any) -> JobStateChange:
-    """Read an EventBridge "MediaConvert Job State Change" event.
+    """The change an EventBridge "MediaConvert Job State Change" event describes.
 
     Raises:
         EventFormatError: not such an event, or a required key is missing.
     """
-    if not isinstance(event, dict):
-        raise EventFormatError("body", "must be a JSON object")
-    if not is_mediaconvert_event(event):
-        raise EventFormatError(
-            "detail-type", f"expected source {SOURCE!r} and detail-type {DETAIL_TYPE!r}"
-        )
-    event_id = _require(event, "id", "id", str)
-    detail = _require(event, "detail", "detail", dict)
-    job_id = _require(detail, "jobId", "detail.jobId", str)
-    status = _require(detail, "status", "detail.status", str)
-    if status not in EVENT_STATUSES:
-        raise EventFormatError("detail.status", f"unknown status {status!r}")
-    metadata = detail.get("userMetadata")
-    asset_id = metadata.get("assetId") if isinstance(metadata, dict) else None
-    master, thumbnails = _outputs(detail) if status == "COMPLETE" else (None, ())
-    warning = None
-    if status == "NEW_WARNING":
-        warning = f"{detail.get('warningCode', '')}: {detail.get('warningMessage', '')}"
+    read = parse_event(event)
+    complete = read.status is EventStatus.COMPLETE
+    asset_id = read.user_metadata.get("assetId")
     return JobStateChange(
-        event_id=event_id,
-        job_id=job_id,
-        status=status,
+        event_id=read.event_id,
+        job_id=read.job_id,
+        status=read.status,
         asset_id=asset_id if isinstance(asset_id, str) and asset_id else None,
-        percent=100 if status == "COMPLETE" else _percent(detail),
-        master_playlist_uri=master,
-        thumbnail_uris=thumbnails,
-        error_code=_error_code(detail.get("errorCode")) if status == "ERROR" else None,
-        error_message=str(detail.get("errorMessage") or "") or None,
-        warning=warning,
+        percent=100 if complete else read.percent,
+        master_playlist_uri=read.master_playlist_uri if complete else None,
+        thumbnail_uris=read.frame_capture_uris if complete else (),
+        error_code=read.error_code if read.status is EventStatus.ERROR else None,
+        error_message=read.error_message,
+        warning=read.warning if read.status is EventStatus.NEW_WARNING else None,
     )
+
+
+# A snapshot's status as the event MediaConvert would send for it.
+_EVENT_FOR_STATUS = {
+    JobStatus.PROGRESSING: EventStatus.STATUS_UPDATE,
+    JobStatus.COMPLETE: EventStatus.COMPLETE,
+    JobStatus.ERROR: EventStatus.ERROR,
+    JobStatus.CANCELED: EventStatus.CANCELED,
+}
 
 
 def change_from_job(job: Job) -> JobStateChange | None:
@@ -163,12 +85,7 @@ def change_from_job(job: Job) -> JobStateChange | None:
     """
     if job.status is JobStatus.SUBMITTED:
         return None
-    status = {
-        JobStatus.PROGRESSING: "STATUS_UPDATE",
-        JobStatus.COMPLETE: "COMPLETE",
-        JobStatus.ERROR: "ERROR",
-        JobStatus.CANCELED: "CANCELED",
-    }[job.status]
+    status = _EVENT_FOR_STATUS[job.status]
     phase = job.phase.value if job.phase else "-"
     outputs = job.outputs if job.status is JobStatus.COMPLETE else None
     return JobStateChange(
@@ -181,4 +98,5 @@ def change_from_job(job: Job) -> JobStateChange | None:
         thumbnail_uris=outputs.thumbnail_uris if outputs else (),
         error_code=job.error_code,
         error_message=job.error_message,
+        warning=None,
     )

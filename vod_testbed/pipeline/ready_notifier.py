@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vod_testbed.common.logs import log_context
-from vod_testbed.pipeline.signed_post import DeliveryError, post_signed
+from vod_testbed.common.signed_post import DeliveryError, post_signed
 
 log = logging.getLogger(__name__)
 

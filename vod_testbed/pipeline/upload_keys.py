@@ -1,4 +1,4 @@
-"""Object keys of uploads (DESIGN contract 3):
+"""Object keys of uploads (docs/ARCHITECTURE.md, "The object-name contract"):
 ``video/{user_id}/{yyyy}/{mm}/{asset uuid}-{timestamp}-{sanitized filename}``.
 
 The asset id travels in the key, so the upload trigger knows which asset an object is

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vod_testbed.pipeline import upload_keys
-from vod_testbed.pipeline.upload_trigger import UploadTrigger
+from vod_testbed.pipeline.trigger.handler import UploadTrigger
 
 log = logging.getLogger(__name__)
 

@@ -29,12 +29,14 @@ from vod_testbed.emulator.service import ffmpeg_transcoder
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.stack.settings import StackSettings
+from vod_testbed.storage.cors import allow_origins, console_origins
 from vod_testbed.storage.embedded import (
     DUMMY_ACCESS_KEY_ID,
     DUMMY_SECRET_ACCESS_KEY,
     EmbeddedS3,
     start_embedded_s3,
 )
+from vod_testbed.storage.s3 import Storage
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +165,8 @@ class Stack:
             app.extensions["emulator"].close()
             raise
         self.pipeline.start()
+        # The console (a page of the pipeline) PUTs uploads and plays media from the bucket.
+        allow_origins(Storage(backend).client, self.bucket, console_origins(pipeline_url))
         assert backend.s3_endpoint_url is not None
         self.endpoints = Endpoints(
             s3=backend.s3_endpoint_url,

@@ -1,6 +1,6 @@
 """An S3 server inside this process (moto's server mode over real HTTP), for machines with
-no S3 endpoint configured. It keeps every object in memory: data is
-gone when the process exits.
+no S3 endpoint configured (docs/ARCHITECTURE.md, "Storage"). It keeps every object in
+memory: data is gone when the process exits.
 """
 
 from __future__ import annotations

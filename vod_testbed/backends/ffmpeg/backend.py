@@ -9,9 +9,7 @@ succeeded; a cancelled or failed job publishes nothing.
 
 from __future__ import annotations
 
-import collections
 import logging
-import re
 import shutil
 import subprocess
 import threading
@@ -25,6 +23,11 @@ from typing import IO, Any
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
+from vod_testbed.backends.ffmpeg.diagnostics import (
+    classify_failure,
+    count_concealed_errors,
+    stderr_tail,
+)
 from vod_testbed.backends.ffmpeg.outputs import (
     RenditionFiles,
     check_complete,
@@ -50,12 +53,6 @@ from vod_testbed.storage.s3 import Storage, is_s3, parse_s3_uri
 
 log = logging.getLogger(__name__)
 
-# Decoder complaints about damaged input that ffmpeg conceals and carries on from.
-_DECODE_DAMAGE = re.compile(
-    r"error while decoding|concealing|corrupt|invalid nal|non-existing pps|decode_slice_header",
-    re.IGNORECASE,
-)
-
 # Share of jobPercentComplete given to each phase; transcoding dominates the wall time.
 _PROBE_END, _TRANSCODE_END = 2, 95
 
@@ -71,19 +68,6 @@ class _Run:
     canceled: threading.Event = field(default_factory=threading.Event)
     process: subprocess.Popen[str] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def _classify_ffmpeg_failure(stderr_tail: list[str]) -> errors.TranscodeError:
-    text = " ".join(stderr_tail)
-    lowered = text.lower()
-    detail = "; ".join(stderr_tail[-3:]) or "no diagnostics"
-    if "no space left" in lowered:
-        return errors.TranscodeError(errors.DISK_FULL, f"The work disk is full: {detail}")
-    if "invalid data found" in lowered or "moov atom not found" in lowered:
-        return errors.TranscodeError(errors.INPUT_ERROR, f"The input cannot be read: {detail}")
-    if "decoder" in lowered and ("not found" in lowered or "unsupported" in lowered):
-        return errors.TranscodeError(errors.UNSUPPORTED_CODEC, f"Unsupported input codec: {detail}")
-    return errors.TranscodeError(errors.UNKNOWN_ERROR, f"The encoder failed: {detail}")
 
 
 def _validate_request(request: JobRequest) -> None:
@@ -331,11 +315,8 @@ class FFmpegBackend(Transcoder):
             self._check_canceled(run)
             stderr.seek(0)
             if returncode != 0:
-                tail = [
-                    line.strip() for line in collections.deque(stderr, maxlen=20) if line.strip()
-                ]
-                raise _classify_ffmpeg_failure(tail)
-            damaged = sum(1 for line in stderr if _DECODE_DAMAGE.search(line))
+                raise classify_failure(stderr_tail(stderr))
+            damaged = count_concealed_errors(stderr)
         if damaged:
             # Like MediaConvert, damaged input that still decodes completes, with a warning.
             self._update(

@@ -1,4 +1,5 @@
-"""Finding an ffmpeg (DESIGN contract 8): FFMPEG_BINARY, else PATH, else the pip wheel's."""
+"""Finding an ffmpeg (docs/ARCHITECTURE.md, "FFmpeg"): FFMPEG_BINARY, else PATH, else the pip
+wheel's."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """The MediaConvert backend: the Transcoder interface over the MediaConvert API (boto3).
 
 The same code talks to the emulator (``MEDIACONVERT_ENDPOINT=http://127.0.0.1:...``) and to
-AWS (the account's regional endpoint): nothing here knows which one answers (DESIGN
-contract 10). A :class:`~vod_testbed.backends.job.JobRequest` is rendered into job ``Settings`` by
-:mod:`backends.mediaconvert.settings`; MediaConvert jobs (GetJob/ListJobs) and EventBridge
-"MediaConvert Job State Change" events are mapped back onto :class:`~vod_testbed.backends.job.Job`
-snapshots.
+AWS (the account's regional endpoint): nothing here knows which one answers (see
+docs/ARCHITECTURE.md, "Staging is a setting"). A :class:`~vod_testbed.backends.job.JobRequest`
+is rendered into job ``Settings`` by :mod:`.render`; MediaConvert jobs (GetJob/ListJobs) and
+EventBridge "MediaConvert Job State Change" events are mapped back onto
+:class:`~vod_testbed.backends.job.Job` snapshots by :mod:`.jobs`.
 
 The ladder policies are resolved before CreateJob, as the FFmpeg backend resolves them:
 upscale DROP and portrait ROTATE_BOX need the source's display size, so such jobs probe the
@@ -21,9 +21,8 @@ import logging
 import re
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -32,22 +31,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.interface import JobListener, Transcoder
-from vod_testbed.backends.job import (
-    Job,
-    JobOutputs,
-    JobPhase,
-    JobRequest,
-    JobStatus,
-    RenditionOutput,
-)
-from vod_testbed.backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
-from vod_testbed.backends.mediaconvert.settings import (
-    SettingsError,
-    from_wire_case,
-    parse_job_settings,
-    render_job_settings,
-    to_wire_case,
-)
+from vod_testbed.backends.job import Job, JobRequest, JobStatus
+from vod_testbed.backends.ladder import PortraitPolicy, UpscalePolicy
+from vod_testbed.backends.mediaconvert import events
+from vod_testbed.backends.mediaconvert.jobs import apply_event, job_from_api, request_from_settings
+from vod_testbed.backends.mediaconvert.model import to_wire_case
+from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.media.probe import probe
@@ -55,11 +44,8 @@ from vod_testbed.storage.s3 import Storage
 
 log = logging.getLogger(__name__)
 
-EVENT_DETAIL_TYPE = "MediaConvert Job State Change"
-EVENT_SOURCE = "aws.mediaconvert"
 # A MediaConvert validation message: "/outputGroups/0/outputs/0/nameModifier: problem".
 _POINTER_MESSAGE = re.compile(r"^(/[^:\s]*):\s*(.*)$", re.S)
-_CAPTURE_FILE = re.compile(r"^(?P<prefix>.*)\.(?P<index>\d{7})\.jpg$")
 
 
 class MediaConvertAPIError(RuntimeError):
@@ -92,18 +78,6 @@ def _api_error(exc: Exception, job_id: str | None = None) -> Exception:
     if code == "ConflictException":
         return errors.InvalidRequestError("job_id", message)
     return MediaConvertAPIError(code, message, status)
-
-
-def _epoch(value: Any) -> float | None:
-    if value is None:
-        return None
-    if hasattr(value, "timestamp"):
-        return float(value.timestamp())
-    return float(value)
-
-
-def _rung_name(modifier: str) -> str:
-    return modifier[1:] if modifier.startswith("_") else modifier
 
 
 def _needs_source(request: JobRequest) -> bool:
@@ -267,108 +241,32 @@ class MediaConvertBackend(Transcoder):
     def handle_event(self, event: Mapping[str, Any]) -> Job | None:
         """The snapshot an EventBridge "MediaConvert Job State Change" event describes.
 
-        Returns None for any other event. Events may arrive late, twice or out of order:
-        listeners are told only of changes, and a final state is never left; the returned
-        snapshot is the event's own view. A job this backend has not seen is fetched once
-        (GetJob) to learn its request.
+        Returns None for any other event, or a malformed one. Events may arrive late,
+        twice or out of order: listeners are told only of changes, and a final state is
+        never left; the returned snapshot is the event's own view. A job this backend has
+        not seen is fetched once (GetJob) to learn its request.
 
         Raises:
             JobNotFoundError: the API does not know the event's job.
         """
-        detail = event.get("detail")
-        if (
-            event.get("detail-type") != EVENT_DETAIL_TYPE
-            or event.get("source") != EVENT_SOURCE
-            or not isinstance(detail, Mapping)
-            or not detail.get("jobId")
-        ):
+        try:
+            read = events.parse_event(event)
+        except events.EventFormatError:
             return None
-        job_id = str(detail["jobId"])
         with self._lock:
-            base = self._snapshots.get(job_id)
+            base = self._snapshots.get(read.job_id)
         if base is None:
-            base = self.get(job_id)
-        job = self._apply_event(base, detail)
+            base = self.get(read.job_id)
+        job = apply_event(base, read)
         self._remember(job)
         return job
-
-    def _apply_event(self, base: Job, detail: Mapping[str, Any]) -> Job:
-        status = detail.get("status")
-        progress = detail.get("jobProgress") or {}
-        stamp = detail.get("timestamp")
-        at = stamp / 1000 if isinstance(stamp, int | float) else time.time()
-        if status == "INPUT_INFORMATION":
-            inputs = detail.get("inputDetails") or [{}]
-            return base.evolve(
-                status=JobStatus.PROGRESSING,
-                phase=JobPhase.PROBING,
-                input_details=dict(inputs[0]),
-                started_at=base.started_at or at,
-            )
-        if status in ("PROGRESSING", "STATUS_UPDATE"):
-            # The documented STATUS_UPDATE nests these under jobProgress; accept both places.
-            phase = progress.get("currentPhase") or detail.get("currentPhase")
-            percent = progress.get("jobPercentComplete", detail.get("jobPercentComplete"))
-            return base.evolve(
-                status=JobStatus.PROGRESSING,
-                phase=JobPhase(phase) if phase else base.phase,
-                percent_complete=int(percent) if percent is not None else base.percent_complete,
-                started_at=base.started_at or at,
-            )
-        if status == "COMPLETE":
-            return base.evolve(
-                status=JobStatus.COMPLETE,
-                phase=None,
-                percent_complete=100,
-                finished_at=at,
-                outputs=self._outputs_from_event(base.request, detail),
-            )
-        if status == "ERROR":
-            return base.evolve(
-                status=JobStatus.ERROR,
-                error_code=int(detail.get("errorCode") or errors.UNKNOWN_ERROR),
-                error_message=str(detail.get("errorMessage") or ""),
-                finished_at=at,
-            )
-        if status == "CANCELED":
-            return base.evolve(status=JobStatus.CANCELED, finished_at=at)
-        if status == "NEW_WARNING":
-            warning = f"{detail.get('warningCode')}: {detail.get('warningMessage', '')}"
-            if warning not in base.warnings:
-                return base.evolve(warnings=(*base.warnings, warning))
-        return base  # QUEUE_HOP and unknown statuses change nothing we model
 
     # -- mapping -------------------------------------------------------------------------
 
     def _to_job(self, raw: Mapping[str, Any]) -> Job:
-        job_id = str(raw["Id"])
         settings = to_wire_case(raw.get("Settings") or {})
-        request, notes = self._request_for(job_id, settings, raw.get("UserMetadata") or {})
-        status = JobStatus(raw.get("Status", "SUBMITTED"))
-        timing = raw.get("Timing") or {}
-        phase = raw.get("CurrentPhase")
-        percent = raw.get("JobPercentComplete")
-        warnings = [f"{w.get('Code')} (x{w.get('Count', 1)})" for w in raw.get("Warnings", [])]
-        warnings += list((raw.get("Messages") or {}).get("Warning", []))
-        created = _epoch(raw.get("CreatedAt")) or _epoch(timing.get("SubmitTime")) or time.time()
-        return Job(
-            id=job_id,
-            request=request,
-            status=status,
-            phase=JobPhase(phase) if phase and not status.is_final else None,
-            percent_complete=100 if status is JobStatus.COMPLETE else int(percent or 0),
-            error_code=raw.get("ErrorCode"),
-            error_message=raw.get("ErrorMessage"),
-            created_at=created,
-            started_at=_epoch(timing.get("StartTime")),
-            finished_at=_epoch(timing.get("FinishTime")),
-            outputs=(
-                self._outputs_from_api(request, settings, raw.get("OutputGroupDetails") or [])
-                if status is JobStatus.COMPLETE
-                else None
-            ),
-            warnings=tuple(notes + warnings),
-        )
+        request, notes = self._request_for(str(raw["Id"]), settings, raw.get("UserMetadata") or {})
+        return job_from_api(raw, settings, request, notes, self._list_captures)
 
     def _request_for(
         self, job_id: str, settings: Mapping[str, Any], user_metadata: Mapping[str, str]
@@ -378,116 +276,11 @@ class MediaConvertBackend(Transcoder):
             known = self._requests.get(job_id)
         if known is not None:
             return known, []
-        try:
-            request = parse_job_settings(settings, user_metadata=user_metadata).request
-        except SettingsError as exc:
-            # A job created elsewhere with settings no ladder expresses: keep its input
-            # and destinations, and say that the ladder shown is not the job's.
-            inputs = settings.get("inputs") or [{}]
-            folders = [
-                (g.get("outputGroupSettings") or {}).get(kind, {}).get("destination", "")
-                for g in settings.get("outputGroups") or []
-                for kind in ("hlsGroupSettings", "fileGroupSettings")
-            ]
-            destinations = [d for d in folders if d] or [""]
-            request = JobRequest(
-                input_uri=inputs[0].get("fileInput", ""),
-                hls_destination=destinations[0],
-                thumbnail_destination=destinations[-1],
-                ladder=DEFAULT_LADDER,
-                user_metadata=dict(user_metadata),
-            )
-            return request, [f"settings are not a ladder ({exc}); the default ladder is shown"]
-        with self._lock:
-            self._requests[job_id] = request
-        return request, []
-
-    def _outputs_from_api(
-        self,
-        request: JobRequest,
-        settings: Mapping[str, Any],
-        group_details: Sequence[Mapping[str, Any]],
-    ) -> JobOutputs | None:
-        """Outputs of a COMPLETE job from GetJob: the API's outputGroupDetails carry no
-        paths, so names come from the settings (group i <-> outputGroupDetails[i])."""
-        renditions: builtins.list[RenditionOutput] = []
-        master = ""
-        thumbnails: tuple[str, ...] = ()
-        thumb_size = (0, 0)
-        details: Mapping[str, Any]
-        for group, details in zip(settings.get("outputGroups") or [], group_details, strict=False):
-            ogs = group.get("outputGroupSettings") or {}
-            outputs = group.get("outputs") or []
-            output_details = details.get("OutputDetails") or []
-            if ogs.get("type") == "HLS_GROUP_SETTINGS":
-                folder, base = naming.destination_base(
-                    ogs["hlsGroupSettings"]["destination"], request.input_uri
-                )
-                master = naming.join_uri(folder, naming.master_playlist_name(base))
-                for output, detail in zip(outputs, output_details, strict=False):
-                    modifier = output.get("nameModifier", "")
-                    playlist = naming.join_uri(folder, naming.media_playlist_name(base, modifier))
-                    renditions.append(_rendition(_rung_name(modifier), playlist, detail))
-            elif ogs.get("type") == "FILE_GROUP_SETTINGS" and outputs and output_details:
-                folder, base = naming.destination_base(
-                    ogs["fileGroupSettings"]["destination"], request.input_uri
-                )
-                thumbnails = self._list_captures(folder, base, outputs[0].get("nameModifier", ""))
-                thumb_size = _size(output_details[0])
-        if not master:
-            return None
-        return JobOutputs(
-            master_playlist_uri=master,
-            renditions=tuple(renditions),
-            thumbnail_uris=thumbnails,
-            thumbnail_width=thumb_size[0],
-            thumbnail_height=thumb_size[1],
-        )
-
-    def _outputs_from_event(
-        self, request: JobRequest, detail: Mapping[str, Any]
-    ) -> JobOutputs | None:
-        """Outputs from a COMPLETE event, whose outputGroupDetails name the files: the
-        multivariant playlist, each variant playlist, and the *last* frame capture."""
-        renditions: builtins.list[RenditionOutput] = []
-        master = ""
-        thumbnails: tuple[str, ...] = ()
-        thumb_size = (0, 0)
-        for group in detail.get("outputGroupDetails") or []:
-            kind = group.get("type")
-            outputs = group.get("outputDetails") or []
-            if kind == "HLS_GROUP" and group.get("playlistFilePaths"):
-                master = str(group["playlistFilePaths"][0])
-                base = PurePosixPath(master).stem
-                for output in outputs:
-                    playlist = str((output.get("outputFilePaths") or [""])[0])
-                    modifier = PurePosixPath(playlist).stem[len(base) :]
-                    renditions.append(
-                        _rendition(
-                            _rung_name(modifier), playlist, from_wire_case(output, "OutputDetail")
-                        )
-                    )
-            elif kind == "FILE_GROUP" and outputs:
-                last = str((outputs[0].get("outputFilePaths") or [""])[-1])
-                folder, _, name = last.rpartition("/")
-                match = _CAPTURE_FILE.match(name)
-                if match:
-                    count = int(match["index"]) + 1  # frame captures count from 0000000
-                    thumbnails = tuple(
-                        f"{folder}/{match['prefix']}.{i:07d}.jpg" for i in range(count)
-                    )
-                    thumb_size = _size(from_wire_case(outputs[0], "OutputDetail"))
-        if not master:
-            return None
-        order = {rung.name: i for i, rung in enumerate(request.ladder.rungs)}
-        renditions.sort(key=lambda r: order.get(r.name, len(order)))
-        return JobOutputs(
-            master_playlist_uri=master,
-            renditions=tuple(renditions),
-            thumbnail_uris=thumbnails,
-            thumbnail_width=thumb_size[0],
-            thumbnail_height=thumb_size[1],
-        )
+        request, notes = request_from_settings(settings, user_metadata)
+        if not notes:
+            with self._lock:
+                self._requests[job_id] = request
+        return request, notes
 
     def _list_captures(self, folder: str, base: str, modifier: str) -> tuple[str, ...]:
         pattern = naming.thumbnail_regex(base, modifier)
@@ -558,19 +351,3 @@ class MediaConvertBackend(Transcoder):
                     pass  # unreachable or not yet visible: the next poll may succeed
                 except Exception:
                     log.exception("polling job %s failed", job_id, extra={"job_id": job_id})
-
-
-def _size(detail: Mapping[str, Any]) -> tuple[int, int]:
-    video = detail.get("VideoDetails") or {}
-    return int(video.get("WidthInPx") or 0), int(video.get("HeightInPx") or 0)
-
-
-def _rendition(name: str, playlist_uri: str, detail: Mapping[str, Any]) -> RenditionOutput:
-    width, height = _size(detail)
-    return RenditionOutput(
-        name=name,
-        playlist_uri=playlist_uri,
-        duration_ms=int(detail.get("DurationInMs") or 0),
-        width=width,
-        height=height,
-    )

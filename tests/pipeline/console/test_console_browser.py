@@ -1,0 +1,156 @@
+"""The console in a real headless Chromium: a video uploaded through the page reaches
+ready, plays, switches rung on request, and a tampered token fails visibly. The run
+leaves a screenshot of the console playing at ``.cache/screenshots/console.png``."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.pipeline.console.browser import SCREENSHOTS, chromium
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.server import PipelineServer
+from vod_testbed.storage.cors import allow_origins, console_origins
+from vod_testbed.storage.s3 import Storage
+
+pytestmark = pytest.mark.e2e
+
+CLIP = "three_segments"  # 13.5 s of 720p: long enough to switch rung while it plays
+READY_TIMEOUT_MS = 180_000
+
+
+@pytest.fixture(scope="module")
+def server(
+    backend_settings: Any, ffmpeg_backend: FFmpegBackend, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PipelineServer]:
+    settings = PipelineSettings(
+        backend=backend_settings,
+        database_url=f"sqlite:///{tmp_path_factory.mktemp('console') / 'pipeline.sqlite3'}",
+        webhook_secret="console-e2e",
+        watch_interval_s=0.2,
+        port=0,
+    )
+    running = PipelineServer(replace(settings), transcoder=ffmpeg_backend, port=0).start()
+    allow_origins(Storage(backend_settings).client, settings.bucket, console_origins(running.url))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, server: PipelineServer) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1360, "height": 1100})
+    opened = context.new_page()
+    opened.goto(f"{server.url}/")
+    yield opened
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def uploaded(page: Any) -> str:
+    """The clip uploaded through the page's file picker; returns its row's video id."""
+    clip = clip_path(CLIP)
+    page.set_input_files("#file", str(clip))
+    row = page.locator(".video-row", has_text=clip.name)
+    row.wait_for(timeout=30_000)
+    video_id: str = row.get_attribute("data-id")
+    return video_id
+
+
+def video_time(page: Any) -> float:
+    return float(page.evaluate("document.querySelector('#video').currentTime"))
+
+
+def test_the_console_lists_a_video_uploaded_through_it_and_shows_it_reach_ready(
+    page: Any, uploaded: str
+) -> None:
+    assert page.url.endswith("/console#" + uploaded)
+    assert page.locator(".upload-status").inner_text() == "Uploaded. Processing starts shortly."
+    pill = page.locator(f'.video-row[data-id="{uploaded}"] .pill')
+    pill.filter(has_text="Ready").wait_for(timeout=READY_TIMEOUT_MS)
+    page.locator("#panel-status", has_text="Ready").wait_for(timeout=10_000)
+    assert "COMPLETE" in page.locator(".events").inner_text()
+
+
+def test_the_console_plays_the_ready_video_past_two_seconds(page: Any, uploaded: str) -> None:
+    page.locator(f'.video-row[data-id="{uploaded}"] .pill', has_text="Ready").wait_for(
+        timeout=READY_TIMEOUT_MS
+    )
+    page.wait_for_function(
+        "document.querySelector('#video').currentTime > 2", timeout=60_000, polling=100
+    )
+    assert page.locator("#player-error").is_hidden()
+    assert page.locator("#now-playing").inner_text().startswith("Playing ")
+    assert page.locator("#thumbs img").count() >= 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "console.png"), full_page=True)
+
+
+def test_the_rung_selector_switches_to_the_chosen_rung(page: Any, uploaded: str) -> None:
+    page.wait_for_function("document.querySelector('#rung').options.length > 2", timeout=60_000)
+    labels = page.locator("#rung option").all_inner_texts()
+    assert labels[0] == "Auto"
+    assert [re.match(r"\d+p", label).group(0) for label in labels[1:]] == [
+        "1080p",
+        "720p",
+        "480p",
+        "360p",
+    ]
+    page.select_option("#rung", label=labels[-1])
+    page.wait_for_function(
+        "document.querySelector('#now-playing').dataset.height === '360'", timeout=30_000
+    )
+    assert "640x360" in page.locator("#now-playing").inner_text()
+    assert page.locator("#player-error").is_hidden()
+
+
+def test_the_ladder_report_shows_every_rung_with_its_quality_and_chart(
+    page: Any, uploaded: str
+) -> None:
+    page.locator("#report .report[data-quality='done']").wait_for(timeout=180_000)
+    rows = page.locator(".report-table tbody tr")
+    assert rows.count() == 4
+    assert page.locator("svg.chart polyline.rate").count() == 4
+    for quality in page.locator(".report-table td.quality").all_inner_texts():
+        assert re.search(r"PSNR \d+\.\d dB", quality), quality
+    page.locator("#report-card").screenshot(path=str(SCREENSHOTS / "console-report.png"))
+
+
+def test_a_tampered_token_fails_visibly(
+    browser: Any, server: PipelineServer, uploaded: str
+) -> None:
+    context = browser.new_context()
+    tab = context.new_page()
+
+    def tamper(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        url = body["playback"]["master_playlist_url"]
+        body["playback"]["master_playlist_url"] = url[:-3] + ("AAA" if url[-3:] != "AAA" else "BBB")
+        route.fulfill(response=response, body=json.dumps(body))
+
+    tab.route(f"**/videos/{uploaded}", tamper)
+    tab.goto(f"{server.url}/console#{uploaded}")
+    error = tab.locator("#player-error")
+    error.wait_for(state="visible", timeout=30_000)
+    assert error.inner_text() == "Playback failed: manifestLoadError (HTTP 403)"
+    assert video_time(tab) == 0
+    context.close()
+
+
+def test_the_screenshot_path_is_the_one_the_readme_names() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    assert ".cache/screenshots/console.png" in readme

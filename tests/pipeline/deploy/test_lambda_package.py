@@ -1,0 +1,50 @@
+"""The upload trigger's Lambda zip: everything the handler imports, nothing else of ours."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
+from vod_testbed.pipeline.deploy.__main__ import main
+from vod_testbed.pipeline.deploy.lambda_package import SOURCE_ROOT
+
+
+def _lambda_zip(tmp_path: Path) -> list[str]:
+    out = tmp_path / "lambda.zip"
+    assert main(["package", "--out", str(out), "--no-deps"]) == 0
+    return zipfile.ZipFile(out).namelist()
+
+
+def test_the_lambda_zip_holds_every_module_the_handler_imports(tmp_path: Path) -> None:
+    names = _lambda_zip(tmp_path)
+    imported = [
+        Path(path).relative_to(SOURCE_ROOT).as_posix()
+        for name, path in modules_the_handler_loads().items()
+        if name.split(".")[0] == "vod_testbed" and path
+    ]
+    assert "vod_testbed/pipeline/trigger/handler.py" in imported
+    assert [m for m in imported if m not in names] == []
+
+
+def test_the_lambda_zip_holds_no_http_database_deployment_emulator_or_cli(
+    tmp_path: Path,
+) -> None:
+    names = _lambda_zip(tmp_path)
+    assert [
+        n
+        for n in names
+        if n.startswith(
+            (
+                "vod_testbed/pipeline/http/",
+                "vod_testbed/pipeline/deploy/",
+                "vod_testbed/pipeline/content_service.py",
+                "vod_testbed/pipeline/db.py",
+                "vod_testbed/emulator/",
+                "vod_testbed/cli/",
+                "vod_testbed/hls/",
+                "tests/",
+            )
+        )
+        or "__pycache__" in n
+    ] == []

@@ -1,0 +1,213 @@
+"""``GET /videos/{id}`` grants playback; ``/play/...`` serves rewritten playlists that a
+player can follow with nothing but the URL, and refuses bad tokens with a bare 403."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import m3u8
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+from vod_testbed.pipeline.http.app import create_app
+
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.job_events import JobStateChange
+from vod_testbed.pipeline.playback import build_playback_service
+from vod_testbed.pipeline.playback.settings import PlaybackSettings
+from vod_testbed.storage.s3 import Storage
+
+MASTER = """#EXTM3U
+#EXT-X-VERSION:3
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=640x360
+master_360p.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=5400000,RESOLUTION=1920x1080
+master_1080p.m3u8
+"""
+
+
+def media_playlist(rung: str) -> str:
+    return (
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXT-X-PLAYLIST-TYPE:VOD\n"
+        f"#EXTINF:6.0,\nmaster_{rung}_00001.ts\n#EXTINF:2.0,\nmaster_{rung}_00002.ts\n"
+        "#EXT-X-ENDLIST\n"
+    )
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_900_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(service: ContentService, clock: Clock) -> Flask:
+    playback = build_playback_service(
+        service, PlaybackSettings(token_secret="playback-secret"), clock=clock
+    )
+    return create_app({"CONTENT_SERVICE": service, "PLAYBACK_SERVICE": playback, "TESTING": True})
+
+
+@pytest.fixture
+def ready_video(
+    service: ContentService, storage: Storage, new_asset: Callable[..., dict[str, Any]]
+) -> Callable[[], dict[str, Any]]:
+    """A video whose ladder (two rungs, fake TS bytes) is in the bucket, made ready."""
+
+    def make() -> dict[str, Any]:
+        video = new_asset()
+        bucket = service.settings.bucket
+        prefix = f"video/u/{uuid.uuid4().hex}-clip_processed"
+        objects = {f"{prefix}/hls/master.m3u8": MASTER.encode()}
+        for rung in ("360p", "1080p"):
+            objects[f"{prefix}/hls/master_{rung}.m3u8"] = media_playlist(rung).encode()
+            for n in (1, 2):
+                objects[f"{prefix}/hls/master_{rung}_0000{n}.ts"] = b"\x47" + rung.encode() * 50
+        objects[f"{prefix}/thumbnails/master_thumb.0000000.jpg"] = b"\xff\xd8jpeg"
+        for key, body in objects.items():
+            storage.client.put_object(Bucket=bucket, Key=key, Body=body)
+        service.apply_job_change(
+            JobStateChange(
+                event_id=str(uuid.uuid4()),
+                job_id=f"job-{video['id'][:8]}",
+                status="COMPLETE",
+                asset_id=video["id"],
+                master_playlist_uri=f"s3://{bucket}/{prefix}/hls/master.m3u8",
+                thumbnail_uris=(f"s3://{bucket}/{prefix}/thumbnails/master_thumb.0000000.jpg",),
+            )
+        )
+        return video
+
+    return make
+
+
+def master_path(client: FlaskClient, video_id: str) -> str:
+    playback = client.get(f"/videos/{video_id}").get_json()["playback"]
+    url = urlsplit(playback["master_playlist_url"])
+    return f"{url.path}?{url.query}"
+
+
+def token_of(client: FlaskClient, video_id: str) -> str:
+    return parse_qs(urlsplit(master_path(client, video_id)).query)["token"][0]
+
+
+def get_playlist(client: FlaskClient, video_id: str, name: str) -> Any:
+    """GET one of the video's playlists with a token minted for it."""
+    return client.get(f"/play/{video_id}/{name}?token={token_of(client, video_id)}")
+
+
+def test_a_ready_video_gets_a_tokened_playback_url_on_the_pipeline(
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
+) -> None:
+    video = ready_video()
+    playback = client.get(f"/videos/{video['id']}").get_json()["playback"]
+    url = urlsplit(playback["master_playlist_url"])
+    assert (url.scheme, url.netloc, url.path) == (
+        "http",
+        "localhost",
+        f"/play/{video['id']}/master.m3u8",
+    )
+    assert parse_qs(url.query)["token"]
+    assert playback["expires_in"] == 6 * 3600
+
+
+def test_the_video_list_mints_no_playback_urls(
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
+) -> None:
+    ready_video()
+    (listed,) = client.get("/videos").get_json()["videos"]
+    assert listed["status"] == "ready"
+    assert listed["playback"] is None
+
+
+def test_the_master_names_each_variant_by_a_tokened_relative_url(
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
+) -> None:
+    video = ready_video()
+    path = master_path(client, video["id"])
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.apple.mpegurl"
+    token = parse_qs(urlsplit(path).query)["token"][0]  # the master's own token
+    uris = [p.uri for p in m3u8.loads(response.get_data(as_text=True)).playlists]
+    assert uris == [f"master_360p.m3u8?token={token}", f"master_1080p.m3u8?token={token}"]
+
+
+def test_a_variant_names_each_segment_by_a_presigned_url_that_storage_serves(
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
+) -> None:
+    response = get_playlist(client, ready_video()["id"], "master_1080p.m3u8")
+    assert response.status_code == 200
+    segments = m3u8.loads(response.get_data(as_text=True)).segments
+    assert len(segments) == 2
+    for segment in segments:
+        assert "X-Amz-Signature=" in segment.uri
+        got = requests.get(segment.uri, timeout=10)
+        assert (got.status_code, got.content[:6]) == (200, b"\x471080p")
+
+
+def test_thumbnails_are_presigned(
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
+) -> None:
+    video = ready_video()
+    playback = client.get(f"/videos/{video['id']}").get_json()["playback"]
+    (thumbnail,) = playback["thumbnail_urls"]
+    assert requests.get(thumbnail, timeout=10).content == b"\xff\xd8jpeg"
+
+
+def assert_forbidden(response: Any) -> None:
+    assert response.status_code == 403
+    assert response.get_json() == {"error": "forbidden"}
+
+
+def test_an_expired_token_gets_a_bare_403(
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]], clock: Clock
+) -> None:
+    path = master_path(client, ready_video()["id"])
+    clock.now += 6 * 3600
+    assert_forbidden(client.get(path))
+
+
+def test_another_videos_token_gets_a_bare_403(
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
+) -> None:
+    mine, theirs = ready_video(), ready_video()
+    token = token_of(client, theirs["id"])
+    assert_forbidden(client.get(f"/play/{mine['id']}/master.m3u8?token={token}"))
+    assert_forbidden(client.get(f"/play/{mine['id']}/master_360p.m3u8?token={token}"))
+
+
+@pytest.mark.parametrize("query", ["", "?token=", "?token=forged.token"])
+def test_a_missing_or_forged_token_gets_a_bare_403_even_for_an_unknown_video(
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]], query: str
+) -> None:
+    video = ready_video()
+    assert_forbidden(client.get(f"/play/{video['id']}/master.m3u8{query}"))
+    assert_forbidden(client.get(f"/play/{uuid.uuid4()}/master.m3u8{query}"))
+
+
+def test_a_playlist_the_master_does_not_name_is_404(
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
+) -> None:
+    response = get_playlist(client, ready_video()["id"], "master_720p.m3u8")
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "no playlist 'master_720p.m3u8' for this video"}
+
+
+def test_a_video_that_is_not_ready_has_no_playback(
+    client: FlaskClient, new_asset: Callable[..., dict[str, Any]]
+) -> None:
+    video = new_asset()
+    assert client.get(f"/videos/{video['id']}").get_json()["playback"] is None

@@ -1,0 +1,330 @@
+"""What the emulator does with each MediaConvert job setting: the settings coverage table.
+
+:data:`SETTINGS_COVERAGE` maps a service-model shape and a wire (camelCase) member to its
+treatment: *honoured* (read, and the output follows it), *ignored* (accepted; it tunes
+encoder internals or metadata only) or *approximated* (accepted; what the emulator does
+instead is in the note). A member the table does not list is refused with a
+:class:`SettingsError` naming it: a setting is
+never dropped silently. The MediaConvert values the ladder maps onto (AAC bitrates, coding
+modes, H.264 profiles) live here too, so the parser and the renderer read one list.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from vod_testbed.backends.mediaconvert.model import ValidationError
+
+AUDIO_SELECTOR = "Audio Selector 1"
+
+# AacSettings.Bitrate: "The set of valid values for this setting is: ..." (service model).
+AAC_BITRATES = frozenset(
+    {
+        6000, 8000, 10000, 12000, 14000, 16000, 20000, 24000, 28000, 32000, 40000, 48000,
+        56000, 64000, 80000, 96000, 112000, 128000, 160000, 192000, 224000, 256000, 288000,
+        320000, 384000, 448000, 512000, 576000, 640000, 768000, 896000, 1024000,
+    }
+)  # fmt: skip
+# MediaConvert's AAC sample rates (user guide, "AAC support").
+AAC_SAMPLE_RATES = frozenset({8000, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000})
+# AacSettings.codingMode -> channels; H264Settings.codecProfile -> the ladder's profile name.
+CODING_MODE_CHANNELS = {"CODING_MODE_1_0": 1, "CODING_MODE_2_0": 2}
+H264_PROFILES = {"HIGH": "high", "MAIN": "main", "BASELINE": "baseline"}
+GROUP_TYPES = ("HLS_GROUP_SETTINGS", "FILE_GROUP_SETTINGS")
+ENCODER_INTERNAL = "encoder internals; x264 uses its own"
+
+
+class SettingsError(ValidationError):
+    """A setting that MediaConvert accepts but the emulator cannot honour.
+
+    Refused rather than dropped: a job never runs differently from what it asks for
+    without saying so.
+    """
+
+
+class Treatment(enum.StrEnum):
+    """What the emulator does with an accepted setting."""
+
+    HONOURED = "honoured"  # read, and the output follows it
+    IGNORED = "ignored"  # accepted; tunes encoder internals or metadata only
+    APPROXIMATED = "approximated"  # accepted; the emulator's behaviour is described in note
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How the emulator treats one setting; ``values`` limits the accepted values."""
+
+    treatment: Treatment
+    values: frozenset[Any] | None = None
+    note: str = ""
+
+
+def honoured(*values: Any, note: str = "") -> Coverage:
+    """A setting the output follows; ``values``, when given, are the only ones accepted."""
+    return Coverage(Treatment.HONOURED, frozenset(values) or None, note)
+
+
+def ignored(*values: Any, note: str = "") -> Coverage:
+    """A setting accepted without effect on the output (encoder internals, metadata)."""
+    return Coverage(Treatment.IGNORED, frozenset(values) or None, note)
+
+
+def approximated(*values: Any, note: str = "") -> Coverage:
+    """A setting accepted and emulated approximately; ``note`` says how."""
+    return Coverage(Treatment.APPROXIMATED, frozenset(values) or None, note)
+
+
+# Shape name -> wire member name -> treatment. Members not listed are refused.
+SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
+    "JobSettings": {
+        "inputs": honoured(note="exactly one input"),
+        "outputGroups": honoured(note="one HLS group, at most one FILE group with a frame capture"),
+        "timecodeConfig": ignored(note="timecodes are not written into HLS outputs"),
+        "adAvailOffset": ignored(0),
+        "followSource": ignored(1, note="there is only one input"),
+    },
+    "Input": {
+        "fileInput": honoured(note="s3:// URI (http(s):// inputs are refused)"),
+        "audioSelectors": honoured(note="exactly one selector; it picks the first audio track"),
+        "videoSelector": honoured(),
+        "timecodeSource": ignored(),
+        "timecodeStart": ignored(),
+        "deblockFilter": ignored("DISABLED"),
+        "denoiseFilter": ignored("DISABLED"),
+        "filterEnable": ignored("AUTO"),
+        "filterStrength": ignored(),
+        "inputScanType": ignored("AUTO"),
+        "psiControl": ignored("USE_PSI"),
+    },
+    "AudioSelector": {
+        "defaultSelection": ignored(note="there is only one selector"),
+        "selectorType": honoured("TRACK", "STREAM", note="only the first track or stream"),
+        "tracks": honoured((1,), note="only [1]"),
+        "streams": honoured((1,), note="only [1]"),
+        "offset": honoured(0),
+        "programSelection": ignored(),
+        "audioDurationCorrection": ignored("DISABLED", "AUTO"),
+    },
+    "VideoSelector": {
+        "rotate": approximated(
+            "AUTO",
+            "DEGREE_0",
+            note="rotation metadata is always applied, as AUTO does; DEGREE_0 (the "
+            "default) differs only for sources that carry rotation metadata",
+        ),
+        "colorSpace": ignored("FOLLOW"),
+        "colorSpaceUsage": ignored(),
+        "sampleRange": ignored("FOLLOW"),
+        "alphaBehavior": ignored("DISCARD"),
+        "padVideo": ignored("DISABLED"),
+        "embeddedTimecodeOverride": ignored("NONE"),
+        "selectorType": ignored("AUTO"),
+    },
+    "OutputGroup": {
+        "name": ignored(),
+        "customName": ignored(),
+        "outputGroupSettings": honoured(),
+        "outputs": honoured(),
+    },
+    "OutputGroupSettings": {
+        "type": honoured(*GROUP_TYPES),
+        "hlsGroupSettings": honoured(),
+        "fileGroupSettings": honoured(),
+    },
+    "HlsGroupSettings": {
+        "destination": honoured(note="a trailing slash takes the base name from the input file"),
+        "segmentLength": honoured(note="default 10"),
+        "segmentControl": honoured("SEGMENTED_FILES"),
+        "manifestDurationFormat": honoured(note="INTEGER -> integer EXTINF"),
+        "minSegmentLength": honoured(note="only acts around ad avails, which are refused"),
+        "directoryStructure": honoured("SINGLE_DIRECTORY"),
+        "outputSelection": honoured("MANIFESTS_AND_SEGMENTS"),
+        "programDateTime": honoured("EXCLUDE"),
+        "programDateTimePeriod": ignored(),
+        "streamInfResolution": honoured("INCLUDE"),
+        "codecSpecification": ignored(),
+        "clientCache": honoured("ENABLED"),
+        "manifestCompression": honoured("NONE"),
+        "segmentLengthControl": approximated(
+            "EXACT", "GOP_MULTIPLE", note="segments are cut on GOPs that divide segmentLength"
+        ),
+        "targetDurationCompatibilityMode": approximated(
+            note="EXT-X-TARGETDURATION is FFmpeg's rounding"
+        ),
+        "progressiveWriteHlsManifest": ignored(note="final playlists are identical"),
+        "captionLanguageSetting": ignored("OMIT", "NONE"),
+        "captionSegmentLengthControl": ignored(),
+        "audioOnlyHeader": ignored(),
+        "timedMetadataId3Frame": ignored(),
+        "timedMetadataId3Period": ignored(),
+        "imageBasedTrickPlay": ignored("NONE"),
+        "minFinalSegmentLength": honoured(0, 0.0),
+        "adMarkers": ignored((), note="only an empty list"),
+        "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
+    },
+    "FileGroupSettings": {
+        "destination": honoured(note="a trailing slash takes the base name from the input file"),
+        "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
+    },
+    "Output": {
+        "nameModifier": honoured(note="must start with '_'; the rung name is the rest"),
+        "containerSettings": honoured(note="M3U8 in the HLS group, RAW for frame captures"),
+        "outputSettings": honoured(),
+        "videoDescription": honoured(),
+        "audioDescriptions": honoured(
+            note="one AAC description per HLS output, or none in any (video only)"
+        ),
+        "extension": honoured("jpg", note="frame captures only"),
+    },
+    "ContainerSettings": {
+        "container": honoured("M3U8", "RAW"),
+        "m3u8Settings": ignored(note="transport stream muxer internals (PIDs, PCR, intervals)"),
+    },
+    "OutputSettings": {"hlsSettings": honoured()},
+    "HlsSettings": {
+        "iFrameOnlyManifest": honoured("EXCLUDE"),
+        "audioGroupId": ignored(note="audio is muxed into every rendition"),
+        "audioOnlyContainer": ignored(),
+        "audioRenditionSets": ignored(),
+        "descriptiveVideoServiceFlag": ignored("DONT_FLAG"),
+        "segmentModifier": honoured("", note="only empty"),
+    },
+    "VideoDescription": {
+        "width": honoured(note="required, even for H.264"),
+        "height": honoured(note="required, even for H.264"),
+        "scalingBehavior": honoured(
+            "DEFAULT", "FIT_NO_UPSCALE", note="DEFAULT -> pad; FIT_NO_UPSCALE -> drop rungs"
+        ),
+        "codecSettings": honoured(),
+        "antiAlias": ignored(note="scaler filter choice"),
+        "sharpness": ignored(note="scaler filter choice"),
+        "afdSignaling": ignored("NONE"),
+        "respondToAfd": ignored("NONE"),
+        "colorMetadata": ignored(),
+        "chromaPositionMode": ignored("AUTO"),
+        "dropFrameTimecode": ignored(),
+        "timecodeInsertion": ignored("DISABLED"),
+        "timecodeTrack": ignored("DISABLED"),
+    },
+    "VideoCodecSettings": {
+        "codec": honoured("H_264", "FRAME_CAPTURE"),
+        "h264Settings": honoured(),
+        "frameCaptureSettings": honoured(),
+    },
+    "H264Settings": {
+        "rateControlMode": honoured(note="required: the service model documents no default"),
+        "bitrate": honoured(note="CBR and VBR"),
+        "maxBitrate": honoured(note="VBR cap and QVBR cap"),
+        "qvbrSettings": honoured(),
+        "codecProfile": honoured(*H264_PROFILES, note="default MAIN, the console's default"),
+        "gopSize": honoured(),
+        "gopSizeUnits": approximated(
+            note="SECONDS honoured; FRAMES converted at a nominal rate; AUTO -> 2 s when it "
+            "divides segmentLength, else 1 s"
+        ),
+        "framerateControl": ignored("INITIALIZE_FROM_SOURCE"),
+        "interlaceMode": ignored("PROGRESSIVE"),
+        "parControl": approximated(
+            "INITIALIZE_FROM_SOURCE", note="outputs always have square pixels"
+        ),
+        "codecLevel": ignored(),
+        "qualityTuningLevel": ignored(note=ENCODER_INTERNAL),
+        "sceneChangeDetect": ignored(note=ENCODER_INTERNAL),
+        "gopClosedCadence": ignored(note="GOPs are always closed"),
+        "gopBReference": ignored(note=ENCODER_INTERNAL),
+        "numberBFramesBetweenReferenceFrames": ignored(note=ENCODER_INTERNAL),
+        "numberReferenceFrames": ignored(note=ENCODER_INTERNAL),
+        "minIInterval": ignored(note=ENCODER_INTERNAL),
+        "dynamicSubGop": ignored(note=ENCODER_INTERNAL),
+        "adaptiveQuantization": ignored(note=ENCODER_INTERNAL),
+        "spatialAdaptiveQuantization": ignored(note=ENCODER_INTERNAL),
+        "temporalAdaptiveQuantization": ignored(note=ENCODER_INTERNAL),
+        "flickerAdaptiveQuantization": ignored(note=ENCODER_INTERNAL),
+        "entropyEncoding": ignored(note=ENCODER_INTERNAL),
+        "slices": ignored(note=ENCODER_INTERNAL),
+        "softness": ignored(note=ENCODER_INTERNAL),
+        "repeatPps": ignored(note=ENCODER_INTERNAL),
+        "hrdBufferSize": approximated(note="the VBV buffer is 1.5 s of the rung's average bitrate"),
+        "hrdBufferInitialFillPercentage": ignored(note=ENCODER_INTERNAL),
+        "hrdBufferFinalFillPercentage": ignored(note=ENCODER_INTERNAL),
+        "endOfStreamMarkers": ignored(),
+        "unregisteredSeiTimecode": ignored("DISABLED"),
+        "framerateConversionAlgorithm": ignored(
+            note="frame rate conversion is FFmpeg's fps filter"
+        ),
+        "scanTypeConversionMode": ignored("INTERLACED"),
+        "slowPal": ignored("DISABLED"),
+        "telecine": ignored("NONE"),
+        "syntax": ignored("DEFAULT"),
+        "fieldEncoding": ignored("PAFF"),
+        "writeMp4PackagingType": ignored(note="MP4 packaging only"),
+    },
+    "H264QvbrSettings": {
+        "qvbrQualityLevel": honoured(note="1..10; mapped onto x264 CRF"),
+        "qvbrQualityLevelFineTune": approximated(note="rounded away"),
+        "maxAverageBitrate": ignored(note="multi-pass only"),
+    },
+    "FrameCaptureSettings": {
+        "framerateNumerator": honoured(note="denominator / numerator must be whole seconds"),
+        "framerateDenominator": honoured(),
+        "maxCaptures": honoured(),
+        "quality": honoured(),
+    },
+    "AudioDescription": {
+        "audioSourceName": honoured(note="must name the input's audio selector"),
+        "codecSettings": honoured(),
+        "audioTypeControl": ignored(),
+        "audioType": ignored(),
+        "languageCodeControl": ignored(),
+        "languageCode": ignored(),
+        "customLanguageCode": ignored(),
+        "streamName": ignored(),
+    },
+    "AudioCodecSettings": {"codec": honoured("AAC"), "aacSettings": honoured()},
+    "AacSettings": {
+        "bitrate": honoured(
+            note="required (its default depends on profile and mode); from the set"
+        ),
+        "sampleRate": honoured(*AAC_SAMPLE_RATES, note="default 48000"),
+        "codingMode": honoured(*CODING_MODE_CHANNELS, note="default CODING_MODE_2_0"),
+        "codecProfile": honoured("LC"),
+        "rateControlMode": honoured("CBR"),
+        "specification": honoured("MPEG4"),
+        "rawFormat": ignored("NONE"),
+        "audioDescriptionBroadcasterMix": ignored("NORMAL"),
+    },
+}
+
+
+def coverage_markdown() -> str:
+    """:data:`SETTINGS_COVERAGE` as a Markdown table (for the emulator's COVERAGE.md)."""
+    lines = ["| shape | setting | treatment | accepted values | note |", "|---|---|---|---|---|"]
+    for shape, members in SETTINGS_COVERAGE.items():
+        for member, cov in members.items():
+            values = ", ".join(sorted(map(str, cov.values))) if cov.values else "any"
+            lines.append(f"| {shape} | `{member}` | {cov.treatment} | {values} | {cov.note} |")
+    return "\n".join(lines) + "\n"
+
+
+def check_supported(obj: Mapping[str, Any], shape: str, path: str) -> None:
+    """Refuse any member of ``obj`` (a ``shape`` in wire form) that the table does not accept.
+
+    Raises:
+        SettingsError: the first member not listed, or with a value not accepted.
+    """
+    table = SETTINGS_COVERAGE[shape]
+    for key, value in obj.items():
+        cov = table.get(key)
+        where = f"{path}/{key}"
+        if cov is None:
+            raise SettingsError(where, f"{key} is not supported by the emulator")
+        if cov.values is not None:
+            probe = tuple(value) if isinstance(value, list) else value
+            if not isinstance(probe, Hashable) or probe not in cov.values:
+                accepted = ", ".join(sorted(map(repr, cov.values)))
+                raise SettingsError(
+                    where, f"{value!r} is not supported by the emulator (accepted: {accepted})"
+                )

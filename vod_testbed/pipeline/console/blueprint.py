@@ -1,0 +1,149 @@
+"""The console: a page to upload, watch and judge every video.
+
+* ``GET /`` redirects to ``GET /console``: the page (videos newest first, upload, player).
+* ``GET /console/rows`` - the list's rows (HTML), polled by the page while anything moves.
+* ``GET /console/videos/<id>/panel`` - status, error in words, event history (HTML).
+* ``GET /console/videos/<id>/report`` (HTML) and ``.../report.json`` - the ladder report,
+  computed in the background on first ask.
+
+The page uploads and plays through the public API (``POST /videos``, ``GET /videos/<id>``)
+exactly as an app would.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    url_for,
+)
+from markupsafe import Markup
+
+from vod_testbed.pipeline.console.reports import ReportCache
+from vod_testbed.pipeline.console.views import STATUS_LABELS, event_history, size_label
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.report.chart import bitrate_svg
+
+LIST_LIMIT = 100
+HLS_JS = Path(__file__).parent / "static" / "vendor" / "hls.min.js"
+
+console = Blueprint(
+    "console",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/console/static",
+)
+
+
+def _content() -> ContentService:
+    service: ContentService = current_app.extensions["vod_pipeline"]
+    return service
+
+
+def _reports() -> ReportCache:
+    cache: ReportCache = current_app.extensions["vod_reports"]
+    return cache
+
+
+@functools.cache
+def hls_js_integrity(path: Path = HLS_JS) -> str | None:
+    """The subresource-integrity value of the vendored hls.js, ``None`` when absent."""
+    if not path.is_file():
+        return None
+    digest = hashlib.sha384(path.read_bytes()).digest()
+    return "sha384-" + base64.b64encode(digest).decode()
+
+
+@console.app_template_filter("status_label")
+def _status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+@console.app_template_filter("size")
+def _size(size_bytes: int | None) -> str:
+    return size_label(size_bytes)
+
+
+@console.app_template_filter("kbps")
+def _kbps(bps: int | None) -> str:
+    return f"{bps / 1000:,.0f}" if bps else "-"
+
+
+@console.get("/")
+def root() -> Response:
+    return redirect(url_for("console.index"))  # type: ignore[return-value]
+
+
+@console.get("/console")
+def index() -> str:
+    return render_template(
+        "console/index.html",
+        videos=_content().list(limit=LIST_LIMIT),
+        hls_integrity=hls_js_integrity(),
+    )
+
+
+@console.get("/console/rows")
+def rows() -> str:
+    return render_template("console/_rows.html", videos=_content().list(limit=LIST_LIMIT))
+
+
+@console.get("/console/videos/<video_id>/panel")
+def panel(video_id: str) -> tuple[str, int]:
+    video = _content().get(video_id)
+    if video is None:
+        return render_template("console/_missing.html", video_id=video_id), 404
+    events = event_history(_content(), video_id)
+    return render_template("console/_panel.html", video=video, events=events), 200
+
+
+def _report_state(video_id: str) -> tuple[dict[str, Any] | None, int]:
+    content = _content()
+    video = content.get(video_id)
+    if video is None:
+        return None, 404
+    if video["status"] != "ready" or not video["master_playlist_key"]:
+        return {"status": "unavailable", "report": None, "error": "the video is not ready"}, 409
+    bucket = content.settings.bucket
+    state = _reports().get(
+        video_id,
+        f"s3://{bucket}/{video['master_playlist_key']}",
+        f"s3://{bucket}/{video['key']}",
+    )
+    return state, 200
+
+
+@console.get("/console/videos/<video_id>/report.json")
+def report_json(video_id: str) -> tuple[Response, int]:
+    state, status = _report_state(video_id)
+    if state is None:
+        return jsonify({"error": f"no video with id {video_id!r}", "field": "id"}), 404
+    report = state.get("report")
+    return jsonify({**state, "report": report.to_dict() if report else None}), status
+
+
+@console.get("/console/videos/<video_id>/report")
+def report_html(video_id: str) -> tuple[str, int]:
+    state, status = _report_state(video_id)
+    if state is None:
+        return render_template("console/_missing.html", video_id=video_id), 404
+    report = state.get("report")
+    charts = {
+        # The chart escapes every text it holds; the rest is numbers.
+        rung.name: Markup(bitrate_svg(rung))  # noqa: S704
+        for rung in (report.rungs if report else [])
+    }
+    return render_template(
+        "console/_report.html", state=state, report=report, charts=charts
+    ), status

@@ -1,0 +1,91 @@
+"""Ladder reports of ready videos, computed in the background and kept per video.
+
+A report is asked for by the console when it shows a ready video; asking never waits. The
+first ask queues it on one worker thread (quality decodes every rung: one at a time is
+what a laptop and CI can spare). Measured figures appear first, quality when it is done.
+Reports are kept in memory: a restarted pipeline computes them again when asked.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from vod_testbed.hls.validation import HlsInputError
+from vod_testbed.report.build import build_report
+from vod_testbed.report.model import LadderReport
+
+log = logging.getLogger(__name__)
+
+QUEUED, MEASURING, READY, FAILED = "queued", "measuring", "ready", "failed"
+
+Builder = Callable[[str, str | None, Callable[[LadderReport], None]], LadderReport]
+
+
+class ReportCache:
+    """Computes and keeps one report per video.
+
+    Args:
+        builder: ``(master_uri, source_uri, on_measured) -> report``.
+    """
+
+    def __init__(self, builder: Builder) -> None:
+        self._builder = builder
+        self._lock = threading.Lock()
+        self._states: dict[str, dict[str, Any]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ladder-report")
+
+    def get(self, video_id: str, master_uri: str, source_uri: str | None) -> dict[str, Any]:
+        """The state of the video's report: ``{"status", "report", "error"}`` (``report``
+        a :class:`LadderReport` once measured); queues its computation the first time."""
+        with self._lock:
+            state = self._states.get(video_id)
+            if state is None:
+                state = {"status": QUEUED, "report": None, "error": None}
+                self._states[video_id] = state
+                self._pool.submit(self._compute, video_id, master_uri, source_uri)
+            return dict(state)
+
+    def _set(self, video_id: str, **changes: Any) -> None:
+        with self._lock:
+            self._states[video_id].update(changes)
+
+    def _compute(self, video_id: str, master_uri: str, source_uri: str | None) -> None:
+        self._set(video_id, status=MEASURING)
+
+        def measured(report: LadderReport) -> None:
+            self._set(video_id, status=READY, report=report)
+
+        try:
+            report = self._builder(master_uri, source_uri, measured)
+        except HlsInputError as exc:
+            self._set(video_id, status=FAILED, error=str(exc))
+            return
+        except Exception as exc:  # a background task must never die silently
+            log.exception("ladder report of %s failed", video_id)
+            self._set(video_id, status=FAILED, error=f"{type(exc).__name__}: {exc}")
+            return
+        self._set(video_id, status=READY, report=report)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def default_builder(storage: Any, quality_seconds: float) -> Builder:
+    """Reports from the pipeline's storage, quality over ``quality_seconds``."""
+
+    def build(
+        master: str, source: str | None, on_measured: Callable[[LadderReport], None]
+    ) -> LadderReport:
+        return build_report(
+            master,
+            source,
+            storage=storage,
+            quality_seconds=quality_seconds,
+            on_measured=on_measured,
+        )
+
+    return build

@@ -1,0 +1,241 @@
+// The console's behaviour: live list, upload with progress, detail panel, player, report.
+// Plain browser JavaScript, no build step. Fragments come rendered from the server.
+(function () {
+  "use strict";
+
+  const POLL_MS = 1500;
+  const FINAL = new Set(["ready", "failed"]);
+  const $ = (selector) => document.querySelector(selector);
+  const rows = $("#rows");
+  let selected = null;
+  let panelTimer = null;
+  let reportTimer = null;
+  let hls = null;
+
+  async function fetchText(url) {
+    const response = await fetch(url, { headers: { Accept: "text/html" } });
+    return { ok: response.ok, status: response.status, text: await response.text() };
+  }
+
+  // -- the list ---------------------------------------------------------------------------
+  function markSelected() {
+    rows.querySelectorAll(".video-row").forEach((row) => {
+      row.classList.toggle("selected", row.dataset.id === selected);
+    });
+  }
+
+  async function refreshRows() {
+    try {
+      const { ok, text } = await fetchText(rows.dataset.src);
+      if (ok && text !== rows.dataset.last) {
+        rows.dataset.last = text;
+        rows.innerHTML = text;
+        markSelected();
+      }
+    } finally {
+      setTimeout(refreshRows, POLL_MS);
+    }
+  }
+
+  rows.addEventListener("click", (event) => {
+    const row = event.target.closest(".video-row");
+    if (row) location.hash = row.dataset.id;
+  });
+  rows.addEventListener("keydown", (event) => {
+    const row = event.target.closest(".video-row");
+    if (row && event.key === "Enter") location.hash = row.dataset.id;
+  });
+
+  // -- upload -----------------------------------------------------------------------------
+  const zone = $("#upload");
+  const picker = $("#file");
+  const bar = $("#upload-bar");
+  const uploadStatus = zone.querySelector(".upload-status");
+
+  function showUpload(name, message, percent) {
+    zone.querySelector(".upload-progress").hidden = false;
+    zone.querySelector(".upload-name").textContent = name;
+    uploadStatus.textContent = message;
+    if (percent !== undefined) bar.value = percent;
+  }
+
+  function put(ticket, file) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("PUT", ticket.upload_url);
+      // Content-Length is set by the browser from the body, as the signature expects.
+      xhr.setRequestHeader("Content-Type", ticket.upload_headers["Content-Type"]);
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) {
+          const percent = Math.round((e.loaded / e.total) * 100);
+          showUpload(file.name, `Uploading… ${percent} %`, percent);
+        }
+      };
+      xhr.onload = () => (xhr.status < 300 ? resolve() : reject(new Error(`storage answered ${xhr.status}`)));
+      xhr.onerror = () => reject(new Error("the upload could not reach the storage (network or CORS)"));
+      xhr.send(file);
+    });
+  }
+
+  async function upload(file) {
+    showUpload(file.name, "Registering…", 0);
+    try {
+      const created = await fetch("/videos", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          filename: file.name,
+          content_type: file.type || "video/mp4",
+          size: file.size,
+          user_id: "console",
+        }),
+      });
+      const ticket = await created.json();
+      if (created.status !== 201) throw new Error(`${ticket.field || "request"}: ${ticket.error}`);
+      await put(ticket, file);
+      showUpload(file.name, "Uploaded. Processing starts shortly.", 100);
+      location.hash = ticket.id;
+    } catch (error) {
+      showUpload(file.name, `Upload failed: ${error.message}`);
+      zone.classList.add("failed");
+    }
+  }
+
+  picker.addEventListener("change", () => picker.files[0] && upload(picker.files[0]));
+  ["dragenter", "dragover"].forEach((name) =>
+    zone.addEventListener(name, (e) => { e.preventDefault(); zone.classList.add("over"); }));
+  ["dragleave", "drop"].forEach((name) =>
+    zone.addEventListener(name, (e) => { e.preventDefault(); zone.classList.remove("over"); }));
+  zone.addEventListener("drop", (e) => e.dataTransfer.files[0] && upload(e.dataTransfer.files[0]));
+
+  // -- detail -----------------------------------------------------------------------------
+  async function loadPanel(id) {
+    clearTimeout(panelTimer);
+    const { text } = await fetchText(`/console/videos/${encodeURIComponent(id)}/panel`);
+    if (id !== selected) return;
+    $("#panel").innerHTML = text;
+    const card = $("#panel-card");
+    const status = card ? card.dataset.status : null;
+    if (status === "ready") {
+      if (!hls && !$("#video").src) startPlayback(id);
+      loadReport(id);
+    } else if (!FINAL.has(status) && status) {
+      panelTimer = setTimeout(() => loadPanel(id), POLL_MS);
+    }
+  }
+
+  async function loadReport(id) {
+    clearTimeout(reportTimer);
+    $("#report-card").hidden = false;
+    const { text } = await fetchText(`/console/videos/${encodeURIComponent(id)}/report`);
+    if (id !== selected) return;
+    $("#report").innerHTML = text;
+    const box = $("#report .report");
+    const busy = box && (["queued", "measuring"].includes(box.dataset.status) || box.dataset.quality === "pending");
+    if (busy) reportTimer = setTimeout(() => loadReport(id), POLL_MS * 2);
+  }
+
+  function select(id) {
+    selected = id || null;
+    markSelected();
+    stopPlayback();
+    $("#report-card").hidden = true;
+    $("#placeholder").hidden = Boolean(selected);
+    $("#panel").innerHTML = "";
+    if (selected) loadPanel(selected);
+  }
+
+  // -- player -----------------------------------------------------------------------------
+  const video = $("#video");
+  const rungSelect = $("#rung");
+  const nowPlaying = $("#now-playing");
+  const playerError = $("#player-error");
+
+  function fail(message) {
+    playerError.hidden = false;
+    playerError.textContent = `Playback failed: ${message}`;
+    $("#player-card").classList.add("failed");
+  }
+
+  function stopPlayback() {
+    if (hls) { hls.destroy(); hls = null; }
+    video.removeAttribute("src");
+    video.load();
+    $("#player-card").hidden = true;
+    $("#player-card").classList.remove("failed");
+    playerError.hidden = true;
+    nowPlaying.textContent = "-";
+    rungSelect.length = 1;
+    $("#thumbs").innerHTML = "";
+  }
+
+  function showLevel(index) {
+    const level = hls.levels[index];
+    if (!level) return;
+    const name = hls.levels.length > 1 ? `${level.height}p` : "single rung";
+    nowPlaying.dataset.height = String(level.height);
+    nowPlaying.textContent =
+      `Playing ${name} · ${level.width}x${level.height} · ${(level.bitrate / 1e6).toFixed(2)} Mb/s` +
+      (hls.autoLevelEnabled ? " (auto)" : "");
+  }
+
+  function showThumbnails(urls) {
+    const strip = $("#thumbs");
+    strip.innerHTML = "";
+    urls.forEach((url, index) => {
+      const img = document.createElement("img");
+      img.src = url;
+      img.alt = `Thumbnail at ${index * 10} s`;
+      img.title = `${index * 10} s`;
+      img.addEventListener("click", () => { video.currentTime = index * 10; });
+      strip.appendChild(img);
+    });
+  }
+
+  async function startPlayback(id) {
+    $("#player-card").hidden = false;
+    const response = await fetch(`/videos/${encodeURIComponent(id)}`);
+    const detail = await response.json();
+    if (id !== selected) return;
+    if (!response.ok || !detail.playback) return fail(detail.error || "no playback URL");
+    showThumbnails(detail.playback.thumbnail_urls || []);
+    const url = detail.playback.master_playlist_url;
+    if (window.Hls && window.Hls.isSupported()) {
+      hls = new window.Hls({ maxBufferLength: 12 });
+      hls.on(window.Hls.Events.MANIFEST_PARSED, () => {
+        hls.levels
+          .map((level, index) => ({ level, index }))
+          .sort((a, b) => b.level.height - a.level.height)
+          .forEach(({ level, index }) => {
+            rungSelect.add(new Option(`${level.height}p · ${(level.bitrate / 1e6).toFixed(1)} Mb/s`, String(index)));
+          });
+        video.play().catch(() => {});
+      });
+      hls.on(window.Hls.Events.LEVEL_SWITCHED, (_event, data) => showLevel(data.level));
+      hls.on(window.Hls.Events.ERROR, (_event, data) => {
+        if (!data.fatal) return;
+        const code = data.response && data.response.code ? ` (HTTP ${data.response.code})` : "";
+        fail(`${data.details}${code}`);
+      });
+      hls.loadSource(url);
+      hls.attachMedia(video);
+    } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
+      video.src = url; // Safari plays HLS itself
+      video.play().catch(() => {});
+    } else {
+      fail("hls.js is not installed (run make install) and this browser has no native HLS");
+    }
+  }
+
+  rungSelect.addEventListener("change", () => {
+    if (!hls) return;
+    hls.currentLevel = Number(rungSelect.value); // -1: automatic
+  });
+  video.addEventListener("error", () => {
+    if (!hls && video.error) fail(`the browser could not play it (code ${video.error.code})`);
+  });
+
+  window.addEventListener("hashchange", () => select(location.hash.slice(1)));
+  select(location.hash.slice(1));
+  setTimeout(refreshRows, POLL_MS);
+})();

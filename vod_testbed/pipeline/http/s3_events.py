@@ -1,0 +1,56 @@
+"""``POST /webhooks/s3``: S3 notifications over HTTP, from storage that can send them.
+
+MinIO's webhook target posts its ObjectCreated events here (``mc event add ...
+arn:minio:sqs::PIPELINE:webhook --event put --prefix video/``), and they go to the same
+upload trigger the Lambda function runs. Authentication: MinIO's ``Authorization: Bearer
+<token>`` with ``WEBHOOK_SECRET`` as the token (``MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_<ID>``),
+or the signature / API-key header of the job webhook. A failure is answered 500, and
+MinIO keeps the event in its queue and sends it again.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.http.api import content_service, error_response
+from vod_testbed.pipeline.http.webhook import Refused, authenticate, json_object
+from vod_testbed.pipeline.trigger.handler import UploadTrigger
+
+log = logging.getLogger(__name__)
+
+s3_events = Blueprint("s3_events", __name__)
+
+
+def authenticate_sender(settings: PipelineSettings, body: bytes) -> None:
+    """Accept the shared secret as a bearer token (MinIO), else as the job webhook does.
+
+    Raises:
+        Refused: 401.
+    """
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token and settings.webhook_secret:
+        if not hmac.compare_digest(token.strip().encode(), settings.webhook_secret.encode()):
+            log.warning("S3 event refused: wrong bearer token")
+            raise Refused(401, {"error": "unauthorized", "reason": "bad"})
+        return
+    authenticate(settings, body)
+
+
+@s3_events.post("/webhooks/s3")
+def receive_s3_event() -> tuple[Response, int]:
+    body = request.get_data()
+    authenticate_sender(content_service().settings, body)
+    trigger: UploadTrigger | None = current_app.extensions.get("vod_upload_trigger")
+    if trigger is None:
+        return error_response(503, "no upload trigger runs in this process")
+    event = json_object(body)
+    try:
+        outcomes = trigger.handle(event)
+    except Exception:
+        log.exception("S3 event not handled; the sender will retry")
+        return error_response(500, "the event was not handled; send it again")
+    return jsonify(outcomes), 200

@@ -1,0 +1,97 @@
+"""The webhook receiver: ``POST /webhooks/mediaconvert``.
+
+Accepts EventBridge "MediaConvert Job State Change" events (from AWS through an API
+destination, or from the emulator) and the upload trigger's own notices, authenticated by
+:func:`vod_testbed.common.signing.verify` with ``WEBHOOK_SECRET`` - an HMAC signature, or the
+API-key header an EventBridge connection sends. Answers:
+
+* 401, and nothing changes, when authentication is missing, wrong or stale;
+* 400 for a body that is not such an event (sending it again would not help);
+* 200 ``{"id", "outcome"}`` once applied, ignored, or recognised as a duplicate;
+* 500 when applying failed, so the sender retries (EventBridge and the emulator do).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from vod_testbed.backends.mediaconvert.events import EventFormatError
+from vod_testbed.common import signing
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.http.api import content_service, error_response
+from vod_testbed.pipeline.job_events import parse_mediaconvert_event
+from vod_testbed.pipeline.trigger.notices import is_trigger_notice, parse_trigger_notice
+
+log = logging.getLogger(__name__)
+
+webhooks = Blueprint("webhooks", __name__)
+
+
+class Refused(Exception):
+    """A request answered with ``status`` and the JSON ``body`` (rendered app-wide)."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(body.get("error"))
+        self.status = status
+        self.body = body
+
+
+@webhooks.app_errorhandler(Refused)
+def _refused(error: Refused) -> tuple[Response, int]:
+    return jsonify(error.body), error.status
+
+
+def authenticate(settings: PipelineSettings, body: bytes) -> None:
+    """Check the request's signature or API-key header against ``WEBHOOK_SECRET``.
+
+    Raises:
+        Refused: 401, naming the reason (missing, malformed, bad, stale).
+    """
+    try:
+        signing.verify(
+            dict(request.headers),
+            body,
+            settings.webhook_secret,
+            settings.webhook_tolerance_s,
+            api_key_header=settings.webhook_api_key_header,
+        )
+    except signing.WebhookAuthError as exc:
+        log.warning("%s refused (%s): %s", request.path, exc.reason, exc.detail)
+        raise Refused(401, {"error": "unauthorized", "reason": exc.reason}) from exc
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object. Raises Refused (400, field ``body``)."""
+    try:
+        value = json.loads(body)
+    except ValueError:
+        raise Refused(400, {"error": "the body is not JSON", "field": "body"}) from None
+    if not isinstance(value, dict):
+        raise Refused(400, {"error": "the body must be a JSON object", "field": "body"})
+    return value
+
+
+@webhooks.post("/webhooks/mediaconvert")
+def receive_event() -> tuple[Response, int]:
+    service = content_service()
+    body = request.get_data()
+    authenticate(service.settings, body)
+    event = json_object(body)
+    try:
+        if is_trigger_notice(event):
+            notice = parse_trigger_notice(event)
+            outcome = service.apply_trigger_notice(notice)
+        else:
+            change = parse_mediaconvert_event(event)
+            outcome = service.apply_job_change(change)
+    except EventFormatError as exc:
+        log.warning("webhook body refused: %s", exc)
+        return error_response(400, exc.message, exc.field)
+    except Exception:
+        log.exception("event %s not applied; the sender will retry", event.get("id"))
+        return error_response(500, "the event was not applied; send it again")
+    return jsonify({"id": event.get("id"), "outcome": outcome}), 200

@@ -1,0 +1,66 @@
+"""``GET /play/<video_id>/<playlist>?token=...``: the rewritten playlists of a ready video.
+
+A missing, forged, expired or other-video token gets 403 ``{"error": "forbidden"}`` and
+nothing else: no hint whether the video exists. Playlists are served to any origin (the
+token is the credential, no cookies are involved), so players on other sites work too.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from vod_testbed.pipeline.playback.rewrite import PlaylistError
+from vod_testbed.pipeline.playback.service import PlaybackService, PlaylistNotFound
+from vod_testbed.pipeline.playback.tokens import PlaybackDenied
+
+log = logging.getLogger(__name__)
+
+playback = Blueprint("playback", __name__)
+
+HLS_MIME = "application/vnd.apple.mpegurl"
+
+
+def playback_service() -> PlaybackService:
+    service: PlaybackService = current_app.extensions["vod_playback"]
+    return service
+
+
+def playback_for(video_id: str) -> dict[str, Any] | None:
+    """The ``playback`` block of one ready video, with an absolute master URL minted now;
+    ``None`` while it is not ready. Call inside a request."""
+    service = playback_service()
+    video = service.video(video_id)
+    if video is None:
+        return None
+    block = service.grant(video)
+    path = block.pop("master_playlist_path")
+    return {"master_playlist_url": request.url_root + path, **block}
+
+
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@playback.get("/play/<video_id>/<name>")
+def play(video_id: str, name: str) -> Response | tuple[Response, int]:
+    try:
+        text = playback_service().playlist(video_id, name, request.args.get("token"))
+    except PlaybackDenied as exc:
+        log.info("playback of %s refused: %s", video_id, exc)
+        return _cors(jsonify({"error": "forbidden"})), 403
+    except (PlaylistNotFound, PlaylistError) as exc:
+        log.warning("playback of %s: %s", video_id, exc)
+        return _cors(jsonify({"error": f"no playlist {name!r} for this video"})), 404
+    except (BotoCoreError, ClientError) as exc:
+        log.warning("playback of %s: storage unavailable: %s", video_id, exc)
+        return _cors(jsonify({"error": "storage unavailable; try again"})), 503
+    response = Response(text, mimetype=HLS_MIME)
+    # Tokened and per viewer: no shared caches; the token must not leak through Referer.
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return _cors(response)

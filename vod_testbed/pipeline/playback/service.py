@@ -1,0 +1,172 @@
+"""Playback of a private ladder: tokens checked here, playlists rewritten, media presigned.
+
+``GET /videos/{id}`` hands out ``/play/{id}/master.m3u8?token=...``. The master comes back
+with each variant URI turned into a tokened URL of this service (relative, so it resolves
+against wherever the master was fetched from); each media playlist comes back with every
+segment URI presigned on the storage (or signed on the CDN), valid until the token expires.
+Segments never pass through Python.
+
+Ready outputs never change (the master is written last, and a ready video is final), so
+playlist texts and the keys of ready videos are cached in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from vod_testbed.pipeline.playback.rewrite import (
+    PlaylistError,
+    is_absolute,
+    playlist_uris,
+    resolve_key,
+    rewrite_uris,
+)
+from vod_testbed.pipeline.playback.signing import UrlSigner
+from vod_testbed.pipeline.playback.tokens import PlaybackTokens
+
+log = logging.getLogger(__name__)
+
+MASTER_NAME = "master.m3u8"
+
+
+class PlaylistNotFound(LookupError):
+    """The video has no such playlist (the token was fine)."""
+
+
+@dataclass(frozen=True)
+class PlayableVideo:
+    """What playback needs of a ready video."""
+
+    id: str
+    master_key: str
+    thumbnail_keys: tuple[str, ...]
+
+    @property
+    def outputs_prefix(self) -> str:
+        """The folder holding ``hls/`` and ``thumbnails/`` (``..._processed/``)."""
+        return posixpath.dirname(posixpath.dirname(self.master_key)) + "/"
+
+
+class _Lru:
+    """A small thread-safe LRU map."""
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+class PlaybackService:
+    """Grants playback of ready videos and serves their rewritten playlists.
+
+    Args:
+        tokens: mints and checks playback tokens.
+        signer: signs object keys (presigned S3 GETs, or CloudFront signed URLs).
+        find_video: the playable description of a ready video, ``None`` otherwise.
+        read_text: the text of an object key (raises ``KeyError`` when it does not exist).
+    """
+
+    def __init__(
+        self,
+        tokens: PlaybackTokens,
+        signer: UrlSigner,
+        find_video: Callable[[str], PlayableVideo | None],
+        read_text: Callable[[str], str],
+    ) -> None:
+        self.tokens = tokens
+        self.signer = signer
+        self._find_video = find_video
+        self._read_text = read_text
+        self._videos = _Lru(1024)
+        self._texts = _Lru(256)
+
+    def grant(self, video: PlayableVideo) -> dict[str, Any]:
+        """The ``playback`` block of ``GET /videos/{id}``: a tokened master URL (relative
+        to the API root; the caller makes it absolute) and presigned thumbnails."""
+        grant = self.tokens.mint(video.id)
+        sign = self.signer.batch(grant.expires_at, video.outputs_prefix)
+        return {
+            "master_playlist_path": f"play/{quote(video.id)}/{MASTER_NAME}?token={grant.token}",
+            "thumbnail_urls": [sign(key) for key in video.thumbnail_keys],
+            "expires_at": grant.expires_at,
+            "expires_in": self.tokens.lifetime_s,
+        }
+
+    def video(self, video_id: str) -> PlayableVideo | None:
+        """The ready video ``video_id`` (cached: ready is final)."""
+        cached: PlayableVideo | None = self._videos.get(video_id)
+        if cached is None:
+            cached = self._find_video(video_id)
+            if cached is not None:
+                self._videos.put(video_id, cached)
+        return cached
+
+    def playlist(self, video_id: str, name: str, token: str | None) -> str:
+        """The playlist ``name`` of the video, rewritten for playback.
+
+        Raises:
+            PlaybackDenied: the token does not grant this video now.
+            PlaylistNotFound: the video is not ready, or has no playlist of that name.
+        """
+        expires_at = self.tokens.check(token, video_id)
+        video = self.video(video_id)
+        if video is None:
+            raise PlaylistNotFound(f"video {video_id} has no playable ladder")
+        master_text = self._text(video.master_key)
+        if name == MASTER_NAME:
+            return rewrite_uris(master_text, lambda uri: _with_token(uri, token or ""))
+        if name not in _variant_names(master_text):
+            raise PlaylistNotFound(f"the master of {video_id} names no {name!r}")
+        folder = posixpath.dirname(video.master_key)
+        key = resolve_key(folder, name)
+        sign = self.signer.batch(expires_at, video.outputs_prefix)
+        media_folder = posixpath.dirname(key)
+
+        def presign(uri: str) -> str:
+            return uri if is_absolute(uri) else sign(resolve_key(media_folder, uri))
+
+        return rewrite_uris(self._text(key), presign)
+
+    def _text(self, key: str) -> str:
+        text: str | None = self._texts.get(key)
+        if text is None:
+            try:
+                text = self._read_text(key)
+            except KeyError:
+                raise PlaylistNotFound(f"{key} does not exist") from None
+            self._texts.put(key, text)
+        return text
+
+
+def _variant_names(master_text: str) -> set[str]:
+    return {uri for uri in playlist_uris(master_text) if not is_absolute(uri) and "/" not in uri}
+
+
+def _with_token(uri: str, token: str) -> str:
+    if is_absolute(uri):
+        return uri
+    return f"{uri}{'&' if '?' in uri else '?'}token={token}"
+
+
+__all__ = ["PlayableVideo", "PlaybackService", "PlaylistError", "PlaylistNotFound"]
