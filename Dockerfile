@@ -22,6 +22,8 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && rm /tmp/requirements.txt
 
 COPY README.md ./
+# The console's player (vendor/hls.min.js) comes in with the code when `make install` has
+# fetched it (npm, integrity-checked); without it the console plays nothing.
 COPY vod_testbed ./vod_testbed
 RUN pip install --no-deps . && rm -rf /src/build
 

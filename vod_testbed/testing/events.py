@@ -15,11 +15,11 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from vod_testbed.backends.job import Job
+from vod_testbed.backends.job import Job, JobStatus
 from vod_testbed.common import signing
 
-FINAL_JOB_STATUSES = frozenset({"COMPLETE", "ERROR", "CANCELED"})
-FINAL_VIDEO_STATUSES = frozenset({"ready", "failed"})
+# An event's status and a job's share the final ones' spelling.
+FINAL_JOB_STATUSES = frozenset(status.value for status in JobStatus if status.is_final)
 EVENTS_PATH = "/events"
 VIDEOS_PATH = "/videos"
 
