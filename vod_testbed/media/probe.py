@@ -141,8 +141,8 @@ def probe(path: Path | str) -> MediaInfo:
     """Read what the backends need to know about a media file.
 
     Raises:
-        TranscodeError: 1010 when the file is empty, not media, or has no video stream;
-            1030 when its video cannot be decoded.
+        TranscodeError: 1010 when the file is empty, not media, a still image, or has no
+            video stream; 1030 when its video cannot be decoded.
     """
     path = Path(path)
     size = os.path.getsize(path)
@@ -164,6 +164,13 @@ def probe(path: Path | str) -> MediaInfo:
                 "an HLS video ladder needs one.",
             )
         vstream = container.streams.video[0]
+        still = _still_image_format(container.format.name, vstream.codec_context.name)
+        if still:
+            raise errors.TranscodeError(
+                errors.INPUT_ERROR,
+                f"The input is a still image ({still}), not a video: "
+                "an HLS ladder needs moving pictures.",
+            )
         rotation = _first_frame_rotation(container, vstream)
         cc = vstream.codec_context
         pix_fmt = cc.pix_fmt or "unknown"
@@ -190,6 +197,20 @@ def probe(path: Path | str) -> MediaInfo:
             else duration
         )
         return MediaInfo(container.format.name, duration, size, video, audio, video_duration)
+
+
+def _still_image_format(format_name: str, codec: str) -> str | None:
+    """The picture format when libav opened the file as one image, else None.
+
+    libav reads single images with its image demuxers: ``image2`` and one ``<format>_pipe``
+    per picture format (``png_pipe``, ``jpeg_pipe``, ``webp_pipe`` ...), whatever the
+    file's extension says.
+    """
+    if format_name.endswith("_pipe"):
+        return format_name.removesuffix("_pipe").upper()
+    if format_name == "image2":
+        return codec.upper()
+    return None
 
 
 def _first_frame_rotation(container: Any, vstream: Any) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from vod_testbed.backends.ladder import Ladder
 from vod_testbed.fixtures.media import ClipSpec, cache_dir, materialize
+from vod_testbed.fixtures.media.specs import h264
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.storage.s3 import Storage
 
@@ -51,10 +52,15 @@ def sample_video(
         rate=rate,
         duration_s=duration_s,
         audio=audio,
-        # -noautorotate keeps ffmpeg from turning the pixels and dropping the matrix.
-        video_input_flags=("-display_rotation:v:0", str(rotation), "-noautorotate")
+        # A display orientation in the H.264 stream, as the fixture catalogue's rotated clip
+        # has it: the way that works on every supported ffmpeg.
+        video_flags=(
+            *h264(),
+            "-bsf:v",
+            f"h264_metadata=display_orientation=insert:rotate={rotation}",
+        )
         if rotation
-        else (),
+        else h264(),
     )
     return materialize(spec, cache_dir())
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from vod_testbed.backends import naming
-from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
+from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
 from vod_testbed.backends.ffmpeg.diagnostics import (
     classify_failure,
@@ -89,7 +89,8 @@ def _validate_request(request: JobRequest) -> None:
 
 
 class FFmpegBackend(Transcoder):
-    """Transcoder that runs jobs in-process with ffmpeg (see module docstring)."""
+    """Transcoder that runs jobs in-process with ffmpeg (see module docstring). Raises
+    UnusableFFmpegError at construction for an unusable ``FFMPEG_BINARY``."""
 
     name = "ffmpeg"
 
@@ -97,6 +98,8 @@ class FFmpegBackend(Transcoder):
         super().__init__()
         self.settings = settings or BackendSettings.from_env()
         self.storage = storage or Storage(self.settings)
+        # Chosen up front: a misconfigured FFMPEG_BINARY is refused before any job.
+        self.ffmpeg = choose_ffmpeg(self.settings.ffmpeg_binary)
         self._jobs: dict[str, Job] = {}
         self._runs: dict[str, _Run] = {}
         self._lock = threading.Lock()
@@ -294,7 +297,7 @@ class FFmpegBackend(Transcoder):
         return plan
 
     def _transcode(self, job_id: str, run: _Run, plan: EncodePlan) -> None:
-        argv = build_command(plan, find_ffmpeg(self.settings.ffmpeg_binary))
+        argv = build_command(plan, self.ffmpeg)
         log.debug("job %s: %s", job_id, argv, extra={"job_id": job_id})
         stderr_path = plan.hls_dir.parent / "ffmpeg.log"
         with open(stderr_path, "w+", encoding="utf-8", errors="replace") as stderr:
