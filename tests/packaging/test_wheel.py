@@ -26,6 +26,9 @@ from tests.net import free_port, wait_for_port
 
 pytestmark = [pytest.mark.packaging, pytest.mark.e2e]
 
+# What the emulator started from the wheel expects MediaConvert calls to be signed with.
+CREDENTIALS = {"EMULATOR_ACCESS_KEY_ID": "AKIAWHEELTEST", "EMULATOR_SECRET_ACCESS_KEY": "wheel"}
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "docs" / "examples"
 # What a checkout holds that a build must not see.
@@ -105,7 +108,7 @@ def test_the_emulator_from_the_wheel_answers_boto3_and_stops_on_sigterm(installe
     emulator = subprocess.Popen(
         [str(installed / "vod-testbed"), "emulator", "--port", str(port),
          "--data-dir", str(tmp_path / "state")],
-        stdout=log, stderr=log, env=clean_env(),
+        stdout=log, stderr=log, env={**clean_env(), **CREDENTIALS},
     )  # fmt: skip
     try:
         wait_for_port(port, timeout_s=60)
@@ -116,8 +119,8 @@ def test_the_emulator_from_the_wheel_answers_boto3_and_stops_on_sigterm(installe
             "mediaconvert",
             endpoint_url=f"http://127.0.0.1:{port}",
             region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
+            aws_access_key_id=CREDENTIALS["EMULATOR_ACCESS_KEY_ID"],
+            aws_secret_access_key=CREDENTIALS["EMULATOR_SECRET_ACCESS_KEY"],
         )
         queues = client.list_queues()["Queues"]
         emulator.send_signal(signal.SIGTERM)

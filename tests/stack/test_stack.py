@@ -16,6 +16,7 @@ from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.stack.settings import StackSettings
 from vod_testbed.stack.stack import StackInUseError, start_stack
+from vod_testbed.storage.embedded import start_embedded_s3
 
 pytestmark = pytest.mark.e2e
 
@@ -86,17 +87,20 @@ def test_the_embedded_s3_credentials_are_described_and_exported(tmp_path):
 
 
 def test_credentials_of_your_own_s3_are_never_exported_in_the_banner(tmp_path):
-    with start_stack(free_ports(tmp_path / "first")) as first:
-        yours = dataclasses.replace(
-            BackendSettings(),
-            s3_endpoint_url=first.endpoints.s3,
-            aws_access_key_id="AKIAYOURS",
-            aws_secret_access_key="your-secret-key",
-        )
-        settings = free_ports(tmp_path / "second", pipeline=PipelineSettings(backend=yours))
-        with start_stack(settings) as second:
-            text = banner(second, ready_s=1.0)
-            described = second.describe()
+    your_s3 = start_embedded_s3(credentials={"AKIAYOURS": "your-secret-key"})
+    yours = dataclasses.replace(
+        BackendSettings(),
+        s3_endpoint_url=your_s3.endpoint_url,
+        aws_access_key_id="AKIAYOURS",
+        aws_secret_access_key="your-secret-key",
+    )
+    settings = free_ports(tmp_path / "data", pipeline=PipelineSettings(backend=yours))
+    try:
+        with start_stack(settings) as stack:
+            text = banner(stack, ready_s=1.0)
+            described = stack.describe()
+    finally:
+        your_s3.stop()
     assert "your-secret-key" not in text
     assert "AKIAYOURS" not in text
     assert "# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: your own, as in this shell" in text

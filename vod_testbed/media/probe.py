@@ -11,6 +11,7 @@ from typing import Any
 import av
 
 from vod_testbed.common import errors
+from vod_testbed.media import containers
 
 # Rates a VOD rendition should keep (Apple HLS authoring spec 1.18).
 STANDARD_RATES = tuple(
@@ -140,20 +141,27 @@ def _fraction(value: Any) -> Fraction | None:
 def probe(path: Path | str) -> MediaInfo:
     """Read what the backends need to know about a media file.
 
+    Only accepted video containers are opened, as plain files (see
+    :mod:`vod_testbed.media.containers`).
+
     Raises:
-        TranscodeError: 1010 when the file is empty, not media, a still image, or has no
-            video stream; 1030 when its video cannot be decoded.
+        TranscodeError: 1010 when the file is empty, not media, a still image, not in an
+            accepted container, or has no video stream; 1030 when its video cannot be decoded.
     """
     path = Path(path)
     size = os.path.getsize(path)
     if size == 0:
         raise errors.TranscodeError(errors.INPUT_ERROR, "The input file is empty (0 bytes).")
     try:
-        container = av.open(str(path))
+        container = av.open(containers.file_url(path), options=containers.open_options())
+    except av.error.ArgumentError as exc:
+        # EINVAL: libav found a demuxer outside the allow-list (a playlist, a list, ...).
+        raise errors.TranscodeError(errors.INPUT_ERROR, containers.refusal_message(path)) from exc
     except av.error.FFmpegError as exc:
+        # strerror only: str(exc) names the file, a host path.
         raise errors.TranscodeError(
             errors.INPUT_ERROR,
-            f"The input is not a media file that can be read: {exc.strerror or exc}.",
+            f"The input is not a media file that can be read: {exc.strerror or 'unreadable'}.",
         ) from exc
     with container:
         if not container.streams.video:
@@ -222,7 +230,7 @@ def _first_frame_rotation(container: Any, vstream: Any) -> int:
         raise errors.TranscodeError(
             errors.UNSUPPORTED_CODEC,
             f"The video stream ({vstream.codec_context.name}) cannot be decoded: "
-            f"{exc.strerror or exc}.",
+            f"{exc.strerror or 'decoder error'}.",
         ) from exc
     raise errors.TranscodeError(
         errors.INPUT_ERROR, "The video stream holds no decodable frame (truncated or corrupt)."

@@ -92,12 +92,14 @@ class Stack:
         pipeline_settings: the pipeline's settings as wired (endpoints, secret, database).
         endpoints: where each part answers.
         webhook_secret: signs the emulator's deliveries; the pipeline checks it.
+        admin_token: bearer token of the emulator's admin API (faults, event history).
         s3, emulator, pipeline: the running parts (``s3`` is None with an external S3).
     """
 
     def __init__(self, settings: StackSettings) -> None:
         self.settings = settings
         self.webhook_secret = settings.webhook_secret or secrets.token_urlsafe(24)
+        self.admin_token = settings.emulator.admin_token or secrets.token_urlsafe(24)
         self.s3: EmbeddedS3 | None = None
         self.emulator: EmulatorServer | None = None
         self.pipeline: PipelineServer | None = None
@@ -111,9 +113,13 @@ class Stack:
         self._lock = _prepare_data_dir(settings.data_dir)
         backend = settings.pipeline.backend
         if backend.s3_endpoint_url is None:
-            self.s3 = start_embedded_s3(host, settings.s3_port, export_credentials=False)
-            # The embedded S3 takes any credentials: dummy ones, so no real secret of the
-            # user's is ever sent to it or written into a ready file.
+            # Well-known local credentials, given to the server and to every client here: no
+            # real secret of the user's is ever sent to it or written into a ready file.
+            self.s3 = start_embedded_s3(
+                host,
+                settings.s3_port,
+                credentials={DUMMY_ACCESS_KEY_ID: DUMMY_SECRET_ACCESS_KEY},
+            )
             backend = dataclasses.replace(
                 backend,
                 s3_endpoint_url=_local(self.s3.endpoint_url, host),
@@ -149,6 +155,11 @@ class Stack:
                 webhook_urls=(pipeline_url + WEBHOOK_PATH, *settings.emulator.webhook_urls),
                 webhook_secret=self.webhook_secret,
                 region=backend.aws_region,
+                # MediaConvert calls are signed with the stack's credentials, as on AWS.
+                access_key_id=backend.aws_access_key_id or settings.emulator.access_key_id,
+                secret_access_key=backend.aws_secret_access_key
+                or settings.emulator.secret_access_key,
+                admin_token=self.admin_token,
             )
             app = create_emulator_app(
                 {
@@ -243,6 +254,7 @@ class Stack:
             "AWS_DEFAULT_REGION": self.region,
             "S3_BUCKET": self.bucket,
             "WEBHOOK_SECRET": self.webhook_secret,
+            "EMULATOR_ADMIN_TOKEN": self.admin_token,
             "TRANSCODER_BACKEND": self.transcoder_backend,
             "PIPELINE_PORT": endpoints.pipeline.rsplit(":", 1)[1],
             "VOD_PIPELINE_URL": endpoints.pipeline,
@@ -276,6 +288,7 @@ class Stack:
             "embedded_s3": self.s3 is not None,
             "credentials": credentials or None,
             "webhook_secret": self.webhook_secret,
+            "emulator_admin_token": self.admin_token,
             "webhook_api_key_header": self.pipeline_settings.webhook_api_key_header,
             "transcoder_backend": self.transcoder_backend,
             "environment": self.environment(),

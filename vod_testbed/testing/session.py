@@ -44,6 +44,7 @@ class VodStack:
         self.region = stack.region
         self.webhook_secret = stack.webhook_secret
         self._http = requests.Session()
+        self._admin = {"Authorization": f"Bearer {stack.admin_token}"}
 
     @classmethod
     def start(cls, settings: StackSettings) -> VodStack:
@@ -152,7 +153,10 @@ class VodStack:
 
     def _arm(self, path: str, body: dict[str, Any]) -> None:
         response = self._http.post(
-            f"{self.endpoints.emulator_admin}{path}", json=body, timeout=HTTP_TIMEOUT_S
+            f"{self.endpoints.emulator_admin}{path}",
+            json=body,
+            headers=self._admin,
+            timeout=HTTP_TIMEOUT_S,
         )
         assert response.status_code == 201, f"POST /_emulator{path}: {response.text}"
 
@@ -186,6 +190,6 @@ class VodStack:
     def clear_faults(self) -> None:
         """Disarm every fault not yet used."""
         response = self._http.delete(
-            f"{self.endpoints.emulator_admin}/faults", timeout=HTTP_TIMEOUT_S
+            f"{self.endpoints.emulator_admin}/faults", headers=self._admin, timeout=HTTP_TIMEOUT_S
         )
         assert response.ok, f"DELETE /_emulator/faults: {response.text}"

@@ -54,7 +54,7 @@ def options(argv: list[str], name: str) -> list[str]:
 def test_one_process_decodes_once_and_splits_into_rungs_and_thumbnails():
     argv = command()
     assert argv[0] == "/usr/bin/ffmpeg"
-    assert options(argv, "-i") == ["/in/src.mp4"]
+    assert options(argv, "-i") == ["file:/in/src.mp4"]
     graph = option(argv, "-filter_complex")
     assert graph.count("split=5") == 1
     assert "asplit=4" in graph
@@ -187,3 +187,19 @@ def test_rotated_source_is_handled_as_portrait(rotation):
     graph = option(command(media(1280, 720, rotation=rotation)), "-filter_complex")
     # ffmpeg autorotates to 720x1280; the ladder then pillarboxes it.
     assert "pad=1920:1080" in graph
+
+
+def test_the_input_is_read_as_a_local_file_with_the_probed_demuxer_only():
+    argv = command()
+    before_input = argv[: argv.index("-i")]
+    assert option(before_input, "-f") == "mp4"
+    assert option(before_input, "-protocol_whitelist") == "file"
+    assert "mov" in option(before_input, "-format_whitelist").split(",")
+    assert "hls" not in option(before_input, "-format_whitelist").split(",")
+
+
+def test_a_source_probed_as_a_playlist_gets_no_command():
+    info = media()
+    playlist = MediaInfo("hls", info.duration_s, info.size_bytes, info.video, info.audio)
+    with pytest.raises(ValueError, match="'hls' is not an accepted container"):
+        command(playlist)

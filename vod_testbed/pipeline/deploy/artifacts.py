@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vod_testbed.backends import naming
 from vod_testbed.backends.mediaconvert import events
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
@@ -118,6 +119,12 @@ def render(config: DeployConfig) -> dict[str, Any]:
         "iam/lambda-trust-policy.json": _trust("lambda.amazonaws.com"),
         "iam/lambda-policy.json": _policy(
             _statement("ReadUploads", ["s3:GetObject"], [uploads_arn]),
+            # The trigger copies a checked upload to the job's own key (see upload_trigger).
+            _statement(
+                "PinUploadsForJobs",
+                ["s3:PutObject"],
+                [f"{uploads_arn}{naming.PROCESSED_SUFFIX}/source/*"],
+            ),
             _statement("CreateTranscodingJobs", ["mediaconvert:CreateJob"], [queue or "*"]),
             _statement(
                 "ReadTranscodingJobs",
