@@ -32,6 +32,7 @@ class VodStack:
         endpoints: where S3, the MediaConvert API (the emulator), the emulator and the
             pipeline answer.
         bucket, region, webhook_secret: as configured.
+        admin_token: bearer token of the emulator's admin API (``/_emulator/...``).
     """
 
     def __init__(self, stack: Stack, events: EventLog, receiver: BackgroundServer) -> None:
@@ -43,6 +44,7 @@ class VodStack:
         self.bucket = stack.bucket
         self.region = stack.region
         self.webhook_secret = stack.webhook_secret
+        self.admin_token = stack.admin_token
         self._http = requests.Session()
         self._admin = {"Authorization": f"Bearer {stack.admin_token}"}
 
