@@ -12,7 +12,7 @@ def test_an_uploaded_video_becomes_a_valid_ladder(
 ):
     clip = sample_video(duration_s=4, size=(1280, 720))
 
-    upload = vod_stack.upload_video(clip, user_id="u-42")  # POST /videos + presigned PUT
+    upload = vod_stack.upload_video(clip, course_id="c-101")  # POST /videos + presigned PUT
     video = vod_events.wait_for_video(upload["id"], "ready", timeout=120)
 
     assert_valid_hls(

@@ -21,8 +21,9 @@ eval "$("$vod_testbed" wait --ready-file "$work/ready.json" --timeout 60 --env)"
 api=$VOD_PIPELINE_URL
 
 size=$(wc -c <"$video")
-ticket=$(curl -fsS -X POST "$api/videos" -H 'Content-Type: application/json' \
-  -d "{\"filename\": \"clip.mp4\", \"content_type\": \"video/mp4\", \"size\": $size, \"user_id\": \"ci\"}")
+auth="Authorization: Bearer $VOD_TOKEN"
+ticket=$(curl -fsS -X POST "$api/videos" -H 'Content-Type: application/json' -H "$auth" \
+  -d "{\"filename\": \"clip.mp4\", \"content_type\": \"video/mp4\", \"size\": $size, \"course_id\": \"ci\"}")
 id=$(field id <<<"$ticket")
 headers=()
 while IFS= read -r header; do headers+=(-H "$header"); done < <(
@@ -33,7 +34,7 @@ echo "uploaded video $id"
 
 deadline=$((SECONDS + 120))
 while :; do
-  status=$(curl -fsS "$api/videos/$id" | field status)
+  status=$(curl -fsS -H "$auth" "$api/videos/$id" | field status)
   case $status in
     ready) break ;;
     failed) echo "video $id failed" >&2; exit 1 ;;

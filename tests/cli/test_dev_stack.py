@@ -51,11 +51,14 @@ def test_an_upload_becomes_a_ready_video(stack, capsys):
     assert "in memory" in text
 
     code = main(["upload", str(clip_path("short_2s")), "--api", api, "--wait", "--poll", "0.2",
-                 "--timeout", "120"])  # fmt: skip
+                 "--timeout", "120", "--token", stack.user_token])  # fmt: skip
     assert code == 0, capsys.readouterr()
-    videos = requests.get(f"{api}/videos", timeout=5).json()["videos"]
-    assert [v["status"] for v in videos] == ["ready"]
-    detail = requests.get(f"{api}/videos/{videos[0]['id']}", timeout=5).json()
+    # The stack minted the local user's token, and the upload used it.
+    dev = {"Authorization": f"Bearer {stack.user_token}"}
+    assert f"/console#token={stack.user_token}" in text
+    videos = requests.get(f"{api}/videos", headers=dev, timeout=5).json()["videos"]
+    assert [(v["status"], v["user_id"]) for v in videos] == [("ready", "dev")]
+    detail = requests.get(f"{api}/videos/{videos[0]['id']}", headers=dev, timeout=5).json()
     master = requests.get(detail["playback"]["master_playlist_url"], timeout=5)
     assert master.status_code == 200
     assert "#EXT-X-STREAM-INF" in master.text
@@ -115,11 +118,16 @@ def test_stacks_with_different_data_dirs_share_nothing(tmp_path):
         a, b = wait_ready(ready_a), wait_ready(ready_b)
         created = requests.post(
             a["endpoints"]["pipeline"] + "/videos",
-            json={"filename": "x.mp4", "content_type": "video/mp4", "size": 10, "user_id": "u"},
+            json={"filename": "x.mp4", "content_type": "video/mp4", "size": 10, "course_id": "c"},
+            headers={"Authorization": f"Bearer {a['user']['token']}"},
             timeout=10,
         )
         assert created.status_code == 201
-        listed_b = requests.get(b["endpoints"]["pipeline"] + "/videos", timeout=10).json()
+        listed_b = requests.get(
+            b["endpoints"]["pipeline"] + "/videos",
+            headers={"Authorization": f"Bearer {b['user']['token']}"},
+            timeout=10,
+        ).json()
     assert {part: a["endpoints"][part] != b["endpoints"][part] for part in a["endpoints"]} == {
         part: True for part in a["endpoints"]
     }

@@ -99,7 +99,7 @@ def test_an_uploaded_playlist_fails_the_video_with_1010_and_gets_no_job(
 
     upload = host_files[attack]
     video = service.handle_video_upload(
-        "user-1", upload.name, "video/mp4", upload.stat().st_size
+        "user-1", upload.name, "video/mp4", upload.stat().st_size, "course-1"
     ).video
     storage.client.put_object(
         Bucket=pipeline_settings.bucket,

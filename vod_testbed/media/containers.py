@@ -46,9 +46,9 @@ _SIGNATURES = (
     (b"ffconcat", "an ffconcat list"),
     (b"<?xml", "an XML document (a DASH manifest?)"),
     (b"<MPD", "a DASH manifest"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\x89PNG", "a PNG image"),
 )
+# Still pictures, whatever the file is named: a person uploaded the wrong file.
+_IMAGES = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG", "PNG"), (b"GIF8", "GIF"))
 
 
 def file_url(path: Path | str) -> str:
@@ -90,6 +90,12 @@ def refusal_message(path: Path | str) -> str:
             head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     except OSError:
         head = b""
+    image = next((kind for magic, kind in _IMAGES if head.startswith(magic)), None)
+    if image:
+        return (
+            f"The input is a still image ({image}), not a video: "
+            "an HLS ladder needs moving pictures."
+        )
     found = next((what for magic, what in _SIGNATURES if head.startswith(magic)), None)
     what = f"The input is {found}" if found else "The input is not in an accepted container"
     return (

@@ -172,13 +172,6 @@ def probe(path: Path | str) -> MediaInfo:
                 "an HLS video ladder needs one.",
             )
         vstream = container.streams.video[0]
-        still = _still_image_format(container.format.name, vstream.codec_context.name)
-        if still:
-            raise errors.TranscodeError(
-                errors.INPUT_ERROR,
-                f"The input is a still image ({still}), not a video: "
-                "an HLS ladder needs moving pictures.",
-            )
         rotation = _first_frame_rotation(container, vstream)
         cc = vstream.codec_context
         pix_fmt = cc.pix_fmt or "unknown"
@@ -205,20 +198,6 @@ def probe(path: Path | str) -> MediaInfo:
             else duration
         )
         return MediaInfo(container.format.name, duration, size, video, audio, video_duration)
-
-
-def _still_image_format(format_name: str, codec: str) -> str | None:
-    """The picture format when libav opened the file as one image, else None.
-
-    libav reads single images with its image demuxers: ``image2`` and one ``<format>_pipe``
-    per picture format (``png_pipe``, ``jpeg_pipe``, ``webp_pipe`` ...), whatever the
-    file's extension says.
-    """
-    if format_name.endswith("_pipe"):
-        return format_name.removesuffix("_pipe").upper()
-    if format_name == "image2":
-        return codec.upper()
-    return None
 
 
 def _first_frame_rotation(container: Any, vstream: Any) -> int:

@@ -26,6 +26,7 @@ from vod_testbed.common.serving import listen
 from vod_testbed.emulator.app import create_app as create_emulator_app
 from vod_testbed.emulator.server import EmulatorServer
 from vod_testbed.emulator.service import ffmpeg_transcoder
+from vod_testbed.pipeline.auth import mint_token
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.stack.settings import StackSettings
@@ -41,6 +42,9 @@ from vod_testbed.storage.s3 import Storage
 log = logging.getLogger(__name__)
 
 LOCK_FILE = "stack.lock"
+# The local user a stack signs its token for, and how long that token lasts.
+LOCAL_USER = "dev"
+LOCAL_TOKEN_TTL_S = 24 * 3600
 WEBHOOK_PATH = "/webhooks/mediaconvert"
 
 
@@ -93,6 +97,9 @@ class Stack:
         endpoints: where each part answers.
         webhook_secret: signs the emulator's deliveries; the pipeline checks it.
         admin_token: bearer token of the emulator's admin API (faults, event history).
+        auth_secret: signs the pipeline's bearer tokens (HS256).
+        user_id, user_token: the local user and its bearer token for the pipeline's API
+            (None when an identity provider's keys are configured).
         s3, emulator, pipeline: the running parts (``s3`` is None with an external S3).
     """
 
@@ -100,6 +107,21 @@ class Stack:
         self.settings = settings
         self.webhook_secret = settings.webhook_secret or secrets.token_urlsafe(24)
         self.admin_token = settings.emulator.admin_token or secrets.token_urlsafe(24)
+        pipeline = settings.pipeline
+        self.auth_secret = pipeline.auth_jwt_secret or secrets.token_urlsafe(32)
+        self.user_id = LOCAL_USER
+        # With an identity provider's keys (staging) only its tokens count: none to mint.
+        self.user_token = (
+            None
+            if pipeline.auth_jwks_url
+            else mint_token(
+                self.auth_secret,
+                LOCAL_USER,
+                ttl_s=LOCAL_TOKEN_TTL_S,
+                audience=pipeline.auth_jwt_audience,
+                issuer=pipeline.auth_jwt_issuer,
+            )
+        )
         self.s3: EmbeddedS3 | None = None
         self.emulator: EmulatorServer | None = None
         self.pipeline: PipelineServer | None = None
@@ -143,6 +165,7 @@ class Stack:
             backend=backend,
             database_url=database_url,
             webhook_secret=self.webhook_secret,
+            auth_jwt_secret=self.auth_secret,
         )
         try:
             self.pipeline = PipelineServer(
@@ -255,10 +278,13 @@ class Stack:
             "S3_BUCKET": self.bucket,
             "WEBHOOK_SECRET": self.webhook_secret,
             "EMULATOR_ADMIN_TOKEN": self.admin_token,
+            "AUTH_JWT_SECRET": self.auth_secret,
             "TRANSCODER_BACKEND": self.transcoder_backend,
             "PIPELINE_PORT": endpoints.pipeline.rsplit(":", 1)[1],
             "VOD_PIPELINE_URL": endpoints.pipeline,
         }
+        if self.user_token:
+            env["VOD_TOKEN"] = self.user_token
         if self.s3 is not None:
             env["AWS_ACCESS_KEY_ID"] = DUMMY_ACCESS_KEY_ID
             env["AWS_SECRET_ACCESS_KEY"] = DUMMY_SECRET_ACCESS_KEY
@@ -289,6 +315,8 @@ class Stack:
             "credentials": credentials or None,
             "webhook_secret": self.webhook_secret,
             "emulator_admin_token": self.admin_token,
+            "auth_jwt_secret": self.auth_secret,
+            "user": {"id": self.user_id, "token": self.user_token},
             "webhook_api_key_header": self.pipeline_settings.webhook_api_key_header,
             "transcoder_backend": self.transcoder_backend,
             "environment": self.environment(),

@@ -33,6 +33,7 @@ class VodStack:
             pipeline answer.
         bucket, region, webhook_secret: as configured.
         admin_token: bearer token of the emulator's admin API (``/_emulator/...``).
+        user_id, user_token: the local user and its bearer token for the pipeline's API.
     """
 
     def __init__(self, stack: Stack, events: EventLog, receiver: BackgroundServer) -> None:
@@ -47,6 +48,8 @@ class VodStack:
         self.admin_token = stack.admin_token
         self._http = requests.Session()
         self._admin = {"Authorization": f"Bearer {stack.admin_token}"}
+        self.user_id = stack.user_id
+        self.user_token = stack.user_token
 
     @classmethod
     def start(cls, settings: StackSettings) -> VodStack:
@@ -112,12 +115,20 @@ class VodStack:
 
     # -- the pipeline's API ----------------------------------------------------------------
 
+    def _user(self, token: str | None) -> dict[str, str]:
+        token = token or self.user_token
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
     def upload_video(
-        self, path: Path, user_id: str = "test-user", content_type: str | None = None
+        self,
+        path: Path,
+        course_id: str = "test-course",
+        content_type: str | None = None,
+        token: str | None = None,
     ) -> dict[str, Any]:
-        """Upload ``path`` as an app would: ``POST /videos``, then a PUT of the file to the
-        presigned URL with the headers the API asked for. Returns the ``POST`` answer
-        (``id``, ``key``, ``video``...).
+        """Upload ``path`` as an app would: ``POST /videos`` as the local user (or the
+        bearer ``token`` given), then a PUT of the file to the presigned URL with the headers
+        the API asked for. Returns the ``POST`` answer (``id``, ``key``, ``video``...).
 
         Raises:
             AssertionError: the API refused the upload or the PUT failed (with the answer).
@@ -129,8 +140,9 @@ class VodStack:
                 "filename": path.name,
                 "content_type": content_type,
                 "size": path.stat().st_size,
-                "user_id": user_id,
+                "course_id": course_id,
             },
+            headers=self._user(token),
             timeout=HTTP_TIMEOUT_S,
         )
         assert created.status_code == 201, f"POST /videos: {created.status_code} {created.text}"
@@ -142,10 +154,13 @@ class VodStack:
         assert put.ok, f"upload PUT: {put.status_code} {put.text[:500]}"
         return ticket
 
-    def video(self, video_id: str) -> dict[str, Any]:
-        """``GET /videos/<id>``: the video's status, job, error and playback URLs."""
+    def video(self, video_id: str, token: str | None = None) -> dict[str, Any]:
+        """``GET /videos/<id>`` as the local user (or ``token``): the video's status, job,
+        error and playback URLs."""
         response = self._http.get(
-            f"{self.endpoints.pipeline}/videos/{video_id}", timeout=HTTP_TIMEOUT_S
+            f"{self.endpoints.pipeline}/videos/{video_id}",
+            headers=self._user(token),
+            timeout=HTTP_TIMEOUT_S,
         )
         assert response.status_code == 200, f"GET /videos/{video_id}: {response.text}"
         video: dict[str, Any] = response.json()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import zipfile
+from importlib import metadata
 from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
 from vod_testbed.pipeline.deploy.__main__ import main
-from vod_testbed.pipeline.deploy.lambda_package import SOURCE_ROOT
+from vod_testbed.pipeline.deploy.lambda_package import LAMBDA_REQUIREMENTS, SOURCE_ROOT
 
 
 def _lambda_zip(tmp_path: Path) -> list[str]:
@@ -48,3 +52,40 @@ def test_the_lambda_zip_holds_no_http_database_deployment_emulator_or_cli(
         )
         or "__pycache__" in n
     ] == []
+
+
+# The Lambda runtime's own packages: boto3 and what it needs.
+LAMBDA_RUNTIME_DISTRIBUTIONS = {"boto3", "botocore", "s3transfer", "jmespath", "urllib3"}
+LAMBDA_RUNTIME_DISTRIBUTIONS |= {"python-dateutil", "six"}
+# Loaded here but not needed there: botocore takes certifi only if present; setuptools' hook
+# runs at every interpreter start.
+NOT_NEEDED_MODULES = {"certifi", "_distutils_hack", "vod_testbed"}
+
+
+def _with_dependencies(names: set[str]) -> set[str]:
+    """``names`` and every distribution they require, installed here (extras left out)."""
+    found: set[str] = set()
+    todo = [canonicalize_name(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        found.add(name)
+        for requirement in metadata.requires(name) or []:
+            parsed = Requirement(requirement)
+            if parsed.marker is None or parsed.marker.evaluate({"extra": ""}):
+                todo.append(canonicalize_name(parsed.name))
+    return found
+
+
+def test_every_third_party_module_the_handler_imports_ships_or_is_in_the_runtime() -> None:
+    shipped = _with_dependencies(set(LAMBDA_REQUIREMENTS) | LAMBDA_RUNTIME_DISTRIBUTIONS)
+    owners = metadata.packages_distributions()
+    top_levels = {name.split(".")[0] for name in modules_the_handler_loads()}
+    needed = {
+        canonicalize_name(distribution)
+        for module in top_levels
+        for distribution in owners.get(module, [])
+        if module not in NOT_NEEDED_MODULES
+    }
+    assert sorted(needed - shipped) == []

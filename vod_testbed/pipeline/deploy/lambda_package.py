@@ -29,8 +29,9 @@ PACKAGED = (
 )
 HANDLER = "vod_testbed.pipeline.trigger.handler.handler"
 LAMBDA_RUNTIME = "python3.12"
-# Imported on the trigger's path and missing from the Lambda runtime (which has boto3).
-LAMBDA_REQUIREMENTS = ("av", "m3u8")
+# Imported on the trigger's path and missing from the Lambda runtime (which has boto3);
+# pip brings what they need (pydantic-core is compiled: Linux x86-64 wheels).
+LAMBDA_REQUIREMENTS = ("av", "m3u8", "pydantic", "tenacity")
 
 
 def _source_files(root: Path) -> list[Path]:

@@ -1,0 +1,98 @@
+"""Create/get/list/update/delete of the named resources: job templates, presets, queues."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any, Generic
+
+from vod_testbed.common.clock import Clock
+from vod_testbed.emulator import pagination
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.emulator.exceptions import ConflictException, NotFoundException
+from vod_testbed.emulator.store import Named, Store
+
+
+class NamedResources(Generic[Named]):
+    """The rules the three kinds of named resource share.
+
+    Args:
+        record_type: the record of the kind (its ``KIND`` is also the ARN's resource type).
+        label: how messages name it: "job template", "preset", "queue".
+        clock: the time ``createdAt`` and ``lastUpdated`` are stamped with.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        settings: EmulatorSettings,
+        record_type: type[Named],
+        label: str,
+        clock: Clock,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.record_type = record_type
+        self.label = label
+        self.clock = clock
+
+    def create(self, name: str, fields: dict[str, Any], type_: str = "CUSTOM") -> Named:
+        """Store a new resource; ``fields`` are record fields (None: not set)."""
+        stamp = int(self.clock())
+        record = self.record_type(
+            arn=self.settings.arn(self.record_type.KIND, name),
+            name=name,
+            type=type_,
+            created_at=stamp,
+            last_updated=stamp,
+            # An ordering stamp, not a time: resources created in one clock tick keep their order.
+            created_ns=time.time_ns(),
+            **{k: v for k, v in fields.items() if v is not None},
+        )
+        if not self.store.put_resource(record, create=True):
+            raise ConflictException(f"A {self.label} named {name!r} already exists.")
+        return record
+
+    def get(self, name: str) -> Named:
+        record = self.store.get_resource(self.record_type, name)
+        if record is None:
+            raise NotFoundException(f"The {self.label} {name!r} does not exist.")
+        return record
+
+    def update(self, name: str, fields: dict[str, Any]) -> Named:
+        """Change the fields given a value (None: unchanged)."""
+        changes = {k: v for k, v in fields.items() if v is not None}
+        record = dataclasses.replace(self.get(name), **changes, last_updated=int(self.clock()))
+        if not self.store.put_resource(record, create=False):
+            raise NotFoundException(f"The {self.label} {name!r} does not exist.")
+        return record
+
+    def delete(self, name: str) -> None:
+        if not self.store.delete_resource(self.record_type, name):
+            raise NotFoundException(f"The {self.label} {name!r} does not exist.")
+
+    def list_page(
+        self, params: dict[str, Any], default_list_by: str
+    ) -> tuple[list[Named], str | None]:
+        """One page of a List operation (``listBy``, ``category``, ``order``, paging)."""
+        items = self.store.list_resources(self.record_type)
+        list_by = params.get("listBy", default_list_by)
+        if list_by == "SYSTEM":
+            items = [i for i in items if i.type == "SYSTEM"]
+        if params.get("category"):
+            items = [i for i in items if getattr(i, "category", None) == params["category"]]
+        descending = params.get("order") == "DESCENDING"
+
+        def key(item: Named) -> Any:
+            if list_by == "CREATION_DATE":
+                return [item.created_ns, item.name]
+            return [item.name]
+
+        items.sort(key=key, reverse=descending)
+        return pagination.page(
+            items,
+            key,
+            descending=descending,
+            token=params.get("nextToken"),
+            max_results=params.get("maxResults"),
+        )
