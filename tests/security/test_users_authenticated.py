@@ -93,7 +93,7 @@ def test_a_request_without_a_token_is_401_with_a_bearer_challenge(server: Pipeli
         (jwt.encode({"sub": "teacher", "exp": time.time() + 60}, None, algorithm="none"),
          "not valid"),
         (jwt.encode({"sub": "teacher"}, AUTH_SECRET), 'not valid: Token is missing the "exp"'),
-        (jwt.encode({"sub": "../x", "exp": time.time() + 60}, AUTH_SECRET), "sub must be"),
+        (jwt.encode({"sub": "../x", "exp": time.time() + 86400}, AUTH_SECRET), "sub must be"),
         ("not-a-jwt", "not valid"),
     ],
     ids=["forged", "expired", "alg-none", "no-exp", "bad-sub", "garbage"],
