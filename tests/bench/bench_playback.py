@@ -23,7 +23,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import requests
-from vod_testbed.pipeline.http.app import create_app
 
 from tests.net import start_s3_process
 from vod_testbed.common.serving import BackgroundServer
@@ -31,6 +30,7 @@ from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
+from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.storage.s3 import Storage, s3_client
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vod_testbed.backends.source import DEFAULT_SAMPLE_BYTES
 from vod_testbed.common import signing
 from vod_testbed.common.settings import BackendSettings, env_int, env_list, env_number
 
@@ -73,7 +74,7 @@ class PipelineSettings:
     playback_url_expires_s: int = 6 * 3600
     s3_public_endpoint_url: str | None = None
     playback_base_url: str | None = None
-    probe_sample_bytes: int = 16 * 2**20
+    probe_sample_bytes: int = DEFAULT_SAMPLE_BYTES
     watch_interval_s: float = 1.0
     port: int = 8000
 

@@ -14,7 +14,9 @@ from tests.backends.mediaconvert.settings_builders import (
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.ladder import (
     AudioSpec,
+    MissingAudio,
     RateControl,
+    RotatePolicy,
     ThumbnailSpec,
     UpscalePolicy,
 )
@@ -44,11 +46,16 @@ def test_the_aws_documentation_job_parses() -> None:
     assert [r.profile for r in ladder.rungs] == ["high", "high", "main", "main"]
     assert [r.audio_bitrate for r in ladder.rungs] == [128_000, 128_000, 96_000, 64_000]
     assert (ladder.segment_seconds, ladder.gop_seconds) == (6, 2)
-    assert ladder.audio == AudioSpec(channels=2, sample_rate=48_000)
+    # Its outputs take audio: on a source without any, the job fails as on AWS.
+    assert ladder.audio == AudioSpec(channels=2, sample_rate=48_000, when_absent=MissingAudio.FAIL)
     assert ladder.thumbnails == ThumbnailSpec(
         interval_s=10, width=1280, height=720, quality=80, name_modifier="_thumb", max_captures=100
     )
     assert ladder.upscale is UpscalePolicy.UPSCALE
+    # TRANSITION_DETECTION with MinIInterval blank: scene cuts may add IDRs (6 frames apart).
+    assert ladder.scene_cut_min_frames == 6
+    # Its video selector is empty: MediaConvert does not rotate by default.
+    assert ladder.rotate is RotatePolicy.NONE
 
 
 def test_encoder_internals_are_accepted_and_change_nothing() -> None:

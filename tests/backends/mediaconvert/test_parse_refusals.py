@@ -199,7 +199,7 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "gop-differs-between-outputs",
         lambda s: h264_of(s, 2).update({"gopSize": 3.0}),
         "/outputGroups/0/outputs/2/videoDescription/codecSettings/h264Settings/gopSize",
-        "the same GOP",
+        "the same gopSize",
     ),
     (
         "fractional-gop",
@@ -257,7 +257,7 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
     ),
     (
         "mixed-sample-rates",
-        lambda s: aac_of(s, 3).update({"sampleRate": 44_100}),
+        lambda s: aac_of(s, 3).update({"sampleRate": 32_000}),
         "/outputGroups/0/outputs/3/audioDescriptions/0/codecSettings/aacSettings",
         "must be the same in every output",
     ),

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from vod_testbed.pipeline.http.app import create_app
 
 from vod_testbed.pipeline.console.reports import ReportCache
 from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.report.model import LadderReport
 

@@ -13,9 +13,9 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-from vod_testbed.pipeline.http.app import create_app
 
 from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.pipeline.playback.settings import PlaybackSettings
