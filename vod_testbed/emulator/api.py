@@ -20,7 +20,8 @@ from vod_testbed.emulator.exceptions import (
     InternalServerErrorException,
     MediaConvertError,
 )
-from vod_testbed.emulator.models import MediaConvertModel, NamedResources, public
+from vod_testbed.emulator.models import MediaConvertModel, public
+from vod_testbed.emulator.resources import NamedResources
 from vod_testbed.emulator.service import Emulator
 
 log = logging.getLogger(__name__)

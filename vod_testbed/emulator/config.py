@@ -24,6 +24,10 @@ class EmulatorSettings:
         region: ``AWS_REGION`` - the region in ARNs and events.
         queue_concurrency: ``EMULATOR_QUEUE_CONCURRENCY`` - jobs each queue runs at once
             unless the queue sets ``concurrentJobs``.
+        account_concurrent_jobs: ``EMULATOR_ACCOUNT_CONCURRENT_JOBS`` - the service quota
+            "Concurrent jobs per account": the most ``concurrentJobs`` all queues may share.
+        queue_concurrent_jobs_quota: ``EMULATOR_QUEUE_CONCURRENT_JOBS`` - the service quota
+            "Concurrent jobs per on-demand queue".
         time_compression: ``EMULATOR_TIME_COMPRESSION`` - divides status-update intervals
             (and the first update's delay); 1 is real time, 100 makes SECONDS_10 a 0.1 s tick.
         delivery_base_delay_s: ``EMULATOR_DELIVERY_BASE_DELAY_S`` - first retry delay.
@@ -40,6 +44,8 @@ class EmulatorSettings:
     account_id: str = "123456789012"
     region: str = "us-east-1"
     queue_concurrency: int = 1
+    account_concurrent_jobs: int = 20
+    queue_concurrent_jobs_quota: int = 20
     time_compression: float = 1.0
     delivery_base_delay_s: float = 0.5
     delivery_max_delay_s: float = 30.0
@@ -49,6 +55,14 @@ class EmulatorSettings:
     def __post_init__(self) -> None:
         if self.queue_concurrency < 1:
             raise ValueError("EMULATOR_QUEUE_CONCURRENCY must be at least 1")
+        if not 1 <= self.queue_concurrency <= self.queue_concurrent_jobs_quota:
+            raise ValueError(
+                "EMULATOR_QUEUE_CONCURRENCY must be within EMULATOR_QUEUE_CONCURRENT_JOBS"
+            )
+        if self.account_concurrent_jobs < self.queue_concurrency:
+            raise ValueError(
+                "EMULATOR_ACCOUNT_CONCURRENT_JOBS must leave room for the Default queue"
+            )
         if self.time_compression <= 0:
             raise ValueError("EMULATOR_TIME_COMPRESSION must be positive")
         if not (self.account_id.isdigit() and len(self.account_id) == 12):
@@ -68,6 +82,12 @@ class EmulatorSettings:
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or defaults.region,
             queue_concurrency=env_int(
                 env, "EMULATOR_QUEUE_CONCURRENCY", defaults.queue_concurrency
+            ),
+            account_concurrent_jobs=env_int(
+                env, "EMULATOR_ACCOUNT_CONCURRENT_JOBS", defaults.account_concurrent_jobs
+            ),
+            queue_concurrent_jobs_quota=env_int(
+                env, "EMULATOR_QUEUE_CONCURRENT_JOBS", defaults.queue_concurrent_jobs_quota
             ),
             time_compression=env_number(
                 env, "EMULATOR_TIME_COMPRESSION", defaults.time_compression

@@ -14,13 +14,14 @@ import time
 from typing import Any, Protocol
 
 from vod_testbed.backends.job import JobStatus, new_job_id
-from vod_testbed.emulator import pagination, validation
+from vod_testbed.emulator import pagination, quotas, validation
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import (
     BadRequestException,
     ConflictException,
     NotFoundException,
 )
+from vod_testbed.emulator.resources import NamedResources, now_s
 from vod_testbed.emulator.settings_merge import apply_presets, deep_merge
 from vod_testbed.emulator.store import Store
 
@@ -53,80 +54,6 @@ class JobControl(Protocol):
 def public(document: dict[str, Any]) -> dict[str, Any]:
     """A stored document without the emulator's private bookkeeping keys."""
     return {k: v for k, v in document.items() if not k.startswith(PRIVATE_PREFIX)}
-
-
-def now_s() -> int:
-    return int(time.time())
-
-
-class NamedResources:
-    """Create/get/list/update/delete of one kind of named resource (templates, presets,
-    queues): the rules the three share."""
-
-    def __init__(self, store: Store, settings: EmulatorSettings, kind: str, label: str) -> None:
-        self.store = store
-        self.settings = settings
-        self.kind = kind  # also the ARN resource type: jobTemplates, presets, queues
-        self.label = label  # how messages name it: "job template", "preset", "queue"
-
-    def create(self, name: str, fields: dict[str, Any], type_: str = "CUSTOM") -> dict[str, Any]:
-        stamp = now_s()
-        body = {
-            "arn": self.settings.arn(self.kind, name),
-            "name": name,
-            "type": type_,
-            "createdAt": stamp,
-            "lastUpdated": stamp,
-            # createdAt has one-second resolution; this orders CREATION_DATE listings.
-            "_createdNs": time.time_ns(),
-            **{k: v for k, v in fields.items() if v is not None},
-        }
-        if not self.store.put_resource(self.kind, name, body, create=True):
-            raise ConflictException(f"A {self.label} named {name!r} already exists.")
-        return body
-
-    def get(self, name: str) -> dict[str, Any]:
-        body = self.store.get_resource(self.kind, name)
-        if body is None:
-            raise NotFoundException(f"The {self.label} {name!r} does not exist.")
-        return body
-
-    def update(self, name: str, fields: dict[str, Any]) -> dict[str, Any]:
-        body = self.get(name)
-        body.update({k: v for k, v in fields.items() if v is not None})
-        body["lastUpdated"] = now_s()
-        if not self.store.put_resource(self.kind, name, body, create=False):
-            raise NotFoundException(f"The {self.label} {name!r} does not exist.")
-        return body
-
-    def delete(self, name: str) -> None:
-        if not self.store.delete_resource(self.kind, name):
-            raise NotFoundException(f"The {self.label} {name!r} does not exist.")
-
-    def list(
-        self, params: dict[str, Any], default_list_by: str
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        items = self.store.list_resources(self.kind)
-        list_by = params.get("listBy", default_list_by)
-        if list_by == "SYSTEM":
-            items = [i for i in items if i.get("type") == "SYSTEM"]
-        if params.get("category"):
-            items = [i for i in items if i.get("category") == params["category"]]
-        descending = params.get("order") == "DESCENDING"
-
-        def key(item: dict[str, Any]) -> Any:
-            if list_by == "CREATION_DATE":
-                return [item.get("_createdNs", 0), item["name"]]
-            return [item["name"]]
-
-        items.sort(key=key, reverse=descending)
-        return pagination.page(
-            items,
-            key,
-            descending=descending,
-            token=params.get("nextToken"),
-            max_results=params.get("maxResults"),
-        )
 
 
 class MediaConvertModel:
@@ -353,6 +280,12 @@ class MediaConvertModel:
             "concurrentJobs": concurrent,
         }
 
+    def _check_quota(self, name: str, concurrent_jobs: int) -> None:
+        queues = self.store.list_resources("queues")
+        quotas.check_queue_concurrency(
+            name, concurrent_jobs, queues, self.queue_concurrency, self.settings
+        )
+
     def create_queue(self, params: dict[str, Any]) -> dict[str, Any]:
         validation.validate_request("CreateQueue", params)
         if params.get("pricingPlan") == "RESERVED":
@@ -360,6 +293,9 @@ class MediaConvertModel:
                 "/pricingPlan: reserved queues are not supported by the emulator."
             )
         fields = self._queue_fields(params)
+        self._check_quota(
+            params["name"], fields["concurrentJobs"] or self.settings.queue_concurrency
+        )
         fields["status"] = fields["status"] or "ACTIVE"
         fields["pricingPlan"] = "ON_DEMAND"
         queue = self.queues.create(params["name"], fields)
@@ -368,7 +304,11 @@ class MediaConvertModel:
 
     def update_queue(self, params: dict[str, Any]) -> dict[str, Any]:
         validation.validate_request("UpdateQueue", params)
-        queue = self.queues.update(params["name"], self._queue_fields(params))
+        fields = self._queue_fields(params)
+        if fields["concurrentJobs"] is not None:
+            self.queues.get(params["name"])  # an unknown queue is NotFound, not over quota
+            self._check_quota(params["name"], fields["concurrentJobs"])
+        queue = self.queues.update(params["name"], fields)
         self.control.wake()
         return self.describe_queue(queue)
 
@@ -391,11 +331,10 @@ class MediaConvertModel:
         validation.validate_request("ListQueues", params)
         queues, token = self.queues.list(params, default_list_by="CREATION_DATE")
         described = [self.describe_queue(q) for q in queues]
-        total = sum(self.queue_concurrency(q) for q in self.store.list_resources("queues"))
+        every = self.store.list_resources("queues")
         result: dict[str, Any] = {
             "queues": described,
-            "totalConcurrentJobs": total,
-            "unallocatedConcurrentJobs": 0,
+            **quotas.queue_totals(every, self.queue_concurrency, self.settings),
         }
         if token:
             result["nextToken"] = token

@@ -120,7 +120,8 @@ def _scene_cut_options(plan: EncodePlan) -> dict[str, str]:
     minimum = plan.ladder.scene_cut_min_frames
     if minimum is None:
         return {"keyint_min": str(plan.gop_frames), "sc_threshold": "0"}
-    return {"keyint_min": str(max(1, min(minimum, plan.gop_frames)))}
+    # x264's own default threshold (ffmpeg's 0 would turn detection off).
+    return {"keyint_min": str(max(1, min(minimum, plan.gop_frames))), "sc_threshold": "40"}
 
 
 def _jpeg_qscale(quality: int) -> int:
