@@ -34,6 +34,13 @@ log = logging.getLogger(__name__)
 IN_PROCESS_BACKENDS = frozenset({"ffmpeg"})
 
 
+def creates_buckets(settings: PipelineSettings) -> bool:
+    """Whether the pipeline may create its bucket: only on a local S3 (``S3_ENDPOINT_URL``:
+    the embedded server, MinIO). On AWS the bucket, its policy and its notification come
+    from the deployment, and the pipeline's role may not create buckets."""
+    return settings.backend.s3_endpoint_url is not None
+
+
 class PipelineServer:
     """Every local part of the pipeline, wired together.
 
@@ -74,8 +81,15 @@ class PipelineServer:
         self.url = self._http.url
 
     def start(self) -> PipelineServer:
-        """Serve HTTP and watch uploads from background threads."""
-        Storage(self.settings.backend).ensure_bucket(self.settings.bucket)
+        """Serve HTTP and watch uploads from background threads.
+
+        Raises:
+            MissingBucketError: on AWS (no ``S3_ENDPOINT_URL``) the bucket does not exist:
+                it is created only on a local S3, staging's comes from its deployment.
+        """
+        Storage(self.settings.backend).ensure_bucket(
+            self.settings.bucket, create=creates_buckets(self.settings)
+        )
         if self.bridge is not None:
             # In-process jobs do not survive a restart: fail the videos that were waiting.
             lost = self.service.fail_lost_jobs(self._job_exists)

@@ -342,9 +342,7 @@ def _default_thumbnail_destination(hls_destination: str) -> str:
     The field is unused without thumbnails; this keeps JobRequest.for_prefix layouts equal.
     """
     folder, base = naming.split_destination(hls_destination)
-    parent, _, last = folder.rpartition("/")
-    root = parent if last == naming.HLS_FOLDER else folder
-    return naming.join_uri(root, naming.THUMBNAIL_FOLDER, base)
+    return naming.join_uri(naming.thumbnail_folder_beside(folder), base)
 
 
 def parse_job_settings(
