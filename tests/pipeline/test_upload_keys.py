@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from vod_testbed.pipeline.upload_keys import parse_upload_key, upload_key
+from vod_testbed.pipeline.upload_keys import has_upload_suffix, parse_upload_key, upload_key
 
 ASSET = "0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c"
 WHEN = datetime(2026, 3, 5, 9, 52, 5, tzinfo=UTC)
@@ -60,3 +60,14 @@ def test_a_key_parses_back_into_its_parts() -> None:
 )
 def test_outputs_and_foreign_keys_are_not_upload_keys(key: str) -> None:
     assert parse_upload_key(key) is None
+
+
+def test_the_extension_is_lower_case_in_the_key() -> None:
+    """Staging's S3 notification matches lower-case suffixes (S3 filters are case-sensitive)."""
+    key = upload_key("u1", "Holiday.MP4", "0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c")
+    assert key.endswith("-Holiday.mp4")
+
+
+def test_no_output_of_a_job_ends_with_an_upload_suffix() -> None:
+    outputs = ("master.m3u8", "master_1080p.m3u8", "master_1080p_00001.ts", "m_thumb.0000000.jpg")
+    assert not [name for name in outputs if has_upload_suffix(name)]

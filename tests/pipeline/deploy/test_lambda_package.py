@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
 from vod_testbed.pipeline.deploy.__main__ import main
-from vod_testbed.pipeline.deploy.lambda_package import SOURCE_ROOT
+from vod_testbed.pipeline.deploy.lambda_package import (
+    LAMBDA_RUNTIME,
+    SOURCE_ROOT,
+    install_command,
+)
 
 
 def _lambda_zip(tmp_path: Path) -> list[str]:
@@ -48,3 +54,12 @@ def test_the_lambda_zip_holds_no_http_database_deployment_emulator_or_cli(
         )
         or "__pycache__" in n
     ] == []
+
+
+def test_the_zip_gets_the_compiled_wheels_the_suite_ran_with(tmp_path: Path) -> None:
+    command = install_command(tmp_path)
+    assert f"av=={metadata.version('av')}" in command
+    assert f"m3u8=={metadata.version('m3u8')}" in command
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert command[command.index("--python-version") + 1] == python
+    assert f"python{python}" == LAMBDA_RUNTIME

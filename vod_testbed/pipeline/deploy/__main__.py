@@ -27,7 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "render":
-        for path in write_artifacts(DeployConfig.from_env(), args.out):
+        try:
+            written = write_artifacts(DeployConfig.from_env(), args.out)
+        except ValueError as exc:
+            parser.error(str(exc))
+        for path in written:
             print(path)
     else:
         members = build_package(args.out, with_deps=not args.no_deps)
