@@ -1,10 +1,11 @@
 """AWS's rules that only a real transcode shows: FIT_NO_UPSCALE geometry, the limits of
-automatic rotation, a job that asks for audio an input does not have."""
+automatic rotation, a job that asks for audio an input does not have, scene-change IDRs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,12 +15,15 @@ from tests.emulator.fakes import WebhookReceiver
 from tests.emulator.test_events import done
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder, RotatePolicy, UpscalePolicy
 from vod_testbed.fixtures.media import clip_path
+from vod_testbed.media.inspect import inspect_segment
+from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
 FIT_NO_UPSCALE = DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.FIT_NO_UPSCALE)
 # One rung is enough to see the geometry, and keeps these jobs short.
 TOP_RUNG = replace(FIT_NO_UPSCALE, rungs=FIT_NO_UPSCALE.rungs[:1], thumbnails=None)
+ONE_SMALL_RUNG = replace(DEFAULT_LADDER, rungs=DEFAULT_LADDER.rungs[-1:], thumbnails=None)
 
 
 def run(
@@ -95,3 +99,49 @@ def test_a_job_asking_for_audio_of_a_silent_input_fails_with_1021(
     assert detail["status"] == "ERROR"
     assert detail["errorCode"] == 1021
     assert detail["errorMessage"].startswith("Audio Error: the outputs take audio from the input")
+
+
+def keyframe_times(storage: Storage, detail: dict[str, Any], folder: Path) -> list[float]:
+    """IDR times of the job's first rendition, from its first one."""
+    assert detail["status"] == "COMPLETE", detail
+    playlist = detail["outputGroupDetails"][0]["outputDetails"][0]["outputFilePaths"][0]
+    hls = playlist.rpartition("/")[0]
+    storage.download_tree(hls, folder)
+    segments = sorted(folder.glob("*.ts"))
+    times = [t for segment in segments for t in inspect_segment(segment).keyframe_times]
+    return [round(t - times[0], 2) for t in times]
+
+
+def test_scene_change_detection_by_default_adds_an_idr_at_a_cut(
+    real_mc: Any,
+    receiver: WebhookReceiver,
+    put_clip: Callable[..., str],
+    s3_prefix: str,
+    storage: Storage,
+    tmp_path: Path,
+) -> None:
+    """Scene change detection "is enabled by default" and inserts I-frames "at scene changes
+    that the service automatically detects" (service model, H264Settings.SceneChangeDetect);
+    IDRs then leave the 2 s grid, so rungs need not align. The cut is at 3 s."""
+    source = put_clip(clip_path("scene_cut"), "cut.mp4")
+    settings = ladder_settings(source, f"{s3_prefix}/cut_processed", ONE_SMALL_RUNG)
+    for output in settings["OutputGroups"][0]["Outputs"]:
+        h264 = output["VideoDescription"]["CodecSettings"]["H264Settings"]
+        del h264["SceneChangeDetect"], h264["MinIInterval"]
+    job = real_mc.create_job(Role=ROLE, Settings=settings)["Job"]
+    detail = receiver.wait_for(done(job["Id"]), timeout=120)[-1]["detail"]
+    assert keyframe_times(storage, detail, tmp_path) == [0.0, 2.0, 3.0]
+
+
+def test_rendered_settings_keep_idrs_on_the_grid_across_a_cut(
+    real_mc: Any,
+    receiver: WebhookReceiver,
+    put_clip: Callable[..., str],
+    s3_prefix: str,
+    storage: Storage,
+    tmp_path: Path,
+) -> None:
+    """MinIInterval 0: "MediaConvert will only create IDR-frames at the start of your
+    output's cadence-driven GOP" (service model, H264Settings.MinIInterval)."""
+    detail = run(real_mc, receiver, put_clip, s3_prefix, "scene_cut", ONE_SMALL_RUNG)
+    assert keyframe_times(storage, detail, tmp_path) == [0.0, 2.0]

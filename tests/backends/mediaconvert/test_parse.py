@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
+from typing import Any
+
+import pytest
 
 from tests.backends.mediaconvert.settings_builders import (
     AWS_DOC_SETTINGS,
@@ -103,3 +107,59 @@ def test_approximated_rate_settings_warn() -> None:
     assert any("VBR without maxBitrate" in m for m in messages)
     assert any(m.endswith("bitrate has no effect with QVBR; maxBitrate caps") for m in messages)
     assert parsed.request.ladder.rungs[0].peak_bitrate is None
+
+
+def h264_everywhere(settings: dict[str, Any], **members: Any) -> dict[str, Any]:
+    for output in settings["outputGroups"][0]["outputs"]:
+        output["videoDescription"]["codecSettings"]["h264Settings"].update(members)
+    return settings
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        ({"sceneChangeDetect": "DISABLED", "minIInterval": 0}, None),
+        ({"sceneChangeDetect": "ENABLED", "minIInterval": 0}, None),
+        ({"sceneChangeDetect": "ENABLED", "minIInterval": 12}, 12),
+        ({"sceneChangeDetect": "TRANSITION_DETECTION"}, 6),
+    ],
+)
+def test_scene_change_settings_decide_whether_cuts_start_gops(
+    members: dict[str, Any], expected: int | None
+) -> None:
+    """MinIInterval 0: "MediaConvert will only create IDR-frames at the start of your
+    output's cadence-driven GOP" (service model); blank: an automatic interval."""
+    settings = wire(JobRequest.for_prefix(INPUT))
+    for output in settings["outputGroups"][0]["outputs"]:
+        h264 = output["videoDescription"]["codecSettings"]["h264Settings"]
+        h264.pop("minIInterval")
+        h264.update(members)
+    assert parse_job_settings(settings).request.ladder.scene_cut_min_frames == expected
+
+
+def test_a_specified_frame_rate_is_the_ladders() -> None:
+    settings = h264_everywhere(
+        wire(JobRequest.for_prefix(INPUT)),
+        framerateControl="SPECIFIED",
+        framerateNumerator=30000,
+        framerateDenominator=1001,
+    )
+    assert parse_job_settings(settings).request.ladder.frame_rate == Fraction(30000, 1001)
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        ({"rotate": "AUTO"}, RotatePolicy.AUTO),
+        ({"rotate": "DEGREE_0"}, RotatePolicy.NONE),
+        ({}, RotatePolicy.NONE),
+    ],
+)
+def test_the_video_selector_decides_rotation(
+    selector: dict[str, str], expected: RotatePolicy
+) -> None:
+    """ "By default, the service does no rotation, even if your input video has rotation
+    metadata" (service model, VideoSelector.Rotate)."""
+    settings = wire(JobRequest.for_prefix(INPUT))
+    settings["inputs"][0]["videoSelector"] = selector
+    assert parse_job_settings(settings).request.ladder.rotate is expected

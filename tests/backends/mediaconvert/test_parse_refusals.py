@@ -299,6 +299,38 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "/outputGroups",
         "an HLS output group is required",
     ),
+    (
+        "non-square-pixels",
+        lambda s: h264_of(s).update({"parNumerator": 2, "parDenominator": 1}),
+        "/outputGroups/0/outputs/0/videoDescription/codecSettings/h264Settings/parNumerator",
+        "a 2:1 pixel aspect ratio is not supported",
+    ),
+    (
+        "specified-rate-without-fraction",
+        lambda s: h264_of(s).update({"framerateControl": "SPECIFIED"}),
+        "/outputGroups/0/outputs/0/videoDescription/codecSettings/h264Settings",
+        "framerateNumerator and framerateDenominator are required",
+    ),
+    (
+        "frame-rate-differs-between-outputs",
+        lambda s: h264_of(s, 1).update(
+            {"framerateControl": "SPECIFIED", "framerateNumerator": 25, "framerateDenominator": 1}
+        ),
+        "/outputGroups/0/outputs/1/videoDescription/codecSettings/h264Settings/framerateControl",
+        "the same framerateControl",
+    ),
+    (
+        "scene-cuts-in-one-output-only",
+        lambda s: h264_of(s, 3).update({"sceneChangeDetect": "ENABLED", "minIInterval": 5}),
+        "/outputGroups/0/outputs/3/videoDescription/codecSettings/h264Settings/sceneChangeDetect",
+        "the same sceneChangeDetect",
+    ),
+    (
+        "explicit-rotation",
+        lambda s: s["inputs"][0]["videoSelector"].update({"rotate": "DEGREES_90"}),
+        "/inputs/0/videoSelector/rotate",
+        "is not supported by the emulator",
+    ),
 ]
 
 
