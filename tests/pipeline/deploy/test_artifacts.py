@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from vod_testbed.pipeline.deploy.__main__ import main
-from vod_testbed.pipeline.deploy.artifacts import DeployConfig, render
+from vod_testbed.pipeline.deploy.artifacts import render
+from vod_testbed.pipeline.deploy.config import DeployConfig
 from vod_testbed.pipeline.upload_keys import UPLOAD_SUFFIXES, upload_key
 
 ENV = {

@@ -9,7 +9,8 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from vod_testbed.pipeline.deploy.artifacts import DeployConfig, write_artifacts
+from vod_testbed.pipeline.deploy.artifacts import write_artifacts
+from vod_testbed.pipeline.deploy.config import DeployConfig
 from vod_testbed.pipeline.deploy.lambda_package import build_package
 
 

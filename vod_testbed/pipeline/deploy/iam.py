@@ -12,24 +12,10 @@ privilege, rendered by :mod:`.artifacts`.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from vod_testbed.pipeline import upload_keys
-
-
-class IamTarget(Protocol):
-    """What rendering needs of ``artifacts.DeployConfig``."""
-
-    @property
-    def account_id(self) -> str: ...
-
-    @property
-    def region(self) -> str: ...
-
-    @property
-    def bucket(self) -> str: ...
-
-    def events_arn(self, kind: str, name: str) -> str: ...
+from vod_testbed.pipeline.deploy.config import DeployConfig
 
 
 def statement(sid: str, actions: list[str], resources: list[str], **extra: Any) -> dict[str, Any]:
@@ -52,11 +38,11 @@ def trust(service: str, **condition: dict[str, str]) -> dict[str, Any]:
     return policy(grant)
 
 
-def _uploads_arn(config: IamTarget) -> str:
+def _uploads_arn(config: DeployConfig) -> str:
     return f"arn:aws:s3:::{config.bucket}/{upload_keys.UPLOAD_PREFIX}*"
 
 
-def mediaconvert_trust(config: IamTarget, queue_arn: str) -> dict[str, Any]:
+def mediaconvert_trust(config: DeployConfig, queue_arn: str) -> dict[str, Any]:
     """MediaConvert may assume the role only for jobs of this account's queue: "The value of
     aws:SourceArn must be the ARN of the MediaConvert queue" (user guide, "Cross-service
     confused deputy prevention")."""
@@ -67,7 +53,7 @@ def mediaconvert_trust(config: IamTarget, queue_arn: str) -> dict[str, Any]:
     )
 
 
-def eventbridge_trust(config: IamTarget, rule_name: str) -> dict[str, Any]:
+def eventbridge_trust(config: DeployConfig, rule_name: str) -> dict[str, Any]:
     """EventBridge may assume the role only for this account's rule."""
     return trust(
         "events.amazonaws.com",
@@ -76,7 +62,7 @@ def eventbridge_trust(config: IamTarget, rule_name: str) -> dict[str, Any]:
     )
 
 
-def pipeline_host_policy(config: IamTarget) -> dict[str, Any]:
+def pipeline_host_policy(config: DeployConfig) -> dict[str, Any]:
     """What the pipeline's API needs: presigned PUTs of uploads (the URL carries the host's
     signature, so the host needs the right it delegates), presigned GETs of outputs and
     thumbnails for playback and the console, listing a job's thumbnails folder, and

@@ -3,27 +3,11 @@ to redrive the webhook's dead letters."""
 
 from __future__ import annotations
 
-from typing import Protocol
-
-
-class ReadmeTarget(Protocol):
-    """What the README needs of ``artifacts.DeployConfig``."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def account_id(self) -> str: ...
-
-    @property
-    def region(self) -> str: ...
-
-    @property
-    def bucket(self) -> str: ...
+from vod_testbed.pipeline.deploy.config import DeployConfig
 
 
 def staging_readme(
-    config: ReadmeTarget, files: list[str], webhook_url: str, dead_letters: str, api_key_header: str
+    config: DeployConfig, files: list[str], webhook_url: str, dead_letters: str, api_key_header: str
 ) -> str:
     """README.md of the rendered artifacts."""
     listed = "\n".join(f"- `{name}`" for name in files)
