@@ -5,10 +5,19 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test test-fast lint fmt bench fixtures lambda-package deploy-render clean
+.PHONY: help install dev test test-fast test-system-ffmpeg fuzz lint fmt bench fixtures lambda-package deploy-render clean
+
+# Which ffmpeg the tests use: empty (the project's policy: FFMPEG_BINARY, PATH, the wheel's),
+# wheel, system (ffmpeg on PATH, e.g. Debian 12's 5.1) or a path. CI runs `make test
+# TEST_FFMPEG=wheel`, then `make test-system-ffmpeg`.
+TEST_FFMPEG ?=
+export TEST_FFMPEG
+# The tests that depend on the ffmpeg build: every fixture made by it, and every uploaded shape
+# and awkward source through the FFmpeg backend, each output validated.
+FFMPEG_E2E_TESTS := tests/fixtures tests/backends/ffmpeg
 
 help: ## Show this help
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +41,12 @@ test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end
 
 test-fast: $(STAMP) ## Run the tests that do not transcode
 	$(BIN)/pytest -m "not e2e"
+
+test-system-ffmpeg: $(STAMP) ## Run the tests that transcode again with the system's ffmpeg (Debian 12: 5.1)
+	TEST_FFMPEG=system $(BIN)/pytest -m e2e $(FFMPEG_E2E_TESTS)
+
+fuzz: $(STAMP) ## Property-based fuzzing (Hypothesis, fixed budgets; also part of `make test`)
+	$(BIN)/pytest -m fuzz
 
 lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE.md)
 	$(BIN)/ruff check .

@@ -3,11 +3,17 @@
 S3 comes from, in order: ``TEST_S3=minio`` (testcontainers' MinIO; the run stops with an
 error when no Docker engine answers), ``S3_ENDPOINT_URL`` (any S3 already running), else
 the embedded moto server over real HTTP on 127.0.0.1.
+
+ffmpeg is the one the project's policy picks (``FFMPEG_BINARY``, PATH, the wheel's), unless
+``TEST_FFMPEG`` names one: ``wheel`` (the imageio-ffmpeg wheel's), ``system`` (``ffmpeg`` on
+PATH, such as Debian's 5.1) or a path. The run stops when that one is missing or unusable,
+and the header of every run says which ffmpeg it used.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -15,12 +21,39 @@ from pathlib import Path
 
 import pytest
 
+from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.storage.embedded import start_embedded_s3
 from vod_testbed.storage.s3 import Storage
 
 TEST_BUCKET = "vod-testbed-test"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    wanted = os.environ.get("TEST_FFMPEG")
+    if not wanted:
+        return
+    if wanted == "wheel":
+        chosen: str | None = binary.wheel_ffmpeg()
+    elif wanted == "system":
+        chosen = shutil.which("ffmpeg")
+    else:
+        chosen = wanted
+    try:
+        if chosen is None:
+            raise binary.UnusableFFmpegError("no ffmpeg on PATH")
+        binary.find_ffmpeg(chosen)
+    except binary.UnusableFFmpegError as exc:
+        # Asked for by name: a run that silently used another ffmpeg would prove nothing.
+        pytest.exit(f"TEST_FFMPEG={wanted}: {exc}", returncode=2)
+    # Every backend, fixture generator and subprocess of the run reads it from here.
+    os.environ["FFMPEG_BINARY"] = chosen
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    path = binary.find_ffmpeg()
+    return f"ffmpeg: {path} (version {binary.describe_ffmpeg(path).version})"
 
 
 def _docker_answers() -> bool:

@@ -145,6 +145,8 @@ def main() -> int:
                 EmulatorSettings.from_env({}),
                 data_dir=Path(tmp) / "emulator",
                 webhook_urls=(f"{receiver.server.url}/events",),
+                access_key_id="bench",
+                secret_access_key="bench",
             )
             emulator = EmulatorServer(create_app({"EMULATOR_SETTINGS": emulator_settings}))
             emulator.start()

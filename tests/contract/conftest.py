@@ -5,6 +5,7 @@ session's S3 server, so their outputs can be compared object by object."""
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,6 +41,9 @@ def make_transcoder(
             emulator_settings = EmulatorSettings(
                 data_dir=Path(tmp_path_factory.mktemp("emulator")),
                 time_compression=100.0,
+                # The MediaConvert backend signs with the environment's credentials.
+                access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+                secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
             )
             app = create_app(
                 {

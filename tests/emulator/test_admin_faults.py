@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 import requests
 
-from tests.emulator.conftest import boto_client
+from tests.emulator.conftest import ADMIN, boto_client
 from tests.emulator.fakes import FakeTranscoder
 from tests.emulator.test_jobs_api import create, wait_status
 
 
 def arm(url: str, path: str, **body: Any) -> None:
-    response = requests.post(f"{url}/_emulator/{path}", json=body, timeout=5)
+    response = requests.post(f"{url}/_emulator/{path}", json=body, headers=ADMIN, timeout=5)
     assert response.status_code == 201, response.text
 
 
@@ -92,10 +92,14 @@ def test_reset_forgets_everything(server: Any, mc: Any, transcoder: FakeTranscod
     running = create(mc)
     wait_status(mc, running["Id"], "PROGRESSING")
     arm(server.url, "faults/api", count=5, operations=["GetJob"])
-    assert requests.post(server.url + "/_emulator/reset", timeout=5).json() == {"reset": True}
+    assert requests.post(server.url + "/_emulator/reset", headers=ADMIN, timeout=5).json() == {
+        "reset": True
+    }
     assert mc.list_jobs()["Jobs"] == []
     assert [q["Name"] for q in mc.list_queues()["Queues"]] == ["Default"]
-    assert requests.get(server.url + "/_emulator/events", timeout=5).json() == {"events": []}
+    assert requests.get(server.url + "/_emulator/events", headers=ADMIN, timeout=5).json() == {
+        "events": []
+    }
     with pytest.raises(mc.exceptions.NotFoundException):
         mc.get_job(Id=running["Id"])  # not throttled: faults were reset too
     transcoder.gate.set()
@@ -114,7 +118,10 @@ def test_errors_carry_the_aws_error_header_and_body(client: Any) -> None:
     bad = client.post("/2017-08-29/jobs", data=b"{not json", content_type="application/json")
     assert (bad.status_code, bad.get_json()) == (
         400,
-        {"message": "The request body is not valid JSON."},
+        {
+            "message": "The request body is not valid JSON: Expecting property name enclosed "
+            "in double quotes at character 1."
+        },
     )
 
 
@@ -148,6 +155,6 @@ def test_browsers_cannot_drive_the_emulator(server: Any, mc: Any, headers: dict)
 def test_admin_input_of_the_wrong_type_is_refused(
     server: Any, path: str, payload: dict, words: str
 ) -> None:
-    answer = requests.post(f"{server.url}/_emulator/{path}", json=payload, timeout=5)
+    answer = requests.post(f"{server.url}/_emulator/{path}", json=payload, headers=ADMIN, timeout=5)
     assert answer.status_code == 400
     assert words in answer.json()["message"]

@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 import requests
 
-from tests.emulator.conftest import boto_client
+from tests.emulator.conftest import ADMIN, boto_client
 from tests.emulator.fakes import FakeTranscoder, WebhookReceiver
 from tests.emulator.test_events import done, statuses
 from tests.emulator.test_jobs_api import create, wait_status
 
 
 def deliveries(url: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = requests.get(url + "/_emulator/deliveries", timeout=5).json()[
-        "deliveries"
-    ]
+    found: list[dict[str, Any]] = requests.get(
+        url + "/_emulator/deliveries", headers=ADMIN, timeout=5
+    ).json()["deliveries"]
     return found
 
 
@@ -100,7 +100,9 @@ def job_with_delivery_fault(
 
     def run(**fault: Any) -> dict[str, Any]:
         server = serve(make_app(webhook_urls=(receiver.url,)))
-        armed = requests.post(server.url + "/_emulator/faults/deliveries", json=fault, timeout=5)
+        armed = requests.post(
+            server.url + "/_emulator/faults/deliveries", json=fault, headers=ADMIN, timeout=5
+        )
         assert armed.status_code == 201
         return create(boto_client(server.url))
 
@@ -192,12 +194,15 @@ def test_clearing_faults_releases_events_held_for_a_reorder(
 ) -> None:
     server = serve(make_app(webhook_urls=(receiver.url,)))
     armed = requests.post(
-        server.url + "/_emulator/faults/deliveries", json={"reorder": 10}, timeout=5
+        server.url + "/_emulator/faults/deliveries", json={"reorder": 10}, headers=ADMIN, timeout=5
     )
     assert armed.status_code == 201
     create(boto_client(server.url))  # three events: all held, waiting for seven more
     time.sleep(0.5)
     assert receiver.events() == []
-    assert requests.delete(server.url + "/_emulator/faults", timeout=5).status_code == 200
+    assert (
+        requests.delete(server.url + "/_emulator/faults", headers=ADMIN, timeout=5).status_code
+        == 200
+    )
     events = receiver.wait_for(three_events)
     assert statuses(events) == ["COMPLETE", "INPUT_INFORMATION", "PROGRESSING"]

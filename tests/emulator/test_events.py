@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.emulator.conftest import SECRET, boto_client, ladder_settings
+from tests.emulator.conftest import ADMIN, SECRET, boto_client, ladder_settings
 from tests.emulator.fakes import FakeTranscoder, WebhookReceiver
 from tests.emulator.test_jobs_api import create, wait_status
 from vod_testbed.common.signing import verify
@@ -138,7 +138,10 @@ def test_injected_failure_emits_error_with_the_code(mc: Any, receiver: WebhookRe
     admin = mc.meta.endpoint_url + "/_emulator/faults/jobs"
     assert (
         requests.post(
-            admin, json={"errorCode": 1404, "errorMessage": "no such object"}, timeout=5
+            admin,
+            json={"errorCode": 1404, "errorMessage": "no such object"},
+            headers=ADMIN,
+            timeout=5,
         ).status_code
         == 201
     )
@@ -189,8 +192,12 @@ def test_events_are_recorded_and_listable(mc: Any, receiver: WebhookReceiver) ->
     job = create(mc)
     receiver.wait_for(done(job["Id"]))
     base = mc.meta.endpoint_url + "/_emulator/events"
-    recorded = requests.get(base, params={"jobId": job["Id"]}, timeout=5).json()["events"]
+    recorded = requests.get(base, params={"jobId": job["Id"]}, headers=ADMIN, timeout=5).json()[
+        "events"
+    ]
     assert statuses(recorded) == ["PROGRESSING", "INPUT_INFORMATION", "COMPLETE"]
     assert [e["id"] for e in recorded] == [e["id"] for e in receiver.events()]
-    only = requests.get(base, params={"status": "COMPLETE"}, timeout=5).json()["events"]
+    only = requests.get(base, params={"status": "COMPLETE"}, headers=ADMIN, timeout=5).json()[
+        "events"
+    ]
     assert statuses(only) == ["COMPLETE"]

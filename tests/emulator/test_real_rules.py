@@ -15,7 +15,7 @@ from tests.emulator.fakes import WebhookReceiver
 from tests.emulator.test_events import done
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder, RotatePolicy, UpscalePolicy
 from vod_testbed.fixtures.media import clip_path
-from vod_testbed.media.inspect import inspect_segment
+from vod_testbed.media.segments import inspect_segment
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e

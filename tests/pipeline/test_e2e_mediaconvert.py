@@ -4,6 +4,7 @@ signed EventBridge events to the pipeline's webhook on 127.0.0.1."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -52,6 +53,9 @@ def emulator(
         delivery_base_delay_s=0.1,
         delivery_max_delay_s=0.5,
         delivery_timeout_s=5.0,
+        # The MediaConvert backend signs with the environment's credentials.
+        access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+        secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
     )
     app = create_emulator_app(
         {

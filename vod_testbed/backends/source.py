@@ -41,39 +41,57 @@ _ROTATABLE_CHROMA = ("yuv420", "yuvj420", "nv12", "nv21", "p010", "yuv422", "yuv
 _RIGHT_ANGLES = (90, 180, 270)
 
 
-def _copy_range(client: Any, bucket: str, key: str, start: int, end: int, out: Any) -> None:
-    response = client.get_object(Bucket=bucket, Key=key, Range=f"bytes={start}-{end}")
+def _copy_range(
+    client: Any, bucket: str, key: str, start: int, end: int, out: Any, if_match: str | None
+) -> None:
+    conditions = {"IfMatch": if_match} if if_match else {}
+    response = client.get_object(Bucket=bucket, Key=key, Range=f"bytes={start}-{end}", **conditions)
     out.seek(start)
     shutil.copyfileobj(response["Body"], out, CHUNK)
 
 
 def fetch_sample(
-    client: Any, bucket: str, key: str, size: int, sample_bytes: int, dest: Path
+    client: Any,
+    bucket: str,
+    key: str,
+    size: int,
+    sample_bytes: int,
+    dest: Path,
+    if_match: str | None = None,
 ) -> Path:
     """Write the head and tail of ``s3://bucket/key`` (``size`` bytes) into ``dest``; the
-    whole object when it is no larger than both samples together."""
+    whole object when it is no larger than both samples together. With ``if_match`` (an
+    ETag) every read is of that version, or fails with ``PreconditionFailed``."""
     with dest.open("wb") as out:
         if size <= 2 * sample_bytes:
             if size > 0:
-                _copy_range(client, bucket, key, 0, size - 1, out)
+                _copy_range(client, bucket, key, 0, size - 1, out, if_match)
             return dest
         out.truncate(size)
-        _copy_range(client, bucket, key, 0, sample_bytes - 1, out)
-        _copy_range(client, bucket, key, size - sample_bytes, size - 1, out)
+        _copy_range(client, bucket, key, 0, sample_bytes - 1, out, if_match)
+        _copy_range(client, bucket, key, size - sample_bytes, size - 1, out, if_match)
     return dest
 
 
 def probe_object(
-    client: Any, bucket: str, key: str, size: int, sample_bytes: int, work_dir: Path
+    client: Any,
+    bucket: str,
+    key: str,
+    size: int,
+    sample_bytes: int,
+    work_dir: Path,
+    if_match: str | None = None,
 ) -> MediaInfo:
     """Probe ``s3://bucket/key`` from its head and tail (see the module docstring).
 
     Raises:
         TranscodeError: 1010 (not media, no video stream) or 1030 (undecodable video).
-        botocore.exceptions.ClientError: the object cannot be read.
+        botocore.exceptions.ClientError: the object cannot be read (``PreconditionFailed``:
+            it is no longer at the ETag ``if_match``).
     """
     suffix = Path(key).suffix[:16]
-    path = fetch_sample(client, bucket, key, size, sample_bytes, work_dir / f"sample{suffix}")
+    dest = work_dir / f"sample{suffix}"
+    path = fetch_sample(client, bucket, key, size, sample_bytes, dest, if_match)
     try:
         return probe(path)
     finally:

@@ -115,6 +115,8 @@ def start_stack(
         if not os.environ.get("WEBHOOK_SECRET"):
             # A fresh secret per run: deliveries are always authenticated, even locally.
             env["WEBHOOK_SECRET"] = secrets.token_urlsafe(24)
+        if not os.environ.get("EMULATOR_ADMIN_TOKEN"):
+            env["EMULATOR_ADMIN_TOKEN"] = secrets.token_urlsafe(24)
         if backend:
             env["TRANSCODER_BACKEND"] = backend
         os.environ.update(env)

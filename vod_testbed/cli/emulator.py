@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         log.info("EVENTS_WEBHOOK_URL is not set: events are recorded (GET /_emulator/events) only")
     elif not settings.webhook_secret:
         log.warning("WEBHOOK_SECRET is not set: deliveries are unsigned and receivers refuse them")
+    if not settings.auth:
+        log.warning("EMULATOR_AUTH=off: any credentials are accepted and the admin API is open")
+    elif not settings.admin_token:
+        log.info("EMULATOR_ADMIN_TOKEN is not set: the admin API (/_emulator) is closed")
     log.info("MediaConvert emulator on %s (state in %s)", server.url, settings.data_dir)
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -30,7 +30,7 @@ def post_signed(
     attempts: int = 3,
     timeout_s: float = 10.0,
     backoff_s: float = 0.5,
-) -> int:
+) -> tuple[int, bytes]:
     """POST ``payload`` as JSON to ``url``, signed when ``secret`` is set; retry on failure.
 
     Args:
@@ -42,7 +42,7 @@ def post_signed(
         backoff_s: the first delay between tries; it doubles.
 
     Returns:
-        The HTTP status of the accepted (2xx) answer.
+        The HTTP status and the body of the accepted (2xx) answer.
 
     Raises:
         DeliveryError: no attempt was accepted (or the answer was a 4xx, not retried).
@@ -61,7 +61,7 @@ def post_signed(
         try:
             with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
                 status: int = response.status
-                return status
+                return status, response.read(1024 * 1024)
         except urllib.error.HTTPError as exc:
             problem = f"HTTP {exc.code}"
             if exc.code < 500 and exc.code != 429:

@@ -74,12 +74,11 @@ def _parse_signature(value: str) -> tuple[int, list[str]]:
         if not sep:
             raise WebhookAuthError("malformed", f"signature element {part.strip()!r} has no '='")
         if key == "t":
-            try:
-                timestamp = int(item)
-            except ValueError:
-                raise WebhookAuthError(
-                    "malformed", f"timestamp {item!r} is not an integer"
-                ) from None
+            # Unix seconds have at most 11 digits for millennia; a longer "number" would
+            # overflow the float arithmetic of the age check.
+            if not (item.isascii() and item.isdigit() and len(item) <= 11):
+                raise WebhookAuthError("malformed", f"timestamp {item[:20]!r} is not Unix seconds")
+            timestamp = int(item)
         elif key == "v1":
             signatures.append(item)
     if timestamp is None:

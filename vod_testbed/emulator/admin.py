@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from vod_testbed.common import errors
+from vod_testbed.common import errors, strict_json
 from vod_testbed.emulator.api import emulator, render_error, respond
 from vod_testbed.emulator.delivery import delivery_view
 from vod_testbed.emulator.exceptions import BadRequestException, MediaConvertError
@@ -24,18 +24,32 @@ def _error(error: MediaConvertError) -> Response:
 
 
 def body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if data is None:
+    raw = request.get_data()
+    if not raw.strip():
         return {}
+    try:
+        data = strict_json.loads(raw)
+    except ValueError as exc:
+        raise BadRequestException(f"The request body is not valid JSON: {exc}.") from None
     if not isinstance(data, dict):
         raise BadRequestException("The request body must be a JSON object.")
     return data
 
 
+# Admin counts and delays beyond this are mistakes (a year of seconds, a million events).
+MAX_ADMIN_NUMBER = 10_000_000
+
+
 def number(data: dict[str, Any], key: str, default: float, minimum: float = 0) -> float:
     value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-        raise BadRequestException(f"{key} must be a number >= {minimum}, got {value!r}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not minimum <= value <= MAX_ADMIN_NUMBER  # NaN fails both comparisons
+    ):
+        raise BadRequestException(
+            f"{key} must be a number from {minimum} to {MAX_ADMIN_NUMBER}, got {value!r}"
+        )
     return float(value)
 
 
@@ -138,3 +152,24 @@ def list_events() -> Response:
 def list_deliveries() -> Response:
     """Every delivery attempt's state: delivered or not, attempts, last error."""
     return respond({"deliveries": [delivery_view(d) for d in emulator().store.list_deliveries()]})
+
+
+@admin.get("/dead-letters")
+def list_dead_letters() -> Response:
+    """Deliveries given up on (a 4xx answer, or retried past the maximum age)."""
+    dead = emulator().store.list_dead_letters()
+    return respond({"deadLetters": [delivery_view(d) for d in dead]})
+
+
+@admin.post("/dead-letters/redrive")
+def redrive_dead_letters() -> Response:
+    """``{"eventIds": [...]}`` (optional, default all): deliver those dead letters again."""
+    data = body()
+    event_ids = data.get("eventIds")
+    if event_ids is not None and (
+        not isinstance(event_ids, list)
+        or len(event_ids) > 1000
+        or not all(isinstance(e, str) for e in event_ids)
+    ):
+        raise BadRequestException("eventIds must be a list of at most 1000 event ids")
+    return respond({"redriven": emulator().delivery.redrive(event_ids)})

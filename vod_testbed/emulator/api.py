@@ -9,11 +9,13 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from vod_testbed.common import strict_json
 from vod_testbed.emulator import validation
 from vod_testbed.emulator.exceptions import (
     BadRequestException,
@@ -57,9 +59,9 @@ def params(operation_name: str, **path: str) -> dict[str, Any]:
     body: Any = {}
     if request.get_data():
         try:
-            body = json.loads(request.get_data())
-        except ValueError:
-            raise BadRequestException("The request body is not valid JSON.") from None
+            body = strict_json.loads(request.get_data())
+        except ValueError as exc:
+            raise BadRequestException(f"The request body is not valid JSON: {exc}.") from None
         if not isinstance(body, dict):
             raise BadRequestException("The request body must be a JSON object.")
     return {**body, **validation.coerce_query(operation_name, dict(request.args)), **path}
@@ -88,8 +90,13 @@ def _modelled_error(error: MediaConvertError) -> Response:
 
 @api.errorhandler(Exception)
 def _unexpected_error(error: Exception) -> Response:
-    log.exception("unexpected error in %s %s", request.method, request.path)
-    return render_error(InternalServerErrorException(f"{type(error).__name__}: {error}"))
+    # The log has the traceback; the caller gets no exception text or host path.
+    reference = str(uuid.uuid4())
+    log.exception("unexpected error in %s %s (%s)", request.method, request.path, reference)
+    message = f"The service encountered an unexpected condition ({reference})."
+    response = render_error(InternalServerErrorException(message))
+    response.headers["x-amzn-RequestId"] = reference
+    return response
 
 
 def listing(key: str, items: list[dict[str, Any]], token: str | None) -> Response:

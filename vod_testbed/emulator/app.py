@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -10,8 +11,13 @@ from flask import Flask, Response, request
 
 from vod_testbed.emulator.admin import admin
 from vod_testbed.emulator.api import api, render_error
+from vod_testbed.emulator.auth import Gatekeeper
 from vod_testbed.emulator.config import EmulatorSettings
-from vod_testbed.emulator.exceptions import ForbiddenException
+from vod_testbed.emulator.exceptions import (
+    ForbiddenException,
+    MediaConvertError,
+    UnauthorizedException,
+)
 from vod_testbed.emulator.service import Emulator, ffmpeg_transcoder
 
 
@@ -22,15 +28,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Args:
         test_config: overrides - ``EMULATOR_SETTINGS`` (an :class:`EmulatorSettings`;
             default from the environment), ``TRANSCODER_FACTORY`` (a callable returning a
-            Transcoder; default the FFmpeg backend), plus Flask config keys.
+            Transcoder; default the FFmpeg backend), ``CLOCK`` (the current time in Unix
+            seconds, for signatures and delivery ages; default ``time.time``), plus Flask
+            config keys.
     """
     app = Flask(__name__)
     config = dict(test_config or {})
     settings = config.pop("EMULATOR_SETTINGS", None) or EmulatorSettings.from_env()
+    clock = config.pop("CLOCK", time.time)
     service = Emulator(
         settings,
         transcoder_factory=config.pop("TRANSCODER_FACTORY", ffmpeg_transcoder),
+        clock=clock,
     )
+    gatekeeper = Gatekeeper(settings, clock)
     app.config.from_mapping(config)
     app.extensions["emulator"] = service
     app.register_blueprint(api)
@@ -45,6 +56,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             return render_error(
                 ForbiddenException("cross-origin requests are refused by the emulator")
             )
+        try:
+            gatekeeper.check(request)
+        except MediaConvertError as error:
+            response = render_error(error)
+            if isinstance(error, UnauthorizedException):
+                response.headers["WWW-Authenticate"] = 'Bearer realm="emulator admin"'
+            return response
         return None
 
     @app.after_request

@@ -33,7 +33,16 @@ class EmulatorSettings:
         delivery_base_delay_s: ``EMULATOR_DELIVERY_BASE_DELAY_S`` - first retry delay.
         delivery_max_delay_s: ``EMULATOR_DELIVERY_MAX_DELAY_S`` - cap of the backoff.
         delivery_timeout_s: ``EMULATOR_DELIVERY_TIMEOUT_S`` - per-attempt HTTP timeout.
+        delivery_max_age_s: ``EMULATOR_DELIVERY_MAX_AGE_S`` - how long a delivery is retried
+            before it goes to the dead-letter list (EventBridge: 24 h).
         idempotency_window_s: how long a ``clientRequestToken`` replays its job (AWS: 60 s).
+        access_key_id, secret_access_key: ``EMULATOR_ACCESS_KEY_ID`` /
+            ``EMULATOR_SECRET_ACCESS_KEY`` (else ``AWS_ACCESS_KEY_ID`` /
+            ``AWS_SECRET_ACCESS_KEY``) - the credentials API calls must be signed with.
+        admin_token: ``EMULATOR_ADMIN_TOKEN`` - bearer token of the admin API (``/_emulator``);
+            empty: the admin API answers only ``/_emulator/health``.
+        auth: ``EMULATOR_AUTH`` - ``off`` accepts any credentials and no admin token, as moto
+            does (for tests); anything else, or unset, checks them.
     """
 
     data_dir: Path = field(
@@ -50,7 +59,12 @@ class EmulatorSettings:
     delivery_base_delay_s: float = 0.5
     delivery_max_delay_s: float = 30.0
     delivery_timeout_s: float = 5.0
+    delivery_max_age_s: float = 24 * 3600.0
     idempotency_window_s: float = 60.0
+    access_key_id: str = ""
+    secret_access_key: str = field(default="", repr=False)
+    admin_token: str = field(default="", repr=False)
+    auth: bool = True
 
     def __post_init__(self) -> None:
         if self.queue_concurrency < 1:
@@ -101,6 +115,14 @@ class EmulatorSettings:
             delivery_timeout_s=env_number(
                 env, "EMULATOR_DELIVERY_TIMEOUT_S", defaults.delivery_timeout_s
             ),
+            delivery_max_age_s=env_number(
+                env, "EMULATOR_DELIVERY_MAX_AGE_S", defaults.delivery_max_age_s
+            ),
+            access_key_id=env.get("EMULATOR_ACCESS_KEY_ID") or env.get("AWS_ACCESS_KEY_ID", ""),
+            secret_access_key=env.get("EMULATOR_SECRET_ACCESS_KEY")
+            or env.get("AWS_SECRET_ACCESS_KEY", ""),
+            admin_token=env.get("EMULATOR_ADMIN_TOKEN", ""),
+            auth=env.get("EMULATOR_AUTH", "on").strip().lower() != "off",
         )
 
     def arn(self, kind: str, name: str) -> str:

@@ -65,6 +65,37 @@ class InternalServerErrorException(MediaConvertError):
     status = 500
 
 
+# Authentication errors: the types and statuses AWS answers SigV4 failures with, before
+# any operation runs (so not in the MediaConvert model; botocore still maps them by name).
+
+
+class MissingAuthenticationTokenException(MediaConvertError):
+    code = "MissingAuthenticationTokenException"
+    status = 403
+
+
+class UnrecognizedClientException(MediaConvertError):
+    code = "UnrecognizedClientException"
+    status = 403
+
+
+class InvalidSignatureException(MediaConvertError):
+    code = "InvalidSignatureException"
+    status = 403
+
+
+class IncompleteSignatureException(MediaConvertError):
+    code = "IncompleteSignatureException"
+    status = 400
+
+
+class UnauthorizedException(MediaConvertError):
+    """The admin API's own: no or a wrong bearer token."""
+
+    code = "UnauthorizedException"
+    status = 401
+
+
 ERRORS: dict[str, type[MediaConvertError]] = {
     cls.code: cls
     for cls in (

@@ -5,6 +5,8 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import logging
+import time
+from collections.abc import Callable
 
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobStatus
@@ -36,11 +38,13 @@ class Emulator:
         self,
         settings: EmulatorSettings,
         transcoder_factory: TranscoderFactory = ffmpeg_transcoder,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
+        self.clock = clock
         self.store = Store(settings.data_dir)
         self.faults = Faults()
-        self.delivery = EventDelivery(self.store, settings, self.faults)
+        self.delivery = EventDelivery(self.store, settings, self.faults, clock)
         self.runner = JobRunner(
             self.store, settings, self.faults, self.delivery.publish, transcoder_factory
         )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from vod_testbed.backends.job import JobStatus
+from vod_testbed.emulator.outbox import OutboxStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -54,7 +55,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL,
     delivered_at REAL,
-    last_error TEXT
+    last_error TEXT,
+    created_at REAL NOT NULL DEFAULT 0,
+    dead_at REAL,
+    dead_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (delivered_at, next_attempt_at);
 """
@@ -103,21 +107,7 @@ class StoredJob:
     body: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """One pending or finished delivery of an event to one webhook URL."""
-
-    seq: int
-    event_id: str
-    url: str
-    attempts: int
-    next_attempt_at: float
-    delivered_at: float | None
-    last_error: str | None
-    body: str
-
-
-class Store:
+class Store(OutboxStore):
     """The emulator's SQLite state, in ``<data_dir>/emulator.sqlite3``."""
 
     def __init__(self, data_dir: Path) -> None:
@@ -130,6 +120,7 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self.upgrade_outbox()
 
     def close(self) -> None:
         with self._lock:
@@ -290,33 +281,7 @@ class Store:
             cursor = db.execute("DELETE FROM resources WHERE kind = ? AND name = ?", (kind, name))
             return cursor.rowcount > 0
 
-    # -- events and their delivery ----------------------------------------------------
-
-    def record_event(self, event: dict[str, Any], urls: tuple[str, ...], due_at: float) -> None:
-        """Record an event and queue one delivery per URL, atomically."""
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO events (id, job_id, status, body) VALUES (?, ?, ?, ?)",
-                (
-                    event["id"],
-                    event["detail"]["jobId"],
-                    event["detail"]["status"],
-                    json.dumps(event),
-                ),
-            )
-            for url in urls:
-                db.execute(
-                    "INSERT INTO outbox (event_id, url, next_attempt_at) VALUES (?, ?, ?)",
-                    (event["id"], url, due_at),
-                )
-
-    def add_delivery(self, event_id: str, url: str, due_at: float) -> None:
-        """Queue one more delivery of a recorded event (duplicate-delivery fault)."""
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO outbox (event_id, url, next_attempt_at) VALUES (?, ?, ?)",
-                (event_id, url, due_at),
-            )
+    # -- events ---------------------------------------------------------------------------
 
     def list_events(
         self, *, job_id: str | None = None, status: str | None = None
@@ -327,66 +292,3 @@ class Store:
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY seq", params).fetchall()
         return [json.loads(row["body"]) for row in rows]
-
-    _DELIVERY_COLUMNS = (
-        "o.seq, o.event_id, o.url, o.attempts, o.next_attempt_at, o.delivered_at,"
-        " o.last_error, e.body FROM outbox o JOIN events e ON e.id = o.event_id"
-    )
-
-    def due_deliveries(self, now: float, limit: int = 50) -> list[Delivery]:
-        """Undelivered rows whose next attempt is due, oldest due first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT " + self._DELIVERY_COLUMNS + " WHERE o.delivered_at IS NULL"
-                " AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.seq LIMIT ?",
-                (now, limit),
-            ).fetchall()
-        return [Delivery(*row) for row in rows]
-
-    def next_due_at(self) -> float | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT MIN(next_attempt_at) FROM outbox WHERE delivered_at IS NULL"
-            ).fetchone()
-        return None if row[0] is None else float(row[0])
-
-    def list_deliveries(self) -> list[Delivery]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT " + self._DELIVERY_COLUMNS + " ORDER BY o.seq"
-            ).fetchall()
-        return [Delivery(*row) for row in rows]
-
-    def mark_delivered(self, seq: int, at: float) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL"
-                " WHERE seq = ?",
-                (at, seq),
-            )
-
-    def mark_failed(self, seq: int, error: str, retry_at: float) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
-                " WHERE seq = ?",
-                (error, retry_at, seq),
-            )
-
-    def reschedule_event(self, event_id: str, at: float) -> None:
-        """Make every undelivered delivery of an event due at ``at``."""
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET next_attempt_at = ? WHERE event_id = ? AND delivered_at IS NULL",
-                (at, event_id),
-            )
-
-    def release_held(self, held_after: float, at: float) -> int:
-        """Make deliveries scheduled beyond ``held_after`` due at ``at``; returns how many."""
-        with self.transaction() as db:
-            cursor = db.execute(
-                "UPDATE outbox SET next_attempt_at = ?"
-                " WHERE delivered_at IS NULL AND next_attempt_at > ?",
-                (at, held_after),
-            )
-            return cursor.rowcount

@@ -11,6 +11,7 @@ from typing import Any
 import av
 
 from vod_testbed.common import errors
+from vod_testbed.media import containers
 
 # Apple HLS authoring spec 1.19: no frame rate above 60.
 MAX_RATE = Fraction(60)
@@ -144,20 +145,32 @@ def _fraction(value: Any) -> Fraction | None:
 def probe(path: Path | str) -> MediaInfo:
     """Read what the backends need to know about a media file.
 
+    Only accepted video containers are opened, as plain files (see
+    :mod:`vod_testbed.media.containers`).
+
     Raises:
-        TranscodeError: 1010 when the file is empty, not media, or has no video stream;
-            1030 when its video cannot be decoded.
+        TranscodeError: 1010 when the file is empty, not media, a still image, not in an
+            accepted container, or has no video stream; 1030 when its video cannot be decoded.
     """
     path = Path(path)
     size = os.path.getsize(path)
     if size == 0:
         raise errors.TranscodeError(errors.INPUT_ERROR, "The input file is empty (0 bytes).")
     try:
-        container = av.open(str(path))
+        container = av.open(containers.file_url(path), options=containers.open_options())
+    except av.error.ArgumentError as exc:
+        # EINVAL: libav found a demuxer outside the allow-list (a playlist, a list, ...).
+        raise errors.TranscodeError(errors.INPUT_ERROR, containers.refusal_message(path)) from exc
     except av.error.FFmpegError as exc:
+        if containers.looks_like(path):
+            # A playlist or list under a video name: say what it is.
+            raise errors.TranscodeError(
+                errors.INPUT_ERROR, containers.refusal_message(path)
+            ) from exc
+        # strerror only: str(exc) names the file, a host path.
         raise errors.TranscodeError(
             errors.INPUT_ERROR,
-            f"The input is not a media file that can be read: {exc.strerror or exc}.",
+            f"The input is not a media file that can be read: {exc.strerror or 'unreadable'}.",
         ) from exc
     with container:
         if not container.streams.video:
@@ -168,6 +181,13 @@ def probe(path: Path | str) -> MediaInfo:
                 "an HLS video ladder needs one.",
             )
         vstream = container.streams.video[0]
+        still = _still_image_format(container.format.name, vstream.codec_context.name)
+        if still:
+            raise errors.TranscodeError(
+                errors.INPUT_ERROR,
+                f"The input is a still image ({still}), not a video: "
+                "an HLS ladder needs moving pictures.",
+            )
         rotation, interlaced = _first_frame(container, vstream)
         cc = vstream.codec_context
         pix_fmt = cc.pix_fmt or "unknown"
@@ -197,6 +217,20 @@ def probe(path: Path | str) -> MediaInfo:
         return MediaInfo(container.format.name, duration, size, video, audio, video_duration)
 
 
+def _still_image_format(format_name: str, codec: str) -> str | None:
+    """The picture format when libav opened the file as one image, else None.
+
+    libav reads single images with its image demuxers: ``image2`` and one ``<format>_pipe``
+    per picture format (``png_pipe``, ``jpeg_pipe``, ``webp_pipe`` ...), whatever the
+    file's extension says.
+    """
+    if format_name.endswith("_pipe"):
+        return format_name.removesuffix("_pipe").upper()
+    if format_name == "image2":
+        return codec.upper()
+    return None
+
+
 def _first_frame(container: Any, vstream: Any) -> tuple[int, bool]:
     """Decode one frame: proves the video decodes, and yields its display rotation and
     whether it is interlaced."""
@@ -207,7 +241,7 @@ def _first_frame(container: Any, vstream: Any) -> tuple[int, bool]:
         raise errors.TranscodeError(
             errors.UNSUPPORTED_CODEC,
             f"The video stream ({vstream.codec_context.name}) cannot be decoded: "
-            f"{exc.strerror or exc}.",
+            f"{exc.strerror or 'decoder error'}.",
         ) from exc
     raise errors.TranscodeError(
         errors.INPUT_ERROR, "The video stream holds no decodable frame (truncated or corrupt)."

@@ -52,6 +52,8 @@ OPTIMISTIC_RETRIES = 8
 
 # Outcomes of applying an event.
 APPLIED, IGNORED, DUPLICATE, UNKNOWN_ASSET = "applied", "ignored", "duplicate", "unknown_asset"
+# A trigger notice about an object that is not the asset's registered upload.
+REFUSED = "refused"
 
 
 class ContentService:
@@ -270,15 +272,30 @@ class ContentService:
 
     def apply_trigger_notice(self, notice: TriggerNotice) -> str:
         """Apply what the upload trigger reported (same outcomes as
-        :meth:`apply_job_change`)."""
+        :meth:`apply_job_change`, plus ``refused``: the notice is about an object that is
+        not the asset's registered upload - another key, size or content type - and the
+        asset is left as it was)."""
+        mismatches: list[str] = []
+
+        def transition(asset: VideoAsset) -> bool:
+            mismatch = notice.mismatch(asset.input_key, asset.size_bytes, asset.content_type)
+            if mismatch is not None:
+                mismatches.append(mismatch)
+                return False
+            return notice_transition(asset, notice)
+
         with log_context(asset_id=notice.asset_id, job_id=notice.job_id):
-            return self._apply(
+            outcome = self._apply(
                 notice.event_id,
                 notice.status.value,
                 notice.job_id,
                 lambda session: session.get(VideoAsset, notice.asset_id),
-                lambda asset: notice_transition(asset, notice),
+                transition,
             )
+            if mismatches:
+                log.warning("upload ignored: %s", mismatches[0], extra={"key": notice.key})
+                return REFUSED
+            return outcome
 
     def _apply(
         self,
@@ -347,8 +364,8 @@ class ServiceReporter:
     def __init__(self, service: ContentService) -> None:
         self.service = service
 
-    def report(self, notice: TriggerNotice) -> None:
-        self.service.apply_trigger_notice(notice)
+    def report(self, notice: TriggerNotice) -> str | None:
+        return self.service.apply_trigger_notice(notice)
 
     def needs_job(self, asset_id: str) -> bool:
         return self.service.needs_job(asset_id)

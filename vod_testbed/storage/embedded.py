@@ -1,54 +1,78 @@
-"""An S3 server inside this process (moto's server mode over real HTTP), for machines with
-no S3 endpoint configured (docs/ARCHITECTURE.md, "Storage"). It keeps every object in
-memory: data is gone when the process exits.
+"""An S3 server inside this process (moto's S3 over real HTTP), for machines with no S3
+endpoint configured (docs/ARCHITECTURE.md, "Storage"). It keeps every object in memory:
+data is gone when the process exits.
+
+It is served like the other servers (waitress, Host check) and, unlike moto alone, checks
+every request's SigV4 signature against the credentials the process's clients use
+(``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``; ``testing``/``testing`` when unset):
+unsigned, tampered and expired requests fail as they would on AWS or MinIO
+(:mod:`vod_testbed.storage.s3_auth`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from moto.server import ThreadedMotoServer
+from moto.server import DomainDispatcherApplication, create_backend_app
 
-from vod_testbed.common.serving import ensure_port_free
+from vod_testbed.common.serving import BackgroundServer
+from vod_testbed.storage.s3_auth import SignedS3, render_host_error
 
 log = logging.getLogger(__name__)
 
-# moto accepts any credentials; boto3 still insists on having some.
-_DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+# boto3 insists on credentials; these are what the server accepts when none are set.
+_DEFAULT_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+# One PUT to S3 is at most 5 GiB; uploads are bounded by the presigned Content-Length anyway.
+MAX_OBJECT_BYTES = 5 * 2**30 + 2**20
 
 
 @dataclass
 class EmbeddedS3:
     """A running embedded server; ``endpoint_url`` is what S3 clients should use."""
 
-    server: ThreadedMotoServer
+    server: BackgroundServer
     endpoint_url: str
 
     def stop(self) -> None:
         self.server.stop()
 
 
-def start_embedded_s3(host: str = "127.0.0.1", port: int = 0) -> EmbeddedS3:
-    """Start the server (``port=0`` picks a free port) and set dummy credentials if none.
+def start_embedded_s3(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    credentials: Mapping[str, str] | None = None,
+    clock: Callable[[], float] | None = None,
+) -> EmbeddedS3:
+    """Start the server (``port=0`` picks a free port).
+
+    Args:
+        host, port: where to listen.
+        credentials: secret by access key id that requests may be signed with; default the
+            environment's pair (set to ``testing``/``testing`` first when unset).
+        clock: the current time in Unix seconds, for signature ages (tests).
 
     Raises:
         OSError: (EADDRINUSE) the port is taken.
     """
-    ensure_port_free(host, port)
-    for key, value in _DUMMY_CREDENTIALS.items():
-        os.environ.setdefault(key, value)
-    # One access-log line per object request drowns everything else.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
-    server.start()
-    bound_host, bound_port = server.get_host_and_port()
-    endpoint = f"http://{bound_host}:{bound_port}"
-    log.info("embedded S3 server (in memory, lost on exit) at %s", endpoint)
-    return EmbeddedS3(server, endpoint)
+    if credentials is None:
+        for key, value in _DEFAULT_CREDENTIALS.items():
+            os.environ.setdefault(key, value)
+        credentials = {os.environ["AWS_ACCESS_KEY_ID"]: os.environ["AWS_SECRET_ACCESS_KEY"]}
+    app = SignedS3(DomainDispatcherApplication(create_backend_app), credentials, clock)
+    server = BackgroundServer(
+        app,
+        host,
+        port,
+        name="embedded-s3",
+        render_error=render_host_error,
+        max_body_bytes=MAX_OBJECT_BYTES,
+    ).start()
+    log.info("embedded S3 server (in memory, lost on exit) at %s", server.url)
+    return EmbeddedS3(server, server.url)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backends.ffmpeg.jobs import run_job, valid_ladder, validated
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
@@ -19,33 +20,14 @@ from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT = 180
 
-
-def run_job(backend: FFmpegBackend, request: JobRequest) -> tuple[Job, list[Job]]:
-    seen: list[Job] = []
-    unsubscribe = backend.subscribe(seen.append)
-    job = backend.submit(request)
+def run_on_a_backend_of_its_own(settings, storage: Storage, work_dir: Path, source: str) -> Job:
+    backend = FFmpegBackend(settings=replace(settings, work_dir=work_dir), storage=storage)
     try:
-        final = backend.wait(job.id, timeout=TIMEOUT)
+        job, _ = run_job(backend, JobRequest.for_prefix(source))
     finally:
-        unsubscribe()
-    return final, [j for j in seen if j.id == job.id]
-
-
-def validated(job: Job, ladder, source: Path, storage: Storage):
-    """The validation report of a completed job's outputs, against its ladder and source."""
-    assert job.outputs is not None
-    return validate_hls(
-        job.outputs.master_playlist_uri,
-        expected=ladder,
-        source_duration_s=probe(source).duration_s,
-        storage=storage,
-    )
-
-
-def ffmpeg_backend_for(settings, storage: Storage, work_dir: Path) -> FFmpegBackend:
-    return FFmpegBackend(settings=replace(settings, work_dir=work_dir), storage=storage)
+        backend.close()
+    return job
 
 
 def keys_under(storage: Storage, prefix: str) -> list[str]:
@@ -148,12 +130,7 @@ def test_awkward_sources_give_a_valid_ladder(
     ffmpeg_backend, storage, put_clip, clip, ladder, sizes
 ):
     path = clip_path(clip)
-    job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(path), ladder=ladder))
-    assert job.status is JobStatus.COMPLETE, job.error_message
-    assert job.outputs is not None
-    assert [(r.width, r.height) for r in job.outputs.renditions] == sizes
-    report = validated(job, ladder, path, storage)
-    assert report.ok, report.render_text()
+    valid_ladder(ffmpeg_backend, storage, path, put_clip(path), ladder, sizes)
 
 
 @pytest.mark.parametrize(
@@ -299,11 +276,7 @@ def test_withdrawal_removes_only_what_this_job_wrote(
 ):
     """A re-run into the same folder fails while uploading: the earlier run's files stay."""
     source = put_clip(clip_path("short_2s"), "in/clip.mp4")
-    backend = ffmpeg_backend_for(backend_settings, storage, tmp_path / "a")
-    try:
-        first, _ = run_job(backend, JobRequest.for_prefix(source))
-    finally:
-        backend.close()
+    first = run_on_a_backend_of_its_own(backend_settings, storage, tmp_path / "a", source)
     assert first.status is JobStatus.COMPLETE
     before = keys_under(storage, s3_prefix)
 
@@ -315,13 +288,8 @@ def test_withdrawal_removes_only_what_this_job_wrote(
                 raise errors.TranscodeError(errors.FILE_OPEN_ERROR, "storage went away")
             super().put_many(pairs, workers, written)
 
-    backend = ffmpeg_backend_for(
-        backend_settings, FailingPlaylists(backend_settings, storage.client), tmp_path / "b"
-    )
-    try:
-        second, _ = run_job(backend, JobRequest.for_prefix(source))
-    finally:
-        backend.close()
+    failing = FailingPlaylists(backend_settings, storage.client)
+    second = run_on_a_backend_of_its_own(backend_settings, failing, tmp_path / "b", source)
     assert second.status is JobStatus.ERROR
     # The segments the second run rewrote are withdrawn; playlists it never wrote remain.
     after = keys_under(storage, s3_prefix)

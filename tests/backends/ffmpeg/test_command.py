@@ -57,7 +57,7 @@ def options(argv: list[str], name: str) -> list[str]:
 def test_one_process_decodes_once_and_splits_into_rungs_and_thumbnails():
     argv = command()
     assert argv[0] == "/usr/bin/ffmpeg"
-    assert options(argv, "-i") == ["/in/src.mp4"]
+    assert options(argv, "-i") == ["file:/in/src.mp4"]
     graph = option(argv, "-filter_complex")
     assert graph.count("split=5") == 1
     assert "asplit=4" in graph
@@ -215,3 +215,19 @@ def test_scene_cuts_use_x264_scene_detection_with_the_minimum_idr_distance():
     assert option(argv, "-sc_threshold") == "40"
     # The 2 s grid is still forced: scene cuts add IDRs, they do not replace the grid's.
     assert option(argv, "-force_key_frames") == "expr:gte(t,n_forced*2)"
+
+
+def test_the_input_is_read_as_a_local_file_with_the_probed_demuxer_only():
+    argv = command()
+    before_input = argv[: argv.index("-i")]
+    assert option(before_input, "-f") == "mov"  # the ISO BMFF demuxer the probe names
+    assert option(before_input, "-protocol_whitelist") == "file"
+    assert "mov" in option(before_input, "-format_whitelist").split(",")
+    assert "hls" not in option(before_input, "-format_whitelist").split(",")
+
+
+def test_a_source_probed_as_a_playlist_gets_no_command():
+    info = media()
+    playlist = MediaInfo("hls", info.duration_s, info.size_bytes, info.video, info.audio)
+    with pytest.raises(ValueError, match="'hls' is not an accepted container"):
+        command(playlist)

@@ -215,6 +215,7 @@ def test_encoded_key_with_spaces_and_non_ascii_reaches_the_right_object(
     pipeline_settings: PipelineSettings,
     transcoder: RecordingTranscoder,
     storage: Storage,
+    tmp_path: Path,
 ) -> None:
     storage.put(clip_path("short_2s"), f"s3://{pipeline_settings.bucket}/{DECODED}")
     event = load_event("s3-object-created-aws.json")
@@ -223,7 +224,13 @@ def test_encoded_key_with_spaces_and_non_ascii_reaches_the_right_object(
     reporter = RecordingReporter()
     UploadTrigger(pipeline_settings, transcoder, reporter).handle(event)
     (job,) = transcoder.jobs.values()
-    assert job.request.input_uri == f"s3://{pipeline_settings.bucket}/{DECODED}"
+    stem = DECODED.rsplit(".", 1)[0]
+    # The job reads its own copy of exactly that object.
+    pinned = f"s3://{pipeline_settings.bucket}/{stem}_processed/source/{DECODED.split('/')[-1]}"
+    assert job.request.input_uri == pinned
+    assert storage.fetch(pinned, tmp_path / "pinned.mp4").read_bytes() == (
+        clip_path("short_2s").read_bytes()
+    )
     assert reporter.notices[-1].status is NoticeStatus.JOB_SUBMITTED
 
 

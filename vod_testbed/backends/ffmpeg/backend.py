@@ -10,7 +10,6 @@ succeeded; a cancelled or failed job publishes nothing.
 from __future__ import annotations
 
 import logging
-import shutil
 import subprocess
 import threading
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from vod_testbed.backends import naming
-from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
+from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
 from vod_testbed.backends.ffmpeg.diagnostics import (
     classify_failure,
@@ -34,6 +33,7 @@ from vod_testbed.backends.ffmpeg.outputs import (
     read_rendition,
     write_master,
 )
+from vod_testbed.backends.ffmpeg.process import job_workdir, remove_stale_workdirs, spawn
 from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import (
@@ -95,7 +95,8 @@ def _validate_request(request: JobRequest) -> None:
 
 
 class FFmpegBackend(Transcoder):
-    """Transcoder that runs jobs in-process with ffmpeg (see module docstring)."""
+    """Transcoder that runs jobs in-process with ffmpeg (see module docstring). Raises
+    UnusableFFmpegError at construction for an unusable ``FFMPEG_BINARY``."""
 
     name = "ffmpeg"
 
@@ -103,12 +104,15 @@ class FFmpegBackend(Transcoder):
         super().__init__()
         self.settings = settings or BackendSettings.from_env()
         self.storage = storage or Storage(self.settings)
+        # Chosen up front: a misconfigured FFMPEG_BINARY is refused before any job.
+        self.ffmpeg = choose_ffmpeg(self.settings.ffmpeg_binary)
         self._jobs: dict[str, Job] = {}
         self._runs: dict[str, _Run] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, self.settings.max_concurrent_jobs), thread_name_prefix="ffmpeg-job"
         )
+        remove_stale_workdirs(self.settings.work_dir)
 
     # -- the interface -------------------------------------------------------------------
 
@@ -174,10 +178,9 @@ class FFmpegBackend(Transcoder):
         run = self._runs[job_id]
         if run.canceled.is_set():
             return
-        work = self.settings.work_dir / job_id
         try:
-            work.mkdir(parents=True, exist_ok=True)
-            self._execute(job_id, run, work)
+            with job_workdir(self.settings.work_dir, job_id) as work:
+                self._execute(job_id, run, work)
         except JobCanceled:
             self._update(job_id, status=JobStatus.CANCELED, finished_at=time.time())
         except errors.TranscodeError as exc:
@@ -188,14 +191,12 @@ class FFmpegBackend(Transcoder):
                 self._fail(job_id, exc.code, exc.message)
         except OSError as exc:
             code = errors.DISK_FULL if exc.errno == 28 else errors.UNKNOWN_ERROR
-            self._fail(job_id, code, f"Local I/O failed: {exc}")
-        except Exception as exc:  # the job, not the worker, must carry any failure
+            # strerror, not str(exc): job messages are public and must not show host paths.
+            self._fail(job_id, code, f"Local I/O failed: {exc.strerror or 'I/O error'}")
+        except Exception:  # the job, not the worker, must carry any failure
             log.exception("job %s crashed", job_id, extra={"job_id": job_id})
-            self._fail(
-                job_id, errors.UNKNOWN_ERROR, f"Unexpected error: {type(exc).__name__}: {exc}"
-            )
+            self._fail(job_id, errors.UNKNOWN_ERROR, "Unexpected error in the transcoder.")
         finally:
-            shutil.rmtree(work, ignore_errors=True)
             with self._lock:
                 self._runs[job_id].process = None
 
@@ -203,13 +204,8 @@ class FFmpegBackend(Transcoder):
         self._update(job_id, warnings=(*self.get(job_id).warnings, message))
 
     def _fail(self, job_id: str, code: int, message: str) -> None:
-        self._update(
-            job_id,
-            status=JobStatus.ERROR,
-            error_code=code,
-            error_message=message,
-            finished_at=time.time(),
-        )
+        changes = {"error_code": code, "error_message": message, "finished_at": time.time()}
+        self._update(job_id, status=JobStatus.ERROR, **changes)
 
     def _check_canceled(self, run: _Run) -> None:
         if run.canceled.is_set():
@@ -308,13 +304,13 @@ class FFmpegBackend(Transcoder):
         return plan
 
     def _transcode(self, job_id: str, run: _Run, plan: EncodePlan) -> None:
-        argv = build_command(plan, find_ffmpeg(self.settings.ffmpeg_binary))
+        argv = build_command(plan, self.ffmpeg)
         log.debug("job %s: %s", job_id, argv, extra={"job_id": job_id})
         stderr_path = plan.hls_dir.parent / "ffmpeg.log"
         with open(stderr_path, "w+", encoding="utf-8", errors="replace") as stderr:
             with run.lock:
                 self._check_canceled(run)
-                run.process = subprocess.Popen(
+                run.process = spawn(
                     argv,
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
@@ -329,7 +325,10 @@ class FFmpegBackend(Transcoder):
             self._check_canceled(run)
             stderr.seek(0)
             if returncode != 0:
-                raise classify_failure(stderr_tail(stderr))
+                # ffmpeg names files by their work-folder paths: show only their names.
+                work = f"{plan.hls_dir.parent}/"
+                tail = [line.replace(work, "") for line in stderr_tail(stderr)]
+                raise classify_failure(tail)
             damaged = count_concealed_errors(stderr)
         if damaged:
             # Like MediaConvert, damaged input that still decodes completes, with a warning.

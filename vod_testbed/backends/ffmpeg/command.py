@@ -17,6 +17,7 @@ import ffmpeg
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.ladder import Geometry, Ladder, RateControl, RenditionPlan, Rung
+from vod_testbed.media import containers
 from vod_testbed.media.probe import MediaInfo
 
 # x264's CRF for MediaConvert's QVBR quality levels 1..10 (level 7 ~ CRF 22, 10 ~ CRF 16).
@@ -69,14 +70,22 @@ def _picture(stream: Any, geometry: Geometry, source_size: tuple[int, int]) -> A
     return stream.filter("setsar", "1")
 
 
-def _normalised_video(plan: EncodePlan) -> tuple[Any, tuple[int, int]]:
-    """The source video as every branch wants it; returns the stream and its size."""
-    assert plan.media.video is not None
+def _source(plan: EncodePlan) -> Any:
+    """The input: a local file (``file:``, no other protocol), read with the demuxer the
+    probe found, so ffmpeg cannot take the same bytes for a playlist or a list."""
+    options: dict[str, Any] = dict(containers.ffmpeg_input_options(plan.media.format_name))
     # ffmpeg turns the picture by its rotation metadata unless told not to; whether the
     # metadata is honoured is the source rule's decision (backends.source).
-    ignore_metadata = plan.rotation == 0 and plan.media.video.rotation % 360 != 0
-    input_options: dict[str, Any] = {"noautorotate": None} if ignore_metadata else {}
-    video = ffmpeg.input(str(plan.input_path), **input_options)["v:0"]
+    assert plan.media.video is not None
+    if plan.rotation == 0 and plan.media.video.rotation % 360 != 0:
+        options["noautorotate"] = None
+    return ffmpeg.input(containers.file_url(plan.input_path), **options)
+
+
+def _normalised_video(plan: EncodePlan, source: Any) -> tuple[Any, tuple[int, int]]:
+    """The source video as every branch wants it; returns the stream and its size."""
+    assert plan.media.video is not None
+    video = source["v:0"]
     display_w, display_h = plan.media.video.picture_size
     stored = (plan.media.video.width, plan.media.video.height)
     if plan.rotation in (90, 270):
@@ -130,8 +139,13 @@ def _jpeg_qscale(quality: int) -> int:
 
 
 def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
-    """The argv of the one ffmpeg process that produces the whole job."""
-    video, size = _normalised_video(plan)
+    """The argv of the one ffmpeg process that produces the whole job.
+
+    Raises:
+        ValueError: the probed container is not an accepted one.
+    """
+    source = _source(plan)
+    video, size = _normalised_video(plan, source)
     branches = len(plan.renditions) + (1 if plan.thumbnail else 0)
     split = video.filter_multi_output("split", branches)
     streams: list[Any] = [
@@ -153,9 +167,7 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     if plan.has_audio:
         audio_spec = plan.ladder.audio
         assert audio_spec is not None  # has_audio says so
-        audio = ffmpeg.input(str(plan.input_path))["a:0"].filter(
-            "aresample", audio_spec.sample_rate
-        )
+        audio = source["a:0"].filter("aresample", audio_spec.sample_rate)
         asplit = audio.filter_multi_output("asplit", len(plan.renditions))
         streams += [asplit[i] for i in range(len(plan.renditions))]
         options.update(

@@ -19,8 +19,8 @@ import m3u8
 from vod_testbed.backends import naming
 from vod_testbed.backends.ladder import RenditionPlan
 from vod_testbed.common import errors
-from vod_testbed.media.hls_measure import SegmentSize, average_bitrate, peak_bitrate
-from vod_testbed.media.inspect import codecs_attribute, inspect_segment
+from vod_testbed.media.measure import SegmentSize, average_bitrate, peak_bitrate
+from vod_testbed.media.segments import codecs_attribute, inspect_segment
 
 
 @dataclass(frozen=True)

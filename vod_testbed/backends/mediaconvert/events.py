@@ -236,14 +236,11 @@ class JobStateEvent:
     @property
     def phase(self) -> JobPhase | None:
         value = self._progress("currentPhase")
-        return JobPhase(value) if value in PHASES else None
+        return JobPhase(value) if isinstance(value, str) and value in PHASES else None
 
     @property
     def error_code(self) -> int | None:
-        try:
-            return int(self.detail.get("errorCode"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return None
+        return read_error_code(self.detail.get("errorCode"))
 
     @property
     def error_message(self) -> str | None:
@@ -264,9 +261,9 @@ class JobStateEvent:
     def master_playlist_uri(self) -> str | None:
         """COMPLETE: the HLS group's multivariant playlist (``playlistFilePaths``)."""
         for group in self.output_groups:
-            playlists = group.get("playlistFilePaths") or []
+            playlists = _strings(group.get("playlistFilePaths"))
             if group.get("type") == "HLS_GROUP" and playlists:
-                return str(playlists[0])
+                return playlists[0]
         return None
 
     @property
@@ -276,11 +273,33 @@ class JobStateEvent:
         for group in self.output_groups:
             if group.get("type") != "FILE_GROUP":
                 continue
-            for output in group.get("outputDetails") or []:
-                for path in (output or {}).get("outputFilePaths") or []:
-                    if str(path).lower().endswith((".jpg", ".jpeg", ".png")):
-                        images.append(str(path))
+            outputs = group.get("outputDetails")
+            for output in outputs if isinstance(outputs, list) else []:
+                paths = _strings(
+                    output.get("outputFilePaths") if isinstance(output, Mapping) else 0
+                )
+                images += [
+                    path for path in paths if path.lower().endswith((".jpg", ".jpeg", ".png"))
+                ]
         return tuple(images)
+
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+
+def read_error_code(value: Any) -> int | None:
+    """MediaConvert's error codes are 4-digit numbers; anything else is no code."""
+    try:
+        code = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return code if 0 < code < 100_000 else None
+
+
+def _strings(value: Any) -> list[str]:
+    """``value`` if it is a list, its strings only; else nothing (hostile bodies are lists of
+    anything)."""
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def is_job_state_change(event: Mapping[str, Any]) -> bool:
@@ -288,10 +307,17 @@ def is_job_state_change(event: Mapping[str, Any]) -> bool:
     return event.get("source") == SOURCE and event.get("detail-type") == DETAIL_TYPE
 
 
+# Longest ids a consumer has to keep (the pipeline's processed_events.event_id and
+# video_assets.job_id columns).
+MAX_ID_LENGTH = {"id": 128, "detail.jobId": 64}
+
+
 def _require(mapping: Mapping[str, Any], key: str, field: str, kind: type) -> Any:
     value = mapping.get(key)
     if not isinstance(value, kind) or (kind is str and not value):
         raise EventFormatError(field, f"missing or not a {kind.__name__}")
+    if isinstance(value, str) and len(value) > MAX_ID_LENGTH.get(field, len(value)):
+        raise EventFormatError(field, f"longer than {MAX_ID_LENGTH[field]} characters")
     return value
 
 

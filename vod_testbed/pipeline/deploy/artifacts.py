@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from vod_testbed.backends import naming
 from vod_testbed.backends.mediaconvert import events
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.deploy.config import DeployConfig
@@ -50,13 +51,15 @@ def webhook_endpoint(config: DeployConfig) -> str:
 
 
 def _upload_notifications(config: DeployConfig) -> list[dict[str, Any]]:
-    """One rule per upload suffix under ``video/``: the job's outputs (.m3u8, .ts, .jpg)
-    land under the same prefix and match none, so they cost no Lambda call."""
+    """One rule per upload suffix under ``video/``, for PUTs only: uploads arrive by
+    presigned PUT; the job's outputs (.m3u8, .ts, .jpg), written under the same prefix,
+    match no suffix, and the trigger's pinned copy of the upload is a copy, not a PUT, so
+    none of them costs a Lambda call."""
     return [
         {
             "Id": f"{config.name}-uploads-{suffix.lstrip('.')}",
             "LambdaFunctionArn": config.function_arn,
-            "Events": ["s3:ObjectCreated:*"],
+            "Events": ["s3:ObjectCreated:Put"],
             "Filter": {
                 "Key": {
                     "FilterRules": [
@@ -105,6 +108,12 @@ def render(config: DeployConfig) -> dict[str, Any]:
         "iam/lambda-trust-policy.json": trust("lambda.amazonaws.com"),
         "iam/lambda-policy.json": policy(
             statement("ReadUploads", ["s3:GetObject"], [uploads_arn]),
+            # The trigger copies a checked upload to the job's own key (see upload_trigger).
+            statement(
+                "PinUploadsForJobs",
+                ["s3:PutObject"],
+                [f"{uploads_arn}{naming.PROCESSED_SUFFIX}/source/*"],
+            ),
             statement("CreateTranscodingJobs", ["mediaconvert:CreateJob"], [queue or "*"]),
             statement(
                 "ReadTranscodingJobs",

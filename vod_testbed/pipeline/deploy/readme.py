@@ -40,8 +40,9 @@ Apply, in order (``aws`` CLI v2):
    `aws lambda add-permission --cli-input-json file://lambda/s3-invoke-permission.json`.
 4. S3: `aws s3api put-bucket-notification-configuration --bucket {config.bucket}
    --notification-configuration file://s3/notification.json`. One rule per video
-   extension an upload may have under `video/`: the job's outputs (`.m3u8`, `.ts`,
-   `.jpg`) are written under `video/` too and match none, so they invoke nothing.
+   extension an upload may have under `video/`, for PUTs (an upload is a presigned PUT):
+   the job's outputs (`.m3u8`, `.ts`, `.jpg`) are written under `video/` too and match no
+   suffix, and the trigger's pinned copy of the upload is a copy, so neither invokes it.
 5. Dead letters: `aws sqs create-queue --cli-input-json file://sqs/dead-letter-queue.json`
    (its policy lets only this rule's target send to it).
 6. EventBridge: `aws events create-connection --cli-input-json

@@ -4,8 +4,15 @@ MinIO's webhook target posts its ObjectCreated events here (``mc event add ...
 arn:minio:sqs::PIPELINE:webhook --event put --prefix video/``), and they go to the same
 upload trigger the Lambda function runs. Authentication: MinIO's ``Authorization: Bearer
 <token>`` with ``WEBHOOK_SECRET`` as the token (``MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_<ID>``),
-or the signature / API-key header of the job webhook. A failure is answered 500, and
-MinIO keeps the event in its queue and sends it again.
+or the signature / API-key header of the job webhook.
+
+Answers: 200 with the keys by outcome once handled; 500 when handling failed for a reason
+that may pass (storage or transcoder unreachable): MinIO keeps the event in its queue and
+sends it again. A body that is not an S3 notification at all gets 400 naming the problem.
+A notification whose *records* are partly malformed is answered 200, the good records
+handled and the bad ones listed under ``malformed`` and logged: MinIO retries any non-2xx
+answer, and a malformed record never becomes well-formed, so anything else would have it
+redelivered for ever (and hold back the good records that came with it).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.http.api import content_service, error_response
 from vod_testbed.pipeline.http.webhook import Refused, authenticate, json_object
-from vod_testbed.pipeline.trigger.handler import UploadTrigger
+from vod_testbed.pipeline.trigger.handler import S3EventFormatError, UploadTrigger
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +57,9 @@ def receive_s3_event() -> tuple[Response, int]:
     event = json_object(body)
     try:
         outcomes = trigger.handle(event)
+    except S3EventFormatError as exc:
+        log.warning("S3 notification refused: %s", exc)
+        return error_response(400, exc.message, exc.field)
     except Exception:
         log.exception("S3 event not handled; the sender will retry")
         return error_response(500, "the event was not handled; send it again")

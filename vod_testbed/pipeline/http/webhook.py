@@ -18,14 +18,13 @@ when one is set) and retry 429 and 5xx.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from vod_testbed.backends.mediaconvert.events import EventFormatError
-from vod_testbed.common import signing
+from vod_testbed.common import signing, strict_json
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.http.api import content_service, error_response
 from vod_testbed.pipeline.job_events import parse_mediaconvert_event
@@ -82,9 +81,9 @@ def authenticate(settings: PipelineSettings, body: bytes) -> None:
 def json_object(body: bytes) -> dict[str, Any]:
     """The body as a JSON object. Raises Refused (400, field ``body``)."""
     try:
-        value = json.loads(body)
-    except ValueError:
-        raise Refused(400, {"error": "the body is not JSON", "field": "body"}) from None
+        value = strict_json.loads(body)
+    except ValueError as exc:
+        raise Refused(400, {"error": f"the body is not JSON: {exc}", "field": "body"}) from None
     if not isinstance(value, dict):
         raise Refused(400, {"error": "the body must be a JSON object", "field": "body"})
     return value

@@ -11,9 +11,16 @@ For each created object it:
 1. keeps only upload keys under ``video/`` (job outputs land there too and are skipped:
    this is what stops the trigger from triggering itself);
 2. skips an asset that already has a job (S3 delivers events at least once);
-3. probes the object's head and tail - the extension is not trusted - and rejects a
+3. acts only on the upload registered for the asset: the key, size and content type the
+   object has (from a HEAD) must be the registered ones, or the object is ignored with a
+   log line and the asset left alone (the asset id in a key proves nothing: anyone who
+   can write under ``video/`` can put it there);
+4. probes the object's head and tail - the extension is not trusted - and rejects a
    non-video (the asset fails with the reason, a log line says so);
-4. creates the job through the transcoder interface with
+5. pins what it checked: the object, at the ETag the HEAD saw, is copied to a key only the
+   job uses (``<input>_processed/source/<file>``), so a second write to the upload key
+   cannot swap the content under a running job;
+6. creates the job on the pinned copy through the transcoder interface with
    ``userMetadata = {"assetId", "userId"}`` and reports it.
 
 Reports (:class:`~vod_testbed.pipeline.trigger.notices.TriggerNotice`) go to the content
@@ -24,6 +31,7 @@ webhook (``PIPELINE_WEBHOOK_URL``).
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import tempfile
 import urllib.parse
@@ -31,6 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from botocore.exceptions import ClientError
+
+from vod_testbed.backends import naming
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.registry import create_transcoder
@@ -46,6 +57,13 @@ from vod_testbed.storage.s3 import s3_client
 log = logging.getLogger(__name__)
 
 SUBMITTED, REJECTED, SKIPPED = "submitted", "rejected", "skipped"
+MAX_KEY_BYTES = 1024  # S3's limit on a key
+# Content-service outcomes that mean "not the registered upload of that asset".
+NOT_REGISTERED = frozenset({"refused", "unknown_asset"})
+# S3 error codes of a copy or read whose If-Match no longer holds: the object changed.
+CHANGED = frozenset({"PreconditionFailed", "412"})
+# The job's own copy of its input, beside its outputs (``<input>_processed/source/``).
+PINNED_FOLDER = "source"
 
 
 @dataclass(frozen=True)
@@ -58,42 +76,69 @@ class CreatedObject:
     event_name: str
 
 
-def parse_s3_event(event: dict[str, Any]) -> list[CreatedObject]:
-    """The created objects of an S3 notification, in AWS's or MinIO's format.
+class S3EventFormatError(ValueError):
+    """A notification that is not S3's (no ``Records`` list); ``field`` names the part."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def parse_s3_event(event: Any) -> list[CreatedObject]:
+    """The created objects of an S3 notification (malformed records left out)."""
+    return read_s3_event(event)[0]
+
+
+def read_s3_event(event: Any) -> tuple[list[CreatedObject], list[str]]:
+    """The created objects of an S3 notification, in AWS's or MinIO's format, and why each
+    malformed record was left out.
 
     Both put records under ``Records``; AWS names them ``ObjectCreated:Put``, MinIO
     ``s3:ObjectCreated:Put``. Keys arrive URL-encoded (``+`` for a space, UTF-8 percent
-    escapes) and are decoded here. Records of other kinds are left out.
+    escapes) and are decoded here. Records of other kinds are left out silently.
+
+    Raises:
+        S3EventFormatError: ``event`` is not an object with a ``Records`` list.
     """
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list):
+        raise S3EventFormatError("Records", "an S3 notification holds a Records list")
     created: list[CreatedObject] = []
-    records = event.get("Records")
-    for record in records if isinstance(records, list) else []:
-        name = str(record.get("eventName", ""))
+    malformed: list[str] = []
+    for index, record in enumerate(records):
+        name = record.get("eventName") if isinstance(record, dict) else None
+        if not isinstance(name, str):
+            malformed.append(f"Records[{index}]: not a record with an eventName")
+            continue
         if not name.removeprefix("s3:").startswith("ObjectCreated:"):
             continue
-        s3 = record.get("s3") or {}
-        obj = s3.get("object") or {}
-        bucket = (s3.get("bucket") or {}).get("name")
-        raw_key = obj.get("key")
-        if not bucket or not raw_key:
-            log.warning("ObjectCreated record without bucket or key skipped")
+        s3 = _mapping(record.get("s3"))
+        obj, where = _mapping(s3.get("object")), _mapping(s3.get("bucket"))
+        bucket, raw_key, size = where.get("name"), obj.get("key"), obj.get("size")
+        if not (isinstance(bucket, str) and bucket and isinstance(raw_key, str) and raw_key):
+            malformed.append(f"Records[{index}]: no s3.bucket.name or s3.object.key string")
             continue
-        size = obj.get("size")
-        created.append(
-            CreatedObject(
-                bucket=str(bucket),
-                key=urllib.parse.unquote_plus(str(raw_key)),
-                size=size if isinstance(size, int) else None,
-                event_name=name,
-            )
-        )
-    return created
+        key = urllib.parse.unquote_plus(raw_key)
+        if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+            malformed.append(f"Records[{index}]: the key is longer than S3 allows")
+            continue
+        valid_size = isinstance(size, int) and not isinstance(size, bool) and size >= 0
+        created.append(CreatedObject(bucket, key, size if valid_size else None, name))
+    for problem in malformed:
+        log.warning("S3 notification record skipped: %s", problem)
+    return created, malformed
 
 
 class TriggerReporter(Protocol):
-    """Where the trigger's notices go."""
+    """Where the trigger's notices go. ``report`` returns the content service's outcome
+    when known: ``refused`` or ``unknown_asset`` for an upload that is not registered."""
 
-    def report(self, notice: TriggerNotice) -> None: ...
+    def report(self, notice: TriggerNotice) -> str | None: ...
 
     def needs_job(self, asset_id: str) -> bool: ...
 
@@ -105,8 +150,13 @@ class WebhookReporter:
         self.url = url
         self.secret = secret
 
-    def report(self, notice: TriggerNotice) -> None:
-        post_signed(self.url, notice.to_event(), self.secret)
+    def report(self, notice: TriggerNotice) -> str | None:
+        _, answer = post_signed(self.url, notice.to_event(), self.secret)
+        try:
+            outcome = json.loads(answer).get("outcome")
+        except (ValueError, AttributeError):
+            return None
+        return outcome if isinstance(outcome, str) else None
 
     def needs_job(self, asset_id: str) -> bool:
         # No database here: a redelivered upload event may start a second job, and the
@@ -137,15 +187,20 @@ class UploadTrigger:
         self.s3 = s3 or s3_client(settings.backend)
 
     def handle(self, event: dict[str, Any]) -> dict[str, list[str]]:
-        """Handle one S3 notification; returns the keys by outcome.
+        """Handle one S3 notification; returns the keys by outcome (and, under
+        ``malformed``, why records were left out).
 
         Raises:
+            S3EventFormatError: not an S3 notification.
             botocore.exceptions.ClientError and friends: storage or transcoder trouble
                 before a job exists; the event should be delivered again.
         """
+        created, malformed = read_s3_event(event)
         outcomes: dict[str, list[str]] = {SUBMITTED: [], REJECTED: [], SKIPPED: []}
-        for obj in parse_s3_event(event):
+        for obj in created:
             outcomes[self.handle_object(obj)].append(obj.key)
+        if malformed:
+            outcomes["malformed"] = malformed
         return outcomes
 
     def handle_object(self, obj: CreatedObject) -> str:
@@ -162,14 +217,31 @@ class UploadTrigger:
             if not self.reporter.needs_job(upload.asset_id):
                 log.info("upload skipped: the asset has a job or is over", extra={"key": obj.key})
                 return SKIPPED
-            size = obj.size if obj.size is not None else self._size(obj)
-            self.reporter.report(
-                TriggerNotice(NoticeStatus.UPLOAD_RECEIVED, upload.asset_id, obj.key, size)
+            head = self.s3.head_object(Bucket=obj.bucket, Key=obj.key)
+            size, etag = int(head["ContentLength"]), str(head["ETag"])
+            received = TriggerNotice(
+                NoticeStatus.UPLOAD_RECEIVED,
+                upload.asset_id,
+                obj.key,
+                size,
+                content_type=head.get("ContentType"),
             )
             rejected = functools.partial(
                 TriggerNotice, NoticeStatus.UPLOAD_REJECTED, upload.asset_id, obj.key, size
             )
-            problem = self._check(obj, size)
+            if self.reporter.report(received) in NOT_REGISTERED:
+                log.warning("upload ignored: not the registered upload", extra={"key": obj.key})
+                return SKIPPED
+            try:
+                problem = self._check(obj, size, etag)
+                pinned = None if problem else self._pin(obj, etag)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") not in CHANGED:
+                    raise
+                pinned = problem = None
+            if problem is None and pinned is None:
+                log.warning("upload changed while checked; its new event follows")
+                return SKIPPED
             if problem is not None:
                 log.warning(
                     "upload skipped, not a usable video: %s",
@@ -180,8 +252,10 @@ class UploadTrigger:
                     rejected(error_code=problem.code, error_message=problem.message)
                 )
                 return REJECTED
+            assert pinned is not None  # no problem: pinned above
             request = JobRequest.for_prefix(
-                f"s3://{obj.bucket}/{obj.key}",
+                pinned,
+                naming.default_output_prefix(f"s3://{obj.bucket}/{obj.key}"),
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
             )
             try:
@@ -210,12 +284,30 @@ class UploadTrigger:
                     log.exception("job submitted but not reported")
             return SUBMITTED
 
-    def _size(self, obj: CreatedObject) -> int:
-        head = self.s3.head_object(Bucket=obj.bucket, Key=obj.key)
-        size: int = head["ContentLength"]
-        return size
+    def _pin(self, obj: CreatedObject, etag: str) -> str | None:
+        """Copy the object as it was at ``etag`` to the job's own key; its s3:// URI, or
+        None when the object changed since (then nothing is left at that key).
 
-    def _check(self, obj: CreatedObject, size: int) -> errors.TranscodeError | None:
+        Raises:
+            botocore.exceptions.ClientError: ``PreconditionFailed`` when the object changed.
+        """
+        stem = naming.default_output_prefix(obj.key)
+        key = f"{stem}/{PINNED_FOLDER}/{obj.key.rsplit('/', 1)[-1]}"
+        copied = self.s3.copy_object(
+            Bucket=obj.bucket,
+            Key=key,
+            CopySource={"Bucket": obj.bucket, "Key": obj.key},
+            CopySourceIfMatch=etag,
+        )
+        # A single-part ETag is the MD5 of the bytes and survives the copy; compare it too,
+        # for stores that ignore CopySourceIfMatch (moto does).
+        copied_etag = copied.get("CopyObjectResult", {}).get("ETag")
+        if "-" not in etag and copied_etag and copied_etag != etag:
+            self.s3.delete_object(Bucket=obj.bucket, Key=key)
+            return None
+        return f"s3://{obj.bucket}/{key}"
+
+    def _check(self, obj: CreatedObject, size: int, etag: str) -> errors.TranscodeError | None:
         if size > self.settings.max_upload_bytes:
             return errors.TranscodeError(
                 errors.INPUT_ERROR,
@@ -232,6 +324,7 @@ class UploadTrigger:
                     size,
                     self.settings.probe_sample_bytes,
                     Path(scratch),
+                    if_match=etag,
                 )
             except errors.TranscodeError as exc:
                 return exc

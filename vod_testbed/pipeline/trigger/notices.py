@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from vod_testbed.backends.mediaconvert.events import EventFormatError
+from vod_testbed.backends.mediaconvert.events import EventFormatError, read_error_code
 
 SOURCE = "vod-testbed.upload-trigger"
 DETAIL_TYPE = "Video Upload State Change"
@@ -35,9 +35,25 @@ class TriggerNotice:
     key: str
     size_bytes: int | None = None
     job_id: str | None = None
+    content_type: str | None = None
     error_code: int | None = None
     error_message: str | None = None
     event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def mismatch(self, key: str, size_bytes: int, content_type: str) -> str | None:
+        """Why this notice is not about the upload registered with ``key``, ``size_bytes``
+        and ``content_type`` (None when it is). Every notice must name the registered key;
+        UPLOAD_RECEIVED, the admission of an object, also its size and type."""
+        if self.key != key:
+            return "the object is not at the key registered for the video"
+        if self.status is not NoticeStatus.UPLOAD_RECEIVED:
+            return None
+        if self.size_bytes is not None and self.size_bytes != size_bytes:
+            return f"the object has {self.size_bytes} bytes; {size_bytes} were registered"
+        given = (self.content_type or content_type).split(";")[0].strip().lower()
+        if given != content_type:
+            return f"the object is {given!r}; {content_type!r} was registered"
+        return None
 
     def to_event(self, now: datetime | None = None) -> dict[str, Any]:
         detail: dict[str, Any] = {"status": self.status.value, "assetId": self.asset_id}
@@ -45,6 +61,7 @@ class TriggerNotice:
         for name, value in (
             ("sizeBytes", self.size_bytes),
             ("jobId", self.job_id),
+            ("contentType", self.content_type),
             ("errorCode", self.error_code),
             ("errorMessage", self.error_message),
         ):
@@ -88,13 +105,15 @@ def parse_trigger_notice(event: dict[str, Any]) -> TriggerNotice:
     if status is NoticeStatus.JOB_SUBMITTED and not isinstance(job_id, str):
         raise EventFormatError("detail.jobId", "a JOB_SUBMITTED notice names its job")
     size, code = detail.get("sizeBytes"), detail.get("errorCode")
+    content_type = detail.get("contentType")
     return TriggerNotice(
         status=status,
         asset_id=asset_id,
         key=key,
-        size_bytes=size if isinstance(size, int) else None,
+        size_bytes=size if isinstance(size, int) and 0 <= size < 2**62 else None,
         job_id=job_id if isinstance(job_id, str) else None,
-        error_code=code if isinstance(code, int) else None,
+        content_type=content_type if isinstance(content_type, str) else None,
+        error_code=read_error_code(code),
         error_message=str(detail["errorMessage"]) if detail.get("errorMessage") else None,
         event_id=event_id,
     )

@@ -1,0 +1,133 @@
+"""The embedded S3 verifies signatures as AWS and MinIO do: anonymous, tampered, expired
+and wrongly signed requests fail locally with S3's XML errors, so a presigned URL's limits
+(expiry, key, Content-Type, Content-Length) are exercised in development and CI."""
+
+from __future__ import annotations
+
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+
+from vod_testbed.storage.embedded import EmbeddedS3, start_embedded_s3
+
+KEY, SECRET = "AKIDEMBEDDEDS3", "embedded-s3-secret"
+BUCKET = "signed-only"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.offset_s = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset_s
+
+
+@pytest.fixture(scope="module")
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(scope="module")
+def s3_server(clock: Clock) -> Iterator[EmbeddedS3]:
+    server = start_embedded_s3(credentials={KEY: SECRET}, clock=clock)
+    yield server
+    server.stop()
+
+
+def s3(server: EmbeddedS3, secret: str = SECRET) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=server.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id=KEY,
+        aws_secret_access_key=secret,
+        config=Config(
+            signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def client(s3_server: EmbeddedS3) -> Any:
+    c = s3(s3_server)
+    c.create_bucket(Bucket=BUCKET)
+    c.put_object(Bucket=BUCKET, Key="private.mp4", Body=b"lecture bytes")
+    return c
+
+
+@pytest.fixture(autouse=True)
+def reset_clock(clock: Clock) -> None:
+    clock.offset_s = 0
+
+
+def s3_error(answer: requests.Response) -> tuple[int, str]:
+    return answer.status_code, ET.fromstring(answer.content).findtext("Code") or ""
+
+
+def test_an_anonymous_read_is_access_denied(s3_server: EmbeddedS3, client: Any) -> None:
+    answer = requests.get(f"{s3_server.endpoint_url}/{BUCKET}/private.mp4", timeout=5)
+    assert s3_error(answer) == (403, "AccessDenied")
+    assert b"lecture bytes" not in answer.content
+
+
+def test_a_presigned_url_reads_only_its_own_key(client: Any) -> None:
+    url = client.generate_presigned_url(
+        "get_object", Params={"Bucket": BUCKET, "Key": "private.mp4"}, ExpiresIn=60
+    )
+    assert requests.get(url, timeout=5).content == b"lecture bytes"
+    other = url.replace("private.mp4", "other.mp4")
+    assert s3_error(requests.get(other, timeout=5)) == (403, "SignatureDoesNotMatch")
+
+
+def test_a_presigned_url_expires(client: Any, clock: Clock) -> None:
+    url = client.generate_presigned_url(
+        "get_object", Params={"Bucket": BUCKET, "Key": "private.mp4"}, ExpiresIn=60
+    )
+    clock.offset_s = 61
+    answer = requests.get(url, timeout=5)
+    assert s3_error(answer) == (403, "AccessDenied")
+    assert b"Request has expired" in answer.content
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("text/html", b"12345"), ("video/mp4", b"123456789")],
+    ids=["another-content-type", "another-length"],
+)
+def test_a_presigned_put_binds_its_content_type_and_length(
+    client: Any, content_type: str, body: bytes
+) -> None:
+    params = {"Bucket": BUCKET, "Key": "up.mp4", "ContentType": "video/mp4", "ContentLength": 5}
+    url = client.generate_presigned_url("put_object", Params=params, ExpiresIn=60)
+    answer = requests.put(url, data=body, headers={"Content-Type": content_type}, timeout=5)
+    assert s3_error(answer) == (403, "SignatureDoesNotMatch")
+    ok = requests.put(url, data=b"12345", headers={"Content-Type": "video/mp4"}, timeout=5)
+    assert ok.status_code == 200
+
+
+def test_a_wrong_secret_does_not_match(s3_server: EmbeddedS3, client: Any) -> None:
+    with pytest.raises(Exception, match="SignatureDoesNotMatch"):
+        s3(s3_server, secret="guessed").get_object(Bucket=BUCKET, Key="private.mp4")
+
+
+def test_a_body_swapped_after_signing_is_refused(s3_server: EmbeddedS3, client: Any) -> None:
+    url = f"{s3_server.endpoint_url}/{BUCKET}/swapped.mp4"
+    signed = AWSRequest(method="PUT", url=url, data=b"what was signed")
+    S3SigV4Auth(Credentials(KEY, SECRET), "s3", "us-east-1").add_auth(signed)
+    answer = requests.put(url, data=b"something else!", headers=dict(signed.headers), timeout=5)
+    assert s3_error(answer) == (400, "XAmzContentSHA256Mismatch")
+
+
+def test_a_clock_skew_beyond_15_minutes_is_refused(client: Any, clock: Clock) -> None:
+    clock.offset_s = 16 * 60
+    with pytest.raises(Exception, match="RequestTimeTooSkewed"):
+        client.get_object(Bucket=BUCKET, Key="private.mp4")

@@ -1,0 +1,53 @@
+"""The file set: no stray segments or playlists, and MediaConvert's names throughout."""
+
+from __future__ import annotations
+
+from vod_testbed.backends import naming
+from vod_testbed.hls.model import Context, Rendition
+
+
+def check_files(ctx: Context, renditions: list[Rendition]) -> None:
+    """``files.orphans`` for the folder, ``files.naming`` for each rendition."""
+    referenced = {ctx.master.resolve()}
+    for r in renditions:
+        path = ctx.resolve(r.uri)
+        if path is not None:
+            referenced.add(path.resolve())
+        referenced.update(s.path.resolve() for s in r.segments)
+    strays = sorted(
+        str(p.relative_to(ctx.folder))
+        for p in ctx.folder.rglob("*")
+        if p.suffix in (".ts", ".m3u8") and p.is_file() and p.resolve() not in referenced
+    )
+    ctx.add(
+        "files.orphans",
+        not strays,
+        f"file(s) no playlist references: {', '.join(strays)}"
+        if strays
+        else "no unreferenced .ts or .m3u8 files",
+    )
+    for r in renditions:
+        _check_naming(ctx, r)
+
+
+def _check_naming(ctx: Context, r: Rendition) -> None:
+    problems = []
+    modifier = "_" + r.name
+    wanted = naming.media_playlist_name(ctx.base, modifier)
+    if r.uri != wanted:
+        problems.append(f"playlist {r.uri} (MediaConvert writes {wanted})")
+    for i, seg in enumerate(r.segments):
+        expected = naming.segment_name(ctx.base, modifier, i + 1)
+        if seg.uri != expected:
+            problems.append(f"segment {i + 1} is {seg.uri}, expected {expected}")
+            break  # the first misnumbering explains the rest
+    ctx.add(
+        "files.naming",
+        not problems,
+        "; ".join(problems)
+        if problems
+        else f"MediaConvert names {wanted}, "
+        + naming.segment_pattern(ctx.base, modifier).replace("%05d", "NNNNN")
+        + " from 00001",
+        r.name,
+    )

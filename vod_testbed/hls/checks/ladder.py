@@ -1,0 +1,73 @@
+"""Conformance to the ladder the output was made with: rungs present at their sizes (or
+dropped by policy), profiles, video bit rates, segment and GOP cadence."""
+
+from __future__ import annotations
+
+from vod_testbed.backends.ladder import Ladder, PortraitPolicy, Rung, UpscalePolicy
+from vod_testbed.hls.checks.bitrate import check_video_bitrate
+from vod_testbed.hls.checks.media import H264_PROFILES, PROFILE_NAMES, avc_profile
+from vod_testbed.hls.checks.timing import check_segment_cadence
+from vod_testbed.hls.model import Context, Rendition
+
+
+def check_expected(ctx: Context, ladder: Ladder, renditions: list[Rendition]) -> None:
+    """Every ``ladder.*`` check of the renditions against ``ladder``."""
+    rungs = {rung.name: rung for rung in ladder.rungs}
+    present = [r for r in renditions if r.name in rungs]
+    unknown = [r.name for r in renditions if r.name not in rungs]
+    missing = [rung for rung in ladder.rungs if rung.name not in {r.name for r in present}]
+    problems = []
+    if unknown:
+        problems.append(f"renditions not in the ladder: {', '.join(unknown)}")
+    notes = []
+    if missing:
+        smallest_present = min((rungs[r.name].height for r in present), default=0)
+        # DROP removes rungs larger than the source, so only the top of the ladder may be
+        # absent; a hole in the middle, or any gap under UPSCALE, is a failed rendition.
+        explained = ladder.upscale is UpscalePolicy.DROP and all(
+            rung.height > smallest_present for rung in missing
+        )
+        names = ", ".join(rung.name for rung in missing)
+        if explained and present:
+            notes.append(f"{names} absent (upscale policy DROP: source smaller)")
+        else:
+            problems.append(f"missing rendition(s): {names}")
+    for r in present:
+        size = r.size
+        if size is None:
+            continue
+        rung = rungs[r.name]
+        boxes = {(rung.width, rung.height)}
+        if ladder.portrait is PortraitPolicy.ROTATE_BOX:
+            boxes.add((rung.height, rung.width))
+        if size not in boxes:
+            problems.append(f"{r.name} is {size[0]}x{size[1]}, rung is {rung.width}x{rung.height}")
+    ctx.add(
+        "ladder.renditions",
+        not problems,
+        "; ".join(problems + notes)
+        if problems or notes
+        else f"all {len(ladder.rungs)} rungs present at their sizes",
+    )
+    for r in present:
+        rung = rungs[r.name]
+        if r.media:
+            _check_rung_profile(ctx, r, rung)
+        if r.complete:
+            check_video_bitrate(ctx, r, rung)
+            check_segment_cadence(ctx, r, ladder)
+
+
+def _check_rung_profile(ctx: Context, r: Rendition, rung: Rung) -> None:
+    avc = r.media[0].avc_codecs
+    found = PROFILE_NAMES.get(avc_profile(avc), "unknown") if avc else "unknown"
+    wanted = H264_PROFILES.get(rung.profile.lower())
+    ok = avc is not None and avc_profile(avc) == wanted
+    ctx.add(
+        "ladder.profile",
+        ok,
+        f"H.264 {found} profile as the rung says"
+        if ok
+        else f"H.264 {found} profile ({avc}), rung asks for {rung.profile}",
+        r.name,
+    )
