@@ -26,8 +26,8 @@ from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
-from vod_testbed.media.segments import SegmentMedia, inspect_segment
 from vod_testbed.media.probe import probe
+from vod_testbed.media.segments import SegmentMedia, inspect_segment
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
