@@ -19,10 +19,10 @@ FFMPEG_E2E_TESTS := tests/fixtures tests/backends/ffmpeg
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints-dev.txt -e '.[dev]'
 	@touch $(STAMP)
 
 HLS_JS := vod_testbed/pipeline/console/static/vendor/hls.min.js
@@ -39,7 +39,7 @@ dev: $(STAMP) $(HLS_JS) ## Start the local stack (embedded S3 unless S3_ENDPOINT
 test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end)
 	$(BIN)/pytest
 
-test-fast: $(STAMP) ## Run the tests that do not transcode
+test-fast: $(STAMP) ## Run the tests that do not transcode (a test that makes a clip must be e2e)
 	$(BIN)/pytest -m "not e2e"
 
 test-system-ffmpeg: $(STAMP) ## Run the tests that transcode again with the system's ffmpeg (Debian 12: 5.1)

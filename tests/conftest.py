@@ -24,6 +24,7 @@ import pytest
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.common.settings import BackendSettings
+from vod_testbed.fixtures import media
 from vod_testbed.storage.embedded import start_embedded_s3
 from vod_testbed.storage.s3 import Storage
 
@@ -64,6 +65,23 @@ def _docker_answers() -> bool:
     except Exception:
         return False
     return True
+
+
+@pytest.fixture(autouse=True)
+def transcoding_only_in_e2e(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test that makes (or reads) a fixture clip is an e2e test: ``make test-fast``
+    transcodes nothing, and this makes an unmarked one fail instead of slowing it down."""
+    if request.node.get_closest_marker("e2e") is not None:
+        return
+
+    def refused(*args: object, **kwargs: object) -> Path:
+        raise AssertionError(
+            f"{request.node.nodeid} uses a fixture clip (made by ffmpeg): mark it e2e"
+        )
+
+    monkeypatch.setattr(media, "materialize", refused)
 
 
 @pytest.fixture(scope="session")

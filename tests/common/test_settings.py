@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from vod_testbed.common.settings import BackendSettings
+from vod_testbed.common.settings import BackendSettings, variables
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.playback.settings import PlaybackSettings
 
 
 def test_settings_come_from_the_environment():
@@ -16,3 +21,45 @@ def test_settings_come_from_the_environment():
     assert settings.max_concurrent_jobs == 3
     with pytest.raises(ValueError, match="FFMPEG_MAX_JOBS must be an integer"):
         BackendSettings.from_env({"FFMPEG_MAX_JOBS": "many"})
+
+
+def test_a_fallback_variable_is_read_when_the_first_is_unset_or_empty():
+    settings = BackendSettings.from_env({"AWS_REGION": "", "AWS_DEFAULT_REGION": "eu-west-1"})
+    assert settings.aws_region == "eu-west-1"
+
+
+def test_an_empty_variable_leaves_the_default():
+    assert BackendSettings.from_env({"S3_BUCKET": "", "FFMPEG_MAX_JOBS": ""}) == BackendSettings()
+
+
+def test_a_number_that_is_not_one_is_refused_naming_the_variable():
+    with pytest.raises(ValueError, match=r"^UPLOAD_WATCH_INTERVAL_S must be a number, got 'soon'$"):
+        PipelineSettings.from_env({"UPLOAD_WATCH_INTERVAL_S": "soon"})
+
+
+def test_a_rule_of_the_settings_is_checked_on_replace_too():
+    with pytest.raises(ValueError, match="EMULATOR_QUEUE_CONCURRENCY must be at least 1"):
+        dataclasses.replace(EmulatorSettings(), queue_concurrency=0)
+
+
+def test_secrets_are_left_out_of_the_repr():
+    settings = EmulatorSettings.from_env(
+        {"EMULATOR_SECRET_ACCESS_KEY": "s3cr3t-key", "EMULATOR_ADMIN_TOKEN": "t0ken"}
+    )
+    assert settings.secret_access_key == "s3cr3t-key"
+    assert "s3cr3t-key" not in repr(settings) and "t0ken" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "settings_type", [BackendSettings, PipelineSettings, EmulatorSettings, PlaybackSettings]
+)
+def test_every_setting_names_its_variable_once(settings_type: type) -> None:
+    direct = {"backend", "idempotency_window_s"}  # given by code, not by a variable
+    unnamed = [
+        name
+        for name, info in settings_type.__pydantic_fields__.items()
+        if info.validation_alias is None and name not in direct
+    ]
+    assert unnamed == []
+    names = variables(settings_type)
+    assert len(names) == len(set(names))

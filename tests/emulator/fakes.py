@@ -66,6 +66,12 @@ class FakeTranscoder(Transcoder):
         self.canceled.append(job_id)
         return self._update(job_id, status=JobStatus.CANCELED, finished_at=time.time())
 
+    def emit(self, job_id: str, **changes: Any) -> None:
+        """Send a snapshot of the job with ``changes``, final or not (a backend's late word)."""
+        with self._lock:
+            job = self.jobs[job_id].evolve(**changes)
+        self._notify(job)
+
     def running(self) -> int:
         return len(self.list(JobStatus.PROGRESSING))
 
@@ -206,3 +212,12 @@ class WebhookReceiver:
             time.sleep(0.02)
         got = [e["detail"]["status"] for e in self.events()]
         raise AssertionError(f"webhook condition not met in {timeout} s; got {got}")
+
+
+def wait_until(predicate: Any, timeout: float = 10.0) -> None:
+    """Poll until ``predicate()`` holds (it must: the timeout only bounds a failing test)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)

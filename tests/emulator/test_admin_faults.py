@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -11,6 +10,7 @@ import requests
 from tests.emulator.conftest import ADMIN, boto_client
 from tests.emulator.fakes import FakeTranscoder
 from tests.emulator.test_jobs_api import create, wait_status
+from vod_testbed.common.clock import ManualClock
 
 
 def arm(url: str, path: str, **body: Any) -> None:
@@ -63,14 +63,23 @@ def test_unknown_error_name_is_refused(client: Any) -> None:
 
 
 def test_slow_job_stays_progressing_then_completes(
-    server: Any, mc: Any, transcoder: FakeTranscoder
+    make_app: Any, serve: Any, transcoder: FakeTranscoder
 ) -> None:
+    clock = ManualClock()
+    app = make_app(clock=clock)
+    server = serve(app)
+    mc = boto_client(server.url)
+    runner = app.extensions["emulator"].runner
     arm(server.url, "faults/jobs", delaySeconds=0.5)
     job = create(mc)
     wait_status(mc, job["Id"], "PROGRESSING")
-    time.sleep(0.2)
+    clock.advance(0.499)
+    runner.run_once()
     assert mc.get_job(Id=job["Id"])["Job"]["Status"] == "PROGRESSING"
     assert transcoder.submitted == []
+    clock.advance(0.001)
+    runner.run_once()  # the delay is over: this pass hands the job to the transcoder
+    assert len(transcoder.submitted) == 1
     wait_status(mc, job["Id"], "COMPLETE")
 
 

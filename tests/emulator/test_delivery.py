@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +9,7 @@ import pytest
 import requests
 
 from tests.emulator.conftest import ADMIN, boto_client
-from tests.emulator.fakes import FakeTranscoder, WebhookReceiver
+from tests.emulator.fakes import FakeTranscoder, WebhookReceiver, wait_until
 from tests.emulator.test_events import done, statuses
 from tests.emulator.test_jobs_api import create, wait_status
 
@@ -25,14 +24,6 @@ def deliveries(url: str) -> list[dict[str, Any]]:
 def three_events(events: list[dict[str, Any]]) -> bool:
     # After an outage the retries' jitter decides the order: wait for all of them.
     return len({e["id"] for e in events}) >= 3
-
-
-def wait_until(predicate: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
 
 
 def test_receiver_answering_503_gets_everything_once_it_recovers(
@@ -192,13 +183,16 @@ def test_a_job_running_at_shutdown_ends_in_error_after_restart(
 def test_clearing_faults_releases_events_held_for_a_reorder(
     make_app: Any, serve: Any, receiver: WebhookReceiver
 ) -> None:
-    server = serve(make_app(webhook_urls=(receiver.url,)))
+    app = make_app(webhook_urls=(receiver.url,))
+    server = serve(app)
+    emulator = app.extensions["emulator"]
     armed = requests.post(
         server.url + "/_emulator/faults/deliveries", json={"reorder": 10}, headers=ADMIN, timeout=5
     )
     assert armed.status_code == 201
     create(boto_client(server.url))  # three events: all held, waiting for seven more
-    time.sleep(0.5)
+    wait_until(lambda: len(emulator.store.list_events()) == 3)
+    emulator.delivery.run_due()  # delivers whatever is due: nothing held is
     assert receiver.events() == []
     assert (
         requests.delete(server.url + "/_emulator/faults", headers=ADMIN, timeout=5).status_code

@@ -131,3 +131,37 @@ def test_a_clock_skew_beyond_15_minutes_is_refused(client: Any, clock: Clock) ->
     clock.offset_s = 16 * 60
     with pytest.raises(Exception, match="RequestTimeTooSkewed"):
         client.get_object(Bucket=BUCKET, Key="private.mp4")
+
+
+def test_a_cors_preflight_is_answered_without_credentials_and_the_put_still_needs_them(
+    s3_server: EmbeddedS3, client: Any
+) -> None:
+    # A browser's preflight carries no signature on AWS either; the PUT after it must.
+    client.put_bucket_cors(
+        Bucket=BUCKET,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedOrigins": ["http://127.0.0.1:8000"],
+                    "AllowedMethods": ["PUT"],
+                    "AllowedHeaders": ["*"],
+                }
+            ]
+        },
+    )
+    url = f"{s3_server.endpoint_url}/{BUCKET}/video/upload.mp4"
+    preflight = requests.options(
+        url,
+        headers={
+            "Origin": "http://127.0.0.1:8000",
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "content-type",
+        },
+        timeout=10,
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:8000"
+    unsigned_put = requests.put(
+        url, data=b"x", headers={"Origin": "http://127.0.0.1:8000"}, timeout=10
+    )
+    assert unsigned_put.status_code == 403

@@ -1,13 +1,40 @@
 """Settings of the backends, read from the environment in this one place (docs/ARCHITECTURE.md,
-"Configuration")."""
+"Configuration"), and the helpers every part's settings use.
+
+Settings are pydantic dataclasses: each field names its environment variable once
+(:func:`variable`), values are parsed and checked by pydantic, and
+``dataclasses.replace`` still works (and checks again).
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AliasChoices, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic.dataclasses import dataclass
+
+T = TypeVar("T")
+
+# Construction by field name (code, tests) or by variable name (the environment). Inputs
+# stay out of error messages: some are secrets.
+SETTINGS_CONFIG = ConfigDict(populate_by_name=True, extra="ignore", hide_input_in_errors=True)
+# How a failed conversion is worded, by pydantic's error type.
+EXPECTED = {
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
+    "float_parsing": "a number",
+    "bool_parsing": "a boolean",
+}
+
+
+def variable(name: str, *fallbacks: str, **field: Any) -> Any:
+    """A settings field read from the environment variable ``name`` (else ``fallbacks``, in
+    order); ``field`` goes to pydantic's ``Field`` (``default``, ``default_factory`` ...)."""
+    return Field(validation_alias=AliasChoices(name, *fallbacks), **field)
 
 
 def env_number(env: Mapping[str, str], name: str, default: float) -> float:
@@ -38,51 +65,83 @@ def env_list(raw: str | None, default: tuple[str, ...] = ()) -> tuple[str, ...]:
     return items or default
 
 
-@dataclass(frozen=True)
+def _split_commas(value: Any) -> Any:
+    return env_list(value) if isinstance(value, str) else value
+
+
+# A tuple of strings, given in the environment as a comma-separated list.
+CommaList = Annotated[tuple[str, ...], BeforeValidator(_split_commas)]
+
+
+def variables(settings_type: type[Any]) -> list[str]:
+    """Every environment variable a settings type reads, in field order."""
+    names: list[str] = []
+    for info in settings_type.__pydantic_fields__.values():
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.extend(str(choice) for choice in alias.choices)
+    return names
+
+
+def read_env(settings_type: type[T], env: Mapping[str, str] | None = None, **fixed: Any) -> T:
+    """``settings_type`` from its variables in ``env`` (default ``os.environ``); an empty
+    variable counts as unset. ``fixed`` are field values given directly.
+
+    Raises:
+        ValueError: a variable's value is refused; the message names it
+            ("FFMPEG_MAX_JOBS must be an integer, got 'many'").
+    """
+    env = os.environ if env is None else env
+    given = {name: env[name] for name in variables(settings_type) if env.get(name)}
+    try:
+        return settings_type(**given, **fixed)
+    except ValidationError as exc:
+        raise ValueError("; ".join(_describe(error, given) for error in exc.errors())) from None
+
+
+def _describe(error: Any, given: Mapping[str, str]) -> str:
+    name = ".".join(str(part) for part in error["loc"])
+    if error["type"] in EXPECTED:
+        return f"{name} must be {EXPECTED[error['type']]}, got {given.get(name)!r}"
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    return f"{name}: {error['msg']}"
+
+
+@dataclass(frozen=True, config=SETTINGS_CONFIG)
 class BackendSettings:
-    """Every knob of the backends, with its environment variable.
+    """Every knob of the backends; each field names its environment variable.
 
     Attributes:
-        transcoder_backend: ``TRANSCODER_BACKEND`` - registry name, ``ffmpeg`` or
-            ``mediaconvert``.
-        ffmpeg_binary: ``FFMPEG_BINARY`` - an ffmpeg to use instead of the one found.
-        x264_preset: ``FFMPEG_PRESET`` - libx264 preset of the FFmpeg backend.
-        max_concurrent_jobs: ``FFMPEG_MAX_JOBS`` - jobs the FFmpeg backend runs at once.
-        work_dir: ``VOD_WORK_DIR`` - scratch space for downloads and encodes.
-        s3_endpoint_url: ``S3_ENDPOINT_URL`` - MinIO or other S3; unset means AWS.
-        aws_region: ``AWS_REGION``.
-        s3_bucket: ``S3_BUCKET`` - the media bucket.
-        mediaconvert_endpoint, mediaconvert_role_arn, mediaconvert_queue_arn:
-            ``MEDIACONVERT_ENDPOINT`` / ``MEDIACONVERT_ROLE_ARN`` / ``MEDIACONVERT_QUEUE_ARN``.
+        transcoder_backend: registry name, ``ffmpeg`` or ``mediaconvert``.
+        ffmpeg_binary: an ffmpeg to use instead of the one found.
+        x264_preset: libx264 preset of the FFmpeg backend.
+        max_concurrent_jobs: jobs the FFmpeg backend runs at once.
+        work_dir: scratch space for downloads and encodes.
+        s3_endpoint_url: MinIO or other S3; unset means AWS.
+        aws_region: the AWS region.
+        s3_bucket: the media bucket.
+        mediaconvert_endpoint, mediaconvert_role_arn, mediaconvert_queue_arn: where and as
+            whom the MediaConvert backend submits jobs.
     """
 
-    transcoder_backend: str = "ffmpeg"
-    ffmpeg_binary: str | None = None
-    x264_preset: str = "superfast"
-    max_concurrent_jobs: int = 1
-    work_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "vod-testbed")
-    s3_endpoint_url: str | None = None
-    aws_region: str = "us-east-1"
-    s3_bucket: str = "vod-testbed"
-    mediaconvert_endpoint: str | None = None
-    mediaconvert_role_arn: str = "arn:aws:iam::123456789012:role/MediaConvertRole"
-    mediaconvert_queue_arn: str | None = None
+    transcoder_backend: str = variable("TRANSCODER_BACKEND", default="ffmpeg")
+    ffmpeg_binary: str | None = variable("FFMPEG_BINARY", default=None)
+    x264_preset: str = variable("FFMPEG_PRESET", default="superfast")
+    max_concurrent_jobs: int = variable("FFMPEG_MAX_JOBS", default=1)
+    work_dir: Path = variable(
+        "VOD_WORK_DIR", default_factory=lambda: Path(tempfile.gettempdir()) / "vod-testbed"
+    )
+    s3_endpoint_url: str | None = variable("S3_ENDPOINT_URL", default=None)
+    aws_region: str = variable("AWS_REGION", "AWS_DEFAULT_REGION", default="us-east-1")
+    s3_bucket: str = variable("S3_BUCKET", default="vod-testbed")
+    mediaconvert_endpoint: str | None = variable("MEDIACONVERT_ENDPOINT", default=None)
+    mediaconvert_role_arn: str = variable(
+        "MEDIACONVERT_ROLE_ARN", default="arn:aws:iam::123456789012:role/MediaConvertRole"
+    )
+    mediaconvert_queue_arn: str | None = variable("MEDIACONVERT_QUEUE_ARN", default=None)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> BackendSettings:
-        env = os.environ if env is None else env
-        defaults = cls()
-        return cls(
-            transcoder_backend=env.get("TRANSCODER_BACKEND") or defaults.transcoder_backend,
-            ffmpeg_binary=env.get("FFMPEG_BINARY") or None,
-            x264_preset=env.get("FFMPEG_PRESET") or defaults.x264_preset,
-            max_concurrent_jobs=env_int(env, "FFMPEG_MAX_JOBS", defaults.max_concurrent_jobs),
-            work_dir=Path(env["VOD_WORK_DIR"]) if env.get("VOD_WORK_DIR") else defaults.work_dir,
-            s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
-            aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
-            s3_bucket=env.get("S3_BUCKET") or defaults.s3_bucket,
-            mediaconvert_endpoint=env.get("MEDIACONVERT_ENDPOINT") or None,
-            mediaconvert_role_arn=env.get("MEDIACONVERT_ROLE_ARN")
-            or defaults.mediaconvert_role_arn,
-            mediaconvert_queue_arn=env.get("MEDIACONVERT_QUEUE_ARN") or None,
-        )
+        """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
+        return read_env(cls, env)

@@ -1,7 +1,7 @@
 """POSTing a JSON body signed with the shared secret (``vod_testbed.common.signing``).
 
 Plain ``urllib`` on purpose: the upload trigger uses this as a Lambda function, whose
-runtime has no ``requests``.
+runtime has no ``requests``. Retries are tenacity's (shipped in the Lambda zip).
 """
 
 from __future__ import annotations
@@ -11,7 +11,16 @@ import logging
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from typing import Any
+
+from tenacity import (
+    RetryError,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 from vod_testbed.common import signing
 
@@ -22,6 +31,10 @@ class DeliveryError(Exception):
     """Every attempt to deliver failed; the message says how the last one did."""
 
 
+class _Retryable(Exception):
+    """An attempt failed in a way another attempt may not (5xx, 429, network)."""
+
+
 def post_signed(
     url: str,
     payload: dict[str, Any],
@@ -30,6 +43,7 @@ def post_signed(
     attempts: int = 3,
     timeout_s: float = 10.0,
     backoff_s: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[int, bytes]:
     """POST ``payload`` as JSON to ``url``, signed when ``secret`` is set; retry on failure.
 
@@ -37,9 +51,10 @@ def post_signed(
         url: an ``http://`` or ``https://`` URL.
         payload: the JSON object to send.
         secret: the shared secret (empty: unsigned).
-        attempts: tries in all; 5xx answers and connection errors are retried.
+        attempts: tries in all; 5xx and 429 answers and connection errors are retried.
         timeout_s: per-attempt timeout.
         backoff_s: the first delay between tries; it doubles.
+        sleep: how to wait between tries (tests pass one that records instead).
 
     Returns:
         The HTTP status and the body of the accepted (2xx) answer.
@@ -51,8 +66,8 @@ def post_signed(
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"webhook URL must be http(s), got {url!r}")
     body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
-    problem = "not attempted"
-    for attempt in range(1, max(1, attempts) + 1):
+
+    def attempt() -> tuple[int, bytes]:
         # Signed per attempt, so a retry after a pause is not stale.
         headers = {"Content-Type": "application/json"}
         if secret:
@@ -63,12 +78,23 @@ def post_signed(
                 status: int = response.status
                 return status, response.read(1024 * 1024)
         except urllib.error.HTTPError as exc:
-            problem = f"HTTP {exc.code}"
             if exc.code < 500 and exc.code != 429:
-                break  # the receiver refuses this body; sending it again will not help
+                # The receiver refuses this body; sending it again will not help.
+                raise DeliveryError(f"POST to {url} failed: HTTP {exc.code}") from None
+            raise _Retryable(f"HTTP {exc.code}") from None
         except (urllib.error.URLError, OSError) as exc:
-            problem = f"{type(exc).__name__}: {exc}"
-        if attempt < attempts:
-            log.info("POST to %s failed (%s); retrying", url, problem)
-            time.sleep(backoff_s * 2 ** (attempt - 1))
-    raise DeliveryError(f"POST to {url} failed: {problem}")
+            raise _Retryable(f"{type(exc).__name__}: {exc}") from None
+
+    retrying = Retrying(
+        stop=stop_after_attempt(max(1, attempts)),
+        wait=wait_exponential(multiplier=backoff_s),
+        retry=retry_if_exception_type(_Retryable),
+        sleep=sleep,
+        before_sleep=lambda state: log.info(
+            "POST to %s failed (%s); retrying", url, state.outcome and state.outcome.exception()
+        ),
+    )
+    try:
+        return retrying(attempt)
+    except RetryError as exc:
+        raise DeliveryError(f"POST to {url} failed: {exc.last_attempt.exception()}") from None

@@ -10,7 +10,7 @@ import functools
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
@@ -22,7 +22,8 @@ from vod_testbed.emulator.exceptions import (
     InternalServerErrorException,
     MediaConvertError,
 )
-from vod_testbed.emulator.models import MediaConvertModel, public
+from vod_testbed.emulator.models import MediaConvertModel
+from vod_testbed.emulator.records import WireRecord
 from vod_testbed.emulator.resources import NamedResources
 from vod_testbed.emulator.service import Emulator
 
@@ -99,8 +100,8 @@ def _unexpected_error(error: Exception) -> Response:
     return response
 
 
-def listing(key: str, items: list[dict[str, Any]], token: str | None) -> Response:
-    payload: dict[str, Any] = {key: [public(item) for item in items]}
+def listing(key: str, items: Sequence[WireRecord], token: str | None) -> Response:
+    payload: dict[str, Any] = {key: [item.to_wire() for item in items]}
     if token:
         payload["nextToken"] = token
     return respond(payload)
@@ -112,7 +113,7 @@ def listing(key: str, items: list[dict[str, Any]], token: str | None) -> Respons
 @api.post("/jobs")
 @operation("CreateJob")
 def create_job() -> Response:
-    return respond({"job": public(model().create_job(params("CreateJob")))}, 201)
+    return respond({"job": model().create_job(params("CreateJob")).to_wire()}, 201)
 
 
 @api.get("/jobs")
@@ -125,7 +126,7 @@ def list_jobs() -> Response:
 @api.get("/jobs/<job_id>")
 @operation("GetJob")
 def get_job(job_id: str) -> Response:
-    return respond({"job": public(model().get_job(job_id))})
+    return respond({"job": model().get_job(job_id).to_wire()})
 
 
 @api.delete("/jobs/<job_id>")
@@ -143,8 +144,8 @@ def describe_endpoints() -> Response:
 
 # -- job templates and presets -----------------------------------------------------------
 
-Create = Callable[[MediaConvertModel, dict[str, Any]], dict[str, Any]]
-Lister = Callable[[MediaConvertModel, dict[str, Any]], tuple[list[dict[str, Any]], str | None]]
+Create = Callable[[MediaConvertModel, dict[str, Any]], WireRecord]
+Lister = Callable[[MediaConvertModel, dict[str, Any]], tuple[Sequence[WireRecord], str | None]]
 
 
 def named_resource_routes(
@@ -156,14 +157,14 @@ def named_resource_routes(
     create: Create,
     update: Create,
     list_all: Lister,
-    resources: Callable[[MediaConvertModel], NamedResources],
+    resources: Callable[[MediaConvertModel], NamedResources[Any]],
 ) -> None:
     """The five operations of a named resource (``CreatePreset``, ``ListPresets``,
     ``GetPreset``, ``UpdatePreset``, ``DeletePreset``), which differ only in names."""
 
     @operation(f"Create{singular}")
     def create_view() -> Response:
-        return respond({key: public(create(model(), params(f"Create{singular}")))}, 201)
+        return respond({key: create(model(), params(f"Create{singular}")).to_wire()}, 201)
 
     @operation(f"List{plural}")
     def list_view() -> Response:
@@ -172,11 +173,11 @@ def named_resource_routes(
 
     @operation(f"Get{singular}")
     def get_view(name: str) -> Response:
-        return respond({key: public(resources(model()).get(name))})
+        return respond({key: resources(model()).get(name).to_wire()})
 
     @operation(f"Update{singular}")
     def update_view(name: str) -> Response:
-        return respond({key: public(update(model(), params(f"Update{singular}", name=name)))})
+        return respond({key: update(model(), params(f"Update{singular}", name=name)).to_wire()})
 
     @operation(f"Delete{singular}")
     def delete_view(name: str) -> Response:

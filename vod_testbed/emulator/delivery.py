@@ -31,11 +31,11 @@ from typing import Any
 import requests
 
 from vod_testbed.common import signing
+from vod_testbed.common.worker import Worker
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.faults import Faults
 from vod_testbed.emulator.outbox import Delivery
 from vod_testbed.emulator.store import Store
-from vod_testbed.emulator.worker import Worker
 
 log = logging.getLogger(__name__)
 

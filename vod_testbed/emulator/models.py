@@ -1,8 +1,9 @@
 """The MediaConvert service's state and rules: jobs, job templates, presets and queues.
 
-No HTTP here. Operations take and return wire-form (camelCase) documents and raise the
-modelled errors of :mod:`emulator.exceptions`; :mod:`emulator.api` only parses and
-serialises. Running jobs is :mod:`vod_testbed.emulator.runner`'s business, reached through the small
+No HTTP here. Operations take wire-form (camelCase) parameters, return typed records
+(:mod:`vod_testbed.emulator.records`) and raise the modelled errors of
+:mod:`emulator.exceptions`; :mod:`emulator.api` only parses and serialises. Running jobs
+is :mod:`vod_testbed.emulator.runner`'s business, reached through the small
 :class:`JobControl` interface.
 """
 
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from typing import Any, Protocol
 
 from vod_testbed.backends.job import JobStatus, new_job_id
+from vod_testbed.common.clock import Clock, system_clock
 from vod_testbed.emulator import pagination, quotas, validation
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import (
@@ -21,24 +22,29 @@ from vod_testbed.emulator.exceptions import (
     ConflictException,
     NotFoundException,
 )
-from vod_testbed.emulator.resources import NamedResources, now_s
+from vod_testbed.emulator.records import (
+    DEFAULT_STATUS_UPDATE_INTERVAL,
+    JobRecord,
+    JobTemplateRecord,
+    PresetRecord,
+    QueueRecord,
+    snake_case,
+)
+from vod_testbed.emulator.resources import NamedResources
 from vod_testbed.emulator.settings_merge import apply_presets, deep_merge
 from vod_testbed.emulator.store import Store
 
 DEFAULT_QUEUE = "Default"
-DEFAULT_STATUS_UPDATE_INTERVAL = "SECONDS_60"
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
 # Members of a job template a job inherits when it does not set them itself.
 TEMPLATE_DEFAULTS = ("priority", "statusUpdateInterval", "accelerationSettings", "hopDestinations")
-# CreateJob members a job echoes without acting on them: request key -> Job key.
+# CreateJob members a job echoes without acting on them: request key -> JobRecord field.
 ECHOED_MEMBERS = {
-    "jobTemplate": "jobTemplate",
-    "clientRequestToken": "clientRequestToken",
-    "hopDestinations": "hopDestinations",
-    "jobEngineVersion": "jobEngineVersionRequested",
+    "jobTemplate": "job_template",
+    "clientRequestToken": "client_request_token",
+    "hopDestinations": "hop_destinations",
+    "jobEngineVersion": "job_engine_version_requested",
 }
-# Keys of a stored job that are the emulator's own bookkeeping, never sent on the wire.
-PRIVATE_PREFIX = "_"
 
 
 class JobControl(Protocol):
@@ -47,13 +53,8 @@ class JobControl(Protocol):
     def wake(self) -> None:
         """Something changed (a job was submitted, a queue resumed): schedule again."""
 
-    def cancel(self, job_id: str) -> dict[str, Any]:
+    def cancel(self, job_id: str) -> JobRecord:
         """Cancel a SUBMITTED or PROGRESSING job; return it as now stored."""
-
-
-def public(document: dict[str, Any]) -> dict[str, Any]:
-    """A stored document without the emulator's private bookkeeping keys."""
-    return {k: v for k, v in document.items() if not k.startswith(PRIVATE_PREFIX)}
 
 
 class MediaConvertModel:
@@ -64,13 +65,15 @@ class MediaConvertModel:
         store: Store,
         settings: EmulatorSettings,
         control: JobControl,
+        clock: Clock = system_clock,
     ) -> None:
         self.store = store
         self.settings = settings
         self.control = control
-        self.templates = NamedResources(store, settings, "jobTemplates", "job template")
-        self.presets = NamedResources(store, settings, "presets", "preset")
-        self.queues = NamedResources(store, settings, "queues", "queue")
+        self.clock = clock
+        self.templates = NamedResources(store, settings, JobTemplateRecord, "job template", clock)
+        self.presets = NamedResources(store, settings, PresetRecord, "preset", clock)
+        self.queues = NamedResources(store, settings, QueueRecord, "queue", clock)
         # Held from the token lookup to the insert: two concurrent retries carrying one
         # clientRequestToken must create one job, not two.
         self._create_lock = threading.Lock()
@@ -78,23 +81,21 @@ class MediaConvertModel:
 
     def ensure_default_queue(self) -> None:
         """The SYSTEM queue every account has."""
-        if self.store.get_resource("queues", DEFAULT_QUEUE) is None:
-            self.queues.create(
-                DEFAULT_QUEUE, {"status": "ACTIVE", "pricingPlan": "ON_DEMAND"}, "SYSTEM"
-            )
+        if self.store.get_resource(QueueRecord, DEFAULT_QUEUE) is None:
+            self.queues.create(DEFAULT_QUEUE, {}, "SYSTEM")
 
     # -- jobs -----------------------------------------------------------------------------
 
-    def create_job(self, params: dict[str, Any]) -> dict[str, Any]:
+    def create_job(self, params: dict[str, Any]) -> JobRecord:
         """CreateJob. Returns the stored job (the original one on a token replay)."""
         validation.validate_request("CreateJob", params, presence_only=("settings",))
         with self._create_lock:
             return self._create_job(params)
 
-    def _create_job(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _create_job(self, params: dict[str, Any]) -> JobRecord:
         token = params.get("clientRequestToken")
         if token:
-            since_ms = int((time.time() - self.settings.idempotency_window_s) * 1000)
+            since_ms = int((self.clock() - self.settings.idempotency_window_s) * 1000)
             original = self.store.job_for_token(token, since_ms)
             if original is not None:
                 return original
@@ -104,36 +105,33 @@ class MediaConvertModel:
                 f"/role: {role!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)"
             )
         fields, settings = self._apply_template(params)
-        settings = apply_presets(settings, lambda name: self.presets.get(name).get("settings", {}))
+        settings = apply_presets(settings, lambda name: self.presets.get(name).settings or {})
         user_metadata = dict(params.get("userMetadata") or {})
         parsed = validation.parse_settings(settings, user_metadata)
         queue = self.queue_arn(fields.get("queue") or DEFAULT_QUEUE)
         job_id = new_job_id()
-        stamp = now_s()
-        job: dict[str, Any] = {
-            "id": job_id,
-            "arn": self.settings.arn("jobs", job_id),
-            "status": JobStatus.SUBMITTED,
-            "createdAt": stamp,
-            "timing": {"submitTime": stamp},
-            "role": role,
-            "queue": queue,
-            "settings": settings,
-            "userMetadata": user_metadata,
-            "priority": fields.get("priority", 0),
-            "statusUpdateInterval": fields.get("statusUpdateInterval")
+        stamp = int(self.clock())
+        job = JobRecord(
+            id=job_id,
+            arn=self.settings.arn("jobs", job_id),
+            status=JobStatus.SUBMITTED,
+            created_at=stamp,
+            timing={"submitTime": stamp},
+            role=role,
+            queue=queue,
+            settings=settings,
+            user_metadata=user_metadata,
+            priority=fields.get("priority", 0),
+            status_update_interval=fields.get("statusUpdateInterval")
             or DEFAULT_STATUS_UPDATE_INTERVAL,
-            "accelerationSettings": fields.get("accelerationSettings") or {"mode": "DISABLED"},
-            "accelerationStatus": "NOT_APPLICABLE",
-            "billingTagsSource": fields.get("billingTagsSource") or "JOB",
-            "simulateReservedQueue": fields.get("simulateReservedQueue") or "DISABLED",
-            "retryCount": 0,
-            "messages": {"info": [], "warning": []},
-            "_warnings": [list(w) for w in parsed.warnings],
-        }
-        for request_key, job_key in ECHOED_MEMBERS.items():
+            acceleration_settings=fields.get("accelerationSettings") or {"mode": "DISABLED"},
+            billing_tags_source=fields.get("billingTagsSource") or "JOB",
+            simulate_reserved_queue=fields.get("simulateReservedQueue") or "DISABLED",
+            settings_warnings=[list(w) for w in parsed.warnings],
+        )
+        for request_key, job_field in ECHOED_MEMBERS.items():
             if fields.get(request_key) is not None:
-                job[job_key] = fields[request_key]
+                setattr(job, job_field, fields[request_key])
         self.store.insert_job(job, token)
         self.control.wake()
         return job
@@ -143,20 +141,20 @@ class MediaConvertModel:
         fields = dict(params)
         settings: dict[str, Any] = params["settings"]
         if params.get("jobTemplate"):
-            template = self.templates.get(self._resource_name(params["jobTemplate"]))
+            template = self.templates.get(self._resource_name(params["jobTemplate"])).to_wire()
             settings = deep_merge(template.get("settings", {}), settings)
             for key in (*TEMPLATE_DEFAULTS, "queue"):
                 if fields.get(key) is None and template.get(key) is not None:
                     fields[key] = template[key]
         return fields, settings
 
-    def get_job(self, job_id: str) -> dict[str, Any]:
+    def get_job(self, job_id: str) -> JobRecord:
         job = self.store.get_job(job_id)
         if job is None:
             raise NotFoundException(f"The job {job_id} does not exist.")
         return job
 
-    def list_jobs(self, params: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    def list_jobs(self, params: dict[str, Any]) -> tuple[list[JobRecord], str | None]:
         """ListJobs: newest first unless ``order`` is ASCENDING; keyset-paged."""
         validation.validate_request("ListJobs", params)
         descending = params.get("order", "DESCENDING") == "DESCENDING"
@@ -175,15 +173,15 @@ class MediaConvertModel:
             limit=limit + 1,
         )
         token = pagination.encode_token(rows[limit - 1].seq) if len(rows) > limit else None
-        return [row.body for row in rows[:limit]], token
+        return [row.job for row in rows[:limit]], token
 
     def cancel_job(self, job_id: str) -> None:
         """CancelJob: SUBMITTED and PROGRESSING jobs end CANCELED (a running transcode is
         stopped). A finished job answers ConflictException."""
         job = self.get_job(job_id)
-        if JobStatus(job["status"]).is_final:
+        if job.status.is_final:
             raise ConflictException(
-                f"The job {job_id} is {job['status']} and can no longer be canceled."
+                f"The job {job_id} is {job.status} and can no longer be canceled."
             )
         self.control.cancel(job_id)
 
@@ -191,45 +189,49 @@ class MediaConvertModel:
 
     def _template_fields(self, params: dict[str, Any]) -> dict[str, Any]:
         fields = {
-            key: params.get(key)
+            snake_case(key): params.get(key)
             for key in ("settings", "description", "category", *TEMPLATE_DEFAULTS)
         }
         if params.get("queue"):
             fields["queue"] = self.queue_arn(params["queue"])
         return fields
 
-    def create_job_template(self, params: dict[str, Any]) -> dict[str, Any]:
+    def create_job_template(self, params: dict[str, Any]) -> JobTemplateRecord:
         validation.validate_request("CreateJobTemplate", params)
         fields = self._template_fields(params)
-        fields.setdefault("statusUpdateInterval", DEFAULT_STATUS_UPDATE_INTERVAL)
+        fields["status_update_interval"] = (
+            fields["status_update_interval"] or DEFAULT_STATUS_UPDATE_INTERVAL
+        )
         fields["priority"] = params.get("priority", 0)
         return self.templates.create(params["name"], fields)
 
-    def update_job_template(self, params: dict[str, Any]) -> dict[str, Any]:
+    def update_job_template(self, params: dict[str, Any]) -> JobTemplateRecord:
         validation.validate_request("UpdateJobTemplate", params)
         return self.templates.update(params["name"], self._template_fields(params))
 
-    def list_job_templates(self, params: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    def list_job_templates(
+        self, params: dict[str, Any]
+    ) -> tuple[list[JobTemplateRecord], str | None]:
         """ListJobTemplates: by name unless ``listBy`` says otherwise (no SYSTEM templates)."""
         validation.validate_request("ListJobTemplates", params)
-        return self.templates.list(params, default_list_by="NAME")
+        return self.templates.list_page(params, default_list_by="NAME")
 
     # -- presets --------------------------------------------------------------------------
 
-    def create_preset(self, params: dict[str, Any]) -> dict[str, Any]:
+    def create_preset(self, params: dict[str, Any]) -> PresetRecord:
         validation.validate_request("CreatePreset", params)
         fields = {key: params.get(key) for key in ("settings", "description", "category")}
         return self.presets.create(params["name"], fields)
 
-    def update_preset(self, params: dict[str, Any]) -> dict[str, Any]:
+    def update_preset(self, params: dict[str, Any]) -> PresetRecord:
         validation.validate_request("UpdatePreset", params)
         fields = {key: params.get(key) for key in ("settings", "description", "category")}
         return self.presets.update(params["name"], fields)
 
-    def list_presets(self, params: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    def list_presets(self, params: dict[str, Any]) -> tuple[list[PresetRecord], str | None]:
         """ListPresets: by name unless ``listBy`` says otherwise (no SYSTEM presets)."""
         validation.validate_request("ListPresets", params)
-        return self.presets.list(params, default_list_by="NAME")
+        return self.presets.list_page(params, default_list_by="NAME")
 
     # -- queues ---------------------------------------------------------------------------
 
@@ -245,21 +247,21 @@ class MediaConvertModel:
                 f"The queue {name_or_arn} does not exist in account {self.settings.account_id}"
                 f" and region {self.settings.region}."
             )
-        return str(self.queues.get(self._resource_name(name_or_arn))["arn"])
+        return self.queues.get(self._resource_name(name_or_arn)).arn
 
-    def queue_concurrency(self, queue: dict[str, Any]) -> int:
-        return int(queue.get("concurrentJobs") or self.settings.queue_concurrency)
+    def queue_concurrency(self, queue: QueueRecord) -> int:
+        return queue.concurrent_jobs or self.settings.queue_concurrency
 
-    def describe_queue(self, queue: dict[str, Any]) -> dict[str, Any]:
+    def describe_queue(self, queue: QueueRecord) -> dict[str, Any]:
         """A queue as the API returns it, with its live job counts."""
         return {
-            **public(queue),
+            **queue.to_wire(),
             "concurrentJobs": self.queue_concurrency(queue),
             "submittedJobsCount": self.store.count_jobs(
-                status=JobStatus.SUBMITTED, queue=queue["arn"]
+                status=JobStatus.SUBMITTED, queue=queue.arn
             ),
             "progressingJobsCount": self.store.count_jobs(
-                status=JobStatus.PROGRESSING, queue=queue["arn"]
+                status=JobStatus.PROGRESSING, queue=queue.arn
             ),
         }
 
@@ -277,11 +279,11 @@ class MediaConvertModel:
         return {
             "description": params.get("description"),
             "status": params.get("status"),
-            "concurrentJobs": concurrent,
+            "concurrent_jobs": concurrent,
         }
 
     def _check_quota(self, name: str, concurrent_jobs: int) -> None:
-        queues = self.store.list_resources("queues")
+        queues = self.store.list_resources(QueueRecord)
         quotas.check_queue_concurrency(
             name, concurrent_jobs, queues, self.queue_concurrency, self.settings
         )
@@ -294,10 +296,8 @@ class MediaConvertModel:
             )
         fields = self._queue_fields(params)
         self._check_quota(
-            params["name"], fields["concurrentJobs"] or self.settings.queue_concurrency
+            params["name"], fields["concurrent_jobs"] or self.settings.queue_concurrency
         )
-        fields["status"] = fields["status"] or "ACTIVE"
-        fields["pricingPlan"] = "ON_DEMAND"
         queue = self.queues.create(params["name"], fields)
         self.control.wake()
         return self.describe_queue(queue)
@@ -305,22 +305,22 @@ class MediaConvertModel:
     def update_queue(self, params: dict[str, Any]) -> dict[str, Any]:
         validation.validate_request("UpdateQueue", params)
         fields = self._queue_fields(params)
-        if fields["concurrentJobs"] is not None:
+        if fields["concurrent_jobs"] is not None:
             self.queues.get(params["name"])  # an unknown queue is NotFound, not over quota
-            self._check_quota(params["name"], fields["concurrentJobs"])
+            self._check_quota(params["name"], fields["concurrent_jobs"])
         queue = self.queues.update(params["name"], fields)
         self.control.wake()
         return self.describe_queue(queue)
 
     def delete_queue(self, name: str) -> None:
         queue = self.queues.get(name)
-        if queue.get("type") == "SYSTEM":
+        if queue.type == "SYSTEM":
             raise BadRequestException(
                 f"The queue {name!r} is a system queue and cannot be deleted."
             )
         if self.store.count_jobs(
-            status=JobStatus.SUBMITTED, queue=queue["arn"]
-        ) or self.store.count_jobs(status=JobStatus.PROGRESSING, queue=queue["arn"]):
+            status=JobStatus.SUBMITTED, queue=queue.arn
+        ) or self.store.count_jobs(status=JobStatus.PROGRESSING, queue=queue.arn):
             raise ConflictException(
                 f"The queue {name!r} has jobs that are SUBMITTED or PROGRESSING; "
                 "wait for them or cancel them first."
@@ -329,9 +329,9 @@ class MediaConvertModel:
 
     def list_queues(self, params: dict[str, Any]) -> dict[str, Any]:
         validation.validate_request("ListQueues", params)
-        queues, token = self.queues.list(params, default_list_by="CREATION_DATE")
+        queues, token = self.queues.list_page(params, default_list_by="CREATION_DATE")
         described = [self.describe_queue(q) for q in queues]
-        every = self.store.list_resources("queues")
+        every = self.store.list_resources(QueueRecord)
         result: dict[str, Any] = {
             "queues": described,
             **quotas.queue_totals(every, self.queue_concurrency, self.settings),

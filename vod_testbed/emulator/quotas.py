@@ -11,18 +11,18 @@ model's error for "more resources than the service allows based on service quota
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import ServiceQuotaExceededException
+from vod_testbed.emulator.records import QueueRecord
 
-Concurrency = Callable[[dict[str, Any]], int]
+Concurrency = Callable[[QueueRecord], int]
 
 
 def check_queue_concurrency(
     name: str,
     requested: int,
-    queues: Iterable[dict[str, Any]],
+    queues: Iterable[QueueRecord],
     concurrency: Concurrency,
     settings: EmulatorSettings,
 ) -> None:
@@ -37,7 +37,7 @@ def check_queue_concurrency(
             f"/concurrentJobs: {requested} exceeds the service quota Concurrent jobs per "
             f"on-demand queue ({per_queue})."
         )
-    others = sum(concurrency(q) for q in queues if q["name"] != name)
+    others = sum(concurrency(q) for q in queues if q.name != name)
     account = settings.account_concurrent_jobs
     if others + requested > account:
         raise ServiceQuotaExceededException(
@@ -47,7 +47,7 @@ def check_queue_concurrency(
 
 
 def queue_totals(
-    queues: Iterable[dict[str, Any]], concurrency: Concurrency, settings: EmulatorSettings
+    queues: Iterable[QueueRecord], concurrency: Concurrency, settings: EmulatorSettings
 ) -> dict[str, int]:
     """ListQueues' ``totalConcurrentJobs`` (the account quota) and what no queue holds."""
     allocated = sum(concurrency(q) for q in queues)

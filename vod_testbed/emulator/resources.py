@@ -1,81 +1,92 @@
-"""Named resources of the emulated service (job templates, presets, queues): the
-create/get/list/update/delete rules the three share. No HTTP here; errors are the modelled
-ones of :mod:`emulator.exceptions`."""
+"""Create/get/list/update/delete of the named resources: job templates, presets, queues."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from typing import Any
+from typing import Any, Generic
 
+from vod_testbed.common.clock import Clock
 from vod_testbed.emulator import pagination
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import ConflictException, NotFoundException
-from vod_testbed.emulator.store import Store
+from vod_testbed.emulator.store import Named, Store
 
 
-def now_s() -> int:
-    return int(time.time())
+class NamedResources(Generic[Named]):
+    """The rules the three kinds of named resource share.
 
+    Args:
+        record_type: the record of the kind (its ``KIND`` is also the ARN's resource type).
+        label: how messages name it: "job template", "preset", "queue".
+        clock: the time ``createdAt`` and ``lastUpdated`` are stamped with.
+    """
 
-class NamedResources:
-    """Create/get/list/update/delete of one kind of named resource (templates, presets,
-    queues): the rules the three share."""
-
-    def __init__(self, store: Store, settings: EmulatorSettings, kind: str, label: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: EmulatorSettings,
+        record_type: type[Named],
+        label: str,
+        clock: Clock,
+    ) -> None:
         self.store = store
         self.settings = settings
-        self.kind = kind  # also the ARN resource type: jobTemplates, presets, queues
-        self.label = label  # how messages name it: "job template", "preset", "queue"
+        self.record_type = record_type
+        self.label = label
+        self.clock = clock
 
-    def create(self, name: str, fields: dict[str, Any], type_: str = "CUSTOM") -> dict[str, Any]:
-        stamp = now_s()
-        body = {
-            "arn": self.settings.arn(self.kind, name),
-            "name": name,
-            "type": type_,
-            "createdAt": stamp,
-            "lastUpdated": stamp,
-            # createdAt has one-second resolution; this orders CREATION_DATE listings.
-            "_createdNs": time.time_ns(),
+    def create(self, name: str, fields: dict[str, Any], type_: str = "CUSTOM") -> Named:
+        """Store a new resource; ``fields`` are record fields (None: not set)."""
+        stamp = int(self.clock())
+        record = self.record_type(
+            arn=self.settings.arn(self.record_type.KIND, name),
+            name=name,
+            type=type_,
+            created_at=stamp,
+            last_updated=stamp,
+            # An ordering stamp, not a time: resources created in one clock tick keep their order.
+            created_ns=time.time_ns(),
             **{k: v for k, v in fields.items() if v is not None},
-        }
-        if not self.store.put_resource(self.kind, name, body, create=True):
+        )
+        if not self.store.put_resource(record, create=True):
             raise ConflictException(f"A {self.label} named {name!r} already exists.")
-        return body
+        return record
 
-    def get(self, name: str) -> dict[str, Any]:
-        body = self.store.get_resource(self.kind, name)
-        if body is None:
+    def get(self, name: str) -> Named:
+        record = self.store.get_resource(self.record_type, name)
+        if record is None:
             raise NotFoundException(f"The {self.label} {name!r} does not exist.")
-        return body
+        return record
 
-    def update(self, name: str, fields: dict[str, Any]) -> dict[str, Any]:
-        body = self.get(name)
-        body.update({k: v for k, v in fields.items() if v is not None})
-        body["lastUpdated"] = now_s()
-        if not self.store.put_resource(self.kind, name, body, create=False):
+    def update(self, name: str, fields: dict[str, Any]) -> Named:
+        """Change the fields given a value (None: unchanged)."""
+        changes = {k: v for k, v in fields.items() if v is not None}
+        record = dataclasses.replace(self.get(name), **changes, last_updated=int(self.clock()))
+        if not self.store.put_resource(record, create=False):
             raise NotFoundException(f"The {self.label} {name!r} does not exist.")
-        return body
+        return record
 
     def delete(self, name: str) -> None:
-        if not self.store.delete_resource(self.kind, name):
+        if not self.store.delete_resource(self.record_type, name):
             raise NotFoundException(f"The {self.label} {name!r} does not exist.")
 
-    def list(
+    def list_page(
         self, params: dict[str, Any], default_list_by: str
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        items = self.store.list_resources(self.kind)
+    ) -> tuple[list[Named], str | None]:
+        """One page of a List operation (``listBy``, ``category``, ``order``, paging)."""
+        items = self.store.list_resources(self.record_type)
         list_by = params.get("listBy", default_list_by)
         if list_by == "SYSTEM":
-            items = [i for i in items if i.get("type") == "SYSTEM"]
+            items = [i for i in items if i.type == "SYSTEM"]
         if params.get("category"):
-            items = [i for i in items if i.get("category") == params["category"]]
+            items = [i for i in items if getattr(i, "category", None) == params["category"]]
         descending = params.get("order") == "DESCENDING"
 
-        def key(item: dict[str, Any]) -> Any:
+        def key(item: Named) -> Any:
             if list_by == "CREATION_DATE":
-                return [item.get("_createdNs", 0), item["name"]]
-            return [item["name"]]
+                return [item.created_ns, item.name]
+            return [item.name]
 
         items.sort(key=key, reverse=descending)
         return pagination.page(

@@ -22,7 +22,6 @@ import contextlib
 import logging
 import queue
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,14 +31,16 @@ from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import Job, JobPhase, JobStatus
 from vod_testbed.backends.mediaconvert import events
 from vod_testbed.common import errors
+from vod_testbed.common.clock import Clock, system_clock
+from vod_testbed.common.worker import Worker
 from vod_testbed.emulator import outputs
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import MediaConvertError
 from vod_testbed.emulator.faults import Faults
 from vod_testbed.emulator.models import MediaConvertModel
+from vod_testbed.emulator.records import JobRecord, QueueRecord
 from vod_testbed.emulator.store import Store
 from vod_testbed.emulator.validation import read_stored_settings
-from vod_testbed.emulator.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,10 @@ class JobRunner:
         faults: Faults,
         publish: Publisher,
         transcoder_factory: TranscoderFactory,
+        clock: Clock = system_clock,
     ) -> None:
         self.store = store
+        self.clock = clock
         self.settings = settings
         self.faults = faults
         self.publish = publish
@@ -91,7 +94,7 @@ class JobRunner:
         self._running: dict[str, _Running] = {}
         self._by_backend: dict[str, str] = {}
         self._lock = threading.RLock()
-        self._worker = Worker("job-runner", self._step)
+        self._worker = Worker("job-runner", self.run_once)
 
     @property
     def model(self) -> MediaConvertModel:
@@ -111,9 +114,9 @@ class JobRunner:
         self._model = model
         for row in self.store.list_jobs(status=JobStatus.PROGRESSING):
             self._finish(
-                row.body["id"],
+                row.job.id,
                 JobStatus.ERROR,
-                {"errorCode": errors.UNKNOWN_ERROR, "errorMessage": INTERRUPTED_MESSAGE},
+                {"error_code": errors.UNKNOWN_ERROR, "error_message": INTERRUPTED_MESSAGE},
             )
         self._worker.start()
 
@@ -130,7 +133,7 @@ class JobRunner:
     def wake(self) -> None:
         self._worker.wake()
 
-    def cancel(self, job_id: str) -> dict[str, Any]:
+    def cancel(self, job_id: str) -> JobRecord:
         with self._lock:
             running = self._running.pop(job_id, None)
             if running is not None and running.backend_id is not None:
@@ -144,7 +147,10 @@ class JobRunner:
 
     # -- the loop ---------------------------------------------------------------------
 
-    def _step(self) -> float:
+    def run_once(self) -> float:
+        """One scheduling pass: apply the backend's snapshots, launch, start queued jobs,
+        send the status updates that are due. The worker thread calls this every
+        :data:`TICK_S`; tests may too, with the clock moved. Returns the wait before the next."""
         with self._lock:
             self._drain_snapshots()
             self._launch_due()
@@ -153,60 +159,59 @@ class JobRunner:
         return TICK_S
 
     def _schedule(self) -> None:
-        for queue_doc in self.store.list_resources("queues"):
-            if queue_doc.get("status") == "PAUSED":
+        for queue_record in self.store.list_resources(QueueRecord):
+            if queue_record.status == "PAUSED":
                 continue
-            arn = queue_doc["arn"]
+            arn = queue_record.arn
             busy = sum(1 for r in self._running.values() if r.queue == arn)
-            free = self.model.queue_concurrency(queue_doc) - busy
+            free = self.model.queue_concurrency(queue_record) - busy
             if free > 0:
                 for job in self.store.next_submitted_jobs(arn)[:free]:
                     self._start(job)
 
-    def _start(self, job: dict[str, Any]) -> None:
-        now = time.time()
-        warnings: list[list[Any]] = job.get("_warnings", [])
+    def _start(self, job: JobRecord) -> None:
+        now = self.clock()
+        warnings = job.settings_warnings
 
-        def mutate(body: dict[str, Any]) -> bool:
-            if body["status"] != JobStatus.SUBMITTED:
+        def mutate(record: JobRecord) -> bool:
+            if record.status != JobStatus.SUBMITTED:
                 return False
-            body["status"] = JobStatus.PROGRESSING
-            body["timing"]["startTime"] = int(now)
-            body["currentPhase"] = JobPhase.PROBING
-            body["jobPercentComplete"] = 0
+            record.status = JobStatus.PROGRESSING
+            record.timing["startTime"] = int(now)
+            record.current_phase = JobPhase.PROBING
+            record.job_percent_complete = 0
             if warnings:
                 counts = Counter(int(code) for code, _ in warnings)
-                body["warnings"] = [{"code": c, "count": n} for c, n in counts.items()]
-                body["messages"]["warning"] = [str(message) for _, message in warnings]
+                record.warnings = [{"code": c, "count": n} for c, n in counts.items()]
+                record.messages["warning"] = [str(message) for _, message in warnings]
             return True
 
-        updated = self.store.update_job(job["id"], mutate)
-        if updated is None or updated["status"] != JobStatus.PROGRESSING:
+        updated = self.store.update_job(job.id, mutate)
+        if updated is None or updated.status != JobStatus.PROGRESSING:
             return
-        failure, delay = self.faults.take_job_faults(job["id"])
-        self.publish(events.progressing(self.settings, updated))
+        failure, delay = self.faults.take_job_faults(job.id)
+        wire = updated.to_wire()
+        self.publish(events.progressing(self.settings, wire, now=now))
         for code, message in warnings:
-            self.publish(events.new_warning(self.settings, updated, int(code), str(message)))
+            self.publish(events.new_warning(self.settings, wire, int(code), str(message), now=now))
         if failure is not None:
             self._finish(
-                job["id"],
+                job.id,
                 JobStatus.ERROR,
-                {"errorCode": failure.code, "errorMessage": failure.message},
+                {"error_code": failure.code, "error_message": failure.message},
             )
             return
-        interval = (
-            interval_seconds(updated["statusUpdateInterval"]) / self.settings.time_compression
-        )
-        self._running[job["id"]] = _Running(
-            job_id=job["id"],
-            queue=updated["queue"],
+        interval = interval_seconds(updated.status_update_interval) / self.settings.time_compression
+        self._running[job.id] = _Running(
+            job_id=job.id,
+            queue=updated.queue,
             interval_s=interval,
             next_status_at=now + interval,
             launch_at=now + delay,
         )
 
     def _launch_due(self) -> None:
-        now = time.time()
+        now = self.clock()
         for running in list(self._running.values()):
             if running.backend_id is None and now >= running.launch_at:
                 self._launch(running)
@@ -214,7 +219,7 @@ class JobRunner:
     def _launch(self, running: _Running) -> None:
         job = self.model.get_job(running.job_id)
         try:
-            parsed = read_stored_settings(job["settings"], job.get("userMetadata") or {})
+            parsed = read_stored_settings(job.settings, job.user_metadata)
             backend_job = self.transcoder.submit(parsed.request)
         except MediaConvertError as exc:
             self._fail(running, errors.SETTINGS_ERROR, exc.message)
@@ -236,7 +241,9 @@ class JobRunner:
 
     def _fail(self, running: _Running, code: int, message: str) -> None:
         self._running.pop(running.job_id, None)
-        self._finish(running.job_id, JobStatus.ERROR, {"errorCode": code, "errorMessage": message})
+        self._finish(
+            running.job_id, JobStatus.ERROR, {"error_code": code, "error_message": message}
+        )
 
     def _drain_snapshots(self) -> None:
         while True:
@@ -252,17 +259,18 @@ class JobRunner:
         job_id = running.job_id
         if snapshot.input_details and not running.input_reported:
             running.input_reported = True
-            job = self.model.get_job(job_id)
-            self.publish(events.input_information(self.settings, job, [snapshot.input_details]))
+            job = self.model.get_job(job_id).to_wire()
+            details = [snapshot.input_details]
+            self.publish(events.input_information(self.settings, job, details, now=self.clock()))
         if snapshot.status is JobStatus.PROGRESSING:
             phase = snapshot.phase or JobPhase.PROBING
             percent = snapshot.percent_complete
 
-            def progress(body: dict[str, Any]) -> bool:
-                if body["status"] != JobStatus.PROGRESSING:
+            def progress(record: JobRecord) -> bool:
+                if record.status != JobStatus.PROGRESSING:
                     return False
-                body["currentPhase"] = phase
-                body["jobPercentComplete"] = percent
+                record.current_phase = phase
+                record.job_percent_complete = percent
                 return True
 
             self.store.update_job(job_id, progress)
@@ -272,14 +280,14 @@ class JobRunner:
         self._running.pop(job_id, None)
         self._by_backend.pop(snapshot.id, None)
         if snapshot.status is JobStatus.COMPLETE and snapshot.outputs is not None:
-            job = self.model.get_job(job_id)
-            groups = outputs.event_output_group_details(job["settings"], snapshot.outputs)
+            settings = self.model.get_job(job_id).settings
+            groups = outputs.event_output_group_details(settings, snapshot.outputs)
             self._finish(
                 job_id,
                 JobStatus.COMPLETE,
                 {
-                    "jobPercentComplete": 100,
-                    "outputGroupDetails": outputs.api_output_group_details(groups),
+                    "job_percent_complete": 100,
+                    "output_group_details": outputs.api_output_group_details(groups),
                 },
                 groups,
             )
@@ -290,20 +298,22 @@ class JobRunner:
                 job_id,
                 JobStatus.ERROR,
                 {
-                    "errorCode": snapshot.error_code or errors.UNKNOWN_ERROR,
-                    "errorMessage": snapshot.error_message or "The transcode failed.",
+                    "error_code": snapshot.error_code or errors.UNKNOWN_ERROR,
+                    "error_message": snapshot.error_message or "The transcode failed.",
                 },
             )
 
     def _send_status_updates(self) -> None:
-        now = time.time()
+        now = self.clock()
         for running in self._running.values():
             if now < running.next_status_at:
                 continue
-            running.next_status_at = max(running.next_status_at + running.interval_s, now)
+            # From this update, not from when it was due: a late tick must not bring the
+            # next one closer than the interval.
+            running.next_status_at = now + running.interval_s
             job = self.model.get_job(running.job_id)
-            if job["status"] == JobStatus.PROGRESSING:
-                self.publish(events.status_update(self.settings, job))
+            if job.status == JobStatus.PROGRESSING:
+                self.publish(events.status_update(self.settings, job.to_wire(), now=now))
 
     def _finish(
         self,
@@ -311,30 +321,33 @@ class JobRunner:
         status: JobStatus,
         changes: dict[str, Any],
         groups: list[dict[str, Any]] | None = None,
-    ) -> dict[str, Any] | None:
+    ) -> JobRecord | None:
         """Move a job to a final status and publish its event; a final job never moves.
-        Returns the job as stored, or None if it was already final."""
-        finished_at = int(time.time())
+        ``changes`` are JobRecord fields. Returns the job as stored, or None if it was
+        already final."""
+        now = self.clock()
         changed = False
 
-        def mutate(body: dict[str, Any]) -> bool:
+        def mutate(record: JobRecord) -> bool:
             nonlocal changed
-            if JobStatus(body["status"]).is_final:
+            if record.status.is_final:
                 return False
             changed = True
-            body["status"] = status
-            body.setdefault("timing", {})["finishTime"] = finished_at
-            body.pop("currentPhase", None)
-            body.update(changes)
+            record.status = status
+            record.timing["finishTime"] = int(now)
+            record.current_phase = None
+            for name, value in changes.items():
+                setattr(record, name, value)
             return True
 
         job = self.store.update_job(job_id, mutate)
         if job is None or not changed:
             return None
+        wire = job.to_wire()
         if status is JobStatus.COMPLETE:
-            self.publish(events.complete(self.settings, job, groups or []))
+            self.publish(events.complete(self.settings, wire, groups or [], now=now))
         elif status is JobStatus.ERROR:
-            self.publish(events.error(self.settings, job))
+            self.publish(events.error(self.settings, wire, now=now))
         else:
-            self.publish(events.canceled(self.settings, job))
+            self.publish(events.canceled(self.settings, wire, now=now))
         return job

@@ -5,12 +5,11 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import logging
-import time
-from collections.abc import Callable
 
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobStatus
 from vod_testbed.backends.registry import create_transcoder
+from vod_testbed.common.clock import Clock, system_clock
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.delivery import EventDelivery
@@ -38,7 +37,7 @@ class Emulator:
         self,
         settings: EmulatorSettings,
         transcoder_factory: TranscoderFactory = ffmpeg_transcoder,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = system_clock,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -46,9 +45,9 @@ class Emulator:
         self.faults = Faults()
         self.delivery = EventDelivery(self.store, settings, self.faults, clock)
         self.runner = JobRunner(
-            self.store, settings, self.faults, self.delivery.publish, transcoder_factory
+            self.store, settings, self.faults, self.delivery.publish, transcoder_factory, clock
         )
-        self.model = MediaConvertModel(self.store, settings, self.runner)
+        self.model = MediaConvertModel(self.store, settings, self.runner, clock)
         self._closed = False
         self.delivery.start()
         self.runner.start(self.model)
@@ -60,7 +59,7 @@ class Emulator:
         for row in self.store.list_jobs(status=JobStatus.PROGRESSING) + self.store.list_jobs(
             status=JobStatus.SUBMITTED
         ):
-            self.runner.cancel(row.body["id"])
+            self.runner.cancel(row.job.id)
         self.faults.reset()
         self.delivery.forget_held()
         self.store.reset()

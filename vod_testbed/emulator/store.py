@@ -1,9 +1,10 @@
 """Persistence of the emulator's state in one SQLite file, so a restart loses nothing.
 
 Jobs, named resources (job templates, presets, queues), recorded events and the delivery
-outbox each have a table. Documents are stored as their wire-form JSON; the columns beside
-them exist only to filter and order. One connection is shared by every thread behind a
-lock: the emulator's write rate is tiny, and one writer keeps SQLite simple.
+outbox each have a table. Records (:mod:`vod_testbed.emulator.records`) go in and come out;
+they are stored as the JSON of :meth:`~vod_testbed.emulator.records.WireRecord.to_stored`,
+and the columns beside it exist only to filter and order. One connection is shared by every
+thread behind a lock: the emulator's write rate is tiny, and one writer keeps SQLite simple.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from vod_testbed.backends.job import JobStatus
 from vod_testbed.emulator.outbox import OutboxStore
+from vod_testbed.emulator.records import JobRecord, NamedRecord
+
+Named = TypeVar("Named", bound=NamedRecord)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -99,12 +102,16 @@ def _equal(**columns: Any) -> tuple[list[str], list[Any]]:
     return [f"{name} = ?" for name in present], list(present.values())
 
 
+def _job(body: str) -> JobRecord:
+    return JobRecord.from_stored(json.loads(body))
+
+
 @dataclass(frozen=True)
 class StoredJob:
-    """A job row: the wire-form document plus its ordering sequence."""
+    """A job with its ordering sequence."""
 
     seq: int
-    body: dict[str, Any]
+    job: JobRecord
 
 
 class Store(OutboxStore):
@@ -148,56 +155,56 @@ class Store(OutboxStore):
 
     # -- jobs -------------------------------------------------------------------------
 
-    def insert_job(self, body: dict[str, Any], client_token: str | None) -> None:
+    def insert_job(self, job: JobRecord, client_token: str | None) -> None:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO jobs (id, queue, status, priority, client_token, created_ms, body)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    body["id"],
-                    body["queue"],
-                    body["status"],
-                    body.get("priority", 0),
+                    job.id,
+                    job.queue,
+                    job.status,
+                    job.priority,
                     client_token,
-                    int(time.time() * 1000),
-                    json.dumps(body),
+                    job.created_at * 1000,
+                    json.dumps(job.to_stored()),
                 ),
             )
 
-    def get_job(self, job_id: str) -> dict[str, Any] | None:
+    def get_job(self, job_id: str) -> JobRecord | None:
         with self._lock:
             row = self._db.execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return None if row is None else dict(json.loads(row["body"]))
+        return None if row is None else _job(row["body"])
 
-    def job_for_token(self, client_token: str, since_ms: int) -> dict[str, Any] | None:
+    def job_for_token(self, client_token: str, since_ms: int) -> JobRecord | None:
         with self._lock:
             row = self._db.execute(
                 "SELECT body FROM jobs WHERE client_token = ? AND created_ms >= ?"
                 " ORDER BY seq DESC LIMIT 1",
                 (client_token, since_ms),
             ).fetchone()
-        return None if row is None else dict(json.loads(row["body"]))
+        return None if row is None else _job(row["body"])
 
     def update_job(
-        self, job_id: str, mutate: Callable[[dict[str, Any]], bool | None]
-    ) -> dict[str, Any] | None:
+        self, job_id: str, mutate: Callable[[JobRecord], bool | None]
+    ) -> JobRecord | None:
         """Apply ``mutate`` to the stored job atomically and save it.
 
-        ``mutate`` edits the document in place; returning ``False`` leaves the row untouched.
-        Returns the document as it is now stored, or None if there is no such job.
+        ``mutate`` edits the record in place; returning ``False`` leaves the row untouched.
+        Returns the job as it is now stored, or None if there is no such job.
         """
         with self.transaction() as db:
             row = db.execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is None:
                 return None
-            body: dict[str, Any] = json.loads(row["body"])
-            if mutate(body) is False:
-                return body
+            job = _job(row["body"])
+            if mutate(job) is False:
+                return job
             db.execute(
                 "UPDATE jobs SET status = ?, queue = ?, priority = ?, body = ? WHERE id = ?",
-                (body["status"], body["queue"], body.get("priority", 0), json.dumps(body), job_id),
+                (job.status, job.queue, job.priority, json.dumps(job.to_stored()), job_id),
             )
-            return body
+            return job
 
     def list_jobs(
         self,
@@ -220,9 +227,9 @@ class Store(OutboxStore):
             params.append(limit)
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
-        return [StoredJob(row["seq"], json.loads(row["body"])) for row in rows]
+        return [StoredJob(row["seq"], _job(row["body"])) for row in rows]
 
-    def next_submitted_jobs(self, queue: str) -> list[dict[str, Any]]:
+    def next_submitted_jobs(self, queue: str) -> list[JobRecord]:
         """SUBMITTED jobs of a queue in the order they should start: priority, then age."""
         with self._lock:
             rows = self._db.execute(
@@ -230,7 +237,7 @@ class Store(OutboxStore):
                 " ORDER BY priority DESC, seq ASC",
                 (JobStatus.SUBMITTED, queue),
             ).fetchall()
-        return [json.loads(row["body"]) for row in rows]
+        return [_job(row["body"]) for row in rows]
 
     def count_jobs(self, *, status: str | None = None, queue: str | None = None) -> int:
         clauses, params = _equal(status=status, queue=queue)
@@ -238,11 +245,12 @@ class Store(OutboxStore):
         with self._lock:
             return int(self._db.execute(sql, params).fetchone()[0])
 
-    # -- job templates, presets, queues -----------------------------------------------
+    # -- job templates, presets, queues (kind: the record's KIND) ---------------------
 
-    def put_resource(self, kind: str, name: str, body: dict[str, Any], *, create: bool) -> bool:
+    def put_resource(self, record: NamedRecord, *, create: bool) -> bool:
         """Insert (``create``) or replace a named resource. Returns False if ``create`` and it
         already exists, or if not ``create`` and it does not."""
+        kind, name, body = record.KIND, record.name, json.dumps(record.to_stored())
         with self.transaction() as db:
             exists = db.execute(
                 "SELECT 1 FROM resources WHERE kind = ? AND name = ?", (kind, name)
@@ -251,34 +259,35 @@ class Store(OutboxStore):
                 return False
             if create:
                 db.execute(
-                    "INSERT INTO resources (kind, name, body) VALUES (?, ?, ?)",
-                    (kind, name, json.dumps(body)),
+                    "INSERT INTO resources (kind, name, body) VALUES (?, ?, ?)", (kind, name, body)
                 )
             else:
                 db.execute(
-                    "UPDATE resources SET body = ? WHERE kind = ? AND name = ?",
-                    (json.dumps(body), kind, name),
+                    "UPDATE resources SET body = ? WHERE kind = ? AND name = ?", (body, kind, name)
                 )
             return True
 
-    def get_resource(self, kind: str, name: str) -> dict[str, Any] | None:
+    def get_resource(self, record_type: type[Named], name: str) -> Named | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT body FROM resources WHERE kind = ? AND name = ?", (kind, name)
+                "SELECT body FROM resources WHERE kind = ? AND name = ?",
+                (record_type.KIND, name),
             ).fetchone()
-        return None if row is None else dict(json.loads(row["body"]))
+        return None if row is None else record_type.from_stored(json.loads(row["body"]))
 
-    def list_resources(self, kind: str) -> list[dict[str, Any]]:
+    def list_resources(self, record_type: type[Named]) -> list[Named]:
         """Resources of one kind in creation order."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT body FROM resources WHERE kind = ? ORDER BY seq", (kind,)
+                "SELECT body FROM resources WHERE kind = ? ORDER BY seq", (record_type.KIND,)
             ).fetchall()
-        return [json.loads(row["body"]) for row in rows]
+        return [record_type.from_stored(json.loads(row["body"])) for row in rows]
 
-    def delete_resource(self, kind: str, name: str) -> bool:
+    def delete_resource(self, record_type: type[NamedRecord], name: str) -> bool:
         with self.transaction() as db:
-            cursor = db.execute("DELETE FROM resources WHERE kind = ? AND name = ?", (kind, name))
+            cursor = db.execute(
+                "DELETE FROM resources WHERE kind = ? AND name = ?", (record_type.KIND, name)
+            )
             return cursor.rowcount > 0
 
     # -- events ---------------------------------------------------------------------------

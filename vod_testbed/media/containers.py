@@ -46,9 +46,9 @@ _SIGNATURES = (
     (b"ffconcat", "an ffconcat list"),
     (b"<?xml", "an XML document (a DASH manifest?)"),
     (b"<MPD", "a DASH manifest"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\x89PNG", "a PNG image"),
 )
+# Still pictures, whatever the file is named: a person uploaded the wrong file.
+_IMAGES = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG", "PNG"), (b"GIF8", "GIF"))
 
 
 def file_url(path: Path | str) -> str:
@@ -83,19 +83,31 @@ def ffmpeg_input_options(format_name: str) -> dict[str, str]:
     }
 
 
-def looks_like(path: Path | str) -> str | None:
-    """What a file's first bytes say it is when it is an instruction or an image, else None."""
+def _head(path: Path | str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+            return handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     except OSError:
-        head = b""
-    return next((what for magic, what in _SIGNATURES if head.startswith(magic)), None)
+        return b""
+
+
+def recognised(path: Path | str) -> bool:
+    """Whether the first bytes say what the file is (an instruction or a picture), so a
+    refusal can name it whatever the file is called."""
+    head = _head(path)
+    return any(head.startswith(magic) for magic, _ in (*_SIGNATURES, *_IMAGES))
 
 
 def refusal_message(path: Path | str) -> str:
     """The sentence a refused input fails with, naming what it looks like when known."""
-    found = looks_like(path)
+    head = _head(path)
+    image = next((kind for magic, kind in _IMAGES if head.startswith(magic)), None)
+    if image:
+        return (
+            f"The input is a still image ({image}), not a video: "
+            "an HLS ladder needs moving pictures."
+        )
+    found = next((what for magic, what in _SIGNATURES if head.startswith(magic)), None)
     what = f"The input is {found}" if found else "The input is not in an accepted container"
     return (
         f"{what}; only video files in {ACCEPTED_DESCRIPTION} are accepted "

@@ -162,7 +162,7 @@ def probe(path: Path | str) -> MediaInfo:
         # EINVAL: libav found a demuxer outside the allow-list (a playlist, a list, ...).
         raise errors.TranscodeError(errors.INPUT_ERROR, containers.refusal_message(path)) from exc
     except av.error.FFmpegError as exc:
-        if containers.looks_like(path):
+        if containers.recognised(path):
             # A playlist or list under a video name: say what it is.
             raise errors.TranscodeError(
                 errors.INPUT_ERROR, containers.refusal_message(path)
@@ -181,13 +181,6 @@ def probe(path: Path | str) -> MediaInfo:
                 "an HLS video ladder needs one.",
             )
         vstream = container.streams.video[0]
-        still = _still_image_format(container.format.name, vstream.codec_context.name)
-        if still:
-            raise errors.TranscodeError(
-                errors.INPUT_ERROR,
-                f"The input is a still image ({still}), not a video: "
-                "an HLS ladder needs moving pictures.",
-            )
         rotation, interlaced = _first_frame(container, vstream)
         cc = vstream.codec_context
         pix_fmt = cc.pix_fmt or "unknown"
@@ -215,20 +208,6 @@ def probe(path: Path | str) -> MediaInfo:
             else duration
         )
         return MediaInfo(container.format.name, duration, size, video, audio, video_duration)
-
-
-def _still_image_format(format_name: str, codec: str) -> str | None:
-    """The picture format when libav opened the file as one image, else None.
-
-    libav reads single images with its image demuxers: ``image2`` and one ``<format>_pipe``
-    per picture format (``png_pipe``, ``jpeg_pipe``, ``webp_pipe`` ...), whatever the
-    file's extension says.
-    """
-    if format_name.endswith("_pipe"):
-        return format_name.removesuffix("_pipe").upper()
-    if format_name == "image2":
-        return codec.upper()
-    return None
 
 
 def _first_frame(container: Any, vstream: Any) -> tuple[int, bool]:

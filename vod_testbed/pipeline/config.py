@@ -8,15 +8,22 @@ reads them, and :class:`PipelineSettings` carries one.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 
 from vod_testbed.backends.source import DEFAULT_SAMPLE_BYTES
 from vod_testbed.common import signing
-from vod_testbed.common.settings import BackendSettings, env_int, env_list, env_number
+from vod_testbed.common.settings import (
+    SETTINGS_CONFIG,
+    BackendSettings,
+    CommaList,
+    read_env,
+    variable,
+)
 
 # S3 refuses a single PUT above 5 GiB; larger files need multipart, which a presigned PUT
 # cannot do.
@@ -27,56 +34,56 @@ def _default_database_url() -> str:
     return f"sqlite:///{Path(tempfile.gettempdir()) / 'vod-testbed' / 'pipeline.sqlite3'}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=SETTINGS_CONFIG)
 class PipelineSettings:
-    """Every knob of the pipeline, with its environment variable.
+    """Every knob of the pipeline; each field names its environment variable.
 
     Attributes:
         backend: the backends' settings (storage, transcoder), from their own variables.
-        database_url: ``DATABASE_URL`` - SQLAlchemy URL; SQLite file or PostgreSQL.
-        webhook_secret: ``WEBHOOK_SECRET`` - authenticates webhook deliveries, both ways.
-        webhook_api_key_header: ``WEBHOOK_API_KEY_HEADER`` - the header an EventBridge API
-            destination's API-key connection sends the secret in.
-        webhook_tolerance_s: ``WEBHOOK_TOLERANCE_S`` - accepted age of a signature.
-        video_ready_webhook_url: ``VIDEO_READY_WEBHOOK_URL`` - told when a video is ready or
-            failed (unset: only logged).
-        pipeline_webhook_url: ``PIPELINE_WEBHOOK_URL`` - the pipeline's own webhook; when set
-            the upload trigger reports there (signed) instead of writing to the database,
-            which is how it runs as a Lambda function.
-        max_upload_bytes: ``MAX_UPLOAD_BYTES`` - largest accepted upload (default 5 GiB, the
-            limit of one S3 PUT).
-        allowed_content_types: ``ALLOWED_CONTENT_TYPES`` - comma-separated, ``type/*``
-            wildcards allowed (default ``video/*``).
-        upload_url_expires_s: ``UPLOAD_URL_EXPIRES_S`` - life of a presigned PUT.
-        playback_url_expires_s: ``PLAYBACK_URL_EXPIRES_S`` - life of a playback token and of
-            the presigned URLs in its playlists (default 6 h: a long lecture, watched at once).
-        s3_public_endpoint_url: ``S3_PUBLIC_ENDPOINT_URL`` - the S3 endpoint as clients
-            reach it, when it differs from ``S3_ENDPOINT_URL`` (a container network name).
-        playback_base_url: ``PLAYBACK_BASE_URL`` - a CDN in front of the bucket; when set,
-            segment and thumbnail URLs are ``<base>/<key>`` (signed with
-            ``CLOUDFRONT_KEY_PAIR_ID``) instead of presigned S3 GETs.
-        probe_sample_bytes: ``PROBE_SAMPLE_BYTES`` - bytes read from each end of an upload
-            to check that it is a video.
-        watch_interval_s: ``UPLOAD_WATCH_INTERVAL_S`` - poll period of the upload watcher.
-        port: ``PIPELINE_PORT`` - where the pipeline's HTTP API listens (127.0.0.1).
+        database_url: SQLAlchemy URL; SQLite file or PostgreSQL.
+        webhook_secret: authenticates webhook deliveries, both ways.
+        webhook_api_key_header: the header an EventBridge API destination's API-key
+            connection sends the secret in.
+        webhook_tolerance_s: accepted age of a signature.
+        video_ready_webhook_url: told when a video is ready or failed (unset: only logged).
+        pipeline_webhook_url: the pipeline's own webhook; when set the upload trigger
+            reports there (signed) instead of writing to the database, which is how it runs
+            as a Lambda function.
+        max_upload_bytes: largest accepted upload (default 5 GiB, the limit of one S3 PUT).
+        allowed_content_types: comma-separated, ``type/*`` wildcards allowed (default
+            ``video/*``).
+        upload_url_expires_s: life of a presigned PUT.
+        playback_url_expires_s: life of a playback token and of the presigned URLs in its
+            playlists (default 6 h: a long lecture, watched at once).
+        s3_public_endpoint_url: the S3 endpoint as clients reach it, when it differs from
+            ``S3_ENDPOINT_URL`` (a container network name).
+        playback_base_url: a CDN in front of the bucket; when set, segment and thumbnail
+            URLs are ``<base>/<key>`` (signed with ``CLOUDFRONT_KEY_PAIR_ID``) instead of
+            presigned S3 GETs.
+        probe_sample_bytes: bytes read from each end of an upload to check that it is a
+            video.
+        watch_interval_s: poll period of the upload watcher.
+        port: where the pipeline's HTTP API listens (127.0.0.1).
     """
 
-    backend: BackendSettings = field(default_factory=BackendSettings)
-    database_url: str = field(default_factory=_default_database_url)
-    webhook_secret: str = ""
-    webhook_api_key_header: str = signing.API_KEY_HEADER
-    webhook_tolerance_s: float = signing.DEFAULT_TOLERANCE_S
-    video_ready_webhook_url: str | None = None
-    pipeline_webhook_url: str | None = None
-    max_upload_bytes: int = S3_SINGLE_PUT_LIMIT
-    allowed_content_types: tuple[str, ...] = ("video/*",)
-    upload_url_expires_s: int = 900
-    playback_url_expires_s: int = 6 * 3600
-    s3_public_endpoint_url: str | None = None
-    playback_base_url: str | None = None
-    probe_sample_bytes: int = DEFAULT_SAMPLE_BYTES
-    watch_interval_s: float = 1.0
-    port: int = 8000
+    backend: BackendSettings = Field(default_factory=BackendSettings)
+    database_url: str = variable("DATABASE_URL", default_factory=_default_database_url)
+    webhook_secret: str = variable("WEBHOOK_SECRET", default="", repr=False)
+    webhook_api_key_header: str = variable("WEBHOOK_API_KEY_HEADER", default=signing.API_KEY_HEADER)
+    webhook_tolerance_s: float = variable(
+        "WEBHOOK_TOLERANCE_S", default=signing.DEFAULT_TOLERANCE_S
+    )
+    video_ready_webhook_url: str | None = variable("VIDEO_READY_WEBHOOK_URL", default=None)
+    pipeline_webhook_url: str | None = variable("PIPELINE_WEBHOOK_URL", default=None)
+    max_upload_bytes: int = variable("MAX_UPLOAD_BYTES", default=S3_SINGLE_PUT_LIMIT)
+    allowed_content_types: CommaList = variable("ALLOWED_CONTENT_TYPES", default=("video/*",))
+    upload_url_expires_s: int = variable("UPLOAD_URL_EXPIRES_S", default=900)
+    playback_url_expires_s: int = variable("PLAYBACK_URL_EXPIRES_S", default=6 * 3600)
+    s3_public_endpoint_url: str | None = variable("S3_PUBLIC_ENDPOINT_URL", default=None)
+    playback_base_url: str | None = variable("PLAYBACK_BASE_URL", default=None)
+    probe_sample_bytes: int = variable("PROBE_SAMPLE_BYTES", default=DEFAULT_SAMPLE_BYTES)
+    watch_interval_s: float = variable("UPLOAD_WATCH_INTERVAL_S", default=1.0)
+    port: int = variable("PIPELINE_PORT", default=8000)
 
     def __post_init__(self) -> None:
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:
@@ -97,32 +104,5 @@ class PipelineSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> PipelineSettings:
-        env = os.environ if env is None else env
-        defaults = cls()
-        return cls(
-            backend=BackendSettings.from_env(env),
-            database_url=env.get("DATABASE_URL") or defaults.database_url,
-            webhook_secret=env.get("WEBHOOK_SECRET", ""),
-            webhook_api_key_header=env.get("WEBHOOK_API_KEY_HEADER")
-            or defaults.webhook_api_key_header,
-            webhook_tolerance_s=env_number(
-                env, "WEBHOOK_TOLERANCE_S", defaults.webhook_tolerance_s
-            ),
-            video_ready_webhook_url=env.get("VIDEO_READY_WEBHOOK_URL") or None,
-            pipeline_webhook_url=env.get("PIPELINE_WEBHOOK_URL") or None,
-            max_upload_bytes=env_int(env, "MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
-            allowed_content_types=env_list(
-                env.get("ALLOWED_CONTENT_TYPES"), defaults.allowed_content_types
-            ),
-            upload_url_expires_s=env_int(
-                env, "UPLOAD_URL_EXPIRES_S", defaults.upload_url_expires_s
-            ),
-            playback_url_expires_s=env_int(
-                env, "PLAYBACK_URL_EXPIRES_S", defaults.playback_url_expires_s
-            ),
-            s3_public_endpoint_url=env.get("S3_PUBLIC_ENDPOINT_URL") or None,
-            playback_base_url=env.get("PLAYBACK_BASE_URL") or None,
-            probe_sample_bytes=env_int(env, "PROBE_SAMPLE_BYTES", defaults.probe_sample_bytes),
-            watch_interval_s=env_number(env, "UPLOAD_WATCH_INTERVAL_S", defaults.watch_interval_s),
-            port=env_int(env, "PIPELINE_PORT", defaults.port),
-        )
+        """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
+        return read_env(cls, env, backend=BackendSettings.from_env(env))

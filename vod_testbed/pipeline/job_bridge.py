@@ -15,19 +15,28 @@ import queue
 import threading
 from collections.abc import Callable
 
+from tenacity import Retrying, stop_when_event_set, wait_exponential
+
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import Job
 from vod_testbed.common.logs import log_context
+from vod_testbed.common.worker import Worker
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.job_events import JobStateChange, change_from_job
 
 log = logging.getLogger(__name__)
 
-_STOP = None
+# The worker is woken for every queued change; this only bounds a missed wake-up.
+IDLE_WAIT_S = 1.0
 
 
 class JobBridge:
-    """Applies ``transcoder``'s job changes through ``service`` until :meth:`close`."""
+    """Applies ``transcoder``'s job changes through ``service`` until :meth:`close`.
+
+    Args:
+        retry_base_s: the first wait after a failed application; it doubles.
+        retry_max_s: the longest wait between tries.
+    """
 
     def __init__(
         self,
@@ -37,12 +46,22 @@ class JobBridge:
         retry_max_s: float = 10.0,
     ) -> None:
         self.service = service
-        self.retry_base_s = retry_base_s
-        self.retry_max_s = retry_max_s
-        self._queue: queue.Queue[JobStateChange | None] = queue.Queue()
+        self._queue: queue.Queue[JobStateChange] = queue.Queue()
         self._closing = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="job-bridge", daemon=True)
-        self._thread.start()
+        # Tried until it succeeds or the bridge closes; a wait ends early on close.
+        self._retrying = Retrying(
+            wait=wait_exponential(multiplier=retry_base_s, max=retry_max_s),
+            stop=stop_when_event_set(self._closing),
+            sleep=self._pause,
+            before_sleep=lambda state: log.error(
+                "applying a job change failed; retrying in %.1f s",
+                state.upcoming_sleep,
+                exc_info=state.outcome.exception() if state.outcome else None,
+            ),
+            retry_error_callback=lambda state: None,
+        )
+        self._worker = Worker("job-bridge", self._step)
+        self._worker.start()
         self._unsubscribe: Callable[[], None] = transcoder.subscribe(self.on_job)
 
     def on_job(self, job: Job) -> None:
@@ -50,6 +69,7 @@ class JobBridge:
         change = change_from_job(job)
         if change is not None:
             self._queue.put(change)
+            self._worker.wake()
 
     def drain(self, timeout_s: float = 10.0) -> bool:
         """Wait until every queued change is applied; ``False`` on timeout."""
@@ -66,30 +86,23 @@ class JobBridge:
         """Stop listening and apply what is queued (giving up after ``timeout_s`` on a
         change that keeps failing)."""
         self._unsubscribe()
-        self._queue.put(_STOP)
-        self._thread.join(timeout_s)
+        self.drain(timeout_s)
         self._closing.set()
-        self._thread.join(timeout_s)
+        self._worker.stop(timeout_s)
 
-    def _run(self) -> None:
-        while True:
-            change = self._queue.get()
+    def _pause(self, seconds: float) -> None:
+        self._closing.wait(seconds)
+
+    def _step(self) -> float:
+        """Apply every queued change, in order."""
+        while not self._closing.is_set():
             try:
-                if change is _STOP:
-                    return
-                self._apply_until_done(change)
+                change = self._queue.get_nowait()
+            except queue.Empty:
+                return IDLE_WAIT_S
+            try:
+                with log_context(asset_id=change.asset_id, job_id=change.job_id):
+                    self._retrying(self.service.apply_job_change, change)
             finally:
                 self._queue.task_done()
-
-    def _apply_until_done(self, change: JobStateChange) -> None:
-        delay = self.retry_base_s
-        with log_context(asset_id=change.asset_id, job_id=change.job_id):
-            while True:
-                try:
-                    self.service.apply_job_change(change)
-                    return
-                except Exception:
-                    log.exception("applying %s failed; retrying in %.1f s", change.status, delay)
-                if self._closing.wait(delay):
-                    return
-                delay = min(self.retry_max_s, delay * 2)
+        return 0.0

@@ -10,12 +10,12 @@ poll; the trigger's own check keeps that from starting a second job.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 import urllib.parse
 from datetime import UTC, datetime
 from typing import Any
 
+from vod_testbed.common.clock import Clock, system_clock
+from vod_testbed.common.worker import Worker
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
 
@@ -24,14 +24,18 @@ log = logging.getLogger(__name__)
 MAX_RETRY_DELAY_S = 60.0
 
 
-def object_created_event(bucket: str, key: str, size: int, etag: str = "") -> dict[str, Any]:
-    """An S3 ObjectCreated:Put notification for one object, as AWS shapes it."""
+def object_created_event(
+    bucket: str, key: str, size: int, etag: str = "", at_s: float | None = None
+) -> dict[str, Any]:
+    """An S3 ObjectCreated:Put notification for one object, as AWS shapes it, sent at
+    ``at_s`` (Unix seconds; default now)."""
+    at = datetime.now(UTC) if at_s is None else datetime.fromtimestamp(at_s, UTC)
     return {
         "Records": [
             {
                 "eventVersion": "2.1",
                 "eventSource": "aws:s3",
-                "eventTime": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "eventTime": at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
                 "eventName": "ObjectCreated:Put",
                 "s3": {
                     "s3SchemaVersion": "1.0",
@@ -55,17 +59,24 @@ class UploadWatcher:
         trigger: the upload trigger to feed.
         bucket: the bucket to watch.
         interval_s: seconds between polls.
+        clock: the time retries are scheduled by.
     """
 
-    def __init__(self, trigger: UploadTrigger, bucket: str, interval_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        trigger: UploadTrigger,
+        bucket: str,
+        interval_s: float = 1.0,
+        clock: Clock = system_clock,
+    ) -> None:
         self.trigger = trigger
         self.bucket = bucket
         self.interval_s = interval_s
+        self.clock = clock
         self._seen: set[tuple[str, str]] = set()
-        # Uploads whose handling failed: (failures so far, monotonic time of the next try).
+        # Uploads whose handling failed: (failures so far, clock time of the next try).
         self._retry: dict[tuple[str, str], tuple[int, float]] = {}
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("upload-watcher", self._step)
 
     def poll_once(self) -> int:
         """List the bucket once and handle every new object; returns how many were new."""
@@ -78,16 +89,19 @@ class UploadWatcher:
                 if marker in self._seen:
                     continue
                 failures, next_try = self._retry.get(marker, (0, 0.0))
-                if time.monotonic() < next_try:
+                now = self.clock()
+                if now < next_try:
                     continue
                 fresh += 1
-                event = object_created_event(self.bucket, obj["Key"], obj["Size"], marker[1])
+                event = object_created_event(
+                    self.bucket, obj["Key"], obj["Size"], marker[1], at_s=now
+                )
                 try:
                     self.trigger.handle(event)
                 except Exception:
                     # Storage or transcoder trouble: retry, backing off to once a minute.
                     delay = min(MAX_RETRY_DELAY_S, self.interval_s * 2 ** min(failures, 16))
-                    self._retry[marker] = (failures + 1, time.monotonic() + delay)
+                    self._retry[marker] = (failures + 1, now + delay)
                     log.exception("upload %s not handled; retrying in %.0f s", obj["Key"], delay)
                     continue
                 self._retry.pop(marker, None)
@@ -96,21 +110,14 @@ class UploadWatcher:
 
     def start(self) -> UploadWatcher:
         """Poll from a background thread until :meth:`stop`."""
-        self._thread = threading.Thread(target=self._run, name="upload-watcher", daemon=True)
-        self._thread.start()
+        prefix = upload_keys.UPLOAD_PREFIX
+        log.info("watching s3://%s/%s every %.1f s", self.bucket, prefix, self.interval_s)
+        self._worker.start()
         return self
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
+        self._worker.stop(timeout_s)
 
-    def _run(self) -> None:
-        prefix = upload_keys.UPLOAD_PREFIX
-        log.info("watching s3://%s/%s every %.1f s", self.bucket, prefix, self.interval_s)
-        while not self._stop.is_set():
-            try:
-                self.poll_once()
-            except Exception:
-                log.exception("listing s3://%s failed", self.bucket)
-            self._stop.wait(self.interval_s)
+    def _step(self) -> float:
+        self.poll_once()  # a failed listing is logged by the worker and tried next time
+        return self.interval_s

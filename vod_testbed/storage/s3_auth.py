@@ -72,6 +72,10 @@ class SignedS3:
         self.verifier = sigv4.SigV4Verifier(credentials, "s3", None, s3=True, **kwargs)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("REQUEST_METHOD") == "OPTIONS":
+            # A CORS preflight carries no credentials on AWS either: S3 answers it from the
+            # bucket's CORS rules, and the request that follows is signed.
+            return self.app(environ, start_response)
         body, body_sha256 = self._spool(environ)
         arrived = sigv4.IncomingRequest.from_environ(environ, b"")
         try:

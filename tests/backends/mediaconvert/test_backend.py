@@ -146,6 +146,7 @@ def test_submit_without_a_queue_uses_the_default(request_: JobRequest) -> None:
         backend.submit(request_)
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_drop_ladder_probes_the_source_and_renders_only_kept_rungs(tmp_path: Path) -> None:
     from vod_testbed.fixtures.media import clip_path
 
@@ -527,7 +528,7 @@ def test_subscribe_polls_until_the_job_is_final(request_: JobRequest) -> None:
         backend.close()
         assert statuses == [JobStatus.SUBMITTED, JobStatus.PROGRESSING, JobStatus.CANCELED]
         # Only this backend's poller: other tests' backends may still be polling.
-        assert poller is not None and not poller.is_alive()
+        assert not poller.alive
 
 
 # --- retries over HTTP --------------------------------------------------------------------

@@ -7,9 +7,13 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
 from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
 from vod_testbed.pipeline.deploy.__main__ import main
 from vod_testbed.pipeline.deploy.lambda_package import (
+    LAMBDA_REQUIREMENTS,
     LAMBDA_RUNTIME,
     SOURCE_ROOT,
     install_command,
@@ -58,8 +62,45 @@ def test_the_lambda_zip_holds_no_http_database_deployment_emulator_or_cli(
 
 def test_the_zip_gets_the_compiled_wheels_the_suite_ran_with(tmp_path: Path) -> None:
     command = install_command(tmp_path)
-    assert f"av=={metadata.version('av')}" in command
-    assert f"m3u8=={metadata.version('m3u8')}" in command
+    for name in LAMBDA_REQUIREMENTS:
+        assert f"{name}=={metadata.version(name)}" in command
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     assert command[command.index("--python-version") + 1] == python
     assert f"python{python}" == LAMBDA_RUNTIME
+
+
+# The Lambda runtime's own packages: boto3 and what it needs.
+LAMBDA_RUNTIME_DISTRIBUTIONS = {"boto3", "botocore", "s3transfer", "jmespath", "urllib3"}
+LAMBDA_RUNTIME_DISTRIBUTIONS |= {"python-dateutil", "six"}
+# Loaded here but not needed there: botocore takes certifi only if present; setuptools' hook
+# runs at every interpreter start.
+NOT_NEEDED_MODULES = {"certifi", "_distutils_hack", "vod_testbed"}
+
+
+def _with_dependencies(names: set[str]) -> set[str]:
+    """``names`` and every distribution they require, installed here (extras left out)."""
+    found: set[str] = set()
+    todo = [canonicalize_name(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        found.add(name)
+        for requirement in metadata.requires(name) or []:
+            parsed = Requirement(requirement)
+            if parsed.marker is None or parsed.marker.evaluate({"extra": ""}):
+                todo.append(canonicalize_name(parsed.name))
+    return found
+
+
+def test_every_third_party_module_the_handler_imports_ships_or_is_in_the_runtime() -> None:
+    shipped = _with_dependencies(set(LAMBDA_REQUIREMENTS) | LAMBDA_RUNTIME_DISTRIBUTIONS)
+    owners = metadata.packages_distributions()
+    top_levels = {name.split(".")[0] for name in modules_the_handler_loads()}
+    needed = {
+        canonicalize_name(distribution)
+        for module in top_levels
+        for distribution in owners.get(module, [])
+        if module not in NOT_NEEDED_MODULES
+    }
+    assert sorted(needed - shipped) == []

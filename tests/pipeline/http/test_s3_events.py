@@ -6,6 +6,8 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from tests.pipeline.conftest import SECRET, load_event
 from tests.pipeline.doubles import RecordingTranscoder
 from vod_testbed.fixtures.media import clip_path
@@ -24,6 +26,7 @@ def minio_event_for(key: str, size: int, bucket: str) -> dict[str, Any]:
     return event
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_minio_notification_with_bearer_secret_starts_the_job(
     service: ContentService,
     trigger: UploadTrigger,
@@ -43,6 +46,7 @@ def test_minio_notification_with_bearer_secret_starts_the_job(
     assert job.request.user_metadata["assetId"] == video["id"]
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_minio_notification_with_a_wrong_token_is_401(
     service: ContentService,
     trigger: UploadTrigger,

@@ -333,4 +333,4 @@ def test_a_receiver_without_a_secret_answers_503_so_the_event_is_retried(
     )
     assert response.status_code == 503
     assert response.get_json()["reason"] == "not_configured"
-    assert service.get(asset["id"])["status"] == "pending_upload"
+    assert video(service, asset["id"])["status"] == "pending_upload"

@@ -16,6 +16,7 @@ from tests.pipeline.doubles import RecordingTranscoder
 from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
 from vod_testbed.backends.job import Job, JobRequest
 from vod_testbed.backends.source import fetch_sample, probe_object
+from vod_testbed.common.clock import ManualClock
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.signed_post import DeliveryError
 from vod_testbed.fixtures.media import clip_path
@@ -80,6 +81,7 @@ def test_watcher_events_round_trip_through_the_parser() -> None:
 # -- handling -----------------------------------------------------------------------------
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_a_video_gets_a_job_with_the_asset_in_user_metadata(
     trigger: UploadTrigger,
     transcoder: RecordingTranscoder,
@@ -102,6 +104,7 @@ def test_a_video_gets_a_job_with_the_asset_in_user_metadata(
     assert (found["status"], found["job_id"]) == ("processing", job.id)
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_text_named_mp4_is_rejected_with_the_reason(
     trigger: UploadTrigger,
     transcoder: RecordingTranscoder,
@@ -123,6 +126,7 @@ def test_text_named_mp4_is_rejected_with_the_reason(
     assert any("not a usable video" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_a_job_the_transcoder_refuses_fails_the_asset_instead_of_retrying(
     trigger: UploadTrigger,
     transcoder: RecordingTranscoder,
@@ -143,6 +147,7 @@ def test_a_job_the_transcoder_refuses_fails_the_asset_instead_of_retrying(
     assert "MP4 outputs are not supported" in found["error"]["message"]
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_watcher_backs_off_while_handling_fails(pipeline_settings: PipelineSettings) -> None:
     class FailingTrigger:
         def __init__(self, s3: Any) -> None:
@@ -159,12 +164,21 @@ def test_watcher_backs_off_while_handling_fails(pipeline_settings: PipelineSetti
     key = "video/u1/2026/11/0b0e0f0e-1700000000-clip.mp4"
     storage.put(clip_path("short_2s"), f"s3://{bucket}/{key}")
     failing = FailingTrigger(storage.client)
-    watcher = UploadWatcher(failing, bucket, interval_s=10)  # type: ignore[arg-type]
+    clock = ManualClock()
+    watcher = UploadWatcher(failing, bucket, interval_s=10, clock=clock)  # type: ignore[arg-type]
     assert watcher.poll_once() == 1
-    assert watcher.poll_once() == 0  # backing off: not retried at once
-    assert failing.calls == 1
+    clock.advance(9.9)
+    assert watcher.poll_once() == 0  # backing off: not retried before 10 s
+    clock.advance(0.1)
+    assert watcher.poll_once() == 1
+    clock.advance(19.9)
+    assert watcher.poll_once() == 0  # the second delay is twice the first
+    clock.advance(0.1)
+    assert watcher.poll_once() == 1
+    assert failing.calls == 3
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_oversized_upload_is_rejected_without_probing(
     pipeline_settings: PipelineSettings,
     transcoder: RecordingTranscoder,
@@ -198,6 +212,7 @@ def test_job_outputs_under_video_are_skipped(
     assert (reporter.notices, transcoder.jobs) == ([], {})
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_redelivered_upload_event_starts_no_second_job(
     trigger: UploadTrigger,
     transcoder: RecordingTranscoder,
@@ -211,6 +226,7 @@ def test_redelivered_upload_event_starts_no_second_job(
     assert len(transcoder.jobs) == 1
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_encoded_key_with_spaces_and_non_ascii_reaches_the_right_object(
     pipeline_settings: PipelineSettings,
     transcoder: RecordingTranscoder,
@@ -247,6 +263,7 @@ def test_webhook_reporter_posts_signed_notices(
 # -- probing from head and tail ------------------------------------------------------------
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_sparse_sample_keeps_head_and_tail_at_their_offsets(
     storage: Storage, s3_prefix: str, tmp_path: Path
 ) -> None:
@@ -271,6 +288,7 @@ def test_handler_path_imports_no_web_framework_or_database() -> None:
     assert [m for m in unwanted if m in loaded] == []
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_moov_at_end_mp4_probes_from_its_head_and_tail(
     storage: Storage, s3_prefix: str, tmp_path: Path
 ) -> None:
@@ -298,6 +316,7 @@ def served_app(app: Any) -> Iterator[str]:
     http.server_close()
 
 
+@pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_reports_posted_to_the_webhook_move_the_asset(
     served_app: str,
     pipeline_settings: PipelineSettings,

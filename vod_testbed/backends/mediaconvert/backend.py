@@ -43,6 +43,7 @@ from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.backends.source import DEFAULT_SAMPLE_BYTES, probe_object
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
+from vod_testbed.common.worker import Worker
 from vod_testbed.media.probe import MediaInfo, probe
 from vod_testbed.storage.s3 import Storage, is_s3, parse_s3_uri, storage_error
 
@@ -145,8 +146,7 @@ class MediaConvertBackend(Transcoder):
         self._requests: dict[str, JobRequest] = {}
         self._snapshots: dict[str, Job] = {}
         self._watched: set[str] = set()
-        self._stop = threading.Event()
-        self._poller: threading.Thread | None = None
+        self._poller = Worker("mediaconvert-poll", self._poll_once)
 
     # -- the interface -------------------------------------------------------------------
 
@@ -230,10 +230,7 @@ class MediaConvertBackend(Transcoder):
         backend submitted or fetched, every ``poll_interval_s``, on a daemon thread."""
         unsubscribe = super().subscribe(listener)
         with self._lock:
-            if self._poller is None and not self._stop.is_set():
-                self._poller = threading.Thread(
-                    target=self._poll, name="mediaconvert-poll", daemon=True
-                )
+            if not self._poller.stopping:
                 self._poller.start()
         return unsubscribe
 
@@ -244,10 +241,7 @@ class MediaConvertBackend(Transcoder):
 
     def close(self) -> None:
         """Stop the polling thread."""
-        self._stop.set()
-        poller = self._poller
-        if poller is not None and poller is not threading.current_thread():
-            poller.join(timeout=self.poll_interval_s + 5)
+        self._poller.stop(timeout_s=self.poll_interval_s + 5)
 
     # -- EventBridge ---------------------------------------------------------------------
 
@@ -367,21 +361,20 @@ class MediaConvertBackend(Transcoder):
             self._notify(job)
         return job
 
-    def _poll(self) -> None:
-        while not self._stop.wait(self.poll_interval_s):
-            with self._lock:
-                pending = [
-                    job_id
-                    for job_id in self._watched
-                    if not self._snapshots[job_id].status.is_final
-                ]
-            for job_id in pending:
-                if self._stop.is_set():
-                    return
-                # No failed poll may end the thread: subscribers would silently stop hearing.
-                try:
-                    self.get(job_id)
-                except (errors.JobNotFoundError, MediaConvertAPIError):
-                    pass  # unreachable or not yet visible: the next poll may succeed
-                except Exception:
-                    log.exception("polling job %s failed", job_id, extra={"job_id": job_id})
+    def _poll_once(self) -> float:
+        """GetJob for every watched job not yet final; returns the wait before the next."""
+        with self._lock:
+            pending = [
+                job_id for job_id in self._watched if not self._snapshots[job_id].status.is_final
+            ]
+        for job_id in pending:
+            if self._poller.stopping:
+                break
+            # One job's failed poll must not skip the others.
+            try:
+                self.get(job_id)
+            except (errors.JobNotFoundError, MediaConvertAPIError):
+                pass  # unreachable or not yet visible: the next poll may succeed
+            except Exception:
+                log.exception("polling job %s failed", job_id, extra={"job_id": job_id})
+        return self.poll_interval_s

@@ -71,7 +71,8 @@ def job_event(
     extra: Mapping[str, Any] | None = None,
     now: float | None = None,
 ) -> dict[str, Any]:
-    """An event about ``job`` (wire form) with ``detail.status`` = ``status``."""
+    """An event about ``job`` (wire form) with ``detail.status`` = ``status``, at ``now``
+    (Unix seconds; default the current time)."""
     at = time.time() if now is None else now
     detail: dict[str, Any] = {
         "timestamp": int(at * 1000),
@@ -95,16 +96,22 @@ def job_event(
     }
 
 
-def progressing(origin: EventOrigin, job: Mapping[str, Any]) -> dict[str, Any]:
+def progressing(
+    origin: EventOrigin, job: Mapping[str, Any], now: float | None = None
+) -> dict[str, Any]:
     """PROGRESSING: the job left its queue."""
-    return job_event(origin, job, EventStatus.PROGRESSING)
+    return job_event(origin, job, EventStatus.PROGRESSING, now=now)
 
 
 def input_information(
-    origin: EventOrigin, job: Mapping[str, Any], input_details: list[dict[str, Any]]
+    origin: EventOrigin,
+    job: Mapping[str, Any],
+    input_details: list[dict[str, Any]],
+    now: float | None = None,
 ) -> dict[str, Any]:
     """INPUT_INFORMATION: all inputs in one event, as AWS sends them."""
-    return job_event(origin, job, EventStatus.INPUT_INFORMATION, {"inputDetails": input_details})
+    extra = {"inputDetails": input_details}
+    return job_event(origin, job, EventStatus.INPUT_INFORMATION, extra, now)
 
 
 def phase_progress(current_phase: str | None, percent: int) -> dict[str, dict[str, Any]]:
@@ -122,7 +129,9 @@ def phase_progress(current_phase: str | None, percent: int) -> dict[str, dict[st
     return progress
 
 
-def status_update(origin: EventOrigin, job: Mapping[str, Any]) -> dict[str, Any]:
+def status_update(
+    origin: EventOrigin, job: Mapping[str, Any], now: float | None = None
+) -> dict[str, Any]:
     """STATUS_UPDATE: progress inside ``jobProgress``, where AWS's example puts it.
     (``framesDecoded`` is left out: the emulator does not count decoded frames.)"""
     phase = job.get("currentPhase", JobPhase.PROBING)
@@ -139,11 +148,15 @@ def status_update(origin: EventOrigin, job: Mapping[str, Any]) -> dict[str, Any]
                 "retryCount": job.get("retryCount", 0),
             }
         },
+        now,
     )
 
 
 def complete(
-    origin: EventOrigin, job: Mapping[str, Any], output_group_details: list[dict[str, Any]]
+    origin: EventOrigin,
+    job: Mapping[str, Any],
+    output_group_details: list[dict[str, Any]],
+    now: float | None = None,
 ) -> dict[str, Any]:
     """COMPLETE: ``outputGroupDetails`` name the files written.
 
@@ -155,26 +168,30 @@ def complete(
         job,
         EventStatus.COMPLETE,
         {"outputGroupDetails": output_group_details, "warnings": job.get("warnings", [])},
+        now,
     )
 
 
-def error(origin: EventOrigin, job: Mapping[str, Any]) -> dict[str, Any]:
+def error(origin: EventOrigin, job: Mapping[str, Any], now: float | None = None) -> dict[str, Any]:
     """ERROR: MediaConvert's numeric code and its message."""
     return job_event(
         origin,
         job,
         EventStatus.ERROR,
         {"errorCode": job["errorCode"], "errorMessage": job["errorMessage"]},
+        now,
     )
 
 
-def canceled(origin: EventOrigin, job: Mapping[str, Any]) -> dict[str, Any]:
+def canceled(
+    origin: EventOrigin, job: Mapping[str, Any], now: float | None = None
+) -> dict[str, Any]:
     """CANCELED."""
-    return job_event(origin, job, EventStatus.CANCELED)
+    return job_event(origin, job, EventStatus.CANCELED, now=now)
 
 
 def new_warning(
-    origin: EventOrigin, job: Mapping[str, Any], code: int, message: str
+    origin: EventOrigin, job: Mapping[str, Any], code: int, message: str, now: float | None = None
 ) -> dict[str, Any]:
     """NEW_WARNING: the code is a *string* here (a number in ``warnings[]``), as on AWS."""
     return job_event(
@@ -182,6 +199,7 @@ def new_warning(
         job,
         EventStatus.NEW_WARNING,
         {"warningCode": str(code), "warningMessage": message},
+        now,
     )
 
 

@@ -36,8 +36,9 @@ HANDLER = "vod_testbed.pipeline.trigger.handler.handler"
 # The Python the suite runs on (Lambda offers python3.11 and later).
 LAMBDA_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 LAMBDA_RUNTIME = f"python{LAMBDA_PYTHON}"
-# Imported on the trigger's path and missing from the Lambda runtime (which has boto3).
-LAMBDA_REQUIREMENTS = ("av", "m3u8")
+# Imported on the trigger's path and missing from the Lambda runtime (which has boto3);
+# pip brings what they need (pydantic pins its compiled pydantic-core exactly).
+LAMBDA_REQUIREMENTS = ("av", "m3u8", "pydantic", "tenacity")
 
 
 def pinned_requirements() -> list[str]:
