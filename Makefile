@@ -58,10 +58,11 @@ fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback
+bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback; GET /videos/{id} under 8 clients
 	$(BIN)/python -m tests.bench.bench_ladder
 	$(BIN)/python -m tests.bench.bench_emulator
 	$(BIN)/python -m tests.bench.bench_playback
+	$(BIN)/python -m tests.bench.bench_video_api
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
 	$(BIN)/python -m vod_testbed.fixtures.media

@@ -27,6 +27,7 @@ import requests
 from tests.net import start_s3_process
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
+from vod_testbed.pipeline.auth import mint_token
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
@@ -38,6 +39,7 @@ VIDEOS = 100
 LECTURE_SEGMENTS = 600
 RUNGS = ("1080p", "720p", "480p", "360p")
 LIST_TARGET_MS, PLAYLIST_TARGET_MS = 100.0, 5.0
+BENCH_AUTH_SECRET = "bench-auth-secret-of-at-least-32-bytes"
 
 
 def lecture_playlists() -> dict[str, str]:
@@ -76,7 +78,7 @@ def seed(service: ContentService, storage: Storage) -> str:
     video_id = ""
     for n in range(VIDEOS):
         video_id = service.handle_video_upload(
-            "bench", f"lecture-{n:03d}.mp4", "video/mp4", 10**9
+            "bench", f"lecture-{n:03d}.mp4", "video/mp4", 10**9, "bench"
         ).video["id"]
         service.apply_job_change(
             JobStateChange(
@@ -94,6 +96,18 @@ def seed(service: ContentService, storage: Storage) -> str:
     return video_id
 
 
+def bench_service(backend: BackendSettings, folder: Path) -> ContentService:
+    """A content service on a fresh SQLite file in ``folder``, tokens with the bench secret."""
+    settings = PipelineSettings(
+        backend=backend,
+        database_url=f"sqlite:///{folder / 'p.sqlite3'}",
+        auth_jwt_secret=BENCH_AUTH_SECRET,
+    )
+    database = Database(settings.database_url)
+    database.create_schema()
+    return ContentService(settings, database)
+
+
 def main() -> int:
     logging.disable(logging.WARNING)
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -107,14 +121,12 @@ def main() -> int:
         )
         storage = Storage(backend)
         storage.ensure_bucket(backend.s3_bucket)
-        settings = PipelineSettings(backend=backend, database_url=f"sqlite:///{tmp / 'p.sqlite3'}")
-        database = Database(settings.database_url)
-        database.create_schema()
-        service = ContentService(settings, database)
+        service = bench_service(backend, tmp)
         lecture = seed(service, storage)
         app = create_app({"CONTENT_SERVICE": service})
         server = BackgroundServer(app, port=0).start()
         http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {mint_token(BENCH_AUTH_SECRET, 'bench')}"
         api = server.url
 
         def get(path: str) -> requests.Response:

@@ -60,9 +60,12 @@ def test_an_upload_becomes_a_ready_video(stack, capsys):
     code = main(["upload", str(clip_path("short_2s")), "--api", api, "--wait", "--poll", "0.2",
                  "--timeout", "120"])  # fmt: skip
     assert code == 0, capsys.readouterr()
-    videos = requests.get(f"{api}/videos", timeout=5).json()["videos"]
-    assert [v["status"] for v in videos] == ["ready"]
-    detail = requests.get(f"{api}/videos/{videos[0]['id']}", timeout=5).json()
+    # The stack minted the local user's token, and the upload used it.
+    dev = {"Authorization": f"Bearer {os.environ['VOD_TOKEN']}"}
+    assert f"/console#token={os.environ['VOD_TOKEN']}" in text
+    videos = requests.get(f"{api}/videos", headers=dev, timeout=5).json()["videos"]
+    assert [(v["status"], v["user_id"]) for v in videos] == [("ready", "dev")]
+    detail = requests.get(f"{api}/videos/{videos[0]['id']}", headers=dev, timeout=5).json()
     master = requests.get(detail["playback"]["master_playlist_url"], timeout=5)
     assert master.status_code == 200
     assert "#EXT-X-STREAM-INF" in master.text

@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.pipeline.doubles import RecordingTranscoder
+from tests.pipeline.e2e_helpers import AUTH_SECRET, COURSE, bearer
 from vod_testbed.common import signing
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.config import PipelineSettings
@@ -52,6 +53,7 @@ def pipeline_settings(backend_settings: BackendSettings, tmp_path: Path) -> Pipe
         backend=backend_settings,
         database_url=f"sqlite:///{tmp_path / 'pipeline.sqlite3'}",
         webhook_secret=SECRET,
+        auth_jwt_secret=AUTH_SECRET,
         probe_sample_bytes=256 * 1024,
         watch_interval_s=0.2,
         port=0,
@@ -88,7 +90,10 @@ def app(service: ContentService) -> Flask:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    """A client signed in as ``user-1``, the owner ``new_asset`` registers by default."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer("user-1")["Authorization"]
+    return client
 
 
 @pytest.fixture
@@ -96,9 +101,9 @@ def new_asset(service: ContentService) -> Callable[..., dict[str, Any]]:
     """Register an upload; returns the new video's description."""
 
     def make(
-        user_id: str = "user-1", filename: str = "clip.mp4", size: int = 1000
+        user_id: str = "user-1", filename: str = "clip.mp4", size: int = 1000, course: str = COURSE
     ) -> dict[str, Any]:
-        return service.handle_video_upload(user_id, filename, "video/mp4", size).video
+        return service.handle_video_upload(user_id, filename, "video/mp4", size, course).video
 
     return make
 
@@ -203,7 +208,7 @@ def uploaded(
 
     def upload(clip: Path, filename: str = "clip.mp4") -> dict[str, Any]:
         video = service.handle_video_upload(
-            "user-1", filename, "video/mp4", clip.stat().st_size
+            "user-1", filename, "video/mp4", clip.stat().st_size, COURSE
         ).video
         storage.put(clip, f"s3://{pipeline_settings.bucket}/{video['key']}")
         return video

@@ -14,17 +14,30 @@ import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from vod_testbed.pipeline.auth import mint_token
+
+# The pipeline tests' AUTH_JWT_SECRET: their servers verify tokens minted with it.
+AUTH_SECRET = "pipeline-test-auth-secret-of-32-bytes"
+COURSE = "course-1"
+
+
+def bearer(user_id: str = "user-1", **claims: Any) -> dict[str, str]:
+    """An Authorization header for ``user_id`` (``courses=``, ``roles=`` as in mint_token)."""
+    return {"Authorization": f"Bearer {mint_token(AUTH_SECRET, user_id, **claims)}"}
+
 
 def upload(api: str, path: Path, filename: str | None = None, user_id: str = "e2e") -> str:
-    """POST /videos and PUT ``path`` to the presigned URL over real HTTP; returns the id."""
+    """POST /videos as ``user_id`` and PUT ``path`` to the presigned URL over real HTTP;
+    returns the id."""
     created = requests.post(
         f"{api}/videos",
         json={
             "filename": filename or path.name,
             "content_type": "video/mp4",
             "size": path.stat().st_size,
-            "user_id": user_id,
+            "course_id": COURSE,
         },
+        headers=bearer(user_id),
         timeout=10,
     )
     assert created.status_code == 201, created.text
@@ -39,14 +52,19 @@ def upload(api: str, path: Path, filename: str | None = None, user_id: str = "e2
 
 
 def wait_for(
-    api: str, video_id: str, statuses: Iterable[str] = ("ready", "failed"), timeout_s: float = 60
+    api: str,
+    video_id: str,
+    statuses: Iterable[str] = ("ready", "failed"),
+    timeout_s: float = 60,
+    user_id: str = "e2e",
 ) -> dict[str, Any]:
-    """Poll GET /videos/{id} until its status is one of ``statuses``."""
+    """Poll GET /videos/{id} as ``user_id`` until its status is one of ``statuses``."""
     wanted = set(statuses)
     deadline = time.monotonic() + timeout_s
     video: dict[str, Any] = {}
+    headers = bearer(user_id)
     while time.monotonic() < deadline:
-        video = requests.get(f"{api}/videos/{video_id}", timeout=10).json()
+        video = requests.get(f"{api}/videos/{video_id}", headers=headers, timeout=10).json()
         if video["status"] in wanted:
             return video
         time.sleep(0.1)

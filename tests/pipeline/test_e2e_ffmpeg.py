@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.pipeline.conftest import SECRET
-from tests.pipeline.e2e_helpers import Receiver, upload, wait_for
+from tests.pipeline.e2e_helpers import Receiver, bearer, upload, wait_for
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.cli import upload as upload_cli
 from vod_testbed.common import signing
@@ -51,7 +51,8 @@ def test_upload_with_the_cli_ends_ready_with_valid_hls(
     args = argparse.Namespace(
         file=clip_path("short_2s"),
         api=server.url,
-        user_id="cli-user",
+        token=bearer("cli-user")["Authorization"].removeprefix("Bearer "),
+        course="cli-course",
         content_type=None,
         wait=True,
         timeout=90,

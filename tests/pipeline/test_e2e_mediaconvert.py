@@ -113,7 +113,9 @@ def test_events_sent_while_the_receiver_is_down_still_end_ready(
     storage: Storage,
 ) -> None:
     clip = clip_path("short_2s")
-    ticket = service.handle_video_upload("down", "clip.mp4", "video/mp4", clip.stat().st_size)
+    ticket = service.handle_video_upload(
+        "down", "clip.mp4", "video/mp4", clip.stat().st_size, "course-1"
+    )
     storage.put(clip, f"s3://{mc_settings.bucket}/{ticket.key}")
     trigger = UploadTrigger(mc_settings, mediaconvert, ServiceReporter(service))
     trigger.handle(object_created_event(mc_settings.bucket, ticket.key, clip.stat().st_size))
@@ -127,7 +129,9 @@ def test_events_sent_while_the_receiver_is_down_still_end_ready(
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     try:
-        video = wait_for(f"http://127.0.0.1:{webhook_port}", ticket.video["id"], timeout_s=30)
+        video = wait_for(
+            f"http://127.0.0.1:{webhook_port}", ticket.video["id"], timeout_s=30, user_id="down"
+        )
     finally:
         http.shutdown()
         http.server_close()

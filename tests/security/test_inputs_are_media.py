@@ -101,7 +101,7 @@ def test_an_uploaded_playlist_fails_the_video_with_1010_and_gets_no_job(
     # POST /videos refuses a .m3u8 name (uploads end with a video extension); the same
     # instructions under a video name must still be refused, by their content.
     video = service.handle_video_upload(
-        "user-1", f"{upload.stem}.mp4", "video/mp4", upload.stat().st_size
+        "user-1", f"{upload.stem}.mp4", "video/mp4", upload.stat().st_size, "course-1"
     ).video
     storage.client.put_object(
         Bucket=pipeline_settings.bucket,

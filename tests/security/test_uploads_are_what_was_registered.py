@@ -37,7 +37,9 @@ def untouched(service: ContentService, video: dict[str, Any], jobs: FakeTranscod
 
 
 def registered(service: ContentService, user: str = "victim") -> dict[str, Any]:
-    return service.handle_video_upload(user, "lecture.mp4", "video/mp4", VIDEO.stat().st_size).video
+    return service.handle_video_upload(
+        user, "lecture.mp4", "video/mp4", VIDEO.stat().st_size, "course-1"
+    ).video
 
 
 def test_an_object_under_another_prefix_with_the_victims_asset_id_is_ignored(

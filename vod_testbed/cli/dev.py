@@ -25,11 +25,16 @@ from vod_testbed.common.settings import env_int
 from vod_testbed.emulator.app import create_app as create_emulator_app
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.server import EmulatorServer
+from vod_testbed.pipeline.auth import mint_token
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.storage.cors import allow_origins, console_origins
 from vod_testbed.storage.embedded import EmbeddedS3, start_embedded_s3
 from vod_testbed.storage.s3 import Storage
+
+# The local user `vod-testbed dev` signs in as, and how long its token lasts.
+DEV_USER = "dev"
+DEV_TOKEN_TTL_S = 24 * 3600
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +122,14 @@ def start_stack(
             env["WEBHOOK_SECRET"] = secrets.token_urlsafe(24)
         if not os.environ.get("EMULATOR_ADMIN_TOKEN"):
             env["EMULATOR_ADMIN_TOKEN"] = secrets.token_urlsafe(24)
+        if not os.environ.get("AUTH_JWT_SECRET"):
+            env["AUTH_JWT_SECRET"] = secrets.token_urlsafe(32)
+        # The local user's bearer token, for the console, `vod-testbed upload` and curl.
+        env["VOD_TOKEN"] = mint_token(
+            os.environ.get("AUTH_JWT_SECRET") or env["AUTH_JWT_SECRET"],
+            DEV_USER,
+            ttl_s=DEV_TOKEN_TTL_S,
+        )
         if backend:
             env["TRANSCODER_BACKEND"] = backend
         os.environ.update(env)
@@ -159,17 +172,19 @@ def banner(stack: DevStack) -> str:
             f"  storage     {storage}  ({where}; bucket {PipelineSettings.from_env().bucket})",
             f"  emulator    {stack.emulator.url}  (MediaConvert API, boto3 endpoint_url)",
             f"  pipeline    {api}  (POST /videos, GET /videos/<id>, webhooks)",
-            f"  console     {api}/console  (upload, watch, judge the ladder)",
+            f"  console     {api}/console#token={os.environ['VOD_TOKEN']}",
+            f"              (signed in as {DEV_USER!r}; the token stays in the tab)",
             f"  transcoder  {backend}",
             "",
             "Upload a video and watch it become ready:",
             f"  .venv/bin/vod-testbed upload lecture.mp4 --api {api} --wait",
             "or by hand:",
             f"  curl -s -X POST {api}/videos -H 'Content-Type: application/json' \\",
+            '    -H "Authorization: Bearer $VOD_TOKEN" \\',
             '    -d \'{"filename": "lecture.mp4", "content_type": "video/mp4", '
-            '"size": 1234567, "user_id": "me"}\'',
+            '"size": 1234567, "course_id": "demo"}\'',
             "  curl -X PUT --upload-file lecture.mp4 -H 'Content-Type: video/mp4' '<upload_url>'",
-            f"  curl -s {api}/videos/<id>",
+            f'  curl -s -H "Authorization: Bearer $VOD_TOKEN" {api}/videos/<id>',
             "",
             "In another shell, use the same settings:",
             *(f"  export {key}={value}" for key, value in sorted(stack.environment.items())),

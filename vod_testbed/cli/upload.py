@@ -32,7 +32,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("file", type=Path, help="the video to upload")
     parser.add_argument("--api", default=DEFAULT_API, help=f"pipeline API (default {DEFAULT_API})")
-    parser.add_argument("--user-id", default="local-user", help="owner of the video")
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("VOD_TOKEN"),
+        help="bearer token of the owner (default: VOD_TOKEN; vod-testbed dev prints one)",
+    )
+    parser.add_argument("--course", default="uploads", help="course of the video")
     parser.add_argument(
         "--content-type", help="MIME type (default: guessed from the name, else video/mp4)"
     )
@@ -58,6 +63,8 @@ def _upload(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     api = args.api.rstrip("/")
     content_type = args.content_type or mimetypes.guess_type(path.name)[0] or "video/mp4"
+    # The token goes to the API only: the presigned PUT carries its own authentication.
+    auth = {"Authorization": f"Bearer {args.token}"} if args.token else {}
     with requests.Session() as http:
         created = http.post(
             f"{api}/videos",
@@ -65,8 +72,9 @@ def _upload(args: argparse.Namespace) -> int:
                 "filename": path.name,
                 "content_type": content_type,
                 "size": path.stat().st_size,
-                "user_id": args.user_id,
+                "course_id": args.course,
             },
+            headers=auth,
             timeout=30,
         )
         if created.status_code != 201:
@@ -84,15 +92,21 @@ def _upload(args: argparse.Namespace) -> int:
         print("uploaded")
         if not args.wait:
             return EXIT_OK
-        return follow(http, f"{api}/videos/{ticket['id']}", args.timeout, args.poll)
+        return follow(http, f"{api}/videos/{ticket['id']}", args.timeout, args.poll, auth)
 
 
-def follow(http: requests.Session, url: str, timeout_s: float, poll_s: float) -> int:
+def follow(
+    http: requests.Session,
+    url: str,
+    timeout_s: float,
+    poll_s: float,
+    headers: dict[str, str] | None = None,
+) -> int:
     """Poll the video at ``url`` until ready or failed, printing each change."""
     deadline = time.monotonic() + timeout_s
     last = None
     while time.monotonic() < deadline:
-        response = http.get(url, timeout=30)
+        response = http.get(url, headers=headers, timeout=30)
         if response.status_code != 200:
             print(f"error: GET {url}: {response.status_code}", file=sys.stderr)
             return EXIT_UNUSABLE

@@ -64,6 +64,15 @@ class PipelineSettings:
             video.
         watch_interval_s: poll period of the upload watcher.
         port: where the pipeline's HTTP API listens (127.0.0.1).
+        auth_enabled: ``off`` reads bearer tokens without verifying them and lets a request
+            without one act as the administrator ``local`` (tests only).
+        auth_jwt_secret: verifies HS256 bearer tokens (local).
+        auth_jwks_url: the identity provider's keys (staging); wins over the secret.
+        auth_jwt_audience, auth_jwt_issuer: required ``aud`` / ``iss`` claims, when set.
+        stuck_uploaded_s: a video ``uploaded`` this long without a job is failed by the reaper.
+        stuck_processing_s: a video ``processing`` this long without news of its job is
+            failed by the reaper.
+        reaper_interval_s: how often the reaper looks.
     """
 
     backend: BackendSettings = Field(default_factory=BackendSettings)
@@ -84,6 +93,14 @@ class PipelineSettings:
     probe_sample_bytes: int = variable("PROBE_SAMPLE_BYTES", default=DEFAULT_SAMPLE_BYTES)
     watch_interval_s: float = variable("UPLOAD_WATCH_INTERVAL_S", default=1.0)
     port: int = variable("PIPELINE_PORT", default=8000)
+    auth_enabled: bool = variable("VOD_AUTH", default=True)
+    auth_jwt_secret: str = variable("AUTH_JWT_SECRET", default="", repr=False)
+    auth_jwks_url: str | None = variable("AUTH_JWKS_URL", default=None)
+    auth_jwt_audience: str | None = variable("AUTH_JWT_AUDIENCE", default=None)
+    auth_jwt_issuer: str | None = variable("AUTH_JWT_ISSUER", default=None)
+    stuck_uploaded_s: float = variable("STUCK_UPLOADED_S", default=15 * 60)
+    stuck_processing_s: float = variable("STUCK_PROCESSING_S", default=6 * 3600)
+    reaper_interval_s: float = variable("REAPER_INTERVAL_S", default=60.0)
 
     def __post_init__(self) -> None:
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:

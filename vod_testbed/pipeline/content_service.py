@@ -29,7 +29,9 @@ from vod_testbed.common import errors
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.logs import log_context
 from vod_testbed.pipeline import upload_keys
+from vod_testbed.pipeline.access import visible_clause
 from vod_testbed.pipeline.asset_states import AssetStatus
+from vod_testbed.pipeline.auth import Caller
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset
 from vod_testbed.pipeline.job_events import JobStateChange
@@ -41,8 +43,8 @@ from vod_testbed.pipeline.upload_requests import (
     UploadTicket,
     check_content_type,
     check_filename,
+    check_id,
     check_size,
-    check_user_id,
 )
 from vod_testbed.storage.s3 import Storage, s3_client
 
@@ -87,9 +89,10 @@ class ContentService:
     # -- uploads ---------------------------------------------------------------------------
 
     def handle_video_upload(
-        self, user_id: Any, filename: Any, content_type: Any, size: Any
+        self, user_id: Any, filename: Any, content_type: Any, size: Any, course_id: Any
     ) -> UploadTicket:
-        """Register an upload and presign its PUT.
+        """Register an upload in a course and presign its PUT (who may add to the course
+        is :func:`courses.claim`'s business, checked before).
 
         Returns:
             The ticket: the new asset (``pending_upload``), the URL, the headers the PUT
@@ -99,7 +102,8 @@ class ContentService:
         Raises:
             InvalidRequestError: a field is missing or unacceptable; ``field`` names it.
         """
-        user_id = check_user_id(user_id)
+        user_id = check_id("user_id", user_id)
+        course_id = check_id("course_id", course_id)
         filename = check_filename(filename)
         content_type = check_content_type(content_type, self.settings.allowed_content_types)
         size = check_size(size, self.settings.max_upload_bytes)
@@ -108,6 +112,7 @@ class ContentService:
         asset = VideoAsset(
             id=asset_id,
             user_id=user_id,
+            course_id=course_id,
             filename=filename,
             content_type=content_type,
             size_bytes=size,
@@ -148,9 +153,14 @@ class ContentService:
             return self.describe(asset) if asset else None
 
     def list(
-        self, user_id: str | None = None, status: str | None = None, limit: int = 100
+        self,
+        user_id: str | None = None,
+        status: str | None = None,
+        limit: int = 100,
+        visible_to: Caller | None = None,
     ) -> list[dict[str, Any]]:
-        """Assets, newest first, optionally of one user and/or in one status.
+        """Assets, newest first, optionally of one user and/or in one status, and only
+        those ``visible_to`` may see (:mod:`.access`) when given.
 
         Raises:
             InvalidRequestError: ``status`` is not an asset status.
@@ -158,6 +168,8 @@ class ContentService:
         query = select(VideoAsset).order_by(VideoAsset.created_at.desc()).limit(limit)
         if user_id:
             query = query.where(VideoAsset.user_id == user_id)
+        if visible_to is not None:
+            query = query.where(visible_clause(visible_to))
         if status:
             try:
                 query = query.where(VideoAsset.status == AssetStatus(status).value)
@@ -213,6 +225,7 @@ class ContentService:
         return {
             "id": asset.id,
             "user_id": asset.user_id,
+            "course_id": asset.course_id,
             "filename": asset.filename,
             "content_type": asset.content_type,
             "size_bytes": asset.size_bytes,

@@ -2,7 +2,8 @@
 
 SQLAlchemy 2 ORM; any SQLAlchemy URL works (``DATABASE_URL``): a SQLite file by default,
 PostgreSQL in a deployment. The schema is created on start (:meth:`Database.create_schema`);
-it has two tables and no migrations yet.
+it has four tables (videos, applied events, courses, enrollments) and no migrations yet: a
+database from an older version is started afresh (a new ``--data-dir``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class VideoAsset(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64), index=True)
+    course_id: Mapped[str] = mapped_column(String(64), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(255))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
@@ -87,6 +89,30 @@ class ProcessedEvent(Base):
     status: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(32))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Course(Base):
+    """A course: its videos are played by its actively enrolled users. Created by the first
+    video registered in it, owned by that video's owner, who manages its enrollments."""
+
+    __tablename__ = "courses"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Enrollment(Base):
+    """A user's enrollment in a course; only ``active`` grants playback."""
+
+    __tablename__ = "enrollments"
+
+    course_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
 
 def _engine(url: str) -> Engine:

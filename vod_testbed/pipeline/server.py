@@ -25,6 +25,7 @@ from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_bridge import JobBridge
+from vod_testbed.pipeline.reaper import Reaper
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.pipeline.watcher import UploadWatcher
 from vod_testbed.storage.s3 import Storage
@@ -74,22 +75,35 @@ class PipelineServer:
             if watch
             else None
         )
-        self.app = create_app({"CONTENT_SERVICE": self.service, "UPLOAD_TRIGGER": self.trigger})
+        self.reaper = Reaper(self.service, settings.stuck_uploaded_s, settings.stuck_processing_s)
+        self.app = create_app(
+            {
+                "CONTENT_SERVICE": self.service,
+                "UPLOAD_TRIGGER": self.trigger,
+                "REAPER": self.reaper,
+            }
+        )
         self._http = BackgroundServer(
             self.app, host, settings.port if port is None else port, name="pipeline-http"
         )
         self.url = self._http.url
 
     def start(self) -> PipelineServer:
-        """Serve HTTP and watch uploads from background threads.
+        """Serve HTTP, watch uploads and reap stuck videos from background threads.
 
         Raises:
             MissingBucketError: on AWS (no ``S3_ENDPOINT_URL``) the bucket does not exist:
                 it is created only on a local S3, staging's comes from its deployment.
         """
-        Storage(self.settings.backend).ensure_bucket(
-            self.settings.bucket, create=creates_buckets(self.settings)
+        storage = Storage(self.settings.backend)
+        storage.ensure_bucket(self.settings.bucket, create=creates_buckets(self.settings))
+        # What the API says must match what storage holds: the embedded S3 forgets its
+        # objects when it stops, so a restart can leave "ready" videos with nothing to play.
+        gone = self.reaper.check_outputs(
+            lambda key: storage.exists(f"s3://{self.settings.bucket}/{key}")
         )
+        if gone:
+            log.warning("%d ready video(s) failed: their outputs are gone from storage", gone)
         if self.bridge is not None:
             # In-process jobs do not survive a restart: fail the videos that were waiting.
             lost = self.service.fail_lost_jobs(self._job_exists)
@@ -98,6 +112,7 @@ class PipelineServer:
         self._http.start()
         if self.watcher is not None:
             self.watcher.start()
+        self.reaper.start(self.settings.reaper_interval_s)
         log.info("pipeline API and webhook at %s", self.url)
         return self
 
@@ -112,6 +127,7 @@ class PipelineServer:
         """Stop watching and serving, finish applying job changes, release the database."""
         if self.watcher is not None:
             self.watcher.stop()
+        self.reaper.stop()
         self._http.stop()
         if self._owns_transcoder:
             self.transcoder.close()

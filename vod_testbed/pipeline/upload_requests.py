@@ -5,6 +5,7 @@ ticket the client gets back.
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,8 @@ from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.pipeline import upload_keys
 
 MAX_FILENAME_LENGTH = 255
+# RFC 6838 restricted names: no wildcards, spaces, CR/LF or parameters in what gets signed.
+_MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 
 
 @dataclass(frozen=True)
@@ -25,9 +28,10 @@ class UploadTicket:
     expires_in: int
 
 
-def check_user_id(value: Any) -> str:
+def check_id(field: str, value: Any) -> str:
+    """A user or course id: 1-64 characters of A-Z a-z 0-9 _ - (it may become a folder)."""
     if not isinstance(value, str) or not upload_keys.is_valid_user_id(value):
-        raise InvalidRequestError("user_id", "must be 1-64 characters of A-Z a-z 0-9 _ -")
+        raise InvalidRequestError(field, "must be 1-64 characters of A-Z a-z 0-9 _ -")
     return value
 
 
@@ -53,7 +57,7 @@ def check_content_type(value: Any, allowed: tuple[str, ...]) -> str:
     normalized = value.strip().lower()
     # Parameters (``; codecs=...``) would have to be echoed byte for byte in the signed
     # PUT; a bare type/subtype is all S3 needs.
-    if ";" in normalized or normalized.count("/") != 1:
+    if not _MIME_TYPE.fullmatch(normalized):
         raise InvalidRequestError(
             "content_type", f"{value!r} is not a bare MIME type (type/subtype)"
         )

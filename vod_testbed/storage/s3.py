@@ -205,6 +205,19 @@ class Storage:
                         "could not remove %d object(s) from %s: %s", len(chunk), bucket, exc
                     )
 
+    def exists(self, uri: str) -> bool:
+        """Whether the object (or local file) ``uri`` exists; other storage errors raise."""
+        if not is_s3(uri):
+            return Path(uri).is_file()
+        loc = parse_s3_uri(uri)
+        try:
+            self.client.head_object(Bucket=loc.bucket, Key=loc.key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
     def list(self, prefix_uri: str) -> Iterator[str]:
         """URIs of every object under a folder URI (recursive)."""
         if is_s3(prefix_uri):

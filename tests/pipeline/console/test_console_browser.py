@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 
 from tests.pipeline.console.browser import SCREENSHOTS, chromium
+from tests.pipeline.e2e_helpers import AUTH_SECRET
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
+from vod_testbed.pipeline.auth import mint_token
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.storage.cors import allow_origins, console_origins
@@ -35,6 +37,7 @@ def server(
         backend=backend_settings,
         database_url=f"sqlite:///{tmp_path_factory.mktemp('console') / 'pipeline.sqlite3'}",
         webhook_secret="console-e2e",
+        auth_jwt_secret=AUTH_SECRET,
         watch_interval_s=0.2,
         port=0,
     )
@@ -54,7 +57,8 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, server: PipelineServer) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1360, "height": 1100})
     opened = context.new_page()
-    opened.goto(f"{server.url}/")
+    # Signed in as vod-testbed dev hands the token over: once, in the fragment.
+    opened.goto(f"{server.url}/console#token={mint_token(AUTH_SECRET, 'console-user')}")
     yield opened
     context.close()
 
@@ -129,6 +133,34 @@ def test_the_ladder_report_shows_every_rung_with_its_quality_and_chart(
     page.locator("#report-card").screenshot(path=str(SCREENSHOTS / "console-report.png"))
 
 
+def sign_in_by_pasting(tab: Any, server: PipelineServer) -> None:
+    tab.goto(f"{server.url}/console")
+    tab.fill("#token", mint_token(AUTH_SECRET, "console-user"))
+    tab.click("#signin-button")
+    assert tab.inner_text("#whoami") == "Signed in as console-user"
+
+
+def test_a_tab_without_a_token_shows_no_video_and_asks_to_sign_in(
+    browser: Any, server: PipelineServer, uploaded: str
+) -> None:
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(f"{server.url}/console#{uploaded}")
+    assert tab.inner_text("#whoami") == "Not signed in"
+    assert tab.locator(".video-row").count() == 0
+    context.close()
+
+
+def test_a_token_pasted_into_the_page_signs_in_and_lists_the_users_videos(
+    browser: Any, server: PipelineServer, uploaded: str
+) -> None:
+    context = browser.new_context()
+    tab = context.new_page()
+    sign_in_by_pasting(tab, server)
+    tab.locator(f".video-row[data-id='{uploaded}']").wait_for(timeout=10_000)
+    context.close()
+
+
 def test_a_tampered_token_fails_visibly(
     browser: Any, server: PipelineServer, uploaded: str
 ) -> None:
@@ -143,7 +175,8 @@ def test_a_tampered_token_fails_visibly(
         route.fulfill(response=response, body=json.dumps(body))
 
     tab.route(f"**/videos/{uploaded}", tamper)
-    tab.goto(f"{server.url}/console#{uploaded}")
+    sign_in_by_pasting(tab, server)
+    tab.evaluate(f"location.hash = {json.dumps(uploaded)}")
     error = tab.locator("#player-error")
     error.wait_for(state="visible", timeout=30_000)
     assert error.inner_text() == "Playback failed: manifestLoadError (HTTP 403)"

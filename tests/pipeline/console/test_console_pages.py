@@ -61,7 +61,7 @@ def test_the_console_lists_videos_newest_first(
 ) -> None:
     for name in ("first.mp4", "second.mp4", "third.mp4"):
         new_asset(filename=name)
-    page = client.get("/console").get_data(as_text=True)
+    page = client.get("/console/rows").get_data(as_text=True)
     assert page.index("third.mp4") < page.index("second.mp4") < page.index("first.mp4")
     assert 'integrity="sha384-' in page or "hls.min.js" not in page
 
@@ -149,6 +149,7 @@ def test_a_report_that_fails_says_why(
         change(video["id"], "COMPLETE", "c1", master_playlist_uri="s3://b/m.m3u8")
     )
     with app.test_client() as other:
+        other.environ_base.update(client.environ_base)
         for _ in range(100):
             state = other.get(f"/console/videos/{video['id']}/report.json").get_json()
             if state["status"] == "failed":

@@ -8,13 +8,16 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from tests.pipeline.e2e_helpers import bearer
 from vod_testbed.pipeline.content_service import ContentService
 
-GOOD = {"filename": "clip.mp4", "content_type": "video/mp4", "size": 1234, "user_id": "user-1"}
+GOOD = {"filename": "clip.mp4", "content_type": "video/mp4", "size": 1234, "course_id": "c-1"}
 
 
-def create(client: FlaskClient, **overrides: Any) -> Any:
-    return client.post("/videos", json={**GOOD, **overrides})
+def create(client: FlaskClient, user: str | None = None, **overrides: Any) -> Any:
+    """POST /videos as the client's user, or as ``user``."""
+    headers = bearer(user) if user else {}
+    return client.post("/videos", json={**GOOD, **overrides}, headers=headers)
 
 
 def test_create_answers_201_with_a_presigned_put(client: FlaskClient) -> None:
@@ -53,8 +56,9 @@ def test_the_put_signature_binds_content_type_and_length(client: FlaskClient) ->
         ("size", 5 * 2**30 + 1, "between 1 and"),
         ("size", "12", "integer"),
         ("size", True, "integer"),
-        ("user_id", "../admin", "A-Z"),
-        ("user_id", None, "A-Z"),
+        ("course_id", "../admin", "A-Z"),
+        ("course_id", None, "A-Z"),
+        ("user_id", "user-1", "bearer token"),
     ],
 )
 def test_bad_fields_answer_400_naming_the_field(
@@ -91,11 +95,13 @@ def test_get_returns_status_progress_and_no_playback_before_ready(client: FlaskC
 
 
 def test_list_filters_by_user_and_status(client: FlaskClient) -> None:
-    mine = create(client, user_id="alice").get_json()["id"]
-    create(client, user_id="bob")
-    listed = client.get("/videos?user_id=alice&status=pending_upload").get_json()["videos"]
-    assert [v["id"] for v in listed] == [mine]
-    assert client.get("/videos?user_id=alice&status=ready").get_json()["videos"] == []
+    alice = bearer("alice")
+    mine = create(client, "alice").get_json()["id"]
+    assert create(client, "bob", course_id="c-2").status_code == 201
+    listed = client.get("/videos?user_id=alice&status=pending_upload", headers=alice)
+    assert [v["id"] for v in listed.get_json()["videos"]] == [mine]
+    ready = client.get("/videos?user_id=alice&status=ready", headers=alice)
+    assert ready.get_json()["videos"] == []
 
 
 def test_list_refuses_an_unknown_status(client: FlaskClient) -> None:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.pipeline.e2e_helpers import upload, wait_for
+from tests.pipeline.e2e_helpers import AUTH_SECRET, bearer, upload, wait_for
 from tests.pipeline.playback.hls_client import follow
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
@@ -29,7 +29,9 @@ def played(
     try:
         video_id = upload(server.url, clip_path("landscape_1080p"))
         assert wait_for(server.url, video_id, timeout_s=180)["status"] == "ready"
-        detail = requests.get(f"{server.url}/videos/{video_id}", timeout=10).json()
+        detail = requests.get(
+            f"{server.url}/videos/{video_id}", headers=bearer("e2e"), timeout=10
+        ).json()
         yield server, video_id, detail["playback"]["master_playlist_url"]
     finally:
         server.stop()
@@ -44,6 +46,7 @@ def backend_settings_module(
         PipelineSettings(backend=backend_settings),  # type: ignore[arg-type]
         database_url=f"sqlite:///{path}",
         webhook_secret="e2e",
+        auth_jwt_secret=AUTH_SECRET,
         watch_interval_s=0.2,
         port=0,
     )

@@ -7,7 +7,11 @@
   computed in the background on first ask.
 
 The page uploads and plays through the public API (``POST /videos``, ``GET /videos/<id>``)
-exactly as an app would.
+exactly as an app would. The page itself is a shell any visitor gets; everything with data
+in it (rows, panels, reports) needs the same bearer token as the API and shows only what
+its caller may see. The token is pasted into the page, or handed over once in the address
+fragment (``/console#token=...``, as ``vod-testbed dev`` prints it), and kept in the tab's
+sessionStorage: no server renders a token into a page.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from markupsafe import Markup
 from vod_testbed.pipeline.console.reports import ReportCache
 from vod_testbed.pipeline.console.views import STATUS_LABELS, event_history, size_label
 from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.http.api import visible_video
+from vod_testbed.pipeline.http.caller import current_caller
 from vod_testbed.report.chart import bitrate_svg
 
 LIST_LIMIT = 100
@@ -87,21 +93,18 @@ def root() -> Response:
 
 @console.get("/console")
 def index() -> str:
-    return render_template(
-        "console/index.html",
-        videos=_content().list(limit=LIST_LIMIT),
-        hls_integrity=hls_js_integrity(),
-    )
+    return render_template("console/index.html", hls_integrity=hls_js_integrity())
 
 
 @console.get("/console/rows")
 def rows() -> str:
-    return render_template("console/_rows.html", videos=_content().list(limit=LIST_LIMIT))
+    videos = _content().list(limit=LIST_LIMIT, visible_to=current_caller())
+    return render_template("console/_rows.html", videos=videos)
 
 
 @console.get("/console/videos/<video_id>/panel")
 def panel(video_id: str) -> tuple[str, int]:
-    video = _content().get(video_id)
+    video = visible_video(video_id)
     if video is None:
         return render_template("console/_missing.html", video_id=video_id), 404
     events = event_history(_content(), video_id)
@@ -110,7 +113,7 @@ def panel(video_id: str) -> tuple[str, int]:
 
 def _report_state(video_id: str) -> tuple[dict[str, Any] | None, int]:
     content = _content()
-    video = content.get(video_id)
+    video = visible_video(video_id)
     if video is None:
         return None, 404
     if video["status"] != "ready" or not video["master_playlist_key"]:

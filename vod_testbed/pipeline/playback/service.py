@@ -76,6 +76,10 @@ class _Lru:
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
+    def pop(self, key: Any) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
 
 class PlaybackService:
     """Grants playback of ready videos and serves their rewritten playlists.
@@ -121,6 +125,10 @@ class PlaybackService:
             if cached is not None:
                 self._videos.put(video_id, cached)
         return cached
+
+    def forget(self, video_id: str) -> None:
+        """Drop ``video_id`` from the cache: it was deleted, so its tokens play nothing."""
+        self._videos.pop(video_id)
 
     def playlist(self, video_id: str, name: str, token: str | None) -> str:
         """The playlist ``name`` of the video, rewritten for playback.

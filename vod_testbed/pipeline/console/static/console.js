@@ -12,8 +12,56 @@
   let reportTimer = null;
   let hls = null;
 
+  // -- who is signed in --------------------------------------------------------------------
+  // The bearer token lives in this tab's sessionStorage only. It arrives pasted into the
+  // form, or once in the address's fragment (#token=...), which never reaches a server.
+  const TOKEN_KEY = "vod-testbed.token";
+  if (location.hash.startsWith("#token=")) {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(location.hash.slice(7)));
+    history.replaceState(null, "", location.pathname);
+  }
+  const token = () => sessionStorage.getItem(TOKEN_KEY);
+  const auth = (headers = {}) => (token() ? { ...headers, Authorization: `Bearer ${token()}` } : headers);
+
+  function tokenSubject() {
+    try {
+      const payload = token().split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(atob(payload)).sub || "?";
+    } catch (error) {
+      return "?";
+    }
+  }
+
+  function showSignin() {
+    const signedIn = Boolean(token());
+    $("#token").hidden = signedIn;
+    $("#signin-button").hidden = signedIn;
+    $("#signout").hidden = !signedIn;
+    $("#whoami").textContent = signedIn ? `Signed in as ${tokenSubject()}` : "Not signed in";
+  }
+
+  $("#signin").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = $("#token").value.trim();
+    if (!value) return;
+    sessionStorage.setItem(TOKEN_KEY, value);
+    $("#token").value = "";
+    showSignin();
+    delete rows.dataset.last;
+    refreshRows(false);
+  });
+  $("#signout").addEventListener("click", () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    showSignin();
+    rows.innerHTML = "";
+    delete rows.dataset.last;
+  });
+
   async function fetchText(url) {
-    const response = await fetch(url, { headers: { Accept: "text/html" } });
+    const response = await fetch(url, { headers: auth({ Accept: "text/html" }) });
+    if (response.status === 401) {
+      $("#whoami").textContent = token() ? "Token refused: sign in again" : "Not signed in";
+    }
     return { ok: response.ok, status: response.status, text: await response.text() };
   }
 
@@ -24,8 +72,9 @@
     });
   }
 
-  async function refreshRows() {
+  async function refreshRows(again = true) {
     try {
+      if (!token()) return;
       const { ok, text } = await fetchText(rows.dataset.src);
       if (ok && text !== rows.dataset.last) {
         rows.dataset.last = text;
@@ -33,7 +82,7 @@
         markSelected();
       }
     } finally {
-      setTimeout(refreshRows, POLL_MS);
+      if (again) setTimeout(refreshRows, POLL_MS);
     }
   }
 
@@ -82,12 +131,12 @@
     try {
       const created = await fetch("/videos", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: auth({ "Content-Type": "application/json" }),
         body: JSON.stringify({
           filename: file.name,
           content_type: file.type || "video/mp4",
           size: file.size,
-          user_id: "console",
+          course_id: $("#course").value || "console",
         }),
       });
       const ticket = await created.json();
@@ -194,7 +243,7 @@
 
   async function startPlayback(id) {
     $("#player-card").hidden = false;
-    const response = await fetch(`/videos/${encodeURIComponent(id)}`);
+    const response = await fetch(`/videos/${encodeURIComponent(id)}`, { headers: auth() });
     const detail = await response.json();
     if (id !== selected) return;
     if (!response.ok || !detail.playback) return fail(detail.error || "no playback URL");
@@ -236,6 +285,7 @@
   });
 
   window.addEventListener("hashchange", () => select(location.hash.slice(1)));
+  showSignin();
   select(location.hash.slice(1));
-  setTimeout(refreshRows, POLL_MS);
+  refreshRows();
 })();
