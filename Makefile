@@ -48,21 +48,23 @@ test-system-ffmpeg: $(STAMP) ## Run the tests that transcode again with the syst
 fuzz: $(STAMP) ## Property-based fuzzing (Hypothesis, fixed budgets; also part of `make test`)
 	$(BIN)/pytest -m fuzz
 
-lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE.md)
+lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE.md) + the Dockerfile and compose file
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy vod_testbed
+	$(BIN)/mypy vod_testbed tests
 	$(BIN)/lint-imports
+	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/lint-containers
 
 fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback; GET /videos/{id} under 8 clients
+bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback; GET /videos/{id} under 8 clients; the stack's costs
 	$(BIN)/python -m tests.bench.bench_ladder
 	$(BIN)/python -m tests.bench.bench_emulator
 	$(BIN)/python -m tests.bench.bench_playback
 	$(BIN)/python -m tests.bench.bench_video_api
+	$(BIN)/python -m tests.bench.bench_stack
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
 	$(BIN)/python -m vod_testbed.fixtures.media

@@ -1,7 +1,8 @@
 """Shared fixtures: an S3 endpoint for the whole session and backends that use it.
 
 S3 comes from, in order: ``TEST_S3=minio`` (testcontainers' MinIO; the run stops with an
-error when no Docker engine answers), ``S3_ENDPOINT_URL`` (any S3 already running), else
+error when no Docker engine answers), a configured endpoint (``AWS_ENDPOINT_URL_S3``,
+``S3_ENDPOINT_URL``, ``AWS_ENDPOINT_URL``: any S3 already running), else
 the embedded moto server over real HTTP on 127.0.0.1.
 
 ffmpeg is the one the project's policy picks (``FFMPEG_BINARY``, PATH, the wheel's), unless
@@ -98,8 +99,9 @@ def s3_endpoint() -> Iterator[str]:
             os.environ["AWS_SECRET_ACCESS_KEY"] = config["secret_key"]
             yield f"http://{config['endpoint']}"
         return
-    if os.environ.get("S3_ENDPOINT_URL"):
-        yield os.environ["S3_ENDPOINT_URL"]
+    configured = BackendSettings.from_env().s3_endpoint_url
+    if configured:
+        yield configured
         return
     server = start_embedded_s3()
     try:

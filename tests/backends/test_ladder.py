@@ -33,6 +33,7 @@ def test_default_ladder_is_the_four_rungs_of_the_design():
     ]
     assert DEFAULT_LADDER.segment_seconds == 6
     assert DEFAULT_LADDER.gop_seconds == 2
+    assert DEFAULT_LADDER.audio is not None
     assert DEFAULT_LADDER.audio.sample_rate == 48_000
     assert DEFAULT_LADDER.audio.channels == 2
     assert DEFAULT_LADDER.thumbnails is not None
@@ -96,9 +97,11 @@ def test_cinemascope_source_is_letterboxed():
 
 
 def test_thumbnails_follow_the_portrait_policy():
-    assert thumbnail_geometry(DEFAULT_LADDER, 1080, 1920).box_width == 1280
+    boxed = thumbnail_geometry(DEFAULT_LADDER, 1080, 1920)
+    assert boxed is not None and boxed.box_width == 1280
     rotated = DEFAULT_LADDER.with_policies(portrait=PortraitPolicy.ROTATE_BOX)
-    assert thumbnail_geometry(rotated, 1080, 1920).box_width == 720
+    turned = thumbnail_geometry(rotated, 1080, 1920)
+    assert turned is not None and turned.box_width == 720
 
 
 def test_rate_control_caps():

@@ -229,8 +229,8 @@ def report(results: dict[str, list[float]], src: Path) -> None:
     runs = len(results["limit"])
     print(f"source: {src.name}, 20 s 1080p30, preset {PRESET}, {runs} runs each")
     for name, values in results.items():
-        runs = ", ".join(f"{v:.2f}" for v in values)
-        print(f"  {name:<8} median {med[name]:6.2f} s  RTF {med[name] / 20:.2f}  ({runs})")
+        listed = ", ".join(f"{v:.2f}" for v in values)
+        print(f"  {name:<8} median {med[name]:6.2f} s  RTF {med[name] / 20:.2f}  ({listed})")
     print(f"backend / limit  = {med['backend'] / med['limit']:.3f}  (target <= 1.10)")
     print(f"naive / backend  = {med['naive'] / med['backend']:.3f}  (target >= 1.40)")
     print(f"Python process peak RSS = {rss_mb:.0f} MB  (target < 200 MB; ffmpeg runs apart)")

@@ -25,6 +25,7 @@ from pathlib import Path
 import requests
 
 from tests.net import start_s3_process
+from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.auth import mint_token
@@ -84,7 +85,7 @@ def seed(service: ContentService, storage: Storage) -> str:
             JobStateChange(
                 event_id=f"complete-{n}",
                 job_id=f"job-{n}",
-                status="COMPLETE",
+                status=EventStatus.COMPLETE,
                 asset_id=video_id,
                 master_playlist_uri=f"s3://{bucket}/{prefix}/hls/master.m3u8",
                 thumbnail_uris=tuple(

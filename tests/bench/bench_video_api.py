@@ -20,6 +20,7 @@ from typing import Any
 import requests
 
 from tests.bench.bench_playback import BENCH_AUTH_SECRET, bench_service, p
+from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline import courses
@@ -46,7 +47,7 @@ def seed(service: ContentService) -> str:
         JobStateChange(
             event_id="complete",
             job_id="job-1",
-            status="COMPLETE",
+            status=EventStatus.COMPLETE,
             asset_id=video["id"],
             master_playlist_uri=f"{prefix}/hls/master.m3u8",
             thumbnail_uris=tuple(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_secrets_are_left_out_of_the_repr():
 @pytest.mark.parametrize(
     "settings_type", [BackendSettings, PipelineSettings, EmulatorSettings, PlaybackSettings]
 )
-def test_every_setting_names_its_variable_once(settings_type: type) -> None:
+def test_every_setting_names_its_variable_once(settings_type: type[Any]) -> None:
     direct = {"backend", "idempotency_window_s"}  # given by code, not by a variable
     unnamed = [
         name

@@ -8,13 +8,16 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from vod_testbed.pipeline.auth import mint_token
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 # The pipeline tests' AUTH_JWT_SECRET: their servers verify tokens minted with it.
 AUTH_SECRET = "pipeline-test-auth-secret-of-32-bytes"
@@ -74,17 +77,19 @@ def wait_for(
 class Receiver:
     """A webhook receiver on 127.0.0.1 that records every POST (headers and body)."""
 
-    def __init__(self) -> None:
+    def __init__(self, status: int = 200) -> None:
+        self.status = status  # what every POST is answered with (5xx: the sender retries)
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.port}/hook"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
-    @Request.application  # type: ignore[arg-type]
-    def _app(self, request: Request) -> Response:
+    def _app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
         self.requests.append((dict(request.headers), request.get_data()))
-        return Response("{}", status=200, mimetype="application/json")
+        answer = Response("{}", status=self.status, mimetype="application/json")
+        return answer(environ, start_response)
 
     def bodies(self) -> list[dict[str, Any]]:
         return [json.loads(body) for _headers, body in self.requests]

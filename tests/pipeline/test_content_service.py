@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -44,7 +45,7 @@ def test_racing_status_updates_never_overwrite_complete(
     changes.append(
         parse_mediaconvert_event(mc_event("COMPLETE", JOB, asset["id"], **complete_detail()))
     )
-    outcomes = run_concurrently([lambda c=c: service.apply_job_change(c) for c in changes])
+    outcomes = run_concurrently([functools.partial(service.apply_job_change, c) for c in changes])
     assert set(outcomes) <= {"applied", "ignored"}
     found = service.get(asset["id"])
     assert found is not None

@@ -36,7 +36,9 @@ def rung(**changes: object) -> RungReport:
 
 def test_each_segment_is_one_step_of_the_line() -> None:
     root = ET.fromstring(bitrate_svg(rung()))
-    points = root.find(f"{SVG}polyline").get("points").split()
+    polyline = root.find(f"{SVG}polyline")
+    assert polyline is not None
+    points = polyline.get("points", "").split()
     assert len(points) == 6
     xs = [float(p.split(",")[0]) for p in points]
     assert xs == sorted(xs)
@@ -46,7 +48,7 @@ def test_each_segment_is_one_step_of_the_line() -> None:
 
 def test_target_and_average_are_dashed_lines_with_their_values() -> None:
     root = ET.fromstring(bitrate_svg(rung()))
-    lines = {line.get("class"): line.find(f"{SVG}title").text for line in root.iter(f"{SVG}line")}
+    lines = {line.get("class"): line.findtext(f"{SVG}title") for line in root.iter(f"{SVG}line")}
     assert lines == {"target": "target 3.0 Mb/s", "average": "average 3.3 Mb/s"}
 
 

@@ -26,6 +26,12 @@ FIGURES = {
 }
 
 
+def present(values: list[float | None]) -> list[float]:
+    """``values``, every one of which must have been computed."""
+    assert None not in values, values
+    return [value for value in values if value is not None]
+
+
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
     code = main(list(argv))
     return code, json.loads(capsys.readouterr().out)
@@ -54,7 +60,7 @@ def test_vmaf_where_ffmpeg_has_it_rises_from_360p_to_1080p(
     report = build_report(str(master), str(source))
     assert report.quality_status == "done", report.quality_error
     assert report.quality_metric == available_metric(find_ffmpeg())
-    scores = [rung.quality.score for rung in reversed(report.rungs) if rung.quality]
+    scores = present([rung.quality.score for rung in reversed(report.rungs) if rung.quality])
     assert len(scores) == 4
     assert scores == sorted(scores) and scores[0] < scores[-1], scores
 
@@ -63,8 +69,8 @@ def test_psnr_and_ssim_rise_from_360p_to_1080p(ladder_1080p: tuple[Path, Path]) 
     master, source = ladder_1080p
     report = build_report(str(master), str(source), metric=PSNR_SSIM)
     assert report.quality_metric == PSNR_SSIM
-    psnr = [r.quality.psnr_db for r in reversed(report.rungs) if r.quality]
-    ssim = [r.quality.ssim for r in reversed(report.rungs) if r.quality]
+    psnr = present([r.quality.psnr_db for r in reversed(report.rungs) if r.quality])
+    ssim = present([r.quality.ssim for r in reversed(report.rungs) if r.quality])
     assert psnr == sorted(psnr) and psnr[0] < psnr[-1], psnr
     assert ssim == sorted(ssim) and ssim[0] < ssim[-1], ssim
     assert all(r.quality and r.quality.vmaf is None for r in report.rungs)

@@ -84,6 +84,7 @@ def test_a_body_changed_after_signing_is_refused(url: str) -> None:
     SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "mediaconvert", REGION).add_auth(signed)
     headers = dict(signed.headers.items())
     tampered = body.replace(b"tmpl", b"evil")
+    assert signed.url is not None
     answer = requests.post(signed.url, data=tampered, headers=headers, timeout=5)
     assert answer.status_code == 403
     assert answer.headers["x-amzn-ErrorType"] == "InvalidSignatureException"

@@ -1,9 +1,5 @@
-"""``vod-testbed dev``: the whole pipeline on one machine, in one process.
-
-Storage (the embedded S3 unless ``S3_ENDPOINT_URL`` is set), the MediaConvert emulator, and
-the pipeline (API, webhook receiver, upload trigger fed by a watcher) - wired together so an
-upload becomes a ready video with nothing else running.
-"""
+"""``vod-testbed dev``: the whole pipeline on one machine, in one process, until SIGTERM or
+Ctrl-C (see :mod:`vod_testbed.stack`)."""
 
 from __future__ import annotations
 
@@ -12,40 +8,32 @@ import dataclasses
 import errno
 import logging
 import os
-import secrets
-import signal
 import sys
-import threading
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from vod_testbed.common.logs import configure_logging
-from vod_testbed.common.settings import env_int
-from vod_testbed.emulator.app import create_app as create_emulator_app
-from vod_testbed.emulator.config import EmulatorSettings
-from vod_testbed.emulator.server import EmulatorServer
-from vod_testbed.pipeline.auth import mint_token
-from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.server import PipelineServer
-from vod_testbed.storage.cors import allow_origins, console_origins
-from vod_testbed.storage.embedded import EmbeddedS3, start_embedded_s3
-from vod_testbed.storage.s3 import Storage
+from vod_testbed.common.shutdown import StopSignals, stop_within
 
-# The local user `vod-testbed dev` signs in as, and how long its token lasts.
-DEV_USER = "dev"
-DEV_TOKEN_TTL_S = 24 * 3600
+if TYPE_CHECKING:
+    from vod_testbed.stack.settings import StackSettings
+    from vod_testbed.stack.stack import Stack
 
 log = logging.getLogger(__name__)
+
+HEALTHY_TIMEOUT_S = 30.0
+EXIT_OK, EXIT_NOT_HEALTHY, EXIT_UNUSABLE = 0, 1, 2
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "dev",
         help="run storage, the emulator and the pipeline locally (what `make dev` starts)",
-        description="Start storage (the embedded S3 when S3_ENDPOINT_URL is unset), the "
-        "MediaConvert emulator and the pipeline API with its webhook and upload watcher, "
-        "then print how to upload a video. Ctrl-C stops everything.",
+        description="Start storage (the embedded S3 unless an S3 endpoint is configured), "
+        "the MediaConvert emulator and the pipeline API with its webhook and upload watcher, "
+        "then print how to use them. SIGTERM or Ctrl-C stops everything.",
     )
     parser.add_argument(
         "--host",
@@ -53,8 +41,9 @@ def register(subparsers: Any) -> None:
         help="address to bind (default 127.0.0.1; 0.0.0.0 only inside a container)",
     )
     parser.add_argument(
-        "--s3-port", type=int, help="embedded S3 port (default: $DEV_S3_PORT or 9000)"
-    )
+        "--s3-port", type=int, help="embedded S3 port, 0 for any free one (default: "
+        "$DEV_S3_PORT or 9000)"
+    )  # fmt: skip
     parser.add_argument(
         "--emulator-port", type=int, help="emulator port (default: $EMULATOR_PORT or 8888)"
     )
@@ -66,6 +55,18 @@ def register(subparsers: Any) -> None:
         choices=["ffmpeg", "mediaconvert"],
         help="transcoder: in-process FFmpeg, or the MediaConvert API of the emulator "
         "(default: $TRANSCODER_BACKEND or ffmpeg)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="folder for the database, the emulator's state and the work files; one stack "
+        "at a time (default: $VOD_DATA_DIR or the per-user state folder)",
+    )
+    parser.add_argument(
+        "--ready-file",
+        type=Path,
+        help="once every part answers, write the endpoints, bucket, region, credentials "
+        "and webhook secret there as JSON (mode 0600; removed on exit)",
     )
     parser.add_argument(
         "--text-logs",
@@ -80,104 +81,56 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-@dataclass
-class DevStack:
-    """The running parts; :meth:`stop` stops them in reverse order."""
+def settings_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> StackSettings:
+    """The environment's settings, with what the command line says on top."""
+    from vod_testbed.stack.settings import StackSettings
 
-    host: str
-    s3: EmbeddedS3 | None = None
-    emulator: EmulatorServer | None = None
-    pipeline: PipelineServer | None = None
-    environment: dict[str, str] = field(default_factory=dict)
-
-    def stop(self) -> None:
-        for part in (self.pipeline, self.emulator, self.s3):
-            if part is not None:
-                part.stop()
-
-
-def _local(host: str) -> str:
-    """The address other local processes use to reach a server bound to ``host``."""
-    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - compared, not bound
-
-
-def start_stack(
-    host: str = "127.0.0.1",
-    s3_port: int = 9000,
-    emulator_port: int = 8888,
-    api_port: int = 8000,
-    backend: str | None = None,
-    watch: bool = True,
-) -> DevStack:
-    """Start every part; the settings they share are exported to ``os.environ`` first, so
-    the parts (and anything started from this process) agree on them."""
-    stack = DevStack(host)
-    env = stack.environment
-    try:
-        if not os.environ.get("S3_ENDPOINT_URL"):
-            stack.s3 = start_embedded_s3(host, s3_port)
-            env["S3_ENDPOINT_URL"] = stack.s3.endpoint_url.replace(host, _local(host))
-        if not os.environ.get("WEBHOOK_SECRET"):
-            # A fresh secret per run: deliveries are always authenticated, even locally.
-            env["WEBHOOK_SECRET"] = secrets.token_urlsafe(24)
-        if not os.environ.get("EMULATOR_ADMIN_TOKEN"):
-            env["EMULATOR_ADMIN_TOKEN"] = secrets.token_urlsafe(24)
-        if not os.environ.get("AUTH_JWT_SECRET"):
-            env["AUTH_JWT_SECRET"] = secrets.token_urlsafe(32)
-        # The local user's bearer token, for the console, `vod-testbed upload` and curl.
-        env["VOD_TOKEN"] = mint_token(
-            os.environ.get("AUTH_JWT_SECRET") or env["AUTH_JWT_SECRET"],
-            DEV_USER,
-            ttl_s=DEV_TOKEN_TTL_S,
-        )
-        if backend:
-            env["TRANSCODER_BACKEND"] = backend
-        os.environ.update(env)
-
-        emulator_settings = EmulatorSettings.from_env()
-        pipeline_url = f"http://{_local(host)}:{api_port}"
-        if not emulator_settings.webhook_urls:
-            emulator_settings = dataclasses.replace(
-                emulator_settings, webhook_urls=(f"{pipeline_url}/webhooks/mediaconvert",)
-            )
-        app = create_emulator_app({"EMULATOR_SETTINGS": emulator_settings})
-        stack.emulator = EmulatorServer(app, host, emulator_port).start()
-        if not os.environ.get("MEDIACONVERT_ENDPOINT"):
-            env["MEDIACONVERT_ENDPOINT"] = stack.emulator.url.replace(host, _local(host))
-            os.environ["MEDIACONVERT_ENDPOINT"] = env["MEDIACONVERT_ENDPOINT"]
-
-        stack.pipeline = PipelineServer(
-            PipelineSettings.from_env(), host=host, port=api_port, watch=watch
-        ).start()
-        settings = stack.pipeline.settings
-        allow_origins(
-            Storage(settings.backend).client, settings.bucket, console_origins(pipeline_url)
-        )
-    except BaseException:
-        stack.stop()
-        raise
-    return stack
+    settings = StackSettings.from_env(env)
+    pipeline = settings.pipeline
+    if args.backend:
+        backend = dataclasses.replace(pipeline.backend, transcoder_backend=args.backend)
+        pipeline = dataclasses.replace(pipeline, backend=backend)
+    given = {
+        "host": args.host,
+        "s3_port": args.s3_port,
+        "emulator_port": args.emulator_port,
+        "api_port": args.api_port,
+        "data_dir": args.data_dir,
+    }
+    return dataclasses.replace(
+        settings,
+        pipeline=pipeline,
+        watch=not args.no_watcher,
+        **{name: value for name, value in given.items() if value is not None},
+    )
 
 
-def banner(stack: DevStack) -> str:
-    assert stack.pipeline is not None and stack.emulator is not None
-    api = stack.pipeline.url.replace(stack.host, _local(stack.host))
-    storage = os.environ["S3_ENDPOINT_URL"]
+def banner(stack: Stack, ready_s: float) -> str:
+    """What the developer reads: where each part listens, how to upload, and the variables
+    that point another shell at this stack."""
+    assert stack.endpoints is not None
+    endpoints = stack.endpoints
+    api = endpoints.pipeline
     where = "embedded S3, in memory: lost when this stops" if stack.s3 else "your S3"
-    backend = os.environ.get("TRANSCODER_BACKEND") or "ffmpeg"
+    credentials = (
+        []
+        if stack.s3
+        else ["  # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: your own, as in this shell"]
+    )
     return "\n".join(
         [
             "",
-            "vod-testbed is up:",
-            f"  storage     {storage}  ({where}; bucket {PipelineSettings.from_env().bucket})",
-            f"  emulator    {stack.emulator.url}  (MediaConvert API, boto3 endpoint_url)",
+            f"vod-testbed is up (ready in {ready_s:.1f} s):",
+            f"  storage     {endpoints.s3}  ({where}; bucket {stack.bucket})",
+            f"  emulator    {endpoints.emulator}  (MediaConvert API, boto3 endpoint_url)",
             f"  pipeline    {api}  (POST /videos, GET /videos/<id>, webhooks)",
-            f"  console     {api}/console#token={os.environ['VOD_TOKEN']}",
-            f"              (signed in as {DEV_USER!r}; the token stays in the tab)",
-            f"  transcoder  {backend}",
+            f"  console     {api}/console#token={stack.user_token}",
+            f"              (signed in as {stack.user_id!r}; the token stays in the tab)",
+            f"  transcoder  {stack.transcoder_backend}",
+            f"  data        {stack.settings.data_dir}",
             "",
             "Upload a video and watch it become ready:",
-            f"  .venv/bin/vod-testbed upload lecture.mp4 --api {api} --wait",
+            f"  vod-testbed upload lecture.mp4 --api {api} --wait",
             "or by hand:",
             f"  curl -s -X POST {api}/videos -H 'Content-Type: application/json' \\",
             '    -H "Authorization: Bearer $VOD_TOKEN" \\',
@@ -187,51 +140,62 @@ def banner(stack: DevStack) -> str:
             f'  curl -s -H "Authorization: Bearer $VOD_TOKEN" {api}/videos/<id>',
             "",
             "In another shell, use the same settings:",
-            *(f"  export {key}={value}" for key, value in sorted(stack.environment.items())),
+            *(f"  {line}" for line in stack.export_lines()),
+            *credentials,
             "",
-            "Ctrl-C stops everything.",
+            "Ctrl-C (or SIGTERM) stops everything.",
         ]
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the stack's parts are not needed to build the command line.
+    from vod_testbed.stack.ready import wait_until_healthy, write_ready_file
+    from vod_testbed.stack.stack import StackInUseError, start_stack
+
     if not args.text_logs:
         configure_logging(logging.DEBUG if args.verbose else logging.INFO)
-    env = os.environ
     try:
-        stack = _start_from_args(args, env)
+        settings = settings_from_args(args, os.environ)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    ready_file: Path | None = args.ready_file
+    if ready_file is not None:
+        # A file left by a stack that was killed must not pass for this one.
+        ready_file.unlink(missing_ok=True)
+    started = time.monotonic()
+    try:
+        stack = start_stack(settings)
+    except StackInUseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise
         print(
             f"error: a port is already in use ({exc.strerror}); choose others with "
-            "--s3-port, --emulator-port and --api-port (or DEV_S3_PORT, EMULATOR_PORT, "
-            "PIPELINE_PORT)",
+            "--s3-port, --emulator-port and --api-port (0 picks free ones)",
             file=sys.stderr,
         )
-        return 2
-    print(banner(stack), flush=True)
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    try:
-        stopping.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stack.stop()
-    return 0
+        return EXIT_UNUSABLE
+    with StopSignals() as stop_signals:
+        try:
+            problems = wait_until_healthy(stack.describe(), HEALTHY_TIMEOUT_S)
+            if problems:
+                print(f"error: parts do not answer: {'; '.join(problems)}", file=sys.stderr)
+                return EXIT_NOT_HEALTHY
+            if ready_file is not None:
+                write_ready_file(ready_file, stack.describe())
+            print(banner(stack, time.monotonic() - started), flush=True)
+            received = stop_signals.wait()
+            log.info("%s received: stopping", received.name)
+        finally:
+            stop_within(lambda: _stop(stack, ready_file))
+    return EXIT_OK
 
 
-def _start_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> DevStack:
-    return start_stack(
-        host=args.host,
-        s3_port=args.s3_port if args.s3_port is not None else env_int(env, "DEV_S3_PORT", 9000),
-        emulator_port=args.emulator_port
-        if args.emulator_port is not None
-        else env_int(env, "EMULATOR_PORT", 8888),
-        api_port=args.api_port
-        if args.api_port is not None
-        else env_int(env, "PIPELINE_PORT", 8000),
-        backend=args.backend,
-        watch=not args.no_watcher,
-    )
+def _stop(stack: Stack, ready_file: Path | None) -> None:
+    if ready_file is not None:
+        ready_file.unlink(missing_ok=True)
+    stack.stop()

@@ -6,16 +6,11 @@ import argparse
 import dataclasses
 import logging
 import os
-import signal
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
-from vod_testbed.common.settings import env_int
-from vod_testbed.emulator.app import create_app
-from vod_testbed.emulator.config import EmulatorSettings
-from vod_testbed.emulator.server import EmulatorServer
-from vod_testbed.emulator.store import DataDirInUseError
+from vod_testbed.common.settings import BackendSettings, env_int
+from vod_testbed.common.shutdown import StopSignals, stop_within
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +39,13 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    # SIGTERM (docker stop, systemd, CI) shuts down like Ctrl-C: threads stopped, store closed.
-    raise KeyboardInterrupt
-
-
 def run(args: argparse.Namespace) -> int:
+    # Imported here: Flask and the emulator are not needed to build the command line.
+    from vod_testbed.emulator.app import create_app
+    from vod_testbed.emulator.config import EmulatorSettings
+    from vod_testbed.emulator.server import EmulatorServer
+    from vod_testbed.emulator.store import DataDirInUseError
+
     settings = EmulatorSettings.from_env()
     if args.data_dir is not None:
         settings = dataclasses.replace(settings, data_dir=args.data_dir)
@@ -58,9 +54,13 @@ def run(args: argparse.Namespace) -> int:
     except DataDirInUseError as exc:
         log.error("%s; stop it or pass another --data-dir", exc)
         return 1
-    server = EmulatorServer(app, args.host, args.port)
-    if not os.environ.get("S3_ENDPOINT_URL"):
-        log.warning("S3_ENDPOINT_URL is not set: jobs will read and write AWS S3")
+    try:
+        server = EmulatorServer(app, args.host, args.port)
+    except BaseException:
+        app.extensions["emulator"].close()
+        raise
+    if BackendSettings.from_env().s3_endpoint_url is None:
+        log.warning("no S3 endpoint is configured: jobs will read and write AWS S3")
     if not settings.webhook_urls:
         log.info("EVENTS_WEBHOOK_URL is not set: events are recorded (GET /_emulator/events) only")
     elif not settings.webhook_secret:
@@ -70,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
     elif not settings.admin_token:
         log.info("EMULATOR_ADMIN_TOKEN is not set: the admin API (/_emulator) is closed")
     log.info("MediaConvert emulator on %s (state in %s)", server.url, settings.data_dir)
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        server.serve_forever()
-    finally:
-        app.extensions["emulator"].close()
+    # SIGTERM (docker stop, systemd, CI) and Ctrl-C: threads stopped, store closed.
+    with StopSignals() as stop_signals:
+        server.start()
+        try:
+            stop_signals.wait()
+        finally:
+            stop_within(server.stop)
     return 0

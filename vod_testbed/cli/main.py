@@ -12,6 +12,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from vod_testbed import __version__
+
 SUBCOMMANDS = (
     "vod_testbed.cli.transcode",
     "vod_testbed.cli.validate",
@@ -19,6 +21,7 @@ SUBCOMMANDS = (
     "vod_testbed.cli.upload",
     "vod_testbed.cli.emulator",
     "vod_testbed.cli.dev",
+    "vod_testbed.cli.wait",
 )
 
 
@@ -28,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the S3 -> MediaConvert -> HLS -> webhook pipeline offline, for real.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module_name in SUBCOMMANDS:
         try:

@@ -10,9 +10,6 @@ import json
 import sys
 from typing import Any
 
-from vod_testbed.backends.ladder import DEFAULT_LADDER
-from vod_testbed.hls.validation import HlsInputError, validate_hls
-
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 
 
@@ -44,6 +41,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: PyAV and the validator are not needed to build the command line.
+    from vod_testbed.backends.ladder import DEFAULT_LADDER
+    from vod_testbed.hls.validation import HlsInputError, validate_hls
+
     try:
         report = validate_hls(
             args.master,

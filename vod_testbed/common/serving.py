@@ -58,6 +58,27 @@ def ensure_port_free(host: str, port: int) -> None:
             raise OSError(errno.EADDRINUSE, f"{host}:{port} is already in use") from exc
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port`` (``port=0``: a free one), to hand to
+    :class:`BackgroundServer` once its app exists: its URL is known before the app is built.
+
+    Raises:
+        OSError: (EADDRINUSE) the port is taken.
+    """
+    ensure_port_free(host, port)
+    sock = socket.socket()
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+        # waitress's event loop expects a non-blocking listening socket.
+        sock.setblocking(False)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 class BackgroundServer:
     """An HTTP server for ``app``; ``port=0`` picks a free port.
 
@@ -70,6 +91,8 @@ class BackgroundServer:
         threads: worker threads (requests served at once).
         channel_timeout_s: idle connections are closed after this long.
         max_body_bytes: larger request bodies are refused (413).
+        listener: a socket from :func:`listen` to serve on instead of binding ``host:port``;
+            the server takes it over and closes it when it stops.
     """
 
     def __init__(
@@ -84,16 +107,21 @@ class BackgroundServer:
         threads: int = DEFAULT_THREADS,
         channel_timeout_s: int = DEFAULT_CHANNEL_TIMEOUT_S,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        listener: socket.socket | None = None,
     ) -> None:
-        ensure_port_free(host, port)
+        if listener is None:
+            ensure_port_free(host, port)
+            where: dict[str, Any] = {"host": host, "port": port}
+        else:
+            host = listener.getsockname()[0]
+            where = {"sockets": [listener]}
         self.app = app
         self.name = name
         checked = HostCheck(app, allowed_hosts(host) if allowed is None else allowed, render_error)
         # Any: waitress's types name a MultiSocketServer too, which one listen address never is.
         self._server: Any = cast(Any, create_server)(
             checked,
-            host=host,
-            port=port,
+            **where,
             threads=threads,
             channel_timeout=channel_timeout_s,
             cleanup_interval=max(1, min(30, channel_timeout_s)),

@@ -108,6 +108,27 @@ def _describe(error: Any, given: Mapping[str, str]) -> str:
     return f"{name}: {error['msg']}"
 
 
+# The services whose endpoint may come from botocore's global variable, with this project's
+# alias of each one's own variable.
+ENDPOINT_ALIASES = {"S3": "S3_ENDPOINT_URL", "MEDIACONVERT": "MEDIACONVERT_ENDPOINT"}
+
+
+def with_endpoint_conventions(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` as botocore reads endpoints: ``AWS_ENDPOINT_URL`` serves a service that has
+    neither its own ``AWS_ENDPOINT_URL_<SERVICE>`` nor this project's alias of it, and
+    ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`` turns the ``AWS_ENDPOINT_URL*`` variables
+    off (the project's own names still count)."""
+    resolved = dict(env)
+    if resolved.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true":
+        return {k: v for k, v in resolved.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    everything = resolved.get("AWS_ENDPOINT_URL")
+    for service, alias in ENDPOINT_ALIASES.items():
+        own = f"AWS_ENDPOINT_URL_{service}"
+        if everything and not (resolved.get(own) or resolved.get(alias)):
+            resolved[own] = everything
+    return resolved
+
+
 @dataclass(frozen=True, config=SETTINGS_CONFIG)
 class BackendSettings:
     """Every knob of the backends; each field names its environment variable.
@@ -118,11 +139,13 @@ class BackendSettings:
         x264_preset: libx264 preset of the FFmpeg backend.
         max_concurrent_jobs: jobs the FFmpeg backend runs at once.
         work_dir: scratch space for downloads and encodes.
-        s3_endpoint_url: MinIO or other S3; unset means AWS.
+        s3_endpoint_url: MinIO or other S3; unset means AWS. Found as botocore finds it: the
+            service's variable (or this project's alias of it) before the global one.
         aws_region: the AWS region.
+        aws_access_key_id, aws_secret_access_key: credentials; unset: boto3's own chain.
         s3_bucket: the media bucket.
         mediaconvert_endpoint, mediaconvert_role_arn, mediaconvert_queue_arn: where and as
-            whom the MediaConvert backend submits jobs.
+            whom the MediaConvert backend submits jobs (the endpoint found as the S3 one is).
     """
 
     transcoder_backend: str = variable("TRANSCODER_BACKEND", default="ffmpeg")
@@ -132,10 +155,14 @@ class BackendSettings:
     work_dir: Path = variable(
         "VOD_WORK_DIR", default_factory=lambda: Path(tempfile.gettempdir()) / "vod-testbed"
     )
-    s3_endpoint_url: str | None = variable("S3_ENDPOINT_URL", default=None)
+    s3_endpoint_url: str | None = variable("AWS_ENDPOINT_URL_S3", "S3_ENDPOINT_URL", default=None)
     aws_region: str = variable("AWS_REGION", "AWS_DEFAULT_REGION", default="us-east-1")
+    aws_access_key_id: str | None = variable("AWS_ACCESS_KEY_ID", default=None)
+    aws_secret_access_key: str | None = variable("AWS_SECRET_ACCESS_KEY", default=None, repr=False)
     s3_bucket: str = variable("S3_BUCKET", default="vod-testbed")
-    mediaconvert_endpoint: str | None = variable("MEDIACONVERT_ENDPOINT", default=None)
+    mediaconvert_endpoint: str | None = variable(
+        "AWS_ENDPOINT_URL_MEDIACONVERT", "MEDIACONVERT_ENDPOINT", default=None
+    )
     mediaconvert_role_arn: str = variable(
         "MEDIACONVERT_ROLE_ARN", default="arn:aws:iam::123456789012:role/MediaConvertRole"
     )
@@ -144,4 +171,4 @@ class BackendSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> BackendSettings:
         """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
-        return read_env(cls, env)
+        return read_env(cls, with_endpoint_conventions(os.environ if env is None else env))

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, jsonify, request
 
 from vod_testbed.emulator.admin import admin
 from vod_testbed.emulator.api import api, render_error
@@ -46,6 +46,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["emulator"] = service
     app.register_blueprint(api)
     app.register_blueprint(admin)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify({"status": "ok"})
 
     @app.before_request
     def refuse_browsers() -> Response | None:

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import socket
+
 from flask import Flask
 
 from vod_testbed.common.serving import BackgroundServer
 
 
 class EmulatorServer(BackgroundServer):
-    """An HTTP server for an emulator app; stopping it also stops the emulator's threads."""
+    """An HTTP server for an emulator app; stopping it also stops the emulator's threads.
 
-    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
-        super().__init__(app, host, port, name="emulator-http")
+    ``listener``: a socket from :func:`vod_testbed.common.serving.listen` to serve on.
+    """
+
+    def __init__(
+        self,
+        app: Flask,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        listener: socket.socket | None = None,
+    ) -> None:
+        super().__init__(app, host, port, name="emulator-http", listener=listener)
 
     def start(self) -> EmulatorServer:
         super().start()

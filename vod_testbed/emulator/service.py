@@ -24,9 +24,12 @@ log = logging.getLogger(__name__)
 BACKEND_WORKERS = 16
 
 
-def ffmpeg_transcoder() -> Transcoder:
-    """The FFmpeg backend, configured from the environment (S3_ENDPOINT_URL, ...)."""
-    settings = dataclasses.replace(BackendSettings.from_env(), max_concurrent_jobs=BACKEND_WORKERS)
+def ffmpeg_transcoder(backend: BackendSettings | None = None) -> Transcoder:
+    """The FFmpeg backend with ``backend``'s storage and ffmpeg settings (default: from the
+    environment: S3_ENDPOINT_URL, ...)."""
+    settings = dataclasses.replace(
+        backend or BackendSettings.from_env(), max_concurrent_jobs=BACKEND_WORKERS
+    )
     return create_transcoder("ffmpeg", settings)
 
 

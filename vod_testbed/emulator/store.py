@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from vod_testbed.backends.job import JobStatus
+from vod_testbed.common.dirlock import DirInUseError, lock_dir
 from vod_testbed.emulator.outbox import OutboxStore
 from vod_testbed.emulator.records import JobRecord, NamedRecord
 
@@ -70,24 +71,15 @@ STATE_FILE = "emulator.sqlite3"
 LOCK_FILE = "emulator.lock"
 
 
-class DataDirInUseError(RuntimeError):
+class DataDirInUseError(DirInUseError):
     """Another emulator process holds the data dir (both would run the same queued jobs)."""
 
 
 def _lock_data_dir(data_dir: Path) -> IO[str] | None:
-    """Hold an exclusive lock on the data dir for this process's lifetime (POSIX only;
-    elsewhere the check is skipped)."""
     try:
-        import fcntl
-    except ImportError:
-        return None
-    handle = open(data_dir / LOCK_FILE, "w")  # noqa: SIM115 - held until Store.close()
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise DataDirInUseError(f"another emulator is using {data_dir}") from None
-    return handle
+        return lock_dir(data_dir, LOCK_FILE, "emulator")
+    except DirInUseError as exc:
+        raise DataDirInUseError(str(exc)) from None
 
 
 def _where(clauses: list[str]) -> str:

@@ -25,7 +25,12 @@ from vod_testbed.storage.s3_auth import SignedS3, render_host_error
 log = logging.getLogger(__name__)
 
 # boto3 insists on credentials; these are what the server accepts when none are set.
-_DEFAULT_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+DUMMY_ACCESS_KEY_ID = "testing"
+DUMMY_SECRET_ACCESS_KEY = "testing"  # noqa: S105 - a well-known local default, not a secret
+_DEFAULT_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
+}
 # One PUT to S3 is at most 5 GiB; uploads are bounded by the presigned Content-Length anyway.
 MAX_OBJECT_BYTES = 5 * 2**30 + 2**20
 

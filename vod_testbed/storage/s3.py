@@ -68,6 +68,8 @@ def s3_client(settings: BackendSettings | None = None) -> S3Client:
         "s3",
         endpoint_url=settings.s3_endpoint_url,
         region_name=settings.aws_region,
+        aws_access_key_id=settings.aws_access_key_id,
+        aws_secret_access_key=settings.aws_secret_access_key,
         config=Config(
             # SigV4 everywhere: presigned PUTs then sign Content-Type and Content-Length.
             signature_version="s3v4",

@@ -299,6 +299,7 @@ def test_withdrawal_removes_only_what_this_job_wrote(
 
 def test_audio_longer_than_the_video_is_not_a_truncation(ffmpeg_backend, put_clip):
     media = probe(clip_path("audio_tail"))
+    assert media.video_duration_s is not None
     assert media.duration_s > media.video_duration_s + 1  # the clip is what it says
     job, _ = run_job(ffmpeg_backend, JobRequest.for_prefix(put_clip(clip_path("audio_tail"))))
     assert job.status is JobStatus.COMPLETE, job.error_message

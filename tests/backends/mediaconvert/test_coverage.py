@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from botocore.model import StructureShape
+
 from tests.backends.mediaconvert.settings_builders import (
     MODEL,
 )
@@ -11,6 +13,7 @@ from vod_testbed.backends.mediaconvert.coverage import SETTINGS_COVERAGE, covera
 def test_coverage_table_names_real_settings_and_values() -> None:
     for shape_name, members in SETTINGS_COVERAGE.items():
         shape = MODEL.shape_for(shape_name)
+        assert isinstance(shape, StructureShape), shape_name
         by_wire = {m[0].lower() + m[1:]: m for m in shape.members}
         assert set(members) <= set(by_wire), (shape_name, set(members) - set(by_wire))
         for wire_name, cov in members.items():

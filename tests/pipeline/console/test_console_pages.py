@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.pipeline.console.reports import ReportCache
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
@@ -45,7 +46,7 @@ def app(service: ContentService, builder: Builder) -> Flask:
     )
 
 
-def change(video_id: str, status: str, event_id: str, **extra: Any) -> JobStateChange:
+def change(video_id: str, status: EventStatus, event_id: str, **extra: Any) -> JobStateChange:
     return JobStateChange(
         event_id=event_id, job_id="job-1", status=status, asset_id=video_id, **extra
     )
@@ -72,7 +73,7 @@ def test_a_failed_video_shows_its_error_in_words(
     video = new_asset()
     message = "The input is not a media file that can be read."
     service.apply_job_change(
-        change(video["id"], "ERROR", "e1", error_code=1010, error_message=message)
+        change(video["id"], EventStatus.ERROR, "e1", error_code=1010, error_message=message)
     )
     panel = client.get(f"/console/videos/{video['id']}/panel").get_data(as_text=True)
     assert f"<strong>Failed (error 1010):</strong>\n    {message}" in panel
@@ -83,7 +84,9 @@ def test_the_event_history_folds_a_run_of_status_updates_into_one_line(
 ) -> None:
     video = new_asset()
     for n in range(5):
-        service.apply_job_change(change(video["id"], "STATUS_UPDATE", f"u{n}", percent=n * 10))
+        service.apply_job_change(
+            change(video["id"], EventStatus.STATUS_UPDATE, f"u{n}", percent=n * 10)
+        )
     panel = client.get(f"/console/videos/{video['id']}/panel").get_data(as_text=True)
     assert panel.count("STATUS_UPDATE") == 1
     assert "\N{MULTIPLICATION SIGN}5" in panel
@@ -112,7 +115,9 @@ def test_the_report_is_computed_in_the_background_and_asking_never_waits(
 ) -> None:
     video = new_asset()
     master = "s3://b/out/hls/master.m3u8"
-    service.apply_job_change(change(video["id"], "COMPLETE", "c1", master_playlist_uri=master))
+    service.apply_job_change(
+        change(video["id"], EventStatus.COMPLETE, "c1", master_playlist_uri=master)
+    )
     first = client.get(f"/console/videos/{video['id']}/report.json").get_json()
     assert first["status"] in ("queued", "measuring", "ready")
     # The builder is still blocked: every ask answers at once with the figures so far.
@@ -146,7 +151,7 @@ def test_a_report_that_fails_says_why(
     )
     video = new_asset()
     service.apply_job_change(
-        change(video["id"], "COMPLETE", "c1", master_playlist_uri="s3://b/m.m3u8")
+        change(video["id"], EventStatus.COMPLETE, "c1", master_playlist_uri="s3://b/m.m3u8")
     )
     with app.test_client() as other:
         other.environ_base.update(client.environ_base)

@@ -105,7 +105,9 @@ def test_progress_from_status_update_inside_job_progress(
     post_event: Post, service: ContentService, new_asset: NewAsset
 ) -> None:
     asset = new_asset()
-    progress = {"jobProgress": {"jobPercentComplete": 42, "currentPhase": "TRANSCODING"}}
+    progress: dict[str, Any] = {
+        "jobProgress": {"jobPercentComplete": 42, "currentPhase": "TRANSCODING"}
+    }
     assert post_event(mc_event("STATUS_UPDATE", JOB, asset["id"], **progress)).status_code == 200
     found = video(service, asset["id"])
     assert (found["status"], found["progress"], found["job_id"]) == ("processing", 42, JOB)

@@ -14,6 +14,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_events import JobStateChange
@@ -82,7 +83,7 @@ def ready_video(
             JobStateChange(
                 event_id=str(uuid.uuid4()),
                 job_id=f"job-{video['id'][:8]}",
-                status="COMPLETE",
+                status=EventStatus.COMPLETE,
                 asset_id=video["id"],
                 master_playlist_uri=f"s3://{bucket}/{prefix}/hls/master.m3u8",
                 thumbnail_uris=(f"s3://{bucket}/{prefix}/thumbnails/master_thumb.0000000.jpg",),

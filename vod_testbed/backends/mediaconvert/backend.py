@@ -131,6 +131,8 @@ class MediaConvertBackend(Transcoder):
             "mediaconvert",
             endpoint_url=self.settings.mediaconvert_endpoint,
             region_name=self.settings.aws_region,
+            aws_access_key_id=self.settings.aws_access_key_id,
+            aws_secret_access_key=self.settings.aws_secret_access_key,
             config=Config(
                 retries={"mode": "standard", "total_max_attempts": max_attempts},
                 connect_timeout=5,

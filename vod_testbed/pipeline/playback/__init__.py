@@ -47,7 +47,12 @@ def make_signer(settings: PipelineSettings, playback_settings: PlaybackSettings)
         )
     if base:
         return PlainUrls(base)
-    session = boto3.session.Session()
+    backend = settings.backend
+    # The settings' credentials when they carry some; else boto3's own chain.
+    session = boto3.session.Session(
+        aws_access_key_id=backend.aws_access_key_id,
+        aws_secret_access_key=backend.aws_secret_access_key,
+    )
 
     def credentials() -> Any:
         found = session.get_credentials()
@@ -55,7 +60,6 @@ def make_signer(settings: PipelineSettings, playback_settings: PlaybackSettings)
             raise RuntimeError("no AWS credentials to presign playback URLs with")
         return found.get_frozen_credentials()
 
-    backend = settings.backend
     return S3UrlSigner(
         settings.s3_public_endpoint_url or backend.s3_endpoint_url,
         backend.aws_region,

@@ -1,0 +1,108 @@
+"""Faults: the emulator killed with SIGKILL while an event is still being delivered (its
+receiver answered 503, so the event waits in the outbox for a retry), then started again on
+the same data dir. The event is delivered after the restart, with its original id: delivery
+is at-least-once across crashes, as EventBridge's is across its own failures."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from tests.emulator.conftest import ROLE, ladder_settings
+from tests.net import free_port, start_s3_process, wait_for_port
+from tests.pipeline.e2e_helpers import Receiver
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def s3() -> Iterator[str]:
+    proc, endpoint = start_s3_process()
+    yield endpoint
+    proc.kill()
+    proc.wait(10)
+
+
+def start_emulator(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vod_testbed.cli.main", "emulator", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_port(port, timeout_s=30)
+    return proc
+
+
+def wait_until(predicate: Any, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_an_event_pending_when_the_emulator_is_killed_is_delivered_after_the_restart(
+    s3: str, tmp_path: Path
+) -> None:
+    # Each delivery keeps the target it was queued for, as an EventBridge target does: the
+    # same receiver answers 503 before the crash and 200 after it.
+    receiver = Receiver(status=503)
+    port = free_port()
+    env = {
+        **os.environ,
+        "S3_ENDPOINT_URL": s3,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "EMULATOR_AUTH": "off",
+        "EMULATOR_DATA_DIR": str(tmp_path / "emulator"),
+        "EVENTS_WEBHOOK_URL": receiver.url,
+        "WEBHOOK_SECRET": "faults-webhook-secret",
+        "EMULATOR_DELIVERY_BASE_DELAY_S": "0.2",
+        "EMULATOR_DELIVERY_MAX_DELAY_S": "0.5",
+        "VOD_WORK_DIR": str(tmp_path / "work"),
+    }
+    emulator = start_emulator(env, port)
+    try:
+        client = boto3.client(
+            "mediaconvert",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(retries={"max_attempts": 1}),
+        )
+        # The input does not exist: the job ends in ERROR at once and its events queue up.
+        job = client.create_job(
+            Role=ROLE,
+            Settings=ladder_settings("s3://faults/missing.mp4", "s3://faults/missing_processed"),
+        )["Job"]
+        # Refused at least twice: the event is in the outbox, due for another retry.
+        assert wait_until(lambda: len(receiver.requests) >= 2, 30)
+        emulator.send_signal(signal.SIGKILL)
+        emulator.wait(10)
+        refused_ids = {body["id"] for body in receiver.bodies()}
+        receiver.requests.clear()
+        receiver.status = 200
+
+        emulator = start_emulator(env, port)
+        redelivered = wait_until(lambda: refused_ids <= {b["id"] for b in receiver.bodies()}, 30)
+        assert redelivered, (refused_ids, [b["id"] for b in receiver.bodies()])
+        delivered = receiver.bodies()
+        assert "ERROR" in {b["detail"]["status"] for b in delivered}
+        assert {b["detail"]["jobId"] for b in delivered} == {job["Id"]}
+    finally:
+        emulator.kill()
+        emulator.wait(10)
+        receiver.close()

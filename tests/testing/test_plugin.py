@@ -1,0 +1,118 @@
+"""The pytest plugin as a platform's test suite meets it: inert until asked, configured by
+ini and command line, its data kept only when asked."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+def test_the_plugin_starts_and_imports_nothing_until_a_fixture_asks(pytester):
+    pytester.makepyfile(
+        """
+        import sys, threading
+
+        def test_nothing_of_the_stack_is_loaded_or_running(request):
+            assert request.config.pluginmanager.has_plugin("vod_testbed")
+            heavy = [m for m in ("boto3", "moto", "flask", "vod_testbed.stack.stack")
+                     if m in sys.modules]
+            assert heavy == []
+            assert [t.name for t in threading.enumerate()] == ["MainThread"]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def settings_probe(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_settings(vod_stack_settings):
+            s = vod_stack_settings
+            print("SETTINGS", s.pipeline.backend.transcoder_backend, s.s3_port,
+                  s.emulator_port, s.api_port, s.emulator.time_compression)
+        """
+    )
+
+
+def test_the_ini_file_configures_the_stack(pytester):
+    pytester.makeini(
+        "[pytest]\nvod_backend = ffmpeg\nvod_s3_port = 19000\nvod_time_compression = 20\n"
+    )
+    settings_probe(pytester)
+    result = pytester.runpytest("-s")
+    result.stdout.fnmatch_lines(["*SETTINGS ffmpeg 19000 0 0 20.0*"])
+
+
+def test_the_command_line_wins_over_the_ini_file(pytester):
+    pytester.makeini("[pytest]\nvod_backend = ffmpeg\nvod_api_port = 18000\n")
+    settings_probe(pytester)
+    result = pytester.runpytest("-s", "--vod-backend", "mediaconvert", "--vod-api-port", "18001")
+    result.stdout.fnmatch_lines(["*SETTINGS mediaconvert 0 0 18001 1.0*"])
+
+
+def test_a_port_that_is_not_a_number_is_a_usage_error(pytester):
+    pytester.makeini("[pytest]\nvod_emulator_port = eighty\n")
+    settings_probe(pytester)
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(["*vod_emulator_port must be an integer, got 'eighty'*"])
+    result.assert_outcomes(errors=1)
+
+
+def data_dir_probe(pytester: pytest.Pytester, outcome: str) -> None:
+    pytester.makepyfile(
+        f"""
+        def test_writes_state(vod_stack_settings):
+            (vod_stack_settings.data_dir / "state").write_text("kept?")
+            print("DATA_DIR", vod_stack_settings.data_dir)
+            assert {outcome!r} == "pass"
+        """
+    )
+
+
+def data_dir_of(result: pytest.RunResult) -> Path:
+    match = re.search(r"DATA_DIR (\S+)", result.stdout.str())
+    assert match, result.stdout.str()
+    return Path(match.group(1))
+
+
+def test_the_data_dir_is_removed_after_a_failed_session_by_default(pytester):
+    data_dir_probe(pytester, "fail")
+    result = pytester.runpytest("-s")
+    result.assert_outcomes(failed=1)
+    assert not data_dir_of(result).exists()
+
+
+def test_keep_data_keeps_the_data_dir_of_a_failed_session_and_says_where(pytester):
+    data_dir_probe(pytester, "fail")
+    result = pytester.runpytest("-s", "--vod-keep-data")
+    kept = data_dir_of(result)
+    result.stdout.fnmatch_lines([f"vod-testbed: the stack's data is kept in {kept}"])
+    assert (kept / "state").read_text() == "kept?"
+
+
+def test_keep_data_on_failure_removes_the_data_dir_of_a_passing_session(pytester):
+    data_dir_probe(pytester, "pass")
+    result = pytester.runpytest("-s", "--vod-keep-data")
+    result.assert_outcomes(passed=1)
+    assert not data_dir_of(result).exists()
+
+
+@pytest.mark.e2e
+def test_with_the_ffmpeg_backend_in_process_jobs_are_recorded_as_events(pytester):
+    pytester.makepyfile(
+        """
+        def test_upload(vod_stack, vod_events, sample_video, s3_client, mediaconvert_client):
+            upload = vod_stack.upload_video(sample_video(duration_s=1, size=(320, 180)))
+            video = vod_events.wait_for_video(upload["id"], "ready", timeout=120)
+            assert vod_events.statuses(video["job_id"]) == ["SUBMITTED", "PROGRESSING", "COMPLETE"]
+            assert s3_client.head_object(Bucket=vod_stack.bucket, Key=video["master_playlist_key"])
+            assert [q["Name"] for q in mediaconvert_client.list_queues()["Queues"]] == ["Default"]
+        """
+    )
+    result = pytester.runpytest("--vod-backend", "ffmpeg", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

@@ -1,0 +1,78 @@
+"""What a local stack is started from: one settings object, built from explicit values or
+from an environment mapping that is read, never written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from vod_testbed.common.settings import env_int
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.pipeline.config import PipelineSettings
+
+APP_NAME = "vod-testbed"
+
+
+def default_data_dir() -> Path:
+    """The per-user state folder (``~/.local/state/vod-testbed`` on Linux)."""
+    return Path(platformdirs.user_state_dir(APP_NAME))
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    """How to start storage, the MediaConvert emulator and the pipeline together.
+
+    The parts' own settings objects carry every knob they have; the stack fills in what
+    ties them together (endpoints, the shared webhook secret, where state lives) and leaves
+    the rest as given.
+
+    Attributes:
+        data_dir: ``VOD_DATA_DIR`` - holds the pipeline's database, the emulator's state and
+            the work files; one stack at a time may use it. Default: the per-user state
+            folder.
+        host: address every server binds (127.0.0.1; 0.0.0.0 only inside a container).
+        s3_port, emulator_port, api_port: ``DEV_S3_PORT`` (9000), ``EMULATOR_PORT`` (8888),
+            ``PIPELINE_PORT`` (8000); 0 picks a free port.
+        watch: poll the bucket for uploads (storage that cannot notify, like the embedded S3).
+        database_url: ``DATABASE_URL``; None: a SQLite file in the data dir.
+        webhook_secret: ``WEBHOOK_SECRET``, shared by the emulator (signs) and the pipeline
+            (checks); None: a random one per start.
+        pipeline: the pipeline's settings, its ``backend`` (storage, transcoder) included. An
+            S3 endpoint of None starts the embedded S3; a MediaConvert endpoint of None
+            points the pipeline at the emulator.
+        emulator: the emulator's settings; its ``webhook_urls`` are extra receivers of job
+            events, beside the pipeline's own webhook which always gets them.
+    """
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    host: str = "127.0.0.1"
+    s3_port: int = 9000
+    emulator_port: int = 8888
+    api_port: int = 8000
+    watch: bool = True
+    database_url: str | None = None
+    webhook_secret: str | None = None
+    pipeline: PipelineSettings = field(default_factory=PipelineSettings)
+    emulator: EmulatorSettings = field(default_factory=EmulatorSettings)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> StackSettings:
+        """Every setting from ``env`` (default ``os.environ``), each part reading its own
+        variables."""
+        env = os.environ if env is None else env
+        defaults = cls(data_dir=Path())
+        return cls(
+            data_dir=Path(env["VOD_DATA_DIR"]) if env.get("VOD_DATA_DIR") else default_data_dir(),
+            s3_port=env_int(env, "DEV_S3_PORT", defaults.s3_port),
+            emulator_port=env_int(env, "EMULATOR_PORT", defaults.emulator_port),
+            api_port=env_int(env, "PIPELINE_PORT", defaults.api_port),
+            database_url=env.get("DATABASE_URL") or None,
+            webhook_secret=env.get("WEBHOOK_SECRET") or None,
+            pipeline=PipelineSettings.from_env(env),
+            emulator=EmulatorSettings.from_env(env),
+        )
