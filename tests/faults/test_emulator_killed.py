@@ -75,7 +75,7 @@ def test_an_event_pending_when_the_emulator_is_killed_is_delivered_after_the_res
     }
     emulator = start_emulator(env, port)
     try:
-        client = boto3.client(
+        client: Any = boto3.client(
             "mediaconvert",
             endpoint_url=f"http://127.0.0.1:{port}",
             region_name="us-east-1",

@@ -65,10 +65,12 @@ def test_a_stack_that_failed_to_start_releases_its_data_dir(tmp_path):
 
 def test_every_part_answers_its_health_check(tmp_path):
     with start_stack(free_ports(tmp_path / "data")) as stack:
+        endpoints = stack.endpoints
+        assert endpoints is not None
         answers = {
             part: requests.get(f"{url}/healthz", timeout=5)
-            for part, url in (("pipeline", stack.endpoints.pipeline),
-                              ("emulator", stack.endpoints.emulator))
+            for part, url in (("pipeline", endpoints.pipeline),
+                              ("emulator", endpoints.emulator))
         }  # fmt: skip
     assert {part: (a.status_code, a.json()["status"]) for part, a in answers.items()} == {
         "pipeline": (200, "ok"),
