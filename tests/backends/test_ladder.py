@@ -7,6 +7,7 @@ from vod_testbed.backends.ladder import (
     Ladder,
     PortraitPolicy,
     RateControl,
+    RenditionPlan,
     Rung,
     UpscalePolicy,
     fit_geometry,
@@ -123,3 +124,37 @@ def test_rate_control_caps():
 def test_invalid_ladders_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Ladder(**kwargs)
+
+
+def boxes_and_pads(plans: list[RenditionPlan]) -> list[tuple[int, int, int, int]]:
+    return [
+        (p.geometry.box_width, p.geometry.box_height, p.geometry.pad_x, p.geometry.pad_y)
+        for p in plans
+    ]
+
+
+def test_fit_no_upscale_gives_a_4_3_source_its_own_size_without_padding() -> None:
+    """ "MediaConvert decreases the size of your input image until it fits inside the
+    dimensions of your output resolution [...] does not add padding" (MediaConvert user
+    guide, "Configuring fit without upscaling scaling")."""
+    ladder = DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.FIT_NO_UPSCALE)
+    assert boxes_and_pads(plan_renditions(ladder, 1440, 1080)) == [
+        (1440, 1080, 0, 0),
+        (960, 720, 0, 0),
+        (640, 480, 0, 0),
+        (480, 360, 0, 0),
+    ]
+
+
+def test_fit_no_upscale_never_enlarges_nor_drops_a_rung() -> None:
+    """ "If your input image is smaller than your output image, MediaConvert does not
+    increase the size of your image" (user guide, "Configuring fit without upscaling")."""
+    ladder = DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.FIT_NO_UPSCALE)
+    plans = plan_renditions(ladder, 640, 360)
+    assert [p.rung.name for p in plans] == ["1080p", "720p", "480p", "360p"]
+    assert boxes_and_pads(plans) == [(640, 360, 0, 0)] * 4
+
+
+def test_fit_no_upscale_rounds_a_16_9_source_to_the_box() -> None:
+    ladder = DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.FIT_NO_UPSCALE)
+    assert boxes_and_pads(plan_renditions(ladder, 1920, 1080))[2] == (854, 480, 0, 0)

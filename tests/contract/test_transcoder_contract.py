@@ -12,23 +12,28 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
 
+import m3u8
 import pytest
 
 from tests.contract.conftest import BACKENDS
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import Job, JobRequest, JobStatus
-from vod_testbed.backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
+from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder, PortraitPolicy, UpscalePolicy
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.media.probe import probe
+from vod_testbed.media.segments import SegmentMedia, inspect_segment
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
 TIMEOUT_S = 240
+LANDSCAPE_BOXES = [(1920, 1080), (1280, 720), (854, 480), (640, 360)]
 
 
 @dataclass
@@ -153,26 +158,57 @@ def test_both_backends_write_the_same_keys_and_valid_playlists(
     assert failed["ffmpeg"] == failed["mediaconvert"]
 
 
-POLICY_CASES = {
+# The policies both backends must resolve alike: clip, ladder, the boxes expected.
+PARITY_CASES: dict[str, tuple[str, Ladder, list[tuple[int, int]]]] = {
+    "default": ("small", DEFAULT_LADDER, LANDSCAPE_BOXES),
     # 640x360 source: DROP keeps only the rung that needs no upscaling.
-    "drop": ("small", DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP), [(640, 360)]),
-    # 1080x1920 source: ROTATE_BOX turns every box portrait.
-    "rotate-box": (
+    "no-upscale": ("small", DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP), [(640, 360)]),
+    # 1080x1920 source: pillarboxed in the landscape boxes, or in boxes turned portrait.
+    "portrait-pad": ("portrait", DEFAULT_LADDER, LANDSCAPE_BOXES),
+    "portrait-rotate-box": (
         "portrait",
         DEFAULT_LADDER.with_policies(portrait=PortraitPolicy.ROTATE_BOX),
         [(1080, 1920), (720, 1280), (480, 854), (360, 640)],
     ),
+    "no-audio": ("no_audio", DEFAULT_LADDER, LANDSCAPE_BOXES),
+    # 1440x1080 stored with 4:3 pixels: 1920x1080 on screen, square pixels out.
+    "anamorphic": ("anamorphic", DEFAULT_LADDER, LANDSCAPE_BOXES),
+    "variable-frame-rate": ("variable_frame_rate", DEFAULT_LADDER, LANDSCAPE_BOXES),
 }
 
 
-@pytest.mark.parametrize("case", sorted(POLICY_CASES))
-def test_ladder_policies_give_the_same_renditions(
+@dataclass(frozen=True)
+class Parity:
+    """One policy case run on both backends, and the media of what each wrote."""
+
+    case: str
+    ladder: Ladder
+    boxes: list[tuple[int, int]]
+    runs: dict[str, Run]
+    media: dict[str, dict[str, list[SegmentMedia]]]  # backend -> rendition -> segments
+
+
+def written_media(storage: Storage, run: Run, folder: Path) -> dict[str, list[SegmentMedia]]:
+    """Each rendition's segments, downloaded and read packet by packet."""
+    storage.download_tree(f"{run.prefix}/out/hls", folder)
+    assert run.job.outputs is not None
+    media = {}
+    for rendition in run.job.outputs.renditions:
+        playlist = m3u8.load(str(folder / rendition.playlist_uri.rsplit("/", 1)[-1]))
+        media[rendition.name] = [inspect_segment(folder / s.uri) for s in playlist.segments]
+    return media
+
+
+@pytest.fixture(scope="module", params=sorted(PARITY_CASES))
+def parity(
+    request: pytest.FixtureRequest,
     make_transcoder: Callable[[str], Transcoder],
     storage: Storage,
     backend_settings: BackendSettings,
-    case: str,
-) -> None:
-    clip, ladder, boxes = POLICY_CASES[case]
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Parity:
+    case: str = request.param
+    clip, ladder, boxes = PARITY_CASES[case]
 
     def policy_request(source: str, out: str) -> JobRequest:
         return JobRequest.for_prefix(source, out, ladder=ladder)
@@ -184,18 +220,73 @@ def test_ladder_policies_give_the_same_renditions(
         for name in BACKENDS
     }
     for run in runs.values():
-        assert run.job.status is JobStatus.COMPLETE, run.job.error_message
-        assert run.job.request.ladder == ladder  # the caller's request, policies included
-        assert run.job.outputs is not None
-        assert [(r.width, r.height) for r in run.job.outputs.renditions] == boxes
-    keys = {name: relative_keys(storage, run.prefix) for name, run in runs.items()}
+        assert run.job.status is JobStatus.COMPLETE, (case, run.job.error_message)
+    media = {
+        name: written_media(storage, run, tmp_path_factory.mktemp(f"{case}-{name}"))
+        for name, run in runs.items()
+    }
+    return Parity(case, ladder, boxes, runs, media)
+
+
+def test_policies_give_the_same_keys_on_both_backends(parity: Parity, storage: Storage) -> None:
+    keys = {name: relative_keys(storage, run.prefix) for name, run in parity.runs.items()}
     assert keys["ffmpeg"] == keys["mediaconvert"]
+
+
+def test_policies_give_the_same_resolutions_on_both_backends(parity: Parity) -> None:
+    for run in parity.runs.values():
+        assert run.job.request.ladder == parity.ladder  # the caller's request, policies included
+        assert run.job.outputs is not None
+        assert [(r.width, r.height) for r in run.job.outputs.renditions] == parity.boxes
+    for media in parity.media.values():
+        written = [(segments[0].width, segments[0].height) for segments in media.values()]
+        assert written == parity.boxes
+
+
+def test_policies_give_audio_on_both_backends_or_on_neither(parity: Parity) -> None:
+    present = {
+        name: sorted({seg.audio is not None for segs in media.values() for seg in segs})
+        for name, media in parity.media.items()
+    }
+    expected = [False] if parity.case == "no-audio" else [True]
+    assert present == {"ffmpeg": expected, "mediaconvert": expected}
+
+
+def test_policies_give_the_same_keyframe_times_and_rate_on_both_backends(parity: Parity) -> None:
+    def timeline(media: dict[str, list[SegmentMedia]]) -> dict[str, list[float]]:
+        return {
+            name: [round(t, 2) for seg in segments for t in seg.keyframe_times]
+            for name, segments in media.items()
+        }
+
+    ffmpeg, mediaconvert = parity.media["ffmpeg"], parity.media["mediaconvert"]
+    assert timeline(ffmpeg) == timeline(mediaconvert)
+    # The fixed 2 s grid: the same IDRs in every rung.
+    assert len({tuple(times) for times in timeline(ffmpeg).values()}) == 1
+    rates = {name: {s[0].frame_rate for s in m.values()} for name, m in parity.media.items()}
+    assert rates["ffmpeg"] == rates["mediaconvert"]
+    # About 21 fps on average: MediaConvert rounds a variable rate up to 24.
+    expected = {Fraction(24)} if parity.case == "variable-frame-rate" else {Fraction(30)}
+    assert rates["ffmpeg"] == expected
+
+
+def test_policies_give_the_same_thumbnails_on_both_backends(parity: Parity) -> None:
+    lists = {}
+    for name, run in parity.runs.items():
+        assert run.job.outputs is not None
+        lists[name] = [uri[len(run.prefix) :] for uri in run.job.outputs.thumbnail_uris]
+    assert lists["ffmpeg"] == lists["mediaconvert"]
+    assert lists["ffmpeg"][0] == "/out/thumbnails/master_thumb.0000000.jpg"
+
+
+def test_policies_give_playlists_that_validate(parity: Parity, storage: Storage) -> None:
+    clip = PARITY_CASES[parity.case][0]
     source_s = probe(clip_path(clip)).duration_s
-    for name, run in runs.items():
+    for name, run in parity.runs.items():
         assert run.job.outputs is not None
         report = validate_hls(
             run.job.outputs.master_playlist_uri,
-            expected=ladder,
+            expected=parity.ladder,
             source_duration_s=source_s,
             storage=storage,
         )

@@ -25,13 +25,16 @@ from flask import Flask
 from flask.testing import EnvironBuilder, FlaskClient
 
 from tests.emulator.fakes import FakeTranscoder, WebhookReceiver
+from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.render import render_job_settings
+from vod_testbed.common.settings import BackendSettings
 from vod_testbed.emulator.app import create_app
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.server import EmulatorServer
+from vod_testbed.storage.s3 import Storage
 
 ROLE = "arn:aws:iam::123456789012:role/MediaConvertRole"
 SECRET = "test-webhook-secret"
@@ -209,3 +212,18 @@ def receiver() -> Iterator[WebhookReceiver]:
     hook = WebhookReceiver().start()
     yield hook
     hook.stop()
+
+
+@pytest.fixture
+def real_mc(
+    make_app: Any,
+    serve: Any,
+    receiver: WebhookReceiver,
+    backend_settings: BackendSettings,
+    storage: Storage,
+) -> Any:
+    app = make_app(
+        transcoder_factory=lambda: FFmpegBackend(settings=backend_settings, storage=storage),
+        webhook_urls=(receiver.url,),
+    )
+    return boto_client(serve(app).url)

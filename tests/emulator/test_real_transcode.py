@@ -8,12 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.conftest import boto_client, ladder_settings
+from tests.emulator.conftest import ladder_settings
 from tests.emulator.fakes import WebhookReceiver
 from tests.emulator.test_events import done
 from tests.emulator.test_jobs_api import create
-from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
-from vod_testbed.common.settings import BackendSettings
 from vod_testbed.fixtures.jobs import aws_doc_ladder_settings
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
@@ -22,21 +20,6 @@ from vod_testbed.storage.s3 import Storage, parse_s3_uri
 pytestmark = pytest.mark.e2e
 
 ROLE = "arn:aws:iam::123456789012:role/MediaConvertRole"
-
-
-@pytest.fixture
-def real_mc(
-    make_app: Any,
-    serve: Any,
-    receiver: WebhookReceiver,
-    backend_settings: BackendSettings,
-    storage: Storage,
-) -> Any:
-    app = make_app(
-        transcoder_factory=lambda: FFmpegBackend(settings=backend_settings, storage=storage),
-        webhook_urls=(receiver.url,),
-    )
-    return boto_client(serve(app).url)
 
 
 def exists(storage: Storage, uri: str) -> bool:

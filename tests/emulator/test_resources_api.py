@@ -174,7 +174,9 @@ def test_queue_crud_and_listing(mc: Any) -> None:
     assert created["Type"] == "CUSTOM" and created["ConcurrentJobs"] == 2
     listed = mc.list_queues()
     assert [q["Name"] for q in listed["Queues"]] == ["Default", "fast"]
-    assert listed["TotalConcurrentJobs"] == 3
+    # The account quota, and what the two queues (1 + 2) leave of it.
+    assert listed["TotalConcurrentJobs"] == 20
+    assert listed["UnallocatedConcurrentJobs"] == 17
     assert mc.update_queue(Name="fast", Status="PAUSED")["Queue"]["Status"] == "PAUSED"
     mc.delete_queue(Name="fast")
     with pytest.raises(

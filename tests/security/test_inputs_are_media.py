@@ -98,8 +98,10 @@ def test_an_uploaded_playlist_fails_the_video_with_1010_and_gets_no_job(
             raise AssertionError("a job was created for an instruction file")
 
     upload = host_files[attack]
+    # POST /videos refuses a .m3u8 name (uploads end with a video extension); the same
+    # instructions under a video name must still be refused, by their content.
     video = service.handle_video_upload(
-        "user-1", upload.name, "video/mp4", upload.stat().st_size, "course-1"
+        "user-1", f"{upload.stem}.mp4", "video/mp4", upload.stat().st_size, "course-1"
     ).video
     storage.client.put_object(
         Bucket=pipeline_settings.bucket,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vod_testbed.storage.s3 import Storage, parse_s3_uri
+from vod_testbed.storage.s3 import MissingBucketError, Storage, parse_s3_uri
 
 
 def test_s3_uris():
@@ -30,3 +30,16 @@ def test_download_tree_never_writes_outside_its_folder(tmp_path):
     assert (dest / "hls" / "master.m3u8").is_file()
     assert not (tmp_path / "escaped.txt").exists()
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["master.m3u8"]
+
+
+def test_a_missing_bucket_is_not_created_where_creating_is_not_allowed(storage):
+    name = "missing-bucket-not-created"
+    with pytest.raises(MissingBucketError, match="missing-bucket-not-created"):
+        storage.ensure_bucket(name, create=False)
+    with pytest.raises(storage.client.exceptions.ClientError):
+        storage.client.head_bucket(Bucket=name)
+
+
+def test_a_missing_bucket_is_created_on_a_local_s3(storage):
+    storage.ensure_bucket("created-on-local-s3")
+    storage.client.head_bucket(Bucket="created-on-local-s3")

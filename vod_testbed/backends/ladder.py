@@ -18,11 +18,39 @@ class UpscalePolicy(enum.StrEnum):
 
     ``UPSCALE`` is MediaConvert's DEFAULT scaling behaviour: every rung is produced and the
     picture is scaled up to fit. ``DROP`` keeps only rungs that need no upscaling (always at
-    least the smallest rung), the ladder most platforms ask for.
+    least the smallest rung), the ladder most platforms ask for; MediaConvert has no such
+    setting, so the MediaConvert backend drops the rungs itself. ``FIT_NO_UPSCALE`` is
+    MediaConvert's setting of that name: every rung is produced, none is padded, and a rung
+    larger than the source gets the source's own size (a 1440x1080 source gives a
+    1440x1080 "1080p").
     """
 
     UPSCALE = "upscale"
     DROP = "drop"
+    FIT_NO_UPSCALE = "fit-no-upscale"
+
+
+class RotatePolicy(enum.StrEnum):
+    """How the source's rotation metadata is applied (MediaConvert's ``Rotate``).
+
+    ``AUTO`` turns the picture as the metadata says, under MediaConvert's conditions
+    (:func:`vod_testbed.backends.source.auto_rotation`); ``NONE`` (``DEGREE_0``) ignores it.
+    """
+
+    AUTO = "auto"
+    NONE = "none"
+
+
+class MissingAudio(enum.StrEnum):
+    """What a ladder with audio does with a source that has none.
+
+    ``OMIT`` writes video-only renditions (what the MediaConvert backend renders for such a
+    source); ``FAIL`` ends the job with MediaConvert's 1021 "Audio Error", as a job whose
+    outputs take audio from an empty input does on AWS.
+    """
+
+    OMIT = "omit"
+    FAIL = "fail"
 
 
 class RateControl(enum.StrEnum):
@@ -50,6 +78,10 @@ class PortraitPolicy(enum.StrEnum):
     ROTATE_BOX = "rotate-box"
 
 
+# x264's own default initial VBV fill (vbv-init 0.9); both backends send it explicitly.
+VBV_INITIAL_FILL_PERCENT = 90
+
+
 @dataclass(frozen=True)
 class Rung:
     """One video rendition of the ladder.
@@ -63,6 +95,9 @@ class Rung:
         rate_control: see :class:`RateControl`.
         peak_bitrate: the cap for VBR/QVBR; default 1.07 x ``video_bitrate``.
         qvbr_quality: QVBR quality level 1..10 (only with ``RateControl.QVBR``).
+        buffer_bits: the VBV (MediaConvert's HRD) buffer; default 1.5 s of
+            ``video_bitrate``.
+        buffer_initial_fill_percent: how full the VBV buffer starts (HRD initial fill).
     """
 
     name: str
@@ -74,6 +109,8 @@ class Rung:
     rate_control: RateControl = RateControl.VBR
     peak_bitrate: int | None = None
     qvbr_quality: int | None = None
+    buffer_bits: int | None = None
+    buffer_initial_fill_percent: int = VBV_INITIAL_FILL_PERCENT
 
     @property
     def name_modifier(self) -> str:
@@ -90,15 +127,19 @@ class Rung:
 
     @property
     def buffer_size(self) -> int:
-        return round(self.video_bitrate * 1.5)
+        """The VBV buffer in bits, sent to both encoders so the peak cap means the same."""
+        return self.buffer_bits or round(self.video_bitrate * 1.5)
 
 
 @dataclass(frozen=True)
 class AudioSpec:
+    """The AAC of every rendition; ``when_absent`` says what a source without audio gets."""
+
     codec: str = "aac"
     profile: str = "LC"
     channels: int = 2
     sample_rate: int = 48_000
+    when_absent: MissingAudio = MissingAudio.OMIT
 
 
 @dataclass(frozen=True)
@@ -130,6 +171,13 @@ class Ladder:
     upscale: UpscalePolicy = UpscalePolicy.UPSCALE
     portrait: PortraitPolicy = PortraitPolicy.PAD
     integer_durations: bool = False  # MediaConvert ManifestDurationFormat INTEGER
+    rotate: RotatePolicy = RotatePolicy.AUTO
+    # None: the source's rate, as MediaConvert's "follow source" gives it (see
+    # media.probe.output_frame_rate); else this constant rate.
+    frame_rate: Fraction | None = None
+    # None: keyframes only on the gop_seconds grid. N: scene cuts at least N frames after
+    # the last IDR start a new GOP too (MediaConvert's scene change detection).
+    scene_cut_min_frames: int | None = None
 
     def __post_init__(self) -> None:
         if not self.rungs:
@@ -209,10 +257,33 @@ def fit_geometry(box_width: int, box_height: int, src_width: int, src_height: in
     return Geometry(box_width, box_height, pw, ph)
 
 
-def _box_for(rung: Rung, portrait_source: bool, policy: PortraitPolicy) -> tuple[int, int]:
-    if portrait_source and policy is PortraitPolicy.ROTATE_BOX:
+def rung_box(
+    ladder: Ladder, rung: Rung, display_width: int, display_height: int
+) -> tuple[int, int]:
+    """The output box of ``rung`` for a source of this display size: the rung's own, or
+    turned portrait for a portrait source under ROTATE_BOX."""
+    if display_height > display_width and ladder.portrait is PortraitPolicy.ROTATE_BOX:
         return rung.height, rung.width
     return rung.width, rung.height
+
+
+def fit_without_upscaling(
+    box_width: int, box_height: int, src_width: int, src_height: int
+) -> Geometry:
+    """MediaConvert's FIT_NO_UPSCALE: shrink the picture until it fits the box, never grow
+    it, never pad; the output is the picture."""
+    if src_width <= 0 or src_height <= 0:
+        raise ValueError("source dimensions must be positive")
+    scale = min(Fraction(1), Fraction(box_width, src_width), Fraction(box_height, src_height))
+    width = min(box_width, _even_floor(src_width * scale + Fraction(1, 2)))
+    height = min(box_height, _even_floor(src_height * scale + Fraction(1, 2)))
+    # As in fit_geometry, a shrunk side within two pixels of the box is rounding (16:9 into
+    # 854x480 gives 854, not 852).
+    if scale < 1 and box_width - width <= 2:
+        width = box_width
+    if scale < 1 and box_height - height <= 2:
+        height = box_height
+    return Geometry(width, height, width, height)
 
 
 def plan_renditions(ladder: Ladder, display_width: int, display_height: int) -> list[RenditionPlan]:
@@ -221,11 +292,11 @@ def plan_renditions(ladder: Ladder, display_width: int, display_height: int) -> 
     ``display_width``/``display_height`` are the source's size as a viewer sees it: after the
     sample aspect ratio is applied and rotation metadata is honoured.
     """
-    portrait = display_height > display_width
     plans: list[RenditionPlan] = []
+    fit = fit_without_upscaling if ladder.upscale is UpscalePolicy.FIT_NO_UPSCALE else fit_geometry
     for rung in ladder.rungs:
-        box_w, box_h = _box_for(rung, portrait, ladder.portrait)
-        plans.append(RenditionPlan(rung, fit_geometry(box_w, box_h, display_width, display_height)))
+        box_w, box_h = rung_box(ladder, rung, display_width, display_height)
+        plans.append(RenditionPlan(rung, fit(box_w, box_h, display_width, display_height)))
     if ladder.upscale is UpscalePolicy.DROP:
         kept = [
             p

@@ -49,6 +49,10 @@ def thumbnail_regex(base: str, name_modifier: str) -> re.Pattern[str]:
     return re.compile(re.escape(f"{base}{name_modifier}") + r"\.(\d{7})\.jpg")
 
 
+# Any frame capture: its name (base + modifier) and its 7-digit index.
+CAPTURE_FILE = re.compile(r"^(?P<prefix>.*)\.(?P<index>\d{7})\.jpg$")
+
+
 def default_output_prefix(input_uri: str) -> str:
     """``video/u/2024/01/x-clip.mp4`` -> ``video/u/2024/01/x-clip_processed``."""
     stem, _ext = posixpath.splitext(input_uri.rstrip("/"))
@@ -67,6 +71,14 @@ def split_destination(destination: str) -> tuple[str, str]:
     """
     folder, _, base = destination.rpartition("/")
     return folder, base
+
+
+def thumbnail_folder_beside(hls_folder: str) -> str:
+    """The frame captures' folder beside an HLS folder: ``.../x_processed/hls`` ->
+    ``.../x_processed/thumbnails`` (a folder not named ``hls`` gets ``thumbnails/`` inside)."""
+    parent, _, last = hls_folder.rpartition("/")
+    root = parent if last == HLS_FOLDER else hls_folder
+    return join_uri(root, THUMBNAIL_FOLDER)
 
 
 def destination_base(destination: str, input_uri: str) -> tuple[str, str]:

@@ -30,6 +30,10 @@ class EmulatorSettings:
         region: the region in ARNs and events.
         queue_concurrency: jobs each queue runs at once unless the queue sets
             ``concurrentJobs``.
+        account_concurrent_jobs: the service quota "Concurrent jobs per account": the most
+            ``concurrentJobs`` all queues may share.
+        queue_concurrent_jobs_quota: the service quota "Concurrent jobs per on-demand
+            queue".
         time_compression: divides status-update intervals (and the first update's delay);
             1 is real time, 100 makes SECONDS_10 a 0.1 s tick.
         delivery_base_delay_s: first retry delay of an event delivery.
@@ -55,6 +59,8 @@ class EmulatorSettings:
     account_id: str = variable("EMULATOR_ACCOUNT_ID", default="123456789012")
     region: str = variable("AWS_REGION", "AWS_DEFAULT_REGION", default="us-east-1")
     queue_concurrency: int = variable("EMULATOR_QUEUE_CONCURRENCY", default=1)
+    account_concurrent_jobs: int = variable("EMULATOR_ACCOUNT_CONCURRENT_JOBS", default=20)
+    queue_concurrent_jobs_quota: int = variable("EMULATOR_QUEUE_CONCURRENT_JOBS", default=20)
     time_compression: float = variable("EMULATOR_TIME_COMPRESSION", default=1.0)
     delivery_base_delay_s: float = variable("EMULATOR_DELIVERY_BASE_DELAY_S", default=0.5)
     delivery_max_delay_s: float = variable("EMULATOR_DELIVERY_MAX_DELAY_S", default=30.0)
@@ -71,6 +77,14 @@ class EmulatorSettings:
     def __post_init__(self) -> None:
         if self.queue_concurrency < 1:
             raise ValueError("EMULATOR_QUEUE_CONCURRENCY must be at least 1")
+        if self.queue_concurrency > self.queue_concurrent_jobs_quota:
+            raise ValueError(
+                "EMULATOR_QUEUE_CONCURRENCY must be within EMULATOR_QUEUE_CONCURRENT_JOBS"
+            )
+        if self.account_concurrent_jobs < self.queue_concurrency:
+            raise ValueError(
+                "EMULATOR_ACCOUNT_CONCURRENT_JOBS must leave room for the Default queue"
+            )
         if self.time_compression <= 0:
             raise ValueError("EMULATOR_TIME_COMPRESSION must be positive")
         if not (self.account_id.isdigit() and len(self.account_id) == 12):

@@ -24,6 +24,14 @@ class BadRequestException(MediaConvertError):
     status = 400
 
 
+class ServiceQuotaExceededException(MediaConvertError):
+    """ "You attempted to create more resources than the service allows based on service
+    quotas" (service model)."""
+
+    code = "ServiceQuotaExceededException"
+    status = 402
+
+
 class ForbiddenException(MediaConvertError):
     code = "ForbiddenException"
     status = 403
@@ -37,6 +45,14 @@ class NotFoundException(MediaConvertError):
 class ConflictException(MediaConvertError):
     code = "ConflictException"
     status = 409
+
+
+class UnprocessableEntityException(MediaConvertError):
+    """ "The input file was recognized but appears to be malformed or corrupt" (service
+    model; only Probe declares it)."""
+
+    code = "UnprocessableEntityException"
+    status = 422
 
 
 class TooManyRequestsException(MediaConvertError):
@@ -84,9 +100,11 @@ ERRORS: dict[str, type[MediaConvertError]] = {
     cls.code: cls
     for cls in (
         BadRequestException,
+        ServiceQuotaExceededException,
         ForbiddenException,
         NotFoundException,
         ConflictException,
+        UnprocessableEntityException,
         TooManyRequestsException,
         InternalServerErrorException,
     )

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from vod_testbed.backends.job import JobStatus, new_job_id
 from vod_testbed.common.clock import Clock, system_clock
-from vod_testbed.emulator import pagination, validation
+from vod_testbed.emulator import pagination, quotas, validation
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import (
     BadRequestException,
@@ -282,6 +282,12 @@ class MediaConvertModel:
             "concurrent_jobs": concurrent,
         }
 
+    def _check_quota(self, name: str, concurrent_jobs: int) -> None:
+        queues = self.store.list_resources(QueueRecord)
+        quotas.check_queue_concurrency(
+            name, concurrent_jobs, queues, self.queue_concurrency, self.settings
+        )
+
     def create_queue(self, params: dict[str, Any]) -> dict[str, Any]:
         validation.validate_request("CreateQueue", params)
         if params.get("pricingPlan") == "RESERVED":
@@ -289,13 +295,20 @@ class MediaConvertModel:
                 "/pricingPlan: reserved queues are not supported by the emulator."
             )
         fields = self._queue_fields(params)
+        self._check_quota(
+            params["name"], fields["concurrent_jobs"] or self.settings.queue_concurrency
+        )
         queue = self.queues.create(params["name"], fields)
         self.control.wake()
         return self.describe_queue(queue)
 
     def update_queue(self, params: dict[str, Any]) -> dict[str, Any]:
         validation.validate_request("UpdateQueue", params)
-        queue = self.queues.update(params["name"], self._queue_fields(params))
+        fields = self._queue_fields(params)
+        if fields["concurrent_jobs"] is not None:
+            self.queues.get(params["name"])  # an unknown queue is NotFound, not over quota
+            self._check_quota(params["name"], fields["concurrent_jobs"])
+        queue = self.queues.update(params["name"], fields)
         self.control.wake()
         return self.describe_queue(queue)
 
@@ -318,11 +331,10 @@ class MediaConvertModel:
         validation.validate_request("ListQueues", params)
         queues, token = self.queues.list_page(params, default_list_by="CREATION_DATE")
         described = [self.describe_queue(q) for q in queues]
-        total = sum(self.queue_concurrency(q) for q in self.store.list_resources(QueueRecord))
+        every = self.store.list_resources(QueueRecord)
         result: dict[str, Any] = {
             "queues": described,
-            "totalConcurrentJobs": total,
-            "unallocatedConcurrentJobs": 0,
+            **quotas.queue_totals(every, self.queue_concurrency, self.settings),
         }
         if token:
             result["nextToken"] = token

@@ -83,13 +83,24 @@ def ffmpeg_input_options(format_name: str) -> dict[str, str]:
     }
 
 
-def refusal_message(path: Path | str) -> str:
-    """The sentence a refused input fails with, naming what it looks like when known."""
+def _head(path: Path | str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+            return handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     except OSError:
-        head = b""
+        return b""
+
+
+def recognised(path: Path | str) -> bool:
+    """Whether the first bytes say what the file is (an instruction or a picture), so a
+    refusal can name it whatever the file is called."""
+    head = _head(path)
+    return any(head.startswith(magic) for magic, _ in (*_SIGNATURES, *_IMAGES))
+
+
+def refusal_message(path: Path | str) -> str:
+    """The sentence a refused input fails with, naming what it looks like when known."""
+    head = _head(path)
     image = next((kind for magic, kind in _IMAGES if head.startswith(magic)), None)
     if image:
         return (

@@ -13,21 +13,13 @@ import av
 from vod_testbed.common import errors
 from vod_testbed.media import containers
 
-# Rates a VOD rendition should keep (Apple HLS authoring spec 1.18).
-STANDARD_RATES = tuple(
-    Fraction(n, d)
-    for n, d in (
-        (24000, 1001),
-        (24, 1),
-        (25, 1),
-        (30000, 1001),
-        (30, 1),
-        (50, 1),
-        (60000, 1001),
-        (60, 1),
-    )
-)
+# Apple HLS authoring spec 1.19: no frame rate above 60.
 MAX_RATE = Fraction(60)
+# MediaConvert's rule for a variable-rate input with "follow source": "a constant frame rate
+# output, with a frame rate that is the average of the input frame rates, rounded up to the
+# nearest whole number standard frame rate: 1, 5, 10, 15, 24, 30, 50, or 60 fps" (user
+# guide, "Using variable frame rate inputs").
+VFR_OUTPUT_RATES = tuple(Fraction(r) for r in (1, 5, 10, 15, 24, 30, 50, 60))
 
 
 @dataclass(frozen=True)
@@ -42,16 +34,23 @@ class VideoInfo:
     pix_fmt: str
     profile: str | None
     bit_depth: int
+    interlaced: bool = False
 
     @property
-    def display_size(self) -> tuple[int, int]:
-        """Width and height as a viewer sees them (SAR applied, rotation honoured)."""
+    def picture_size(self) -> tuple[int, int]:
+        """Width and height with square pixels (SAR applied), before any rotation."""
         width = (
             round(self.width * self.sample_aspect_ratio) if self.sample_aspect_ratio else self.width
         )
-        if abs(self.rotation) % 180 == 90:
-            return self.height, width
         return width, self.height
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """Width and height as a player sees them (SAR applied, rotation honoured)."""
+        width, height = self.picture_size
+        if abs(self.rotation) % 180 == 90:
+            return height, width
+        return width, height
 
     @property
     def is_variable_rate(self) -> bool:
@@ -110,22 +109,27 @@ class MediaInfo:
         return details
 
 
-def output_frame_rate(video: VideoInfo) -> Fraction:
-    """The constant frame rate the ladder is encoded at.
+def follow_source_rate(video: VideoInfo) -> Fraction:
+    """The constant rate MediaConvert's "follow source" gives this video.
 
-    The source's nominal rate when it is a standard one; otherwise its average rate snapped
-    to the nearest standard rate; halved while above 60 fps. Variable-rate phone files
-    (nominal 90000/1) thus become CFR at a rate a player expects.
+    A constant-rate source keeps its rate; a variable-rate one gets its average rate
+    rounded up to the next of 1, 5, 10, 15, 24, 30, 50, 60 fps (60 for anything faster: the
+    documented list ends there).
     """
-    for candidate in (video.base_rate, video.average_rate):
-        if candidate and candidate in STANDARD_RATES:
-            rate = candidate
-            break
-    else:
-        guess = video.average_rate or video.base_rate or Fraction(30)
-        while guess > MAX_RATE:
-            guess /= 2
-        rate = min(STANDARD_RATES, key=lambda r: abs(r - guess))
+    if not video.is_variable_rate:
+        return video.base_rate or video.average_rate or Fraction(30)
+    average = video.average_rate or video.base_rate or Fraction(30)
+    return next((r for r in VFR_OUTPUT_RATES if r >= average), VFR_OUTPUT_RATES[-1])
+
+
+def output_frame_rate(video: VideoInfo) -> Fraction:
+    """The constant frame rate the ladder is encoded at when it does not set one.
+
+    :func:`follow_source_rate`, halved while above 60 fps (Apple HLS 1.19). MediaConvert
+    would keep a 120 fps source at 120, so the MediaConvert backend sends this rate
+    explicitly for such sources.
+    """
+    rate = follow_source_rate(video)
     while rate > MAX_RATE:
         rate /= 2
     return rate
@@ -158,6 +162,11 @@ def probe(path: Path | str) -> MediaInfo:
         # EINVAL: libav found a demuxer outside the allow-list (a playlist, a list, ...).
         raise errors.TranscodeError(errors.INPUT_ERROR, containers.refusal_message(path)) from exc
     except av.error.FFmpegError as exc:
+        if containers.recognised(path):
+            # A playlist or list under a video name: say what it is.
+            raise errors.TranscodeError(
+                errors.INPUT_ERROR, containers.refusal_message(path)
+            ) from exc
         # strerror only: str(exc) names the file, a host path.
         raise errors.TranscodeError(
             errors.INPUT_ERROR,
@@ -172,7 +181,7 @@ def probe(path: Path | str) -> MediaInfo:
                 "an HLS video ladder needs one.",
             )
         vstream = container.streams.video[0]
-        rotation = _first_frame_rotation(container, vstream)
+        rotation, interlaced = _first_frame(container, vstream)
         cc = vstream.codec_context
         pix_fmt = cc.pix_fmt or "unknown"
         video = VideoInfo(
@@ -186,6 +195,7 @@ def probe(path: Path | str) -> MediaInfo:
             pix_fmt=pix_fmt,
             profile=vstream.profile,
             bit_depth=10 if ("10" in pix_fmt or "p12" in pix_fmt) else 8,
+            interlaced=interlaced,
         )
         audio = None
         if container.streams.audio:
@@ -200,11 +210,12 @@ def probe(path: Path | str) -> MediaInfo:
         return MediaInfo(container.format.name, duration, size, video, audio, video_duration)
 
 
-def _first_frame_rotation(container: Any, vstream: Any) -> int:
-    """Decode one frame: proves the video decodes, and yields its display rotation."""
+def _first_frame(container: Any, vstream: Any) -> tuple[int, bool]:
+    """Decode one frame: proves the video decodes, and yields its display rotation and
+    whether it is interlaced."""
     try:
         for frame in container.decode(vstream):
-            return round(getattr(frame, "rotation", 0) or 0)
+            return round(getattr(frame, "rotation", 0) or 0), bool(frame.interlaced_frame)
     except av.error.FFmpegError as exc:
         raise errors.TranscodeError(
             errors.UNSUPPORTED_CODEC,

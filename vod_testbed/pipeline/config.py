@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic.dataclasses import dataclass
 
+from vod_testbed.backends.source import DEFAULT_SAMPLE_BYTES
 from vod_testbed.common import signing
 from vod_testbed.common.settings import (
     SETTINGS_CONFIG,
@@ -89,7 +90,7 @@ class PipelineSettings:
     playback_url_expires_s: int = variable("PLAYBACK_URL_EXPIRES_S", default=6 * 3600)
     s3_public_endpoint_url: str | None = variable("S3_PUBLIC_ENDPOINT_URL", default=None)
     playback_base_url: str | None = variable("PLAYBACK_BASE_URL", default=None)
-    probe_sample_bytes: int = variable("PROBE_SAMPLE_BYTES", default=16 * 2**20)
+    probe_sample_bytes: int = variable("PROBE_SAMPLE_BYTES", default=DEFAULT_SAMPLE_BYTES)
     watch_interval_s: float = variable("UPLOAD_WATCH_INTERVAL_S", default=1.0)
     port: int = variable("PIPELINE_PORT", default=8000)
     auth_enabled: bool = variable("VOD_AUTH", default=True)

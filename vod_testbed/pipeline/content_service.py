@@ -36,6 +36,7 @@ from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
+from vod_testbed.pipeline.thumbnails import list_thumbnails
 from vod_testbed.pipeline.transitions import job_transition, notice_transition
 from vod_testbed.pipeline.trigger.notices import TriggerNotice
 from vod_testbed.pipeline.upload_requests import (
@@ -45,7 +46,7 @@ from vod_testbed.pipeline.upload_requests import (
     check_id,
     check_size,
 )
-from vod_testbed.storage.s3 import s3_client
+from vod_testbed.storage.s3 import Storage, s3_client
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class ContentService:
         notifier: told when an asset becomes ready or failed (default: from settings).
         presigner: an S3 client used only to presign (default: one for
             ``S3_PUBLIC_ENDPOINT_URL``, else ``S3_ENDPOINT_URL``).
+        storage: lists a finished job's thumbnails (default: the backends' S3).
     """
 
     def __init__(
@@ -74,6 +76,7 @@ class ContentService:
         database: Database,
         notifier: VideoReadyNotifier | None = None,
         presigner: Any = None,
+        storage: Storage | None = None,
     ) -> None:
         self.settings = settings
         self.db = database
@@ -81,6 +84,7 @@ class ContentService:
             settings.video_ready_webhook_url, settings.webhook_secret
         )
         self._presigner = presigner or presigning_client(settings)
+        self.storage = storage or Storage(settings.backend)
 
     # -- uploads ---------------------------------------------------------------------------
 
@@ -245,12 +249,23 @@ class ContentService:
         """Apply a transcoding job's state change to its asset, found by
         ``userMetadata.assetId``, else by job id.
 
+        A COMPLETE change records every thumbnail in the job's thumbnails folder, not only
+        those it names (MediaConvert's event names the last one).
+
         Returns:
             ``applied``, ``ignored`` (it would move the asset backwards, or it belongs to
             another job), ``duplicate`` (this event id was applied before) or
             ``unknown_asset``.
+
+        Raises:
+            Exception: a failure a retry may cure (database, storage); nothing was applied.
         """
         with log_context(asset_id=change.asset_id, job_id=change.job_id):
+            if change.status == EventStatus.COMPLETE and change.master_playlist_uri:
+                thumbnails = list_thumbnails(
+                    self.storage, change.master_playlist_uri, change.thumbnail_uris
+                )
+                change = replace(change, thumbnail_uris=thumbnails)
 
             def find(session: Session) -> VideoAsset | None:
                 asset = session.get(VideoAsset, change.asset_id) if change.asset_id else None

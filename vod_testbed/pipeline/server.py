@@ -35,6 +35,13 @@ log = logging.getLogger(__name__)
 IN_PROCESS_BACKENDS = frozenset({"ffmpeg"})
 
 
+def creates_buckets(settings: PipelineSettings) -> bool:
+    """Whether the pipeline may create its bucket: only on a local S3 (``S3_ENDPOINT_URL``:
+    the embedded server, MinIO). On AWS the bucket, its policy and its notification come
+    from the deployment, and the pipeline's role may not create buckets."""
+    return settings.backend.s3_endpoint_url is not None
+
+
 class PipelineServer:
     """Every local part of the pipeline, wired together.
 
@@ -82,9 +89,14 @@ class PipelineServer:
         self.url = self._http.url
 
     def start(self) -> PipelineServer:
-        """Serve HTTP, watch uploads and reap stuck videos from background threads."""
+        """Serve HTTP, watch uploads and reap stuck videos from background threads.
+
+        Raises:
+            MissingBucketError: on AWS (no ``S3_ENDPOINT_URL``) the bucket does not exist:
+                it is created only on a local S3, staging's comes from its deployment.
+        """
         storage = Storage(self.settings.backend)
-        storage.ensure_bucket(self.settings.bucket)
+        storage.ensure_bucket(self.settings.bucket, create=creates_buckets(self.settings))
         # What the API says must match what storage holds: the embedded S3 forgets its
         # objects when it stops, so a restart can leave "ready" videos with nothing to play.
         gone = self.reaper.check_outputs(

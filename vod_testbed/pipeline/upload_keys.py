@@ -7,6 +7,7 @@ without a database lookup (it runs as a Lambda function in staging).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import uuid
 from dataclasses import dataclass
@@ -16,6 +17,13 @@ from vod_testbed.backends.naming import sanitize_filename
 
 UPLOAD_PREFIX = "video/"
 TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
+# The extensions an upload may have, lower case in its key. Staging's S3 notification
+# matches exactly these suffixes, so a job's own outputs (.m3u8, .ts, .jpg), written under
+# the same prefix, never invoke the upload trigger; .ts is left out for that reason.
+UPLOAD_SUFFIXES = (
+    ".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".mxf", ".3gp",
+    ".wmv", ".flv", ".mts", ".m2ts",
+)  # fmt: skip
 
 # User ids become a folder: no dots (no ``..``), no slashes, nothing to encode.
 _USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -57,9 +65,15 @@ def upload_key(user_id: str, filename: str, asset_id: str, now: datetime | None 
         raise ValueError(f"user id {user_id!r} must be 1-64 of A-Z a-z 0-9 _ -")
     asset = str(uuid.UUID(asset_id))
     at = (now or datetime.now(UTC)).astimezone(UTC)
-    name = sanitize_filename(filename)
+    stem, ext = posixpath.splitext(sanitize_filename(filename))
+    name = stem + ext.lower()
     stamp = at.strftime(TIMESTAMP_FORMAT)
     return f"{UPLOAD_PREFIX}{user_id}/{at:%Y}/{at:%m}/{asset}-{stamp}-{name}"
+
+
+def has_upload_suffix(filename: str) -> bool:
+    """Whether ``filename`` ends with one of :data:`UPLOAD_SUFFIXES` (any case)."""
+    return filename.lower().endswith(UPLOAD_SUFFIXES)
 
 
 def parse_upload_key(key: str) -> UploadKey | None:

@@ -42,6 +42,11 @@ def check_filename(value: Any) -> str:
         raise InvalidRequestError(
             "filename", f"must be at most {MAX_FILENAME_LENGTH} characters, with no NUL"
         )
+    if not upload_keys.has_upload_suffix(value):
+        raise InvalidRequestError(
+            "filename",
+            f"must end with a video file extension ({', '.join(upload_keys.UPLOAD_SUFFIXES)})",
+        )
     return value
 
 

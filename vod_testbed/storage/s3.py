@@ -111,6 +111,10 @@ def storage_error(exc: Exception, uri: str, action: str) -> errors.TranscodeErro
     return errors.TranscodeError(errors.UNKNOWN_ERROR, f"Failed to {action} {uri}: {exc}")
 
 
+class MissingBucketError(RuntimeError):
+    """The media bucket does not exist (or cannot be seen) where it is not created."""
+
+
 class Storage:
     """Reads and writes ``s3://`` URIs and local paths alike."""
 
@@ -248,10 +252,22 @@ class Storage:
                 future.result()
         return dest
 
-    def ensure_bucket(self, bucket: str) -> None:
+    def ensure_bucket(self, bucket: str, *, create: bool = True) -> None:
+        """Check that ``bucket`` answers HeadBucket; create it when missing and ``create``.
+
+        Raises:
+            MissingBucketError: the bucket cannot be reached and is not to be created.
+        """
         try:
             self.client.head_bucket(Bucket=bucket)
-        except ClientError:
+        except ClientError as exc:
+            if not create:
+                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+                raise MissingBucketError(
+                    f"S3 bucket {bucket!r} is not reachable (HeadBucket answered {status}): "
+                    "create it, or grant s3:ListBucket on it; the pipeline creates buckets "
+                    "only on a local S3 (S3_ENDPOINT_URL)"
+                ) from exc
             kwargs: dict[str, Any] = {"Bucket": bucket}
             region = self._settings.aws_region
             if region != "us-east-1":

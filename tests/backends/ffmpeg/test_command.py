@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
+from tests.backends.sources import media_info
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
 from vod_testbed.backends.ladder import (
     DEFAULT_LADDER,
     Ladder,
     RateControl,
+    RotatePolicy,
     Rung,
     plan_renditions,
     thumbnail_geometry,
 )
-from vod_testbed.media.probe import AudioInfo, MediaInfo, VideoInfo
+from vod_testbed.backends.source import applied_rotation, display_size
+from vod_testbed.media.probe import MediaInfo
 
 
 def media(width=1920, height=1080, sar=Fraction(1), rotation=0, audio=True, rate=Fraction(30)):
-    video = VideoInfo("h264", width, height, sar, rotation, rate, rate, "yuv420p", "High", 8)
-    return MediaInfo("mp4", 20.0, 1000, video, AudioInfo("aac", 2, 48000) if audio else None)
+    return media_info(width, height, sar=sar, rotation=rotation, audio=audio, rate=rate)
 
 
 def command(info: MediaInfo | None = None, ladder: Ladder = DEFAULT_LADDER) -> list[str]:
     info = info or media()
-    assert info.video is not None
-    w, h = info.video.display_size
+    w, h = display_size(info, ladder.rotate)
     plan = EncodePlan(
         input_path=Path("/in/src.mp4"),
         media=info,
@@ -39,6 +41,7 @@ def command(info: MediaInfo | None = None, ladder: Ladder = DEFAULT_LADDER) -> l
         hls_base="master",
         thumbnail_dir=Path("/w/thumbnails"),
         thumbnail_base="master",
+        rotation=applied_rotation(info, ladder.rotate),
     )
     return build_command(plan, "/usr/bin/ffmpeg")
 
@@ -189,10 +192,35 @@ def test_rotated_source_is_handled_as_portrait(rotation):
     assert "pad=1920:1080" in graph
 
 
+def test_rotation_metadata_the_rule_does_not_honour_is_ignored():
+    ignored = command(
+        media(1280, 720, rotation=90), replace(DEFAULT_LADDER, rotate=RotatePolicy.NONE)
+    )
+    honoured = command(media(1280, 720, rotation=90))
+    assert "-noautorotate" in ignored
+    assert "pad=1920:1080" not in option(ignored, "-filter_complex")
+    assert "-noautorotate" not in honoured
+
+
+def test_the_vbv_buffer_and_its_initial_fill_are_the_rendered_hrd_settings():
+    argv = command()
+    for index, rung in enumerate(DEFAULT_LADDER.rungs):
+        assert option(argv, f"-bufsize:v:{index}") == str(rung.buffer_size)
+        assert option(argv, f"-rc_init_occupancy:v:{index}") == str(rung.buffer_size * 90 // 100)
+
+
+def test_scene_cuts_use_x264_scene_detection_with_the_minimum_idr_distance():
+    argv = command(ladder=replace(DEFAULT_LADDER, scene_cut_min_frames=12))
+    assert option(argv, "-keyint_min") == "12"
+    assert option(argv, "-sc_threshold") == "40"
+    # The 2 s grid is still forced: scene cuts add IDRs, they do not replace the grid's.
+    assert option(argv, "-force_key_frames") == "expr:gte(t,n_forced*2)"
+
+
 def test_the_input_is_read_as_a_local_file_with_the_probed_demuxer_only():
     argv = command()
     before_input = argv[: argv.index("-i")]
-    assert option(before_input, "-f") == "mp4"
+    assert option(before_input, "-f") == "mov"  # the ISO BMFF demuxer the probe names
     assert option(before_input, "-protocol_whitelist") == "file"
     assert "mov" in option(before_input, "-format_whitelist").split(",")
     assert "hls" not in option(before_input, "-format_whitelist").split(",")

@@ -10,7 +10,7 @@ import botocore.session
 from botocore.validate import ParamValidator
 
 from vod_testbed.backends.job import JobRequest
-from vod_testbed.backends.ladder import DEFAULT_LADDER
+from vod_testbed.backends.ladder import DEFAULT_LADDER, MissingAudio
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.fixtures.jobs import aws_doc_ladder_settings
@@ -21,6 +21,16 @@ MODEL = botocore.session.get_session().get_service_model("mediaconvert")
 
 def request(**ladder_changes: Any) -> JobRequest:
     return JobRequest.for_prefix(INPUT, ladder=replace(DEFAULT_LADDER, **ladder_changes))
+
+
+def read_back(req: JobRequest) -> JobRequest:
+    """``req`` as its rendered settings read back: settings that ask for audio fail on a
+    source without any (MediaConvert's 1021), where the ladder's default omits the audio."""
+    audio = req.ladder.audio
+    if audio is None:
+        return req
+    ladder = replace(req.ladder, audio=replace(audio, when_absent=MissingAudio.FAIL))
+    return replace(req, ladder=ladder)
 
 
 def wire(req: JobRequest) -> dict[str, Any]:

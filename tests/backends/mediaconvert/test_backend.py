@@ -20,6 +20,8 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
+from tests.backends.mediaconvert.settings_builders import read_back
+from tests.backends.sources import LANDSCAPE, media_info
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, AudioSpec, UpscalePolicy
 from vod_testbed.backends.mediaconvert.backend import MediaConvertAPIError, MediaConvertBackend
@@ -72,7 +74,7 @@ def raw_job(request: JobRequest, status: str = "SUBMITTED", **extra: Any) -> dic
         "Queue": QUEUE,
         "Status": status,
         "CreatedAt": T0,
-        "Settings": render_job_settings(request),
+        "Settings": render_job_settings(request, source=LANDSCAPE),
         "UserMetadata": dict(request.user_metadata),
         **extra,
     }
@@ -89,7 +91,10 @@ def stubbed() -> Iterator[tuple[MediaConvertBackend, Stubber]]:
     stubber = Stubber(client)
     thumbs = tuple(f"{PREFIX}/thumbnails/master_thumb.{i:07d}.jpg" for i in range(3))
     backend = MediaConvertBackend(
-        settings(), client=client, storage=ListingStorage((*thumbs, f"{PREFIX}/thumbnails/x.txt"))
+        settings(),
+        client=client,
+        storage=ListingStorage((*thumbs, f"{PREFIX}/thumbnails/x.txt")),
+        source_prober=lambda _uri: LANDSCAPE,
     )
     with stubber:
         yield backend, stubber
@@ -107,7 +112,7 @@ def test_submit_creates_the_job_with_role_queue_metadata(
         expected_params={
             "Role": ROLE,
             "Queue": QUEUE,
-            "Settings": render_job_settings(request_),
+            "Settings": render_job_settings(request_, source=LANDSCAPE),
             "UserMetadata": {"videoId": "v-1"},
             "StatusUpdateInterval": "SECONDS_10",
         },
@@ -124,7 +129,9 @@ def test_submit_creates_the_job_with_role_queue_metadata(
 
 def test_submit_without_a_queue_uses_the_default(request_: JobRequest) -> None:
     client = make_client()
-    backend = MediaConvertBackend(settings(queue=None), client=client)
+    backend = MediaConvertBackend(
+        settings(queue=None), client=client, source_prober=lambda _uri: LANDSCAPE
+    )
     with Stubber(client) as stubber:
         stubber.add_response(
             "create_job",
@@ -154,6 +161,7 @@ def test_drop_ladder_probes_the_source_and_renders_only_kept_rungs(tmp_path: Pat
     backend = MediaConvertBackend(
         replace(settings(), work_dir=tmp_path), client=client, storage=Storage(settings())
     )
+    small = media_info(640, 360)
     with Stubber(client) as stubber:
         stubber.add_response(
             "create_job",
@@ -161,14 +169,15 @@ def test_drop_ladder_probes_the_source_and_renders_only_kept_rungs(tmp_path: Pat
             expected_params={
                 "Role": ROLE,
                 "Queue": QUEUE,
-                "Settings": render_job_settings(req, source_size=(640, 360)),
+                "Settings": render_job_settings(req, source=small),
                 "UserMetadata": {},
                 "StatusUpdateInterval": "SECONDS_10",
             },
         )
         job = backend.submit(req)
-    sent = render_job_settings(req, source_size=(640, 360))["OutputGroups"][0]["Outputs"]
+    sent = render_job_settings(req, source=small)["OutputGroups"][0]["Outputs"]
     assert [o["NameModifier"] for o in sent] == ["_360p"]
+    assert sent[0]["VideoDescription"]["ScalingBehavior"] == "DEFAULT"
     assert job.request == req  # the caller's request, policies included
     assert list(tmp_path.iterdir()) == []  # the probe copy is gone
 
@@ -205,7 +214,7 @@ def test_get_maps_a_progressing_job(
     assert job.outputs is None
     assert job.warnings == ("230001 (x2)",)
     # A job submitted elsewhere: its request is read back from its settings.
-    assert job.request == request_
+    assert job.request == read_back(request_)
 
 
 def test_get_maps_a_complete_job_onto_outputs(
@@ -444,7 +453,7 @@ def test_events_map_onto_snapshots(
         JobPhase.TRANSCODING,
         7,
     )
-    assert update.request == request_
+    assert update.request == read_back(request_)
 
     done = backend.handle_event(_complete_event())
     assert done is not None and done.outputs is not None
@@ -491,7 +500,11 @@ def test_error_and_foreign_events(
 def test_subscribe_polls_until_the_job_is_final(request_: JobRequest) -> None:
     client = make_client()
     backend = MediaConvertBackend(
-        settings(), client=client, storage=ListingStorage(), poll_interval_s=0.02
+        settings(),
+        client=client,
+        storage=ListingStorage(),
+        poll_interval_s=0.02,
+        source_prober=lambda _uri: LANDSCAPE,
     )
     with Stubber(client) as stubber:
         stubber.add_response("create_job", {"Job": raw_job(request_)})
@@ -559,7 +572,9 @@ def scripted_server() -> Iterator[Any]:
 def _http_backend(server: Any, attempts: int) -> MediaConvertBackend:
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
     return MediaConvertBackend(
-        replace(settings(), mediaconvert_endpoint=endpoint), client=make_client(endpoint, attempts)
+        replace(settings(), mediaconvert_endpoint=endpoint),
+        client=make_client(endpoint, attempts),
+        source_prober=lambda _uri: LANDSCAPE,
     )
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
+from typing import Any
+
+import pytest
 
 from tests.backends.mediaconvert.settings_builders import (
     AWS_DOC_SETTINGS,
@@ -14,7 +18,9 @@ from tests.backends.mediaconvert.settings_builders import (
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.ladder import (
     AudioSpec,
+    MissingAudio,
     RateControl,
+    RotatePolicy,
     ThumbnailSpec,
     UpscalePolicy,
 )
@@ -44,11 +50,16 @@ def test_the_aws_documentation_job_parses() -> None:
     assert [r.profile for r in ladder.rungs] == ["high", "high", "main", "main"]
     assert [r.audio_bitrate for r in ladder.rungs] == [128_000, 128_000, 96_000, 64_000]
     assert (ladder.segment_seconds, ladder.gop_seconds) == (6, 2)
-    assert ladder.audio == AudioSpec(channels=2, sample_rate=48_000)
+    # Its outputs take audio: on a source without any, the job fails as on AWS.
+    assert ladder.audio == AudioSpec(channels=2, sample_rate=48_000, when_absent=MissingAudio.FAIL)
     assert ladder.thumbnails == ThumbnailSpec(
         interval_s=10, width=1280, height=720, quality=80, name_modifier="_thumb", max_captures=100
     )
     assert ladder.upscale is UpscalePolicy.UPSCALE
+    # TRANSITION_DETECTION with MinIInterval blank: scene cuts may add IDRs (6 frames apart).
+    assert ladder.scene_cut_min_frames == 6
+    # Its video selector is empty: MediaConvert does not rotate by default.
+    assert ladder.rotate is RotatePolicy.NONE
 
 
 def test_encoder_internals_are_accepted_and_change_nothing() -> None:
@@ -96,3 +107,59 @@ def test_approximated_rate_settings_warn() -> None:
     assert any("VBR without maxBitrate" in m for m in messages)
     assert any(m.endswith("bitrate has no effect with QVBR; maxBitrate caps") for m in messages)
     assert parsed.request.ladder.rungs[0].peak_bitrate is None
+
+
+def h264_everywhere(settings: dict[str, Any], **members: Any) -> dict[str, Any]:
+    for output in settings["outputGroups"][0]["outputs"]:
+        output["videoDescription"]["codecSettings"]["h264Settings"].update(members)
+    return settings
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        ({"sceneChangeDetect": "DISABLED", "minIInterval": 0}, None),
+        ({"sceneChangeDetect": "ENABLED", "minIInterval": 0}, None),
+        ({"sceneChangeDetect": "ENABLED", "minIInterval": 12}, 12),
+        ({"sceneChangeDetect": "TRANSITION_DETECTION"}, 6),
+    ],
+)
+def test_scene_change_settings_decide_whether_cuts_start_gops(
+    members: dict[str, Any], expected: int | None
+) -> None:
+    """MinIInterval 0: "MediaConvert will only create IDR-frames at the start of your
+    output's cadence-driven GOP" (service model); blank: an automatic interval."""
+    settings = wire(JobRequest.for_prefix(INPUT))
+    for output in settings["outputGroups"][0]["outputs"]:
+        h264 = output["videoDescription"]["codecSettings"]["h264Settings"]
+        h264.pop("minIInterval")
+        h264.update(members)
+    assert parse_job_settings(settings).request.ladder.scene_cut_min_frames == expected
+
+
+def test_a_specified_frame_rate_is_the_ladders() -> None:
+    settings = h264_everywhere(
+        wire(JobRequest.for_prefix(INPUT)),
+        framerateControl="SPECIFIED",
+        framerateNumerator=30000,
+        framerateDenominator=1001,
+    )
+    assert parse_job_settings(settings).request.ladder.frame_rate == Fraction(30000, 1001)
+
+
+@pytest.mark.parametrize(
+    ("selector", "expected"),
+    [
+        ({"rotate": "AUTO"}, RotatePolicy.AUTO),
+        ({"rotate": "DEGREE_0"}, RotatePolicy.NONE),
+        ({}, RotatePolicy.NONE),
+    ],
+)
+def test_the_video_selector_decides_rotation(
+    selector: dict[str, str], expected: RotatePolicy
+) -> None:
+    """ "By default, the service does no rotation, even if your input video has rotation
+    metadata" (service model, VideoSelector.Rotate)."""
+    settings = wire(JobRequest.for_prefix(INPUT))
+    settings["inputs"][0]["videoSelector"] = selector
+    assert parse_job_settings(settings).request.ladder.rotate is expected

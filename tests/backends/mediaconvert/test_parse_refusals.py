@@ -199,7 +199,7 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "gop-differs-between-outputs",
         lambda s: h264_of(s, 2).update({"gopSize": 3.0}),
         "/outputGroups/0/outputs/2/videoDescription/codecSettings/h264Settings/gopSize",
-        "the same GOP",
+        "the same gopSize",
     ),
     (
         "fractional-gop",
@@ -257,7 +257,7 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
     ),
     (
         "mixed-sample-rates",
-        lambda s: aac_of(s, 3).update({"sampleRate": 44_100}),
+        lambda s: aac_of(s, 3).update({"sampleRate": 32_000}),
         "/outputGroups/0/outputs/3/audioDescriptions/0/codecSettings/aacSettings",
         "must be the same in every output",
     ),
@@ -298,6 +298,38 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         lambda s: s["outputGroups"].pop(0),
         "/outputGroups",
         "an HLS output group is required",
+    ),
+    (
+        "non-square-pixels",
+        lambda s: h264_of(s).update({"parNumerator": 2, "parDenominator": 1}),
+        "/outputGroups/0/outputs/0/videoDescription/codecSettings/h264Settings/parNumerator",
+        "a 2:1 pixel aspect ratio is not supported",
+    ),
+    (
+        "specified-rate-without-fraction",
+        lambda s: h264_of(s).update({"framerateControl": "SPECIFIED"}),
+        "/outputGroups/0/outputs/0/videoDescription/codecSettings/h264Settings",
+        "framerateNumerator and framerateDenominator are required",
+    ),
+    (
+        "frame-rate-differs-between-outputs",
+        lambda s: h264_of(s, 1).update(
+            {"framerateControl": "SPECIFIED", "framerateNumerator": 25, "framerateDenominator": 1}
+        ),
+        "/outputGroups/0/outputs/1/videoDescription/codecSettings/h264Settings/framerateControl",
+        "the same framerateControl",
+    ),
+    (
+        "scene-cuts-in-one-output-only",
+        lambda s: h264_of(s, 3).update({"sceneChangeDetect": "ENABLED", "minIInterval": 5}),
+        "/outputGroups/0/outputs/3/videoDescription/codecSettings/h264Settings/sceneChangeDetect",
+        "the same sceneChangeDetect",
+    ),
+    (
+        "explicit-rotation",
+        lambda s: s["inputs"][0]["videoSelector"].update({"rotate": "DEGREES_90"}),
+        "/inputs/0/videoSelector/rotate",
+        "is not supported by the emulator",
     ),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from tests.backends.mediaconvert.settings_builders import (
     INPUT,
     assert_valid_for_boto3,
+    read_back,
     request,
     wire,
 )
@@ -20,6 +22,7 @@ from vod_testbed.backends.ladder import (
     DEFAULT_LADDER,
     AudioSpec,
     RateControl,
+    RotatePolicy,
     ThumbnailSpec,
     UpscalePolicy,
 )
@@ -34,7 +37,15 @@ def _qvbr(rung: Any) -> Any:
 
 ROUND_TRIPS: dict[str, Callable[[], JobRequest]] = {
     "default": lambda: JobRequest.for_prefix(INPUT, user_metadata={"videoId": "v-1"}),
-    "drop": lambda: request(upscale=UpscalePolicy.DROP),
+    "fit-no-upscale": lambda: request(upscale=UpscalePolicy.FIT_NO_UPSCALE),
+    "no-rotation": lambda: request(rotate=RotatePolicy.NONE),
+    "frame-rate-25": lambda: request(frame_rate=Fraction(25)),
+    "scene-cuts": lambda: request(scene_cut_min_frames=12),
+    "vbv-buffer": lambda: request(
+        rungs=(
+            replace(DEFAULT_LADDER.rungs[0], buffer_bits=4_000_000, buffer_initial_fill_percent=50),
+        )
+    ),
     "cbr": lambda: request(
         rungs=tuple(replace(r, rate_control=RateControl.CBR) for r in DEFAULT_LADDER.rungs)
     ),
@@ -78,7 +89,7 @@ def test_round_trip_gives_the_same_request(name: str) -> None:
     settings = render_job_settings(req)
     assert_valid_for_boto3(settings)
     parsed = parse_job_settings(to_wire_case(settings), user_metadata=req.user_metadata)
-    assert parsed.request == req
+    assert parsed.request == read_back(req)
     assert parsed.warnings == ()
 
 

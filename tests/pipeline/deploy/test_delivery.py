@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from vod_testbed.pipeline.deploy.artifacts import DeployConfig, render
+from vod_testbed.pipeline.deploy.artifacts import render
+from vod_testbed.pipeline.deploy.config import DeployConfig
 
 ENV = {
     "AWS_ACCOUNT_ID": "210987654321",

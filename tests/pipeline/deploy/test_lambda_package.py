@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -11,7 +12,12 @@ from packaging.utils import canonicalize_name
 
 from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
 from vod_testbed.pipeline.deploy.__main__ import main
-from vod_testbed.pipeline.deploy.lambda_package import LAMBDA_REQUIREMENTS, SOURCE_ROOT
+from vod_testbed.pipeline.deploy.lambda_package import (
+    LAMBDA_REQUIREMENTS,
+    LAMBDA_RUNTIME,
+    SOURCE_ROOT,
+    install_command,
+)
 
 
 def _lambda_zip(tmp_path: Path) -> list[str]:
@@ -52,6 +58,15 @@ def test_the_lambda_zip_holds_no_http_database_deployment_emulator_or_cli(
         )
         or "__pycache__" in n
     ] == []
+
+
+def test_the_zip_gets_the_compiled_wheels_the_suite_ran_with(tmp_path: Path) -> None:
+    command = install_command(tmp_path)
+    for name in LAMBDA_REQUIREMENTS:
+        assert f"{name}=={metadata.version(name)}" in command
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert command[command.index("--python-version") + 1] == python
+    assert f"python{python}" == LAMBDA_RUNTIME
 
 
 # The Lambda runtime's own packages: boto3 and what it needs.

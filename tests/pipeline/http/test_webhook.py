@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,7 +15,9 @@ from flask.testing import FlaskClient
 from tests.pipeline.conftest import SECRET, RecordingNotifier, complete_detail, mc_event
 from vod_testbed.common import signing
 from vod_testbed.pipeline import content_service
+from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 
 Post = Callable[..., Any]
@@ -312,3 +315,24 @@ def test_failure_while_applying_is_500_and_the_retry_applies(
     retried = post_event(event)
     assert (retried.status_code, retried.get_json()["outcome"]) == (200, "applied")
     assert video(service, asset["id"])["status"] == "ready"
+
+
+def test_a_receiver_without_a_secret_answers_503_so_the_event_is_retried(
+    pipeline_settings: PipelineSettings,
+    database: Any,
+    notifier: Any,
+    new_asset: Callable[..., dict[str, Any]],
+) -> None:
+    """EventBridge API destinations retry 429 and 5xx and drop other 4xx answers: a receiver
+    that is not configured yet must not answer 4xx for an event it will accept later."""
+    unconfigured = replace(pipeline_settings, webhook_secret="")
+    service = ContentService(unconfigured, database, notifier=notifier)
+    client = create_app({"CONTENT_SERVICE": service, "TESTING": True}).test_client()
+    asset = new_asset()
+    body = json.dumps(mc_event("PROGRESSING", JOB, asset["id"])).encode()
+    response = client.post(
+        "/webhooks/mediaconvert", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 503
+    assert response.get_json()["reason"] == "not_configured"
+    assert video(service, asset["id"])["status"] == "pending_upload"

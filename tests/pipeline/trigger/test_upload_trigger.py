@@ -15,6 +15,7 @@ from tests.pipeline.conftest import SECRET, load_event
 from tests.pipeline.doubles import RecordingTranscoder
 from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
 from vod_testbed.backends.job import Job, JobRequest
+from vod_testbed.backends.source import fetch_sample, probe_object
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.signed_post import DeliveryError
@@ -29,7 +30,6 @@ from vod_testbed.pipeline.trigger.handler import (
     parse_s3_event,
 )
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
-from vod_testbed.pipeline.trigger.probe_sample import fetch_sample, probe_object
 from vod_testbed.pipeline.watcher import UploadWatcher, object_created_event
 from vod_testbed.storage.s3 import Storage
 

@@ -46,6 +46,12 @@ from vod_testbed.backends.job import (
     new_job_id,
 )
 from vod_testbed.backends.ladder import plan_renditions, thumbnail_geometry
+from vod_testbed.backends.source import (
+    applied_rotation,
+    check_audio,
+    display_size,
+    frame_rate_warning,
+)
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.media.probe import MediaInfo, output_frame_rate, probe
@@ -194,6 +200,9 @@ class FFmpegBackend(Transcoder):
             with self._lock:
                 self._runs[job_id].process = None
 
+    def _warn(self, job_id: str, message: str) -> None:
+        self._update(job_id, warnings=(*self.get(job_id).warnings, message))
+
     def _fail(self, job_id: str, code: int, message: str) -> None:
         changes = {"error_code": code, "error_message": message, "finished_at": time.time()}
         self._update(job_id, status=JobStatus.ERROR, **changes)
@@ -216,7 +225,11 @@ class FFmpegBackend(Transcoder):
             source_duration_s=media.duration_s,
             percent_complete=_PROBE_END,
         )
+        check_audio(request.ladder, media)
         plan = self._plan(request, media, source, work)
+        rate_note = frame_rate_warning(request.ladder, media)
+        if rate_note:
+            self._warn(job_id, rate_note)
         self._update(job_id, phase=JobPhase.TRANSCODING)
         self._transcode(job_id, run, plan)
         self._check_canceled(run)
@@ -268,7 +281,7 @@ class FFmpegBackend(Transcoder):
 
     def _plan(self, request: JobRequest, media: MediaInfo, source: Path, work: Path) -> EncodePlan:
         assert media.video is not None  # probe() refuses inputs without video
-        display_w, display_h = media.video.display_size
+        display_w, display_h = display_size(media, request.ladder.rotate)
         _, hls_base = naming.destination_base(request.hls_destination, request.input_uri)
         _, thumb_base = naming.destination_base(request.thumbnail_destination, request.input_uri)
         plan = EncodePlan(
@@ -277,12 +290,13 @@ class FFmpegBackend(Transcoder):
             ladder=request.ladder,
             renditions=tuple(plan_renditions(request.ladder, display_w, display_h)),
             thumbnail=thumbnail_geometry(request.ladder, display_w, display_h),
-            frame_rate=output_frame_rate(media.video),
+            frame_rate=request.ladder.frame_rate or output_frame_rate(media.video),
             hls_dir=work / naming.HLS_FOLDER,
             hls_base=hls_base,
             thumbnail_dir=work / naming.THUMBNAIL_FOLDER,
             thumbnail_base=thumb_base,
             preset=self.settings.x264_preset,
+            rotation=applied_rotation(media, request.ladder.rotate),
         )
         # The hls and image2 muxers exit 0 when they cannot create a file: make the folders.
         plan.hls_dir.mkdir(parents=True, exist_ok=True)
@@ -318,12 +332,10 @@ class FFmpegBackend(Transcoder):
             damaged = count_concealed_errors(stderr)
         if damaged:
             # Like MediaConvert, damaged input that still decodes completes, with a warning.
-            self._update(
+            self._warn(
                 job_id,
-                warnings=(
-                    f"The input holds damaged data: the decoder concealed {damaged} error(s); "
-                    "the output may show artefacts.",
-                ),
+                f"The input holds damaged data: the decoder concealed {damaged} error(s); "
+                "the output may show artefacts.",
             )
 
     def _follow_progress(self, job_id: str, stdout: IO[str], duration_s: float) -> None:

@@ -39,6 +39,8 @@ class EncodePlan:
     thumbnail_dir: Path
     thumbnail_base: str
     preset: str = "superfast"
+    # Clockwise degrees the source is turned (backends.source.applied_rotation).
+    rotation: int = 0
 
     @property
     def gop_frames(self) -> int:
@@ -71,26 +73,29 @@ def _picture(stream: Any, geometry: Geometry, source_size: tuple[int, int]) -> A
 def _source(plan: EncodePlan) -> Any:
     """The input: a local file (``file:``, no other protocol), read with the demuxer the
     probe found, so ffmpeg cannot take the same bytes for a playlist or a list."""
-    return ffmpeg.input(
-        containers.file_url(plan.input_path),
-        **containers.ffmpeg_input_options(plan.media.format_name),
-    )
+    options: dict[str, Any] = dict(containers.ffmpeg_input_options(plan.media.format_name))
+    # ffmpeg turns the picture by its rotation metadata unless told not to; whether the
+    # metadata is honoured is the source rule's decision (backends.source).
+    assert plan.media.video is not None
+    if plan.rotation == 0 and plan.media.video.rotation % 360 != 0:
+        options["noautorotate"] = None
+    return ffmpeg.input(containers.file_url(plan.input_path), **options)
 
 
 def _normalised_video(plan: EncodePlan, source: Any) -> tuple[Any, tuple[int, int]]:
     """The source video as every branch wants it; returns the stream and its size."""
     assert plan.media.video is not None
     video = source["v:0"]
-    display_w, display_h = plan.media.video.display_size
+    display_w, display_h = plan.media.video.picture_size
+    stored = (plan.media.video.width, plan.media.video.height)
+    if plan.rotation in (90, 270):
+        display_w, display_h = display_h, display_w
+        stored = (stored[1], stored[0])
     largest = max(plan.renditions, key=lambda r: r.geometry.picture_width)
     target = (display_w, display_h)
     # Bigger-than-ladder sources are scaled down once here, not once per rung.
     if display_w > largest.geometry.picture_width:
         target = (largest.geometry.picture_width, largest.geometry.picture_height)
-    stored = (plan.media.video.width, plan.media.video.height)
-    rotated = abs(plan.media.video.rotation) % 180 == 90
-    if rotated:
-        stored = (stored[1], stored[0])
     if target != stored or plan.media.video.sample_aspect_ratio != 1:
         video = video.filter("scale", target[0], target[1]).filter("setsar", "1")
     # Constant frame rate: VFR sources become CFR so the GOP is exactly gop_seconds long.
@@ -99,6 +104,8 @@ def _normalised_video(plan: EncodePlan, source: Any) -> tuple[Any, tuple[int, in
 
 
 def _rate_control_options(index: int, rung: Rung) -> dict[str, str]:
+    """Per-rung x264 options; the VBV buffer and its initial fill are what the MediaConvert
+    backend sends as HrdBufferSize and HrdBufferInitialFillPercentage."""
     opts = {f"profile:v:{index}": rung.profile}
     if rung.rate_control is RateControl.QVBR:
         quality = rung.qvbr_quality or 7
@@ -108,8 +115,22 @@ def _rate_control_options(index: int, rung: Rung) -> dict[str, str]:
     if rung.rate_control is RateControl.CBR:
         opts[f"minrate:v:{index}"] = _kbps(rung.video_bitrate)
     opts[f"maxrate:v:{index}"] = _kbps(rung.max_bitrate)
-    opts[f"bufsize:v:{index}"] = _kbps(rung.buffer_size)
+    opts[f"bufsize:v:{index}"] = str(rung.buffer_size)
+    opts[f"rc_init_occupancy:v:{index}"] = str(
+        rung.buffer_size * rung.buffer_initial_fill_percent // 100
+    )
     return opts
+
+
+def _scene_cut_options(plan: EncodePlan) -> dict[str, str]:
+    """No scene-cut keyframes (the fixed grid), or x264's scene-cut detection with IDRs at
+    least ``scene_cut_min_frames`` apart (MediaConvert's scene change detection). Each rung
+    detects cuts on its own, so those IDRs need not line up across rungs, as on AWS."""
+    minimum = plan.ladder.scene_cut_min_frames
+    if minimum is None:
+        return {"keyint_min": str(plan.gop_frames), "sc_threshold": "0"}
+    # x264's own default threshold (ffmpeg's 0 would turn detection off).
+    return {"keyint_min": str(max(1, min(minimum, plan.gop_frames))), "sc_threshold": "40"}
 
 
 def _jpeg_qscale(quality: int) -> int:
@@ -136,11 +157,10 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
         "preset": plan.preset,
         "pix_fmt": "yuv420p",
         "g": str(plan.gop_frames),
-        "keyint_min": str(plan.gop_frames),
-        "sc_threshold": "0",
         # Time-based forcing keeps the 2 s grid on any frame rate; with -g/-sc_threshold it
         # gives identical IDR times in every rung.
         "force_key_frames": f"expr:gte(t,n_forced*{plan.ladder.gop_seconds})",
+        **_scene_cut_options(plan),
     }
     for i, rendition in enumerate(plan.renditions):
         options.update(_rate_control_options(i, rendition.rung))

@@ -7,11 +7,13 @@ is rendered into job ``Settings`` by :mod:`.render`; MediaConvert jobs (GetJob/L
 EventBridge "MediaConvert Job State Change" events are mapped back onto
 :class:`~vod_testbed.backends.job.Job` snapshots by :mod:`.jobs`.
 
-The ladder policies are resolved before CreateJob, as the FFmpeg backend resolves them:
-upscale DROP and portrait ROTATE_BOX need the source's display size, so such jobs probe the
-input first (one download) and render only the rungs and boxes the FFmpeg backend would
-produce. Throttling (429) and server errors (5xx) are retried by botocore's standard retry
-mode: exponential backoff with jitter, ``max_attempts`` requests in all.
+Every job probes its input first (the head and tail of the object, not all of it:
+:mod:`vod_testbed.backends.source`) and is rendered for that source as the FFmpeg backend
+would run it: the rungs and boxes its policies keep, no audio for a source without any, an
+explicit frame rate above 60 fps. An input the probe cannot read (missing, not media) is
+still submitted, so MediaConvert reports its problem as the job's error, as the FFmpeg
+backend's job would. Throttling (429) and server errors (5xx) are retried by botocore's
+standard retry mode: exponential backoff with jitter, ``max_attempts`` requests in all.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +40,18 @@ from vod_testbed.backends.mediaconvert import events
 from vod_testbed.backends.mediaconvert.jobs import apply_event, job_from_api, request_from_settings
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.render import render_job_settings
+from vod_testbed.backends.source import DEFAULT_SAMPLE_BYTES, probe_object
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.common.worker import Worker
-from vod_testbed.media.probe import probe
-from vod_testbed.storage.s3 import Storage
+from vod_testbed.media.probe import MediaInfo, probe
+from vod_testbed.storage.s3 import Storage, is_s3, parse_s3_uri, storage_error
+
+# Probe failures that say the input itself is unusable: the job is submitted anyway and
+# fails on MediaConvert's side with its own code.
+_INPUT_PROBLEMS = frozenset(
+    {errors.FILE_NOT_FOUND, errors.INPUT_ERROR, errors.UNSUPPORTED_CODEC, errors.VIDEO_ERROR}
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +91,6 @@ def _api_error(exc: Exception, job_id: str | None = None) -> Exception:
     return MediaConvertAPIError(code, message, status)
 
 
-def _needs_source(request: JobRequest) -> bool:
-    ladder = request.ladder
-    return ladder.upscale is UpscalePolicy.DROP or ladder.portrait is PortraitPolicy.ROTATE_BOX
-
-
 def _same_state(a: Job, b: Job) -> bool:
     keys = ("status", "phase", "percent_complete", "error_code", "outputs", "warnings")
     return all(getattr(a, k) == getattr(b, k) for k in keys)
@@ -102,6 +107,8 @@ class MediaConvertBackend(Transcoder):
         status_update_interval: MediaConvert's ``StatusUpdateInterval`` for new jobs.
         max_attempts: requests per API call, retries of throttling and 5xx included.
         list_limit: the most jobs :meth:`list` returns (newest first).
+        source_prober: reads an input URI into what a job is rendered for (None: the input
+            itself is unusable); default the head-and-tail probe of the object.
     """
 
     name = "mediaconvert"
@@ -116,6 +123,7 @@ class MediaConvertBackend(Transcoder):
         status_update_interval: str = "SECONDS_10",
         max_attempts: int = 6,
         list_limit: int = 100,
+        source_prober: Callable[[str], MediaInfo | None] | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings or BackendSettings.from_env()
@@ -135,6 +143,7 @@ class MediaConvertBackend(Transcoder):
         self.poll_interval_s = poll_interval_s
         self.status_update_interval = status_update_interval
         self.list_limit = list_limit
+        self.source_prober = source_prober or self._probe_source
         self._lock = threading.Lock()
         self._requests: dict[str, JobRequest] = {}
         self._snapshots: dict[str, Job] = {}
@@ -149,15 +158,21 @@ class MediaConvertBackend(Transcoder):
         Raises:
             InvalidRequestError: the ladder cannot be rendered (``field`` is ``ladder``), or
                 MediaConvert refused the settings (``field`` is ``settings/<pointer>``).
-            TranscodeError: the input could not be probed (DROP / ROTATE_BOX ladders only).
+            TranscodeError: the input could not be read for a reason other than its own
+                content (permissions, storage unreachable).
             MediaConvertAPIError: any other API failure, after retries.
         """
         for field_name in ("input_uri", "hls_destination", "thumbnail_destination"):
             if not getattr(request, field_name):
                 raise errors.InvalidRequestError(field_name, "must not be empty")
-        source_size = self._source_size(request.input_uri) if _needs_source(request) else None
+        source = self.source_prober(request.input_uri)
+        rendered = request
+        if source is None:
+            # The job will fail on its input: policies that need the source are moot.
+            unresolved = request.ladder.with_policies(UpscalePolicy.UPSCALE, PortraitPolicy.PAD)
+            rendered = replace(request, ladder=unresolved)
         try:
-            settings = render_job_settings(request, source_size=source_size)
+            settings = render_job_settings(rendered, source=source)
         except ValueError as exc:
             raise errors.InvalidRequestError("ladder", str(exc)) from exc
         kwargs: dict[str, Any] = {
@@ -298,16 +313,37 @@ class MediaConvertBackend(Transcoder):
             raise _api_error(exc, job_id) from exc
         return response
 
-    def _source_size(self, input_uri: str) -> tuple[int, int]:
-        """The input's display size, probed from a downloaded copy."""
-        work = Path(self.settings.work_dir)
-        work.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=work, prefix="mediaconvert-probe-") as tmp:
-            local = self.storage.fetch(input_uri, Path(tmp) / "source")
-            media = probe(local)
-        if media.video is None:
-            raise errors.TranscodeError(errors.INPUT_ERROR, f"{input_uri} has no video stream")
-        return media.video.display_size
+    def _probe_source(self, input_uri: str) -> MediaInfo | None:
+        """The input as probed from its head and tail; None when the input itself is
+        unusable (MediaConvert will say why).
+
+        Raises:
+            TranscodeError: the input could not be read (permissions, storage unreachable).
+        """
+        try:
+            if not is_s3(input_uri):
+                return probe(input_uri)
+            location = parse_s3_uri(input_uri)
+            work = Path(self.settings.work_dir)
+            work.mkdir(parents=True, exist_ok=True)
+            try:
+                head = self.storage.client.head_object(Bucket=location.bucket, Key=location.key)
+                with tempfile.TemporaryDirectory(dir=work, prefix="mediaconvert-probe-") as tmp:
+                    return probe_object(
+                        self.storage.client,
+                        location.bucket,
+                        location.key,
+                        int(head["ContentLength"]),
+                        DEFAULT_SAMPLE_BYTES,
+                        Path(tmp),
+                    )
+            except (ClientError, BotoCoreError) as exc:
+                raise storage_error(exc, input_uri, "probe") from exc
+        except errors.TranscodeError as exc:
+            if exc.code in _INPUT_PROBLEMS:
+                log.warning("input %s not probed (%s); submitted as asked", input_uri, exc)
+                return None
+            raise
 
     def _remember(self, job: Job, *, watch: bool = True) -> Job:
         """Store ``job``; tell listeners if it is new or changed; a final state is never

@@ -109,11 +109,11 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "audioDurationCorrection": ignored("DISABLED", "AUTO"),
     },
     "VideoSelector": {
-        "rotate": approximated(
+        "rotate": honoured(
             "AUTO",
             "DEGREE_0",
-            note="rotation metadata is always applied, as AUTO does; DEGREE_0 (the "
-            "default) differs only for sources that carry rotation metadata",
+            note="AUTO turns MP4/MOV, progressive, 4:2:0/4:2:2 sources by their 90/180/270 "
+            "metadata; DEGREE_0 (the default) never turns",
         ),
         "colorSpace": ignored("FOLLOW"),
         "colorSpaceUsage": ignored(),
@@ -196,7 +196,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "width": honoured(note="required, even for H.264"),
         "height": honoured(note="required, even for H.264"),
         "scalingBehavior": honoured(
-            "DEFAULT", "FIT_NO_UPSCALE", note="DEFAULT -> pad; FIT_NO_UPSCALE -> drop rungs"
+            "DEFAULT",
+            "FIT_NO_UPSCALE",
+            note="DEFAULT -> fit and pad; FIT_NO_UPSCALE -> shrink to fit, never enlarge, "
+            "never pad",
         ),
         "codecSettings": honoured(),
         "antiAlias": ignored(note="scaler filter choice"),
@@ -225,19 +228,32 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
             note="SECONDS honoured; FRAMES converted at a nominal rate; AUTO -> 2 s when it "
             "divides segmentLength, else 1 s"
         ),
-        "framerateControl": ignored("INITIALIZE_FROM_SOURCE"),
+        "framerateControl": honoured(
+            note="INITIALIZE_FROM_SOURCE: the source's rate (variable rates as MediaConvert "
+            "rounds them; above 60 fps halved, with a warning); SPECIFIED: the fraction"
+        ),
+        "framerateNumerator": honoured(),
+        "framerateDenominator": honoured(),
         "interlaceMode": ignored("PROGRESSIVE"),
         "parControl": approximated(
-            "INITIALIZE_FROM_SOURCE", note="outputs always have square pixels"
+            note="SPECIFIED 1:1 honoured; INITIALIZE_FROM_SOURCE also gives square pixels"
         ),
+        "parNumerator": honoured(note="equal to parDenominator (1:1) only"),
+        "parDenominator": honoured(),
         "codecLevel": ignored(),
         "qualityTuningLevel": ignored(note=ENCODER_INTERNAL),
-        "sceneChangeDetect": ignored(note=ENCODER_INTERNAL),
+        "sceneChangeDetect": approximated(
+            note="ENABLED (the default) and TRANSITION_DETECTION -> x264's scene-cut IDRs; "
+            "DISABLED -> IDRs only on the GOP grid"
+        ),
         "gopClosedCadence": ignored(note="GOPs are always closed"),
         "gopBReference": ignored(note=ENCODER_INTERNAL),
         "numberBFramesBetweenReferenceFrames": ignored(note=ENCODER_INTERNAL),
         "numberReferenceFrames": ignored(note=ENCODER_INTERNAL),
-        "minIInterval": ignored(note=ENCODER_INTERNAL),
+        "minIInterval": honoured(
+            note="0 -> IDRs only on the GOP grid; N -> scene-cut IDRs at least N frames "
+            "apart; blank -> 6"
+        ),
         "dynamicSubGop": ignored(note=ENCODER_INTERNAL),
         "adaptiveQuantization": ignored(note=ENCODER_INTERNAL),
         "spatialAdaptiveQuantization": ignored(note=ENCODER_INTERNAL),
@@ -247,8 +263,8 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "slices": ignored(note=ENCODER_INTERNAL),
         "softness": ignored(note=ENCODER_INTERNAL),
         "repeatPps": ignored(note=ENCODER_INTERNAL),
-        "hrdBufferSize": approximated(note="the VBV buffer is 1.5 s of the rung's average bitrate"),
-        "hrdBufferInitialFillPercentage": ignored(note=ENCODER_INTERNAL),
+        "hrdBufferSize": honoured(note="x264's VBV buffer; default 1.5 s of the bitrate"),
+        "hrdBufferInitialFillPercentage": honoured(note="x264's initial VBV fill; default 90"),
         "hrdBufferFinalFillPercentage": ignored(note=ENCODER_INTERNAL),
         "endOfStreamMarkers": ignored(),
         "unregisteredSeiTimecode": ignored("DISABLED"),
@@ -286,7 +302,8 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
     "AudioCodecSettings": {"codec": honoured("AAC"), "aacSettings": honoured()},
     "AacSettings": {
         "bitrate": honoured(
-            note="required (its default depends on profile and mode); from the set"
+            note="required (its default depends on profile and mode); within MediaConvert's "
+            "range for the profile, coding mode and sample rate"
         ),
         "sampleRate": honoured(*AAC_SAMPLE_RATES, note="default 48000"),
         "codingMode": honoured(*CODING_MODE_CHANNELS, note="default CODING_MODE_2_0"),

@@ -7,7 +7,6 @@ list frame captures in storage).
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePosixPath
@@ -30,8 +29,6 @@ from vod_testbed.common import errors
 
 # Lists the frame captures of (folder, base name, name modifier) in storage.
 CaptureLister = Callable[[str, str, str], tuple[str, ...]]
-
-_CAPTURE_FILE = re.compile(r"^(?P<prefix>.*)\.(?P<index>\d{7})\.jpg$")
 
 
 def _epoch(value: Any) -> float | None:
@@ -242,7 +239,7 @@ def outputs_from_event(request: JobRequest, event: JobStateEvent) -> JobOutputs 
         elif kind == "FILE_GROUP" and outputs:
             last = str((outputs[0].get("outputFilePaths") or [""])[-1])
             folder, _, name = last.rpartition("/")
-            match = _CAPTURE_FILE.match(name)
+            match = naming.CAPTURE_FILE.match(name)
             if match:
                 count = int(match["index"]) + 1  # frame captures count from 0000000
                 thumbnails = tuple(f"{folder}/{match['prefix']}.{i:07d}.jpg" for i in range(count))

@@ -20,15 +20,28 @@ from typing import Any
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.job import JobRequest
-from vod_testbed.backends.ladder import AudioSpec, Ladder, Rung, ThumbnailSpec, UpscalePolicy
+from vod_testbed.backends.ladder import (
+    AudioSpec,
+    Ladder,
+    RotatePolicy,
+    Rung,
+    ThumbnailSpec,
+    UpscalePolicy,
+)
 from vod_testbed.backends.mediaconvert.coverage import GROUP_TYPES, SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.model import validate_job_settings
+from vod_testbed.backends.mediaconvert.parse_captures import frame_capture_spec
 from vod_testbed.backends.mediaconvert.parse_codecs import (
-    gop_seconds,
+    h264_group_fields,
     h264_rung_fields,
     output_audio,
+    same_in_every_output,
     video_box,
 )
+
+# VideoSelector.rotate; absent means DEGREE_0: "By default, the service does no rotation,
+# even if your input video has rotation metadata" (service model).
+ROTATE = {"AUTO": RotatePolicy.AUTO, "DEGREE_0": RotatePolicy.NONE}
 
 # MediaConvert documents no warning code for the conditions below; 0 is the code its own
 # NEW_WARNING examples carry ("000000").
@@ -55,8 +68,9 @@ class _HlsGroup:
     integer_durations: bool
     rungs: tuple[Rung, ...]
     upscale: UpscalePolicy
-    gop_seconds: int
     audio: AudioSpec | None
+    # gop_seconds, scene_cut_min_frames, frame_rate: the same in every output
+    shared: dict[str, Any]
 
 
 @dataclass
@@ -65,6 +79,7 @@ class _JobParser:
     warnings: list[tuple[int, str]] = field(default_factory=list)
     input_uri: str = ""
     selectors: tuple[str, ...] = ()
+    rotate: RotatePolicy = RotatePolicy.NONE
 
     def warn(self, path: str, message: str) -> None:
         self.warnings.append((EMULATION_WARNING, f"{path}: {message}"))
@@ -88,11 +103,12 @@ class _JobParser:
             ladder = Ladder(
                 rungs=hls.rungs,
                 segment_seconds=hls.segment_seconds,
-                gop_seconds=hls.gop_seconds,
                 audio=hls.audio,
                 thumbnails=thumbnails,
                 upscale=hls.upscale,
                 integer_durations=hls.integer_durations,
+                rotate=self.rotate,
+                **hls.shared,
             )
         except ValueError as exc:
             raise SettingsError(f"/outputGroups/{hls_index}", str(exc)) from exc
@@ -119,7 +135,9 @@ class _JobParser:
         if not _is_location(uri):
             raise SettingsError(f"{path}/fileInput", "only s3:// inputs are supported")
         self.input_uri = uri
-        check_supported(source.get("videoSelector") or {}, "VideoSelector", f"{path}/videoSelector")
+        video_selector = source.get("videoSelector") or {}
+        check_supported(video_selector, "VideoSelector", f"{path}/videoSelector")
+        self.rotate = ROTATE[video_selector.get("rotate", "DEGREE_0")]
         selectors = source.get("audioSelectors") or {}
         if len(selectors) > 1:
             raise SettingsError(
@@ -193,7 +211,7 @@ class _JobParser:
         outputs = group["outputs"]
         rungs: list[Rung] = []
         policies: list[UpscalePolicy] = []
-        gops: list[int] = []
+        shared: list[dict[str, Any]] = []
         audios: list[AudioSpec | None] = []
         modifiers: set[str] = set()
         for index, output in enumerate(outputs):
@@ -207,13 +225,9 @@ class _JobParser:
             h264 = output["videoDescription"]["codecSettings"].get("h264Settings") or {}
             hpath = f"{opath}/videoDescription/codecSettings/h264Settings"
             rung_video = h264_rung_fields(h264, hpath, self.warn)
-            gop = gop_seconds(h264, hpath, segment_seconds, self.warn)
-            if gops and gop != gops[0]:
-                raise SettingsError(
-                    f"{hpath}/gopSize",
-                    f"every output of the HLS group needs the same GOP ({gops[0]} s in output 0, "
-                    f"{gop} s here)",
-                )
+            group_fields = h264_group_fields(h264, hpath, segment_seconds, self.warn)
+            if shared:
+                same_in_every_output(shared[0], group_fields, hpath)
             audio = output_audio(output, opath, self.selectors)
             spec = audio.spec if audio else None
             if audios and (spec is None) != (audios[0] is None):
@@ -231,7 +245,7 @@ class _JobParser:
                     f"{opath}/videoDescription/scalingBehavior",
                     "every output of the HLS group needs the same scalingBehavior",
                 )
-            gops.append(gop)
+            shared.append(group_fields)
             audios.append(spec)
             policies.append(video.upscale)
             rungs.append(
@@ -249,8 +263,8 @@ class _JobParser:
             integer_durations=integer_durations,
             rungs=tuple(rungs),
             upscale=policies[0],
-            gop_seconds=gops[0],
             audio=audios[0],
+            shared=shared[0],
         )
 
     def rung_name(self, output: Mapping[str, Any], path: str, count: int, seen: set[str]) -> str:
@@ -307,45 +321,7 @@ class _JobParser:
             raise SettingsError(
                 f"{path}/outputs/1", "only one frame capture output is supported by the emulator"
             )
-        opath = f"{path}/outputs/0"
-        output = outputs[0]
-        check_supported(output, "Output", opath)
-        check_supported(
-            output["containerSettings"], "ContainerSettings", f"{opath}/containerSettings"
-        )
-        for key in ("audioDescriptions", "outputSettings"):
-            if key in output:
-                raise SettingsError(f"{opath}/{key}", "does not apply to frame captures")
-        video = video_box(output, opath, h264=False)
-        capture = output["videoDescription"]["codecSettings"].get("frameCaptureSettings") or {}
-        cpath = f"{opath}/videoDescription/codecSettings/frameCaptureSettings"
-        check_supported(capture, "FrameCaptureSettings", cpath)
-        numerator = capture.get("framerateNumerator")
-        denominator = capture.get("framerateDenominator")
-        if not numerator or not denominator:
-            raise SettingsError(
-                cpath, "framerateNumerator and framerateDenominator are required by the emulator"
-            )
-        if denominator % numerator:
-            raise SettingsError(
-                cpath,
-                f"one capture every {denominator}/{numerator} s: the emulator captures at "
-                "whole-second intervals only",
-            )
-        defaults = ThumbnailSpec()
-        spec = ThumbnailSpec(
-            interval_s=denominator // numerator,
-            width=video.width,
-            height=video.height,
-            quality=int(capture.get("quality", defaults.quality)),
-            name_modifier=output.get("nameModifier", ""),
-            max_captures=int(capture.get("maxCaptures", defaults.max_captures)),
-        )
-        if "$" in spec.name_modifier or "/" in spec.name_modifier:
-            raise SettingsError(
-                f"{opath}/nameModifier", "format identifiers and '/' are not supported"
-            )
-        return destination, spec
+        return destination, frame_capture_spec(outputs[0], f"{path}/outputs/0")
 
 
 def _group_settings(
@@ -366,9 +342,7 @@ def _default_thumbnail_destination(hls_destination: str) -> str:
     The field is unused without thumbnails; this keeps JobRequest.for_prefix layouts equal.
     """
     folder, base = naming.split_destination(hls_destination)
-    parent, _, last = folder.rpartition("/")
-    root = parent if last == naming.HLS_FOLDER else folder
-    return naming.join_uri(root, naming.THUMBNAIL_FOLDER, base)
+    return naming.join_uri(naming.thumbnail_folder_beside(folder), base)
 
 
 def parse_job_settings(

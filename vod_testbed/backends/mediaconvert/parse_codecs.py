@@ -10,9 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from vod_testbed.backends.ladder import AudioSpec, RateControl, Rung, UpscalePolicy
+from vod_testbed.backends.ladder import (
+    VBV_INITIAL_FILL_PERCENT,
+    AudioSpec,
+    MissingAudio,
+    RateControl,
+    Rung,
+    UpscalePolicy,
+)
+from vod_testbed.backends.mediaconvert.codec_limits import aac_problem, h264_size_problem
 from vod_testbed.backends.mediaconvert.coverage import (
     AAC_BITRATES,
     AUDIO_SELECTOR,
@@ -24,7 +33,10 @@ from vod_testbed.backends.mediaconvert.coverage import (
 
 Warn = Callable[[str, str], None]
 
-SCALING = {"DEFAULT": UpscalePolicy.UPSCALE, "FIT_NO_UPSCALE": UpscalePolicy.DROP}
+SCALING = {"DEFAULT": UpscalePolicy.UPSCALE, "FIT_NO_UPSCALE": UpscalePolicy.FIT_NO_UPSCALE}
+# MinIInterval left blank: "MediaConvert [uses] an optimal setting"; x264's own automatic
+# minimum (a tenth of a 2 s GOP at 30 fps) stands in for it.
+AUTO_MIN_I_INTERVAL = 6
 # gopSizeUnits FRAMES is converted with the first of these rates that gives whole seconds.
 _NOMINAL_FRAME_RATES = (30, 25, 24, 60, 50)
 
@@ -61,6 +73,10 @@ def video_box(output: Mapping[str, Any], path: str, *, h264: bool) -> VideoBox:
             )
         if h264 and video[key] % 2:
             raise SettingsError(f"{vpath}/{key}", "must be even for H.264 4:2:0 outputs")
+    if h264:
+        too_big = h264_size_problem(int(video["width"]), int(video["height"]))
+        if too_big:
+            raise SettingsError(vpath, too_big)
     codec_settings = video.get("codecSettings")
     if codec_settings is None:
         raise SettingsError(vpath, "codecSettings is a required property")
@@ -95,7 +111,11 @@ def h264_rung_fields(h264: Mapping[str, Any], path: str, warn: Warn) -> dict[str
     fields: dict[str, Any] = {
         "profile": H264_PROFILES[h264.get("codecProfile", "MAIN")],
         "rate_control": mode,
+        "buffer_initial_fill_percent": int(
+            h264.get("hrdBufferInitialFillPercentage", VBV_INITIAL_FILL_PERCENT)
+        ),
     }
+    _check_square_pixels(h264, path)
     bitrate, cap = h264.get("bitrate"), h264.get("maxBitrate")
     if mode is RateControl.QVBR:
         if cap is None:
@@ -103,6 +123,7 @@ def h264_rung_fields(h264: Mapping[str, Any], path: str, warn: Warn) -> dict[str
         if bitrate is not None:
             warn(f"{path}/bitrate", "bitrate has no effect with QVBR; maxBitrate caps")
         fields["video_bitrate"], fields["peak_bitrate"] = _from_cap(cap)
+        fields["buffer_bits"] = _buffer_or_default(h264, fields["video_bitrate"])
         if "qvbrQualityLevel" in qvbr:
             fields["qvbr_quality"] = int(qvbr["qvbrQualityLevel"])
         if qvbr.get("qvbrQualityLevelFineTune"):
@@ -116,6 +137,7 @@ def h264_rung_fields(h264: Mapping[str, Any], path: str, warn: Warn) -> dict[str
     if bitrate is None:
         raise SettingsError(path, f"bitrate is required when rateControlMode is {mode}")
     fields["video_bitrate"] = int(bitrate)
+    fields["buffer_bits"] = _buffer_or_default(h264, int(bitrate))
     if mode is RateControl.VBR:
         if cap is None:
             warn(
@@ -129,6 +151,68 @@ def h264_rung_fields(h264: Mapping[str, Any], path: str, warn: Warn) -> dict[str
     elif cap is not None:
         warn(f"{path}/maxBitrate", "maxBitrate has no effect with CBR")
     return fields
+
+
+def _buffer_or_default(h264: Mapping[str, Any], video_bitrate: int) -> int | None:
+    """``buffer_bits`` for an hrdBufferSize: None when absent or the ladder's default."""
+    size = h264.get("hrdBufferSize")
+    if not size or Rung("x", 2, 2, video_bitrate).buffer_size == size:
+        return None
+    return int(size)
+
+
+def _check_square_pixels(h264: Mapping[str, Any], path: str) -> None:
+    if h264.get("parControl") != "SPECIFIED":
+        return
+    ratio = (h264.get("parNumerator"), h264.get("parDenominator"))
+    if None in ratio:
+        raise SettingsError(
+            path, "parNumerator and parDenominator are required when parControl is SPECIFIED"
+        )
+    if ratio[0] != ratio[1]:
+        raise SettingsError(
+            f"{path}/parNumerator",
+            f"a {ratio[0]}:{ratio[1]} pixel aspect ratio is not supported by the emulator "
+            "(outputs have square pixels, 1:1)",
+        )
+
+
+def h264_group_fields(
+    h264: Mapping[str, Any], path: str, segment_seconds: int, warn: Warn
+) -> dict[str, Any]:
+    """The :class:`~vod_testbed.backends.ladder.Ladder` fields an H.264 output carries,
+    which every output of the HLS group must share: GOP, scene-cut IDRs, frame rate."""
+    return {
+        "gop_seconds": gop_seconds(h264, path, segment_seconds, warn),
+        "scene_cut_min_frames": _scene_cut_min_frames(h264),
+        "frame_rate": _frame_rate(h264, path),
+    }
+
+
+def _scene_cut_min_frames(h264: Mapping[str, Any]) -> int | None:
+    """None for IDRs only on the GOP grid; else the fewest frames from one IDR to a
+    scene-cut IDR. Scene change detection is "enabled by default" (service model), and
+    MinIInterval 0 makes MediaConvert "only create IDR-frames at the start of your output's
+    cadence-driven GOP"."""
+    if h264.get("sceneChangeDetect", "ENABLED") == "DISABLED":
+        return None
+    interval = h264.get("minIInterval")
+    if interval == 0:
+        return None
+    return AUTO_MIN_I_INTERVAL if interval is None else int(interval)
+
+
+def _frame_rate(h264: Mapping[str, Any], path: str) -> Fraction | None:
+    if h264.get("framerateControl", "INITIALIZE_FROM_SOURCE") != "SPECIFIED":
+        return None
+    numerator, denominator = h264.get("framerateNumerator"), h264.get("framerateDenominator")
+    if not numerator or not denominator:
+        raise SettingsError(
+            path,
+            "framerateNumerator and framerateDenominator are required when framerateControl "
+            "is SPECIFIED",
+        )
+    return Fraction(int(numerator), int(denominator))
 
 
 def gop_seconds(h264: Mapping[str, Any], path: str, segment_seconds: int, warn: Warn) -> int:
@@ -202,11 +286,19 @@ def output_audio(
     bitrate = aac["bitrate"]
     if bitrate not in AAC_BITRATES:
         raise SettingsError(f"{aac_path}/bitrate", f"{bitrate} is not a valid AAC bitrate")
+    profile = aac.get("codecProfile", "LC")
+    mode = aac.get("codingMode", "CODING_MODE_2_0")
+    sample_rate = int(aac.get("sampleRate", 48_000))
+    problem = aac_problem(profile, mode, sample_rate, int(bitrate))
+    if problem:
+        raise SettingsError(f"{aac_path}/bitrate", problem)
     spec = AudioSpec(
         codec="aac",
-        profile=aac.get("codecProfile", "LC"),
-        channels=CODING_MODE_CHANNELS[aac.get("codingMode", "CODING_MODE_2_0")],
-        sample_rate=int(aac.get("sampleRate", 48_000)),
+        profile=profile,
+        channels=CODING_MODE_CHANNELS[mode],
+        sample_rate=sample_rate,
+        # On AWS a job whose outputs take audio from an input without any fails (1021).
+        when_absent=MissingAudio.FAIL,
     )
     return OutputAudio(int(bitrate), spec)
 
@@ -227,3 +319,23 @@ def _from_cap(cap: int) -> tuple[int, int | None]:
         if Rung("x", 2, 2, candidate, rate_control=RateControl.QVBR).max_bitrate == cap:
             return candidate, None
     return nominal, cap
+
+
+# Ladder field -> the H264Settings member a difference is reported at.
+_SHARED_MEMBERS = {
+    "gop_seconds": "gopSize",
+    "scene_cut_min_frames": "sceneChangeDetect",
+    "frame_rate": "framerateControl",
+}
+
+
+def same_in_every_output(first: dict[str, Any], here: dict[str, Any], path: str) -> None:
+    """Refuse outputs of one HLS group that disagree on GOP, scene cuts or frame rate: the
+    renditions of one ladder share one keyframe grid and one rate."""
+    for key, member in _SHARED_MEMBERS.items():
+        if here[key] != first[key]:
+            raise SettingsError(
+                f"{path}/{member}",
+                f"every output of the HLS group needs the same {member} ({first[key]} in "
+                f"output 0, {here[key]} here)",
+            )

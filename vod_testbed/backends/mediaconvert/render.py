@@ -1,10 +1,17 @@
 """The ladder -> MediaConvert CreateJob ``Settings`` (boto3's PascalCase): the other half
 of :mod:`.parse`, so that rendering a ladder and parsing it back gives the same ladder (see
 docs/ARCHITECTURE.md, "The settings contract").
+
+The settings say what the FFmpeg backend does, so AWS writes the same renditions: IDRs only
+on the fixed GOP grid (scene change detection off, ``MinIInterval`` 0), the same VBV
+buffer and initial fill, square pixels, and - given the probed source - the rungs the
+ladder's policies keep, no audio for a source without any, and an explicit frame rate
+where MediaConvert's "follow source" would differ from the FFmpeg backend's.
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from vod_testbed.backends.job import JobRequest
@@ -12,22 +19,59 @@ from vod_testbed.backends.ladder import (
     Ladder,
     PortraitPolicy,
     RateControl,
+    RotatePolicy,
     Rung,
     ThumbnailSpec,
     UpscalePolicy,
     plan_renditions,
+    rung_box,
     thumbnail_geometry,
 )
+from vod_testbed.backends.mediaconvert.codec_limits import aac_problem, h264_size_problem
 from vod_testbed.backends.mediaconvert.coverage import (
-    AAC_BITRATES,
-    AAC_SAMPLE_RATES,
     AUDIO_SELECTOR,
     CODING_MODE_CHANNELS,
     H264_PROFILES,
 )
+from vod_testbed.backends.source import display_size
+from vod_testbed.media.probe import MediaInfo, follow_source_rate, output_frame_rate
+
+SCALING_BEHAVIOR = {
+    UpscalePolicy.UPSCALE: "DEFAULT",
+    # DROP has no MediaConvert setting: the dropped rungs are left out, the rest fit as usual.
+    UpscalePolicy.DROP: "DEFAULT",
+    UpscalePolicy.FIT_NO_UPSCALE: "FIT_NO_UPSCALE",
+}
 
 
-def _h264_settings(rung: Rung, gop_seconds: int) -> dict[str, Any]:
+def _frame_rate_settings(frame_rate: Fraction | None) -> dict[str, Any]:
+    if frame_rate is None:
+        return {"FramerateControl": "INITIALIZE_FROM_SOURCE"}
+    return {
+        "FramerateControl": "SPECIFIED",
+        "FramerateNumerator": frame_rate.numerator,
+        "FramerateDenominator": frame_rate.denominator,
+        "FramerateConversionAlgorithm": "DUPLICATE_DROP",
+    }
+
+
+def _keyframe_settings(ladder: Ladder) -> dict[str, Any]:
+    """Explicit whole-second GOPs rather than AWS's recommended AUTO: the FFmpeg backend
+    keys its segments on the same grid, so both write the same segments. Scene change
+    detection is on by default on AWS and would add IDRs between the grid's; MinIInterval 0
+    is the documented way to "only create IDR-frames at the start of your output's
+    cadence-driven GOP"."""
+    gop: dict[str, Any] = {
+        "GopSize": float(ladder.gop_seconds),
+        "GopSizeUnits": "SECONDS",
+        "GopClosedCadence": 1,
+    }
+    if ladder.scene_cut_min_frames is None:
+        return {**gop, "SceneChangeDetect": "DISABLED", "MinIInterval": 0}
+    return {**gop, "SceneChangeDetect": "ENABLED", "MinIInterval": ladder.scene_cut_min_frames}
+
+
+def _h264_settings(rung: Rung, ladder: Ladder, frame_rate: Fraction | None) -> dict[str, Any]:
     h264: dict[str, Any] = {"RateControlMode": rung.rate_control.value}
     if rung.rate_control is RateControl.QVBR:
         h264["MaxBitrate"] = rung.max_bitrate
@@ -39,16 +83,18 @@ def _h264_settings(rung: Rung, gop_seconds: int) -> dict[str, Any]:
             h264["MaxBitrate"] = rung.max_bitrate
     h264.update(
         {
+            "HrdBufferSize": rung.buffer_size,
+            "HrdBufferInitialFillPercentage": rung.buffer_initial_fill_percent,
             "CodecProfile": rung.profile.upper(),
             "CodecLevel": "AUTO",
             "QualityTuningLevel": "SINGLE_PASS_HQ",
-            # Explicit whole-second GOPs rather than AWS's recommended AUTO: the FFmpeg
-            # backend keys its segments on the same grid, so both write the same segments.
-            "GopSize": float(gop_seconds),
-            "GopSizeUnits": "SECONDS",
-            "GopClosedCadence": 1,
-            "SceneChangeDetect": "TRANSITION_DETECTION",
-            "FramerateControl": "INITIALIZE_FROM_SOURCE",
+            **_keyframe_settings(ladder),
+            # Square pixels, as the FFmpeg backend writes them (an anamorphic source is
+            # scaled to its display size first).
+            "ParControl": "SPECIFIED",
+            "ParNumerator": 1,
+            "ParDenominator": 1,
+            **_frame_rate_settings(frame_rate),
             "InterlaceMode": "PROGRESSIVE",
         }
     )
@@ -59,7 +105,7 @@ def _channels_mode(channels: int) -> str:
     return next(mode for mode, count in CODING_MODE_CHANNELS.items() if count == channels)
 
 
-def _check_renderable(ladder: Ladder) -> None:
+def _check_renderable(ladder: Ladder, boxes: list[tuple[Rung, tuple[int, int]]]) -> None:
     """Refuse, before any API call, a ladder that MediaConvert could not encode as asked
     (or that would not read back as the same ladder)."""
     audio = ladder.audio
@@ -69,18 +115,29 @@ def _check_renderable(ladder: Ladder) -> None:
             problems.append(f"audio {audio.codec}/{audio.profile}: only AAC LC is rendered")
         if audio.channels not in CODING_MODE_CHANNELS.values():
             problems.append(f"{audio.channels} audio channels: only mono and stereo are rendered")
-        if audio.sample_rate not in AAC_SAMPLE_RATES:
-            problems.append(f"{audio.sample_rate} Hz is not an AAC sample rate of MediaConvert")
-    for rung in ladder.rungs:
-        if audio is not None and rung.audio_bitrate not in AAC_BITRATES:
-            problems.append(f"rung {rung.name}: {rung.audio_bitrate} is not an AAC bitrate")
+    for rung, box in boxes:
+        if audio is not None and audio.channels in CODING_MODE_CHANNELS.values():
+            aac = aac_problem(
+                audio.profile, _channels_mode(audio.channels), audio.sample_rate, rung.audio_bitrate
+            )
+            if aac:
+                problems.append(f"rung {rung.name}: {aac}")
         if rung.profile.upper() not in H264_PROFILES:
             problems.append(f"rung {rung.name}: H.264 profile {rung.profile!r}")
+        size = h264_size_problem(*box)
+        if size:
+            problems.append(f"rung {rung.name}: {size}")
     if problems:
         raise ValueError("; ".join(problems))
 
 
-def _hls_output(rung: Rung, box: tuple[int, int], ladder: Ladder, scaling: str) -> dict[str, Any]:
+def _hls_output(
+    rung: Rung,
+    box: tuple[int, int],
+    ladder: Ladder,
+    frame_rate: Fraction | None,
+    with_audio: bool,
+) -> dict[str, Any]:
     output: dict[str, Any] = {
         "NameModifier": rung.name_modifier,
         "ContainerSettings": {"Container": "M3U8", "M3u8Settings": {}},
@@ -88,16 +145,16 @@ def _hls_output(rung: Rung, box: tuple[int, int], ladder: Ladder, scaling: str) 
         "VideoDescription": {
             "Width": box[0],
             "Height": box[1],
-            "ScalingBehavior": scaling,
+            "ScalingBehavior": SCALING_BEHAVIOR[ladder.upscale],
             "CodecSettings": {
                 "Codec": "H_264",
-                "H264Settings": _h264_settings(rung, ladder.gop_seconds),
+                "H264Settings": _h264_settings(rung, ladder, frame_rate),
             },
         },
     }
-    if ladder.audio is None:
-        return output
     audio = ladder.audio
+    if audio is None or not with_audio:
+        return output
     output["AudioDescriptions"] = [
         {
             "AudioSourceName": AUDIO_SELECTOR,
@@ -149,38 +206,58 @@ def _frame_capture_group(
     }
 
 
-def render_job_settings(
-    request: JobRequest, *, source_size: tuple[int, int] | None = None
-) -> dict[str, Any]:
+def _outputs_for(
+    ladder: Ladder, source: MediaInfo | None
+) -> tuple[list[tuple[Rung, tuple[int, int]]], tuple[int, int]]:
+    """(rung, output box) of each output, and the frame-capture box.
+
+    Without the source, every rung in its own box; DROP and ROTATE_BOX cannot be rendered.
+    With it, the rungs :func:`~vod_testbed.backends.ladder.plan_renditions` keeps, in the
+    boxes the FFmpeg backend uses (FIT_NO_UPSCALE sends the rung's box: AWS shrinks into it).
+    """
+    thumbs = ladder.thumbnails
+    thumb_box = (thumbs.width, thumbs.height) if thumbs else (0, 0)
+    if source is None:
+        if ladder.upscale is UpscalePolicy.DROP or ladder.portrait is PortraitPolicy.ROTATE_BOX:
+            raise ValueError(
+                f"upscale policy {ladder.upscale} and portrait policy {ladder.portrait} "
+                "are resolved against the source: render with the probed source"
+            )
+        return [(rung, (rung.width, rung.height)) for rung in ladder.rungs], thumb_box
+    size = display_size(source, ladder.rotate)
+    outputs = [(p.rung, rung_box(ladder, p.rung, *size)) for p in plan_renditions(ladder, *size)]
+    geometry = thumbnail_geometry(ladder, *size)
+    if geometry is not None:
+        thumb_box = (geometry.box_width, geometry.box_height)
+    return outputs, thumb_box
+
+
+def _frame_rate(ladder: Ladder, source: MediaInfo | None) -> Fraction | None:
+    """The rate to send explicitly: the ladder's own, or the FFmpeg backend's where it
+    differs from what "follow source" gives (a source above 60 fps)."""
+    if ladder.frame_rate is not None or source is None or source.video is None:
+        return ladder.frame_rate
+    encoded = output_frame_rate(source.video)
+    return None if encoded == follow_source_rate(source.video) else encoded
+
+
+def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None) -> dict[str, Any]:
     """CreateJob ``Settings`` (boto3's PascalCase) that produce ``request``'s outputs.
 
-    The ladder policies have no exact MediaConvert setting. Given the source's display
-    size, they are resolved here as the FFmpeg backend resolves them: upscale DROP keeps
-    only the rungs :func:`~backends.ladder.plan_renditions` keeps, portrait ROTATE_BOX swaps
-    the boxes of a portrait source. Without it, DROP is rendered as FIT_NO_UPSCALE (which
-    round-trips) and ROTATE_BOX cannot be rendered.
+    ``source`` is the probed input. With it, the settings give what the FFmpeg backend gives
+    that source: the ladder policies resolved as it resolves them (upscale DROP keeps only
+    the rungs :func:`~backends.ladder.plan_renditions` keeps, portrait ROTATE_BOX turns the
+    boxes), no audio when the source has none, and an explicit frame rate above 60 fps.
 
     Raises:
-        ValueError: ROTATE_BOX without ``source_size``, or audio, bitrates or profiles
-            that MediaConvert cannot encode.
+        ValueError: DROP or ROTATE_BOX without ``source``, or audio, bitrates, profiles or
+            sizes that MediaConvert cannot encode.
     """
     ladder = request.ladder
-    _check_renderable(ladder)
-    scaling = "FIT_NO_UPSCALE" if ladder.upscale is UpscalePolicy.DROP else "DEFAULT"
-    thumb_box = (ladder.thumbnails.width, ladder.thumbnails.height) if ladder.thumbnails else (0, 0)
-    if source_size is None:
-        if ladder.portrait is PortraitPolicy.ROTATE_BOX:
-            raise ValueError(
-                "portrait policy ROTATE_BOX has no MediaConvert setting: render with the "
-                "source's display size"
-            )
-        outputs = [(rung, (rung.width, rung.height)) for rung in ladder.rungs]
-    else:
-        plans = plan_renditions(ladder, *source_size)
-        outputs = [(p.rung, (p.geometry.box_width, p.geometry.box_height)) for p in plans]
-        geometry = thumbnail_geometry(ladder, *source_size)
-        if geometry is not None:
-            thumb_box = (geometry.box_width, geometry.box_height)
+    outputs, thumb_box = _outputs_for(ladder, source)
+    _check_renderable(ladder, outputs)
+    with_audio = ladder.audio is not None and (source is None or source.audio is not None)
+    frame_rate = _frame_rate(ladder, source)
     groups: list[dict[str, Any]] = [
         {
             "Name": "Apple HLS",
@@ -203,24 +280,28 @@ def render_job_settings(
                     "ManifestCompression": "NONE",
                 },
             },
-            "Outputs": [_hls_output(rung, box, ladder, scaling) for rung, box in outputs],
+            "Outputs": [
+                _hls_output(rung, box, ladder, frame_rate, with_audio) for rung, box in outputs
+            ],
         }
     ]
     if ladder.thumbnails is not None:
         groups.append(
             _frame_capture_group(request.thumbnail_destination, ladder.thumbnails, thumb_box)
         )
+    selector: dict[str, Any] = {
+        "Rotate": "AUTO" if ladder.rotate is RotatePolicy.AUTO else "DEGREE_0"
+    }
     return {
         "TimecodeConfig": {"Source": "ZEROBASED"},
         "Inputs": [
             {
                 "FileInput": request.input_uri,
                 "TimecodeSource": "ZEROBASED",
-                # AUTO applies rotation metadata, as the FFmpeg backend does.
-                "VideoSelector": {"Rotate": "AUTO"},
+                "VideoSelector": selector,
                 **(
                     {"AudioSelectors": {AUDIO_SELECTOR: {"DefaultSelection": "DEFAULT"}}}
-                    if request.ladder.audio is not None
+                    if with_audio
                     else {}
                 ),
             }

@@ -9,7 +9,8 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from vod_testbed.pipeline.deploy.artifacts import DeployConfig, write_artifacts
+from vod_testbed.pipeline.deploy.artifacts import write_artifacts
+from vod_testbed.pipeline.deploy.config import DeployConfig
 from vod_testbed.pipeline.deploy.lambda_package import build_package
 
 
@@ -27,7 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "render":
-        for path in write_artifacts(DeployConfig.from_env(), args.out):
+        try:
+            written = write_artifacts(DeployConfig.from_env(), args.out)
+        except ValueError as exc:
+            parser.error(str(exc))
+        for path in written:
             print(path)
     else:
         members = build_package(args.out, with_deps=not args.no_deps)

@@ -4,6 +4,10 @@ The zip ships ``pipeline/trigger/`` and the parts of vod_testbed it imports (the
 pipeline's configuration and upload-key contract, ``backends``, ``common``, ``media``,
 ``storage``), never the pipeline's HTTP layer, database, deployment code, the emulator or
 the CLI; a test checks that every module the handler imports is in the zip.
+
+The zip runs what the tests ran: its compiled wheels (PyAV) and the rest are pinned to the
+versions installed where it is built, for the Python that builds it, and the function's
+runtime is that Python.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 # The folder that holds the vod_testbed package.
@@ -28,10 +33,17 @@ PACKAGED = (
     "vod_testbed/storage",
 )
 HANDLER = "vod_testbed.pipeline.trigger.handler.handler"
-LAMBDA_RUNTIME = "python3.12"
+# The Python the suite runs on (Lambda offers python3.11 and later).
+LAMBDA_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+LAMBDA_RUNTIME = f"python{LAMBDA_PYTHON}"
 # Imported on the trigger's path and missing from the Lambda runtime (which has boto3);
-# pip brings what they need (pydantic-core is compiled: Linux x86-64 wheels).
+# pip brings what they need (pydantic pins its compiled pydantic-core exactly).
 LAMBDA_REQUIREMENTS = ("av", "m3u8", "pydantic", "tenacity")
+
+
+def pinned_requirements() -> list[str]:
+    """:data:`LAMBDA_REQUIREMENTS` at the versions installed here, which the tests ran."""
+    return [f"{name}=={metadata.version(name)}" for name in LAMBDA_REQUIREMENTS]
 
 
 def _source_files(root: Path) -> list[Path]:
@@ -44,9 +56,9 @@ def _source_files(root: Path) -> list[Path]:
     return files
 
 
-def install_requirements(target: Path, python_version: str = "3.12") -> None:
-    """pip-install :data:`LAMBDA_REQUIREMENTS` as Linux x86-64 wheels into ``target``."""
-    command = [
+def install_command(target: Path, python_version: str = LAMBDA_PYTHON) -> list[str]:
+    """The pip command that installs :func:`pinned_requirements` as Linux x86-64 wheels."""
+    return [
         sys.executable,
         "-m",
         "pip",
@@ -61,9 +73,13 @@ def install_requirements(target: Path, python_version: str = "3.12") -> None:
         "--python-version",
         python_version,
         "--only-binary=:all:",
-        *LAMBDA_REQUIREMENTS,
+        *pinned_requirements(),
     ]
-    subprocess.run(command, check=True)
+
+
+def install_requirements(target: Path) -> None:
+    """pip-install the pinned requirements into ``target``."""
+    subprocess.run(install_command(target), check=True)
 
 
 def build_package(out: Path, root: Path = SOURCE_ROOT, with_deps: bool = True) -> list[str]:

@@ -8,7 +8,12 @@ API-key header an EventBridge connection sends. Answers:
 * 401, and nothing changes, when authentication is missing, wrong or stale;
 * 400 for a body that is not such an event (sending it again would not help);
 * 200 ``{"id", "outcome"}`` once applied, ignored, or recognised as a duplicate;
-* 500 when applying failed, so the sender retries (EventBridge and the emulator do).
+* 500 when applying failed, so the sender retries (EventBridge and the emulator do);
+* 503 while the receiver has no ``WEBHOOK_SECRET``: a receiver not yet configured is a
+  passing state, and a 4xx would make EventBridge drop events it could later accept.
+
+A 4xx thus means "never": EventBridge API destinations drop a 4xx (to the dead-letter queue
+when one is set) and retry 429 and 5xx.
 """
 
 from __future__ import annotations
@@ -48,8 +53,18 @@ def authenticate(settings: PipelineSettings, body: bytes) -> None:
     """Check the request's signature or API-key header against ``WEBHOOK_SECRET``.
 
     Raises:
-        Refused: 401, naming the reason (missing, malformed, bad, stale).
+        Refused: 401, naming the reason (missing, malformed, bad, stale); 503 when no
+            secret is configured.
     """
+    if not settings.webhook_secret:
+        log.error("%s refused: WEBHOOK_SECRET is not configured", request.path)
+        raise Refused(
+            503,
+            {
+                "error": "the receiver has no WEBHOOK_SECRET configured; send the event again",
+                "reason": "not_configured",
+            },
+        )
     try:
         signing.verify(
             dict(request.headers),

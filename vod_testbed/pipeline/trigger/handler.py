@@ -45,13 +45,13 @@ from vod_testbed.backends import naming
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.registry import create_transcoder
+from vod_testbed.backends.source import probe_object
 from vod_testbed.common import errors
 from vod_testbed.common.logs import configure_logging, log_context
 from vod_testbed.common.signed_post import post_signed
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
-from vod_testbed.pipeline.trigger.probe_sample import probe_object
 from vod_testbed.storage.s3 import s3_client
 
 log = logging.getLogger(__name__)
