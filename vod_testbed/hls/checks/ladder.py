@@ -40,7 +40,18 @@ def check_expected(ctx: Context, ladder: Ladder, renditions: list[Rendition]) ->
         boxes = {(rung.width, rung.height)}
         if ladder.portrait is PortraitPolicy.ROTATE_BOX:
             boxes.add((rung.height, rung.width))
-        if size not in boxes:
+        if ladder.upscale is UpscalePolicy.FIT_NO_UPSCALE:
+            # AWS's FIT_NO_UPSCALE shrinks the picture into the box and never pads or grows
+            # it: any size within the box (either way round) is the rung.
+            fits = any(
+                size[0] <= w and size[1] <= h for w, h in boxes | {(rung.height, rung.width)}
+            )
+            if not fits:
+                problems.append(
+                    f"{r.name} is {size[0]}x{size[1]}, larger than the rung's "
+                    f"{rung.width}x{rung.height} box"
+                )
+        elif size not in boxes:
             problems.append(f"{r.name} is {size[0]}x{size[1]}, rung is {rung.width}x{rung.height}")
     ctx.add(
         "ladder.renditions",
