@@ -17,7 +17,7 @@ WORKDIR /src
 
 # Dependencies in a layer of their own: a change to the code does not reinstall them.
 COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['ffmpeg']))" > /tmp/requirements.txt \
     && pip install --requirement /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 

@@ -56,7 +56,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = root / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
     started = time.monotonic()
-    run([str(venv / "bin" / "pip"), "install", "--quiet", str(wheel), "pytest"])
+    # With the `ffmpeg` extra: the tests transcode, and a machine may have no ffmpeg.
+    run([str(venv / "bin" / "pip"), "install", "--quiet", f"{wheel}[ffmpeg]", "pytest"])
     print(f"install: {time.monotonic() - started:.1f} s")
     return venv / "bin"
 

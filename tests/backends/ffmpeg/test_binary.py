@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -139,6 +140,19 @@ def test_no_ffmpeg_on_path_means_the_wheels(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
 
     assert find_ffmpeg() == binary.wheel_ffmpeg()
+
+
+def test_no_ffmpeg_anywhere_says_how_to_get_one(tmp_path, monkeypatch):
+    # imageio-ffmpeg is the optional `ffmpeg` extra: without it and without an ffmpeg on
+    # PATH, the error names the three ways to get one.
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # import raises ImportError
+    with pytest.raises(UnusableFFmpegError) as refused:
+        find_ffmpeg(None)
+    message = str(refused.value)
+    assert message.startswith("no usable ffmpeg: put ffmpeg 5.1 or newer with libx264 and aac")
+    assert "FFMPEG_BINARY" in message
+    assert "vod-testbed[ffmpeg]" in message
 
 
 def test_a_too_old_ffmpeg_binary_is_refused_not_replaced(tmp_path):

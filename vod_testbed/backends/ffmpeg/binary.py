@@ -122,9 +122,19 @@ def describe_ffmpeg(path: str) -> FFmpegBuild:
 
 
 def wheel_ffmpeg() -> str:
-    """The ffmpeg binary shipped in the imageio-ffmpeg wheel."""
-    import imageio_ffmpeg
+    """The ffmpeg binary shipped in the imageio-ffmpeg wheel (the ``ffmpeg`` extra).
 
+    Raises:
+        UnusableFFmpegError: the extra is not installed.
+    """
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        raise UnusableFFmpegError(
+            f"no usable ffmpeg: put ffmpeg {_dotted(MIN_RELEASE)} or newer with "
+            f"{' and '.join(REQUIRED_ENCODERS)} on PATH, set FFMPEG_BINARY, or install "
+            "vod-testbed[ffmpeg] for one in a wheel"
+        ) from None
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
