@@ -39,8 +39,8 @@ dev: $(STAMP) $(HLS_JS) ## Start the local stack (embedded S3 unless S3_ENDPOINT
 test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end)
 	$(BIN)/pytest
 
-test-fast: $(STAMP) ## Run the tests that do not transcode (a test that makes a clip must be e2e)
-	$(BIN)/pytest -m "not e2e"
+test-fast: $(STAMP) ## The inner loop (< 30 s): no transcoding, no fuzzing, every core; `make test` runs all
+	$(BIN)/pytest -m "not e2e and not fuzz" -n auto
 
 test-system-ffmpeg: $(STAMP) ## Run the tests that transcode again with the system's ffmpeg (Debian 12: 5.1)
 	TEST_FFMPEG=system $(BIN)/pytest -m e2e $(FFMPEG_E2E_TESTS)
