@@ -20,6 +20,7 @@ from typing import Any
 import requests
 
 from tests.bench.bench_playback import BENCH_AUTH_SECRET, bench_service, p
+from tests.net import start_s3_process
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
@@ -28,6 +29,7 @@ from vod_testbed.pipeline.auth import Caller, mint_token
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_events import JobStateChange
+from vod_testbed.storage.s3 import Storage
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 REQUESTS_PER_CLIENT = 250
@@ -92,8 +94,13 @@ def main() -> int:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     os.environ.setdefault("PLAYBACK_TOKEN_SECRET", "bench")
     tmp = Path(tempfile.mkdtemp(prefix="bench-video-api-"))
-    # Presigning needs no S3 server: nothing here reads an object.
-    backend = replace(BackendSettings.from_env({}), s3_endpoint_url="http://127.0.0.1:9")
+    # An S3 in its own process: a COMPLETE lists the thumbnails folder; the requests measured
+    # only presign, they read no object.
+    s3, endpoint = start_s3_process()
+    backend = replace(
+        BackendSettings.from_env({}), s3_endpoint_url=endpoint, s3_bucket="bench-video-api"
+    )
+    Storage(backend).ensure_bucket(backend.s3_bucket)
     service = bench_service(backend, tmp)
     database = service.db
     video_id = seed(service)
@@ -105,6 +112,8 @@ def main() -> int:
     finally:
         server.stop()
         database.dispose()
+        s3.kill()
+        s3.wait(10)
     print(f"GET /videos/<id>, {CLIENTS} x {REQUESTS_PER_CLIENT} requests")
     print(f"{'caller':<40} {'p50 ms':>8} {'p99 ms':>8}")
     for name, times in results.items():
