@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +18,10 @@ import pytest
 from botocore.config import Config
 
 from tests.emulator.conftest import ROLE, ladder_settings
-from tests.net import free_port, start_s3_process, wait_for_port
+from tests.net import free_port, wait_for_port
 from tests.pipeline.e2e_helpers import Receiver
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def s3() -> Iterator[str]:
-    proc, endpoint = start_s3_process()
-    yield endpoint
-    proc.kill()
-    proc.wait(10)
 
 
 def start_emulator(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:

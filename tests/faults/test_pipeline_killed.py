@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +20,6 @@ from tests.pipeline.e2e_helpers import AUTH_SECRET, bearer, upload, wait_for
 from vod_testbed.fixtures.media import clip_path
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def s3() -> Iterator[str]:
-    proc, endpoint = start_s3_process()
-    yield endpoint
-    proc.kill()
-    proc.wait(10)
 
 
 def start_pipeline(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
