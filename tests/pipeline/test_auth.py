@@ -14,7 +14,16 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from vod_testbed.pipeline.auth import LOCAL_ADMIN, Authenticator, AuthError, Caller, mint_token
+from vod_testbed.common.clock import ManualClock
+from vod_testbed.pipeline.auth import (
+    LEEWAY_S,
+    LOCAL_ADMIN,
+    VERIFIED_REUSE_S,
+    Authenticator,
+    AuthError,
+    Caller,
+    mint_token,
+)
 
 SECRET = "auth-test-secret-of-at-least-32-bytes"
 
@@ -106,3 +115,50 @@ def test_an_hs256_token_is_refused_when_a_jwks_is_configured(
     )
     with pytest.raises(AuthError, match="not valid"):
         Authenticator(jwks_url=url).caller(f"Bearer {forged}")
+
+
+def counting_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every token PyJWT verifies."""
+    seen: list[str] = []
+    decode = jwt.decode
+
+    def spy(token: str, *args: Any, **kwargs: Any) -> Any:
+        seen.append(token)
+        return decode(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", spy)
+    return seen
+
+
+def test_a_verified_token_is_trusted_again_for_a_while_then_verified_anew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    decodes = counting_decodes(monkeypatch)
+    clock = ManualClock()
+    authenticator = Authenticator(SECRET, clock=clock)
+    header = f"Bearer {mint_token(SECRET, 'alice', ttl_s=3600)}"
+    assert authenticator.caller(header) == authenticator.caller(header) == Caller("alice")
+    assert len(decodes) == 1
+    clock.advance(VERIFIED_REUSE_S + 1)
+    assert authenticator.caller(header) == Caller("alice")
+    assert len(decodes) == 2
+
+
+def test_a_verified_token_still_expires_at_its_exp() -> None:
+    clock = ManualClock()
+    authenticator = Authenticator(SECRET, clock=clock)
+    header = f"Bearer {mint_token(SECRET, 'alice', ttl_s=60)}"
+    authenticator.caller(header)
+    clock.advance(60 + LEEWAY_S + 1)
+    with pytest.raises(AuthError, match="expired"):
+        authenticator.caller(header)
+
+
+def test_a_forged_token_is_never_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    decodes = counting_decodes(monkeypatch)
+    forged = f"Bearer {mint_token('another-secret-of-at-least-32-bytes', 'mallory')}"
+    authenticator = Authenticator(SECRET)
+    for _ in range(2):
+        with pytest.raises(AuthError, match="Signature verification failed"):
+            authenticator.caller(forged)
+    assert len(decodes) == 2

@@ -15,13 +15,16 @@ no token is the administrator ``local``.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
+from cachetools import TTLCache
 
+from vod_testbed.common.caches import SharedCache
 from vod_testbed.pipeline import upload_keys
 
 # Algorithms an identity provider's JWKS may use; never "none", never HMAC with a public key.
@@ -32,6 +35,11 @@ MAX_TOKEN_CHARS = 8192
 # The caller of a request without a token when authentication is off.
 LOCAL_ADMIN = "local"
 LEEWAY_S = 30
+# A verified token is trusted again without verification for this long (it still expires
+# at its ``exp``): a client's every request carries the same token, and verifying it is a
+# tenth of an API read. As long as a JWKS client keeps an identity provider's keys.
+VERIFIED_REUSE_S = 300
+VERIFIED_CACHE_SIZE = 4096
 
 
 class AuthError(Exception):
@@ -87,6 +95,7 @@ class Authenticator:
         jwks_url: ``AUTH_JWKS_URL``; when set, tokens are verified against its keys instead.
         audience, issuer: required ``aud``/``iss`` when set.
         enabled: ``False`` (``VOD_AUTH=off``) reads claims without verifying them.
+        clock: epoch seconds, for the expiry of tokens verified before.
     """
 
     def __init__(
@@ -96,12 +105,19 @@ class Authenticator:
         audience: str | None = None,
         issuer: str | None = None,
         enabled: bool = True,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.secret = secret
         self.audience = audience
         self.issuer = issuer
         self.enabled = enabled
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
+        self._clock = clock
+        # SHA-256 of a verified token -> (its caller, its exp). Keyed by digest so that the
+        # cache's size does not depend on how long the tokens are.
+        self._verified: SharedCache[bytes, tuple[Caller, float]] = SharedCache(
+            TTLCache(VERIFIED_CACHE_SIZE, VERIFIED_REUSE_S, timer=clock)
+        )
 
     @property
     def configured(self) -> bool:
@@ -124,7 +140,19 @@ class Authenticator:
             raise AuthError("the Authorization header must be 'Bearer <token>'")
         if len(token) > MAX_TOKEN_CHARS or not token.isascii():
             raise AuthError("the bearer token is not a JWT")
-        return _caller_from(self._claims(token))
+        if not self.enabled:
+            return _caller_from(self._claims(token))
+        digest = hashlib.sha256(token.encode()).digest()
+        known = self._verified.get(digest)
+        if known is not None:
+            caller, expires_at = known
+            if self._clock() >= expires_at + LEEWAY_S:
+                raise AuthError("the bearer token has expired")
+            return caller
+        claims = self._claims(token)
+        caller = _caller_from(claims)
+        self._verified.put(digest, (caller, float(claims["exp"])))
+        return caller
 
     def _claims(self, token: str) -> dict[str, Any]:
         if not self.enabled:

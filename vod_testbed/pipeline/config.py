@@ -64,6 +64,10 @@ class PipelineSettings:
             video.
         watch_interval_s: poll period of the upload watcher.
         port: where the pipeline's HTTP API listens (127.0.0.1).
+        http_threads: requests the HTTP API serves at once. Its requests are CPU work under
+            one interpreter lock, so threads beyond a few only add lock hand-offs: with 8
+            busy clients on 2 cores, 4 threads answer with half the p99 of 8 (README,
+            "Benchmarks").
         auth_enabled: ``off`` reads bearer tokens without verifying them and lets a request
             without one act as the administrator ``local`` (tests only).
         auth_jwt_secret: verifies HS256 bearer tokens (local).
@@ -93,6 +97,7 @@ class PipelineSettings:
     probe_sample_bytes: int = variable("PROBE_SAMPLE_BYTES", default=DEFAULT_SAMPLE_BYTES)
     watch_interval_s: float = variable("UPLOAD_WATCH_INTERVAL_S", default=1.0)
     port: int = variable("PIPELINE_PORT", default=8000)
+    http_threads: int = variable("PIPELINE_HTTP_THREADS", default=4)
     auth_enabled: bool = variable("VOD_AUTH", default=True)
     auth_jwt_secret: str = variable("AUTH_JWT_SECRET", default="", repr=False)
     auth_jwks_url: str | None = variable("AUTH_JWKS_URL", default=None)
@@ -112,6 +117,8 @@ class PipelineSettings:
         ):
             if not 1 <= value <= 7 * 24 * 3600:
                 raise ValueError(f"{name} must be between 1 and 604800 seconds")
+        if not 1 <= self.http_threads <= 64:
+            raise ValueError("PIPELINE_HTTP_THREADS must be between 1 and 64")
         if self.probe_sample_bytes < 64 * 1024:
             raise ValueError("PROBE_SAMPLE_BYTES must be at least 65536")
 

@@ -84,7 +84,11 @@ class PipelineServer:
             }
         )
         self._http = BackgroundServer(
-            self.app, host, settings.port if port is None else port, name="pipeline-http"
+            self.app,
+            host,
+            settings.port if port is None else port,
+            name="pipeline-http",
+            threads=settings.http_threads,
         )
         self.url = self._http.url
 

@@ -15,10 +15,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from vod_testbed.backends.mediaconvert.events import EventStatus
+from vod_testbed.common.clock import ManualClock
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.playback import build_playback_service
+from vod_testbed.pipeline.playback.service import GRANT_REUSE_S
 from vod_testbed.pipeline.playback.settings import PlaybackSettings
 from vod_testbed.storage.s3 import Storage
 
@@ -40,21 +42,13 @@ def media_playlist(rung: str) -> str:
     )
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_900_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(1_900_000_000.0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def app(service: ContentService, clock: Clock) -> Flask:
+def app(service: ContentService, clock: ManualClock) -> Flask:
     playback = build_playback_service(
         service, PlaybackSettings(token_secret="playback-secret"), clock=clock
     )
@@ -124,6 +118,25 @@ def test_a_ready_video_gets_a_tokened_playback_url_on_the_pipeline(
     assert playback["expires_in"] == 6 * 3600
 
 
+def test_a_grant_is_handed_out_again_for_a_minute_then_minted_anew(
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]], clock: ManualClock
+) -> None:
+    video = ready_video()
+    first = client.get(f"/videos/{video['id']}").get_json()["playback"]
+    clock.advance(GRANT_REUSE_S - 1)
+    again = client.get(f"/videos/{video['id']}").get_json()["playback"]
+    # The same token and thumbnail URLs (a browser caches the images), a shorter life left.
+    assert again["master_playlist_url"] == first["master_playlist_url"]
+    assert again["thumbnail_urls"] == first["thumbnail_urls"]
+    assert again["expires_at"] == first["expires_at"]
+    assert again["expires_in"] == first["expires_in"] - (GRANT_REUSE_S - 1)
+    clock.advance(1)
+    fresh = client.get(f"/videos/{video['id']}").get_json()["playback"]
+    assert fresh["master_playlist_url"] != first["master_playlist_url"]
+    assert fresh["expires_at"] == first["expires_at"] + GRANT_REUSE_S
+    assert fresh["expires_in"] == 6 * 3600
+
+
 def test_the_video_list_mints_no_playback_urls(
     client: FlaskClient, ready_video: Callable[[], dict[str, Any]]
 ) -> None:
@@ -174,7 +187,7 @@ def assert_forbidden(response: Any) -> None:
 
 
 def test_an_expired_token_gets_a_bare_403(
-    client: FlaskClient, ready_video: Callable[[], dict[str, Any]], clock: Clock
+    client: FlaskClient, ready_video: Callable[[], dict[str, Any]], clock: ManualClock
 ) -> None:
     path = master_path(client, ready_video()["id"])
     clock.now += 6 * 3600

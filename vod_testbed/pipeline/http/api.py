@@ -26,7 +26,6 @@ from vod_testbed.common import strict_json
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.pipeline import access, courses
 from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.db import VideoAsset
 from vod_testbed.pipeline.deletion import VideoBusy, delete_video
 from vod_testbed.pipeline.http.caller import current_caller
 from vod_testbed.pipeline.playback import playback_for
@@ -103,15 +102,7 @@ def create_video() -> tuple[Response, int]:
 
 def visible_video(asset_id: str) -> dict[str, Any] | None:
     """The video ``asset_id`` if the request's caller may see it, else ``None``."""
-    caller = current_caller()
-    service = content_service()
-    # One session for the read and the access check: this is the API's hottest path.
-    with service.db.sessions() as session:
-        asset = session.get(VideoAsset, asset_id)
-        if asset is None:
-            return None
-        video = service.describe(asset)
-        return video if access.may_view(session, caller, video) else None
+    return content_service().get_visible(asset_id, current_caller())
 
 
 @api.get("/videos/<asset_id>")

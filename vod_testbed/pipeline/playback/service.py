@@ -13,14 +13,16 @@ playlist texts and the keys of ready videos are cached in memory.
 from __future__ import annotations
 
 import logging
+import math
 import posixpath
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from cachetools import LRUCache, TTLCache
+
+from vod_testbed.common.caches import SharedCache
 from vod_testbed.pipeline.playback.rewrite import (
     PlaylistError,
     is_absolute,
@@ -34,6 +36,10 @@ from vod_testbed.pipeline.playback.tokens import PlaybackTokens
 log = logging.getLogger(__name__)
 
 MASTER_NAME = "master.m3u8"
+# A video's grant (its token and presigned thumbnails) is handed out again for this long:
+# the thumbnail URLs then stay the same from one request to the next, so browsers cache the
+# images, and a video many students open at once costs one signing a minute.
+GRANT_REUSE_S = 60
 
 
 class PlaylistNotFound(LookupError):
@@ -52,33 +58,6 @@ class PlayableVideo:
     def outputs_prefix(self) -> str:
         """The folder holding ``hls/`` and ``thumbnails/`` (``..._processed/``)."""
         return posixpath.dirname(posixpath.dirname(self.master_key)) + "/"
-
-
-class _Lru:
-    """A small thread-safe LRU map."""
-
-    def __init__(self, size: int) -> None:
-        self._items: OrderedDict[Any, Any] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
-
-    def put(self, key: Any, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def pop(self, key: Any) -> None:
-        with self._lock:
-            self._items.pop(key, None)
 
 
 class PlaybackService:
@@ -102,24 +81,35 @@ class PlaybackService:
         self.signer = signer
         self._find_video = find_video
         self._read_text = read_text
-        self._videos = _Lru(1024)
-        self._texts = _Lru(256)
+        self._videos: SharedCache[str, PlayableVideo] = SharedCache(LRUCache(1024))
+        self._texts: SharedCache[str, str] = SharedCache(LRUCache(256))
+        self._grants: SharedCache[str, dict[str, Any]] = SharedCache(
+            TTLCache(1024, GRANT_REUSE_S, timer=tokens.clock)
+        )
 
     def grant(self, video: PlayableVideo) -> dict[str, Any]:
         """The ``playback`` block of ``GET /videos/{id}``: a tokened master URL (relative
-        to the API root; the caller makes it absolute) and presigned thumbnails."""
-        grant = self.tokens.mint(video.id)
-        sign = self.signer.batch(grant.expires_at, video.outputs_prefix)
+        to the API root; the caller makes it absolute) and presigned thumbnails, valid for
+        ``expires_in`` seconds (at least the token lifetime less :data:`GRANT_REUSE_S`)."""
+        block = self._grants.get(video.id)
+        if block is None:
+            grant = self.tokens.mint(video.id)
+            sign = self.signer.batch(grant.expires_at, video.outputs_prefix)
+            block = {
+                "master_playlist_path": f"play/{quote(video.id)}/{MASTER_NAME}?token={grant.token}",
+                "thumbnail_urls": tuple(sign(key) for key in video.thumbnail_keys),
+                "expires_at": grant.expires_at,
+            }
+            self._grants.put(video.id, block)
         return {
-            "master_playlist_path": f"play/{quote(video.id)}/{MASTER_NAME}?token={grant.token}",
-            "thumbnail_urls": [sign(key) for key in video.thumbnail_keys],
-            "expires_at": grant.expires_at,
-            "expires_in": self.tokens.lifetime_s,
+            **block,
+            "thumbnail_urls": list(block["thumbnail_urls"]),
+            "expires_in": max(0, block["expires_at"] - math.ceil(self.tokens.clock())),
         }
 
     def video(self, video_id: str) -> PlayableVideo | None:
         """The ready video ``video_id`` (cached: ready is final)."""
-        cached: PlayableVideo | None = self._videos.get(video_id)
+        cached = self._videos.get(video_id)
         if cached is None:
             cached = self._find_video(video_id)
             if cached is not None:
@@ -129,6 +119,7 @@ class PlaybackService:
     def forget(self, video_id: str) -> None:
         """Drop ``video_id`` from the cache: it was deleted, so its tokens play nothing."""
         self._videos.pop(video_id)
+        self._grants.pop(video_id)
 
     def playlist(self, video_id: str, name: str, token: str | None) -> str:
         """The playlist ``name`` of the video, rewritten for playback.
@@ -157,7 +148,7 @@ class PlaybackService:
         return rewrite_uris(self._text(key), presign)
 
     def _text(self, key: str) -> str:
-        text: str | None = self._texts.get(key)
+        text = self._texts.get(key)
         if text is None:
             try:
                 text = self._read_text(key)
