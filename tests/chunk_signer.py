@@ -74,17 +74,17 @@ def sign_chunked_put(
     """Sign a PUT of ``data`` to ``url`` as a streaming upload in chunks of ``chunk_bytes``.
 
     ``form`` is :data:`SIGNED` or :data:`SIGNED_TRAILER` (with a CRC32 trailer, ``checksum``
-    overriding its value); ``declared_bytes`` overrides ``x-amz-decoded-content-length``.
+    overriding its value); ``declared_bytes`` overrides ``x-amz-decoded-content-length`` (a
+    negative one leaves it out); ``extra_headers`` are signed too.
     """
-    headers = {
-        "content-encoding": "aws-chunked",
-        "x-amz-decoded-content-length": str(
+    headers = {"content-encoding": "aws-chunked"}
+    if declared_bytes is None or declared_bytes >= 0:
+        headers["x-amz-decoded-content-length"] = str(
             len(data) if declared_bytes is None else declared_bytes
-        ),
-        **(extra_headers or {}),
-    }
+        )
     if form == SIGNED_TRAILER:
         headers["x-amz-trailer"] = CRC32_TRAILER
+    headers.update(extra_headers or {})
     request = AWSRequest(method="PUT", url=url, headers=headers)
     _StreamingSeed(Credentials(key, secret), form).add_auth(request)
     amz_date = request.headers["X-Amz-Date"]

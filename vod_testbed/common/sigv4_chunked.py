@@ -198,7 +198,10 @@ class ChunkedBody:
             end = data.find(b"\n", pos)
             stop = len(data) if end < 0 else end + 1
             if len(self._line) + stop - pos > MAX_LINE_BYTES:
-                raise SigV4Error(INCOMPLETE_BODY, f"A line of chunk {self._chunks} is too long.")
+                raise SigV4Error(
+                    INCOMPLETE_BODY,
+                    f"A chunk header or trailer line is longer than {MAX_LINE_BYTES} bytes.",
+                )
             self._line += view[pos:stop]
             pos = stop
             if end >= 0:
@@ -281,7 +284,7 @@ class ChunkedBody:
         else:
             signature = _CHUNK_SIGNATURE.fullmatch(extension)
             if signature is None:
-                raise _mismatch(f"Chunk {self._chunks} carries no chunk-signature, so it")
+                raise SigV4Error(MISMATCH, f"Chunk {self._chunks} carries no chunk-signature.")
             self._given = signature.group(1).decode()
         return int(size_hex, 16)
 
