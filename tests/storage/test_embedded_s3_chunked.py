@@ -5,6 +5,7 @@ storing nothing. Over real HTTP, signed as the AWS SDKs for Java, Go and .NET si
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -227,3 +228,19 @@ def test_a_bad_streaming_upload_is_refused_with_s3s_error_and_nothing_is_stored(
     assert message in s3_error(answer)[2]
     with pytest.raises(client.exceptions.NoSuchKey):
         client.get_object(Bucket=BUCKET, Key="refused.bin")
+
+
+def test_a_refused_chunk_is_logged_at_info_without_the_secret_or_signatures(
+    s3_server: EmbeddedS3, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = url_of(s3_server, "logged.bin")
+    upload = sign_chunked_put(url, DATA, KEY, SECRET)
+    _forge_signature(upload)
+    with caplog.at_level(logging.INFO, logger="vod_testbed.storage.s3_auth"):
+        assert put(upload, url).status_code == 403
+    [record] = [r for r in caplog.records if r.name == "vod_testbed.storage.s3_auth"]
+    assert record.levelno == logging.INFO
+    assert "refused: SignatureDoesNotMatch (The signature of chunk 2" in record.getMessage()
+    seed = upload.headers["Authorization"].rpartition("Signature=")[2]
+    secrets = [SECRET, seed, *upload.signatures]
+    assert not any(secret in record.getMessage() for secret in secrets)
