@@ -5,40 +5,32 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from vod_testbed.emulator.store import STATE_FILE, Store
 
-# The outbox as the first release created it: no created_at, dead_at or dead_reason.
-FIRST_RELEASE_OUTBOX = """
-CREATE TABLE outbox (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id TEXT NOT NULL,
-    url TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL NOT NULL,
-    delivered_at REAL,
-    last_error TEXT
-);
-CREATE TABLE events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT UNIQUE NOT NULL,
-    job_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    body TEXT NOT NULL
-);
-INSERT INTO events (id, job_id, status, body) VALUES ('e-1', 'j-1', 'COMPLETE', '{}');
-INSERT INTO outbox (event_id, url, next_attempt_at) VALUES ('e-1', 'http://127.0.0.1:9/x', 5);
-"""
+# The outbox columns added since the first release.
+ADDED_COLUMNS = ("created_at", "dead_at", "dead_reason")
 
 
 @pytest.fixture
 def old_store(tmp_path: Path) -> Iterator[Store]:
-    with sqlite3.connect(tmp_path / STATE_FILE) as db:
-        db.executescript(FIRST_RELEASE_OUTBOX)
-    db.close()
+    """A store opened on a state file of the first release, with one pending delivery."""
+    Store(tmp_path).close()
+    with closing(sqlite3.connect(tmp_path / STATE_FILE)) as db:
+        for column in ADDED_COLUMNS:
+            db.execute(f"ALTER TABLE outbox DROP COLUMN {column}")
+        db.execute(
+            "INSERT INTO events (id, job_id, status, body) VALUES ('e-1', 'j-1', 'COMPLETE', '{}')"
+        )
+        db.execute(
+            "INSERT INTO outbox (event_id, url, next_attempt_at)"
+            " VALUES ('e-1', 'http://127.0.0.1:9/x', 5)"
+        )
+        db.commit()
     store = Store(tmp_path)
     yield store
     store.close()
