@@ -141,3 +141,13 @@ def test_the_signer_is_not_shown_in_the_authenticated_repr() -> None:
     authenticated = authenticate(example_headers())
     assert SECRET not in repr(authenticated)
     assert "signer" not in repr(authenticated)
+
+
+def test_a_trailer_of_more_than_a_checksum_and_its_signature_is_refused_at_once() -> None:
+    body = sigv4_chunked.ChunkedBody(0, "x-amz-checksum-crc32", None)
+    body.feed(b"0\r\n")
+    body.feed(b"a:b\r\nc:d\r\n")
+    with pytest.raises(sigv4.SigV4Error) as refused:
+        body.feed(b"e:f\r\n")
+    assert refused.value.kind == sigv4_chunked.MALFORMED_TRAILER
+    assert "more than 2 headers" in refused.value.message

@@ -16,6 +16,7 @@ from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
 
 from tests.chunk_signer import sign_chunked_put
 from vod_testbed.storage.embedded import EmbeddedS3, start_embedded_s3
@@ -182,3 +183,63 @@ def test_a_cors_preflight_is_answered_without_credentials_and_the_put_still_need
         url, data=b"x", headers={"Origin": "http://127.0.0.1:8000"}, timeout=10
     )
     assert unsigned_put.status_code == 403
+
+
+PREFLIGHT = {"Origin": "http://127.0.0.1:8000", "Access-Control-Request-Method": "GET"}
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/", {}),  # moto would list every bucket
+        ("/", PREFLIGHT),  # the service has no CORS: only a bucket or an object does
+        (f"/{BUCKET}", {}),
+        (f"/{BUCKET}/private.mp4", {"Origin": "http://127.0.0.1:8000"}),
+        ("/moto-api/data.json", {}),
+    ],
+)
+def test_an_options_that_is_no_cors_preflight_needs_a_signature_like_any_request(
+    s3_server: EmbeddedS3, client: Any, path: str, headers: dict[str, str]
+) -> None:
+    answer = requests.options(s3_server.endpoint_url + path, headers=headers, timeout=10)
+    assert s3_error(answer) == (400, "BadRequest")
+    assert BUCKET.encode() not in answer.content
+
+
+@pytest.mark.parametrize("path", ["data.json", "recorder/start-recording"])
+def test_motos_own_api_is_not_served(s3_server: EmbeddedS3, client: Any, path: str) -> None:
+    # Signed, /moto-api/... is a bucket name like any other here, not moto's state dump or
+    # its request recorder; preflighted, it answers no data either.
+    with pytest.raises(ClientError) as signed:
+        client.get_object(Bucket="moto-api", Key=path)
+    assert signed.value.response["Error"]["Code"] == "NoSuchBucket"
+    url = f"{s3_server.endpoint_url}/moto-api/{path}"
+    preflighted = requests.options(url, headers=PREFLIGHT, timeout=10)
+    assert preflighted.content == b""
+    assert preflighted.status_code == 403
+
+
+def signed_request(method: str, url: str, body: bytes) -> requests.Response:
+    request = AWSRequest(method=method, url=url, data=body)
+    S3SigV4Auth(Credentials(KEY, SECRET), "s3", "us-east-1").add_auth(request)
+    return requests.request(method, url, data=body, headers=dict(request.headers), timeout=5)
+
+
+@pytest.mark.parametrize(
+    ("method", "query", "expected"),
+    [
+        ("PUT", "?tagging", (400, "MalformedXML")),
+        ("PUT", "?cors", (400, "MalformedXML")),
+        ("POST", "?delete", (400, "MalformedXML")),
+        ("POST", "/upload.mp4?uploadId=made-up", (404, "NoSuchUpload")),
+    ],
+)
+def test_a_signed_request_with_a_body_moto_cannot_read_gets_s3s_error_not_a_500(
+    s3_server: EmbeddedS3,
+    client: Any,
+    method: str,
+    query: str,
+    expected: tuple[int, str],
+) -> None:
+    url = f"{s3_server.endpoint_url}/{BUCKET}{query}"
+    assert s3_error(signed_request(method, url, b"<not-xml")) == expected

@@ -17,6 +17,7 @@ import pytest
 import requests
 from botocore.compat import HAS_CRT
 from botocore.config import Config
+from botocore.httpchecksum import Crc32Checksum
 
 from tests.chunk_signer import (
     SIGNED,
@@ -244,3 +245,21 @@ def test_a_refused_chunk_is_logged_at_info_without_the_secret_or_signatures(
     seed = upload.headers["Authorization"].rpartition("Signature=")[2]
     secrets = [SECRET, seed, *upload.signatures]
     assert not any(secret in record.getMessage() for secret in secrets)
+
+
+def test_the_stored_checksum_is_the_verified_trailers_not_one_inside_the_data(
+    s3_server: EmbeddedS3, client: Any
+) -> None:
+    # Data that looks like a trailer line: a server that searched the raw body for a
+    # checksum would store this forged one.
+    data = b"x-amz-checksum-crc32:AAAAAA==\r\n" + DATA
+    url = url_of(s3_server, "checksum.bin")
+    upload = sign_chunked_put(
+        url, data, KEY, SECRET, form=SIGNED_TRAILER,
+        extra_headers={"x-amz-sdk-checksum-algorithm": "CRC32"},
+    )  # fmt: skip
+    assert put(upload, url).status_code == 200
+    head = client.head_object(Bucket=BUCKET, Key="checksum.bin", ChecksumMode="ENABLED")
+    assert head["ChecksumCRC32"] == Crc32Checksum().handle(data)
+    got = client.get_object(Bucket=BUCKET, Key="checksum.bin", ChecksumMode="ENABLED")
+    assert got["Body"].read() == data

@@ -127,6 +127,15 @@ class Authenticated:
     signer: SigV4Auth = field(repr=False)
 
 
+def check_content_sha256(headers: Mapping[str, str], body_sha256: str) -> None:
+    """Raise :class:`SigV4Error` (``BODY_MISMATCH``) when the signed ``x-amz-content-sha256``
+    names a digest and the body's is another (``UNSIGNED-PAYLOAD`` and the streaming forms
+    name none)."""
+    claimed = headers.get("x-amz-content-sha256")
+    if claimed and _HEX_SHA256.fullmatch(claimed) and not hmac.compare_digest(claimed, body_sha256):
+        raise SigV4Error(BODY_MISMATCH, "The body does not match x-amz-content-sha256.")
+
+
 class SigV4Verifier:
     """Checks SigV4 signatures against known credentials.
 
@@ -164,15 +173,19 @@ class SigV4Verifier:
         """
         return self.authenticate(request).access_key
 
-    def authenticate(self, request: IncomingRequest) -> Authenticated:
+    def authenticate(self, request: IncomingRequest, *, body_later: bool = False) -> Authenticated:
         """Verify ``request`` as :meth:`verify` does; return who signed it and how.
+
+        ``body_later``: check the signature only, not the body against the signed
+        ``x-amz-content-sha256``: a server that has not read the body yet (nothing is read for
+        an unsigned caller) then calls :func:`check_content_sha256` once it has.
 
         Raises:
             SigV4Error: the request is unsigned, malformed, stale or wrongly signed.
         """
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.url).query)
         if "authorization" in request.headers:
-            return self._verify_header(request)
+            return self._verify_header(request, body_later)
         if self.s3 and "X-Amz-Signature" in query:
             return self._verify_query(request, {k: v[0] for k, v in query.items()})
         raise SigV4Error(MISSING, "The request is not signed.")
@@ -221,7 +234,7 @@ class SigV4Verifier:
         in_header = not isinstance(signer, S3SigV4QueryAuth)
         return Authenticated(access_key, amz_date, given, in_header, signer)
 
-    def _verify_header(self, request: IncomingRequest) -> Authenticated:
+    def _verify_header(self, request: IncomingRequest, body_later: bool) -> Authenticated:
         fields = _authorization_fields(request.headers["authorization"])
         amz_date = request.headers.get("x-amz-date")
         signed_at = _parse_amz_date(amz_date)
@@ -237,13 +250,11 @@ class SigV4Verifier:
         content_sha = request.headers.get("x-amz-content-sha256")
         if self.s3 and content_sha is None:
             raise SigV4Error(MALFORMED, "Missing required header: x-amz-content-sha256.")
-        actual_sha = request.body_sha256 or hashlib.sha256(request.body).hexdigest()
-        if (
-            content_sha
-            and _HEX_SHA256.fullmatch(content_sha)
-            and not hmac.compare_digest(content_sha, actual_sha)
-        ):
-            raise SigV4Error(BODY_MISMATCH, "The body does not match x-amz-content-sha256.")
+        if not body_later:
+            check_content_sha256(
+                request.headers,
+                request.body_sha256 or hashlib.sha256(request.body).hexdigest(),
+            )
         rebuilt = self._rebuilt(request, request.url, fields["SignedHeaders"])
         credentials = Credentials(access_key, secret)
         signer_class = S3SigV4Auth if self.s3 else SigV4Auth

@@ -45,6 +45,7 @@ _STREAMING_PREFIX = "STREAMING-"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 MIN_CHUNK_BYTES = 8 * 1024  # S3's minimum for every chunk but the last
 MAX_LINE_BYTES = 4096  # a chunk header or trailer line; real ones are under 200 bytes
+MAX_TRAILER_LINES = 2  # the checksum and, when signed, x-amz-trailer-signature
 
 # Why a streaming body was refused (besides sigv4.MISMATCH for a signature).
 INCOMPLETE_BODY = "incomplete_body"  # framing broken, body cut short, or not the declared size
@@ -117,17 +118,26 @@ def _mismatch(what: str) -> SigV4Error:
 
 class ChunkedBody:
     """Decode and verify an ``aws-chunked`` body fed in pieces (:meth:`feed`, then
-    :meth:`finish`); nothing of the data is kept.
+    :meth:`finish`); the data goes to ``sink`` as it is decoded, and nothing of it is kept.
 
     Args:
         decoded_bytes: ``x-amz-decoded-content-length``, the size of the data.
         trailer: the checksum header ``x-amz-trailer`` names (the ``-TRAILER`` forms).
         signer: chains the chunk signatures; ``None`` for the unsigned form.
+        sink: receives the decoded data (not yet verified: the caller keeps it until
+            :meth:`finish` returns).
     """
 
-    def __init__(self, decoded_bytes: int, trailer: str | None, signer: ChunkSigner | None) -> None:
+    def __init__(
+        self,
+        decoded_bytes: int,
+        trailer: str | None,
+        signer: ChunkSigner | None,
+        sink: Callable[[memoryview], object] = lambda _data: None,
+    ) -> None:
         self.declared_bytes = decoded_bytes
         self.decoded_bytes = 0
+        self._sink = sink
         self._signer = signer
         self._trailer = trailer
         self._checksum = _CHECKSUMS[trailer]() if trailer else None
@@ -141,9 +151,15 @@ class ChunkedBody:
         self._trailers: list[tuple[str, str]] = []
 
     @classmethod
-    def for_request(cls, headers: Mapping[str, str], seed: Authenticated | None) -> ChunkedBody:
+    def for_request(
+        cls,
+        headers: Mapping[str, str],
+        seed: Authenticated | None,
+        sink: Callable[[memoryview], object] = lambda _data: None,
+    ) -> ChunkedBody:
         """The verifier of a streaming request (headers with lower-case names), checking
-        what its headers announce; ``seed`` is how the request verified.
+        what its headers announce; ``seed`` is how the request verified; ``sink`` receives
+        the decoded data.
 
         Raises:
             SigV4Error: a form or trailer this server cannot verify, or a missing length.
@@ -177,7 +193,7 @@ class ChunkedBody:
                 f"{trailer or 'none'} (supported: {', '.join(sorted(_CHECKSUMS))}).",
             )
         signer = ChunkSigner(seed) if form != UNSIGNED_TRAILER and seed is not None else None
-        return cls(int(length), trailer, signer)
+        return cls(int(length), trailer, signer, sink)
 
     def feed(self, data: bytes) -> None:
         """Take the next piece of the body, of any size.
@@ -211,8 +227,10 @@ class ChunkedBody:
                 self._line.clear()
                 self._state(line)
 
-    def finish(self) -> None:
-        """The body ended: it must have been whole and of the declared size.
+    def finish(self) -> dict[str, str]:
+        """The body ended: it must have been whole and of the declared size. Returns the
+        trailer's verified checksum header (``{"x-amz-checksum-crc32": ...}``; empty for
+        the form without a trailer).
 
         Raises:
             SigV4Error: the body was cut short.
@@ -222,6 +240,7 @@ class ChunkedBody:
                 INCOMPLETE_BODY,
                 f"The request body terminated unexpectedly (in chunk {max(self._chunks, 1)}).",
             )
+        return {name: value for name, value in self._trailers if name != _TRAILER_SIGNATURE}
 
     def _take(self, piece: memoryview) -> None:
         """Chunk data: hashed for the chunk's signature and the trailer's checksum."""
@@ -229,6 +248,7 @@ class ChunkedBody:
             self._data_hash.update(piece)
         if self._checksum is not None:
             self._checksum.update(piece)
+        self._sink(piece)
         self._left -= len(piece)
         self.decoded_bytes += len(piece)
         if not self._left:
@@ -307,6 +327,12 @@ class ChunkedBody:
             name, sep, value = line.decode("ascii", "replace").partition(":")
             if not sep:
                 raise SigV4Error(MALFORMED_TRAILER, "A trailing header must be name:value.")
+            if len(self._trailers) == MAX_TRAILER_LINES:
+                raise SigV4Error(
+                    MALFORMED_TRAILER,
+                    f"The trailer holds more than {MAX_TRAILER_LINES} headers: only the "
+                    "checksum x-amz-trailer names and its signature belong there.",
+                )
             self._trailers.append((name.strip().lower(), value.strip()))
             return
         self._check_trailers()

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from moto.server import DomainDispatcherApplication, create_backend_app
+from moto.server import create_backend_app
 
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.storage.s3_auth import SignedS3, render_host_error
@@ -67,7 +67,9 @@ def start_embedded_s3(
         for key, value in _DEFAULT_CREDENTIALS.items():
             os.environ.setdefault(key, value)
         credentials = {os.environ["AWS_ACCESS_KEY_ID"]: os.environ["AWS_SECRET_ACCESS_KEY"]}
-    app = SignedS3(DomainDispatcherApplication(create_backend_app), credentials, clock)
+    # moto's S3 alone: its server's dispatcher would also answer every other AWS service
+    # and its /moto-api (state dumps, a request recorder) to anyone who reaches the port.
+    app = SignedS3(create_backend_app("s3"), credentials, clock)
     server = BackgroundServer(
         app,
         host,

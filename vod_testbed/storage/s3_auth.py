@@ -9,10 +9,11 @@ MinIO answer it: ``AccessDenied``, ``SignatureDoesNotMatch``, ``InvalidAccessKey
 ``RequestTimeTooSkewed`` (403) or ``AuthorizationHeaderMalformed``,
 ``XAmzContentSHA256Mismatch`` (400).
 
-A streaming (``aws-chunked``) upload is verified chunk by chunk while its body is spooled
-(:mod:`vod_testbed.common.sigv4_chunked`): a forged, altered, reordered or missing chunk, a
-cut or mis-framed body, or one not of its declared size never reaches moto. moto gets the
-body as it arrived and decodes it itself (it also reads the trailer's checksum from it).
+The signature is verified before the body is read. A streaming (``aws-chunked``) upload is
+verified chunk by chunk while its body is spooled (:mod:`vod_testbed.common.sigv4_chunked`):
+a forged, altered, reordered or missing chunk, a cut or mis-framed body, or one not of its
+declared size never reaches moto, which is handed the decoded data and the trailer's
+verified checksum as a header. Only a CORS preflight passes unsigned.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
+from xml.parsers.expat import ExpatError
 from xml.sax.saxutils import escape
 
 from vod_testbed.common import sigv4, sigv4_chunked
@@ -55,8 +57,18 @@ _REASONS = {
     400: "Bad Request",
     403: "Forbidden",
     411: "Length Required",
+    404: "Not Found",
     421: "Misdirected Request",
+    500: "Internal Server Error",
 }
+_MALFORMED_XML = (
+    "The XML you provided was not well-formed or did not validate against our published schema."
+)
+_NO_SUCH_UPLOAD = (
+    "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
+    "been aborted or completed."
+)
+_INTERNAL_ERROR = "We encountered an internal error. Please try again."
 
 
 def s3_error_xml(code: str, message: str) -> bytes:
@@ -90,9 +102,7 @@ class SignedS3:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("REQUEST_METHOD") == "OPTIONS":
-            # A CORS preflight carries no credentials on AWS either: S3 answers it from the
-            # bucket's CORS rules, and the request that follows is signed.
-            return self.app(environ, start_response)
+            return self._preflight(environ, start_response)
         arrived = sigv4.IncomingRequest.from_environ(environ, b"")
         try:
             body = self._verified_body(environ, arrived)
@@ -101,67 +111,135 @@ class SignedS3:
             path = environ.get("PATH_INFO")
             log.info("S3 %s %s refused: %s (%s)", arrived.method, path, code, exc.message)
             message = "Access Denied" if exc.kind == sigv4.MISSING else exc.message
-            payload = s3_error_xml(code, message)
-            start_response(
-                f"{status} {_REASONS[status]}",
-                [("Content-Type", "application/xml"), ("Content-Length", str(len(payload)))],
-            )
-            return [payload]
+            return _error(start_response, status, code, message)
         body.seek(0)
         environ["wsgi.input"] = body
-        return self.app(environ, start_response)
+        return self._moto(environ, start_response)
+
+    def _moto(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """moto's answer; what it raises (its server runs in debug mode) becomes S3's error
+        for it, never a bare 500 page: a body that is no XML is S3's ``MalformedXML``."""
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+        try:
+            return self.app(environ, start_response)
+        except ExpatError as exc:
+            log.info("S3 %s %s refused: MalformedXML (%s)", method, path, exc)
+            return _error(start_response, 400, "MalformedXML", _MALFORMED_XML)
+        except KeyError as exc:
+            if "uploadId=" not in environ.get("QUERY_STRING", ""):
+                log.exception("S3 %s %s failed inside moto", method, path)
+                return _error(start_response, 500, "InternalError", _INTERNAL_ERROR)
+            # moto looks a multipart upload up without a check; S3 answers NoSuchUpload.
+            log.info("S3 %s %s refused: NoSuchUpload (%s)", method, path, exc)
+            return _error(start_response, 404, "NoSuchUpload", _NO_SUCH_UPLOAD)
+        except NotImplementedError as exc:
+            log.info("S3 %s %s refused: not supported by moto (%s)", method, path, exc)
+            message = f"The embedded S3 does not support this request: {exc}"
+            return _error(start_response, 400, "InvalidRequest", message)
+        except Exception:
+            log.exception("S3 %s %s failed inside moto", method, path)
+            return _error(start_response, 500, "InternalError", _INTERNAL_ERROR)
+
+    def _preflight(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """A CORS preflight carries no credentials on AWS either: S3 answers it from the
+        bucket's CORS rules, and the request that follows is signed. Only a preflight (an
+        ``Origin`` and the method it asks for) of a bucket or an object gets through
+        unsigned; any other OPTIONS is refused as S3 refuses it."""
+        if (
+            environ.get("HTTP_ORIGIN")
+            and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+            and environ.get("PATH_INFO", "/").strip("/")
+        ):
+            return self.app(environ, start_response)
+        return _error(
+            start_response,
+            400,
+            "BadRequest",
+            "Insufficient information. Origin and Access-Control-Request-Method request "
+            "headers needed, on a bucket or an object.",
+        )
 
     def _verified_body(self, environ: dict[str, Any], arrived: sigv4.IncomingRequest) -> Any:
         """The body, spooled, once the request's signatures verified.
 
-        A streaming body's seed (the header signature) is checked first and its chunks as
-        they are spooled; any other body is hashed while spooled and then checked with the
-        headers.
+        The signature is checked before a byte of the body is read: an unsigned or wrongly
+        signed caller makes the server store nothing. A streaming body's chunks are then
+        checked as they are spooled, and moto is handed the decoded data (its own decoding
+        would trust an unverified trailer); any other body is hashed while spooled and
+        checked against the signed ``x-amz-content-sha256``.
 
         Raises:
             SigV4Error: a signature or the body does not verify.
         """
-        if sigv4_chunked.is_streaming(arrived.headers.get("x-amz-content-sha256")):
-            seed = self.verifier.authenticate(arrived)
-            chunked = sigv4_chunked.ChunkedBody.for_request(arrived.headers, seed)
-            body = self._spool(environ, chunked.feed)
-            try:
-                chunked.finish()
-            except sigv4.SigV4Error:
-                body.close()
-                raise
-            return body
-        digest = hashlib.sha256()
-        body = self._spool(environ, digest.update)
-        streamed = sigv4.IncomingRequest(
-            arrived.method, arrived.url, arrived.headers, body_sha256=digest.hexdigest()
-        )
-        try:
-            self.verifier.verify(streamed)
-        except sigv4.SigV4Error:
-            body.close()
-            raise
-        return body
-
-    @staticmethod
-    def _spool(environ: dict[str, Any], consume: Callable[[bytes], None]) -> Any:
-        """Read the body once into a spooled file (moto reads it again from there), handing
-        each piece to ``consume`` on the way (which may refuse it: the file is then closed)."""
+        signed = self.verifier.authenticate(arrived, body_later=True)
         spooled = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - handed on
-        source = environ["wsgi.input"]
         try:
-            remaining = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            remaining = 0
-        try:
-            while remaining > 0:
-                chunk = source.read(min(_CHUNK, remaining))
-                if not chunk:
-                    break
-                consume(chunk)
-                spooled.write(chunk)
-                remaining -= len(chunk)
+            if sigv4_chunked.is_streaming(arrived.headers.get("x-amz-content-sha256")):
+                chunked = sigv4_chunked.ChunkedBody.for_request(
+                    arrived.headers, signed, spooled.write
+                )
+                _read_body(environ, chunked.feed)
+                _as_decoded(environ, chunked.decoded_bytes, chunked.finish())
+            else:
+                digest = hashlib.sha256()
+
+                def consume(piece: bytes) -> None:
+                    digest.update(piece)
+                    spooled.write(piece)
+
+                _read_body(environ, consume)
+                sigv4.check_content_sha256(arrived.headers, digest.hexdigest())
         except BaseException:
             spooled.close()
             raise
         return spooled
+
+
+def _error(start_response: Any, status: int, code: str, message: str) -> list[bytes]:
+    payload = s3_error_xml(code, message)
+    start_response(
+        f"{status} {_REASONS[status]}",
+        [("Content-Type", "application/xml"), ("Content-Length", str(len(payload)))],
+    )
+    return [payload]
+
+
+def _read_body(environ: dict[str, Any], consume: Callable[[bytes], object]) -> None:
+    """Read the request's body once, handing each piece to ``consume`` (which may refuse
+    it by raising)."""
+    source = environ["wsgi.input"]
+    try:
+        remaining = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        remaining = 0
+    while remaining > 0:
+        chunk = source.read(min(_CHUNK, remaining))
+        if not chunk:
+            break
+        consume(chunk)
+        remaining -= len(chunk)
+
+
+# What announces an aws-chunked body to moto, and is gone once it is decoded.
+_STREAMING_ENVIRON = ("HTTP_X_AMZ_DECODED_CONTENT_LENGTH", "HTTP_X_AMZ_TRAILER")
+
+
+def _as_decoded(environ: dict[str, Any], size_bytes: int, checksums: Mapping[str, str]) -> None:
+    """Make ``environ`` describe the decoded body moto is handed: its length, no
+    ``aws-chunked`` encoding, and the trailer's verified checksum as a header (which moto
+    stores and returns, as S3 does)."""
+    environ["CONTENT_LENGTH"] = str(size_bytes)
+    environ["HTTP_X_AMZ_CONTENT_SHA256"] = "UNSIGNED-PAYLOAD"
+    for key in _STREAMING_ENVIRON:
+        environ.pop(key, None)
+    encodings = [
+        token.strip()
+        for token in environ.get("HTTP_CONTENT_ENCODING", "").split(",")
+        if token.strip() and token.strip().lower() != "aws-chunked"
+    ]
+    if encodings:
+        environ["HTTP_CONTENT_ENCODING"] = ", ".join(encodings)
+    else:
+        environ.pop("HTTP_CONTENT_ENCODING", None)
+    for name, value in checksums.items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
