@@ -183,7 +183,8 @@ class ContentService:
         Raises:
             InvalidRequestError: ``status`` is not an asset status.
         """
-        query = select(VideoAsset).order_by(VideoAsset.created_at.desc()).limit(limit)
+        # Rows of the table, not mapped objects: a read-only list fills no identity map.
+        query = select(VideoAsset.__table__).order_by(VideoAsset.created_at.desc()).limit(limit)
         if user_id:
             query = query.where(VideoAsset.user_id == user_id)
         params: dict[str, Any] = {}
@@ -196,8 +197,8 @@ class ContentService:
             except ValueError:
                 known = ", ".join(s.value for s in AssetStatus)
                 raise InvalidRequestError("status", f"must be one of {known}") from None
-        with self.db.sessions() as session:
-            return [self.describe(asset) for asset in session.scalars(query, params)]
+        with self.db.engine.connect() as connection:
+            return [self.describe(row) for row in connection.execute(query, params)]
 
     def needs_job(self, asset_id: str) -> bool:
         """Whether asset ``asset_id`` exists and still waits for a transcoding job (a
