@@ -48,6 +48,9 @@ class EmulatorSettings:
             answers only ``/_emulator/health``.
         auth: ``off`` accepts any credentials and no admin token, as moto does (for tests);
             anything else, or unset, checks them.
+        http_threads: API requests served at once. They are CPU work under one interpreter
+            lock (transcodes and deliveries run on their own threads), so threads beyond a
+            few only add lock hand-offs (README, "Performance").
     """
 
     data_dir: Path = variable(
@@ -73,6 +76,7 @@ class EmulatorSettings:
     )
     admin_token: str = variable("EMULATOR_ADMIN_TOKEN", default="", repr=False)
     auth: Annotated[bool, BeforeValidator(_on_unless_off)] = variable("EMULATOR_AUTH", default=True)
+    http_threads: int = variable("EMULATOR_HTTP_THREADS", default=4)
 
     def __post_init__(self) -> None:
         if self.queue_concurrency < 1:
@@ -89,6 +93,8 @@ class EmulatorSettings:
             raise ValueError("EMULATOR_TIME_COMPRESSION must be positive")
         if not (self.account_id.isdigit() and len(self.account_id) == 12):
             raise ValueError("EMULATOR_ACCOUNT_ID must be 12 digits")
+        if not 1 <= self.http_threads <= 64:
+            raise ValueError("EMULATOR_HTTP_THREADS must be between 1 and 64")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> EmulatorSettings:
