@@ -47,6 +47,7 @@ def test_settings_defaults() -> None:
         "123456789012",
         1,
     )
+    assert settings.http_threads == 2
 
 
 @pytest.mark.parametrize(
