@@ -29,9 +29,9 @@ class Load:
     client_cpu_us: float
 
     def percentile(self, q: float) -> float:
-        """The ``q`` quantile (0-1) of the latencies, in ms (nearest rank)."""
+        """The ``q`` quantile (0-1) of the latencies, in ms."""
         ordered = self.latencies_ms
-        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def _client(
