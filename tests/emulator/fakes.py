@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from vod_testbed.backends import naming
-from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
     Job,
     JobOutputs,
@@ -26,10 +26,9 @@ from vod_testbed.backends.job import (
     RenditionOutput,
     new_job_id,
 )
-from vod_testbed.common import errors
 
 
-class FakeTranscoder(Transcoder):
+class FakeTranscoder(InProcessTranscoder):
     name = "fake"
 
     def __init__(self, step_s: float = 0.01) -> None:
@@ -38,29 +37,20 @@ class FakeTranscoder(Transcoder):
         self.gate = threading.Event()
         self.gate.set()
         self.fail_with: tuple[int, str] | None = None
-        self.jobs: dict[str, Job] = {}
         self.submitted: list[JobRequest] = []
         self.canceled: list[str] = []
-        self._lock = threading.Lock()
+
+    @property
+    def jobs(self) -> dict[str, Job]:
+        """The latest snapshot of every job, by id."""
+        return {job.id: job for job in self.list()}
 
     def submit(self, request: JobRequest) -> Job:
         job = Job(id=new_job_id(), request=request)
-        with self._lock:
-            self.jobs[job.id] = job
-            self.submitted.append(request)
-        self._notify(job)
+        self.submitted.append(request)
+        self._add(job)
         threading.Thread(target=self._run, args=(job.id,), daemon=True).start()
         return job
-
-    def get(self, job_id: str) -> Job:
-        with self._lock:
-            if job_id not in self.jobs:
-                raise errors.JobNotFoundError(job_id)
-            return self.jobs[job_id]
-
-    def list(self, status: JobStatus | None = None) -> list[Job]:
-        with self._lock:
-            return [j for j in self.jobs.values() if status is None or j.status is status]
 
     def cancel(self, job_id: str) -> Job:
         self.canceled.append(job_id)
@@ -68,22 +58,10 @@ class FakeTranscoder(Transcoder):
 
     def emit(self, job_id: str, **changes: Any) -> None:
         """Send a snapshot of the job with ``changes``, final or not (a backend's late word)."""
-        with self._lock:
-            job = self.jobs[job_id].evolve(**changes)
-        self._notify(job)
+        self._notify(self.get(job_id).evolve(**changes))
 
     def running(self) -> int:
         return len(self.list(JobStatus.PROGRESSING))
-
-    def _update(self, job_id: str, **changes: Any) -> Job:
-        with self._lock:
-            job = self.jobs[job_id]
-            if job.status.is_final:
-                return job
-            job = job.evolve(**changes)
-            self.jobs[job_id] = job
-        self._notify(job)
-        return job
 
     def _run(self, job_id: str) -> None:
         request = self.get(job_id).request

@@ -15,47 +15,58 @@ from tests.emulator.test_jobs_api import create
 from vod_testbed.fixtures.jobs import aws_doc_ladder_settings
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
-from vod_testbed.storage.s3 import Storage, parse_s3_uri
+from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
-ROLE = "arn:aws:iam::123456789012:role/MediaConvertRole"
+# Job settings for (source URI, output prefix).
+SettingsFor = Callable[[str, str], dict[str, Any]]
+StartJob = Callable[..., tuple[str, dict[str, Any]]]
 
 
-def exists(storage: Storage, uri: str) -> bool:
-    location = parse_s3_uri(uri)
-    try:
-        storage.client.head_object(Bucket=location.bucket, Key=location.key)
-    except storage.client.exceptions.ClientError:
-        return False
-    return True
+@pytest.fixture
+def start_job(real_mc: Any, put_clip: Callable[..., str], s3_prefix: str) -> StartJob:
+    """Put the fixture clip ``clip`` in this test's S3 folder as ``<stem>.mp4`` and create a
+    job on the emulator with the settings ``settings_for`` gives for it and the output
+    prefix ``<stem>_processed`` (default: the ladder as the MediaConvert backend renders
+    it). Returns the source's URI and the job."""
+
+    def start(
+        clip: str, stem: str, settings_for: SettingsFor = ladder_settings, **create_args: Any
+    ) -> tuple[str, dict[str, Any]]:
+        source = put_clip(clip_path(clip), f"{stem}.mp4")
+        settings = settings_for(source, f"{s3_prefix}/{stem}_processed")
+        return source, create(real_mc, Settings=settings, **create_args)
+
+    return start
+
+
+def completed(receiver: WebhookReceiver, job_id: str) -> list[dict[str, Any]]:
+    """The events received up to the job's last, which must be COMPLETE."""
+    events = receiver.wait_for(done(job_id), timeout=120)
+    assert events[-1]["detail"]["status"] == "COMPLETE", events[-1]["detail"]
+    return events
 
 
 def test_a_real_job_writes_what_its_events_name(
     real_mc: Any,
+    start_job: StartJob,
     receiver: WebhookReceiver,
-    put_clip: Callable[..., str],
     s3_prefix: str,
     storage: Storage,
 ) -> None:
-    source = put_clip(clip_path("short_2s"), "clip.mp4")
     started = time.monotonic()
-    job = create(
-        real_mc,
-        Settings=ladder_settings(input_uri=source, prefix=f"{s3_prefix}/clip_processed"),
-        StatusUpdateInterval="SECONDS_10",
-    )
-    events = receiver.wait_for(done(job["Id"]), timeout=120)
+    source, job = start_job("short_2s", "clip", StatusUpdateInterval="SECONDS_10")
+    events = completed(receiver, job["Id"])
     elapsed = time.monotonic() - started
     complete = events[-1]["detail"]
-    assert complete["status"] == "COMPLETE", complete
     hls, thumbs = complete["outputGroupDetails"]
     named = hls["playlistFilePaths"] + [
         p for d in hls["outputDetails"] for p in d["outputFilePaths"]
     ]
     named += thumbs["outputDetails"][0]["outputFilePaths"]
     assert named[0] == f"{s3_prefix}/clip_processed/hls/master.m3u8"
-    assert all(exists(storage, uri) for uri in named), named
+    assert all(storage.exists(uri) for uri in named), named
     assert [d["videoDetails"]["heightInPx"] for d in hls["outputDetails"]] == [1080, 720, 480, 360]
     assert all(1800 <= d["durationInMs"] <= 2200 for d in hls["outputDetails"])
     info = next(e for e in events if e["detail"]["status"] == "INPUT_INFORMATION")["detail"]
@@ -79,15 +90,12 @@ def test_a_real_job_writes_what_its_events_name(
 
 def test_canceling_a_real_transcode_stops_it_and_publishes_nothing(
     real_mc: Any,
+    start_job: StartJob,
     receiver: WebhookReceiver,
-    put_clip: Callable[..., str],
     s3_prefix: str,
     storage: Storage,
 ) -> None:
-    source = put_clip(clip_path("landscape_1080p"), "long.mp4")
-    job = create(
-        real_mc, Settings=ladder_settings(input_uri=source, prefix=f"{s3_prefix}/long_processed")
-    )
+    _, job = start_job("landscape_1080p", "long")
     deadline = time.monotonic() + 60
     while real_mc.get_job(Id=job["Id"])["Job"].get("CurrentPhase") != "TRANSCODING":
         assert time.monotonic() < deadline, "the job never reached TRANSCODING"
@@ -97,25 +105,17 @@ def test_canceling_a_real_transcode_stops_it_and_publishes_nothing(
     assert events[-1]["detail"]["status"] == "CANCELED"
     time.sleep(1.0)
     assert real_mc.get_job(Id=job["Id"])["Job"]["Status"] == "CANCELED"
-    assert not exists(storage, f"{s3_prefix}/long_processed/hls/master.m3u8")
+    assert not storage.exists(f"{s3_prefix}/long_processed/hls/master.m3u8")
     assert [e["detail"]["status"] for e in receiver.events() if e["detail"]["jobId"] == job["Id"]][
         -1
     ] == "CANCELED"
 
 
 def test_the_aws_documentation_job_runs_unchanged_and_validates(
-    real_mc: Any,
-    receiver: WebhookReceiver,
-    put_clip: Callable[..., str],
-    s3_prefix: str,
-    storage: Storage,
+    start_job: StartJob, receiver: WebhookReceiver, s3_prefix: str, storage: Storage
 ) -> None:
-    source = put_clip(clip_path("short_2s"), "lecture.mp4")
-    settings = aws_doc_ladder_settings(source, f"{s3_prefix}/lecture_processed")
-    job = real_mc.create_job(Role=ROLE, Settings=settings)["Job"]
-    events = receiver.wait_for(done(job["Id"]), timeout=120)
-    complete = events[-1]["detail"]
-    assert complete["status"] == "COMPLETE", complete
+    _, job = start_job("short_2s", "lecture", aws_doc_ladder_settings)
+    complete = completed(receiver, job["Id"])[-1]["detail"]
     master = complete["outputGroupDetails"][0]["playlistFilePaths"][0]
     assert master == f"{s3_prefix}/lecture_processed/hls/master.m3u8"
     report = validate_hls(master, storage=storage)

@@ -4,6 +4,7 @@ the content service and its Flask app, signed webhook posts, and event builders.
 from __future__ import annotations
 
 import json
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -45,6 +46,22 @@ class RecordingNotifier:
 def load_event(name: str) -> dict[str, Any]:
     result: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text(encoding="utf-8"))
     return result
+
+
+def s3_notification(
+    name: str, *, bucket: str, size_bytes: int, key: str | None = None
+) -> dict[str, Any]:
+    """The stored S3 notification ``name`` (AWS's or MinIO's shape) retargeted at an object
+    of ``bucket``: its size, and its key (decoded; sent URL-encoded, as S3 does) if given."""
+    event = load_event(name)
+    record = event["Records"][0]
+    record["s3"]["bucket"]["name"] = bucket
+    record["s3"]["object"]["size"] = size_bytes
+    if key is not None:
+        record["s3"]["object"]["key"] = urllib.parse.quote_plus(key, safe="/")
+    if "Key" in event:  # MinIO also names the object at the top: "<bucket>/<encoded key>"
+        event["Key"] = f"{bucket}/{record['s3']['object']['key']}"
+    return event
 
 
 @pytest.fixture

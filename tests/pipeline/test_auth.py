@@ -162,3 +162,9 @@ def test_a_forged_token_is_never_remembered(monkeypatch: pytest.MonkeyPatch) -> 
         with pytest.raises(AuthError, match="Signature verification failed"):
             authenticator.caller(forged)
     assert len(decodes) == 2
+
+
+def test_a_token_whose_exp_is_no_time_is_refused() -> None:
+    token = jwt.encode({"sub": "alice", "exp": 10**400}, SECRET, algorithm="HS256")
+    with pytest.raises(AuthError, match="exp is not a time"):
+        Authenticator(SECRET).caller(f"Bearer {token}")

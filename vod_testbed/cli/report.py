@@ -7,16 +7,13 @@ not validate or quality could not be computed, 2 unusable input.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
-from vod_testbed.hls.validation import HlsInputError
+from vod_testbed.cli.hls_output import add_output_arguments, print_report, unusable
 from vod_testbed.report.build import DEFAULT_QUALITY_SECONDS, build_report
+from vod_testbed.report.model import LadderReport
 from vod_testbed.report.quality import PSNR_SSIM, VMAF
 from vod_testbed.report.render import render_text
-
-EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
 
 def register(subparsers: Any) -> None:
@@ -30,9 +27,9 @@ def register(subparsers: Any) -> None:
         "has libvmaf, else PSNR and SSIM. Exit 0 done, 1 invalid output or quality failed, "
         "2 unusable input.",
     )
-    parser.add_argument("master", help="s3://.../master.m3u8 or a local path")
+    # --source first: the help lists the options in the order they are added.
     parser.add_argument("--source", help="the source video (s3:// or local) for quality")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_output_arguments(parser)
     parser.add_argument(
         "--quality-seconds",
         type=float,
@@ -48,20 +45,14 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.quality_seconds <= 0:
-        print("error: --quality-seconds must be positive", file=sys.stderr)
-        return EXIT_UNUSABLE
-    try:
-        report = build_report(
-            args.master,
-            args.source,
-            quality_seconds=args.quality_seconds,
-            metric=args.metric,
+        return unusable("--quality-seconds must be positive")
+
+    def build(master: str) -> LadderReport:
+        return build_report(
+            master, args.source, quality_seconds=args.quality_seconds, metric=args.metric
         )
-    except HlsInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        print(render_text(report))
-    return EXIT_OK if report.valid and report.quality_status != "failed" else EXIT_FAILED
+
+    def passed(report: LadderReport) -> bool:
+        return report.valid and report.quality_status != "failed"
+
+    return print_report(args, build, render_text, passed)

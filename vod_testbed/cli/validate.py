@@ -6,11 +6,10 @@ Exit codes: 0 valid, 1 invalid (a check of severity error failed), 2 unusable in
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
-EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+from vod_testbed.cli.hls_output import add_output_arguments, print_report
 
 
 def register(subparsers: Any) -> None:
@@ -21,8 +20,7 @@ def register(subparsers: Any) -> None:
         description="Validate an HLS output against Apple's authoring rules, RFC 8216 and, "
         "optionally, the default ladder. Exit 0 valid, 1 invalid, 2 unusable input.",
     )
-    parser.add_argument("master", help="s3://.../master.m3u8 or a local path")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_output_arguments(parser)
     parser.add_argument(
         "--expect-default-ladder",
         action="store_true",
@@ -43,23 +41,21 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     # Imported here: PyAV and the validator are not needed to build the command line.
     from vod_testbed.backends.ladder import DEFAULT_LADDER
-    from vod_testbed.hls.validation import HlsInputError, validate_hls
+    from vod_testbed.hls.report import ValidationReport
+    from vod_testbed.hls.validation import validate_hls
 
-    try:
-        report = validate_hls(
-            args.master,
+    def build(master: str) -> ValidationReport:
+        return validate_hls(
+            master,
             expected=DEFAULT_LADDER if args.expect_default_ladder else None,
             source_duration_s=args.source_duration,
             thumbnails=args.thumbnails,
         )
-    except HlsInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        print(report.render_text(unicode=_can_print("✓✗")))
-    return EXIT_VALID if report.ok else EXIT_INVALID
+
+    def render(report: ValidationReport) -> str:
+        return report.render_text(unicode=_can_print("✓✗"))
+
+    return print_report(args, build, render, lambda report: report.ok)
 
 
 def _can_print(text: str) -> bool:

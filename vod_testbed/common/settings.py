@@ -37,17 +37,6 @@ def variable(name: str, *fallbacks: str, **field: Any) -> Any:
     return Field(validation_alias=AliasChoices(name, *fallbacks), **field)
 
 
-def env_number(env: Mapping[str, str], name: str, default: float) -> float:
-    """``env[name]`` as a number; ``default`` when unset or empty; ValueError naming it."""
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
-
-
 def env_int(env: Mapping[str, str], name: str, default: int) -> int:
     """``env[name]`` as an integer; ``default`` when unset or empty; ValueError naming it."""
     raw = env.get(name)

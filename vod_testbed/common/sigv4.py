@@ -8,9 +8,12 @@ request rebuilt from what arrived - the raw path, the raw query, exactly the hea
 client signed, and the body - at the request's ``X-Amz-Date``, and compared in constant
 time.
 
+:meth:`SigV4Verifier.authenticate` also hands back what signed the request (the signing
+key's holder, the date, the signature), from which :mod:`vod_testbed.common.sigv4_chunked`
+verifies the chunk signatures of a streaming (``aws-chunked``) upload.
+
 Known differences from AWS: a header sent twice is compared in the joined form the WSGI
-server gives; the chunk signatures of ``STREAMING-AWS4-HMAC-SHA256-PAYLOAD`` uploads are
-not checked (the seed signature is).
+server gives.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import re
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth
@@ -111,6 +114,19 @@ def _authorization_fields(value: str) -> dict[str, str]:
     return fields
 
 
+@dataclass(frozen=True)
+class Authenticated:
+    """A request whose signature verified: who signed it, when, with which signature, and
+    the signer holding the secret (never shown in a repr) that chunk signatures need."""
+
+    access_key: str
+    amz_date: str
+    signature: str
+    # True for the Authorization header; False for a presigned URL (no chunk can chain on it).
+    in_header: bool
+    signer: SigV4Auth = field(repr=False)
+
+
 class SigV4Verifier:
     """Checks SigV4 signatures against known credentials.
 
@@ -142,6 +158,14 @@ class SigV4Verifier:
 
     def verify(self, request: IncomingRequest) -> str:
         """Return the access key id that signed ``request``.
+
+        Raises:
+            SigV4Error: the request is unsigned, malformed, stale or wrongly signed.
+        """
+        return self.authenticate(request).access_key
+
+    def authenticate(self, request: IncomingRequest) -> Authenticated:
+        """Verify ``request`` as :meth:`verify` does; return who signed it and how.
 
         Raises:
             SigV4Error: the request is unsigned, malformed, stale or wrongly signed.
@@ -182,7 +206,9 @@ class SigV4Verifier:
         headers = {name: request.headers[name] for name in names}
         return AWSRequest(method=request.method, url=url, headers=headers, data=request.body)
 
-    def _check(self, signer: SigV4Auth, rebuilt: AWSRequest, amz_date: str, given: str) -> None:
+    def _check(
+        self, signer: SigV4Auth, rebuilt: AWSRequest, amz_date: str, given: str, access_key: str
+    ) -> Authenticated:
         rebuilt.context["timestamp"] = amz_date
         canonical = signer.canonical_request(rebuilt)
         expected = signer.signature(signer.string_to_sign(rebuilt, canonical), rebuilt)
@@ -192,8 +218,10 @@ class SigV4Verifier:
                 "The request signature we calculated does not match the signature you provided."
                 " Check your AWS Secret Access Key and signing method.",
             )
+        in_header = not isinstance(signer, S3SigV4QueryAuth)
+        return Authenticated(access_key, amz_date, given, in_header, signer)
 
-    def _verify_header(self, request: IncomingRequest) -> str:
+    def _verify_header(self, request: IncomingRequest) -> Authenticated:
         fields = _authorization_fields(request.headers["authorization"])
         amz_date = request.headers.get("x-amz-date")
         signed_at = _parse_amz_date(amz_date)
@@ -219,12 +247,15 @@ class SigV4Verifier:
         rebuilt = self._rebuilt(request, request.url, fields["SignedHeaders"])
         credentials = Credentials(access_key, secret)
         signer_class = S3SigV4Auth if self.s3 else SigV4Auth
-        self._check(
-            signer_class(credentials, self.service, region), rebuilt, amz_date, fields["Signature"]
+        return self._check(
+            signer_class(credentials, self.service, region),
+            rebuilt,
+            amz_date,
+            fields["Signature"],
+            access_key,
         )
-        return access_key
 
-    def _verify_query(self, request: IncomingRequest, query: dict[str, str]) -> str:
+    def _verify_query(self, request: IncomingRequest, query: dict[str, str]) -> Authenticated:
         missing = [
             name
             for name in (
@@ -263,5 +294,4 @@ class SigV4Verifier:
         url = urllib.parse.urlunsplit(parts._replace(query=unsigned_query))
         rebuilt = self._rebuilt(request, url, query["X-Amz-SignedHeaders"])
         signer = S3SigV4QueryAuth(Credentials(access_key, secret), self.service, region)
-        self._check(signer, rebuilt, amz_date, query["X-Amz-Signature"])
-        return access_key
+        return self._check(signer, rebuilt, amz_date, query["X-Amz-Signature"], access_key)

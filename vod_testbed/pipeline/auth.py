@@ -151,7 +151,11 @@ class Authenticator:
             return caller
         claims = self._claims(token)
         caller = _caller_from(claims)
-        self._verified.put(digest, (caller, float(claims["exp"])))
+        try:
+            expires_at = float(claims["exp"])
+        except OverflowError:
+            raise AuthError("the bearer token's exp is not a time") from None
+        self._verified.put(digest, (caller, expires_at))
         return caller
 
     def _claims(self, token: str) -> dict[str, Any]:

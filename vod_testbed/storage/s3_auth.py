@@ -8,6 +8,11 @@ presigned URL (:mod:`vod_testbed.common.sigv4`), or it gets S3's own XML error, 
 MinIO answer it: ``AccessDenied``, ``SignatureDoesNotMatch``, ``InvalidAccessKeyId``,
 ``RequestTimeTooSkewed`` (403) or ``AuthorizationHeaderMalformed``,
 ``XAmzContentSHA256Mismatch`` (400).
+
+A streaming (``aws-chunked``) upload is verified chunk by chunk while its body is spooled
+(:mod:`vod_testbed.common.sigv4_chunked`): a forged, altered, reordered or missing chunk, a
+cut or mis-framed body, or one not of its declared size never reaches moto. moto gets the
+body as it arrived and decodes it itself (it also reads the trailer's checksum from it).
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ import hashlib
 import logging
 import tempfile
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
-from vod_testbed.common import sigv4
+from vod_testbed.common import sigv4, sigv4_chunked
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +43,20 @@ _S3_ERRORS = {
     sigv4.EXPIRED: (403, "AccessDenied"),
     sigv4.MISMATCH: (403, "SignatureDoesNotMatch"),
     sigv4.BODY_MISMATCH: (400, "XAmzContentSHA256Mismatch"),
+    sigv4_chunked.INCOMPLETE_BODY: (400, "IncompleteBody"),
+    # 403, as S3 answers it (not 400 like most body errors).
+    sigv4_chunked.CHUNK_SIZE: (403, "InvalidChunkSizeError"),
+    sigv4_chunked.BAD_DIGEST: (400, "BadDigest"),
+    sigv4_chunked.MALFORMED_TRAILER: (400, "MalformedTrailerError"),
+    sigv4_chunked.UNSUPPORTED: (400, "InvalidRequest"),
+    sigv4_chunked.MISSING_LENGTH: (411, "MissingContentLength"),
 }
-_REASONS = {400: "Bad Request", 403: "Forbidden", 421: "Misdirected Request"}
+_REASONS = {
+    400: "Bad Request",
+    403: "Forbidden",
+    411: "Length Required",
+    421: "Misdirected Request",
+}
 
 
 def s3_error_xml(code: str, message: str) -> bytes:
@@ -76,18 +93,13 @@ class SignedS3:
             # A CORS preflight carries no credentials on AWS either: S3 answers it from the
             # bucket's CORS rules, and the request that follows is signed.
             return self.app(environ, start_response)
-        body, body_sha256 = self._spool(environ)
         arrived = sigv4.IncomingRequest.from_environ(environ, b"")
         try:
-            self.verifier.verify(
-                sigv4.IncomingRequest(
-                    arrived.method, arrived.url, arrived.headers, body_sha256=body_sha256
-                )
-            )
+            body = self._verified_body(environ, arrived)
         except sigv4.SigV4Error as exc:
-            body.close()
             status, code = _S3_ERRORS[exc.kind]
-            log.info("S3 %s %s refused: %s", arrived.method, environ.get("PATH_INFO"), code)
+            path = environ.get("PATH_INFO")
+            log.info("S3 %s %s refused: %s (%s)", arrived.method, path, code, exc.message)
             message = "Access Denied" if exc.kind == sigv4.MISSING else exc.message
             payload = s3_error_xml(code, message)
             start_response(
@@ -99,22 +111,57 @@ class SignedS3:
         environ["wsgi.input"] = body
         return self.app(environ, start_response)
 
-    @staticmethod
-    def _spool(environ: dict[str, Any]) -> tuple[Any, str]:
-        """Read the body once into a spooled file (moto reads it again from there), hashing
-        it on the way; returns the file and the body's SHA-256."""
-        spooled = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - handed on
+    def _verified_body(self, environ: dict[str, Any], arrived: sigv4.IncomingRequest) -> Any:
+        """The body, spooled, once the request's signatures verified.
+
+        A streaming body's seed (the header signature) is checked first and its chunks as
+        they are spooled; any other body is hashed while spooled and then checked with the
+        headers.
+
+        Raises:
+            SigV4Error: a signature or the body does not verify.
+        """
+        if sigv4_chunked.is_streaming(arrived.headers.get("x-amz-content-sha256")):
+            seed = self.verifier.authenticate(arrived)
+            chunked = sigv4_chunked.ChunkedBody.for_request(arrived.headers, seed)
+            body = self._spool(environ, chunked.feed)
+            try:
+                chunked.finish()
+            except sigv4.SigV4Error:
+                body.close()
+                raise
+            return body
         digest = hashlib.sha256()
+        body = self._spool(environ, digest.update)
+        streamed = sigv4.IncomingRequest(
+            arrived.method, arrived.url, arrived.headers, body_sha256=digest.hexdigest()
+        )
+        try:
+            self.verifier.verify(streamed)
+        except sigv4.SigV4Error:
+            body.close()
+            raise
+        return body
+
+    @staticmethod
+    def _spool(environ: dict[str, Any], consume: Callable[[bytes], None]) -> Any:
+        """Read the body once into a spooled file (moto reads it again from there), handing
+        each piece to ``consume`` on the way (which may refuse it: the file is then closed)."""
+        spooled = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - handed on
         source = environ["wsgi.input"]
         try:
             remaining = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             remaining = 0
-        while remaining > 0:
-            chunk = source.read(min(_CHUNK, remaining))
-            if not chunk:
-                break
-            spooled.write(chunk)
-            digest.update(chunk)
-            remaining -= len(chunk)
-        return spooled, digest.hexdigest()
+        try:
+            while remaining > 0:
+                chunk = source.read(min(_CHUNK, remaining))
+                if not chunk:
+                    break
+                consume(chunk)
+                spooled.write(chunk)
+                remaining -= len(chunk)
+        except BaseException:
+            spooled.close()
+            raise
+        return spooled

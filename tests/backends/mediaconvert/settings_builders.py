@@ -16,11 +16,15 @@ from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.fixtures.jobs import aws_doc_ladder_settings
 
 INPUT = "s3://media/video/u1/2024/01/abc-1700000000-clip.mp4"
+# Where a request for INPUT writes by default.
+PREFIX = "s3://media/video/u1/2024/01/abc-1700000000-clip_processed"
 MODEL = botocore.session.get_session().get_service_model("mediaconvert")
 
 
-def request(**ladder_changes: Any) -> JobRequest:
-    return JobRequest.for_prefix(INPUT, ladder=replace(DEFAULT_LADDER, **ladder_changes))
+def request(*, user_metadata: dict[str, str] | None = None, **ladder_changes: Any) -> JobRequest:
+    """A request for INPUT in the standard layout, with the default ladder's fields changed."""
+    ladder = replace(DEFAULT_LADDER, **ladder_changes)
+    return JobRequest.for_prefix(INPUT, ladder=ladder, user_metadata=user_metadata)
 
 
 def read_back(req: JobRequest) -> JobRequest:

@@ -18,9 +18,9 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.stub import ANY, Stubber
+from botocore.stub import Stubber
 
-from tests.backends.mediaconvert.settings_builders import read_back
+from tests.backends.mediaconvert.settings_builders import INPUT, PREFIX, read_back, request
 from tests.backends.sources import LANDSCAPE, media_info
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, AudioSpec, UpscalePolicy
@@ -28,10 +28,9 @@ from vod_testbed.backends.mediaconvert.backend import MediaConvertAPIError, Medi
 from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
+from vod_testbed.media.probe import MediaInfo
 from vod_testbed.storage.s3 import Storage
 
-INPUT = "s3://media/video/u1/2024/01/abc-1700000000-clip.mp4"
-PREFIX = "s3://media/video/u1/2024/01/abc-1700000000-clip_processed"
 ROLE = "arn:aws:iam::111122223333:role/MediaConvertRole"
 QUEUE = "arn:aws:mediaconvert:us-east-1:111122223333:queues/Ladder"
 JOB_ID = "1700000000000-abc123"
@@ -66,7 +65,16 @@ def settings(queue: str | None = QUEUE) -> BackendSettings:
     return replace(BackendSettings(), mediaconvert_role_arn=ROLE, mediaconvert_queue_arn=queue)
 
 
-def raw_job(request: JobRequest, status: str = "SUBMITTED", **extra: Any) -> dict[str, Any]:
+def backend_on(
+    client: Any, backend_settings: BackendSettings | None = None, **options: Any
+) -> MediaConvertBackend:
+    """A backend on ``client`` (settings() unless given) whose every source probes as
+    LANDSCAPE unless ``options`` say otherwise."""
+    options.setdefault("source_prober", lambda _uri: LANDSCAPE)
+    return MediaConvertBackend(backend_settings or settings(), client=client, **options)
+
+
+def raw_job(req: JobRequest, status: str = "SUBMITTED", **extra: Any) -> dict[str, Any]:
     return {
         "Id": JOB_ID,
         "Arn": f"arn:aws:mediaconvert:us-east-1:111122223333:jobs/{JOB_ID}",
@@ -74,15 +82,33 @@ def raw_job(request: JobRequest, status: str = "SUBMITTED", **extra: Any) -> dic
         "Queue": QUEUE,
         "Status": status,
         "CreatedAt": T0,
-        "Settings": render_job_settings(request, source=LANDSCAPE),
-        "UserMetadata": dict(request.user_metadata),
+        "Settings": render_job_settings(req, source=LANDSCAPE),
+        "UserMetadata": dict(req.user_metadata),
         **extra,
     }
 
 
+def create_job_params(req: JobRequest, source: MediaInfo = LANDSCAPE) -> dict[str, Any]:
+    """What CreateJob must be sent for ``req`` with settings() and a ``source``."""
+    return {
+        "Role": ROLE,
+        "Queue": QUEUE,
+        "Settings": render_job_settings(req, source=source),
+        "UserMetadata": dict(req.user_metadata),
+        "StatusUpdateInterval": "SECONDS_10",
+    }
+
+
+def got(stubbed: tuple[MediaConvertBackend, Stubber], raw: dict[str, Any]) -> Job:
+    """The backend's snapshot of the job GetJob answers ``raw`` for."""
+    backend, stubber = stubbed
+    stubber.add_response("get_job", {"Job": raw}, {"Id": JOB_ID})
+    return backend.get(JOB_ID)
+
+
 @pytest.fixture
 def request_() -> JobRequest:
-    return JobRequest.for_prefix(INPUT, user_metadata={"videoId": "v-1"})
+    return request(user_metadata={"videoId": "v-1"})
 
 
 @pytest.fixture
@@ -90,12 +116,7 @@ def stubbed() -> Iterator[tuple[MediaConvertBackend, Stubber]]:
     client = make_client()
     stubber = Stubber(client)
     thumbs = tuple(f"{PREFIX}/thumbnails/master_thumb.{i:07d}.jpg" for i in range(3))
-    backend = MediaConvertBackend(
-        settings(),
-        client=client,
-        storage=ListingStorage((*thumbs, f"{PREFIX}/thumbnails/x.txt")),
-        source_prober=lambda _uri: LANDSCAPE,
-    )
+    backend = backend_on(client, storage=ListingStorage((*thumbs, f"{PREFIX}/thumbnails/x.txt")))
     with stubber:
         yield backend, stubber
     backend.close()
@@ -106,17 +127,9 @@ def test_submit_creates_the_job_with_role_queue_metadata(
     stubbed: tuple[MediaConvertBackend, Stubber], request_: JobRequest
 ) -> None:
     backend, stubber = stubbed
-    stubber.add_response(
-        "create_job",
-        {"Job": raw_job(request_)},
-        expected_params={
-            "Role": ROLE,
-            "Queue": QUEUE,
-            "Settings": render_job_settings(request_, source=LANDSCAPE),
-            "UserMetadata": {"videoId": "v-1"},
-            "StatusUpdateInterval": "SECONDS_10",
-        },
-    )
+    sent = create_job_params(request_)
+    assert sent["UserMetadata"] == {"videoId": "v-1"}
+    stubber.add_response("create_job", {"Job": raw_job(request_)}, expected_params=sent)
     seen: list[Job] = []
     backend.subscribe(seen.append)
     job = backend.submit(request_)
@@ -129,20 +142,11 @@ def test_submit_creates_the_job_with_role_queue_metadata(
 
 def test_submit_without_a_queue_uses_the_default(request_: JobRequest) -> None:
     client = make_client()
-    backend = MediaConvertBackend(
-        settings(queue=None), client=client, source_prober=lambda _uri: LANDSCAPE
-    )
+    backend = backend_on(client, settings(queue=None))
+    sent = create_job_params(request_)
+    del sent["Queue"]
     with Stubber(client) as stubber:
-        stubber.add_response(
-            "create_job",
-            {"Job": raw_job(request_)},
-            expected_params={
-                "Role": ROLE,
-                "Settings": ANY,
-                "UserMetadata": ANY,
-                "StatusUpdateInterval": ANY,
-            },
-        )
+        stubber.add_response("create_job", {"Job": raw_job(request_)}, expected_params=sent)
         backend.submit(request_)
 
 
@@ -163,17 +167,8 @@ def test_drop_ladder_probes_the_source_and_renders_only_kept_rungs(tmp_path: Pat
     )
     small = media_info(640, 360)
     with Stubber(client) as stubber:
-        stubber.add_response(
-            "create_job",
-            {"Job": raw_job(req)},
-            expected_params={
-                "Role": ROLE,
-                "Queue": QUEUE,
-                "Settings": render_job_settings(req, source=small),
-                "UserMetadata": {},
-                "StatusUpdateInterval": "SECONDS_10",
-            },
-        )
+        sent = create_job_params(req, source=small)
+        stubber.add_response("create_job", {"Job": raw_job(req)}, expected_params=sent)
         job = backend.submit(req)
     sent = render_job_settings(req, source=small)["OutputGroups"][0]["Outputs"]
     assert [o["NameModifier"] for o in sent] == ["_360p"]
@@ -195,7 +190,6 @@ def test_an_unrenderable_ladder_is_refused_before_any_call(
 def test_get_maps_a_progressing_job(
     stubbed: tuple[MediaConvertBackend, Stubber], request_: JobRequest
 ) -> None:
-    backend, stubber = stubbed
     raw = raw_job(
         request_,
         "PROGRESSING",
@@ -204,8 +198,7 @@ def test_get_maps_a_progressing_job(
         Timing={"SubmitTime": T0, "StartTime": T0 + dt.timedelta(seconds=3)},
         Warnings=[{"Code": 230001, "Count": 2}],
     )
-    stubber.add_response("get_job", {"Job": raw}, {"Id": JOB_ID})
-    job = backend.get(JOB_ID)
+    job = got(stubbed, raw)
     assert job.status is JobStatus.PROGRESSING
     assert job.phase is JobPhase.TRANSCODING
     assert job.percent_complete == 42
@@ -220,7 +213,7 @@ def test_get_maps_a_progressing_job(
 def test_get_maps_a_complete_job_onto_outputs(
     stubbed: tuple[MediaConvertBackend, Stubber], request_: JobRequest
 ) -> None:
-    backend, stubber = stubbed
+    backend, _ = stubbed
     sizes = [(1920, 1080), (1280, 720), (854, 480), (640, 360)]
     details = [
         {
@@ -242,8 +235,7 @@ def test_get_maps_a_complete_job_onto_outputs(
         Timing={"SubmitTime": T0, "StartTime": T0, "FinishTime": T0 + dt.timedelta(seconds=9)},
         OutputGroupDetails=details,
     )
-    stubber.add_response("get_job", {"Job": raw}, {"Id": JOB_ID})
-    job = backend.get(JOB_ID)
+    job = got(stubbed, raw)
     assert job.status is JobStatus.COMPLETE
     assert job.finished_at == T0.timestamp() + 9
     assert job.outputs is not None
@@ -265,10 +257,8 @@ def test_get_maps_a_complete_job_onto_outputs(
 def test_get_maps_an_error(
     stubbed: tuple[MediaConvertBackend, Stubber], request_: JobRequest
 ) -> None:
-    backend, stubber = stubbed
     raw = raw_job(request_, "ERROR", ErrorCode=1404, ErrorMessage="Unable to open input file")
-    stubber.add_response("get_job", {"Job": raw}, {"Id": JOB_ID})
-    job = backend.get(JOB_ID)
+    job = got(stubbed, raw)
     assert (job.status, job.error_code, job.error_message) == (
         JobStatus.ERROR,
         1404,
@@ -279,13 +269,11 @@ def test_get_maps_an_error(
 def test_a_foreign_job_that_is_not_a_ladder_still_maps(
     stubbed: tuple[MediaConvertBackend, Stubber], request_: JobRequest
 ) -> None:
-    backend, stubber = stubbed
     raw = raw_job(request_, "SUBMITTED")
     raw["Settings"]["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"][
         "SegmentControl"
     ] = "SINGLE_FILE"
-    stubber.add_response("get_job", {"Job": raw}, {"Id": JOB_ID})
-    job = backend.get(JOB_ID)
+    job = got(stubbed, raw)
     assert job.request.input_uri == INPUT
     assert job.request.hls_destination == f"{PREFIX}/hls/master"
     assert "segmentControl" in job.warnings[0]
@@ -499,13 +487,7 @@ def test_error_and_foreign_events(
 
 def test_subscribe_polls_until_the_job_is_final(request_: JobRequest) -> None:
     client = make_client()
-    backend = MediaConvertBackend(
-        settings(),
-        client=client,
-        storage=ListingStorage(),
-        poll_interval_s=0.02,
-        source_prober=lambda _uri: LANDSCAPE,
-    )
+    backend = backend_on(client, storage=ListingStorage(), poll_interval_s=0.02)
     with Stubber(client) as stubber:
         stubber.add_response("create_job", {"Job": raw_job(request_)})
         progressing = raw_job(
@@ -571,10 +553,8 @@ def scripted_server() -> Iterator[Any]:
 
 def _http_backend(server: Any, attempts: int) -> MediaConvertBackend:
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
-    return MediaConvertBackend(
-        replace(settings(), mediaconvert_endpoint=endpoint),
-        client=make_client(endpoint, attempts),
-        source_prober=lambda _uri: LANDSCAPE,
+    return backend_on(
+        make_client(endpoint, attempts), replace(settings(), mediaconvert_endpoint=endpoint)
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.pipeline.conftest import SECRET, load_event
+from tests.pipeline.conftest import SECRET, load_event, s3_notification
 from tests.pipeline.doubles import RecordingTranscoder
 from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
 from vod_testbed.backends.job import Job, JobRequest
@@ -31,7 +31,7 @@ from vod_testbed.pipeline.trigger.handler import (
 )
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.pipeline.watcher import UploadWatcher, object_created_event
-from vod_testbed.storage.s3 import Storage
+from vod_testbed.storage.s3 import Storage, parse_s3_uri
 
 DECODED = (
     "video/user-1/2026/11/0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c-20261125T095205Z-"
@@ -51,9 +51,66 @@ class RecordingReporter:
         return self.needed
 
 
+# Any notice: these tests are about how a notice is sent, not what it says.
+NOTICE = TriggerNotice(NoticeStatus.UPLOAD_RECEIVED, "a", "video/k", 1)
+Handled = tuple[dict[str, Any], dict[str, list[str]]]
+
+
 def event_of(video: dict[str, Any], settings: PipelineSettings) -> dict[str, Any]:
     """The ObjectCreated event S3 sends once ``video`` is uploaded."""
     return object_created_event(settings.bucket, video["key"], video["size_bytes"])
+
+
+def asset(service: ContentService, video: dict[str, Any]) -> dict[str, Any]:
+    """The content service's record of ``video`` as it is now."""
+    found = service.get(video["id"])
+    assert found is not None
+    return found
+
+
+def failure(service: ContentService, video: dict[str, Any]) -> dict[str, Any]:
+    """The error of ``video``'s asset, which must have failed."""
+    found = asset(service, video)
+    assert found["status"] == "failed"
+    error: dict[str, Any] = found["error"]
+    return error
+
+
+@pytest.fixture
+def handle_upload(
+    trigger: UploadTrigger,
+    uploaded: Callable[..., dict[str, Any]],
+    pipeline_settings: PipelineSettings,
+) -> Callable[[str], Handled]:
+    """Upload the fixture clip ``name`` and hand S3's event about it to the trigger; returns
+    the video and what the trigger did with it."""
+
+    def handle(name: str) -> Handled:
+        video = uploaded(clip_path(name))
+        return video, trigger.handle(event_of(video, pipeline_settings))
+
+    return handle
+
+
+@pytest.fixture
+def uploaded_1080p(storage: Storage, s3_prefix: str) -> tuple[Path, str, str]:
+    """The 1080p fixture clip, its moov atom at the end, put in S3: (source, bucket, key)."""
+    source = clip_path("landscape_1080p")
+    uri = f"{s3_prefix}/camera.mp4"
+    storage.put(source, uri)
+    location = parse_s3_uri(uri)
+    return source, location.bucket, location.key
+
+
+@pytest.fixture
+def fresh_default_trigger() -> Iterator[None]:
+    """The Lambda handler's cached trigger is built from this test's environment, and
+    closed and forgotten after it."""
+    default_trigger.cache_clear()
+    yield
+    if default_trigger.cache_info().currsize:
+        default_trigger().transcoder.close()
+    default_trigger.cache_clear()
 
 
 # -- event shapes -------------------------------------------------------------------------
@@ -83,15 +140,13 @@ def test_watcher_events_round_trip_through_the_parser() -> None:
 
 @pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_a_video_gets_a_job_with_the_asset_in_user_metadata(
-    trigger: UploadTrigger,
+    handle_upload: Callable[[str], Handled],
     transcoder: RecordingTranscoder,
-    uploaded: Callable[..., dict[str, Any]],
     service: ContentService,
     pipeline_settings: PipelineSettings,
 ) -> None:
-    video = uploaded(clip_path("short_2s"))
-    event = event_of(video, pipeline_settings)
-    assert trigger.handle(event)["submitted"] == [video["key"]]
+    video, handled = handle_upload("short_2s")
+    assert handled["submitted"] == [video["key"]]
     (job,) = transcoder.jobs.values()
     assert job.request.user_metadata == {"assetId": video["id"], "userId": "user-1"}
     stem = video["key"].rsplit(".", 1)[0]
@@ -99,52 +154,41 @@ def test_a_video_gets_a_job_with_the_asset_in_user_metadata(
         job.request.hls_destination
         == f"s3://{pipeline_settings.bucket}/{stem}_processed/hls/master"
     )
-    found = service.get(video["id"])
-    assert found is not None
+    found = asset(service, video)
     assert (found["status"], found["job_id"]) == ("processing", job.id)
 
 
 @pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_text_named_mp4_is_rejected_with_the_reason(
-    trigger: UploadTrigger,
+    handle_upload: Callable[[str], Handled],
     transcoder: RecordingTranscoder,
-    uploaded: Callable[..., dict[str, Any]],
     service: ContentService,
-    pipeline_settings: PipelineSettings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    video = uploaded(clip_path("not_video"))
-    event = event_of(video, pipeline_settings)
-    assert trigger.handle(event)["rejected"] == [video["key"]]
+    video, handled = handle_upload("not_video")
+    assert handled["rejected"] == [video["key"]]
     assert transcoder.jobs == {}
-    found = service.get(video["id"])
-    assert found is not None
-    assert found["status"] == "failed"
-    assert found["error"]["reason"] == "invalid_input"
-    assert found["error"]["code"] == 1010
-    assert "not a media file" in found["error"]["message"]
+    error = failure(service, video)
+    assert (error["reason"], error["code"]) == ("invalid_input", 1010)
+    assert "not a media file" in error["message"]
     assert any("not a usable video" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_a_job_the_transcoder_refuses_fails_the_asset_instead_of_retrying(
-    trigger: UploadTrigger,
+    handle_upload: Callable[[str], Handled],
     transcoder: RecordingTranscoder,
-    uploaded: Callable[..., dict[str, Any]],
     service: ContentService,
-    pipeline_settings: PipelineSettings,
 ) -> None:
     def refuse(request: JobRequest) -> Job:
         raise InvalidRequestError("settings/outputGroups/0", "MP4 outputs are not supported")
 
     transcoder.submit = refuse  # type: ignore[method-assign]
-    video = uploaded(clip_path("short_2s"))
-    assert trigger.handle(event_of(video, pipeline_settings))["rejected"] == [video["key"]]
-    found = service.get(video["id"])
-    assert found is not None
-    assert found["status"] == "failed"
-    assert found["error"]["code"] == 1040
-    assert "MP4 outputs are not supported" in found["error"]["message"]
+    video, handled = handle_upload("short_2s")
+    assert handled["rejected"] == [video["key"]]
+    error = failure(service, video)
+    assert error["code"] == 1040
+    assert "MP4 outputs are not supported" in error["message"]
 
 
 @pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
@@ -187,9 +231,7 @@ def test_oversized_upload_is_rejected_without_probing(
     reporter = RecordingReporter()
     small = PipelineSettings(**{**pipeline_settings.__dict__, "max_upload_bytes": 100})
     video = uploaded(clip_path("short_2s"))
-    UploadTrigger(small, transcoder, reporter).handle(
-        object_created_event(small.bucket, video["key"], video["size_bytes"])
-    )
+    UploadTrigger(small, transcoder, reporter).handle(event_of(video, small))
     assert [n.status for n in reporter.notices] == [
         NoticeStatus.UPLOAD_RECEIVED,
         NoticeStatus.UPLOAD_REJECTED,
@@ -214,15 +256,13 @@ def test_job_outputs_under_video_are_skipped(
 
 @pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_redelivered_upload_event_starts_no_second_job(
+    handle_upload: Callable[[str], Handled],
     trigger: UploadTrigger,
     transcoder: RecordingTranscoder,
-    uploaded: Callable[..., dict[str, Any]],
     pipeline_settings: PipelineSettings,
 ) -> None:
-    video = uploaded(clip_path("short_2s"))
-    event = event_of(video, pipeline_settings)
-    trigger.handle(event)
-    assert trigger.handle(event)["skipped"] == [video["key"]]
+    video, _ = handle_upload("short_2s")
+    assert trigger.handle(event_of(video, pipeline_settings))["skipped"] == [video["key"]]
     assert len(transcoder.jobs) == 1
 
 
@@ -234,9 +274,11 @@ def test_encoded_key_with_spaces_and_non_ascii_reaches_the_right_object(
     tmp_path: Path,
 ) -> None:
     storage.put(clip_path("short_2s"), f"s3://{pipeline_settings.bucket}/{DECODED}")
-    event = load_event("s3-object-created-aws.json")
-    event["Records"][0]["s3"]["bucket"]["name"] = pipeline_settings.bucket
-    event["Records"][0]["s3"]["object"]["size"] = clip_path("short_2s").stat().st_size
+    event = s3_notification(
+        "s3-object-created-aws.json",
+        bucket=pipeline_settings.bucket,
+        size_bytes=clip_path("short_2s").stat().st_size,
+    )
     reporter = RecordingReporter()
     UploadTrigger(pipeline_settings, transcoder, reporter).handle(event)
     (job,) = transcoder.jobs.values()
@@ -255,9 +297,8 @@ def test_webhook_reporter_posts_signed_notices(
 ) -> None:
     reporter = WebhookReporter("http://127.0.0.1:9/unreachable", "s")
     assert reporter.needs_job("any")
-    notice = TriggerNotice(NoticeStatus.UPLOAD_RECEIVED, "a", "video/k", 1)
     with pytest.raises(DeliveryError, match="unreachable"):
-        reporter.report(notice)
+        reporter.report(NOTICE)
 
 
 # -- probing from head and tail ------------------------------------------------------------
@@ -265,12 +306,9 @@ def test_webhook_reporter_posts_signed_notices(
 
 @pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_sparse_sample_keeps_head_and_tail_at_their_offsets(
-    storage: Storage, s3_prefix: str, tmp_path: Path
+    storage: Storage, uploaded_1080p: tuple[Path, str, str], tmp_path: Path
 ) -> None:
-    source = clip_path("landscape_1080p")
-    uri = f"{s3_prefix}/whole.mp4"
-    storage.put(source, uri)
-    bucket, key = uri[5:].split("/", 1)
+    source, bucket, key = uploaded_1080p
     size = source.stat().st_size
     sample = 64 * 1024
     dest = fetch_sample(storage.client, bucket, key, size, sample, tmp_path / "s.mp4")
@@ -290,13 +328,10 @@ def test_handler_path_imports_no_web_framework_or_database() -> None:
 
 @pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
 def test_moov_at_end_mp4_probes_from_its_head_and_tail(
-    storage: Storage, s3_prefix: str, tmp_path: Path
+    storage: Storage, uploaded_1080p: tuple[Path, str, str], tmp_path: Path
 ) -> None:
-    source = clip_path("landscape_1080p")
+    source, bucket, key = uploaded_1080p
     assert source.read_bytes().rfind(b"moov") > source.stat().st_size // 2  # index at the end
-    uri = f"{s3_prefix}/camera.mp4"
-    storage.put(source, uri)
-    bucket, key = uri[5:].split("/", 1)
     info = probe_object(storage.client, bucket, key, source.stat().st_size, 2**20, tmp_path)
     assert info.video is not None
     assert (info.video.width, info.video.height) == (1920, 1080)
@@ -328,17 +363,16 @@ def test_reports_posted_to_the_webhook_move_the_asset(
     trigger = UploadTrigger(pipeline_settings, transcoder, WebhookReporter(served_app, SECRET))
     trigger.handle(event_of(video, pipeline_settings))
     (job,) = transcoder.jobs.values()
-    found = service.get(video["id"])
-    assert found is not None
+    found = asset(service, video)
     assert (found["status"], found["job_id"]) == ("processing", job.id)
 
 
 def test_reports_with_the_wrong_secret_are_refused_without_retry(served_app: str) -> None:
-    notice = TriggerNotice(NoticeStatus.UPLOAD_RECEIVED, "a", "video/k", 1)
     with pytest.raises(DeliveryError, match="HTTP 401"):
-        WebhookReporter(served_app, "wrong").report(notice)
+        WebhookReporter(served_app, "wrong").report(NOTICE)
 
 
+@pytest.mark.usefixtures("fresh_default_trigger")
 def test_lambda_handler_is_configured_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, pipeline_settings: PipelineSettings
 ) -> None:
@@ -346,26 +380,18 @@ def test_lambda_handler_is_configured_from_the_environment(
     monkeypatch.setenv("S3_BUCKET", pipeline_settings.bucket)
     monkeypatch.setenv("PIPELINE_WEBHOOK_URL", "http://127.0.0.1:9/webhooks/mediaconvert")
     monkeypatch.setenv("TRANSCODER_BACKEND", "ffmpeg")
-    default_trigger.cache_clear()
-    try:
-        output = (
-            "video/u/2026/11/0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c-20261125T095205Z-c_processed/x.ts"
-        )
-        event = object_created_event(pipeline_settings.bucket, output, 1)
-        assert handler(event, None) == {"submitted": [], "rejected": [], "skipped": [output]}
-        assert isinstance(default_trigger().reporter, WebhookReporter)
-    finally:
-        default_trigger().transcoder.close()
-        default_trigger.cache_clear()
+    output = (
+        "video/u/2026/11/0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c-20261125T095205Z-c_processed/x.ts"
+    )
+    event = object_created_event(pipeline_settings.bucket, output, 1)
+    assert handler(event, None) == {"submitted": [], "rejected": [], "skipped": [output]}
+    assert isinstance(default_trigger().reporter, WebhookReporter)
 
 
+@pytest.mark.usefixtures("fresh_default_trigger")
 def test_the_lambda_handler_without_a_webhook_url_is_a_clear_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("PIPELINE_WEBHOOK_URL", raising=False)
-    default_trigger.cache_clear()
-    try:
-        with pytest.raises(ValueError, match="PIPELINE_WEBHOOK_URL is not set"):
-            handler({"Records": []}, None)
-    finally:
-        default_trigger.cache_clear()
+    with pytest.raises(ValueError, match="PIPELINE_WEBHOOK_URL is not set"):
+        handler({"Records": []}, None)

@@ -17,7 +17,7 @@ from collections.abc import MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
@@ -35,7 +35,7 @@ from vod_testbed.backends.ffmpeg.outputs import (
 )
 from vod_testbed.backends.ffmpeg.process import job_workdir, remove_stale_workdirs, spawn
 from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
-from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
     Job,
     JobOutputs,
@@ -94,7 +94,7 @@ def _validate_request(request: JobRequest) -> None:
         raise errors.InvalidRequestError("input_uri", f"no such file: {request.input_uri}")
 
 
-class FFmpegBackend(Transcoder):
+class FFmpegBackend(InProcessTranscoder):
     """Transcoder that runs jobs in-process with ffmpeg (see module docstring). Raises
     UnusableFFmpegError at construction for an unusable ``FFMPEG_BINARY``."""
 
@@ -106,9 +106,8 @@ class FFmpegBackend(Transcoder):
         self.storage = storage or Storage(self.settings)
         # Chosen up front: a misconfigured FFMPEG_BINARY is refused before any job.
         self.ffmpeg = choose_ffmpeg(self.settings.ffmpeg_binary)
-        self._jobs: dict[str, Job] = {}
         self._runs: dict[str, _Run] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _runs
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, self.settings.max_concurrent_jobs), thread_name_prefix="ffmpeg-job"
         )
@@ -120,24 +119,11 @@ class FFmpegBackend(Transcoder):
         _validate_request(request)
         job = Job(id=new_job_id(), request=request)
         with self._lock:
-            self._jobs[job.id] = job
+            # Before the job is known: whoever can get() it, cancel() included, finds its run.
             self._runs[job.id] = _Run()
-        self._notify(job)
+        self._add(job)
         self._pool.submit(self._run_job, job.id)
         return job
-
-    def get(self, job_id: str) -> Job:
-        with self._lock:
-            job = self._jobs.get(job_id)
-        if job is None:
-            raise errors.JobNotFoundError(job_id)
-        return job
-
-    def list(self, status: JobStatus | None = None) -> list[Job]:
-        with self._lock:
-            jobs = list(self._jobs.values())
-        jobs.sort(key=lambda j: j.created_at, reverse=True)
-        return [j for j in jobs if status is None or j.status is status]
 
     def cancel(self, job_id: str) -> Job:
         job = self.get(job_id)
@@ -163,16 +149,6 @@ class FFmpegBackend(Transcoder):
         self._pool.shutdown(wait=True)
 
     # -- the worker ----------------------------------------------------------------------
-
-    def _update(self, job_id: str, **changes: Any) -> Job:
-        with self._lock:
-            job = self._jobs[job_id]
-            if job.status.is_final:
-                return job  # a final state is never left
-            job = job.evolve(**changes)
-            self._jobs[job_id] = job
-        self._notify(job)
-        return job
 
     def _run_job(self, job_id: str) -> None:
         run = self._runs[job_id]

@@ -36,9 +36,10 @@ from vod_testbed.pipeline.playback.tokens import PlaybackTokens
 log = logging.getLogger(__name__)
 
 MASTER_NAME = "master.m3u8"
-# A video's grant (its token and presigned thumbnails) is handed out again for this long:
-# the thumbnail URLs then stay the same from one request to the next, so browsers cache the
-# images, and a video many students open at once costs one signing a minute.
+# A video's grant (its token and presigned thumbnails) is handed out again for this long,
+# and never for more than a tenth of the token's life (a grant handed out keeps at least 90 %
+# of it): the thumbnail URLs then stay the same from one request to the next, so browsers
+# cache the images, and a video many students open at once costs one signing a minute.
 GRANT_REUSE_S = 60
 
 
@@ -84,7 +85,7 @@ class PlaybackService:
         self._videos: SharedCache[str, PlayableVideo] = SharedCache(LRUCache(1024))
         self._texts: SharedCache[str, str] = SharedCache(LRUCache(256))
         self._grants: SharedCache[str, dict[str, Any]] = SharedCache(
-            TTLCache(1024, GRANT_REUSE_S, timer=tokens.clock)
+            TTLCache(1024, min(GRANT_REUSE_S, tokens.lifetime_s / 10), timer=tokens.clock)
         )
 
     def grant(self, video: PlayableVideo) -> dict[str, Any]:
