@@ -131,12 +131,12 @@ def print_get_job_figures(app: Flask, job_id: str, thread_counts: list[int]) -> 
     """GetJob under load, served by waitress with each of ``thread_counts`` threads (the
     app as :class:`EmulatorServer` serves it); a line per run."""
     print(
-        f"{'GetJob':<44} {'p50 ms':>7} {'p99 ms':>7} {'server us/call':>15} {'client us/call':>15}"
+        f"{'GetJob':<48} {'p50 ms':>7} {'p99 ms':>7} {'server us/call':>15} {'client us/call':>15}"
     )
 
     def line(name: str, load: Load) -> None:
         print(
-            f"{name:<44} {load.percentile(0.5):7.1f} {load.percentile(0.99):7.1f} "
+            f"{name:<48} {load.percentile(0.5):7.1f} {load.percentile(0.99):7.1f} "
             f"{load.server_cpu_us:15.0f} {load.client_cpu_us:15.0f}",
             flush=True,
         )
