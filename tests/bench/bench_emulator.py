@@ -1,6 +1,10 @@
 """Benchmark: the MediaConvert emulator under boto3 load, and its cost on a real job.
 
-* GetJob latency (p50/p99) from 1 and from 8 concurrent boto3 clients;
+* GetJob latency (p50/p99) from 1 and from 8 concurrent boto3 clients, each client a process
+  of its own, and the CPU the server and the clients spend per call; then from 8 light
+  clients (raw HTTP, signed with botocore's SigV4Auth) that leave the server more of the
+  machine. ``BENCH_EMULATOR_THREADS=1,2,4,8`` compares server thread counts (default:
+  ``EMULATOR_HTTP_THREADS``'s default);
 * CreateJob throughput from 8 concurrent clients (into a PAUSED queue, so nothing encodes);
 * CreateJob to the first event at a webhook receiver;
 * a 20 s 1080p job through the emulator (CreateJob to the COMPLETE event) against the same
@@ -12,6 +16,8 @@ S3 runs in a child process; the emulator and the webhook receiver run in this on
 from __future__ import annotations
 
 import dataclasses
+import functools
+import http.client
 import logging
 import os
 import statistics
@@ -19,13 +25,19 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from flask import Flask, request
 
+from tests.bench.load import Load, hammer
 from tests.net import start_s3_process
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import Job, JobRequest, JobStatus
@@ -40,6 +52,8 @@ from vod_testbed.storage.s3 import Storage
 
 ROLE = "arn:aws:iam::123456789012:role/MediaConvertRole"
 CLIENTS = 8
+KEY = SECRET = "bench"
+REGION = "us-east-1"
 
 
 class Receiver:
@@ -80,30 +94,68 @@ def client(endpoint: str) -> Any:
     return boto3.client(
         "mediaconvert",
         endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="bench",
-        aws_secret_access_key="bench",
+        region_name=REGION,
+        aws_access_key_id=KEY,
+        aws_secret_access_key=SECRET,
     )
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+def boto3_get_job(endpoint: str, job_id: str) -> Callable[[], object]:
+    """GetJob as the emulator's users call it."""
+    return functools.partial(client(endpoint).get_job, Id=job_id)
 
 
-def get_job_latency(endpoint: str, job_id: str, clients: int, calls: int) -> list[float]:
-    def worker(_: int) -> list[float]:
-        mc = client(endpoint)
-        mc.get_job(Id=job_id)  # connection set up outside the measurement
-        samples = []
-        for _ in range(calls):
-            started = time.perf_counter()
-            mc.get_job(Id=job_id)
-            samples.append(time.perf_counter() - started)
-        return samples
+def signed_get_job(endpoint: str, job_id: str) -> Callable[[], object]:
+    """GetJob as raw HTTP on one keep-alive connection, each request signed afresh with
+    botocore's SigV4Auth (boto3's signer, without the rest of its request pipeline)."""
+    url = f"{endpoint}/2017-08-29/jobs/{job_id}"
+    path = urlsplit(url).path
+    signer = SigV4Auth(Credentials(KEY, SECRET), "mediaconvert", REGION)
+    parts = urlsplit(endpoint)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
 
-    with ThreadPoolExecutor(clients) as pool:
-        return [s for batch in pool.map(worker, range(clients)) for s in batch]
+    def get_job() -> bytes:
+        signed = AWSRequest(method="GET", url=url)
+        signer.add_auth(signed)
+        connection.request("GET", path, headers=dict(signed.headers.items()))
+        response = connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"GetJob answered {response.status}: {body!r}")
+        return body
+
+    return get_job
+
+
+def print_get_job_figures(app: Flask, job_id: str, thread_counts: list[int]) -> None:
+    """GetJob under load, served by waitress with each of ``thread_counts`` threads (the
+    app as :class:`EmulatorServer` serves it); a line per run."""
+    print(
+        f"{'GetJob':<48} {'p50 ms':>7} {'p99 ms':>7} {'server us/call':>15} {'client us/call':>15}"
+    )
+
+    def line(name: str, load: Load) -> None:
+        print(
+            f"{name:<48} {load.percentile(0.5):7.1f} {load.percentile(0.99):7.1f} "
+            f"{load.server_cpu_us:15.0f} {load.client_cpu_us:15.0f}",
+            flush=True,
+        )
+
+    for threads in thread_counts:
+        server = BackgroundServer(app, name="emulator-http", threads=threads).start()
+        try:
+            where = (server.url, job_id)
+            if threads == thread_counts[0]:
+                line(
+                    f"boto3, 1 client x 500, {threads} threads",
+                    hammer(boto3_get_job, where, clients=1, calls=500),
+                )
+            load = hammer(boto3_get_job, where, clients=CLIENTS, calls=200)
+            line(f"boto3, {CLIENTS} clients x 200, {threads} threads", load)
+            load = hammer(signed_get_job, where, clients=CLIENTS, calls=250)
+            line(f"signed http.client, {CLIENTS} clients x 250, {threads} threads", load)
+        finally:
+            server.stop()
 
 
 def create_job_throughput(endpoint: str, settings: dict[str, Any], jobs_each: int) -> float:
@@ -151,7 +203,7 @@ def main() -> int:
             emulator = EmulatorServer(create_app({"EMULATOR_SETTINGS": emulator_settings}))
             emulator.start()
             try:
-                return run(emulator.url, storage, receiver, backend_settings, repeat)
+                return run(emulator, storage, receiver, backend_settings, repeat)
             finally:
                 emulator.stop()
     finally:
@@ -161,12 +213,13 @@ def main() -> int:
 
 
 def run(
-    endpoint: str,
+    emulator: EmulatorServer,
     storage: Storage,
     receiver: Receiver,
     backend_settings: BackendSettings,
     repeat: int,
 ) -> int:
+    endpoint = emulator.url
     mc = client(endpoint)
     short = render_job_settings(JobRequest.for_prefix("s3://bench/in/short.mp4", "s3://bench/o"))
 
@@ -175,10 +228,22 @@ def run(
     first_event_ms = (receiver.wait_for(job_id, None) - started) * 1000
     receiver.wait_for(job_id, "COMPLETE")
 
-    single = get_job_latency(endpoint, job_id, 1, 500)
-    many = get_job_latency(endpoint, job_id, CLIENTS, 200)
+    threads = os.environ.get("BENCH_EMULATOR_THREADS") or str(
+        EmulatorSettings.from_env({}).http_threads
+    )
+    print_get_job_figures(emulator.app, job_id, [int(n) for n in threads.split(",")])
     throughput = create_job_throughput(endpoint, short, 25)
+    print(f"CreateJob, {CLIENTS} clients: {throughput:.0f} jobs/s")
+    print(f"CreateJob -> first event at the webhook: {first_event_ms:.0f} ms")
+    if repeat > 0:
+        return print_job_overhead(mc, storage, receiver, backend_settings, repeat)
+    return 0
 
+
+def print_job_overhead(
+    mc: Any, storage: Storage, receiver: Receiver, backend_settings: BackendSettings, repeat: int
+) -> int:
+    """A 20 s 1080p job through the emulator against the FFmpeg backend alone."""
     backend = FFmpegBackend(settings=backend_settings, storage=storage)
     through_emulator: list[float] = []
     alone: list[float] = []
@@ -207,16 +272,6 @@ def run(
         alone.append(finished[0] - started)
     backend.close()
 
-    print(
-        f"GetJob, 1 client, 500 calls:     p50 {percentile(single, 0.5) * 1000:.1f} ms  "
-        f"p99 {percentile(single, 0.99) * 1000:.1f} ms"
-    )
-    print(
-        f"GetJob, {CLIENTS} clients, 1600 calls:  p50 {percentile(many, 0.5) * 1000:.1f} ms  "
-        f"p99 {percentile(many, 0.99) * 1000:.1f} ms"
-    )
-    print(f"CreateJob, {CLIENTS} clients: {throughput:.0f} jobs/s")
-    print(f"CreateJob -> first event at the webhook: {first_event_ms:.0f} ms")
     emu, ff = statistics.median(through_emulator), statistics.median(alone)
     print(
         f"20 s 1080p job: emulator {emu:.2f} s ({', '.join(f'{v:.2f}' for v in through_emulator)})"

@@ -16,20 +16,18 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import multiprocessing
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
-from tests.bench.bench_playback import BENCH_AUTH_SECRET, bench_service, p
+from tests.bench.bench_playback import BENCH_AUTH_SECRET, bench_service
+from tests.bench.load import Load, hammer
 from tests.net import start_s3_process
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
@@ -95,49 +93,23 @@ def getter(url: str, token: str) -> Callable[[], tuple[int, bytes]]:
     return get
 
 
-def client(url: str, token: str, start: Any) -> tuple[list[float], float]:
-    """One client: warm up, wait for the others, then time its requests. Returns their
-    latencies (ms) and the client's CPU seconds."""
+def checked_getter(url: str, token: str) -> Callable[[], object]:
+    """A client's call: :func:`getter`, failing unless the video comes with its playback."""
     get = getter(url, token)
-    for _ in range(WARMUP):
-        get()
-    start.wait()
-    times = []
-    cpu = time.process_time()
-    for _ in range(REQUESTS_PER_CLIENT):
-        began = time.perf_counter()
+
+    def get_video() -> None:
         status, body = get()
-        times.append((time.perf_counter() - began) * 1000)
         assert status == 200 and json.loads(body)["playback"], body
-    return times, time.process_time() - cpu
+
+    return get_video
 
 
-@dataclass
-class Run:
-    """One caller's run: latencies (ms, sorted) and CPU microseconds per request."""
-
-    times: list[float]
-    server_cpu_us: float
-    client_cpu_us: float
-
-
-def hammer(url: str, user: str) -> Run:
+def hammer_as(url: str, user: str) -> Load:
     """``CLIENTS`` client processes (so that they do not share the server's interpreter)
     GET ``url`` as ``user`` at once."""
-    context = multiprocessing.get_context("spawn")
-    requests_made = CLIENTS * REQUESTS_PER_CLIENT
-    with context.Manager() as manager:
-        start = manager.Barrier(CLIENTS)
-        token = mint_token(BENCH_AUTH_SECRET, user)
-        with context.Pool(CLIENTS) as pool:
-            # The server is this process: its CPU time is the server's (and the warm-ups').
-            server_cpu = time.process_time()
-            runs = pool.starmap(client, [(url, token, start)] * CLIENTS)
-            server_cpu = time.process_time() - server_cpu
-    return Run(
-        times=sorted(t for times, _ in runs for t in times),
-        server_cpu_us=server_cpu / (requests_made + CLIENTS * WARMUP) * 1e6,
-        client_cpu_us=sum(cpu for _, cpu in runs) / requests_made * 1e6,
+    token = mint_token(BENCH_AUTH_SECRET, user)
+    return hammer(
+        checked_getter, (url, token), clients=CLIENTS, calls=REQUESTS_PER_CLIENT, warmup=WARMUP
     )
 
 
@@ -162,8 +134,8 @@ def main() -> int:
     server = BackgroundServer(app, port=0, threads=threads).start()
     try:
         url = f"{server.url}/videos/{video_id}"
-        results = {"as the owner": hammer(url, "teacher")}
-        results["as an enrolled student"] = hammer(url, "student")
+        results = {"as the owner": hammer_as(url, "teacher")}
+        results["as an enrolled student"] = hammer_as(url, "student")
     finally:
         server.stop()
         database.dispose()
@@ -176,10 +148,10 @@ def main() -> int:
     print(f"{'caller':<24} {'p50 ms':>8} {'p99 ms':>8} {'server us/req':>14} {'client us/req':>14}")
     for name, run in results.items():
         print(
-            f"{name:<24} {p(run.times, 0.5):8.2f} {p(run.times, 0.99):8.2f} "
+            f"{name:<24} {run.percentile(0.5):8.2f} {run.percentile(0.99):8.2f} "
             f"{run.server_cpu_us:14.0f} {run.client_cpu_us:14.0f}"
         )
-    worst = max(p(run.times, 0.99) for run in results.values())
+    worst = max(run.percentile(0.99) for run in results.values())
     ok = worst < P99_TARGET_MS
     print(f"\np99 {worst:.1f} ms (target < {P99_TARGET_MS:g}): " + ("PASS" if ok else "FAIL"))
     return 0 if ok else 1

@@ -47,6 +47,7 @@ def test_settings_defaults() -> None:
         "123456789012",
         1,
     )
+    assert settings.http_threads == 2
 
 
 @pytest.mark.parametrize(
@@ -59,11 +60,20 @@ def test_settings_defaults() -> None:
         ({"EMULATOR_TIME_COMPRESSION": "0"}, "EMULATOR_TIME_COMPRESSION must be positive"),
         ({"EMULATOR_QUEUE_CONCURRENCY": "0"}, "EMULATOR_QUEUE_CONCURRENCY must be at least 1"),
         ({"EMULATOR_ACCOUNT_ID": "42"}, "EMULATOR_ACCOUNT_ID must be 12 digits"),
+        ({"EMULATOR_HTTP_THREADS": "0"}, "EMULATOR_HTTP_THREADS must be between 1 and 64"),
+        ({"EMULATOR_HTTP_THREADS": "65"}, "EMULATOR_HTTP_THREADS must be between 1 and 64"),
+        ({"EMULATOR_HTTP_THREADS": "many"}, "EMULATOR_HTTP_THREADS must be an integer"),
     ],
 )
 def test_bad_settings_are_refused(env: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         EmulatorSettings.from_env(env)
+
+
+def test_the_server_answers_with_emulator_http_threads_threads(make_app: Any, serve: Any) -> None:
+    settings = EmulatorSettings.from_env({"EMULATOR_HTTP_THREADS": "3"})
+    server = serve(make_app(http_threads=settings.http_threads))
+    assert server._server.adj.threads == 3  # waitress's worker pool
 
 
 def test_cli_emulator_defaults_to_localhost() -> None:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ParamValidationError
 
-from tests.emulator.conftest import ROLE, ladder_settings
-from tests.emulator.fakes import FakeTranscoder, wait_until
+from tests.emulator.conftest import ROLE, boto_client, ladder_settings
+from tests.emulator.fakes import FakeTranscoder, WebhookReceiver, wait_until
 from vod_testbed.backends.job import JobStatus
 from vod_testbed.common.clock import ManualClock
 
@@ -202,6 +202,29 @@ def test_cancel_submitted_job(mc: Any) -> None:
     canceled = mc.get_job(Id=job["Id"])["Job"]
     assert canceled["Status"] == "CANCELED"
     assert "FinishTime" in canceled["Timing"]
+
+
+def test_a_cancel_shows_in_the_very_next_get_job(mc: Any) -> None:
+    mc.update_queue(Name="Default", Status="PAUSED")
+    job = create(mc)
+    assert [mc.get_job(Id=job["Id"])["Job"]["Status"] for _ in range(2)] == ["SUBMITTED"] * 2
+    mc.cancel_job(Id=job["Id"])
+    assert mc.get_job(Id=job["Id"])["Job"]["Status"] == "CANCELED"
+
+
+def test_a_job_is_complete_in_get_job_by_the_time_its_event_arrives(
+    make_app: Any, serve: Any, receiver: WebhookReceiver, transcoder: FakeTranscoder
+) -> None:
+    mc = boto_client(serve(make_app(webhook_urls=(receiver.url,))).url)
+    transcoder.gate.clear()
+    job_id = create(mc)["Id"]
+    wait_until(lambda: mc.get_job(Id=job_id)["Job"].get("JobPercentComplete") == 50)
+    transcoder.gate.set()
+    # The event is published once the job is stored COMPLETE: GetJob must not lag behind it.
+    receiver.wait_for(lambda events: [e["detail"]["status"] for e in events][-1:] == ["COMPLETE"])
+    done = mc.get_job(Id=job_id)["Job"]
+    assert (done["Status"], done["JobPercentComplete"]) == ("COMPLETE", 100)
+    assert done["OutputGroupDetails"]
 
 
 def canceled_while_transcoding(mc: Any, transcoder: FakeTranscoder) -> dict[str, Any]:

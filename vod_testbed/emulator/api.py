@@ -23,7 +23,7 @@ from vod_testbed.emulator.exceptions import (
     MediaConvertError,
 )
 from vod_testbed.emulator.models import MediaConvertModel
-from vod_testbed.emulator.records import WireRecord
+from vod_testbed.emulator.records import JobRecord, WireRecord
 from vod_testbed.emulator.resources import NamedResources
 from vod_testbed.emulator.service import Emulator
 
@@ -123,10 +123,16 @@ def list_jobs() -> Response:
     return listing("jobs", jobs, token)
 
 
+def _get_job_body(job: JobRecord) -> bytes:
+    return json.dumps({"job": job.to_wire()}).encode()
+
+
 @api.get("/jobs/<job_id>")
 @operation("GetJob")
 def get_job(job_id: str) -> Response:
-    return respond({"job": model().get_job(job_id).to_wire()})
+    # What clients poll: the body is rendered once per change of the job, not per call.
+    body = model().job_view(job_id, _get_job_body)
+    return Response(body, status=200, mimetype="application/json")
 
 
 @api.delete("/jobs/<job_id>")

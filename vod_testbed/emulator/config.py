@@ -48,6 +48,11 @@ class EmulatorSettings:
             answers only ``/_emulator/health``.
         auth: ``off`` accepts any credentials and no admin token, as moto does (for tests);
             anything else, or unset, checks them.
+        http_threads: API requests served at once. They are CPU work under one interpreter
+            lock (transcodes, scheduling and deliveries run on threads of their own), so
+            more threads only add lock hand-offs: on 2 cores, 2 threads answered 8 clients
+            polling GetJob with less CPU and a shorter tail than 4 or 8 (README,
+            "Performance"); the second keeps one slow request from holding up every poll.
     """
 
     data_dir: Path = variable(
@@ -73,6 +78,7 @@ class EmulatorSettings:
     )
     admin_token: str = variable("EMULATOR_ADMIN_TOKEN", default="", repr=False)
     auth: Annotated[bool, BeforeValidator(_on_unless_off)] = variable("EMULATOR_AUTH", default=True)
+    http_threads: int = variable("EMULATOR_HTTP_THREADS", default=2)
 
     def __post_init__(self) -> None:
         if self.queue_concurrency < 1:
@@ -89,6 +95,8 @@ class EmulatorSettings:
             raise ValueError("EMULATOR_TIME_COMPRESSION must be positive")
         if not (self.account_id.isdigit() and len(self.account_id) == 12):
             raise ValueError("EMULATOR_ACCOUNT_ID must be 12 digits")
+        if not 1 <= self.http_threads <= 64:
+            raise ValueError("EMULATOR_HTTP_THREADS must be between 1 and 64")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> EmulatorSettings:

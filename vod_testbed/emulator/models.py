@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from vod_testbed.backends.job import JobStatus, new_job_id
 from vod_testbed.common.clock import Clock, system_clock
@@ -33,6 +34,8 @@ from vod_testbed.emulator.records import (
 from vod_testbed.emulator.resources import NamedResources
 from vod_testbed.emulator.settings_merge import apply_presets, deep_merge
 from vod_testbed.emulator.store import Store
+
+View = TypeVar("View")
 
 DEFAULT_QUEUE = "Default"
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
@@ -151,8 +154,16 @@ class MediaConvertModel:
     def get_job(self, job_id: str) -> JobRecord:
         job = self.store.get_job(job_id)
         if job is None:
-            raise NotFoundException(f"The job {job_id} does not exist.")
+            raise _no_such_job(job_id)
         return job
+
+    def job_view(self, job_id: str, render: Callable[[JobRecord], View]) -> View:
+        """GetJob as ``render`` shows it, rendered once per change of the job (see
+        :meth:`Store.job_view`)."""
+        view = self.store.job_view(job_id, render)
+        if view is None:
+            raise _no_such_job(job_id)
+        return view
 
     def list_jobs(self, params: dict[str, Any]) -> tuple[list[JobRecord], str | None]:
         """ListJobs: newest first unless ``order`` is ASCENDING; keyset-paged."""
@@ -346,3 +357,7 @@ class MediaConvertModel:
         """DescribeEndpoints (deprecated on AWS): the one endpoint is this emulator."""
         validation.validate_request("DescribeEndpoints", params)
         return {"endpoints": [{"url": endpoint_url.rstrip("/")}]}
+
+
+def _no_such_job(job_id: str) -> NotFoundException:
+    return NotFoundException(f"The job {job_id} does not exist.")

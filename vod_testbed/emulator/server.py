@@ -12,7 +12,8 @@ from vod_testbed.common.serving import BackgroundServer
 class EmulatorServer(BackgroundServer):
     """An HTTP server for an emulator app; stopping it also stops the emulator's threads.
 
-    ``listener``: a socket from :func:`vod_testbed.common.serving.listen` to serve on.
+    ``listener``: a socket from :func:`vod_testbed.common.serving.listen` to serve on. It
+    serves with the app's ``EMULATOR_HTTP_THREADS`` threads.
     """
 
     def __init__(
@@ -22,7 +23,8 @@ class EmulatorServer(BackgroundServer):
         port: int = 0,
         listener: socket.socket | None = None,
     ) -> None:
-        super().__init__(app, host, port, name="emulator-http", listener=listener)
+        threads = app.extensions["emulator"].settings.http_threads
+        super().__init__(app, host, port, name="emulator-http", threads=threads, listener=listener)
 
     def start(self) -> EmulatorServer:
         super().start()

@@ -5,6 +5,9 @@ outbox each have a table. Records (:mod:`vod_testbed.emulator.records`) go in an
 they are stored as the JSON of :meth:`~vod_testbed.emulator.records.WireRecord.to_stored`,
 and the columns beside it exist only to filter and order. One connection is shared by every
 thread behind a lock: the emulator's write rate is tiny, and one writer keeps SQLite simple.
+
+A job's rendered form is kept between its writes (:meth:`Store.job_view`): GetJob is what
+clients poll, and it then costs neither a query nor a JSON round trip.
 """
 
 from __future__ import annotations
@@ -18,12 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from cachetools import LRUCache
+
 from vod_testbed.backends.job import JobStatus
 from vod_testbed.common.dirlock import DirInUseError, lock_dir
 from vod_testbed.emulator.outbox import OutboxStore
 from vod_testbed.emulator.records import JobRecord, NamedRecord
 
 Named = TypeVar("Named", bound=NamedRecord)
+View = TypeVar("View")
+
+# Jobs whose rendered form (GetJob's answer) is kept: more than CI polls at once.
+KEPT_JOB_VIEWS = 1024
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -120,6 +129,10 @@ class Store(OutboxStore):
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self.upgrade_outbox()
+        # job id -> (render, render(job)); every write of the job drops its entry.
+        self._job_views: LRUCache[str, tuple[Callable[[JobRecord], Any], Any]] = LRUCache(
+            KEPT_JOB_VIEWS
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -144,6 +157,7 @@ class Store(OutboxStore):
         with self.transaction() as db:
             for table in ("jobs", "resources", "events", "outbox"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            self._job_views.clear()
 
     # -- jobs -------------------------------------------------------------------------
 
@@ -167,6 +181,24 @@ class Store(OutboxStore):
         with self._lock:
             row = self._db.execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return None if row is None else _job(row["body"])
+
+    def job_view(self, job_id: str, render: Callable[[JobRecord], View]) -> View | None:
+        """``render(job)`` of the stored job (None if there is no such job), computed once
+        per version of the job: the result is kept until the job is next written, so a
+        change shows in the very next call. ``render`` must not modify the job; a call with
+        another ``render`` than the kept one renders again."""
+        with self._lock:
+            kept = self._job_views.get(job_id)
+            if kept is not None and kept[0] is render:
+                view: View = kept[1]
+                return view
+            job = self.get_job(job_id)
+            if job is None:
+                return None
+            # Rendered under the lock: no write can slip between the read and the keeping.
+            view = render(job)
+            self._job_views[job_id] = (render, view)
+            return view
 
     def job_for_token(self, client_token: str, since_ms: int) -> JobRecord | None:
         with self._lock:
@@ -196,6 +228,7 @@ class Store(OutboxStore):
                 "UPDATE jobs SET status = ?, queue = ?, priority = ?, body = ? WHERE id = ?",
                 (job.status, job.queue, job.priority, json.dumps(job.to_stored()), job_id),
             )
+            self._job_views.pop(job_id, None)
             return job
 
     def list_jobs(
