@@ -26,6 +26,8 @@ DEFAULT_THREADS = 8
 DEFAULT_CHANNEL_TIMEOUT_S = 30
 DEFAULT_MAX_BODY_BYTES = 16 * 2**20
 
+log = logging.getLogger(__name__)
+
 # waitress logs every "client disconnected" and queue-depth note at INFO/WARNING.
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
@@ -182,5 +184,14 @@ class BackgroundServer:
             finally:
                 done.set()
 
-        self._server.trigger.pull_trigger(run)
+        try:
+            self._server.trigger.pull_trigger(run)
+        except OSError as exc:
+            # The loop's wake-up pipe is gone (its loop has ended): nothing runs under its
+            # feet any more, so the action runs here rather than leave sockets open.
+            log.warning(
+                "%s: event loop not reachable (%s); closing from this thread", self.name, exc
+            )
+            run()
+            return
         done.wait(5)
