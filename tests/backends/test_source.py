@@ -60,6 +60,35 @@ def test_rotation_policy_none_never_turns() -> None:
     assert display_size(source, RotatePolicy.AUTO) == (720, 1280)
 
 
+@pytest.mark.parametrize(
+    ("policy", "metadata", "turned", "size"),
+    [
+        (RotatePolicy.DEGREES_90, 0, 90, (720, 1280)),
+        (RotatePolicy.DEGREES_180, 0, 180, (1280, 720)),
+        (RotatePolicy.DEGREES_270, 90, 270, (720, 1280)),  # the metadata is ignored
+        (RotatePolicy.DEGREES_90, 90, 90, (720, 1280)),
+    ],
+)
+def test_a_fixed_rotation_turns_the_stored_picture_whatever_its_metadata(
+    policy: RotatePolicy, metadata: int, turned: int, size: tuple[int, int]
+) -> None:
+    source = media_info(1280, 720, rotation=metadata, format_name="matroska,webm")
+    assert applied_rotation(source, policy) == turned
+    assert display_size(source, policy) == size
+
+
+@pytest.mark.parametrize(
+    "source",
+    [media_info(1280, 720, pix_fmt="yuv444p"), media_info(1280, 720, interlaced=True)],
+    ids=["yuv444", "interlaced"],
+)
+def test_a_fixed_rotation_leaves_what_mediaconvert_cannot_rotate(source: MediaInfo) -> None:
+    """ "You can use rotation for inputs that have the following video characteristics:
+    Progressive video; Chroma subsampling scheme 4:2:2 or 4:2:0" (user guide, "Input file
+    requirements for video rotation")."""
+    assert applied_rotation(source, RotatePolicy.DEGREES_90) == 0
+
+
 def test_display_size_applies_the_pixel_aspect_ratio() -> None:
     assert display_size(media_info(1440, 1080, sar=Fraction(4, 3)), RotatePolicy.AUTO) == (
         1920,

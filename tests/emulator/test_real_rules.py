@@ -82,6 +82,22 @@ def test_rotate_degree_0_ignores_rotation_metadata(run: Run) -> None:
     assert sizes(detail) == [(1280, 720)]
 
 
+@pytest.mark.parametrize(
+    ("clip", "rotate", "size"),
+    [
+        ("small", RotatePolicy.DEGREES_90, (360, 640)),  # 640x360 stored, no metadata
+        ("rotated", RotatePolicy.DEGREES_180, (1280, 720)),  # its 90-degree metadata ignored
+    ],
+)
+def test_a_fixed_rotation_turns_the_stored_picture_whatever_its_metadata(
+    run: Run, clip: str, rotate: RotatePolicy, size: tuple[int, int]
+) -> None:
+    """ "You can specify a clockwise rotation of 0, 90, 180, or 270 degrees" (service model,
+    VideoSelector.Rotate): the stored picture is turned; the metadata is for AUTO only."""
+    detail = run(clip, replace(TOP_RUNG, rotate=rotate))
+    assert sizes(detail) == [size]
+
+
 def test_auto_rotation_leaves_a_444_source_unturned(run: Run) -> None:
     """ "You can use rotation for inputs that have the following video characteristics:
     Progressive video; Chroma subsampling scheme 4:2:2 or 4:2:0" (user guide, "Input file

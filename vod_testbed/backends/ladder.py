@@ -31,14 +31,26 @@ class UpscalePolicy(enum.StrEnum):
 
 
 class RotatePolicy(enum.StrEnum):
-    """How the source's rotation metadata is applied (MediaConvert's ``Rotate``).
+    """How the source's picture is turned (MediaConvert's ``Rotate``).
 
-    ``AUTO`` turns the picture as the metadata says, under MediaConvert's conditions
-    (:func:`vod_testbed.backends.source.auto_rotation`); ``NONE`` (``DEGREE_0``) ignores it.
+    ``AUTO`` turns it as its rotation metadata says, under MediaConvert's conditions
+    (:func:`vod_testbed.backends.source.auto_rotation`); ``NONE`` (``DEGREE_0``) ignores the
+    metadata; ``DEGREES_90``/``180``/``270`` turn the stored picture clockwise by that much,
+    whatever the metadata says (:func:`vod_testbed.backends.source.applied_rotation`).
     """
 
     AUTO = "auto"
     NONE = "none"
+    DEGREES_90 = "90"
+    DEGREES_180 = "180"
+    DEGREES_270 = "270"
+
+    @property
+    def fixed_degrees(self) -> int | None:
+        """The clockwise turn this policy gives every source; ``None`` for ``AUTO``."""
+        return (
+            None if self is RotatePolicy.AUTO else (0 if self is RotatePolicy.NONE else int(self))
+        )
 
 
 class MissingAudio(enum.StrEnum):

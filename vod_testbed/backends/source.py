@@ -10,8 +10,10 @@ uploads this way, and so does the MediaConvert backend before it renders a job.
 
 **Rotation.** MediaConvert's ``Rotate: AUTO`` turns the picture only for the inputs its
 user guide names ("Input file requirements for video rotation"): MP4 or MOV, progressive,
-4:2:0 or 4:2:2 chroma, metadata of 90, 180 or 270 degrees (within one degree). The FFmpeg
-backend applies the same rule, so a rotated source gives the same renditions everywhere.
+4:2:0 or 4:2:2 chroma, metadata of 90, 180 or 270 degrees (within one degree). A fixed
+``Rotate`` (``DEGREES_90``, ...) turns the stored picture of any progressive 4:2:0 or 4:2:2
+video, ignoring its metadata. The FFmpeg backend applies the same rules, so a rotated source
+gives the same renditions everywhere.
 """
 
 from __future__ import annotations
@@ -117,8 +119,15 @@ def rotation_supported(video: VideoInfo) -> bool:
 
 
 def applied_rotation(media: MediaInfo, policy: RotatePolicy) -> int:
-    """The rotation a job with ``policy`` gives ``media`` (0, 90, 180 or 270)."""
-    return auto_rotation(media) if policy is RotatePolicy.AUTO else 0
+    """The clockwise rotation a job with ``policy`` gives ``media`` (0, 90, 180 or 270). A
+    fixed rotation turns the stored picture, whatever its metadata, of any video
+    MediaConvert can rotate at all (progressive, 4:2:0 or 4:2:2)."""
+    degrees = policy.fixed_degrees
+    if degrees is None:
+        return auto_rotation(media)
+    if degrees and media.video is not None and rotation_supported(media.video):
+        return degrees
+    return 0
 
 
 def display_size(media: MediaInfo, policy: RotatePolicy) -> tuple[int, int]:

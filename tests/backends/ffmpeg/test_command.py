@@ -202,6 +202,25 @@ def test_rotation_metadata_the_rule_does_not_honour_is_ignored():
     assert "-noautorotate" not in honoured
 
 
+@pytest.mark.parametrize(
+    ("policy", "filters"),
+    [
+        (RotatePolicy.DEGREES_90, ["transpose=clock"]),
+        (RotatePolicy.DEGREES_180, ["hflip", "vflip"]),
+        (RotatePolicy.DEGREES_270, ["transpose=cclock"]),
+    ],
+)
+def test_a_fixed_rotation_turns_the_stored_picture_and_ignores_the_metadata(policy, filters):
+    argv = command(media(1280, 720, rotation=90), replace(DEFAULT_LADDER, rotate=policy))
+    graph = option(argv, "-filter_complex")
+    assert "-noautorotate" in argv
+    first = graph.index(filters[0])
+    assert all(graph.index(f) >= first for f in filters)
+    assert graph.index(filters[-1]) < graph.index("fps=")
+    # Turned by 90 or 270 degrees, the 1280x720 picture is portrait: pillarboxed.
+    assert ("pad=1920:1080" in graph) == (policy is not RotatePolicy.DEGREES_180)
+
+
 def test_the_vbv_buffer_and_its_initial_fill_are_the_rendered_hrd_settings():
     argv = command()
     for index, rung in enumerate(DEFAULT_LADDER.rungs):

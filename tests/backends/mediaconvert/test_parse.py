@@ -153,6 +153,9 @@ def test_a_specified_frame_rate_is_the_ladders() -> None:
         ({"rotate": "AUTO"}, RotatePolicy.AUTO),
         ({"rotate": "DEGREE_0"}, RotatePolicy.NONE),
         ({}, RotatePolicy.NONE),
+        ({"rotate": "DEGREES_90"}, RotatePolicy.DEGREES_90),
+        ({"rotate": "DEGREES_180"}, RotatePolicy.DEGREES_180),
+        ({"rotate": "DEGREES_270"}, RotatePolicy.DEGREES_270),
     ],
 )
 def test_the_video_selector_decides_rotation(

@@ -325,12 +325,6 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "/outputGroups/0/outputs/3/videoDescription/codecSettings/h264Settings/sceneChangeDetect",
         "the same sceneChangeDetect",
     ),
-    (
-        "explicit-rotation",
-        lambda s: s["inputs"][0]["videoSelector"].update({"rotate": "DEGREES_90"}),
-        "/inputs/0/videoSelector/rotate",
-        "is not supported by the emulator",
-    ),
 ]
 
 

@@ -213,8 +213,17 @@ def test_render_refuses_drop_without_the_source() -> None:
 def test_render_rotation_policy_as_the_video_selector() -> None:
     auto = render_job_settings(JobRequest.for_prefix(INPUT))
     none = render_job_settings(request(rotate=RotatePolicy.NONE))
+    turned = render_job_settings(request(rotate=RotatePolicy.DEGREES_270))
     assert auto["Inputs"][0]["VideoSelector"] == {"Rotate": "AUTO"}
     assert none["Inputs"][0]["VideoSelector"] == {"Rotate": "DEGREE_0"}
+    assert turned["Inputs"][0]["VideoSelector"] == {"Rotate": "DEGREES_270"}
+
+
+def test_render_turns_the_boxes_of_a_fixed_rotation_whatever_the_metadata() -> None:
+    # Stored 1280x720 without metadata, in a container AUTO would not turn: DEGREES_90 does.
+    req = request(portrait=PortraitPolicy.ROTATE_BOX, rotate=RotatePolicy.DEGREES_90)
+    turned = render_job_settings(req, source=media_info(1280, 720, format_name="matroska,webm"))
+    assert outputs_of(turned)[1]["VideoDescription"]["Width"] == 720
 
 
 def test_render_resolves_policies_with_the_source_size() -> None:

@@ -39,6 +39,8 @@ ROUND_TRIPS: dict[str, Callable[[], JobRequest]] = {
     "default": lambda: JobRequest.for_prefix(INPUT, user_metadata={"videoId": "v-1"}),
     "fit-no-upscale": lambda: request(upscale=UpscalePolicy.FIT_NO_UPSCALE),
     "no-rotation": lambda: request(rotate=RotatePolicy.NONE),
+    "rotate-90": lambda: request(rotate=RotatePolicy.DEGREES_90),
+    "rotate-180": lambda: request(rotate=RotatePolicy.DEGREES_180),
     "frame-rate-25": lambda: request(frame_rate=Fraction(25)),
     "scene-cuts": lambda: request(scene_cut_min_frames=12),
     "vbv-buffer": lambda: request(

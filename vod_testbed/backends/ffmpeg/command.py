@@ -43,6 +43,12 @@ class EncodePlan:
     rotation: int = 0
 
     @property
+    def fixed_rotation(self) -> bool:
+        """The job fixes the turn (the stored picture turned, its metadata ignored), rather
+        than following the metadata (which ffmpeg applies by itself)."""
+        return self.ladder.rotate.fixed_degrees is not None
+
+    @property
     def gop_frames(self) -> int:
         return max(1, round(self.ladder.gop_seconds * self.frame_rate))
 
@@ -77,15 +83,28 @@ def _source(plan: EncodePlan) -> Any:
     # ffmpeg turns the picture by its rotation metadata unless told not to; whether the
     # metadata is honoured is the source rule's decision (backends.source).
     assert plan.media.video is not None
-    if plan.rotation == 0 and plan.media.video.rotation % 360 != 0:
+    if (plan.rotation == 0 or plan.fixed_rotation) and plan.media.video.rotation % 360 != 0:
         options["noautorotate"] = None
     return ffmpeg.input(containers.file_url(plan.input_path), **options)
+
+
+# The filters that turn a picture clockwise by a right angle (what ffmpeg's own autorotate
+# inserts for the same metadata).
+_TURNS: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    0: (),
+    90: (("transpose", ("clock",)),),
+    180: (("hflip", ()), ("vflip", ())),
+    270: (("transpose", ("cclock",)),),
+}
 
 
 def _normalised_video(plan: EncodePlan, source: Any) -> tuple[Any, tuple[int, int]]:
     """The source video as every branch wants it; returns the stream and its size."""
     assert plan.media.video is not None
     video = source["v:0"]
+    if plan.fixed_rotation:
+        for name, args in _TURNS[plan.rotation]:
+            video = video.filter(name, *args)
     display_w, display_h = plan.media.video.picture_size
     stored = (plan.media.video.width, plan.media.video.height)
     if plan.rotation in (90, 270):

@@ -112,8 +112,12 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "rotate": honoured(
             "AUTO",
             "DEGREE_0",
+            "DEGREES_90",
+            "DEGREES_180",
+            "DEGREES_270",
             note="AUTO turns MP4/MOV, progressive, 4:2:0/4:2:2 sources by their 90/180/270 "
-            "metadata; DEGREE_0 (the default) never turns",
+            "metadata; DEGREE_0 (the default) never turns; DEGREES_* turn the stored picture "
+            "of any progressive 4:2:0/4:2:2 source clockwise, ignoring its metadata",
         ),
         "colorSpace": ignored("FOLLOW"),
         "colorSpaceUsage": ignored(),

@@ -41,7 +41,13 @@ from vod_testbed.backends.mediaconvert.parse_codecs import (
 
 # VideoSelector.rotate; absent means DEGREE_0: "By default, the service does no rotation,
 # even if your input video has rotation metadata" (service model).
-ROTATE = {"AUTO": RotatePolicy.AUTO, "DEGREE_0": RotatePolicy.NONE}
+ROTATE = {
+    "AUTO": RotatePolicy.AUTO,
+    "DEGREE_0": RotatePolicy.NONE,
+    "DEGREES_90": RotatePolicy.DEGREES_90,
+    "DEGREES_180": RotatePolicy.DEGREES_180,
+    "DEGREES_270": RotatePolicy.DEGREES_270,
+}
 
 # MediaConvert documents no warning code for the conditions below; 0 is the code its own
 # NEW_WARNING examples carry ("000000").

@@ -19,7 +19,6 @@ from vod_testbed.backends.ladder import (
     Ladder,
     PortraitPolicy,
     RateControl,
-    RotatePolicy,
     Rung,
     ThumbnailSpec,
     UpscalePolicy,
@@ -33,8 +32,12 @@ from vod_testbed.backends.mediaconvert.coverage import (
     CODING_MODE_CHANNELS,
     H264_PROFILES,
 )
+from vod_testbed.backends.mediaconvert.parse import ROTATE
 from vod_testbed.backends.source import display_size
 from vod_testbed.media.probe import MediaInfo, follow_source_rate, output_frame_rate
+
+# VideoSelector.Rotate by policy: the names the parser reads, the other way round.
+ROTATE_NAMES = {policy: name for name, policy in ROTATE.items()}
 
 SCALING_BEHAVIOR = {
     UpscalePolicy.UPSCALE: "DEFAULT",
@@ -289,9 +292,7 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
         groups.append(
             _frame_capture_group(request.thumbnail_destination, ladder.thumbnails, thumb_box)
         )
-    selector: dict[str, Any] = {
-        "Rotate": "AUTO" if ladder.rotate is RotatePolicy.AUTO else "DEGREE_0"
-    }
+    selector: dict[str, Any] = {"Rotate": ROTATE_NAMES[ladder.rotate]}
     return {
         "TimecodeConfig": {"Source": "ZEROBASED"},
         "Inputs": [
