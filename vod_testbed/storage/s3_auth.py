@@ -122,23 +122,13 @@ class SignedS3:
         method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
         try:
             return self.app(environ, start_response)
-        except ExpatError as exc:
-            log.info("S3 %s %s refused: MalformedXML (%s)", method, path, exc)
-            return _error(start_response, 400, "MalformedXML", _MALFORMED_XML)
-        except KeyError as exc:
-            if "uploadId=" not in environ.get("QUERY_STRING", ""):
+        except Exception as exc:
+            status, code, message = _s3_error_for(exc, environ.get("QUERY_STRING", ""))
+            if status == 500:
                 log.exception("S3 %s %s failed inside moto", method, path)
-                return _error(start_response, 500, "InternalError", _INTERNAL_ERROR)
-            # moto looks a multipart upload up without a check; S3 answers NoSuchUpload.
-            log.info("S3 %s %s refused: NoSuchUpload (%s)", method, path, exc)
-            return _error(start_response, 404, "NoSuchUpload", _NO_SUCH_UPLOAD)
-        except NotImplementedError as exc:
-            log.info("S3 %s %s refused: not supported by moto (%s)", method, path, exc)
-            message = f"The embedded S3 does not support this request: {exc}"
-            return _error(start_response, 400, "InvalidRequest", message)
-        except Exception:
-            log.exception("S3 %s %s failed inside moto", method, path)
-            return _error(start_response, 500, "InternalError", _INTERNAL_ERROR)
+            else:
+                log.info("S3 %s %s refused: %s (%s)", method, path, code, exc)
+            return _error(start_response, status, code, message)
 
     def _preflight(self, environ: dict[str, Any], start_response: Any) -> Any:
         """A CORS preflight carries no credentials on AWS either: S3 answers it from the
@@ -193,6 +183,18 @@ class SignedS3:
             spooled.close()
             raise
         return spooled
+
+
+def _s3_error_for(exc: Exception, query: str) -> tuple[int, str, str]:
+    """S3's answer to what moto raised: (status, code, message)."""
+    if isinstance(exc, ExpatError):
+        return 400, "MalformedXML", _MALFORMED_XML
+    if isinstance(exc, KeyError) and "uploadId=" in query:
+        # moto looks a multipart upload up without a check; S3 answers NoSuchUpload.
+        return 404, "NoSuchUpload", _NO_SUCH_UPLOAD
+    if isinstance(exc, NotImplementedError):
+        return 400, "InvalidRequest", f"The embedded S3 does not support this request: {exc}"
+    return 500, "InternalError", _INTERNAL_ERROR
 
 
 def _error(start_response: Any, status: int, code: str, message: str) -> list[bytes]:
