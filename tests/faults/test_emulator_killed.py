@@ -79,8 +79,10 @@ def test_an_event_pending_when_the_emulator_is_killed_is_delivered_after_the_res
             Role=ROLE,
             Settings=ladder_settings("s3://faults/missing.mp4", "s3://faults/missing_processed"),
         )["Job"]
-        # Refused at least twice: the event is in the outbox, due for another retry.
-        assert wait_until(lambda: len(receiver.requests) >= 2, 30)
+        # The job's last event, ERROR, refused at least once (and PROGRESSING before it): every
+        # event is in the outbox, due for another retry. Waiting for a number of requests alone
+        # could kill the emulator before the job had ended.
+        assert wait_until(lambda: "ERROR" in {b["detail"]["status"] for b in receiver.bodies()}, 30)
         emulator.send_signal(signal.SIGKILL)
         emulator.wait(10)
         refused_ids = {body["id"] for body in receiver.bodies()}
