@@ -372,10 +372,19 @@ def video_preprocessors(video: Mapping[str, Any], vpath: str, warn: Warn) -> Vid
     check_supported(preprocessors, "VideoPreprocessor", ppath)
     deinterlacer = preprocessors.get("deinterlacer")
     mode = None
+    all_frames = False
     if deinterlacer is not None:
-        check_supported(deinterlacer, "Deinterlacer", f"{ppath}/deinterlacer")
+        dpath = f"{ppath}/deinterlacer"
+        check_supported(deinterlacer, "Deinterlacer", dpath)
         # "Default is Deinterlace" (service model, Deinterlacer.Mode).
         mode = deinterlacer.get("mode", "DEINTERLACE")
+        all_frames = deinterlacer.get("control") == "FORCE_ALL_FRAMES"
+        algorithm = deinterlacer.get("algorithm", "INTERPOLATE")
+        if mode != "INVERSE_TELECINE" and algorithm != "INTERPOLATE":
+            warn(
+                f"{dpath}/algorithm",
+                f"{algorithm} is approximated: FFmpeg's bwdif interpolates the missing lines",
+            )
     reducer = preprocessors.get("noiseReducer")
     noise = None
     if reducer is not None:
@@ -395,4 +404,6 @@ def video_preprocessors(video: Mapping[str, Any], vpath: str, warn: Warn) -> Vid
                 f"{npath}/filter",
                 f"the {noise} noise reducer is approximated with FFmpeg's hqdn3d denoiser",
             )
-    return VideoPreprocessors(deinterlace=mode, noise_reducer=noise)
+    return VideoPreprocessors(
+        deinterlace=mode, deinterlace_all_frames=all_frames, noise_reducer=noise
+    )

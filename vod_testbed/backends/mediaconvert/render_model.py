@@ -140,7 +140,11 @@ def _video(video: VideoDescription) -> dict[str, Any]:
         description["CodecSettings"] = {"Codec": "H_265", "H265Settings": settings}
     preprocessors: dict[str, Any] = {}
     if video.preprocessors.deinterlace:
-        preprocessors["Deinterlacer"] = {"Mode": video.preprocessors.deinterlace}
+        control = "FORCE_ALL_FRAMES" if video.preprocessors.deinterlace_all_frames else "NORMAL"
+        preprocessors["Deinterlacer"] = {
+            "Mode": video.preprocessors.deinterlace,
+            "Control": control,
+        }
     if video.preprocessors.noise_reducer:
         preprocessors["NoiseReducer"] = {"Filter": video.preprocessors.noise_reducer}
     if preprocessors:
