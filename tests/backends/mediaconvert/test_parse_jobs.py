@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from tests.backends.mediaconvert.job_examples import (
-    console_mp4_job,
     aac,
+    console_mp4_job,
     file_group,
     frame_capture_job,
     frame_capture_output,
