@@ -10,6 +10,7 @@ import pytest
 from tests.backends.ffmpeg.jobs import run_job
 from tests.backends.mediaconvert.job_examples import (
     AUDIO_SELECTORS,
+    frame_capture_job,
     hls_group,
     hls_with_downloads_job,
 )
@@ -18,6 +19,7 @@ from vod_testbed.backends.jobmodel.ladder import hls_group_ladder
 from vod_testbed.backends.jobmodel.model import HlsGroup
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
+from vod_testbed.common import errors
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.media.probe import probe
@@ -90,3 +92,11 @@ def test_two_hls_groups_each_validate_against_their_own_ladder(
             storage=storage,
         )
         assert report.ok, report.render_text()
+
+
+def test_a_model_with_names_ffmpeg_cannot_write_is_refused_by_name(ffmpeg_backend, s3_prefix):
+    settings = frame_capture_job(f"{s3_prefix}/in/talk.mp4", f"{s3_prefix}/stills/")
+    settings["OutputGroups"][0]["Outputs"][0]["NameModifier"] = "_100%"
+    model = parse_job_settings(to_wire_case(settings)).job
+    with pytest.raises(errors.InvalidRequestError, match="model/output_groups/0"):
+        ffmpeg_backend.submit(JobRequest.for_model(model))
