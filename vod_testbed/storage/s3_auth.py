@@ -45,6 +45,7 @@ _S3_ERRORS = {
     sigv4.EXPIRED: (403, "AccessDenied"),
     sigv4.MISMATCH: (403, "SignatureDoesNotMatch"),
     sigv4.BODY_MISMATCH: (400, "XAmzContentSHA256Mismatch"),
+    sigv4.UNSIGNED_HEADERS: (403, "AccessDenied"),
     sigv4_chunked.INCOMPLETE_BODY: (400, "IncompleteBody"),
     # 403, as S3 answers it (not 400 like most body errors).
     sigv4_chunked.CHUNK_SIZE: (403, "InvalidChunkSizeError"),
@@ -71,11 +72,13 @@ _NO_SUCH_UPLOAD = (
 _INTERNAL_ERROR = "We encountered an internal error. Please try again."
 
 
-def s3_error_xml(code: str, message: str) -> bytes:
-    """S3's error document."""
+def s3_error_xml(code: str, message: str, extra: Mapping[str, str] | None = None) -> bytes:
+    """S3's error document; ``extra`` adds elements S3 writes for some errors (such as
+    ``HeadersNotSigned``)."""
+    more = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in (extra or {}).items())
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>{more}"
         f"<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId></Error>"
     ).encode()
 
@@ -111,7 +114,8 @@ class SignedS3:
             path = environ.get("PATH_INFO")
             log.info("S3 %s %s refused: %s (%s)", arrived.method, path, code, exc.message)
             message = "Access Denied" if exc.kind == sigv4.MISSING else exc.message
-            return _error(start_response, status, code, message)
+            extra = {"HeadersNotSigned": ", ".join(exc.unsigned)} if exc.unsigned else None
+            return _error(start_response, status, code, message, extra)
         body.seek(0)
         environ["wsgi.input"] = body
         return self._moto(environ, start_response)
@@ -197,8 +201,14 @@ def _s3_error_for(exc: Exception, query: str) -> tuple[int, str, str]:
     return 500, "InternalError", _INTERNAL_ERROR
 
 
-def _error(start_response: Any, status: int, code: str, message: str) -> list[bytes]:
-    payload = s3_error_xml(code, message)
+def _error(
+    start_response: Any,
+    status: int,
+    code: str,
+    message: str,
+    extra: Mapping[str, str] | None = None,
+) -> list[bytes]:
+    payload = s3_error_xml(code, message, extra)
     start_response(
         f"{status} {_REASONS[status]}",
         [("Content-Type", "application/xml"), ("Content-Length", str(len(payload)))],
