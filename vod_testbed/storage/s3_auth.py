@@ -146,11 +146,19 @@ class SignedS3:
         bucket's CORS rules, and the request that follows is signed. Only a preflight (an
         ``Origin`` and the method it asks for) of a bucket or an object gets through
         unsigned; any other OPTIONS is refused as S3 refuses it."""
+        bucket = environ.get("PATH_INFO", "/").strip("/").split("/", 1)[0]
         if (
             environ.get("HTTP_ORIGIN")
             and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-            and environ.get("PATH_INFO", "/").strip("/")
+            and bucket
         ):
+            # S3 answers a preflight from the bucket's CORS rules whatever the key; moto
+            # does so only for the bucket itself (on an existing private object it refuses
+            # the unsigned OPTIONS), so the bucket is asked.
+            environ["PATH_INFO"] = "/" + bucket
+            environ["QUERY_STRING"] = ""
+            environ.pop("REQUEST_URI", None)
+            environ.pop("RAW_URI", None)
             return self.app(environ, start_response)
         return _error(
             start_response,
