@@ -28,6 +28,7 @@ from xml.parsers.expat import ExpatError
 from xml.sax.saxutils import escape
 
 from vod_testbed.common import sigv4, sigv4_chunked
+from vod_testbed.storage import s3_xml
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,8 @@ _REASONS = {
     421: "Misdirected Request",
     500: "Internal Server Error",
 }
-_MALFORMED_XML = (
-    "The XML you provided was not well-formed or did not validate against our published schema."
-)
+# Set in the environ of a request whose body is an XML document checked by s3_xml.
+_XML_DOCUMENT = "vod_testbed.s3_xml_document"
 _NO_SUCH_UPLOAD = (
     "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
     "been aborted or completed."
@@ -111,21 +111,39 @@ class SignedS3:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("REQUEST_METHOD") == "OPTIONS":
             return self._preflight(environ, start_response)
-        if not self.verify:
-            return self._moto(environ, start_response)
         arrived = sigv4.IncomingRequest.from_environ(environ, b"")
         try:
-            body = self._verified_body(environ, arrived)
+            body = self._verified_body(environ, arrived) if self.verify else _spooled(environ)
         except sigv4.SigV4Error as exc:
-            status, code = _S3_ERRORS[exc.kind]
-            path = environ.get("PATH_INFO")
-            log.info("S3 %s %s refused: %s (%s)", arrived.method, path, code, exc.message)
-            message = "Access Denied" if exc.kind == sigv4.MISSING else exc.message
-            extra = {"HeadersNotSigned": ", ".join(exc.unsigned)} if exc.unsigned else None
-            return _error(start_response, status, code, message, extra)
+            return self.refusal(exc, environ)(environ, start_response)
         body.seek(0)
+        root = s3_xml.expected_root(
+            arrived.method, environ.get("PATH_INFO", "/"), environ.get("QUERY_STRING", "")
+        )
+        if root is not None and environ.get("CONTENT_LENGTH", "0") not in ("", "0"):
+            try:
+                s3_xml.check_document(body, root)
+            except s3_xml.XmlRefused as exc:
+                body.close()
+                log.info("S3 %s refused: %s (%s)", arrived.method, exc.code, root)
+                return _error(start_response, exc.status, exc.code, exc.message)
+            body.seek(0)
+            environ[_XML_DOCUMENT] = root
         environ["wsgi.input"] = body
         return self._moto(environ, start_response)
+
+    def refusal(self, exc: sigv4.SigV4Error, environ: Mapping[str, Any]) -> Any:
+        """The WSGI app answering S3's error for ``exc`` (logged once)."""
+        status, code = _S3_ERRORS[exc.kind]
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+        log.info("S3 %s %s refused: %s (%s)", method, path, code, exc.message)
+        message = "Access Denied" if exc.kind == sigv4.MISSING else exc.message
+        extra = {"HeadersNotSigned": ", ".join(exc.unsigned)} if exc.unsigned else None
+
+        def answer(environ: Any, start_response: Any) -> list[bytes]:
+            return _error(start_response, status, code, message, extra)
+
+        return answer
 
     def _moto(self, environ: dict[str, Any], start_response: Any) -> Any:
         """moto's answer; what it raises (its server runs in debug mode) becomes S3's error
@@ -134,7 +152,9 @@ class SignedS3:
         try:
             return self.app(environ, start_response)
         except Exception as exc:
-            status, code, message = _s3_error_for(exc, environ.get("QUERY_STRING", ""))
+            status, code, message = _s3_error_for(
+                exc, environ.get("QUERY_STRING", ""), bool(environ.get(_XML_DOCUMENT))
+            )
             if status == 500:
                 log.exception("S3 %s %s failed inside moto", method, path)
             else:
@@ -204,15 +224,19 @@ class SignedS3:
         return spooled
 
 
-def _s3_error_for(exc: Exception, query: str) -> tuple[int, str, str]:
-    """S3's answer to what moto raised: (status, code, message)."""
+def _s3_error_for(exc: Exception, query: str, xml_document: bool) -> tuple[int, str, str]:
+    """S3's answer to what moto raised: (status, code, message). A well-formed document of
+    the right kind that moto still cannot read (``<LifecycleConfiguration><x/>...``) is one
+    S3's schema refuses: ``MalformedXML`` too."""
     if isinstance(exc, ExpatError):
-        return 400, "MalformedXML", _MALFORMED_XML
+        return 400, "MalformedXML", s3_xml.MALFORMED_XML
     if isinstance(exc, KeyError) and "uploadId=" in query:
         # moto looks a multipart upload up without a check; S3 answers NoSuchUpload.
         return 404, "NoSuchUpload", _NO_SUCH_UPLOAD
     if isinstance(exc, NotImplementedError):
         return 400, "InvalidRequest", f"The embedded S3 does not support this request: {exc}"
+    if xml_document:
+        return 400, "MalformedXML", s3_xml.MALFORMED_XML
     return 500, "InternalError", _INTERNAL_ERROR
 
 
@@ -229,6 +253,13 @@ def _error(
         [("Content-Type", "application/xml"), ("Content-Length", str(len(payload)))],
     )
     return [payload]
+
+
+def _spooled(environ: dict[str, Any]) -> Any:
+    """The body, spooled as it is (no signature to check it against)."""
+    spooled = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - handed on
+    _read_body(environ, spooled.write)
+    return spooled
 
 
 def _read_body(environ: dict[str, Any], consume: Callable[[bytes], object]) -> None:
