@@ -105,6 +105,7 @@ def start_embedded_s3(
         name="embedded-s3",
         render_error=render_host_error,
         max_body_bytes=MAX_OBJECT_BYTES,
+        screen=app.screen,
     ).start()
     log.info(
         "embedded S3 server (in memory, lost on exit) at %s%s",

@@ -9,7 +9,9 @@ MinIO answer it: ``AccessDenied``, ``SignatureDoesNotMatch``, ``InvalidAccessKey
 ``RequestTimeTooSkewed`` (403) or ``AuthorizationHeaderMalformed``,
 ``XAmzContentSHA256Mismatch`` (400).
 
-The signature is verified before the body is read. A streaming (``aws-chunked``) upload is
+The signature is verified before the body is read: the server hands a request's headers
+to :meth:`SignedS3.screen` before reading its body, so a refused upload is never received,
+let alone spooled. A streaming (``aws-chunked``) upload is
 verified chunk by chunk while its body is spooled (:mod:`vod_testbed.common.sigv4_chunked`):
 a forged, altered, reordered or missing chunk, a cut or mis-framed body, or one not of its
 declared size never reaches moto, which is handed the decoded data and the trailer's
@@ -131,6 +133,20 @@ class SignedS3:
             environ[_XML_DOCUMENT] = root
         environ["wsgi.input"] = body
         return self._moto(environ, start_response)
+
+    def screen(self, environ: Mapping[str, Any]) -> Any:
+        """The refusal of a request whose headers already fail (unsigned, wrongly signed,
+        expired, an unsigned instruction), for the server to answer before reading its
+        body (:class:`vod_testbed.common.serving.BackgroundServer`); None: read it."""
+        if not self.verify or environ.get("REQUEST_METHOD") == "OPTIONS":
+            return None
+        try:
+            self.verifier.authenticate(
+                sigv4.IncomingRequest.from_environ(environ, b""), body_later=True
+            )
+        except sigv4.SigV4Error as exc:
+            return self.refusal(exc, environ)
+        return None
 
     def refusal(self, exc: sigv4.SigV4Error, environ: Mapping[str, Any]) -> Any:
         """The WSGI app answering S3's error for ``exc`` (logged once)."""
