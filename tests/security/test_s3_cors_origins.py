@@ -52,7 +52,8 @@ def stack_client(stack: Stack) -> Any:
         endpoint_url=stack.endpoints.s3,
         region_name=stack.region,
         config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
-        **stack.credentials(),
+        aws_access_key_id=stack.credentials()["aws_access_key_id"],
+        aws_secret_access_key=stack.credentials()["aws_secret_access_key"],
     )
 
 

@@ -107,7 +107,10 @@ def test_the_copy_never_happens_even_with_an_empty_body(server: EmbeddedS3, clie
     answer = requests.put(
         presigned_put(client, key, 0),
         data=b"",
-        headers={"Content-Type": "video/mp4", "x-amz-copy-source": f"/{BUCKET}/private/lecture.mp4"},
+        headers={
+            "Content-Type": "video/mp4",
+            "x-amz-copy-source": f"/{BUCKET}/private/lecture.mp4",
+        },
         timeout=10,
     )
     assert answer.status_code == 403

@@ -89,13 +89,13 @@ class _Parser(HTTPRequestParser):
         if had_headers or not self.headers_finished:
             return consumed
         self.channel.headers_complete = True
-        screen = self.channel.server.screen
+        screen: Screen | None = getattr(self.channel.server, "screen", None)
         # Only a request whose body is still to come needs screening: any other is
         # complete already, and the app's own check answers it.
         if screen is None or self.completed or self.error is not None:
             return consumed
         try:
-            refusal = screen(WSGITask(self.channel, self).get_environment())
+            refusal = screen(WSGITask(self.channel, cast(Any, self)).get_environment())
         except Exception:
             log.exception("%s: screening a request failed", self.channel.server.adj.ident)
             refusal = None
@@ -106,7 +106,7 @@ class _Parser(HTTPRequestParser):
         self.expect_continue = False
         self.body_rcv = None
         self.content_length = 0
-        self.headers["CONNECTION"] = "close"
+        cast(dict[str, str], self.headers)["CONNECTION"] = "close"
         # The rest of this read is the refused body's first bytes: dropped, not parsed as
         # the next request (the connection closes after the answer anyway).
         return len(data)
@@ -130,7 +130,7 @@ class _Channel(HTTPChannel):
         # Before the base class: it registers the channel, and maintenance may run.
         self.opened = time.monotonic()
         self.headers_complete = False  # of any request on this connection yet
-        self.parser_class = functools.partial(_Parser, channel=self)
+        self.parser_class = cast(Any, functools.partial(_Parser, channel=self))
         super().__init__(*args, **kwargs)
 
     def headers_started(self) -> float | None:
@@ -139,8 +139,8 @@ class _Channel(HTTPChannel):
         None: nothing owed (a request is being answered, or the connection idles between
         requests, which ``channel_timeout`` bounds)."""
         request = self.request
-        if request is not None and not request.headers_finished:
-            return float(request.started)
+        if isinstance(request, _Parser) and not request.headers_finished:
+            return request.started
         if request is None and not self.requests and not self.headers_complete:
             return self.opened
         return None

@@ -15,9 +15,9 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from moto.moto_server import werkzeug_app
 from moto.server import create_backend_app
