@@ -95,6 +95,14 @@ def test_the_embedded_s3_credentials_are_described_and_exported(tmp_path):
     assert environment["WEBHOOK_SECRET"] == described["webhook_secret"]
 
 
+def test_the_banner_exports_the_runs_own_keys(tmp_path):
+    with start_stack(free_ports(tmp_path / "data")) as stack:
+        text = banner(stack, ready_s=1.0)
+    assert f"export AWS_ACCESS_KEY_ID={stack.access_key_id}" in text
+    assert f"export AWS_SECRET_ACCESS_KEY={stack.secret_access_key}" in text
+    assert "this run's own keys" in text
+
+
 def test_two_stacks_get_different_keys_and_yours_are_kept(tmp_path):
     with start_stack(free_ports(tmp_path / "one")) as one:
         first = one.credentials()

@@ -8,7 +8,7 @@ bounded. Bound to 127.0.0.1 by default; every app is wrapped in the Host check o
 
 Two things waitress 3 does not do are added at its documented seams (``channel_class``,
 the channel's ``parser_class`` and ``task_class``, the server's ``maintenance`` hook), in
-the small classes below (docs/ARCHITECTURE.md, "Servers"):
+the small classes below (docs/ARCHITECTURE.md, "Serving, threads and caches"):
 
 * **A header deadline** (slowloris): waitress's ``channel_timeout`` counts idle time only,
   so a client sending one header line every few seconds held a connection for ever, and
