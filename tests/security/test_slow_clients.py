@@ -162,3 +162,20 @@ def test_a_keep_alive_connection_between_requests_is_not_cut_by_the_deadline(
         sock.settimeout(2)
         sock.sendall(request)
         assert read_answer(sock).endswith(b"hello")
+
+
+def test_more_slowloris_connections_than_the_limit_do_not_lock_clients_out() -> None:
+    # A long deadline and a small limit: the sockets fill every connection, and more wait
+    # in the backlog; nearly full, the server gives headers a second, then frees them.
+    server = BackgroundServer(
+        hello, name="crowded", header_timeout_s=60, connection_limit=40
+    ).start()
+    url = f"http://127.0.0.1:{server.port}"
+    held = [slowloris(url) for _ in range(60)]
+    try:
+        answered_in = timed(lambda: requests.get(url, timeout=5).raise_for_status())
+    finally:
+        for sock in held:
+            sock.close()
+        server.stop()
+    assert answered_in < 3.0

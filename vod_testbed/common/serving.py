@@ -13,9 +13,11 @@ the small classes below (docs/ARCHITECTURE.md, "Serving, threads and caches"):
 * **A header deadline** (slowloris): waitress's ``channel_timeout`` counts idle time only,
   so a client sending one header line every few seconds held a connection for ever, and
   257 such clients took all 256 connections. A request whose headers are not all in within
-  ``header_timeout_s`` of its first byte (or of the connection's opening) is closed; the
-  connection limit is raised to ``connection_limit`` (the event loop uses ``poll``, and the
-  process's descriptor limit is raised to fit).
+  ``header_timeout_s`` of its first byte (or of the connection's opening) is closed, and
+  within a second once nine connections in ten are taken (so opening connections faster
+  than the deadline frees them takes nothing from real clients for long); the connection
+  limit is raised to ``connection_limit`` (the event loop uses ``poll``, and the process's
+  descriptor limit is raised to fit).
 * **Refusal before the body** (``screen``): waitress buffers a whole body before the app
   runs, so an anonymous 400 MiB PUT was spooled before its 403. Once a request's headers
   are parsed, and before a byte of its body is read, ``screen`` (the app's header check)
@@ -53,6 +55,9 @@ DEFAULT_HEADER_TIMEOUT_S = 5.0
 # Open connections per server (waitress's default is 100; ours was 256, which 257
 # slowloris sockets filled). Each is one descriptor and no thread.
 DEFAULT_CONNECTION_LIMIT = 1000
+# With this share of the connections open, the header deadline shortens to this.
+CROWDED = 0.9
+CROWDED_HEADER_TIMEOUT_S = 1.0
 
 # What a server's ``screen`` is given and answers: the request's WSGI environ before its
 # body is read, and a WSGI app answering the refusal (None: go on and read the body).
@@ -267,6 +272,7 @@ class BackgroundServer:
         self.header_timeout_s = (
             DEFAULT_HEADER_TIMEOUT_S if header_timeout_s is None else header_timeout_s
         )
+        self.connection_limit = connection_limit
         hosts = allowed_hosts(host) if allowed is None else allowed
         checked = HostCheck(_Screened(app), hosts, render_error)
         # Three servers in one process, each with its connections, plus files and pipes.
@@ -296,19 +302,23 @@ class BackgroundServer:
 
     def _maintenance(self, now: float) -> None:
         self._idle_sweep(now)
-        cutoff = time.monotonic() - self.header_timeout_s
+        channels = list(self._server.active_channels.values())
+        # Nearly full (someone opens connections faster than the deadline closes them):
+        # a request's headers are then due within a second, which any real client meets.
+        crowded = len(channels) >= CROWDED * self.connection_limit
+        cutoff = time.monotonic() - (CROWDED_HEADER_TIMEOUT_S if crowded else self.header_timeout_s)
         late = 0
-        for channel in list(self._server.active_channels.values()):
+        for channel in channels:
             started = channel.headers_started() if isinstance(channel, _Channel) else None
             if started is not None and started < cutoff and not channel.will_close:
                 channel.will_close = True
                 late += 1
         if late:
             log.info(
-                "%s: closed %d connection(s) that sent no complete headers within %.0f s",
+                "%s: closed %d connection(s) that sent no complete headers in time%s",
                 self.name,
                 late,
-                self.header_timeout_s,
+                " (nearly every connection taken)" if crowded else "",
             )
 
     @property
