@@ -234,8 +234,7 @@ class BackgroundServer:
         channel_timeout_s: idle connections are closed after this long.
         max_body_bytes: larger request bodies are refused (413).
         header_timeout_s: a connection that has not sent a request's whole headers this
-            long after its first byte (or after opening) is closed; None: the module's
-            ``DEFAULT_HEADER_TIMEOUT_S`` at construction (tests shorten it).
+            long after its first byte (or after opening) is closed (tests shorten it).
         connection_limit: open connections at once; more wait in the listen backlog.
         screen: called with a request's environ once its headers are in, before its body
             is read; a WSGI app it returns answers the request instead (see the module
@@ -256,7 +255,7 @@ class BackgroundServer:
         threads: int = DEFAULT_THREADS,
         channel_timeout_s: int = DEFAULT_CHANNEL_TIMEOUT_S,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        header_timeout_s: float | None = None,
+        header_timeout_s: float = DEFAULT_HEADER_TIMEOUT_S,
         connection_limit: int = DEFAULT_CONNECTION_LIMIT,
         screen: Screen | None = None,
         listener: socket.socket | None = None,
@@ -269,9 +268,7 @@ class BackgroundServer:
             where = {"sockets": [listener]}
         self.app = app
         self.name = name
-        self.header_timeout_s = (
-            DEFAULT_HEADER_TIMEOUT_S if header_timeout_s is None else header_timeout_s
-        )
+        self.header_timeout_s = header_timeout_s
         self.connection_limit = connection_limit
         hosts = allowed_hosts(host) if allowed is None else allowed
         checked = HostCheck(_Screened(app), hosts, render_error)
