@@ -16,6 +16,11 @@ verified chunk by chunk while its body is spooled (:mod:`vod_testbed.common.sigv
 a forged, altered, reordered or missing chunk, a cut or mis-framed body, or one not of its
 declared size never reaches moto, which is handed the decoded data and the trailer's
 verified checksum as a header. Only a CORS preflight passes unsigned.
+
+As S3 does, a request with an ``x-amz-*`` header (or ``Content-MD5``) its signature does not
+cover is refused (``AccessDenied``, with ``HeadersNotSigned``): such a header is an
+instruction (copy another key, an ACL, metadata) the signer never gave. A request's XML
+document is read safely before moto reads it (:mod:`vod_testbed.storage.s3_xml`).
 """
 
 from __future__ import annotations
