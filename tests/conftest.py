@@ -104,6 +104,9 @@ def s3_endpoint() -> Iterator[str]:
         yield configured
         return
     server = start_embedded_s3()
+    # The server's random pair, for every client of the run (as the MinIO branch does).
+    os.environ["AWS_ACCESS_KEY_ID"] = server.access_key_id
+    os.environ["AWS_SECRET_ACCESS_KEY"] = server.secret_access_key
     try:
         yield server.endpoint_url
     finally:
