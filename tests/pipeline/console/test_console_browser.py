@@ -184,6 +184,7 @@ def test_a_tampered_token_fails_visibly(
     context.close()
 
 
-def test_the_screenshot_path_is_the_one_the_readme_names() -> None:
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
-    assert ".cache/screenshots/console.png" in readme
+def test_the_screenshot_path_is_the_one_the_console_page_names() -> None:
+    repo = Path(__file__).resolve().parents[3]
+    page = (repo / "docs" / "console.md").read_text()
+    assert (SCREENSHOTS / "console.png").relative_to(repo).as_posix() in page
