@@ -20,8 +20,8 @@ import boto3
 import pytest
 import requests
 
-from tests.net import free_port, wait_for_port
 from tests.support.dev_process import clean_env, run_smoke
+from tests.support.net import free_port, wait_for_port
 from tests.support.packaging import NOT_SOURCES, REPO
 
 pytestmark = [pytest.mark.packaging, pytest.mark.e2e]

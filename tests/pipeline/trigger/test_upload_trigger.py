@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
 from tests.support.doubles import RecordingTranscoder
+from tests.support.lambda_imports import modules_the_handler_loads
 from tests.support.pipeline import SECRET, load_event, s3_notification
 from vod_testbed.backends.job import Job, JobRequest
 from vod_testbed.backends.source import fetch_sample, probe_object
