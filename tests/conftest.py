@@ -31,6 +31,9 @@ from vod_testbed.storage.s3 import Storage
 
 TEST_BUCKET = "vod-testbed-test"
 
+# The helpers and fixtures every directory shares (tests/support/__init__.py).
+pytest_plugins = ["tests.support"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     wanted = os.environ.get("TEST_FFMPEG")

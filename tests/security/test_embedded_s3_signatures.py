@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from tests.chunk_signer import sign_chunked_put
+from tests.support.chunk_signer import sign_chunked_put
 from vod_testbed.storage.embedded import EmbeddedS3, start_embedded_s3
 
 KEY, SECRET = "AKIDEMBEDDEDS3", "embedded-s3-secret"
