@@ -198,7 +198,7 @@ def render(config: DeployConfig) -> dict[str, Any]:
                     "RoleArn": config.role_arn("eventbridge"),
                     # The webhook answers 5xx while it cannot apply an event: keep retrying
                     # for a day, EventBridge's maximum; what is still undelivered then, and
-                    # what the webhook refuses with a 4xx, waits in the dead-letter queue.
+                    # what the webhook refuses with a 400, waits in the dead-letter queue.
                     "RetryPolicy": {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400},
                     "DeadLetterConfig": {"Arn": dead_letters_arn},
                 }

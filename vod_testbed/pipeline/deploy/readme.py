@@ -53,8 +53,8 @@ Apply, in order (``aws`` CLI v2):
 
 ## Redriving dead letters
 
-EventBridge retries a delivery that times out (after 5 s) or is answered with 429 or a 5xx,
-for up to a day; most 4xx answers are not retried. Either way the event then lands in
+EventBridge retries a delivery that times out (after 5 s) or is answered with 401, 407, 409,
+429 or a 5xx, for up to a day; other 4xx answers are not retried. Either way the event then lands in
 `{dead_letters}`: its body is the event itself, its `ERROR_CODE` and `ERROR_MESSAGE`
 attributes say why. The webhook answers 4xx only for events it will never accept (bad
 authentication, not a job event) and 5xx for what may work later. Once the cause is fixed,
