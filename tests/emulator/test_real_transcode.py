@@ -121,3 +121,22 @@ def test_the_aws_documentation_job_runs_unchanged_and_validates(
     report = validate_hls(master, storage=storage)
     assert report.ok, report.render_text()
     assert [r.name for r in report.renditions] == ["1080p", "720p", "480p", "360p"]
+
+
+def test_average_bitrate_is_the_video_outputs_own(
+    start_job: StartJob, receiver: WebhookReceiver, storage: Storage
+) -> None:
+    """The COMPLETE event's ``videoDetails.averageBitrate`` is the video output's average
+    bitrate (MediaConvert user guide, "Events with COMPLETE status",
+    https://docs.aws.amazon.com/mediaconvert/latest/ug/ev_status_complete.html): the video
+    stream's bits over its duration, without the audio and the MPEG-TS overhead that HLS's
+    AVERAGE-BANDWIDTH counts."""
+    _, job = start_job("short_2s", "bitrate")
+    hls = completed(receiver, job["Id"])[-1]["detail"]["outputGroupDetails"][0]
+    report = validate_hls(hls["playlistFilePaths"][0], storage=storage)
+    assert report.ok, report.render_text()
+    for detail, measured in zip(hls["outputDetails"], report.renditions, strict=True):
+        average = detail["videoDetails"]["averageBitrate"]
+        assert measured.video_bitrate is not None and measured.average_bandwidth is not None
+        assert abs(average - measured.video_bitrate) <= 0.01 * measured.video_bitrate
+        assert average < measured.average_bandwidth

@@ -361,6 +361,7 @@ class FFmpegBackend(InProcessTranscoder):
                     height=geometry_of[r.plan.rung.name].box_height,
                     average_bandwidth=r.average_bandwidth,
                     peak_bandwidth=r.peak_bandwidth,
+                    video_bitrate=r.video_bitrate(),
                 )
                 for r in renditions
             ),

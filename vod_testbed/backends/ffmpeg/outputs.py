@@ -44,6 +44,11 @@ class RenditionFiles:
     def peak_bandwidth(self) -> int:
         return peak_bitrate(self.sizes, self.target_duration)
 
+    def video_bitrate(self) -> int:
+        """The video stream's bits over the rendition's duration (every segment demuxed)."""
+        video_bytes = sum(inspect_segment(segment).video_bytes for segment in self.segments)
+        return round(video_bytes * 8 / self.duration_s) if self.duration_s else 0
+
 
 def read_rendition(hls_dir: Path, base: str, plan: RenditionPlan) -> RenditionFiles:
     """Parse one media playlist and stat its segments. Raises TranscodeError if incomplete."""
