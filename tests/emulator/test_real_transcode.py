@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from tests.emulator.conftest import ladder_settings
 from tests.emulator.fakes import WebhookReceiver
 from tests.emulator.test_events import done
 from tests.emulator.test_jobs_api import create
+from vod_testbed.backends.ladder import Ladder, Rung
 from vod_testbed.fixtures.jobs import aws_doc_ladder_settings
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
@@ -140,3 +142,34 @@ def test_average_bitrate_is_the_video_outputs_own(
         assert measured.video_bitrate is not None and measured.average_bandwidth is not None
         assert abs(average - measured.video_bitrate) <= 0.01 * measured.video_bitrate
         assert average < measured.average_bandwidth
+
+
+@pytest.mark.parametrize(("mode", "target"), [("LEGACY", 3), ("SPEC_COMPLIANT", 2), (None, 3)])
+def test_target_duration_compatibility_mode_rounds_as_mediaconvert_does(
+    start_job: StartJob,
+    receiver: WebhookReceiver,
+    storage: Storage,
+    tmp_path: Path,
+    mode: str | None,
+    target: int,
+) -> None:
+    """HlsGroupSettings.TargetDurationCompatibilityMode (MediaConvert API reference,
+    https://docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html#jobs-prop-hlsgroupsettings-targetdurationcompatibilitymode):
+    LEGACY, the default, rounds the target duration up; SPEC_COMPLIANT rounds at .5. At
+    29.97 fps a 2 s segment lasts 2.002 s: 3 or 2."""
+    ladder = Ladder(rungs=(Rung("360p", 640, 360, 800_000),), segment_seconds=2, thumbnails=None)
+
+    def settings_for(source: str, prefix: str) -> dict[str, Any]:
+        settings = ladder_settings(source, prefix, ladder)
+        hls = settings["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]
+        assert hls.pop("TargetDurationCompatibilityMode") == "SPEC_COMPLIANT"
+        if mode is not None:
+            hls["TargetDurationCompatibilityMode"] = mode
+        return settings
+
+    _, job = start_job("fps_29_97", f"td-{mode}", settings_for)
+    hls = completed(receiver, job["Id"])[-1]["detail"]["outputGroupDetails"][0]
+    (playlist,) = hls["outputDetails"][0]["outputFilePaths"]
+    text = storage.fetch(playlist, tmp_path / "rung.m3u8").read_text()
+    assert "#EXTINF:2.002" in text
+    assert f"#EXT-X-TARGETDURATION:{target}\n" in text

@@ -210,7 +210,11 @@ class FFmpegBackend(InProcessTranscoder):
         self._transcode(job_id, run, plan)
         self._check_canceled(run)
 
-        renditions = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in plan.renditions]
+        round_up = request.ladder.round_target_duration_up
+        renditions = [
+            read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
+            for r in plan.renditions
+        ]
         # Up to one GOP short: a few missing seconds of a long lecture are still truncation.
         check_complete(
             renditions,

@@ -72,6 +72,7 @@ class _HlsGroup:
     destination: str
     segment_seconds: int
     integer_durations: bool
+    round_target_duration_up: bool
     rungs: tuple[Rung, ...]
     upscale: UpscalePolicy
     audio: AudioSpec | None
@@ -113,6 +114,7 @@ class _JobParser:
                 thumbnails=thumbnails,
                 upscale=hls.upscale,
                 integer_durations=hls.integer_durations,
+                round_target_duration_up=hls.round_target_duration_up,
                 rotate=self.rotate,
                 **hls.shared,
             )
@@ -214,6 +216,7 @@ class _JobParser:
         destination = self.destination(hls, gpath)
         segment_seconds = int(hls.get("segmentLength", 10))
         integer_durations = hls.get("manifestDurationFormat", "FLOATING_POINT") == "INTEGER"
+        legacy = hls.get("targetDurationCompatibilityMode", "LEGACY") == "LEGACY"
         outputs = group["outputs"]
         rungs: list[Rung] = []
         policies: list[UpscalePolicy] = []
@@ -267,6 +270,7 @@ class _JobParser:
             destination=destination,
             segment_seconds=segment_seconds,
             integer_durations=integer_durations,
+            round_target_duration_up=legacy,
             rungs=tuple(rungs),
             upscale=policies[0],
             audio=audios[0],

@@ -281,10 +281,11 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
                     "CodecSpecification": "RFC_4281",
                     "ClientCache": "ENABLED",
                     "ManifestCompression": "NONE",
-                    # EXT-X-TARGETDURATION rounded to the nearest second, as RFC 8216 and
-                    # the FFmpeg backend round it; AWS's default, LEGACY, rounds up (a
-                    # 6.006 s segment at 29.97 fps would get 7).
-                    "TargetDurationCompatibilityMode": "SPEC_COMPLIANT",
+                    # Explicit: AWS's default, LEGACY, rounds EXT-X-TARGETDURATION up (a
+                    # 6.006 s segment at 29.97 fps gets 7) where RFC 8216 rounds it.
+                    "TargetDurationCompatibilityMode": (
+                        "LEGACY" if ladder.round_target_duration_up else "SPEC_COMPLIANT"
+                    ),
                 },
             },
             "Outputs": [
