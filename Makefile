@@ -59,10 +59,11 @@ lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE
 # cfn-lint on staging's template as rendered without a CDN, for a CloudFront host and for a
 # custom host (with its certificate).
 CFN_DIR := .cache/cfn
+CFN_ENV := env -u PLAYBACK_BASE_URL S3_BUCKET=media-staging PIPELINE_WEBHOOK_URL=https://pipeline.example.com
 lint-template: $(STAMP)
-	S3_BUCKET=media-staging PIPELINE_WEBHOOK_URL=https://pipeline.example.com $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/plain >/dev/null
-	PLAYBACK_BASE_URL=https://d111111abcdef8.cloudfront.net $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/cloudfront >/dev/null
-	PLAYBACK_BASE_URL=https://media.example.com $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/custom-host >/dev/null
+	$(CFN_ENV) $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/plain >/dev/null
+	$(CFN_ENV) PLAYBACK_BASE_URL=https://d111111abcdef8.cloudfront.net $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/cloudfront >/dev/null
+	$(CFN_ENV) PLAYBACK_BASE_URL=https://media.example.com $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/custom-host >/dev/null
 	$(BIN)/cfn-lint $(CFN_DIR)/plain/template.json $(CFN_DIR)/cloudfront/template.json $(CFN_DIR)/custom-host/template.json
 
 fmt: $(STAMP) ## Format the code with ruff
