@@ -1,7 +1,7 @@
 """``python -m vod_testbed.pipeline.deploy render --out DIR`` writes staging's CloudFormation
 template (``DIR/template.json``); ``python -m vod_testbed.pipeline.deploy package --out
 FILE.zip`` builds the Lambda zip (with the Linux wheels the trigger needs, unless
-``--no-deps``). docs/staging.md says how to deploy them.
+``--no-deps``). docs/aws-staging.md says how to deploy them.
 """
 
 from __future__ import annotations

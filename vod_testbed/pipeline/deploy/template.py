@@ -6,7 +6,7 @@ and the ladder as a job template, the roles, the upload-trigger Lambda, the Even
 with its connection, API destination, retry policy and dead-letter queue, and - when
 ``PLAYBACK_BASE_URL`` names a CDN - CloudFront with origin access control, a key group and,
 for a custom host, an ACM certificate. ``aws cloudformation deploy`` creates or updates it
-all; docs/staging.md says how.
+all; docs/aws-staging.md says how.
 
 Why plain data rather than the AWS CDK: every value comes from the code that uses it at run
 time (the ladder's renderer, the upload-key contract, the webhook's header, the Lambda's

@@ -64,7 +64,7 @@ NOT_REGISTERED = frozenset({"refused", "unknown_asset"})
 CHANGED = frozenset({"PreconditionFailed", "412"})
 # The job's own copy of its input, beside its outputs (``<input>_processed/source/``).
 PINNED_FOLDER = "source"
-# Its tag: staging's lifecycle rule expires what carries it (docs/staging.md).
+# Its tag: staging's lifecycle rule expires what carries it (docs/aws-staging.md).
 PINNED_TAG = ("vod-testbed", "pinned-source")
 
 
