@@ -245,7 +245,11 @@ class FFmpegBackend(InProcessTranscoder):
         self._transcode(job_id, run, build_command(plan, self.ffmpeg), work, media.duration_s)
         self._check_canceled(run)
 
-        renditions = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in plan.renditions]
+        round_up = request.ladder.round_target_duration_up
+        renditions = [
+            read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
+            for r in plan.renditions
+        ]
         # Up to one GOP short: a few missing seconds of a long lecture are still truncation.
         check_complete(
             renditions,
@@ -315,7 +319,11 @@ class FFmpegBackend(InProcessTranscoder):
         source_s = media.video_duration_s or media.duration_s
         renditions = []
         for plan in hls_plans:
-            written = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in plan.renditions]
+            round_up = plan.ladder.round_target_duration_up
+            written = [
+                read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
+                for r in plan.renditions
+            ]
             check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
             write_master(plan.hls_dir, plan.hls_base, written, plan.frame_rate)
             renditions.append(written)
@@ -372,7 +380,7 @@ class FFmpegBackend(InProcessTranscoder):
                         round(r.duration_s * 1000),
                         r.plan.geometry.box_width,
                         r.plan.geometry.box_height,
-                        r.average_bandwidth,
+                        r.video_bitrate(),
                     )
                     for r in written_renditions
                 )
@@ -532,6 +540,7 @@ class FFmpegBackend(InProcessTranscoder):
                     height=geometry_of[r.plan.rung.name].box_height,
                     average_bandwidth=r.average_bandwidth,
                     peak_bandwidth=r.peak_bandwidth,
+                    video_bitrate=r.video_bitrate(),
                 )
                 for r in renditions
             ),
