@@ -54,7 +54,7 @@ class Outcome:
 
 def make_inputs(folder: Path) -> dict[str, Path]:
     """The corpus's inputs, small and short: two 1-s 320x180 25 fps clips with stereo
-    48 kHz audio, an SRT file and a PNG logo."""
+    48 kHz English audio, an SRT file and a PNG logo."""
     ffmpeg = binary.find_ffmpeg()
     files = {}
     for name, pattern, freq in (("source.mp4", "testsrc2", 440), ("source2.mp4", "smptebars", 660)):
@@ -64,7 +64,7 @@ def make_inputs(folder: Path) -> dict[str, Path]:
              f"{pattern}=size=320x180:rate=25:duration=1", "-f", "lavfi", "-i",
              f"sine=frequency={freq}:sample_rate=48000:duration=1", "-ac", "2",
              "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-             "-c:a", "aac", "-shortest", str(path)],
+             "-c:a", "aac", "-metadata:s:a:0", "language=eng", "-shortest", str(path)],
             check=True,
         )  # fmt: skip
         files[name] = path
