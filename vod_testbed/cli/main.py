@@ -23,6 +23,7 @@ SUBCOMMANDS = (
     "vod_testbed.cli.dev",
     "vod_testbed.cli.wait",
     "vod_testbed.cli.db",
+    "vod_testbed.cli.parity",
 )
 
 
