@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ def _scripts(part: str) -> Path:
 def run(args: argparse.Namespace) -> int:
     if args.action == "revision":
         if not (args.part and args.message):
-            print("error: revision needs --part and -m MESSAGE")
+            print("error: revision needs --part and -m MESSAGE", file=sys.stderr)
             return 2
         print(new_revision(args.part, args.message))
         return 0
