@@ -1,10 +1,13 @@
-"""`vod-testbed parity`: the emulator and the FFmpeg backend make the same output of one clip;
-one setting changed is found and reported; outputs that cannot be read are a clear error."""
+"""`vod-testbed parity`: the emulator, the FFmpeg backend and a MediaConvert endpoint of the
+usual settings make the same output of one clip; one setting changed is found and reported;
+outputs that cannot be read are a clear error."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,9 @@ from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.cli.main import main
 from vod_testbed.common.settings import BackendSettings
+from vod_testbed.emulator.app import create_app
+from vod_testbed.emulator.config import EmulatorSettings
+from vod_testbed.emulator.server import EmulatorServer
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.storage.s3 import Storage
 
@@ -45,12 +51,48 @@ def rows(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {row["what"]: row for row in report["rows"]}
 
 
-def test_the_emulator_and_the_ffmpeg_backend_make_the_same_output(
-    s3_env: None, s3_prefix: str, capsys: pytest.CaptureFixture[str]
+@pytest.fixture
+def mediaconvert_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+    backend_settings: BackendSettings,
+    storage: Storage,
+    tmp_path: Path,
+) -> Iterator[None]:
+    """A MediaConvert endpoint in the usual settings (MEDIACONVERT_ENDPOINT), as a staging
+    account's would be: here an emulator of its own."""
+    settings = EmulatorSettings(
+        data_dir=tmp_path / "emulator",
+        access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+        secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+    )
+    app = create_app(
+        {
+            "EMULATOR_SETTINGS": settings,
+            "TRANSCODER_FACTORY": lambda: FFmpegBackend(settings=backend_settings, storage=storage),
+        }
+    )
+    server = EmulatorServer(app).start()
+    monkeypatch.setenv("MEDIACONVERT_ENDPOINT", server.url)
+    yield
+    server.stop()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("emulator", "ffmpeg"), ("ffmpeg", "mediaconvert")],
+    ids=["emulator-vs-ffmpeg", "ffmpeg-vs-endpoint"],
+)
+def test_two_transcoders_make_the_same_output(
+    s3_env: None,
+    mediaconvert_endpoint: None,
+    s3_prefix: str,
+    a: str,
+    b: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, report = parity_json(
         [
-            "--source", str(clip_path(CLIP)), "--a", "emulator", "--b", "ffmpeg",
+            "--source", str(clip_path(CLIP)), "--a", a, "--b", b,
             "--out", s3_prefix, "--quality-seconds", "2",
         ],
         capsys,
