@@ -11,7 +11,8 @@ PATH, such as Debian's 5.1) or a path. The run stops when that one is missing or
 and the header of every run says which ffmpeg it used.
 
 The pipeline's database is a SQLite file per test, or with ``TEST_DATABASE=postgresql`` a
-database per test on a throwaway PostgreSQL server the session starts (``tests/postgres.py``).
+database per test on a throwaway PostgreSQL server the session starts
+(fixtures of ``tests/support/postgres.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres import PostgresServer
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.common.settings import BackendSettings
@@ -34,6 +34,9 @@ from vod_testbed.storage.embedded import start_embedded_s3
 from vod_testbed.storage.s3 import Storage
 
 TEST_BUCKET = "vod-testbed-test"
+
+# The helpers and fixtures every directory shares (tests/support/__init__.py).
+pytest_plugins = ["tests.support"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,55 +60,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["FFMPEG_BINARY"] = chosen
 
 
-def pytest_report_header(config: pytest.Config) -> list[str]:
+def pytest_report_header(config: pytest.Config) -> str:
     path = binary.find_ffmpeg()
-    return [
-        f"ffmpeg: {path} (version {binary.describe_ffmpeg(path).version})",
-        f"pipeline database: {_test_database()}",
-    ]
-
-
-def _test_database() -> str:
-    wanted = os.environ.get("TEST_DATABASE") or "sqlite"
-    if wanted not in ("sqlite", "postgresql"):
-        # Asked for by name: a run that silently used SQLite would prove nothing.
-        pytest.exit(f"TEST_DATABASE={wanted}: expected sqlite or postgresql", returncode=2)
-    return wanted
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    server = PostgresServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def _fresh_database(request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
-    if _test_database() == "sqlite":
-        yield f"sqlite:///{folder / 'pipeline.sqlite3'}"
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = server.new_database()
-    try:
-        yield server.url(name)
-    finally:
-        server.drop_database(name)
-
-
-@pytest.fixture
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database for the pipeline: SQLite, or PostgreSQL (``TEST_DATABASE``)."""
-    yield from _fresh_database(request, tmp_path)
-
-
-@pytest.fixture(scope="module")
-def module_database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """:func:`database_url` for a module's tests to share (a server started once)."""
-    yield from _fresh_database(request, tmp_path_factory.mktemp("db"))
+    return f"ffmpeg: {path} (version {binary.describe_ffmpeg(path).version})"
 
 
 def _docker_answers() -> bool:
@@ -154,6 +111,9 @@ def s3_endpoint() -> Iterator[str]:
         yield configured
         return
     server = start_embedded_s3()
+    # The server's random pair, for every client of the run (as the MinIO branch does).
+    os.environ["AWS_ACCESS_KEY_ID"] = server.access_key_id
+    os.environ["AWS_SECRET_ACCESS_KEY"] = server.secret_access_key
     try:
         yield server.endpoint_url
     finally:

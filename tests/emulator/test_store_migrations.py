@@ -12,13 +12,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from tests.emulator.old_stores import BEFORE_MIGRATIONS, write_state_file
-from tests.emulator.test_records import job
+from tests.support.emulator import job_record
 from vod_testbed.common import migrations
 from vod_testbed.emulator.records import QueueRecord
 from vod_testbed.emulator.store import MIGRATIONS, STATE_FILE, Store
 from vod_testbed.emulator.tables import metadata
 
-JOB = job()
+JOB = job_record()
 QUEUE = QueueRecord(
     name="Night",
     arn="arn:aws:mediaconvert:us-east-1:1:queues/Night",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.pipeline.e2e_helpers import COURSE
+from tests.support.e2e_helpers import COURSE
 from vod_testbed.stack.settings import StackSettings
 from vod_testbed.stack.stack import start_stack
 

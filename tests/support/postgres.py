@@ -8,6 +8,8 @@ runs as the ``postgres`` user. (pytest-postgresql's process fixture runs ``pg_ct
 current user, hence this small fixture rather than that one.)
 
 Each test gets a database of its own (:meth:`PostgresServer.new_database`), dropped after it.
+The fixtures below give the pipeline's tests their database: a SQLite file, or with
+``TEST_DATABASE=postgresql`` a database on that server, started once per session.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 
 # Durability is not what a test server is for: these make it start and write faster.
 FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
@@ -105,3 +109,50 @@ class PostgresServer:
     def drop_database(self, name: str) -> None:
         with self._admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"pipeline database: {_test_database()}"
+
+
+def _test_database() -> str:
+    wanted = os.environ.get("TEST_DATABASE") or "sqlite"
+    if wanted not in ("sqlite", "postgresql"):
+        # Asked for by name: a run that silently used SQLite would prove nothing.
+        pytest.exit(f"TEST_DATABASE={wanted}: expected sqlite or postgresql", returncode=2)
+    return wanted
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _fresh_database(request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    if _test_database() == "sqlite":
+        yield f"sqlite:///{folder / 'pipeline.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = server.new_database()
+    try:
+        yield server.url(name)
+    finally:
+        server.drop_database(name)
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database for the pipeline: SQLite, or PostgreSQL (``TEST_DATABASE``)."""
+    yield from _fresh_database(request, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """:func:`database_url` for a module's tests to share (a server started once)."""
+    yield from _fresh_database(request, tmp_path_factory.mktemp("db"))
