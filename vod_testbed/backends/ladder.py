@@ -176,13 +176,16 @@ class Ladder:
 
     rungs: tuple[Rung, ...]
     segment_seconds: int = 6
-    gop_seconds: int = 2
+    gop_seconds: int | Fraction = 2  # MediaConvert's GopSize in seconds may be a decimal
     # None: video-only renditions (MediaConvert outputs without AudioDescriptions).
     audio: AudioSpec | None = field(default_factory=AudioSpec)
     thumbnails: ThumbnailSpec | None = field(default_factory=ThumbnailSpec)
     upscale: UpscalePolicy = UpscalePolicy.UPSCALE
     portrait: PortraitPolicy = PortraitPolicy.PAD
     integer_durations: bool = False  # MediaConvert ManifestDurationFormat INTEGER
+    # EXT-X-TARGETDURATION: the longest segment rounded to the nearest second (RFC 8216,
+    # MediaConvert's SPEC_COMPLIANT), or up (LEGACY, MediaConvert's default).
+    round_target_duration_up: bool = False
     rotate: RotatePolicy = RotatePolicy.AUTO
     # None: the source's rate, as MediaConvert's "follow source" gives it (see
     # media.probe.output_frame_rate); else this constant rate.

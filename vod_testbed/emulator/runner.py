@@ -3,8 +3,9 @@
 Each queue runs at most its ``concurrentJobs`` jobs at once (EMULATOR_QUEUE_CONCURRENCY
 unless the queue sets its own); the others wait in SUBMITTED and start by priority (high
 first), then age. A PAUSED queue starts nothing. A started job is PROGRESSING; its settings
-are parsed into a :class:`vod_testbed.backends.job.JobRequest` and handed to a :class:`Transcoder`
-(the FFmpeg backend), whose snapshots are mapped onto the MediaConvert job: status,
+are parsed into the job model (docs/ARCHITECTURE.md, "The job model") and handed to a
+:class:`Transcoder` (the FFmpeg backend), as the ladder job it is or as the model. Its
+snapshots are mapped onto the MediaConvert job: status,
 ``currentPhase``, ``jobPercentComplete``, timing, ``outputGroupDetails`` measured from the
 real outputs, ``errorCode``/``errorMessage``. Every transition emits its event.
 
@@ -28,12 +29,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from vod_testbed.backends.interface import Transcoder
-from vod_testbed.backends.job import Job, JobPhase, JobStatus
+from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert import events
 from vod_testbed.common import errors
 from vod_testbed.common.clock import Clock, system_clock
 from vod_testbed.common.worker import Worker
-from vod_testbed.emulator import outputs
+from vod_testbed.emulator import input_errors, outputs
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import MediaConvertError
 from vod_testbed.emulator.faults import Faults
@@ -220,7 +221,9 @@ class JobRunner:
         job = self.model.get_job(running.job_id)
         try:
             parsed = read_stored_settings(job.settings, job.user_metadata)
-            backend_job = self.transcoder.submit(parsed.request)
+            # A ladder job runs as the ladder it is; any other job as its model.
+            request = parsed.ladder or JobRequest.for_model(parsed.job)
+            backend_job = self.transcoder.submit(request)
         except MediaConvertError as exc:
             self._fail(running, errors.SETTINGS_ERROR, exc.message)
         except errors.InvalidRequestError as exc:
@@ -294,14 +297,12 @@ class JobRunner:
         elif snapshot.status is JobStatus.CANCELED:
             self._finish(job_id, JobStatus.CANCELED, {})
         else:
-            self._finish(
-                job_id,
-                JobStatus.ERROR,
-                {
-                    "error_code": snapshot.error_code or errors.UNKNOWN_ERROR,
-                    "error_message": snapshot.error_message or "The transcode failed.",
-                },
+            code, message = input_errors.as_aws_reports(
+                snapshot.error_code or errors.UNKNOWN_ERROR,
+                snapshot.error_message or "The transcode failed.",
+                snapshot.request.input_uri,
             )
+            self._finish(job_id, JobStatus.ERROR, {"error_code": code, "error_message": message})
 
     def _send_status_updates(self) -> None:
         now = self.clock()

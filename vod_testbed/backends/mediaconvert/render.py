@@ -47,7 +47,7 @@ SCALING_BEHAVIOR = {
 }
 
 
-def _frame_rate_settings(frame_rate: Fraction | None) -> dict[str, Any]:
+def frame_rate_settings(frame_rate: Fraction | None) -> dict[str, Any]:
     if frame_rate is None:
         return {"FramerateControl": "INITIALIZE_FROM_SOURCE"}
     return {
@@ -97,14 +97,14 @@ def _h264_settings(rung: Rung, ladder: Ladder, frame_rate: Fraction | None) -> d
             "ParControl": "SPECIFIED",
             "ParNumerator": 1,
             "ParDenominator": 1,
-            **_frame_rate_settings(frame_rate),
+            **frame_rate_settings(frame_rate),
             "InterlaceMode": "PROGRESSIVE",
         }
     )
     return h264
 
 
-def _channels_mode(channels: int) -> str:
+def channels_mode(channels: int) -> str:
     return next(mode for mode, count in CODING_MODE_CHANNELS.items() if count == channels)
 
 
@@ -121,7 +121,7 @@ def _check_renderable(ladder: Ladder, boxes: list[tuple[Rung, tuple[int, int]]])
     for rung, box in boxes:
         if audio is not None and audio.channels in CODING_MODE_CHANNELS.values():
             aac = aac_problem(
-                audio.profile, _channels_mode(audio.channels), audio.sample_rate, rung.audio_bitrate
+                audio.profile, channels_mode(audio.channels), audio.sample_rate, rung.audio_bitrate
             )
             if aac:
                 problems.append(f"rung {rung.name}: {aac}")
@@ -165,7 +165,7 @@ def _hls_output(
                 "Codec": "AAC",
                 "AacSettings": {
                     "Bitrate": rung.audio_bitrate,
-                    "CodingMode": _channels_mode(audio.channels),
+                    "CodingMode": channels_mode(audio.channels),
                     "SampleRate": audio.sample_rate,
                     "CodecProfile": audio.profile,
                     "RateControlMode": "CBR",
@@ -281,6 +281,11 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
                     "CodecSpecification": "RFC_4281",
                     "ClientCache": "ENABLED",
                     "ManifestCompression": "NONE",
+                    # Explicit: AWS's default, LEGACY, rounds EXT-X-TARGETDURATION up (a
+                    # 6.006 s segment at 29.97 fps gets 7) where RFC 8216 rounds it.
+                    "TargetDurationCompatibilityMode": (
+                        "LEGACY" if ladder.round_target_duration_up else "SPEC_COMPLIANT"
+                    ),
                 },
             },
             "Outputs": [
@@ -309,3 +314,21 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
         ],
         "OutputGroups": groups,
     }
+
+
+def render_template_settings(ladder: Ladder) -> dict[str, Any]:
+    """``ladder`` as a job template's ``Settings``: what :func:`render_job_settings` renders
+    for it without a probed source, minus the input file and the destinations, which each
+    job gives."""
+    placeholder = "s3://job-template/input"
+    settings = render_job_settings(
+        JobRequest(placeholder, f"{placeholder}/hls", f"{placeholder}/thumbnails", ladder)
+    )
+    for job_input in settings["Inputs"]:
+        del job_input["FileInput"]
+    for group in settings["OutputGroups"]:
+        group_settings = group["OutputGroupSettings"]
+        for value in group_settings.values():
+            if isinstance(value, dict):
+                value.pop("Destination", None)
+    return settings
