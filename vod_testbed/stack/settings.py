@@ -65,6 +65,15 @@ class StackSettings:
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     emulator: EmulatorSettings = field(default_factory=EmulatorSettings)
 
+    @property
+    def pipeline_database_url(self) -> str:
+        """``database_url``, else the SQLite file in the data dir."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'pipeline.sqlite3'}"
+
+    @property
+    def emulator_data_dir(self) -> Path:
+        return self.data_dir / "emulator"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> StackSettings:
         """Every setting from ``env`` (default ``os.environ``), each part reading its own
