@@ -77,7 +77,7 @@ def test_one_end_may_be_blank() -> None:
     # to the end. If you provide only an end time, it will be the entire input up to that
     # point."
     assert clip_windows([{"startTimecode": "00:00:01:00"}], rate=Fraction(30), duration_s=4.0) == (
-        ClipWindow(Fraction(1), Fraction(4)),
+        ClipWindow(Fraction(1), Fraction(4), to_end=True),
     )
     assert clip_windows([{"endTimecode": "00:00:00:29"}], rate=Fraction(30), duration_s=4.0) == (
         ClipWindow(Fraction(0), Fraction(1)),
