@@ -1,0 +1,90 @@
+"""Image insertion as the service model documents ``InsertableImage`` (position, opacity
+default 50, start timecode, duration including the fade-in, PNG or TGA only)."""
+
+from __future__ import annotations
+
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import ffmpeg
+import pytest
+
+from tests.backends.inputs.sources import write_source
+from vod_testbed.backends.ffmpeg import binary
+from vod_testbed.backends.ffmpeg.watermark import InsertedImage, check_image, images_of, overlaid
+from vod_testbed.common import errors
+
+
+def _image(path: Path, colour: str = "red") -> Path:
+    argv = [
+        binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-y",
+        "-f", "lavfi", "-i", f"color={colour}:size=32x32", "-frames:v", "1", str(path),
+    ]  # fmt: skip
+    subprocess.run(argv, check=True, timeout=30)
+    return path
+
+
+def _pixel(video: Path, at_s: float, x: int, y: int) -> tuple[int, int, int]:
+    argv = [
+        binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-ss", str(at_s),
+        "-i", str(video), "-frames:v", "1", "-vf", f"crop=2:2:{x}:{y}",
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+    ]  # fmt: skip
+    data = subprocess.run(argv, check=True, capture_output=True, timeout=30).stdout
+    return data[0], data[1], data[2]
+
+
+def test_defaults_follow_the_service_model() -> None:
+    (image,) = images_of(
+        {"insertableImages": [{"imageInserterInput": "s3://b/l.png", "imageX": 5, "imageY": 6}]}
+    )
+    assert image == InsertedImage(uri="s3://b/l.png", x=5, y=6, opacity=50)
+    assert image.window(Fraction(30)) == (0.0, None)
+    # Duration includes the fade-in but not the fade-out.
+    timed = InsertedImage(
+        "s3://b/l.png", 0, 0, start="00:00:01:00", duration_ms=2000, fade_out_ms=500
+    )
+    assert timed.window(Fraction(25)) == (1.0, 3.5)
+
+
+def test_layers_are_stacked_bottom_first() -> None:
+    images = images_of(
+        {"insertableImages": [
+            {"imageInserterInput": "s3://b/top.png", "imageX": 0, "imageY": 0, "layer": 9},
+            {"imageInserterInput": "s3://b/bottom.png", "imageX": 0, "imageY": 0, "layer": 1},
+        ]}
+    )  # fmt: skip
+    assert [i.uri for i in images] == ["s3://b/bottom.png", "s3://b/top.png"]
+
+
+def test_an_opaque_image_is_laid_over_its_window_only(tmp_path: Path) -> None:
+    source = write_source(tmp_path / "in.mp4", duration_s=2, tracks=())
+    logo = _image(tmp_path / "logo.png")
+    assert check_image(logo, "s3://b/logo.png") == "png"
+    image = InsertedImage("s3://b/logo.png", x=10, y=10, opacity=100, start="00:00:01:00")
+    video = overlaid(ffmpeg.input(str(source))["v:0"], [(image, logo)], rate=Fraction(30))
+    out = tmp_path / "out.mp4"
+    argv = ffmpeg.output(
+        video, str(out), **{"c:v": "libx264", "preset": "ultrafast", "qp": "0"}
+    ).compile(cmd=binary.find_ffmpeg(), overwrite_output=True)
+    subprocess.run(argv, check=True, capture_output=True, timeout=120)
+    red, green, blue = _pixel(out, 1.5, 20, 20)
+    assert red > 200 and green < 60 and blue < 60
+    assert _pixel(out, 0.2, 20, 20) != (red, green, blue)  # not before its start time
+
+
+def test_tga_images_are_accepted(tmp_path: Path) -> None:
+    assert check_image(_image(tmp_path / "logo.tga"), "s3://b/logo.tga") == "tga"
+
+
+@pytest.mark.parametrize(
+    "content", [b"not an image at all", b"\x89PNG\r\n\x1a\n truncated", b"\xff\xd8\xff\xe0jpeg"]
+)
+def test_what_is_not_a_png_or_tga_image_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "logo.png"
+    path.write_bytes(content)
+    with pytest.raises(errors.TranscodeError) as caught:
+        check_image(path, "s3://b/logo.png")
+    assert caught.value.code == errors.INPUT_ERROR
+    assert "s3://b/logo.png is not a PNG or TGA image" in caught.value.message
