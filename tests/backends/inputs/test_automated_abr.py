@@ -1,0 +1,91 @@
+"""Automated ABR's limits as the service model (``AutomatedAbrSettings``) and the user guide
+("Automated ABR rules") document them, on the emulator's deterministic ladder."""
+
+from __future__ import annotations
+
+import pytest
+
+from vod_testbed.backends.mediaconvert.automated_abr import (
+    AbrSettingsError,
+    Size,
+    automated_ladder,
+)
+
+HD = Size(1920, 1080)
+
+
+def test_defaults_give_a_ladder_from_the_source_down_within_aws_bitrates() -> None:
+    ladder = automated_ladder(HD, None, {})
+    assert (ladder[0].width, ladder[0].height) == (1920, 1080)
+    # "If you don't specify a value, MediaConvert uses 8,000,000" / "600,000".
+    assert ladder[0].max_bitrate == 8_000_000
+    assert ladder[-1].max_bitrate == 600_000
+    assert len(ladder) <= 15  # MaxRenditions defaults to 15
+    assert [r.max_bitrate for r in ladder] == sorted((r.max_bitrate for r in ladder), reverse=True)
+    assert all(r.qvbr_quality == 7 for r in ladder)
+    assert automated_ladder(HD, None, {}) == ladder  # deterministic
+
+
+def test_limits_are_honoured() -> None:
+    ladder = automated_ladder(
+        HD,
+        Size(1280, 720),  # the base output's Width x Height: the maximum resolution
+        {"maxRenditions": 3, "maxAbrBitrate": 5_000_000, "minAbrBitrate": 400_000,
+         "maxQualityLevel": 8},
+    )  # fmt: skip
+    assert [(r.width, r.height) for r in ladder][0] == (1280, 720)
+    assert len(ladder) == 3
+    assert (ladder[0].max_bitrate, ladder[-1].max_bitrate) == (5_000_000, 400_000)
+    assert {r.qvbr_quality for r in ladder} == {8}
+
+
+def test_rules_min_bottom_and_force_include() -> None:
+    # "If you specify 512x288, the lowest resolution in your ABR stack is greater than or
+    # equal to 512x288."
+    ladder = automated_ladder(
+        HD,
+        None,
+        {
+            "maxRenditions": 4,
+            "rules": [
+                {"type": "MIN_BOTTOM_RENDITION_SIZE", "minBottomRenditionSize": {"width": 512, "height": 288}},
+                {"type": "FORCE_INCLUDE_RENDITIONS", "forceIncludeRenditions": [{"width": 960, "height": 540}]},
+            ],
+        },
+    )  # fmt: skip
+    sizes = [(r.width, r.height) for r in ladder]
+    assert (960, 540) in sizes and len(sizes) == 4
+    assert min(w * h for w, h in sizes) >= 512 * 288
+
+
+def test_allowed_renditions_only_and_required_ones_kept() -> None:
+    allowed = [
+        {"width": 1280, "height": 720, "required": "ENABLED"},
+        {"width": 640, "height": 360},
+        {"width": 1920, "height": 1080},
+        {"width": 960, "height": 540},
+    ]
+    ladder = automated_ladder(
+        HD,
+        None,
+        {
+            "maxRenditions": 3,
+            "rules": [{"type": "ALLOWED_RENDITIONS", "allowedRenditions": allowed}],
+        },
+    )
+    sizes = {(r.width, r.height) for r in ladder}
+    assert (1280, 720) in sizes and len(sizes) == 3
+    assert sizes <= {(a["width"], a["height"]) for a in allowed}
+
+
+def test_contradicting_rules_are_refused() -> None:
+    # "Allowed renditions ... Force include renditions cannot be not specified" (sic): the
+    # two rules exclude each other.
+    rules = [
+        {"type": "ALLOWED_RENDITIONS", "allowedRenditions": [{"width": 640, "height": 360}]},
+        {"type": "FORCE_INCLUDE_RENDITIONS", "forceIncludeRenditions": [{"width": 640, "height": 360}]},
+    ]  # fmt: skip
+    with pytest.raises(AbrSettingsError, match="cannot be used together"):
+        automated_ladder(HD, None, {"rules": rules})
+    with pytest.raises(AbrSettingsError, match="minAbrBitrate is above"):
+        automated_ladder(HD, None, {"minAbrBitrate": 9_000_000})
