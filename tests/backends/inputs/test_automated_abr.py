@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from vod_testbed.backends.mediaconvert.automated_abr import (
@@ -12,6 +14,8 @@ from vod_testbed.backends.mediaconvert.automated_abr import (
 )
 
 HD = Size(1920, 1080)
+SMALL = {"width": 512, "height": 288}
+QHD = {"width": 960, "height": 540}
 
 
 def test_defaults_give_a_ladder_from_the_source_down_within_aws_bitrates() -> None:
@@ -33,7 +37,7 @@ def test_limits_are_honoured() -> None:
         {"maxRenditions": 3, "maxAbrBitrate": 5_000_000, "minAbrBitrate": 400_000,
          "maxQualityLevel": 8},
     )  # fmt: skip
-    assert [(r.width, r.height) for r in ladder][0] == (1280, 720)
+    assert (ladder[0].width, ladder[0].height) == (1280, 720)
     assert len(ladder) == 3
     assert (ladder[0].max_bitrate, ladder[-1].max_bitrate) == (5_000_000, 400_000)
     assert {r.qvbr_quality for r in ladder} == {8}
@@ -48,8 +52,8 @@ def test_rules_min_bottom_and_force_include() -> None:
         {
             "maxRenditions": 4,
             "rules": [
-                {"type": "MIN_BOTTOM_RENDITION_SIZE", "minBottomRenditionSize": {"width": 512, "height": 288}},
-                {"type": "FORCE_INCLUDE_RENDITIONS", "forceIncludeRenditions": [{"width": 960, "height": 540}]},
+                {"type": "MIN_BOTTOM_RENDITION_SIZE", "minBottomRenditionSize": SMALL},
+                {"type": "FORCE_INCLUDE_RENDITIONS", "forceIncludeRenditions": [QHD]},
             ],
         },
     )  # fmt: skip
@@ -59,7 +63,7 @@ def test_rules_min_bottom_and_force_include() -> None:
 
 
 def test_allowed_renditions_only_and_required_ones_kept() -> None:
-    allowed = [
+    allowed: list[dict[str, Any]] = [
         {"width": 1280, "height": 720, "required": "ENABLED"},
         {"width": 640, "height": 360},
         {"width": 1920, "height": 1080},
@@ -82,8 +86,8 @@ def test_contradicting_rules_are_refused() -> None:
     # "Allowed renditions ... Force include renditions cannot be not specified" (sic): the
     # two rules exclude each other.
     rules = [
-        {"type": "ALLOWED_RENDITIONS", "allowedRenditions": [{"width": 640, "height": 360}]},
-        {"type": "FORCE_INCLUDE_RENDITIONS", "forceIncludeRenditions": [{"width": 640, "height": 360}]},
+        {"type": "ALLOWED_RENDITIONS", "allowedRenditions": [QHD]},
+        {"type": "FORCE_INCLUDE_RENDITIONS", "forceIncludeRenditions": [QHD]},
     ]  # fmt: skip
     with pytest.raises(AbrSettingsError, match="cannot be used together"):
         automated_ladder(HD, None, {"rules": rules})

@@ -69,7 +69,7 @@ class Rendition:
 
 
 def _even(value: float) -> int:
-    return max(2, int(round(value / 2)) * 2)
+    return max(2, round(value / 2) * 2)
 
 
 def _at_aspect(height: int, aspect: float) -> Size:
