@@ -9,6 +9,7 @@ from fractions import Fraction
 import pytest
 
 from vod_testbed.backends.mediaconvert.clipping import (
+    AUDIO_ONLY_RATE,
     ClippingError,
     ClipWindow,
     Timecode,
@@ -60,16 +61,39 @@ def test_both_frames_are_included_and_clips_keep_their_order() -> None:
     # "The frame corresponding to the End timecode value is included in the clip."
     windows = clip_windows(
         [
-            {"startTimecode": "00:00:02:00", "endTimecode": "00:00:02:29"},
             {"startTimecode": "00:00:00:15", "endTimecode": "00:00:00:29"},
+            {"startTimecode": "00:00:02:00", "endTimecode": "00:00:02:29"},
         ],
         rate=Fraction(30),
         duration_s=4.0,
     )
     assert windows == (
-        ClipWindow(Fraction(2), Fraction(3)),
         ClipWindow(Fraction(1, 2), Fraction(1)),
+        ClipWindow(Fraction(2), Fraction(3)),
     )
+
+
+def test_clips_out_of_order_or_overlapping_are_refused() -> None:
+    # "Multiple clips must be in chronological order and can't overlap; each Start timecode
+    # must come after the previous clip's End timecode."
+    clips = [
+        {"startTimecode": "00:00:02:00", "endTimecode": "00:00:02:29"},
+        {"startTimecode": "00:00:00:15", "endTimecode": "00:00:00:29"},
+    ]
+    with pytest.raises(ClippingError, match="chronological order"):
+        clip_windows(clips, rate=Fraction(30), duration_s=4.0)
+    assert check_clipping_settings(clips, "/inputs/0/inputClippings") == [
+        "/inputs/0/inputClippings/1/startTimecode: clips must be in chronological order and "
+        "must not overlap (the previous clip ends at 00:00:02:29)"
+    ]
+
+
+def test_audio_only_frame_digits_are_hundredths() -> None:
+    # "00:00:30:75 is the same as 30.75 seconds."
+    (window,) = clip_windows(
+        [{"startTimecode": "00:00:30:75"}], rate=AUDIO_ONLY_RATE, duration_s=60.0
+    )
+    assert window.start_s == Fraction(3075, 100)
 
 
 def test_one_end_may_be_blank() -> None:

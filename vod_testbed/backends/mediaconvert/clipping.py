@@ -11,7 +11,11 @@ What AWS documents, and what this module follows (service model, ``Input`` and
   input's ``TimecodeStart``;
 - the frames at the start *and* the end timecode are both in the clip; one of the two may
   be blank (from the start, or to the end); several clips are strung together in order;
-  no clipping (or an empty list) is the whole input.
+  no clipping (or an empty list) is the whole input;
+- "Multiple clips must be in chronological order and can't overlap; each Start timecode
+  must come after the previous clip's End timecode", and a clip lasts less than 12 hours;
+  for an audio-only input the frame digits are hundredths of a second (user guide,
+  "Setting up an assembly workflow job").
 
 Where the documentation is silent (inferred, in emulator/COVERAGE.md): an ``EMBEDDED``
 source without a timecode counts from 00:00:00:00; a clip that starts at or after the end
@@ -35,6 +39,10 @@ _TIMECODE = re.compile(
 )
 TIMECODE_SOURCES = ("EMBEDDED", "ZEROBASED", "SPECIFIEDSTART")
 DEFAULT_TIMECODE_SOURCE = "EMBEDDED"
+# "When you specify an input clip for an audio-only input, the last numbers in the timecode
+# that you enter correspond to hundredths of a second."
+AUDIO_ONLY_RATE = Fraction(100)
+MAX_CLIP_S = 12 * 3600
 
 
 class ClippingError(ValueError):
@@ -156,7 +164,7 @@ def clip_windows(
     total = Fraction(duration_s).limit_denominator(1_000_000)
     if not clippings:
         return (ClipWindow(Fraction(0), total, to_end=True),)
-    windows = []
+    windows: list[ClipWindow] = []
     for index, clip in enumerate(clippings, start=1):
         start_text, end_text = clip.get("startTimecode"), clip.get("endTimecode")
         if not start_text and not end_text:
@@ -184,23 +192,45 @@ def clip_windows(
                 f"Input clip {index} ends ({end_text}) before it starts "
                 f"({start_text or 'the first frame'})."
             )
+        if windows and start < windows[-1].end_s:
+            raise ClippingError(
+                f"Input clip {index} starts before the end of clip {index - 1}: clips must be "
+                "in chronological order and must not overlap."
+            )
+        if end - start >= MAX_CLIP_S:
+            raise ClippingError(f"Input clip {index} lasts 12 hours or more.")
         windows.append(ClipWindow(start, end, to_end))
     return tuple(windows)
 
 
+def _key(timecode: Timecode) -> tuple[int, int, int, int]:
+    return (timecode.hours, timecode.minutes, timecode.seconds, timecode.frames)
+
+
 def check_clipping_settings(clippings: Sequence[Mapping[str, Any]], path: str) -> list[str]:
-    """What can be refused before the input is read: a clip with neither end, or whose end
-    comes before its start on the same clock. Returns ``pointer: problem`` strings."""
+    """What can be refused before the input is read: a clip with neither end, one whose end
+    comes before its start, clips out of order or overlapping (all on the input's one
+    clock). Returns ``pointer: problem`` strings."""
     problems = []
+    previous_end: tuple[str, tuple[int, int, int, int]] | None = None
     for index, clip in enumerate(clippings):
         start_text, end_text = clip.get("startTimecode"), clip.get("endTimecode")
         where = f"{path}/{index}"
         if not start_text and not end_text:
             problems.append(f"{where}: startTimecode or endTimecode is required")
             continue
-        if start_text and end_text:
-            start, end = Timecode.parse(start_text), Timecode.parse(end_text)
-            key = (start.hours, start.minutes, start.seconds, start.frames)
-            if (end.hours, end.minutes, end.seconds, end.frames) < key:
-                problems.append(f"{where}/endTimecode: {end_text} is before {start_text}")
+        try:
+            start = Timecode.parse(start_text) if start_text else None
+            end = Timecode.parse(end_text) if end_text else None
+        except ClippingError as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        if start and end and _key(end) < _key(start):
+            problems.append(f"{where}/endTimecode: {end_text} is before {start_text}")
+        if previous_end and (start is None or _key(start) <= previous_end[1]):
+            problems.append(
+                f"{where}/startTimecode: clips must be in chronological order and must not "
+                f"overlap (the previous clip ends at {previous_end[0]})"
+            )
+        previous_end = (end_text, _key(end)) if end and end_text else None
     return problems
