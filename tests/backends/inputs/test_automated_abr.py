@@ -7,19 +7,26 @@ from typing import Any
 
 import pytest
 
-from vod_testbed.backends.mediaconvert.automated_abr import (
-    AbrSettingsError,
-    Size,
-    automated_ladder,
-)
+from vod_testbed.backends.jobmodel.automated_abr import AbrSettingsError, automated_ladder
+from vod_testbed.backends.jobmodel.inputs import AutomatedAbr, Resolution
+from vod_testbed.backends.mediaconvert.coverage import SettingsError
+from vod_testbed.backends.mediaconvert.parse_inputs import automated_abr
 
-HD = Size(1920, 1080)
+
+def abr(settings: dict[str, Any]) -> AutomatedAbr:
+    """``abrSettings`` (wire form) read as the parser reads it."""
+    read = automated_abr({"automatedEncodingSettings": {"abrSettings": settings}}, "/g")
+    assert read is not None
+    return read
+
+
+HD = Resolution(1920, 1080)
 SMALL = {"width": 512, "height": 288}
 QHD = {"width": 960, "height": 540}
 
 
 def test_defaults_give_a_ladder_from_the_source_down_within_aws_bitrates() -> None:
-    ladder = automated_ladder(HD, None, {})
+    ladder = automated_ladder(HD, None, abr({}))
     assert (ladder[0].width, ladder[0].height) == (1920, 1080)
     # "If you don't specify a value, MediaConvert uses 8,000,000" / "600,000".
     assert ladder[0].max_bitrate == 8_000_000
@@ -27,15 +34,15 @@ def test_defaults_give_a_ladder_from_the_source_down_within_aws_bitrates() -> No
     assert len(ladder) <= 15  # MaxRenditions defaults to 15
     assert [r.max_bitrate for r in ladder] == sorted((r.max_bitrate for r in ladder), reverse=True)
     assert all(r.qvbr_quality == 7 for r in ladder)
-    assert automated_ladder(HD, None, {}) == ladder  # deterministic
+    assert automated_ladder(HD, None, abr({})) == ladder  # deterministic
 
 
 def test_limits_are_honoured() -> None:
     ladder = automated_ladder(
         HD,
-        Size(1280, 720),  # the base output's Width x Height: the maximum resolution
-        {"maxRenditions": 3, "maxAbrBitrate": 5_000_000, "minAbrBitrate": 400_000,
-         "maxQualityLevel": 8},
+        Resolution(1280, 720),  # the base output's Width x Height: the maximum resolution
+        abr({"maxRenditions": 3, "maxAbrBitrate": 5_000_000, "minAbrBitrate": 400_000,
+             "maxQualityLevel": 8}),
     )  # fmt: skip
     assert (ladder[0].width, ladder[0].height) == (1280, 720)
     assert len(ladder) == 3
@@ -49,13 +56,13 @@ def test_rules_min_bottom_and_force_include() -> None:
     ladder = automated_ladder(
         HD,
         None,
-        {
+        abr({
             "maxRenditions": 4,
             "rules": [
                 {"type": "MIN_BOTTOM_RENDITION_SIZE", "minBottomRenditionSize": SMALL},
                 {"type": "FORCE_INCLUDE_RENDITIONS", "forceIncludeRenditions": [QHD]},
             ],
-        },
+        }),
     )  # fmt: skip
     sizes = [(r.width, r.height) for r in ladder]
     assert (960, 540) in sizes and len(sizes) == 4
@@ -72,10 +79,12 @@ def test_allowed_renditions_only_and_required_ones_kept() -> None:
     ladder = automated_ladder(
         HD,
         None,
-        {
-            "maxRenditions": 3,
-            "rules": [{"type": "ALLOWED_RENDITIONS", "allowedRenditions": allowed}],
-        },
+        abr(
+            {
+                "maxRenditions": 3,
+                "rules": [{"type": "ALLOWED_RENDITIONS", "allowedRenditions": allowed}],
+            }
+        ),
     )
     sizes = {(r.width, r.height) for r in ladder}
     assert (1280, 720) in sizes and len(sizes) == 3
@@ -89,7 +98,9 @@ def test_contradicting_rules_are_refused() -> None:
         {"type": "ALLOWED_RENDITIONS", "allowedRenditions": [QHD]},
         {"type": "FORCE_INCLUDE_RENDITIONS", "forceIncludeRenditions": [QHD]},
     ]  # fmt: skip
-    with pytest.raises(AbrSettingsError, match="cannot be used together"):
-        automated_ladder(HD, None, {"rules": rules})
+    with pytest.raises(SettingsError, match="cannot be used together"):
+        abr({"rules": rules})
+    with pytest.raises(SettingsError, match="minAbrBitrate is above"):
+        abr({"minAbrBitrate": 9_000_000})
     with pytest.raises(AbrSettingsError, match="minAbrBitrate is above"):
-        automated_ladder(HD, None, {"minAbrBitrate": 9_000_000})
+        automated_ladder(HD, None, AutomatedAbr(min_bitrate=9_000_000))

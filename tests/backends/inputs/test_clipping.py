@@ -8,12 +8,13 @@ from fractions import Fraction
 
 import pytest
 
-from vod_testbed.backends.mediaconvert.clipping import (
+from vod_testbed.backends.jobmodel.model import Clipping
+from vod_testbed.backends.jobmodel.timecodes import (
     AUDIO_ONLY_RATE,
     ClippingError,
     ClipWindow,
     Timecode,
-    check_clipping_settings,
+    check_clippings,
     clip_windows,
     origin_frame,
 )
@@ -61,8 +62,8 @@ def test_both_frames_are_included_and_clips_keep_their_order() -> None:
     # "The frame corresponding to the End timecode value is included in the clip."
     windows = clip_windows(
         [
-            {"startTimecode": "00:00:00:15", "endTimecode": "00:00:00:29"},
-            {"startTimecode": "00:00:02:00", "endTimecode": "00:00:02:29"},
+            Clipping(start_timecode="00:00:00:15", end_timecode="00:00:00:29"),
+            Clipping(start_timecode="00:00:02:00", end_timecode="00:00:02:29"),
         ],
         rate=Fraction(30),
         duration_s=4.0,
@@ -77,12 +78,12 @@ def test_clips_out_of_order_or_overlapping_are_refused() -> None:
     # "Multiple clips must be in chronological order and can't overlap; each Start timecode
     # must come after the previous clip's End timecode."
     clips = [
-        {"startTimecode": "00:00:02:00", "endTimecode": "00:00:02:29"},
-        {"startTimecode": "00:00:00:15", "endTimecode": "00:00:00:29"},
+        Clipping(start_timecode="00:00:02:00", end_timecode="00:00:02:29"),
+        Clipping(start_timecode="00:00:00:15", end_timecode="00:00:00:29"),
     ]
     with pytest.raises(ClippingError, match="chronological order"):
         clip_windows(clips, rate=Fraction(30), duration_s=4.0)
-    assert check_clipping_settings(clips, "/inputs/0/inputClippings") == [
+    assert check_clippings(clips, "/inputs/0/inputClippings") == [
         "/inputs/0/inputClippings/1/startTimecode: clips must be in chronological order and "
         "must not overlap (the previous clip ends at 00:00:02:29)"
     ]
@@ -91,7 +92,7 @@ def test_clips_out_of_order_or_overlapping_are_refused() -> None:
 def test_audio_only_frame_digits_are_hundredths() -> None:
     # "00:00:30:75 is the same as 30.75 seconds."
     (window,) = clip_windows(
-        [{"startTimecode": "00:00:30:75"}], rate=AUDIO_ONLY_RATE, duration_s=60.0
+        [Clipping(start_timecode="00:00:30:75")], rate=AUDIO_ONLY_RATE, duration_s=60.0
     )
     assert window.start_s == Fraction(3075, 100)
 
@@ -100,12 +101,12 @@ def test_one_end_may_be_blank() -> None:
     # "If you provide only a start time, the clip will be the entire input from that point
     # to the end. If you provide only an end time, it will be the entire input up to that
     # point."
-    assert clip_windows([{"startTimecode": "00:00:01:00"}], rate=Fraction(30), duration_s=4.0) == (
-        ClipWindow(Fraction(1), Fraction(4), to_end=True),
-    )
-    assert clip_windows([{"endTimecode": "00:00:00:29"}], rate=Fraction(30), duration_s=4.0) == (
-        ClipWindow(Fraction(0), Fraction(1)),
-    )
+    assert clip_windows(
+        [Clipping(start_timecode="00:00:01:00")], rate=Fraction(30), duration_s=4.0
+    ) == (ClipWindow(Fraction(1), Fraction(4), to_end=True),)
+    assert clip_windows(
+        [Clipping(end_timecode="00:00:00:29")], rate=Fraction(30), duration_s=4.0
+    ) == (ClipWindow(Fraction(0), Fraction(1)),)
 
 
 def test_embedded_timecodes_shift_the_clock() -> None:
@@ -113,7 +114,7 @@ def test_embedded_timecodes_shift_the_clock() -> None:
     # begin five minutes into the video, use 01:05:00:00."
     origin = origin_frame("EMBEDDED", Fraction(30), embedded="01:00:00:00")
     (window,) = clip_windows(
-        [{"startTimecode": "01:05:00:00", "endTimecode": "01:06:00:00"}],
+        [Clipping(start_timecode="01:05:00:00", end_timecode="01:06:00:00")],
         rate=Fraction(30),
         duration_s=600.0,
         origin=origin,
@@ -134,21 +135,21 @@ def test_timecode_sources_and_their_default() -> None:
 
 def test_clips_that_select_nothing_end_the_job_with_a_sentence() -> None:
     with pytest.raises(ClippingError, match="after the end of the input"):
-        clip_windows([{"startTimecode": "00:00:05:00"}], rate=Fraction(30), duration_s=4.0)
+        clip_windows([Clipping(start_timecode="00:00:05:00")], rate=Fraction(30), duration_s=4.0)
     with pytest.raises(ClippingError, match="before it starts"):
         clip_windows(
-            [{"startTimecode": "00:00:02:00", "endTimecode": "00:00:01:00"}],
+            [Clipping(start_timecode="00:00:02:00", end_timecode="00:00:01:00")],
             rate=Fraction(30),
             duration_s=4.0,
         )
     with pytest.raises(ClippingError, match="set a start timecode, an end timecode or both"):
-        clip_windows([{}], rate=Fraction(30), duration_s=4.0)
+        clip_windows([Clipping()], rate=Fraction(30), duration_s=4.0)
     assert ClippingError.code == 1040
 
 
 def test_settings_checks_name_the_clip() -> None:
-    assert check_clipping_settings(
-        [{}, {"startTimecode": "00:00:02:00", "endTimecode": "00:00:01:00"}],
+    assert check_clippings(
+        [Clipping(), Clipping(start_timecode="00:00:02:00", end_timecode="00:00:01:00")],
         "/inputs/0/inputClippings",
     ) == [
         "/inputs/0/inputClippings/0: startTimecode or endTimecode is required",

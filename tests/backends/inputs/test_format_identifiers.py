@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from vod_testbed.backends.ffmpeg.segment_modifiers import apply_segment_modifier
-from vod_testbed.backends.mediaconvert.format_identifiers import (
+from vod_testbed.backends.jobmodel.format_identifiers import (
     DESTINATION_IDENTIFIERS,
     MODIFIER_IDENTIFIERS,
     FormatIdentifierError,

@@ -15,7 +15,8 @@ import ffmpeg
 from tests.backends.inputs.sources import write_source
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.input_graph import InputPart, pan_expression, stitched
-from vod_testbed.backends.mediaconvert.clipping import clip_windows
+from vod_testbed.backends.jobmodel.model import Clipping
+from vod_testbed.backends.jobmodel.timecodes import clip_windows
 from vod_testbed.media.probe import probe
 from vod_testbed.media.tracks import read_tracks
 
@@ -39,8 +40,8 @@ def test_two_inputs_each_clipped_are_stitched_in_order(tmp_path: Path) -> None:
     second = write_source(tmp_path / "b.mp4", duration_s=2, tracks=())  # no audio
     parts = []
     for path, clips in (
-        (first, [{"startTimecode": "00:00:00:15", "endTimecode": "00:00:01:14"}]),
-        (second, [{"startTimecode": "00:00:01:00"}]),
+        (first, [Clipping(start_timecode="00:00:00:15", end_timecode="00:00:01:14")]),
+        (second, [Clipping(start_timecode="00:00:01:00")]),
     ):
         source, video = _normalised(path)
         info = probe(path)

@@ -12,7 +12,10 @@ import pytest
 
 from tests.backends.inputs.sources import write_source
 from vod_testbed.backends.ffmpeg import binary
-from vod_testbed.backends.ffmpeg.watermark import InsertedImage, check_image, images_of, overlaid
+from vod_testbed.backends.ffmpeg.watermark import check_image, image_window, overlaid
+from vod_testbed.backends.jobmodel.inputs import InsertedImage
+from vod_testbed.backends.mediaconvert.coverage import SettingsError
+from vod_testbed.backends.mediaconvert.parse_inputs import images as images_of
 from vod_testbed.common import errors
 
 
@@ -37,15 +40,16 @@ def _pixel(video: Path, at_s: float, x: int, y: int) -> tuple[int, int, int]:
 
 def test_defaults_follow_the_service_model() -> None:
     (image,) = images_of(
-        {"insertableImages": [{"imageInserterInput": "s3://b/l.png", "imageX": 5, "imageY": 6}]}
+        {"insertableImages": [{"imageInserterInput": "s3://b/l.png", "imageX": 5, "imageY": 6}]},
+        "/x",
     )
     assert image == InsertedImage(uri="s3://b/l.png", x=5, y=6, opacity=50)
-    assert image.window(Fraction(30)) == (0.0, None)
+    assert image_window(image, Fraction(30)) == (0.0, None)
     # Duration includes the fade-in but not the fade-out.
     timed = InsertedImage(
         "s3://b/l.png", 0, 0, start="00:00:01:00", duration_ms=2000, fade_out_ms=500
     )
-    assert timed.window(Fraction(25)) == (1.0, 3.5)
+    assert image_window(timed, Fraction(25)) == (1.0, 3.5)
 
 
 def test_layers_are_stacked_bottom_first() -> None:
@@ -53,7 +57,8 @@ def test_layers_are_stacked_bottom_first() -> None:
         {"insertableImages": [
             {"imageInserterInput": "s3://b/top.png", "imageX": 0, "imageY": 0, "layer": 9},
             {"imageInserterInput": "s3://b/bottom.png", "imageX": 0, "imageY": 0, "layer": 1},
-        ]}
+        ]},
+        "/x",
     )  # fmt: skip
     assert [i.uri for i in images] == ["s3://b/bottom.png", "s3://b/top.png"]
 
@@ -88,3 +93,17 @@ def test_what_is_not_a_png_or_tga_image_is_refused(tmp_path: Path, content: byte
         check_image(path, "s3://b/logo.png")
     assert caught.value.code == errors.INPUT_ERROR
     assert "s3://b/logo.png is not a PNG or TGA image" in caught.value.message
+
+
+def test_settings_name_what_an_image_lacks() -> None:
+    with pytest.raises(SettingsError, match="imageY is required"):
+        images_of({"insertableImages": [{"imageInserterInput": "s3://b/l.png", "imageX": 1}]}, "/i")
+    with pytest.raises(SettingsError, match="must be a PNG or TGA file"):
+        images_of(
+            {
+                "insertableImages": [
+                    {"imageInserterInput": "s3://b/l.jpg", "imageX": 1, "imageY": 1}
+                ]
+            },
+            "/i",
+        )

@@ -16,8 +16,8 @@ from typing import Any
 
 import ffmpeg
 
-from vod_testbed.backends.mediaconvert.audio_selectors import AudioSource
-from vod_testbed.backends.mediaconvert.clipping import ClipWindow
+from vod_testbed.backends.jobmodel.audio_selection import AudioSource
+from vod_testbed.backends.jobmodel.timecodes import ClipWindow
 
 
 @dataclass(frozen=True)

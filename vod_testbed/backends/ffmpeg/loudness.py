@@ -20,49 +20,24 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DEFAULT_ALGORITHM = "ITU_BS_1770_2"
+from vod_testbed.backends.jobmodel.inputs import LoudnessSettings
+
 CSV_HEADER = "output,track,algorithm,integrated_lkfs,true_peak_dbtp,corrected\n"
 MEASURE_TIMEOUT_S = 600.0
 
 
-@dataclass(frozen=True)
-class LoudnessSpec:
-    algorithm: str = DEFAULT_ALGORITHM
-    correct: bool = True
-    target_lkfs: float = -23.0
-    true_peak_limit_db: float = 0.0
-    log: bool = False
-    true_peak: bool = False
-
-    @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> LoudnessSpec:
-        """``AudioNormalizationSettings`` (wire form) with AWS's defaults."""
-        algorithm = settings.get("algorithm", DEFAULT_ALGORITHM)
-        default_target = -24.0 if algorithm == "ITU_BS_1770_1" else -23.0
-        return cls(
-            algorithm=algorithm,
-            correct=settings.get("algorithmControl", "CORRECT_AUDIO") == "CORRECT_AUDIO",
-            target_lkfs=float(settings.get("targetLkfs", default_target)),
-            true_peak_limit_db=float(settings.get("truePeakLimiterThreshold", 0.0)),
-            log=settings.get("loudnessLogging", "DONT_LOG") == "LOG",
-            true_peak=settings.get("peakCalculation", "NONE") == "TRUE_PEAK",
-        )
-
-    @property
-    def approximations(self) -> list[str]:
-        """What the emulator does differently from the algorithm asked for."""
-        notes = []
-        if self.algorithm in ("ITU_BS_1770_1", "ITU_BS_1770_2"):
-            notes.append(
-                f"{self.algorithm} is measured with ffmpeg's gated BS.1770-4 meter (EBU R128) "
-                "and true peaks"
-            )
-        return notes
+def approximations(spec: LoudnessSettings) -> list[str]:
+    """What the emulator does differently from the algorithm asked for (job warnings)."""
+    if spec.algorithm in ("ITU_BS_1770_1", "ITU_BS_1770_2"):
+        return [
+            f"{spec.algorithm} is measured with ffmpeg's gated BS.1770-4 meter (EBU R128) "
+            "and true peaks"
+        ]
+    return []
 
 
 @dataclass(frozen=True)
@@ -74,7 +49,7 @@ class Loudness:
 CHANNEL_LAYOUTS = {1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}
 
 
-def normalised(audio: Any, spec: LoudnessSpec, sample_rate: int, channels: int = 2) -> Any:
+def normalised(audio: Any, spec: LoudnessSettings, sample_rate: int, channels: int = 2) -> Any:
     """``audio`` corrected to the target (``CORRECT_AUDIO``), else unchanged.
 
     ``loudnorm`` upsamples internally and drops the channel layout (ffmpeg 5.1 then cannot
@@ -126,7 +101,7 @@ def measure(ffmpeg_binary: str, path: Path, audio_index: int = 0) -> Loudness:
     return parse_ebur128_summary(done.stderr)
 
 
-def csv_rows(output: str, spec: LoudnessSpec, measured: list[Loudness]) -> str:
+def csv_rows(output: str, spec: LoudnessSettings, measured: list[Loudness]) -> str:
     """The loudness log of one output: a row per audio track."""
     rows = []
     for track, loudness in enumerate(measured, start=1):

@@ -15,8 +15,7 @@ is cropped by the frame's edges, as ``overlay`` does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,8 @@ from typing import Any
 import av
 import ffmpeg
 
-from vod_testbed.backends.mediaconvert.clipping import Timecode
+from vod_testbed.backends.jobmodel.inputs import InsertedImage
+from vod_testbed.backends.jobmodel.timecodes import Timecode
 from vod_testbed.common import errors
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -32,51 +32,18 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMAGE_CODECS = {"png": "png_pipe", "tga": "image2"}
 
 
-@dataclass(frozen=True)
-class InsertedImage:
-    uri: str
-    x: int
-    y: int
-    width: int | None = None
-    height: int | None = None
-    opacity: int = 50
-    start: str | None = None  # timecode
-    duration_ms: int | None = None
-    fade_in_ms: int = 0
-    fade_out_ms: int = 0
-    layer: int = 0
+def image_window(
+    image: InsertedImage, rate: Fraction, origin: int = 0
+) -> tuple[float, float | None]:
+    """Seconds from the first frame when the image appears and is gone (None: the end).
 
-    @classmethod
-    def from_settings(cls, image: Mapping[str, Any]) -> InsertedImage:
-        """One ``insertableImages`` entry (wire form) with AWS's defaults."""
-        return cls(
-            uri=image["imageInserterInput"],
-            x=int(image.get("imageX", 0)),
-            y=int(image.get("imageY", 0)),
-            width=image.get("width") or None,
-            height=image.get("height") or None,
-            opacity=int(image.get("opacity", 50)),
-            start=image.get("startTime") or None,
-            duration_ms=image.get("duration"),
-            fade_in_ms=int(image.get("fadeIn", 0)),
-            fade_out_ms=int(image.get("fadeOut", 0)),
-            layer=int(image.get("layer", 0)),
-        )
-
-    def window(self, rate: Fraction, origin: int = 0) -> tuple[float, float | None]:
-        """Seconds from the first frame when the image appears and is gone (None: the end)."""
-        start = 0.0
-        if self.start:
-            start = max(0.0, float((Timecode.parse(self.start).frame_number(rate) - origin) / rate))
-        if self.duration_ms is None:
-            return start, None
-        return start, start + (self.duration_ms + self.fade_out_ms) / 1000
-
-
-def images_of(inserter: Mapping[str, Any]) -> tuple[InsertedImage, ...]:
-    """An ``imageInserter`` (wire form)'s images, bottom layer first."""
-    images = [InsertedImage.from_settings(i) for i in inserter.get("insertableImages") or []]
-    return tuple(sorted(images, key=lambda i: i.layer))
+    The duration includes the fade-in, not the fade-out."""
+    start = 0.0
+    if image.start:
+        start = max(0.0, float((Timecode.parse(image.start).frame_number(rate) - origin) / rate))
+    if image.duration_ms is None:
+        return start, None
+    return start, start + (image.duration_ms + image.fade_out_ms) / 1000
 
 
 def check_image(path: Path, uri: str) -> str:
@@ -111,10 +78,10 @@ def overlaid(
     """``video`` with each image laid over it, bottom layer first.
 
     Raises:
-        ClippingError: a start timecode that is not one.
+        ClippingError: a start timecode that is not one (from :mod:`.timecodes`).
     """
     for image, path in images:
-        start, end = image.window(rate, origin)
+        start, end = image_window(image, rate, origin)
         picture = ffmpeg.input(str(path), loop="1", framerate=str(rate))["v:0"]
         if image.width or image.height:
             picture = picture.filter("scale", image.width or -1, image.height or -1)

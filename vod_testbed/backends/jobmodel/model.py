@@ -25,6 +25,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
+from vod_testbed.backends.jobmodel.inputs import (
+    EMBEDDED,
+    AudioSelectorGroup,
+    AutomatedAbr,
+    InsertedImage,
+    LoudnessSettings,
+    Remix,
+)
 from vod_testbed.backends.ladder import RateControl, RotatePolicy, UpscalePolicy
 
 # -- inputs -----------------------------------------------------------------------------
@@ -55,6 +63,7 @@ class AudioSelector:
     external_file: str | None = None
     offset_ms: int = 0
     default: bool = False
+    remix: Remix | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,11 @@ class Input:
     audio_selectors: tuple[AudioSelector, ...] = ()
     caption_selectors: tuple[CaptionSelector, ...] = ()
     filters: InputFilters = field(default_factory=InputFilters)
+    # The input's clock (clippings and inserted images): TimecodeSource, TimecodeStart.
+    timecode_source: str = EMBEDDED
+    timecode_start: str | None = None
+    audio_selector_groups: tuple[AudioSelectorGroup, ...] = ()
+    images: tuple[InsertedImage, ...] = ()  # ImageInserter on the input, bottom layer first
 
 
 # -- codecs -----------------------------------------------------------------------------
@@ -198,6 +212,8 @@ class VideoDescription:
     width: int | None = None
     height: int | None = None
     scaling: UpscalePolicy = UpscalePolicy.UPSCALE
+    # VideoPreprocessors.ImageInserter, on the job's clock, bottom layer first.
+    images: tuple[InsertedImage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,6 +228,8 @@ class AudioDescription:
     selector: str = "Audio Selector 1"
     language: str | None = None
     stream_name: str | None = None
+    remix: Remix | None = None
+    loudness: LoudnessSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +277,9 @@ class Output:
     video: VideoDescription | None = None
     audio: tuple[AudioDescription, ...] = ()
     captions: tuple[CaptionDescription, ...] = ()
+    # HlsSettings.SegmentModifier, format identifiers unresolved (they depend on when each
+    # segment is completed).
+    segment_modifier: str = ""
 
     @property
     def is_frame_capture(self) -> bool:
@@ -276,6 +297,8 @@ class HlsGroup:
     outputs: tuple[Output, ...]
     segment_seconds: int = 10
     integer_durations: bool = False
+    # AutomatedEncodingSettings: the first output is the base of a ladder chosen per job.
+    automated_abr: AutomatedAbr | None = None
     type: Literal["HLS_GROUP"] = "HLS_GROUP"
 
 

@@ -1,6 +1,7 @@
 """MediaConvert's input timecodes and ``InputClippings``: which seconds of an input a job uses.
 
-Pure: the probed facts (frame rate, embedded start timecode, duration) come in as values.
+Pure: the clippings are the model's (:class:`~.model.Clipping`); the probed facts (frame
+rate, embedded start timecode, duration) come in as values.
 What AWS documents, and what this module follows (service model, ``Input`` and
 ``InputClipping``):
 
@@ -26,11 +27,11 @@ end is cut at the end.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
+from vod_testbed.backends.jobmodel.model import Clipping
 from vod_testbed.common import errors
 
 _TIMECODE = re.compile(
@@ -142,7 +143,7 @@ def origin_frame(
 
 
 def clip_windows(
-    clippings: Sequence[Mapping[str, Any]] | None,
+    clippings: Sequence[Clipping] | None,
     *,
     rate: Fraction,
     duration_s: float,
@@ -151,8 +152,7 @@ def clip_windows(
     """The windows ``InputClippings`` (wire form) select, in order, within the input.
 
     Args:
-        clippings: ``[{"startTimecode": ..., "endTimecode": ...}]``; None or [] is the whole
-            input.
+        clippings: the input's clips; None or () is the whole input.
         rate: the input's frame rate (the timecode's ``@rate`` wins for that timecode).
         duration_s: the input's duration.
         origin: :func:`origin_frame` of the input.
@@ -166,7 +166,7 @@ def clip_windows(
         return (ClipWindow(Fraction(0), total, to_end=True),)
     windows: list[ClipWindow] = []
     for index, clip in enumerate(clippings, start=1):
-        start_text, end_text = clip.get("startTimecode"), clip.get("endTimecode")
+        start_text, end_text = clip.start_timecode, clip.end_timecode
         if not start_text and not end_text:
             raise ClippingError(
                 f"Input clip {index}: set a start timecode, an end timecode or both."
@@ -207,14 +207,14 @@ def _key(timecode: Timecode) -> tuple[int, int, int, int]:
     return (timecode.hours, timecode.minutes, timecode.seconds, timecode.frames)
 
 
-def check_clipping_settings(clippings: Sequence[Mapping[str, Any]], path: str) -> list[str]:
+def check_clippings(clippings: Sequence[Clipping], path: str) -> list[str]:
     """What can be refused before the input is read: a clip with neither end, one whose end
     comes before its start, clips out of order or overlapping (all on the input's one
     clock). Returns ``pointer: problem`` strings."""
     problems = []
     previous_end: tuple[str, tuple[int, int, int, int]] | None = None
     for index, clip in enumerate(clippings):
-        start_text, end_text = clip.get("startTimecode"), clip.get("endTimecode")
+        start_text, end_text = clip.start_timecode, clip.end_timecode
         where = f"{path}/{index}"
         if not start_text and not end_text:
             problems.append(f"{where}: startTimecode or endTimecode is required")

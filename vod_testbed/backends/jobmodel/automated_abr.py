@@ -27,13 +27,11 @@ document its names).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-DEFAULT_MAX_RENDITIONS = 15
-DEFAULT_MAX_BITRATE = 8_000_000
-DEFAULT_MIN_BITRATE = 600_000
+from vod_testbed.backends.jobmodel.inputs import AutomatedAbr, Resolution
+
 DEFAULT_QUALITY = 7
 # The usual streaming heights, largest first.
 CANDIDATE_HEIGHTS = (2160, 1440, 1080, 900, 720, 540, 432, 360, 288, 234, 180)
@@ -41,20 +39,6 @@ CANDIDATE_HEIGHTS = (2160, 1440, 1080, 900, 720, 540, 432, 360, 288, 234, 180)
 
 class AbrSettingsError(ValueError):
     """Rules that contradict each other, as the user guide lists the restrictions."""
-
-
-@dataclass(frozen=True, order=True)
-class Size:
-    width: int
-    height: int
-
-    @property
-    def pixels(self) -> int:
-        return self.width * self.height
-
-    @classmethod
-    def from_settings(cls, value: Mapping[str, Any]) -> Size:
-        return cls(int(value["width"]), int(value["height"]))
 
 
 @dataclass(frozen=True)
@@ -72,11 +56,15 @@ def _even(value: float) -> int:
     return max(2, round(value / 2) * 2)
 
 
-def _at_aspect(height: int, aspect: float) -> Size:
-    return Size(_even(height * aspect), _even(height))
+def _at_aspect(height: int, aspect: float) -> Resolution:
+    return Resolution(_even(height * aspect), _even(height))
 
 
-def _thin(sizes: list[Size], count: int, keep: set[Size]) -> list[Size]:
+def _largest_first(sizes: set[Resolution]) -> list[Resolution]:
+    return sorted(sizes, key=lambda s: (-s.pixels, -s.width))
+
+
+def _thin(sizes: list[Resolution], count: int, keep: set[Resolution]) -> list[Resolution]:
     """At most ``count`` of ``sizes`` (largest first), evenly spread, keeping the top, the
     bottom and ``keep``."""
     if len(sizes) <= count:
@@ -87,72 +75,63 @@ def _thin(sizes: list[Size], count: int, keep: set[Size]) -> list[Size]:
     if free > 0:
         step = len(rest) / free
         chosen |= {rest[int(i * step + step / 2)] for i in range(free)}
-    return sorted(chosen, key=lambda s: -s.pixels)[: max(count, len(keep))]
+    return _largest_first(chosen)[: max(count, len(keep))]
+
+
+def check_rules(abr: AutomatedAbr) -> list[str]:
+    """The combinations the user guide rules out ("Automated ABR rules")."""
+    problems = []
+    if abr.min_bitrate > abr.max_bitrate:
+        problems.append("minAbrBitrate is above maxAbrBitrate")
+    if abr.allowed is not None and abr.force_include:
+        problems.append("ALLOWED_RENDITIONS and FORCE_INCLUDE_RENDITIONS cannot be used together")
+    listed = abr.allowed if abr.allowed is not None else abr.force_include
+    if len(set(listed)) > abr.max_renditions and abr.allowed is None:
+        problems.append("more forced renditions than maxRenditions")
+    if abr.min_bottom and any(f.pixels < abr.min_bottom.pixels for f in abr.force_include):
+        problems.append("a forced rendition is below the minimum bottom rendition size")
+    top = abr.min_top
+    if top and abr.allowed is not None and not any(a.pixels >= top.pixels for a in abr.allowed):
+        problems.append("no allowed rendition is at least the minimum top rendition size")
+    return problems
 
 
 def automated_ladder(
-    source: Size,
-    max_size: Size | None,
-    abr: Mapping[str, Any],
+    source: Resolution, max_size: Resolution | None, abr: AutomatedAbr
 ) -> tuple[Rendition, ...]:
-    """The renditions for a source of ``source`` (display) size under ``abrSettings``
-    (wire form), largest first.
+    """The renditions for a source of ``source`` (display) size, largest first.
 
     Raises:
         AbrSettingsError: rules the user guide says cannot be combined.
     """
-    max_renditions = int(abr.get("maxRenditions", DEFAULT_MAX_RENDITIONS))
-    top_rate = int(abr.get("maxAbrBitrate", DEFAULT_MAX_BITRATE))
-    bottom_rate = int(abr.get("minAbrBitrate", DEFAULT_MIN_BITRATE))
-    quality = int(abr.get("maxQualityLevel", DEFAULT_QUALITY))
-    if bottom_rate > top_rate:
-        raise AbrSettingsError("minAbrBitrate is above maxAbrBitrate")
+    problems = check_rules(abr)
+    if problems:
+        raise AbrSettingsError("; ".join(problems))
+    quality = abr.max_quality or DEFAULT_QUALITY
     aspect = source.width / source.height
     limit = max_size or source
-    rules = {rule.get("type"): rule for rule in abr.get("rules") or []}
-    forced: set[Size] = set()
-    if "ALLOWED_RENDITIONS" in rules and "FORCE_INCLUDE_RENDITIONS" in rules:
-        raise AbrSettingsError(
-            "ALLOWED_RENDITIONS and FORCE_INCLUDE_RENDITIONS cannot be used together"
-        )
-    if "ALLOWED_RENDITIONS" in rules:
-        allowed = rules["ALLOWED_RENDITIONS"].get("allowedRenditions") or []
-        candidates = sorted({Size.from_settings(a) for a in allowed}, key=lambda s: -s.pixels)
-        forced = {Size.from_settings(a) for a in allowed if a.get("required") == "ENABLED"}
+    forced: set[Resolution] = set(abr.force_include)
+    if abr.allowed is not None:
+        candidates = _largest_first(set(abr.allowed))
+        forced = set(abr.required)
     else:
         top = min(source.height, limit.height, round(limit.width / aspect))
         candidates = [_at_aspect(top, aspect)] + [
             _at_aspect(h, aspect) for h in CANDIDATE_HEIGHTS if h < top
         ]
-        if "FORCE_INCLUDE_RENDITIONS" in rules:
-            forced = {
-                Size.from_settings(f)
-                for f in rules["FORCE_INCLUDE_RENDITIONS"].get("forceIncludeRenditions") or []
-            }
-    if "MIN_TOP_RENDITION_SIZE" in rules:
-        floor = Size.from_settings(rules["MIN_TOP_RENDITION_SIZE"]["minTopRenditionSize"])
-        if not any(c.pixels >= floor.pixels for c in candidates):
-            if "ALLOWED_RENDITIONS" in rules:
-                raise AbrSettingsError(
-                    "no allowed rendition is at least the minimum top rendition size"
-                )
-            candidates.insert(0, floor)  # the top is raised to it, as the rule says
-    if "MIN_BOTTOM_RENDITION_SIZE" in rules:
-        floor = Size.from_settings(rules["MIN_BOTTOM_RENDITION_SIZE"]["minBottomRenditionSize"])
-        if any(f.pixels < floor.pixels for f in forced):
-            raise AbrSettingsError("a forced rendition is below the minimum bottom rendition size")
-        candidates = [c for c in candidates if c.pixels >= floor.pixels] or [candidates[0]]
-    if len(forced) > max_renditions:
-        raise AbrSettingsError("more forced renditions than maxRenditions")
-    sizes = sorted(set(candidates) | forced, key=lambda s: -s.pixels)
-    sizes = _thin(sizes, max_renditions, forced)
+    if abr.min_top and not any(c.pixels >= abr.min_top.pixels for c in candidates):
+        candidates.insert(0, abr.min_top)  # the top is raised to it, as the rule says
+    if abr.min_bottom:
+        floor = abr.min_bottom.pixels
+        candidates = [c for c in candidates if c.pixels >= floor] or candidates[:1]
+    sizes = _thin(_largest_first(set(candidates) | forced), abr.max_renditions, forced)
     return tuple(
-        Rendition(s.width, s.height, _bitrate(s, sizes, top_rate, bottom_rate), quality)
+        Rendition(s.width, s.height, _bitrate(s, sizes, abr.max_bitrate, abr.min_bitrate), quality)
         for s in sizes
     )
 
 
-def _bitrate(size: Size, sizes: Sequence[Size], top: int, bottom: int) -> int:
+def _bitrate(size: Resolution, sizes: Sequence[Resolution], top: int, bottom: int) -> int:
     """Geometric from ``bottom`` (the smallest) to ``top`` (the largest), by pixel count,
     rounded to 1 kb/s."""
     largest, smallest = sizes[0].pixels, sizes[-1].pixels
