@@ -47,8 +47,8 @@ def test_two_inputs_each_clipped_are_stitched_in_order(tmp_path: Path) -> None:
         info = probe(path)
         windows = clip_windows(clips, rate=Fraction(30), duration_s=info.duration_s)
         audio = source["a:0"] if info.audio else None
-        parts.append(InputPart(video=video, audio=audio, windows=windows))
-    video, audio = stitched(parts, with_audio=True, sample_rate=48_000)
+        parts.append(InputPart(video=video, audio=(audio,), windows=windows))
+    video, (audio,) = stitched(parts, layouts=("stereo",), sample_rate=48_000)
     out = tmp_path / "out.mp4"
     _run(video, audio, out)
     result = probe(out)
@@ -64,10 +64,10 @@ def test_a_whole_single_input_passes_through_without_concat(tmp_path: Path) -> N
     source, video = _normalised(path)
     part = InputPart(
         video=video,
-        audio=source["a:0"],
+        audio=(source["a:0"],),
         windows=clip_windows([], rate=Fraction(30), duration_s=1.0),
     )
-    v, a = stitched([part], with_audio=True, sample_rate=48_000)
+    v, (a,) = stitched([part], layouts=("stereo",), sample_rate=48_000)
     argv = ffmpeg.output(v, a, "out.mp4").compile()
     assert "concat" not in " ".join(argv)
 

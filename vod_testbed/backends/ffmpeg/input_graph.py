@@ -22,11 +22,11 @@ from vod_testbed.backends.jobmodel.timecodes import ClipWindow
 
 @dataclass(frozen=True)
 class InputPart:
-    """One job input in the graph: its normalised video, its audio (None: silent) and the
-    windows of it the job uses."""
+    """One job input in the graph: its normalised video, one audio stream per sound track
+    of the job (None: silence from this input) and the windows of it the job uses."""
 
     video: Any
-    audio: Any | None
+    audio: tuple[Any | None, ...]
     windows: tuple[ClipWindow, ...]
 
 
@@ -76,53 +76,49 @@ def pan_expression(gains: Sequence[Sequence[float]]) -> str:
 def stitched(
     parts: Sequence[InputPart],
     *,
-    with_audio: bool,
+    layouts: Sequence[str],
     sample_rate: int,
-    channel_layout: str = "stereo",
-) -> tuple[Any, Any | None]:
-    """The job's picture and sound: every window of every input, in order.
+) -> tuple[Any, tuple[Any, ...]]:
+    """The job's picture and its sound tracks: every window of every input, in order.
 
-    A single untrimmed window is passed through untouched (the common job pays nothing).
-    Audio parts are brought to one sample rate and layout so that ``concat`` can join them.
+    Each part carries one audio stream per track (None: silence for that input); track
+    ``k`` of every part is brought to ``sample_rate`` and ``layouts[k]`` so that ``concat``
+    can join them. A single untrimmed window is passed through untouched.
     """
+    count = len(layouts)
     only = parts[0].windows if len(parts) == 1 else ()
-    whole = len(only) == 1 and only[0].whole
-    if whole and (parts[0].audio is not None or not with_audio):
-        return parts[0].video, (parts[0].audio if with_audio else None)
+    if len(only) == 1 and only[0].whole and all(a is not None for a in parts[0].audio):
+        return parts[0].video, tuple(parts[0].audio)
     segments: list[Any] = []
     for part in parts:
         windows = part.windows
         # One input stream feeds each of its windows: split it as many times.
         videos = _split(part.video, "split", len(windows))
-        audios = _split(part.audio, "asplit", len(windows)) if with_audio and part.audio else None
+        audios = [_split(a, "asplit", len(windows)) if a is not None else None for a in part.audio]
         for index, window in enumerate(windows):
             start, end = _seconds(window.start_s), _seconds(window.end_s)
             segments.append(
                 videos[index].filter("trim", start=start, end=end).filter("setpts", "PTS-STARTPTS")
             )
-            if not with_audio:
-                continue
-            if audios is not None:
-                audio = (
-                    audios[index]
-                    .filter("atrim", start=start, end=end)
-                    .filter("asetpts", "PTS-STARTPTS")
+            for track, layout in enumerate(layouts):
+                split = audios[track]
+                if split is not None:
+                    audio = (
+                        split[index]
+                        .filter("atrim", start=start, end=end)
+                        .filter("asetpts", "PTS-STARTPTS")
+                    )
+                else:
+                    audio = ffmpeg.input(f"anullsrc=r={sample_rate}:cl={layout}", f="lavfi").filter(
+                        "atrim", end=_seconds(window.duration_s)
+                    )
+                segments.append(
+                    audio.filter("aresample", sample_rate).filter(
+                        "aformat", sample_rates=str(sample_rate), channel_layouts=layout
+                    )
                 )
-            else:
-                audio = ffmpeg.input(
-                    f"anullsrc=r={sample_rate}:cl={channel_layout}", f="lavfi"
-                ).filter("atrim", end=_seconds(window.duration_s))
-            segments.append(
-                audio.filter("aresample", sample_rate).filter(
-                    "aformat", sample_rates=str(sample_rate), channel_layouts=channel_layout
-                )
-            )
-    count = len(segments) // (2 if with_audio else 1)
-    joined = ffmpeg.concat(*segments, n=count, v=1, a=1 if with_audio else 0)
-    if with_audio:
-        node = joined.node
-        return node[0], node[1]
-    return joined, None
+    joined = ffmpeg.concat(*segments, n=len(segments) // (1 + count), v=1, a=count).node
+    return joined[0], tuple(joined[1 + k] for k in range(count))
 
 
 def _split(stream: Any, name: str, count: int) -> list[Any]:
