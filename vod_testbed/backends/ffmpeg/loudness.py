@@ -1,5 +1,5 @@
-"""MediaConvert's audio normalization with ffmpeg's EBU R128 filters: ``loudnorm`` corrects,
-``ebur128`` measures.
+"""MediaConvert's audio normalization with ffmpeg: ``ebur128`` measures (ITU-R BS.1770),
+a gain and a limiter correct.
 
 Followed (service model, ``AudioNormalizationSettings``): the algorithm is one of ITU-R
 BS.1770-1..4; ``TargetLkfs`` defaults to -24 LKFS for 1770-1 and -23 otherwise;
@@ -8,12 +8,13 @@ BS.1770-1..4; ``TargetLkfs`` defaults to -24 LKFS for 1770-1 and -23 otherwise;
 LOG writes each output's loudness to a CSV file; ``PeakCalculation`` TRUE_PEAK adds the
 true peak to it.
 
-Approximated (in the settings table and a job warning): ``loudnorm`` and ``ebur128`` are
-BS.1770-3/4 gated meters, so 1770-1's ungated measure and 1770-2's sample peak are read
-with the gated algorithm and true peak; ``CorrectionGateLevel`` is not applied (``loudnorm``
-corrects whatever the level). ``loudnorm`` runs in its single-pass (dynamic) mode, which
-lands within about 1 LU of the target on programme material. The CSV's columns are the
-emulator's: AWS does not document the file's layout or name.
+Approximated (in the settings table and a job warning): ``ebur128`` is a BS.1770-4 gated
+meter, so 1770-1's ungated measure and 1770-2's sample peak are read
+with the gated algorithm and true peak; ``CorrectionGateLevel`` is not applied (the gain
+applies whatever the level). Correction is linear, in two passes (measure the whole
+track, then one gain), as ``loudnorm``'s linear mode does, so the result lands on the target
+to a tenth of an LU; a sample-peak limiter (``alimiter``) stands in for a true-peak one.
+The CSV's columns are the emulator's: AWS does not document the file's layout or name.
 """
 
 from __future__ import annotations
@@ -49,24 +50,21 @@ class Loudness:
 CHANNEL_LAYOUTS = {1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}
 
 
-def normalised(audio: Any, spec: LoudnessSettings, sample_rate: int, channels: int = 2) -> Any:
-    """``audio`` corrected to the target (``CORRECT_AUDIO``), else unchanged.
+def corrected(audio: Any, measured: Loudness, spec: LoudnessSettings) -> Any:
+    """``audio`` (measured at ``measured``) brought to the target: one gain over the whole
+    track, then a limiter at the true-peak threshold if the gain would push peaks past it.
 
-    ``loudnorm`` upsamples internally and drops the channel layout (ffmpeg 5.1 then cannot
-    negotiate the encoder's): the stream is brought back to ``sample_rate`` and ``channels``.
+    ``CORRECT_AUDIO`` only; a silent track (-inf) is left alone.
     """
-    if not spec.correct:
+    if not spec.correct or measured.integrated_lkfs == float("-inf"):
         return audio
-    return (
-        audio.filter(
-            "loudnorm",
-            I=f"{spec.target_lkfs:g}",
-            TP=f"{max(-9.0, min(0.0, spec.true_peak_limit_db)):g}",
-            LRA="11",
-        )
-        .filter("aresample", sample_rate)
-        .filter("aformat", channel_layouts=CHANNEL_LAYOUTS.get(channels, f"{channels}c"))
-    )
+    gain = spec.target_lkfs - measured.integrated_lkfs
+    audio = audio.filter("volume", f"{gain:.2f}dB")
+    peak = measured.true_peak_dbtp
+    if peak is None or peak + gain > spec.true_peak_limit_db:
+        limit = 10 ** (min(spec.true_peak_limit_db, -0.1) / 20)
+        audio = audio.filter("alimiter", limit=f"{limit:.4f}", level="0")
+    return audio
 
 
 _INTEGRATED = re.compile(r"Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+|-inf)\s*LUFS")

@@ -326,6 +326,9 @@ class JobSpec:
     output_groups: tuple[OutputGroup, ...]
     user_metadata: dict[str, str] = field(default_factory=dict)
     warnings: tuple[tuple[int, str], ...] = ()
+    # TimecodeConfig: the output timeline's clock (output inserted images), and its start.
+    timecode_source: str = EMBEDDED
+    timecode_start: str | None = None
 
     @property
     def first_input(self) -> Input:
