@@ -7,8 +7,20 @@ from typing import Any
 
 import pytest
 
-from vod_testbed.backends.jobmodel.automated_abr import AbrSettingsError, automated_ladder
+from vod_testbed.backends.jobmodel.automated_abr import AbrSettingsError, automated_ladder, expanded
 from vod_testbed.backends.jobmodel.inputs import AutomatedAbr, Resolution
+from vod_testbed.backends.jobmodel.model import (
+    H264,
+    Aac,
+    AudioDescription,
+    HlsGroup,
+    Input,
+    JobSpec,
+    M3u8,
+    Output,
+    VideoDescription,
+)
+from vod_testbed.backends.ladder import RateControl
 from vod_testbed.backends.mediaconvert.coverage import SettingsError
 from vod_testbed.backends.mediaconvert.parse_inputs import automated_abr
 
@@ -104,3 +116,22 @@ def test_contradicting_rules_are_refused() -> None:
         abr({"minAbrBitrate": 9_000_000})
     with pytest.raises(AbrSettingsError, match="minAbrBitrate is above"):
         automated_ladder(HD, None, AutomatedAbr(min_bitrate=9_000_000))
+
+
+def test_a_groups_base_output_becomes_the_ladder() -> None:
+    base = Output(M3u8(), "_video", video=VideoDescription(H264(), width=1280, height=720))
+    audio = Output(M3u8(), "_audio", audio=(AudioDescription(Aac()),))
+    group = HlsGroup("s3://b/out/master", (base, audio), automated_abr=abr({"maxRenditions": 3}))
+    spec, warnings = expanded(JobSpec((Input("s3://b/in.mp4"),), (group,)), HD)
+    outputs = spec.output_groups[0].outputs
+    assert [o.name_modifier for o in outputs] == [
+        "_video_1280x720",
+        "_video_640x360",
+        "_video_320x180",
+        "_audio",
+    ]
+    first = outputs[0].video
+    assert first is not None and isinstance(first.codec, H264)
+    assert first.codec.rate.mode is RateControl.QVBR
+    assert first.codec.rate.peak_bitrate == 8_000_000
+    assert "deterministic ladder" in warnings[0]

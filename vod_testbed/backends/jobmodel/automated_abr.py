@@ -26,11 +26,14 @@ document its names).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vod_testbed.backends.jobmodel.inputs import AutomatedAbr, Resolution
+from vod_testbed.backends.jobmodel.model import H264, H265, HlsGroup, JobSpec, Output, OutputGroup
+from vod_testbed.backends.ladder import RateControl
 
 DEFAULT_QUALITY = 7
 # The usual streaming heights, largest first.
@@ -139,3 +142,59 @@ def _bitrate(size: Resolution, sizes: Sequence[Resolution], top: int, bottom: in
         return top
     position = math.log(size.pixels / smallest) / math.log(largest / smallest)
     return round(bottom * (top / bottom) ** position, -3)
+
+
+def expanded(spec: JobSpec, source: Resolution) -> tuple[JobSpec, list[str]]:
+    """``spec`` with each automated ABR group's base output (its first video output) replaced
+    by the ladder's renditions, and the job warnings that say so.
+
+    Each rendition is the base output with its box, QVBR quality and maximum bitrate set
+    and ``_<width>x<height>`` added to its name modifier; the group's other outputs (audio
+    or captions only) stay as they are.
+
+    Raises:
+        AbrSettingsError: rules the user guide says cannot be combined.
+    """
+    groups: list[OutputGroup] = []
+    warnings = []
+    for group in spec.output_groups:
+        abr = group.automated_abr if isinstance(group, HlsGroup) else None
+        base = next((o for o in group.outputs if o.video is not None), None)
+        if abr is None or base is None or base.video is None:
+            groups.append(group)
+            continue
+        video = base.video
+        limit = Resolution(video.width, video.height) if video.width and video.height else None
+        renditions = automated_ladder(source, limit, abr)
+        outputs: list[Output] = []
+        for output in group.outputs:
+            if output is not base:
+                outputs.append(output)
+                continue
+            for rendition in renditions:
+                codec = video.codec
+                if isinstance(codec, H264 | H265):
+                    rate = dataclasses.replace(
+                        codec.rate,
+                        mode=RateControl.QVBR,
+                        peak_bitrate=rendition.max_bitrate,
+                        qvbr_quality=rendition.qvbr_quality,
+                        bitrate=None,
+                    )
+                    codec = dataclasses.replace(codec, rate=rate)
+                outputs.append(
+                    dataclasses.replace(
+                        output,
+                        name_modifier=rendition.name_modifier(output.name_modifier),
+                        video=dataclasses.replace(
+                            video, codec=codec, width=rendition.width, height=rendition.height
+                        ),
+                    )
+                )
+        groups.append(dataclasses.replace(group, outputs=tuple(outputs), automated_abr=None))
+        sizes = ", ".join(f"{r.width}x{r.height}@{r.max_bitrate // 1000}k" for r in renditions)
+        warnings.append(
+            "Automated ABR is emulated with a deterministic ladder from the source and the "
+            f"limits, not AWS's per-job choice: {sizes}."
+        )
+    return dataclasses.replace(spec, output_groups=tuple(groups)), warnings
