@@ -158,9 +158,12 @@ def expanded(spec: JobSpec, source: Resolution) -> tuple[JobSpec, list[str]]:
     groups: list[OutputGroup] = []
     warnings = []
     for group in spec.output_groups:
-        abr = group.automated_abr if isinstance(group, HlsGroup) else None
+        if not isinstance(group, HlsGroup) or group.automated_abr is None:
+            groups.append(group)
+            continue
+        abr = group.automated_abr
         base = next((o for o in group.outputs if o.video is not None), None)
-        if abr is None or base is None or base.video is None:
+        if base is None or base.video is None:
             groups.append(group)
             continue
         video = base.video
