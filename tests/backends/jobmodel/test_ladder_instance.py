@@ -66,12 +66,17 @@ def test_a_model_the_ladder_cannot_say_is_not_a_ladder_job() -> None:
     assert ladder_request(with_mp4) is None
     hls = job.output_groups[0]
     assert isinstance(hls, HlsGroup)
-    # A fractional GOP is a valid model but not a ladder: the ladder keeps whole seconds.
+    # A GOP that does not divide the segments is a valid model but not a ladder.
     first = hls.outputs[0]
     assert first.video is not None and isinstance(first.video.codec, H264)
-    half = replace(first.video.codec, gop=replace(first.video.codec.gop, seconds=Fraction(1, 2)))
-    odd = replace(hls, outputs=(replace(first, video=replace(first.video, codec=half)),))
-    assert hls_group_ladder(odd, job.inputs[0]) is None
+
+    def with_gop(seconds: Fraction) -> HlsGroup:
+        codec = replace(first.video.codec, gop=replace(first.video.codec.gop, seconds=seconds))
+        return replace(hls, outputs=(replace(first, video=replace(first.video, codec=codec)),))
+
+    assert hls_group_ladder(with_gop(Fraction(5, 2)), job.inputs[0]) is None
+    ladder = hls_group_ladder(with_gop(Fraction(3, 2)), job.inputs[0])
+    assert ladder is not None and ladder.gop_seconds == Fraction(3, 2)
 
 
 def test_file_outputs_are_named_as_mediaconvert_names_them() -> None:

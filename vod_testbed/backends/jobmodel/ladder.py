@@ -165,7 +165,7 @@ def hls_group_ladder(
         return None
     gop, scene_cut, frame_rate = grids.pop()
     audio_format = formats.pop()
-    if gop.denominator != 1 or group.segment_seconds % int(gop):
+    if group.segment_seconds % gop:
         return None
     audio = None
     if audio_format is not None:
@@ -176,7 +176,7 @@ def hls_group_ladder(
         return Ladder(
             rungs=tuple(r for r in rungs if r is not None),
             segment_seconds=group.segment_seconds,
-            gop_seconds=int(gop),
+            gop_seconds=int(gop) if gop.denominator == 1 else gop,
             audio=audio,
             thumbnails=thumbnails,
             upscale=scalings.pop(),

@@ -154,7 +154,7 @@ class FrameCapture:
     """JPEG captures: the first frame, then one every ``interval_s`` seconds."""
 
     interval_s: Fraction = Fraction(1)
-    max_captures: int = 10_000_000
+    max_captures: int = 10_000
     quality: int = 80
     codec: Literal["FRAME_CAPTURE"] = "FRAME_CAPTURE"
 
@@ -205,13 +205,24 @@ AudioCodec = Aac | Ac3 | Mp3 | Wav
 
 
 @dataclass(frozen=True)
+class VideoPreprocessors:
+    """An output's ``VideoPreprocessors``: the deinterlacer's mode (``DEINTERLACE``,
+    ``INVERSE_TELECINE``, ``ADAPTIVE``) and the noise reducer's filter, None when off.
+    Extension point for image inserters and timecode burn-in."""
+
+    deinterlace: str | None = None
+    noise_reducer: str | None = None
+
+
+@dataclass(frozen=True)
 class VideoDescription:
-    """The output picture: its box (None: the source's size) and codec."""
+    """The output picture: its box (None: the source's size), codec and preprocessors."""
 
     codec: VideoCodec
     width: int | None = None
     height: int | None = None
     scaling: UpscalePolicy = UpscalePolicy.UPSCALE
+    preprocessors: VideoPreprocessors = field(default_factory=VideoPreprocessors)
     # VideoPreprocessors.ImageInserter, on the job's clock, bottom layer first.
     images: tuple[InsertedImage, ...] = ()
 
