@@ -14,7 +14,7 @@ import pytest
 from tests.backends.inputs.sources import write_source
 from tests.backends.inputs.test_watermark import _image, _pixel
 from vod_testbed.backends.ffmpeg import binary
-from vod_testbed.backends.ffmpeg.assembly import assemble, needs_assembly
+from vod_testbed.backends.ffmpeg.assembly import assemble
 from vod_testbed.backends.ffmpeg.loudness import measure
 from vod_testbed.backends.jobmodel.inputs import InsertedImage, LoudnessSettings
 from vod_testbed.backends.jobmodel.model import (
@@ -30,6 +30,7 @@ from vod_testbed.backends.jobmodel.model import (
     Output,
     VideoDescription,
 )
+from vod_testbed.backends.jobmodel.timeline import needs_assembly
 from vod_testbed.common import errors
 from vod_testbed.media.probe import probe
 from vod_testbed.media.tracks import read_tracks

@@ -14,7 +14,7 @@ import ffmpeg
 
 from tests.backends.inputs.sources import write_source
 from vod_testbed.backends.ffmpeg import binary
-from vod_testbed.backends.ffmpeg.input_graph import InputPart, pan_expression, stitched
+from vod_testbed.backends.ffmpeg.input_graph import InputPart, remix_expressions, stitched
 from vod_testbed.backends.jobmodel.model import Clipping
 from vod_testbed.backends.jobmodel.timecodes import clip_windows
 from vod_testbed.media.probe import probe
@@ -87,6 +87,6 @@ def test_tracks_languages_and_timecode_are_read(tmp_path: Path) -> None:
     assert tracks.timecode == "01:00:00:00"
 
 
-def test_pan_expressions_carry_the_remix_gains() -> None:
-    assert pan_expression([[1.0, 0.0], [0.0, 0.5]]) == "2c|c0=1*c0|c1=0.5*c1"
-    assert pan_expression([[0.0, 0.0]]) == "1c|c0=0*c0"
+def test_remix_expressions_carry_the_gains() -> None:
+    assert remix_expressions([[1.0, 0.0], [0.0, 0.5]]) == "1*val(0)|0.5*val(1)"
+    assert remix_expressions([[0.0, 0.0]]) == "0"

@@ -29,9 +29,10 @@ def _image(path: Path, colour: str = "red") -> Path:
 
 
 def _pixel(video: Path, at_s: float, x: int, y: int) -> tuple[int, int, int]:
+    """The colour at (x, y) of the frame ``at_s`` seconds after the video's first."""
     argv = [
-        binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-ss", str(at_s),
-        "-i", str(video), "-frames:v", "1", "-vf", f"crop=2:2:{x}:{y}",
+        binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error",
+        "-i", str(video), "-ss", str(at_s), "-frames:v", "1", "-vf", f"crop=2:2:{x}:{y}",
         "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
     ]  # fmt: skip
     data = subprocess.run(argv, check=True, capture_output=True, timeout=30).stdout

@@ -36,13 +36,13 @@ from typing import Any
 import ffmpeg
 
 from vod_testbed.backends.ffmpeg.input_graph import (
+    CHANNEL_LAYOUTS,
     InputPart,
-    pan_expression,
+    remixed,
     selected_audio,
     stitched,
 )
 from vod_testbed.backends.ffmpeg.loudness import (
-    CHANNEL_LAYOUTS,
     approximations,
     corrected,
     measure,
@@ -94,36 +94,6 @@ def _outputs(spec: JobSpec) -> list[Output]:
     return [o for g in spec.output_groups for o in g.outputs]
 
 
-def _is_plain_selector(selector: AudioSelector) -> bool:
-    return (
-        selector.tracks in ((), (1,))
-        and not selector.pids
-        and not selector.language
-        and not selector.external_file
-        and selector.offset_ms == 0
-        and selector.remix is None
-    )
-
-
-def needs_assembly(spec: JobSpec) -> bool:
-    """Whether the job does anything to its inputs beyond reading the first audio track of
-    one whole input."""
-    if len(spec.inputs) != 1:
-        return True
-    source = spec.inputs[0]
-    if source.clippings or source.images or source.audio_selector_groups:
-        return True
-    if not all(_is_plain_selector(s) for s in source.audio_selectors):
-        return True
-    for output in _outputs(spec):
-        if output.video is not None and output.video.images:
-            return True
-        for audio in output.audio:
-            if audio.remix is not None or audio.loudness is not None:
-                return True
-    return False
-
-
 def track_keys(spec: JobSpec) -> list[TrackKey]:
     keys: list[TrackKey] = []
     for output in _outputs(spec):
@@ -145,7 +115,7 @@ def _layout(channels: int) -> str:
 def _output_images(spec: JobSpec) -> tuple[InsertedImage, ...]:
     """The outputs' inserted images: one set for every video output (the assembled picture
     is shared), else refused by name."""
-    sets = {o.video.images for o in _outputs(spec) if o.video is not None}
+    sets = {o.video.preprocessors.images for o in _outputs(spec) if o.video is not None}
     if len(sets) > 1:
         raise errors.TranscodeError(
             errors.SETTINGS_ERROR,
@@ -384,7 +354,7 @@ def _audio(
         nodes[None] = externals[selection.external_uri][0]
     audio = selected_audio(selection, nodes, sample_rate=SAMPLE_RATE)
     if audio is not None and key.remix is not None:
-        audio = audio.filter("pan", pan_expression(key.remix.gains))
+        audio = remixed(audio, key.remix.gains)
     return audio
 
 
@@ -405,7 +375,10 @@ def _rewritten(spec: JobSpec, keys: list[TrackKey], path: Path) -> JobSpec:
             )
             for a in o.audio
         )
-        video = dataclasses.replace(o.video, images=()) if o.video is not None else None
+        video = o.video
+        if video is not None:
+            plain = dataclasses.replace(video.preprocessors, images=())
+            video = dataclasses.replace(video, preprocessors=plain)
         return dataclasses.replace(o, audio=audio, video=video)
 
     groups = tuple(

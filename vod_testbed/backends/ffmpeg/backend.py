@@ -16,10 +16,12 @@ import time
 from collections.abc import MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.ffmpeg.assembly import Assembly, assemble
 from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
 from vod_testbed.backends.ffmpeg.compile import (
@@ -42,6 +44,7 @@ from vod_testbed.backends.ffmpeg.outputs import (
 )
 from vod_testbed.backends.ffmpeg.process import job_workdir, remove_stale_workdirs, spawn
 from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
+from vod_testbed.backends.ffmpeg.segment_modifiers import apply_group_segment_modifiers
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
     FileOutput,
@@ -54,7 +57,10 @@ from vod_testbed.backends.job import (
     RenditionOutput,
     new_job_id,
 )
+from vod_testbed.backends.jobmodel.automated_abr import expanded
+from vod_testbed.backends.jobmodel.inputs import Resolution
 from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec
+from vod_testbed.backends.jobmodel.timeline import needs_assembly
 from vod_testbed.backends.ladder import plan_renditions, thumbnail_geometry
 from vod_testbed.backends.source import (
     applied_rotation,
@@ -202,19 +208,30 @@ class FFmpegBackend(InProcessTranscoder):
             job_id, status=JobStatus.PROGRESSING, phase=JobPhase.PROBING, started_at=time.time()
         )
         request = job.request
-        source = self._fetch_input(request.input_uri, work)
-        media = probe(source)
+        model = request.model
+        if model is not None and needs_assembly(model):
+            # Several inputs, clips, selections, images or loudness: the output timeline is
+            # assembled first, and the job reads it as its one input (docs/inputs-and-audio.md).
+            assembly = self._assemble(job_id, run, work, model)
+            source, media, model = assembly.path, probe(assembly.path), assembly.spec
+            details = assembly.media.to_input_details(request.input_uri)
+        else:
+            source = self._fetch_input(request.input_uri, work)
+            media = probe(source)
+            details = media.to_input_details(request.input_uri)
         self._check_canceled(run)
         self._update(
             job_id,
-            input_details=media.to_input_details(request.input_uri),
+            input_details=details,
             source_duration_s=media.duration_s,
             percent_complete=_PROBE_END,
         )
-        if request.model is not None:
-            self._execute_model(
-                job_id, run, work, request.model, Source(source, media, request.model.inputs[0])
-            )
+        if model is not None:
+            display = display_size(media, model.inputs[0].rotate)
+            model, notes = expanded(model, Resolution(*display))
+            for note in notes:
+                self._warn(job_id, note)
+            self._execute_model(job_id, run, work, model, Source(source, media, model.inputs[0]))
             return
         check_audio(request.ladder, media)
         plan = self._plan(request, media, source, work)
@@ -293,6 +310,11 @@ class FFmpegBackend(InProcessTranscoder):
             self._transcode(job_id, run, argv, folder, media.duration_s, span)
             self._check_canceled(run)
         source_s = media.video_duration_s or media.duration_s
+        started = datetime.fromtimestamp(self.get(job_id).started_at or time.time(), tz=UTC)
+        for group, plan in zip(
+            (g for g in model.output_groups if isinstance(g, HlsGroup)), hls_plans, strict=True
+        ):
+            apply_group_segment_modifiers(group, plan, model, started)
         renditions = []
         for plan in hls_plans:
             written = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in plan.renditions]
@@ -384,6 +406,24 @@ class FFmpegBackend(InProcessTranscoder):
             renditions=(),
             groups=tuple(groups),
         )
+
+    def _assemble(self, job_id: str, run: _Run, work: Path, model: JobSpec) -> Assembly:
+        """Fetch every input and write the job's output timeline as one file."""
+
+        def fetch(uri: str, name: str) -> Path:
+            self._check_canceled(run)
+            if not is_s3(uri):
+                return self._fetch_input(uri, work)
+            return self.storage.fetch(uri, work / name)
+
+        def run_ffmpeg(argv: list[str]) -> None:
+            self._transcode(job_id, run, argv, work, 0.0, (_PROBE_END, _PROBE_END))
+            self._check_canceled(run)
+
+        assembly = assemble(model, fetch, work, run_ffmpeg, self.ffmpeg)
+        for warning in assembly.warnings:
+            self._warn(job_id, warning)
+        return assembly
 
     def _fetch_input(self, input_uri: str, work: Path) -> Path:
         if not is_s3(input_uri):

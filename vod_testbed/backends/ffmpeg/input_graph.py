@@ -44,7 +44,7 @@ def selected_audio(
 
     ``nodes`` maps a job input index (and ``None``, the selector's external file) to its
     ``ffmpeg.input``. Several tracks are combined channel after channel (``amerge``), then
-    remixed (``pan``, the gains of ``RemixSettings``), then offset (``adelay``, or a trim for a
+    remixed (``aeval``, the gains of ``RemixSettings``), then offset (``adelay``, or a trim for a
     negative offset).
     """
     if source.silent:
@@ -54,7 +54,7 @@ def selected_audio(
         streams[0] if len(streams) == 1 else ffmpeg.filter(streams, "amerge", inputs=len(streams))
     )
     if source.remix is not None:
-        audio = audio.filter("pan", pan_expression(source.remix.gains))
+        audio = remixed(audio, source.remix.gains)
     if source.offset_ms > 0:
         audio = audio.filter("adelay", f"{source.offset_ms}", all="1")
     elif source.offset_ms < 0:
@@ -64,13 +64,28 @@ def selected_audio(
     return audio.filter("aresample", sample_rate)
 
 
-def pan_expression(gains: Sequence[Sequence[float]]) -> str:
-    """``pan``'s argument for a gain matrix: ``<n>c|c0=1.0*c0+0.5*c1|...``."""
+CHANNEL_LAYOUTS = {1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}
+
+
+def remixed(audio: Any, gains: Sequence[Sequence[float]]) -> Any:
+    """``audio`` remixed by a gain matrix (``gains[out][in]``), with ``aeval``.
+
+    (``pan`` would say the same, but its ``c0=...`` syntax cannot pass through
+    ffmpeg-python, which escapes every ``=`` of a filter's arguments.)"""
+    return audio.filter(
+        "aeval",
+        exprs=remix_expressions(gains),
+        c=CHANNEL_LAYOUTS.get(len(gains), f"{len(gains)}c"),
+    )
+
+
+def remix_expressions(gains: Sequence[Sequence[float]]) -> str:
+    """``aeval``'s expressions for a gain matrix: ``1*val(0)+0.5*val(1)|...``."""
     rows = []
-    for out, row in enumerate(gains):
-        terms = [f"{gain:.6g}*c{i}" for i, gain in enumerate(row) if gain > 0]
-        rows.append(f"c{out}=" + ("+".join(terms) if terms else "0*c0"))
-    return f"{len(gains)}c|" + "|".join(rows)
+    for row in gains:
+        terms = [f"{gain:.6g}*val({i})" for i, gain in enumerate(row) if gain > 0]
+        rows.append("+".join(terms) if terms else "0")
+    return "|".join(rows)
 
 
 def stitched(

@@ -47,9 +47,6 @@ class Loudness:
     true_peak_dbtp: float | None
 
 
-CHANNEL_LAYOUTS = {1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}
-
-
 def corrected(audio: Any, measured: Loudness, spec: LoudnessSettings) -> Any:
     """``audio`` (measured at ``measured``) brought to the target: one gain over the whole
     track, then a limiter at the true-peak threshold if the gain would push peaks past it.

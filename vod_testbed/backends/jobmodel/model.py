@@ -212,6 +212,8 @@ class VideoPreprocessors:
 
     deinterlace: str | None = None
     noise_reducer: str | None = None
+    # ImageInserter, on the job's clock (TimecodeConfig), bottom layer first.
+    images: tuple[InsertedImage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,8 +225,6 @@ class VideoDescription:
     height: int | None = None
     scaling: UpscalePolicy = UpscalePolicy.UPSCALE
     preprocessors: VideoPreprocessors = field(default_factory=VideoPreprocessors)
-    # VideoPreprocessors.ImageInserter, on the job's clock, bottom layer first.
-    images: tuple[InsertedImage, ...] = ()
 
 
 @dataclass(frozen=True)

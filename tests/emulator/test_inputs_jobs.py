@@ -1,0 +1,308 @@
+"""Jobs with clipped and stitched inputs, selected, remixed and normalised audio, watermarks,
+segment modifiers, system presets and automated ABR, written from AWS's documentation
+(service model; user guide, "Setting up an assembly workflow job", "Using variables in your
+job settings", "Automated ABR rules"), run through boto3 on the emulator with real output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.backends.inputs.sources import write_source
+from tests.backends.inputs.test_watermark import _image
+from tests.emulator.fakes import WebhookReceiver
+from tests.emulator.test_events import done
+from tests.emulator.test_jobs_api import create
+from vod_testbed.backends.ffmpeg import binary
+from vod_testbed.backends.ffmpeg.loudness import measure
+from vod_testbed.hls.validation import validate_hls
+from vod_testbed.media.probe import probe
+from vod_testbed.storage.s3 import Storage
+
+pytestmark = pytest.mark.e2e
+
+
+def h264_output(modifier: str, width: int = 320, height: int = 180) -> dict[str, Any]:
+    """An HLS output as AWS's example jobs write one (H.264 QVBR, AAC stereo 96 kb/s)."""
+    return {
+        "NameModifier": modifier,
+        "ContainerSettings": {"Container": "M3U8"},
+        "VideoDescription": {
+            "Width": width,
+            "Height": height,
+            "CodecSettings": {
+                "Codec": "H_264",
+                "H264Settings": {
+                    "RateControlMode": "QVBR",
+                    "MaxBitrate": 600_000,
+                    "QvbrSettings": {"QvbrQualityLevel": 7},
+                    "GopSize": 2,
+                    "GopSizeUnits": "SECONDS",
+                    "SceneChangeDetect": "DISABLED",
+                },
+            },
+        },
+        "AudioDescriptions": [
+            {
+                "AudioSourceName": "Audio Selector 1",
+                "CodecSettings": {
+                    "Codec": "AAC",
+                    "AacSettings": {
+                        "Bitrate": 96_000,
+                        "CodingMode": "CODING_MODE_2_0",
+                        "SampleRate": 48_000,
+                    },
+                },
+            }
+        ],
+    }
+
+
+def hls_group(destination: str, *outputs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Name": "Apple HLS",
+        "OutputGroupSettings": {
+            "Type": "HLS_GROUP_SETTINGS",
+            "HlsGroupSettings": {
+                "Destination": destination,
+                "SegmentLength": 2,
+                "MinSegmentLength": 0,
+            },
+        },
+        "Outputs": list(outputs),
+    }
+
+
+@pytest.fixture
+def upload(tmp_path: Path, put_clip: Callable[..., str]) -> Callable[..., str]:
+    """Write a small source with :func:`write_source` and put it in this test's S3 folder."""
+
+    def put(name: str, **kwargs: Any) -> str:
+        return put_clip(write_source(tmp_path / name, **kwargs), name)
+
+    return put
+
+
+def finished(receiver: WebhookReceiver, job_id: str) -> list[dict[str, Any]]:
+    return receiver.wait_for(done(job_id), timeout=180)
+
+
+def complete(receiver: WebhookReceiver, job_id: str) -> dict[str, Any]:
+    events = finished(receiver, job_id)
+    assert events[-1]["detail"]["status"] == "COMPLETE", events[-1]["detail"]
+    return events[-1]["detail"]
+
+
+def fetch_variant(storage: Storage, detail: dict[str, Any], tmp_path: Path) -> Path:
+    uri = detail["outputGroupDetails"][0]["outputDetails"][0]["outputFilePaths"][0]
+    folder = uri.rsplit("/", 1)[0]
+    playlist = tmp_path / "variant.m3u8"
+    storage.fetch(uri, playlist)
+    segments = [line for line in playlist.read_text().splitlines() if line.endswith(".ts")]
+    joined = tmp_path / "joined.ts"
+    with joined.open("wb") as out:
+        for number, name in enumerate(segments):
+            part = tmp_path / f"part{number}.ts"
+            storage.fetch(f"{folder}/{name}", part)
+            out.write(part.read_bytes())
+    return joined
+
+
+def test_two_inputs_each_clipped_are_stitched_into_one_ladder(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str,
+    storage: Storage, tmp_path: Path,
+) -> None:  # fmt: skip
+    first = upload("bumper.mp4", duration_s=3)
+    second = upload("feature.mp4", duration_s=4)
+    settings = {
+        "TimecodeConfig": {"Source": "ZEROBASED"},
+        "Inputs": [
+            {
+                "FileInput": first,
+                "TimecodeSource": "ZEROBASED",
+                "AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}},
+                "InputClippings": [{"StartTimecode": "00:00:00:00", "EndTimecode": "00:00:00:29"}],
+            },
+            {
+                "FileInput": second,
+                "TimecodeSource": "ZEROBASED",
+                "AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}},
+                "InputClippings": [
+                    {"StartTimecode": "00:00:01:00", "EndTimecode": "00:00:01:29"},
+                    {"StartTimecode": "00:00:03:00"},
+                ],
+            },
+        ],
+        "OutputGroups": [hls_group(f"{s3_prefix}/out/hls/master", h264_output("_180p"))],
+    }
+    job = create(real_mc, Settings=settings)
+    detail = complete(receiver, job["Id"])
+    (group,) = detail["outputGroupDetails"]
+    (output,) = group["outputDetails"]
+    # 1 s + 1 s + 1 s of clips, as one input's output: one variant, segments from 00001.
+    assert 2800 <= output["durationInMs"] <= 3200
+    report = validate_hls(group["playlistFilePaths"][0], storage=storage, source_duration_s=3.0)
+    assert report.ok, report.failures
+    joined = fetch_variant(storage, detail, tmp_path)
+    assert abs((probe(joined).video_duration_s or 0) - 3.0) < 0.2
+    assert storage.exists(f"{s3_prefix}/out/hls/master_180p_00001.ts")
+
+
+def test_an_empty_clipping_list_is_the_whole_input(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str
+) -> None:
+    source = upload("in.mp4", duration_s=2)
+    settings = {
+        "Inputs": [{"FileInput": source, "InputClippings": [], "AudioSelectors": {
+            "Audio Selector 1": {"DefaultSelection": "DEFAULT"}}}],
+        "OutputGroups": [hls_group(f"{s3_prefix}/out/master", h264_output("_180p"))],
+    }  # fmt: skip
+    detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
+    assert 1800 <= detail["outputGroupDetails"][0]["outputDetails"][0]["durationInMs"] <= 2200
+
+
+def test_a_clip_past_the_input_ends_the_job_in_error(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str
+) -> None:
+    source = upload("in.mp4", duration_s=1)
+    settings = {
+        "Inputs": [{"FileInput": source, "TimecodeSource": "ZEROBASED",
+                    "InputClippings": [{"StartTimecode": "00:00:05:00"}],
+                    "AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}}}],
+        "OutputGroups": [hls_group(f"{s3_prefix}/out/master", h264_output("_180p"))],
+    }  # fmt: skip
+    events = finished(receiver, create(real_mc, Settings=settings)["Id"])
+    error = events[-1]["detail"]
+    assert (error["status"], error["errorCode"]) == ("ERROR", 1040)
+    assert error["errorMessage"].startswith("Input 1: Input clip 1 starts at 00:00:05:00")
+
+
+def test_audio_selected_by_language_remixed_and_normalised(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str,
+    storage: Storage, tmp_path: Path,
+) -> None:  # fmt: skip
+    source = upload(
+        "two_languages.mov", duration_s=3, tracks=((440, "eng", 2), (660, "spa", 2)), volume_db=12
+    )
+    output = h264_output("_180p")
+    output["AudioDescriptions"][0].update(
+        {
+            "AudioSourceName": "Spanish",
+            "AudioNormalizationSettings": {"Algorithm": "ITU_BS_1770_4", "TargetLkfs": -23},
+            "RemixSettings": {
+                "ChannelsIn": 2,
+                "ChannelsOut": 2,
+                "ChannelMapping": {
+                    "OutputChannels": [{"InputChannels": [0, -60]}, {"InputChannels": [-60, 0]}]
+                },
+            },
+        }
+    )
+    settings = {
+        "Inputs": [
+            {
+                "FileInput": source,
+                "AudioSelectors": {
+                    "English": {"SelectorType": "LANGUAGE_CODE", "LanguageCode": "ENG"},
+                    "Spanish": {"SelectorType": "LANGUAGE_CODE", "LanguageCode": "SPA"},
+                },
+            }
+        ],
+        "OutputGroups": [hls_group(f"{s3_prefix}/out/master", output)],
+    }
+    detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
+    joined = fetch_variant(storage, detail, tmp_path)
+    assert abs(measure(binary.find_ffmpeg(), joined).integrated_lkfs - -23) <= 1.0
+    # The Spanish track's 660 Hz tone, not the English 440 Hz one.
+    spectrum = tmp_path / "tone.txt"
+    assert _dominant_frequency(joined, spectrum) == pytest.approx(660, abs=30)
+
+
+def _dominant_frequency(media: Path, scratch: Path) -> float:
+    """The frequency of a pure tone, from its zero crossings in one channel."""
+    import subprocess
+
+    raw = subprocess.run(
+        [binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(media),
+         "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-t", "1", "-f", "s16le", "-"],
+        check=True, capture_output=True, timeout=60,
+    ).stdout  # fmt: skip
+    samples = [int.from_bytes(raw[i : i + 2], "little", signed=True) for i in range(0, len(raw), 2)]
+    crossings = sum(1 for a, b in zip(samples, samples[1:], strict=False) if a < 0 <= b)
+    del scratch
+    return crossings * 48_000 / len(samples)
+
+
+def test_a_missing_language_ends_the_job_with_1021(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str
+) -> None:
+    source = upload("english.mov", duration_s=1, tracks=((440, "eng", 2),))
+    output = h264_output("_180p")
+    output["AudioDescriptions"][0]["AudioSourceName"] = "French"
+    settings = {
+        "Inputs": [{"FileInput": source, "AudioSelectors": {
+            "French": {"SelectorType": "LANGUAGE_CODE", "LanguageCode": "FRA"}}}],
+        "OutputGroups": [hls_group(f"{s3_prefix}/out/master", output)],
+    }  # fmt: skip
+    error = finished(receiver, create(real_mc, Settings=settings)["Id"])[-1]["detail"]
+    assert (error["status"], error["errorCode"]) == ("ERROR", 1021)
+    assert "no audio track in language [FRA]" in error["errorMessage"]
+
+
+def test_an_input_watermark_and_a_dt_segment_modifier(
+    real_mc: Any, upload: Callable[..., str], put_clip: Callable[..., str], receiver: WebhookReceiver,
+    s3_prefix: str, storage: Storage, tmp_path: Path,
+) -> None:  # fmt: skip
+    source = upload("in.mp4", duration_s=2)
+    logo = put_clip(_image(tmp_path / "logo.png"), "logo.png")
+    output = h264_output("_180p")
+    output["OutputSettings"] = {"HlsSettings": {"SegmentModifier": "$dt$"}}
+    settings = {
+        "Inputs": [
+            {
+                "FileInput": source,
+                "AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}},
+                "ImageInserter": {
+                    "InsertableImages": [{"ImageInserterInput": logo, "ImageX": 10, "ImageY": 10,
+                                          "Opacity": 100, "Layer": 1}]
+                },
+            }
+        ],
+        "OutputGroups": [hls_group(f"{s3_prefix}/out/master", output)],
+    }  # fmt: skip
+    detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
+    playlist = tmp_path / "v.m3u8"
+    storage.fetch(
+        detail["outputGroupDetails"][0]["outputDetails"][0]["outputFilePaths"][0], playlist
+    )
+    names = [line for line in playlist.read_text().splitlines() if line.endswith(".ts")]
+    assert names and all(re.fullmatch(r"master_180p\d{8}T\d{6}_\d{5}\.ts", n) for n in names)
+    joined = fetch_variant(storage, detail, tmp_path)
+    from tests.backends.inputs.test_watermark import _pixel
+
+    red, green, blue = _pixel(joined, 0.5, 20, 20)
+    assert red > 180 and green < 80 and blue < 80
+
+
+def test_a_watermark_that_is_not_an_image_ends_the_job_in_error(
+    real_mc: Any, upload: Callable[..., str], put_clip: Callable[..., str], receiver: WebhookReceiver,
+    s3_prefix: str, tmp_path: Path,
+) -> None:  # fmt: skip
+    source = upload("in.mp4", duration_s=1)
+    fake = tmp_path / "logo.png"
+    fake.write_text("not a picture")
+    logo = put_clip(fake, "logo.png")
+    settings = {
+        "Inputs": [{"FileInput": source, "AudioSelectors": {"Audio Selector 1": {}},
+                    "ImageInserter": {"InsertableImages": [
+                        {"ImageInserterInput": logo, "ImageX": 0, "ImageY": 0}]}}],
+        "OutputGroups": [hls_group(f"{s3_prefix}/out/master", h264_output("_180p"))],
+    }  # fmt: skip
+    error = finished(receiver, create(real_mc, Settings=settings)["Id"])[-1]["detail"]
+    assert (error["status"], error["errorCode"]) == ("ERROR", 1010)
+    assert f"{logo} is not a PNG or TGA image" in error["errorMessage"]
