@@ -27,6 +27,7 @@ from vod_testbed.media.probe import probe
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
+OTT_720P = "System-Ott_Hls_Ts_Avc_Aac_16x9_1280x720p_30Hz_3.5Mbps"
 
 
 def h264_output(modifier: str, width: int = 320, height: int = 180) -> dict[str, Any]:
@@ -302,3 +303,64 @@ def test_a_watermark_that_is_not_an_image_ends_the_job_in_error(
     error = finished(receiver, create(real_mc, Settings=settings)["Id"])[-1]["detail"]
     assert (error["status"], error["errorCode"]) == ("ERROR", 1010)
     assert f"{logo} is not a PNG or TGA image" in error["errorMessage"]
+
+
+def test_a_system_preset_in_a_job_template_runs(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str,
+    storage: Storage,
+) -> None:  # fmt: skip
+    # As AWS's samples write it: outputs name a system preset and a NameModifier only.
+    source = upload("in.mp4", duration_s=3)
+    template = {
+        "Inputs": [{"AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}}}],
+        "OutputGroups": [
+            {
+                "Name": "Apple HLS",
+                "OutputGroupSettings": {
+                    "Type": "HLS_GROUP_SETTINGS",
+                    "HlsGroupSettings": {
+                        "Destination": f"{s3_prefix}/out/master",
+                        "SegmentLength": 6,
+                        "MinSegmentLength": 0,
+                    },
+                },
+                "Outputs": [{"Preset": OTT_720P, "NameModifier": "_720p"}],
+            }
+        ],
+    }
+    real_mc.create_job_template(Name="system-ladder", Settings=template)
+    job = create(real_mc, JobTemplate="system-ladder", Settings={"Inputs": [{"FileInput": source}]})
+    detail = complete(receiver, job["Id"])
+    (output,) = detail["outputGroupDetails"][0]["outputDetails"]
+    assert (output["videoDetails"]["widthInPx"], output["videoDetails"]["heightInPx"]) == (
+        1280,
+        720,
+    )
+    got = real_mc.get_job(Id=job["Id"])["Job"]
+    assert got["Settings"]["OutputGroups"][0]["Outputs"][0]["Preset"] == OTT_720P
+    # The preset's HE-AAC is approximated, and the job says so.
+    assert any("HEV1" in m for m in got["Messages"]["Warning"])
+    report = validate_hls(detail["outputGroupDetails"][0]["playlistFilePaths"][0], storage=storage)
+    assert report.ok, report.render_text()
+
+
+def test_automated_abr_makes_a_ladder_within_the_limits(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str
+) -> None:
+    source = upload("in.mp4", duration_s=2, size="640x360")
+    base = h264_output("_video", width=640, height=360)
+    group = hls_group(f"{s3_prefix}/out/master", base)
+    group["AutomatedEncodingSettings"] = {
+        "AbrSettings": {"MaxRenditions": 3, "MaxAbrBitrate": 2_000_000, "MinAbrBitrate": 300_000}
+    }
+    settings = {
+        "Inputs": [{"FileInput": source, "AudioSelectors": {"Audio Selector 1": {}}}],
+        "OutputGroups": [group],
+    }
+    job = create(real_mc, Settings=settings)
+    detail = complete(receiver, job["Id"])
+    outputs = detail["outputGroupDetails"][0]["outputDetails"]
+    heights = [o["videoDetails"]["heightInPx"] for o in outputs]
+    assert len(heights) == 3 and heights[0] == 360 and heights == sorted(heights, reverse=True)
+    warnings = real_mc.get_job(Id=job["Id"])["Job"]["Messages"]["Warning"]
+    assert any("deterministic ladder" in w for w in warnings)

@@ -182,7 +182,7 @@ def expanded(spec: JobSpec, source: Resolution) -> tuple[JobSpec, list[str]]:
                         mode=RateControl.QVBR,
                         peak_bitrate=rendition.max_bitrate,
                         qvbr_quality=rendition.qvbr_quality,
-                        bitrate=None,
+                        bitrate=rendition.max_bitrate,
                     )
                     codec = dataclasses.replace(codec, rate=rate)
                 outputs.append(
