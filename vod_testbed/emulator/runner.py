@@ -4,7 +4,8 @@ Each queue runs at most its ``concurrentJobs`` jobs at once (EMULATOR_QUEUE_CONC
 unless the queue sets its own); the others wait in SUBMITTED and start by priority (high
 first), then age. A PAUSED queue starts nothing. A started job is PROGRESSING; its settings
 are parsed into the job model (docs/ARCHITECTURE.md, "The job model") and handed to a
-:class:`Transcoder` (the FFmpeg backend), as the ladder job it is or as the model, whose snapshots are mapped onto the MediaConvert job: status,
+:class:`Transcoder` (the FFmpeg backend), as the ladder job it is or as the model. Its
+snapshots are mapped onto the MediaConvert job: status,
 ``currentPhase``, ``jobPercentComplete``, timing, ``outputGroupDetails`` measured from the
 real outputs, ``errorCode``/``errorMessage``. Every transition emits its event.
 

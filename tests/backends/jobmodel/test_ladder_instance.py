@@ -68,11 +68,13 @@ def test_a_model_the_ladder_cannot_say_is_not_a_ladder_job() -> None:
     assert isinstance(hls, HlsGroup)
     # A GOP that does not divide the segments is a valid model but not a ladder.
     first = hls.outputs[0]
-    assert first.video is not None and isinstance(first.video.codec, H264)
+    video = first.video
+    assert video is not None and isinstance(video.codec, H264)
+    h264 = video.codec
 
     def with_gop(seconds: Fraction) -> HlsGroup:
-        codec = replace(first.video.codec, gop=replace(first.video.codec.gop, seconds=seconds))
-        return replace(hls, outputs=(replace(first, video=replace(first.video, codec=codec)),))
+        codec = replace(h264, gop=replace(h264.gop, seconds=seconds))
+        return replace(hls, outputs=(replace(first, video=replace(video, codec=codec)),))
 
     assert hls_group_ladder(with_gop(Fraction(5, 2)), job.inputs[0]) is None
     ladder = hls_group_ladder(with_gop(Fraction(3, 2)), job.inputs[0])

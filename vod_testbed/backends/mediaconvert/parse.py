@@ -433,6 +433,12 @@ class _JobParser:
         outputs = []
         for index, output in enumerate(group["outputs"]):
             opath = f"{path}/outputs/{index}"
+            if len(group["outputs"]) > 1 and "nameModifier" not in output:
+                # Output.NameModifier: "When you create multiple outputs in the same output
+                # group, Name modifier is required."
+                raise SettingsError(
+                    opath, "nameModifier is required when the group has several outputs"
+                )
             parsed = file_output(output, opath, self.selectors, self.warn)
             name = (
                 names.capture_pattern(base, parsed)
