@@ -196,7 +196,12 @@ def test_audio_selected_by_language_remixed_and_normalised(
     output["AudioDescriptions"][0].update(
         {
             "AudioSourceName": "Spanish",
-            "AudioNormalizationSettings": {"Algorithm": "ITU_BS_1770_4", "TargetLkfs": -23},
+            "AudioNormalizationSettings": {
+                "Algorithm": "ITU_BS_1770_4",
+                "TargetLkfs": -23,
+                "LoudnessLogging": "LOG",
+                "PeakCalculation": "TRUE_PEAK",
+            },
             "RemixSettings": {
                 "ChannelsIn": 2,
                 "ChannelsOut": 2,
@@ -221,6 +226,13 @@ def test_audio_selected_by_language_remixed_and_normalised(
     detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
     joined = fetch_variant(storage, detail, tmp_path)
     assert abs(measure(binary.find_ffmpeg(), joined).integrated_lkfs - -23) <= 1.0
+    # The log MediaConvert writes when asked (LoudnessLogging LOG), beside the outputs.
+    log = tmp_path / "loudness.csv"
+    storage.fetch(f"{s3_prefix}/out/master_loudness.csv", log)
+    header, row = log.read_text().splitlines()
+    assert header.startswith("output,track,algorithm,integrated_lkfs,true_peak_dbtp")
+    assert row.split(",")[2] == "ITU_BS_1770_4"
+    assert abs(float(row.split(",")[3]) - -23) <= 0.5
     # The Spanish track's 660 Hz tone, not the English 440 Hz one.
     assert _dominant_frequency(joined) == pytest.approx(660, abs=30)
 

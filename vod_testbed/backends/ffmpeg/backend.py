@@ -36,6 +36,7 @@ from vod_testbed.backends.ffmpeg.diagnostics import (
     stderr_tail,
 )
 from vod_testbed.backends.ffmpeg.file_outputs import WrittenOutput, read_file_group
+from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
 from vod_testbed.backends.ffmpeg.outputs import (
     RenditionFiles,
     check_complete,
@@ -213,9 +214,11 @@ class FFmpegBackend(InProcessTranscoder):
             # Several inputs, clips, selections, images or loudness: the output timeline is
             # assembled first, and the job reads it as its one input (docs/inputs-and-audio.md).
             assembly = self._assemble(job_id, run, work, model)
+            logs = self._loudness_logs(assembly, model)
             source, media, model = assembly.path, probe(assembly.path), assembly.spec
             details = assembly.media.to_input_details(request.input_uri)
         else:
+            logs = []
             source = self._fetch_input(request.input_uri, work)
             media = probe(source)
             details = media.to_input_details(request.input_uri)
@@ -231,7 +234,9 @@ class FFmpegBackend(InProcessTranscoder):
             model, notes = expanded(model, Resolution(*display))
             for note in notes:
                 self._warn(job_id, note)
-            self._execute_model(job_id, run, work, model, Source(source, media, model.inputs[0]))
+            self._execute_model(
+                job_id, run, work, model, Source(source, media, model.inputs[0]), logs
+            )
             return
         check_audio(request.ladder, media)
         plan = self._plan(request, media, source, work)
@@ -277,7 +282,13 @@ class FFmpegBackend(InProcessTranscoder):
             raise
 
     def _execute_model(
-        self, job_id: str, run: _Run, work: Path, model: JobSpec, source: Source
+        self,
+        job_id: str,
+        run: _Run,
+        work: Path,
+        model: JobSpec,
+        source: Source,
+        logs: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Run a job model (docs/ARCHITECTURE.md, "The job model"): one ffmpeg process per
         output group, each into its own folder; every output checked; then everything
@@ -325,7 +336,9 @@ class FFmpegBackend(InProcessTranscoder):
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         uploaded: list[str] = []
         try:
-            outputs = self._publish_model(run, model, hls_plans, renditions, file_outputs, uploaded)
+            outputs = self._publish_model(
+                run, model, hls_plans, renditions, file_outputs, uploaded, self._logs(work, logs)
+            )
             with run.lock:
                 self._check_canceled(run)
                 self._update(
@@ -348,9 +361,12 @@ class FFmpegBackend(InProcessTranscoder):
         renditions: Sequence[Sequence[RenditionFiles]],
         file_outputs: Sequence[Sequence[WrittenOutput]],
         written: MutableSequence[str],
+        logs: Sequence[Path] = (),
     ) -> JobOutputs:
-        """Upload a model job's outputs; ``written`` collects every URI written so far."""
-        media: list[tuple[Path, str]] = []
+        """Upload a model job's outputs; ``written`` collects every URI written so far.
+        ``logs`` (loudness logs) go beside the first group's outputs."""
+        first_folder, _ = naming.split_destination(model.output_groups[0].destination)
+        media: list[tuple[Path, str]] = [(p, naming.join_uri(first_folder, p.name)) for p in logs]
         playlists: list[tuple[Path, str]] = []
         masters: list[tuple[Path, str]] = []
         groups: list[GroupOutput] = []
@@ -406,6 +422,29 @@ class FFmpegBackend(InProcessTranscoder):
             renditions=(),
             groups=tuple(groups),
         )
+
+    @staticmethod
+    def _logs(work: Path, logs: Sequence[tuple[str, str]]) -> list[Path]:
+        paths = []
+        for name, text in logs:
+            path = work / name
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        return paths
+
+    def _loudness_logs(self, assembly: Assembly, model: JobSpec) -> list[tuple[str, str]]:
+        """The loudness log of each assembled track whose settings ask for one (``LOG``):
+        ``<base>_loudness.csv`` beside the first group's outputs (docs/inputs-and-audio.md)."""
+        wanted = {k: v for k, v in assembly.loudness.items() if v.log}
+        if not wanted:
+            return []
+        _, base = naming.split_destination(model.output_groups[0].destination)
+        rows = [
+            csv_rows(f"track{k + 1}", settings, [measure(self.ffmpeg, assembly.path, k)])
+            for k, settings in wanted.items()
+        ]
+        text = rows[0] + "".join(r.split("\n", 1)[1] for r in rows[1:])
+        return [(f"{base}_loudness.csv", text)]
 
     def _assemble(self, job_id: str, run: _Run, work: Path, model: JobSpec) -> Assembly:
         """Fetch every input and write the job's output timeline as one file."""

@@ -570,8 +570,8 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
             "LC",
             "HEV1",
             "HEV2",
-            note="HEV1/HEV2 with libfdk_aac, else AAC-LC at the same bitrate (warning); the "
-            "guide's HE-AAC bitrate rows are not checked",
+            note="HEV1/HEV2 are encoded as AAC-LC at the same bitrate (warning); the guide's "
+            "HE-AAC bitrate rows are not checked",
         ),
         "rateControlMode": honoured("CBR"),
         "specification": honoured("MPEG4"),

@@ -83,11 +83,13 @@ def _description(
 
 
 def he_aac_warning(codec: AudioCodec) -> str | None:
-    """The warning of an HE-AAC output, encoded as AAC-LC (:mod:`..ffmpeg.aac`)."""
+    """The warning of an HE-AAC output. The emulator encodes AAC with ffmpeg's own encoder,
+    which writes AAC-LC only (HE-AAC needs libfdk_aac, which neither the imageio-ffmpeg
+    wheel's ffmpeg nor Debian's is built with, for its licence)."""
     if isinstance(codec, Aac) and codec.profile in ("HEV1", "HEV2"):
         return (
-            f"AAC profile {codec.profile} is encoded as AAC-LC at the same bitrate: the "
-            "emulator's ffmpeg has no HE-AAC encoder (libfdk_aac); players see mp4a.40.2."
+            f"AAC profile {codec.profile} is encoded as AAC-LC at the same bitrate (ffmpeg's "
+            "AAC encoder writes only AAC-LC); players see mp4a.40.2."
         )
     return None
 
