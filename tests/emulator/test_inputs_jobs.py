@@ -141,11 +141,43 @@ def test_two_inputs_each_clipped_are_stitched_into_one_ladder(
                 ],
             },
         ],
-        "OutputGroups": [hls_group(f"{s3_prefix}/out/hls/master", h264_output("_180p"))],
+        "OutputGroups": [
+            hls_group(f"{s3_prefix}/out/hls/master", h264_output("_180p")),
+            {
+                "Name": "File Group",
+                "OutputGroupSettings": {
+                    "Type": "FILE_GROUP_SETTINGS",
+                    "FileGroupSettings": {"Destination": f"{s3_prefix}/out/thumbnails/master"},
+                },
+                "Outputs": [
+                    {
+                        "NameModifier": "_thumb",
+                        "ContainerSettings": {"Container": "RAW"},
+                        "VideoDescription": {
+                            "Width": 160,
+                            "Height": 90,
+                            "CodecSettings": {
+                                "Codec": "FRAME_CAPTURE",
+                                "FrameCaptureSettings": {
+                                    "FramerateNumerator": 1,
+                                    "FramerateDenominator": 1,
+                                    "MaxCaptures": 10,
+                                    "Quality": 80,
+                                },
+                            },
+                        },
+                    }
+                ],
+            },
+        ],
     }
     job = create(real_mc, Settings=settings)
     detail = complete(receiver, job["Id"])
-    (group,) = detail["outputGroupDetails"]
+    group, captures = detail["outputGroupDetails"]
+    # One capture a second of the 3 s timeline: 0, 1, 2 (the last named in the event).
+    (capture,) = captures["outputDetails"]
+    assert capture["outputFilePaths"] == [f"{s3_prefix}/out/thumbnails/master_thumb.0000002.jpg"]
+    assert storage.exists(f"{s3_prefix}/out/thumbnails/master_thumb.0000000.jpg")
     (output,) = group["outputDetails"]
     # 1 s + 1 s + 1 s of clips, as one input's output: one variant, segments from 00001.
     assert 2800 <= output["durationInMs"] <= 3200
@@ -376,3 +408,33 @@ def test_automated_abr_makes_a_ladder_within_the_limits(
     assert len(heights) == 3 and heights[0] == 360 and heights == sorted(heights, reverse=True)
     warnings = real_mc.get_job(Id=job["Id"])["Job"]["Messages"]["Warning"]
     assert any("deterministic ladder" in w for w in warnings)
+
+
+def test_an_external_audio_file_gives_a_silent_video_its_sound(
+    real_mc: Any, upload: Callable[..., str], put_clip: Callable[..., str],
+    receiver: WebhookReceiver, s3_prefix: str, storage: Storage, tmp_path: Path,
+) -> None:  # fmt: skip
+    # "With sidecar audio files, MediaConvert ... lines up the start of the audio file with
+    # the start of the video file" (user guide, "Setting up an assembly workflow job").
+    video = upload("silent.mp4", duration_s=2, tracks=())
+    dub = tmp_path / "dub.m4a"
+    subprocess.run(
+        [binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+         "-i", "sine=frequency=660:duration=2", "-ac", "2", "-c:a", "aac", str(dub)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    settings = {
+        "Inputs": [
+            {
+                "FileInput": video,
+                "AudioSelectors": {
+                    "Audio Selector 1": {"ExternalAudioFileInput": put_clip(dub, "dub.m4a")}
+                },
+            }
+        ],
+        "OutputGroups": [hls_group(f"{s3_prefix}/out/master", h264_output("_180p"))],
+    }
+    detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
+    joined = fetch_variant(storage, detail, tmp_path)
+    assert probe(joined).audio is not None
+    assert _dominant_frequency(joined) == pytest.approx(660, abs=30)

@@ -5,8 +5,8 @@ if it were the only input (docs/ARCHITECTURE.md, "The job model").
 MediaConvert builds every output of a job from one output timeline assembled from its
 inputs and input clips (user guide, "How MediaConvert uses timelines to assemble jobs");
 this is that timeline, written once. Only jobs that need it pay for it
-(:func:`needs_assembly`): the plain one-input job, the pipeline's ladder included, runs as
-before.
+(:func:`~vod_testbed.backends.jobmodel.timeline.needs_assembly`): the plain one-input job,
+the pipeline's ladder included, runs as before.
 
 The intermediate (``assembled.mkv``) holds:
 

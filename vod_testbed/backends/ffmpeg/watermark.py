@@ -52,7 +52,10 @@ def check_image(path: Path, uri: str) -> str:
     Raises:
         TranscodeError: 1010, the file is not a PNG or TGA picture.
     """
-    head = path.read_bytes()[: len(PNG_SIGNATURE)] if path.is_file() else b""
+    head = b""
+    if path.is_file():
+        with path.open("rb") as image:
+            head = image.read(len(PNG_SIGNATURE))
     kind = "png" if head == PNG_SIGNATURE else "tga"
     try:
         with av.open(f"file:{path}", format=IMAGE_CODECS[kind]) as container:

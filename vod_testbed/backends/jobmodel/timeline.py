@@ -40,7 +40,7 @@ def needs_assembly(spec: JobSpec) -> bool:
 
 def needs_model(spec: JobSpec) -> bool:
     """What the ladder job cannot say: an assembled timeline, automated ABR, segment
-    modifiers, HE-AAC profiles."""
+    modifiers."""
     if needs_assembly(spec):
         return True
     for group in spec.output_groups:
@@ -48,7 +48,5 @@ def needs_model(spec: JobSpec) -> bool:
             return True
         for output in group.outputs:
             if output.segment_modifier:
-                return True
-            if any(getattr(a.codec, "profile", "LC") in ("HEV1", "HEV2") for a in output.audio):
                 return True
     return False
