@@ -438,3 +438,66 @@ def test_an_external_audio_file_gives_a_silent_video_its_sound(
     joined = fetch_variant(storage, detail, tmp_path)
     assert probe(joined).audio is not None
     assert _dominant_frequency(joined) == pytest.approx(660, abs=30)
+
+
+def test_audio_by_pid_and_a_selector_group(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str,
+    storage: Storage, tmp_path: Path,
+) -> None:  # fmt: skip
+    # ffmpeg's MPEG-TS muxer gives the video PID 256 and the audio tracks 257, 258.
+    source = upload("two_tracks.ts", duration_s=2, tracks=((440, None, 2), (660, None, 2)))
+    by_pid = h264_output("_pid")
+    by_pid["AudioDescriptions"][0]["AudioSourceName"] = "Second"
+    grouped = h264_output("_group")
+    grouped["AudioDescriptions"][0]["AudioSourceName"] = "Both"
+    settings = {
+        "Inputs": [
+            {
+                "FileInput": source,
+                "AudioSelectors": {
+                    "First": {"Tracks": [1]},
+                    "Second": {"SelectorType": "PID", "Pids": [258]},
+                },
+                "AudioSelectorGroups": {"Both": {"AudioSelectorNames": ["First", "Second"]}},
+            }
+        ],
+        "OutputGroups": [
+            hls_group(f"{s3_prefix}/pid/master", by_pid),
+            hls_group(f"{s3_prefix}/group/master", grouped),
+        ],
+    }
+    detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
+    pid_group = {**detail, "outputGroupDetails": detail["outputGroupDetails"][:1]}
+    assert _dominant_frequency(fetch_variant(storage, pid_group, tmp_path)) == pytest.approx(
+        660, abs=30
+    )
+    group_dir = tmp_path / "group"
+    group_dir.mkdir()
+    both = {**detail, "outputGroupDetails": detail["outputGroupDetails"][1:]}
+    assert probe(fetch_variant(storage, both, group_dir)).audio is not None
+
+
+def test_an_output_watermark_on_the_jobs_clock(
+    real_mc: Any, upload: Callable[..., str], put_clip: Callable[..., str],
+    receiver: WebhookReceiver, s3_prefix: str, storage: Storage, tmp_path: Path,
+) -> None:  # fmt: skip
+    # Output overlays follow the output timeline (user guide, "Output timeline").
+    source = upload("in.mp4", duration_s=2, timecode="01:00:00:00")
+    logo = put_clip(_image(tmp_path / "logo.png"), "logo.png")
+    output = h264_output("_180p")
+    output["VideoDescription"]["VideoPreprocessors"] = {
+        "ImageInserter": {
+            "InsertableImages": [{"ImageInserterInput": logo, "ImageX": 10, "ImageY": 10,
+                                  "Opacity": 100, "StartTime": "00:00:01:00"}]
+        }
+    }  # fmt: skip
+    settings = {
+        "TimecodeConfig": {"Source": "ZEROBASED"},
+        "Inputs": [{"FileInput": source, "AudioSelectors": {"Audio Selector 1": {}}}],
+        "OutputGroups": [hls_group(f"{s3_prefix}/out/master", output)],
+    }
+    detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
+    joined = fetch_variant(storage, detail, tmp_path)
+    red, green, blue = _pixel(joined, 1.5, 20, 20)
+    assert red > 180 and green < 80 and blue < 80
+    assert _pixel(joined, 0.3, 20, 20) != (red, green, blue)  # not before 00:00:01:00
