@@ -501,3 +501,32 @@ def test_an_output_watermark_on_the_jobs_clock(
     red, green, blue = _pixel(joined, 1.5, 20, 20)
     assert red > 180 and green < 80 and blue < 80
     assert _pixel(joined, 0.3, 20, 20) != (red, green, blue)  # not before 00:00:01:00
+
+
+def test_date_identifiers_in_a_destination_are_the_jobs_start(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str,
+    storage: Storage,
+) -> None:  # fmt: skip
+    # "For Destination you might enter s3://amzn-s3-demo-bucket1/$d$/ ... the service will
+    # create your outputs in s3://amzn-s3-demo-bucket1/20200604/" (user guide, "Using
+    # variables in your job settings"); $fn$ is the input's name without its extension.
+    source = upload("lecture.mp4", duration_s=1)
+    settings = {
+        "Inputs": [{"FileInput": source, "AudioSelectors": {"Audio Selector 1": {}}}],
+        "OutputGroups": [hls_group(f"{s3_prefix}/$d$/$fn$/", h264_output("_180p"))],
+    }
+    detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
+    master = detail["outputGroupDetails"][0]["playlistFilePaths"][0]
+    assert re.fullmatch(re.escape(s3_prefix) + r"/20\d{6}/lecture/lecture\.m3u8", master), master
+    assert storage.exists(master)
+
+
+def test_identifiers_a_destination_does_not_take_are_refused(real_mc: Any, s3_prefix: str) -> None:
+    settings = {
+        "Inputs": [
+            {"FileInput": f"{s3_prefix}/in.mp4", "AudioSelectors": {"Audio Selector 1": {}}}
+        ],
+        "OutputGroups": [hls_group(f"{s3_prefix}/$rv$/", h264_output("_180p"))],
+    }
+    with pytest.raises(real_mc.exceptions.BadRequestException, match=r"\$rv\$ is not a format"):
+        create(real_mc, Settings=settings)

@@ -160,7 +160,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "fileGroupSettings": honoured(),
     },
     "HlsGroupSettings": {
-        "destination": honoured(note="a trailing slash takes the base name from the input file"),
+        "destination": honoured(
+            note="a trailing slash takes the base name from the input file; $dt$, $d$, $t$ "
+            "and $fn$ resolve when the job starts"
+        ),
         "segmentLength": honoured(note="default 10"),
         "segmentControl": honoured("SEGMENTED_FILES"),
         "manifestDurationFormat": honoured(note="INTEGER -> integer EXTINF"),
@@ -191,7 +194,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
     },
     "FileGroupSettings": {
-        "destination": honoured(note="a trailing slash takes the base name from the input file"),
+        "destination": honoured(
+            note="a trailing slash takes the base name from the input file; $dt$, $d$, $t$ "
+            "and $fn$ resolve when the job starts"
+        ),
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
     },
     "Output": {

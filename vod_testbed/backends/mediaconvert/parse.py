@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel import names
+from vod_testbed.backends.jobmodel.format_identifiers import resolve
 from vod_testbed.backends.jobmodel.inputs import EMBEDDED, InsertedImage
 from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, ladder_request
 from vod_testbed.backends.jobmodel.model import (
@@ -105,6 +107,8 @@ class _JobParser:
     selectors: tuple[str, ...] = ()
     # Every file the job writes, by the pointer of the output that writes it.
     files: dict[str, str] = field(default_factory=dict)
+    # The job's start, for the date and time identifiers of destinations.
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def warn(self, path: str, message: str) -> None:
         self.warnings.append((EMULATION_WARNING, f"{path}: {message}"))
@@ -238,11 +242,13 @@ class _JobParser:
         value = settings.get("destination")
         if not value:
             raise SettingsError(path, "destination is a required property")
-        if not _is_location(value) or "$" in value:
-            raise SettingsError(
-                f"{path}/destination",
-                "must be an s3:// URI without format identifiers",
-            )
+        if not _is_location(value):
+            raise SettingsError(f"{path}/destination", "must be an s3:// URI")
+        if "$" in value:
+            # $dt$, $d$, $t$, $fn$: the job's start is when its settings are read to run it
+            # (read_validated_settings at launch); at CreateJob they are only checked.
+            parse_inputs.check_destination_identifiers(value, path)
+            value = resolve(value, started=self.started, input_uri=self.input_uri)
         folder, base = naming.destination_base(value, self.input_uri)
         return f"{folder}/{base}"
 
