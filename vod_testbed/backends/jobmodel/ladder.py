@@ -147,10 +147,18 @@ def _rung(output: Output) -> Rung | None:
 
 
 def hls_group_ladder(
-    group: HlsGroup, source: Input, thumbnails: ThumbnailSpec | None = None
+    group: HlsGroup,
+    source: Input,
+    thumbnails: ThumbnailSpec | None = None,
+    *,
+    strict: bool = False,
 ) -> Ladder | None:
     """The ladder an HLS group is, or None when it is not one: every output an H.264 rung
-    on one keyframe grid and frame rate, with the same AAC format (or none) in each."""
+    on one keyframe grid and frame rate, with the same AAC format (or none) in each.
+
+    Raises:
+        ValueError: with ``strict``, what the ladder refuses (a rung name, a size).
+    """
     rungs = [_rung(o) for o in group.outputs]
     if not rungs or any(r is None for r in rungs):
         return None
@@ -187,6 +195,8 @@ def hls_group_ladder(
             scene_cut_min_frames=scene_cut,
         )
     except ValueError:
+        if strict:
+            raise
         return None
 
 

@@ -211,6 +211,8 @@ class VideoPreprocessors:
     Extension point for image inserters and timecode burn-in."""
 
     deinterlace: str | None = None
+    # Deinterlacer.Control FORCE_ALL_FRAMES: every frame, flagged interlaced or not.
+    deinterlace_all_frames: bool = False
     noise_reducer: str | None = None
     # ImageInserter, on the job's clock (TimecodeConfig), bottom layer first.
     images: tuple[InsertedImage, ...] = ()

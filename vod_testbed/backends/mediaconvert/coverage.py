@@ -328,12 +328,14 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "allowedRenditions": honoured(),
     },
     "Deinterlacer": {
-        "mode": approximated(
+        "mode": honoured(
             note="DEINTERLACE (the default) and ADAPTIVE -> FFmpeg's bwdif on interlaced "
             "frames; INVERSE_TELECINE -> fieldmatch and decimate"
         ),
-        "algorithm": approximated(note="bwdif interpolates whatever the algorithm"),
-        "control": approximated(note="FORCE_ALL_FRAMES -> every frame is deinterlaced"),
+        "algorithm": approximated(
+            note="bwdif interpolates; BLEND and the ticker variants with a job warning"
+        ),
+        "control": honoured(note="FORCE_ALL_FRAMES -> bwdif on every frame"),
     },
     "NoiseReducer": {
         "filter": approximated(

@@ -295,7 +295,7 @@ class _JobParser:
             automated_abr=abr,
         )
         try:
-            ladder = hls_group_ladder(parsed, source)
+            ladder = hls_group_ladder(parsed, source, strict=True)
         except ValueError as exc:
             raise SettingsError(path, str(exc)) from exc
         if ladder is None:

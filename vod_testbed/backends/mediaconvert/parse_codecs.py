@@ -374,10 +374,19 @@ def video_preprocessors(video: Mapping[str, Any], vpath: str, warn: Warn) -> Vid
     check_supported(preprocessors, "VideoPreprocessor", ppath)
     deinterlacer = preprocessors.get("deinterlacer")
     mode = None
+    all_frames = False
     if deinterlacer is not None:
-        check_supported(deinterlacer, "Deinterlacer", f"{ppath}/deinterlacer")
+        dpath = f"{ppath}/deinterlacer"
+        check_supported(deinterlacer, "Deinterlacer", dpath)
         # "Default is Deinterlace" (service model, Deinterlacer.Mode).
         mode = deinterlacer.get("mode", "DEINTERLACE")
+        all_frames = deinterlacer.get("control") == "FORCE_ALL_FRAMES"
+        algorithm = deinterlacer.get("algorithm", "INTERPOLATE")
+        if mode != "INVERSE_TELECINE" and algorithm != "INTERPOLATE":
+            warn(
+                f"{dpath}/algorithm",
+                f"{algorithm} is approximated: FFmpeg's bwdif interpolates the missing lines",
+            )
     reducer = preprocessors.get("noiseReducer")
     noise = None
     if reducer is not None:
@@ -405,4 +414,6 @@ def video_preprocessors(video: Mapping[str, Any], vpath: str, warn: Warn) -> Vid
         for index, image in enumerate(inserter.get("insertableImages") or []):
             check_supported(image, "InsertableImage", f"{ipath}/insertableImages/{index}")
         images = parse_inputs.images(inserter, ipath)
-    return VideoPreprocessors(deinterlace=mode, noise_reducer=noise, images=images)
+    return VideoPreprocessors(
+        deinterlace=mode, deinterlace_all_frames=all_frames, noise_reducer=noise, images=images
+    )
