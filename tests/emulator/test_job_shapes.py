@@ -19,9 +19,8 @@ from tests.backends.mediaconvert.job_examples import (
     hls_with_downloads_job,
     mp4_job,
 )
-from tests.emulator.fakes import WebhookReceiver
-from tests.emulator.test_events import done
-from tests.emulator.test_jobs_api import create
+from tests.support.emulator import create, done
+from tests.support.fakes import WebhookReceiver
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.storage.s3 import Storage
 
