@@ -15,11 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.backends.inputs.sources import write_source
-from tests.backends.inputs.test_watermark import _image, _pixel
-from tests.emulator.fakes import WebhookReceiver
-from tests.emulator.test_events import done
-from tests.emulator.test_jobs_api import create
+from tests.support.emulator import create, done
+from tests.support.fakes import WebhookReceiver
+from tests.support.inputs import h264_output, hls_group, image, pixel, write_source
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.loudness import measure
 from vod_testbed.hls.validation import validate_hls
@@ -28,57 +26,6 @@ from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 OTT_720P = "System-Ott_Hls_Ts_Avc_Aac_16x9_1280x720p_30Hz_3.5Mbps"
-
-
-def h264_output(modifier: str, width: int = 320, height: int = 180) -> dict[str, Any]:
-    """An HLS output as AWS's example jobs write one (H.264 QVBR, AAC stereo 96 kb/s)."""
-    return {
-        "NameModifier": modifier,
-        "ContainerSettings": {"Container": "M3U8"},
-        "VideoDescription": {
-            "Width": width,
-            "Height": height,
-            "CodecSettings": {
-                "Codec": "H_264",
-                "H264Settings": {
-                    "RateControlMode": "QVBR",
-                    "MaxBitrate": 600_000,
-                    "QvbrSettings": {"QvbrQualityLevel": 7},
-                    "GopSize": 2,
-                    "GopSizeUnits": "SECONDS",
-                    "SceneChangeDetect": "DISABLED",
-                },
-            },
-        },
-        "AudioDescriptions": [
-            {
-                "AudioSourceName": "Audio Selector 1",
-                "CodecSettings": {
-                    "Codec": "AAC",
-                    "AacSettings": {
-                        "Bitrate": 96_000,
-                        "CodingMode": "CODING_MODE_2_0",
-                        "SampleRate": 48_000,
-                    },
-                },
-            }
-        ],
-    }
-
-
-def hls_group(destination: str, *outputs: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "Name": "Apple HLS",
-        "OutputGroupSettings": {
-            "Type": "HLS_GROUP_SETTINGS",
-            "HlsGroupSettings": {
-                "Destination": destination,
-                "SegmentLength": 2,
-                "MinSegmentLength": 0,
-            },
-        },
-        "Outputs": list(outputs),
-    }
 
 
 @pytest.fixture
@@ -302,7 +249,7 @@ def test_an_input_watermark_and_a_dt_segment_modifier(
     receiver: WebhookReceiver, s3_prefix: str, storage: Storage, tmp_path: Path,
 ) -> None:  # fmt: skip
     source = upload("in.mp4", duration_s=2)
-    logo = put_clip(_image(tmp_path / "logo.png"), "logo.png")
+    logo = put_clip(image(tmp_path / "logo.png"), "logo.png")
     output = h264_output("_180p")
     output["OutputSettings"] = {"HlsSettings": {"SegmentModifier": "$dt$"}}
     settings = {
@@ -326,7 +273,7 @@ def test_an_input_watermark_and_a_dt_segment_modifier(
     names = [line for line in playlist.read_text().splitlines() if line.endswith(".ts")]
     assert names and all(re.fullmatch(r"master_180p\d{8}T\d{6}_\d{5}\.ts", n) for n in names)
     joined = fetch_variant(storage, detail, tmp_path)
-    red, green, blue = _pixel(joined, 0.5, 20, 20)
+    red, green, blue = pixel(joined, 0.5, 20, 20)
     assert red > 180 and green < 80 and blue < 80
 
 
@@ -483,7 +430,7 @@ def test_an_output_watermark_on_the_jobs_clock(
 ) -> None:  # fmt: skip
     # Output overlays follow the output timeline (user guide, "Output timeline").
     source = upload("in.mp4", duration_s=2, timecode="01:00:00:00")
-    logo = put_clip(_image(tmp_path / "logo.png"), "logo.png")
+    logo = put_clip(image(tmp_path / "logo.png"), "logo.png")
     output = h264_output("_180p")
     output["VideoDescription"]["VideoPreprocessors"] = {
         "ImageInserter": {
@@ -498,9 +445,9 @@ def test_an_output_watermark_on_the_jobs_clock(
     }
     detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
     joined = fetch_variant(storage, detail, tmp_path)
-    red, green, blue = _pixel(joined, 1.5, 20, 20)
+    red, green, blue = pixel(joined, 1.5, 20, 20)
     assert red > 180 and green < 80 and blue < 80
-    assert _pixel(joined, 0.3, 20, 20) != (red, green, blue)  # not before 00:00:01:00
+    assert pixel(joined, 0.3, 20, 20) != (red, green, blue)  # not before 00:00:01:00
 
 
 def test_date_identifiers_in_a_destination_are_the_jobs_start(

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.backends.inputs.sources import write_source
-from tests.backends.inputs.test_watermark import _image, _pixel
+from tests.support.inputs import image, pixel, write_source
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.assembly import assemble
 from vod_testbed.backends.ffmpeg.loudness import measure
@@ -76,7 +75,7 @@ def test_two_clipped_inputs_with_selected_normalised_audio_and_a_logo(tmp_path: 
     work.mkdir()
     write_source(media / "a.mp4", duration_s=3, tracks=((440, "eng", 2), (660, "spa", 2)))
     write_source(media / "b.mp4", duration_s=2, tracks=((880, "spa", 2),), volume_db=12)
-    _image(media / "logo.png")
+    image(media / "logo.png")
     spanish = AudioSelector("Audio Selector 1", language="SPA")
     inputs = (
         Input(
@@ -96,7 +95,7 @@ def test_two_clipped_inputs_with_selected_normalised_audio_and_a_logo(tmp_path: 
     assert info.video_duration_s is not None and abs(info.video_duration_s - 4.0) < 0.1
     assert [t.channels for t in read_tracks(result.path).audio] == [2]
     assert abs(measure(binary.find_ffmpeg(), result.path).integrated_lkfs - -23) <= 1.0
-    red, green, blue = _pixel(result.path, 0.5, 20, 20)
+    red, green, blue = pixel(result.path, 0.5, 20, 20)
     assert red > 200 and green < 60 and blue < 60  # the first input's logo
     # The job now reads one input whose first selector is the assembled track.
     (only,) = result.spec.inputs

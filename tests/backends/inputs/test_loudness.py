@@ -9,7 +9,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from tests.backends.inputs.sources import write_source
+from tests.support.inputs import write_source
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.loudness import (
     CSV_HEADER,

@@ -12,7 +12,7 @@ from typing import Any
 
 import ffmpeg
 
-from tests.backends.inputs.sources import write_source
+from tests.support.inputs import write_source
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.input_graph import InputPart, remix_expressions, stitched
 from vod_testbed.backends.jobmodel.model import Clipping

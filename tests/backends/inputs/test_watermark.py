@@ -10,33 +10,13 @@ from pathlib import Path
 import ffmpeg
 import pytest
 
-from tests.backends.inputs.sources import write_source
+from tests.support.inputs import image, pixel, write_source
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.watermark import check_image, image_window, overlaid
 from vod_testbed.backends.jobmodel.inputs import InsertedImage
 from vod_testbed.backends.mediaconvert.coverage import SettingsError
 from vod_testbed.backends.mediaconvert.parse_inputs import images as images_of
 from vod_testbed.common import errors
-
-
-def _image(path: Path, colour: str = "red") -> Path:
-    argv = [
-        binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"color={colour}:size=32x32", "-frames:v", "1", str(path),
-    ]  # fmt: skip
-    subprocess.run(argv, check=True, timeout=30)
-    return path
-
-
-def _pixel(video: Path, at_s: float, x: int, y: int) -> tuple[int, int, int]:
-    """The colour at (x, y) of the frame ``at_s`` seconds after the video's first."""
-    argv = [
-        binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error",
-        "-i", str(video), "-ss", str(at_s), "-frames:v", "1", "-vf", f"crop=2:2:{x}:{y}",
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
-    ]  # fmt: skip
-    data = subprocess.run(argv, check=True, capture_output=True, timeout=30).stdout
-    return data[0], data[1], data[2]
 
 
 def test_defaults_follow_the_service_model() -> None:
@@ -66,22 +46,22 @@ def test_layers_are_stacked_bottom_first() -> None:
 
 def test_an_opaque_image_is_laid_over_its_window_only(tmp_path: Path) -> None:
     source = write_source(tmp_path / "in.mp4", duration_s=2, tracks=())
-    logo = _image(tmp_path / "logo.png")
+    logo = image(tmp_path / "logo.png")
     assert check_image(logo, "s3://b/logo.png") == "png"
-    image = InsertedImage("s3://b/logo.png", x=10, y=10, opacity=100, start="00:00:01:00")
-    video = overlaid(ffmpeg.input(str(source))["v:0"], [(image, logo)], rate=Fraction(30))
+    inserted = InsertedImage("s3://b/logo.png", x=10, y=10, opacity=100, start="00:00:01:00")
+    video = overlaid(ffmpeg.input(str(source))["v:0"], [(inserted, logo)], rate=Fraction(30))
     out = tmp_path / "out.mp4"
     argv = ffmpeg.output(
         video, str(out), **{"c:v": "libx264", "preset": "ultrafast", "qp": "0"}
     ).compile(cmd=binary.find_ffmpeg(), overwrite_output=True)
     subprocess.run(argv, check=True, capture_output=True, timeout=120)
-    red, green, blue = _pixel(out, 1.5, 20, 20)
+    red, green, blue = pixel(out, 1.5, 20, 20)
     assert red > 200 and green < 60 and blue < 60
-    assert _pixel(out, 0.2, 20, 20) != (red, green, blue)  # not before its start time
+    assert pixel(out, 0.2, 20, 20) != (red, green, blue)  # not before its start time
 
 
 def test_tga_images_are_accepted(tmp_path: Path) -> None:
-    assert check_image(_image(tmp_path / "logo.tga"), "s3://b/logo.tga") == "tga"
+    assert check_image(image(tmp_path / "logo.tga"), "s3://b/logo.tga") == "tga"
 
 
 @pytest.mark.parametrize(
