@@ -306,7 +306,8 @@ class Output:
 class HlsGroup:
     """``HLS_GROUP_SETTINGS``: one multivariant playlist over its outputs' variants."""
 
-    destination: str  # folder/base, the base already resolved (names.destination_base)
+    # folder/base, the base already resolved (vod_testbed.backends.naming.destination_base)
+    destination: str
     outputs: tuple[Output, ...]
     segment_seconds: int = 10
     integer_durations: bool = False
@@ -342,7 +343,3 @@ class JobSpec:
     # TimecodeConfig: the output timeline's clock (output inserted images), and its start.
     timecode_source: str = EMBEDDED
     timecode_start: str | None = None
-
-    @property
-    def first_input(self) -> Input:
-        return self.inputs[0]
