@@ -22,6 +22,7 @@ SUBCOMMANDS = (
     "vod_testbed.cli.emulator",
     "vod_testbed.cli.dev",
     "vod_testbed.cli.wait",
+    "vod_testbed.cli.config_reference",
 )
 
 

@@ -21,6 +21,7 @@ from vod_testbed.common.settings import (
     SETTINGS_CONFIG,
     BackendSettings,
     CommaList,
+    Switch,
     read_env,
     variable,
 )
@@ -80,32 +81,133 @@ class PipelineSettings:
     """
 
     backend: BackendSettings = Field(default_factory=BackendSettings)
-    database_url: str = variable("DATABASE_URL", default_factory=_default_database_url)
-    webhook_secret: str = variable("WEBHOOK_SECRET", default="", repr=False)
-    webhook_api_key_header: str = variable("WEBHOOK_API_KEY_HEADER", default=signing.API_KEY_HEADER)
-    webhook_tolerance_s: float = variable(
-        "WEBHOOK_TOLERANCE_S", default=signing.DEFAULT_TOLERANCE_S
+    database_url: str = variable(
+        "DATABASE_URL",
+        description="the pipeline's database (SQLAlchemy URL)",
+        shown_default="SQLite file in `$TMPDIR/vod-testbed/` (`vod-testbed dev`: in its data dir)",
+        default_factory=_default_database_url,
     )
-    video_ready_webhook_url: str | None = variable("VIDEO_READY_WEBHOOK_URL", default=None)
-    pipeline_webhook_url: str | None = variable("PIPELINE_WEBHOOK_URL", default=None)
-    max_upload_bytes: int = variable("MAX_UPLOAD_BYTES", default=S3_SINGLE_PUT_LIMIT)
-    allowed_content_types: CommaList = variable("ALLOWED_CONTENT_TYPES", default=("video/*",))
-    upload_url_expires_s: int = variable("UPLOAD_URL_EXPIRES_S", default=900)
-    playback_url_expires_s: int = variable("PLAYBACK_URL_EXPIRES_S", default=6 * 3600)
-    s3_public_endpoint_url: str | None = variable("S3_PUBLIC_ENDPOINT_URL", default=None)
-    playback_base_url: str | None = variable("PLAYBACK_BASE_URL", default=None)
-    probe_sample_bytes: int = variable("PROBE_SAMPLE_BYTES", default=DEFAULT_SAMPLE_BYTES)
-    watch_interval_s: float = variable("UPLOAD_WATCH_INTERVAL_S", default=1.0)
-    port: int = variable("PIPELINE_PORT", default=8000)
-    http_threads: int = variable("PIPELINE_HTTP_THREADS", default=4)
-    auth_enabled: bool = variable("VOD_AUTH", default=True)
-    auth_jwt_secret: str = variable("AUTH_JWT_SECRET", default="", repr=False)
-    auth_jwks_url: str | None = variable("AUTH_JWKS_URL", default=None)
-    auth_jwt_audience: str | None = variable("AUTH_JWT_AUDIENCE", default=None)
-    auth_jwt_issuer: str | None = variable("AUTH_JWT_ISSUER", default=None)
-    stuck_uploaded_s: float = variable("STUCK_UPLOADED_S", default=15 * 60)
-    stuck_processing_s: float = variable("STUCK_PROCESSING_S", default=6 * 3600)
-    reaper_interval_s: float = variable("REAPER_INTERVAL_S", default=60.0)
+    webhook_secret: str = variable(
+        "WEBHOOK_SECRET",
+        description="authenticates webhook deliveries both ways",
+        shown_default="`vod-testbed dev`: random per run",
+        default="",
+        repr=False,
+    )
+    webhook_api_key_header: str = variable(
+        "WEBHOOK_API_KEY_HEADER",
+        description="the header an EventBridge API destination sends the secret in",
+        default=signing.API_KEY_HEADER,
+    )
+    webhook_tolerance_s: float = variable(
+        "WEBHOOK_TOLERANCE_S",
+        description="accepted age of a delivery's signature timestamp",
+        default=signing.DEFAULT_TOLERANCE_S,
+    )
+    video_ready_webhook_url: str | None = variable(
+        "VIDEO_READY_WEBHOOK_URL",
+        description="told (signed POST) when a video is ready or failed",
+        default=None,
+    )
+    pipeline_webhook_url: str | None = variable(
+        "PIPELINE_WEBHOOK_URL",
+        description="set in Lambda: the trigger reports to the webhook instead of the database",
+        default=None,
+    )
+    max_upload_bytes: int = variable(
+        "MAX_UPLOAD_BYTES",
+        description="largest accepted upload",
+        shown_default="5 GiB",
+        default=S3_SINGLE_PUT_LIMIT,
+    )
+    allowed_content_types: CommaList = variable(
+        "ALLOWED_CONTENT_TYPES", description="accepted upload types", default=("video/*",)
+    )
+    upload_url_expires_s: int = variable(
+        "UPLOAD_URL_EXPIRES_S", description="life of a presigned upload PUT", default=900
+    )
+    playback_url_expires_s: int = variable(
+        "PLAYBACK_URL_EXPIRES_S",
+        description="life of a playback token and of the presigned URLs in its playlists",
+        shown_default="`21600` (6 h)",
+        default=6 * 3600,
+    )
+    s3_public_endpoint_url: str | None = variable(
+        "S3_PUBLIC_ENDPOINT_URL",
+        description="S3 as clients reach it, when it differs from `S3_ENDPOINT_URL`",
+        default=None,
+    )
+    playback_base_url: str | None = variable(
+        "PLAYBACK_BASE_URL",
+        description="a CDN in front of the bucket: segment and thumbnail URLs `<base>/<key>`",
+        default=None,
+    )
+    probe_sample_bytes: int = variable(
+        "PROBE_SAMPLE_BYTES",
+        description="bytes read from each end of an upload to check that it is a video",
+        shown_default="16 MiB (at least 65536)",
+        default=DEFAULT_SAMPLE_BYTES,
+    )
+    watch_interval_s: float = variable(
+        "UPLOAD_WATCH_INTERVAL_S", description="poll period of the upload watcher", default=1.0
+    )
+    port: int = variable("PIPELINE_PORT", description="the pipeline API", default=8000)
+    http_threads: int = variable(
+        "PIPELINE_HTTP_THREADS",
+        description=(
+            "requests the API serves at once (its work is CPU under one interpreter"
+            " lock: more threads only add lock hand-offs; see "
+            "[Performance](performance.md#get-videosid-under-8-clients))"
+        ),
+        default=4,
+    )
+    auth_enabled: Switch = variable(
+        "VOD_AUTH",
+        description=(
+            "a switch: off reads tokens without verifying them and a request without one "
+            "is the administrator `local`; a stack's S3 and emulator accept any "
+            "credentials (moto-style tests only)"
+        ),
+        default=True,
+    )
+    auth_jwt_secret: str = variable(
+        "AUTH_JWT_SECRET",
+        description=(
+            "verifies HS256 bearer tokens of the API; unset (and no JWKS): every API call is 401"
+        ),
+        shown_default="— (`vod-testbed dev`: random per run)",
+        default="",
+        repr=False,
+    )
+    auth_jwks_url: str | None = variable(
+        "AUTH_JWKS_URL",
+        description=(
+            "the identity provider's JWKS (staging); wins over the secret; RS/ES/PS algorithms only"
+        ),
+        default=None,
+    )
+    auth_jwt_audience: str | None = variable(
+        "AUTH_JWT_AUDIENCE",
+        description=("the required `aud` of tokens, when set"),
+        default=None,
+    )
+    auth_jwt_issuer: str | None = variable(
+        "AUTH_JWT_ISSUER", description=("the required `iss` of tokens, when set"), default=None
+    )
+    stuck_uploaded_s: float = variable(
+        "STUCK_UPLOADED_S",
+        description="a video `uploaded` this long without a job is failed by the reaper",
+        default=15 * 60,
+    )
+    stuck_processing_s: float = variable(
+        "STUCK_PROCESSING_S",
+        description="a video `processing` this long without an event is failed by the reaper",
+        shown_default="`21600` (6 h)",
+        default=6 * 3600,
+    )
+    reaper_interval_s: float = variable(
+        "REAPER_INTERVAL_S", description="how often the reaper looks", default=60.0
+    )
 
     def __post_init__(self) -> None:
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:

@@ -28,10 +28,31 @@ class PlaybackSettings:
             (quality costs a decode of every rung).
     """
 
-    token_secret: str | None = variable("PLAYBACK_TOKEN_SECRET", default=None, repr=False)
-    cloudfront_key_pair_id: str | None = variable("CLOUDFRONT_KEY_PAIR_ID", default=None)
-    cloudfront_private_key_file: Path | None = variable("CLOUDFRONT_PRIVATE_KEY_FILE", default=None)
-    quality_seconds: float = variable("REPORT_QUALITY_SECONDS", default=60.0)
+    token_secret: str | None = variable(
+        "PLAYBACK_TOKEN_SECRET",
+        description="signs playback tokens",
+        shown_default="random per process",
+        default=None,
+        repr=False,
+    )
+    cloudfront_key_pair_id: str | None = variable(
+        "CLOUDFRONT_KEY_PAIR_ID",
+        description=(
+            "with `PLAYBACK_BASE_URL`: the public key id of the distribution's key "
+            "group; segment URLs are then signed for CloudFront"
+        ),
+        default=None,
+    )
+    cloudfront_private_key_file: Path | None = variable(
+        "CLOUDFRONT_PRIVATE_KEY_FILE",
+        description=("with `CLOUDFRONT_KEY_PAIR_ID`: its RSA private key (PEM)"),
+        default=None,
+    )
+    quality_seconds: float = variable(
+        "REPORT_QUALITY_SECONDS",
+        description="seconds of each rung the console's ladder report compares with the source",
+        default=60.0,
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> PlaybackSettings:
