@@ -155,6 +155,13 @@ class EmulatorSettings:
         ),
         default=True,
     )
+    port: int = variable(
+        "EMULATOR_PORT",
+        description="where `vod-testbed emulator` and a stack's emulator listen (0: a free port)",
+        default=8888,
+        ge=0,
+        le=65535,
+    )
     http_threads: int = variable(
         "EMULATOR_HTTP_THREADS",
         description=(

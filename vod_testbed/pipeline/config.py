@@ -151,7 +151,13 @@ class PipelineSettings:
     watch_interval_s: float = variable(
         "UPLOAD_WATCH_INTERVAL_S", description="poll period of the upload watcher", default=1.0
     )
-    port: int = variable("PIPELINE_PORT", description="the pipeline API", default=8000)
+    port: int = variable(
+        "PIPELINE_PORT",
+        description="where the pipeline API listens (0: a free port)",
+        default=8000,
+        ge=0,
+        le=65535,
+    )
     http_threads: int = variable(
         "PIPELINE_HTTP_THREADS",
         description=(
