@@ -153,23 +153,8 @@ def with_endpoint_conventions(env: Mapping[str, str]) -> dict[str, str]:
 
 @dataclass(frozen=True, config=SETTINGS_CONFIG)
 class BackendSettings:
-    """Every knob of the backends; each field names its environment variable.
-
-    Attributes:
-        transcoder_backend: registry name, ``ffmpeg`` or ``mediaconvert``.
-        ffmpeg_binary: an ffmpeg to use instead of the one found.
-        x264_preset: libx264 preset of the FFmpeg backend.
-        max_concurrent_jobs: jobs the FFmpeg backend runs at once.
-        work_dir: scratch space for downloads and encodes.
-        s3_endpoint_url: MinIO or other S3; unset means AWS. Found as botocore finds it: the
-            service's variable (or this project's alias of it) before the global one.
-        aws_region: the AWS region.
-        aws_access_key_id, aws_secret_access_key: credentials; unset: boto3's own chain.
-        s3_bucket: the media bucket.
-        mediaconvert_endpoint, mediaconvert_role_arn, mediaconvert_queue_arn: where and as
-            whom the MediaConvert backend submits jobs (the endpoint found as the S3 one is).
-        mediaconvert_job_template: the job template jobs name when their settings give
-            every member it has (staging's, rendered from the same ladder).
+    """Every knob of the backends: each field names its environment variable once, and its
+    description is the variable's meaning (the configuration page is generated from them).
     """
 
     transcoder_backend: str = variable(

@@ -14,40 +14,12 @@ from vod_testbed.common.settings import SETTINGS_CONFIG, CommaList, Switch, read
 
 @dataclass(frozen=True, config=SETTINGS_CONFIG)
 class EmulatorSettings:
-    """Every knob of the emulator; each field names its environment variable.
+    """Every knob of the emulator: each field names its environment variable once, and its
+    description is the variable's meaning (the configuration page is generated from them).
 
     Attributes:
-        data_dir: where the SQLite state file lives.
-        webhook_urls: comma-separated receivers of job-state events.
-        webhook_secret: signs every delivery (empty: unsigned).
-        account_id: the 12-digit account in ARNs and events.
-        region: the region in ARNs and events.
-        queue_concurrency: jobs each queue runs at once unless the queue sets
-            ``concurrentJobs``.
-        account_concurrent_jobs: the service quota "Concurrent jobs per account": the most
-            ``concurrentJobs`` all queues may share.
-        queue_concurrent_jobs_quota: the service quota "Concurrent jobs per on-demand
-            queue".
-        time_compression: divides status-update intervals (and the first update's delay);
-            1 is real time, 100 makes SECONDS_10 a 0.1 s tick.
-        delivery_base_delay_s: first retry delay of an event delivery.
-        delivery_max_delay_s: cap of the backoff.
-        delivery_timeout_s: per-attempt HTTP timeout.
-        delivery_max_age_s: how long a delivery is retried before it goes to the
-            dead-letter list (EventBridge: 24 h).
-        idempotency_window_s: how long a ``clientRequestToken`` replays its job (AWS: 60 s).
-        access_key_id, secret_access_key: the credentials API calls must be signed with
-            (the emulator's own variables, else the AWS ones).
-        admin_token: bearer token of the admin API (``/_emulator``); empty: the admin API
-            answers only ``/_emulator/health``.
-        auth: a switch; off accepts any credentials and no admin token, as moto does (for
-            tests); on, or unset, checks them.
-        http_threads: API requests served at once. They are CPU work under one interpreter
-            lock (transcodes, scheduling and deliveries run on threads of their own), so
-            more threads only add lock hand-offs: on 2 cores, 2 threads answered 8 clients
-            polling GetJob with less CPU and a shorter tail than 4 or 8
-            (docs/performance.md, "The emulator"); the second keeps one slow request from
-            holding up every poll.
+        idempotency_window_s: how long a ``clientRequestToken`` replays its job (AWS: 60 s);
+            set by code, not by a variable.
     """
 
     data_dir: Path = variable(

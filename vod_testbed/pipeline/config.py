@@ -37,47 +37,11 @@ def _default_database_url() -> str:
 
 @dataclass(frozen=True, config=SETTINGS_CONFIG)
 class PipelineSettings:
-    """Every knob of the pipeline; each field names its environment variable.
+    """Every knob of the pipeline: each field names its environment variable once, and its
+    description is the variable's meaning (the configuration page is generated from them).
 
     Attributes:
         backend: the backends' settings (storage, transcoder), from their own variables.
-        database_url: SQLAlchemy URL; SQLite file or PostgreSQL.
-        webhook_secret: authenticates webhook deliveries, both ways.
-        webhook_api_key_header: the header an EventBridge API destination's API-key
-            connection sends the secret in.
-        webhook_tolerance_s: accepted age of a signature.
-        video_ready_webhook_url: told when a video is ready or failed (unset: only logged).
-        pipeline_webhook_url: the pipeline's own webhook; when set the upload trigger
-            reports there (signed) instead of writing to the database, which is how it runs
-            as a Lambda function.
-        max_upload_bytes: largest accepted upload (default 5 GiB, the limit of one S3 PUT).
-        allowed_content_types: comma-separated, ``type/*`` wildcards allowed (default
-            ``video/*``).
-        upload_url_expires_s: life of a presigned PUT.
-        playback_url_expires_s: life of a playback token and of the presigned URLs in its
-            playlists (default 6 h: a long lecture, watched at once).
-        s3_public_endpoint_url: the S3 endpoint as clients reach it, when it differs from
-            ``S3_ENDPOINT_URL`` (a container network name).
-        playback_base_url: a CDN in front of the bucket; when set, segment and thumbnail
-            URLs are ``<base>/<key>`` (signed with ``CLOUDFRONT_KEY_PAIR_ID``) instead of
-            presigned S3 GETs.
-        probe_sample_bytes: bytes read from each end of an upload to check that it is a
-            video.
-        watch_interval_s: poll period of the upload watcher.
-        port: where the pipeline's HTTP API listens (127.0.0.1).
-        http_threads: requests the HTTP API serves at once. Its requests are CPU work under
-            one interpreter lock, so threads beyond a few only add lock hand-offs: with 8
-            busy clients on 2 cores, 4 threads answer with half the p99 of 8
-            (docs/performance.md, "GET /videos/{id} under 8 clients").
-        auth_enabled: ``off`` reads bearer tokens without verifying them and lets a request
-            without one act as the administrator ``local`` (tests only).
-        auth_jwt_secret: verifies HS256 bearer tokens (local).
-        auth_jwks_url: the identity provider's keys (staging); wins over the secret.
-        auth_jwt_audience, auth_jwt_issuer: required ``aud`` / ``iss`` claims, when set.
-        stuck_uploaded_s: a video ``uploaded`` this long without a job is failed by the reaper.
-        stuck_processing_s: a video ``processing`` this long without news of its job is
-            failed by the reaper.
-        reaper_interval_s: how often the reaper looks.
     """
 
     backend: BackendSettings = Field(default_factory=BackendSettings)

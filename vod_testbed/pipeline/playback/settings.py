@@ -16,16 +16,8 @@ from vod_testbed.common.settings import SETTINGS_CONFIG, read_env, variable
 
 @dataclass(frozen=True, config=SETTINGS_CONFIG)
 class PlaybackSettings:
-    """Each field names its environment variable.
-
-    Attributes:
-        token_secret: signs playback tokens; unset: a random one per process (tokens then
-            die with the process and differ between processes).
-        cloudfront_key_pair_id: with ``PLAYBACK_BASE_URL``, the public key id of the
-            distribution's key group: segment URLs are then signed.
-        cloudfront_private_key_file: its RSA private key (PEM).
-        quality_seconds: seconds of each video the ladder report compares with the source
-            (quality costs a decode of every rung).
+    """Playback's knobs: each field names its environment variable once, and its
+    description is the variable's meaning (the configuration page is generated from them).
     """
 
     token_secret: str | None = variable(
