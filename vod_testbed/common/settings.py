@@ -232,3 +232,21 @@ class BackendSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> BackendSettings:
         """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
         return read_env(cls, with_endpoint_conventions(os.environ if env is None else env))
+
+
+@dataclass(frozen=True, config=SETTINGS_CONFIG)
+class ClientSettings:
+    """What the command-line clients send: each field names its environment variable once,
+    and its description is the variable's meaning."""
+
+    token: str | None = variable(
+        "VOD_TOKEN",
+        description="bearer token `vod-testbed upload` sends (`vod-testbed dev` prints one)",
+        default=None,
+        repr=False,
+    )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ClientSettings:
+        """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
+        return read_env(cls, env)

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from vod_testbed.common.settings import BackendSettings
+from vod_testbed.common.settings import BackendSettings, ClientSettings
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.playback.settings import PlaybackSettings
@@ -22,6 +22,7 @@ TABLES: dict[str, tuple[type[Any], ...]] = {
     "backends": (BackendSettings,),
     "pipeline": (PipelineSettings, PlaybackSettings),
     "emulator": (EmulatorSettings,),
+    "clients": (ClientSettings,),
 }
 PAGE = Path("docs/configuration.md")
 HEADER = "| variable | default | meaning |\n|---|---|---|\n"
