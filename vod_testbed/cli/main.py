@@ -24,6 +24,7 @@ SUBCOMMANDS = (
     "vod_testbed.cli.wait",
     "vod_testbed.cli.db",
     "vod_testbed.cli.parity",
+    "vod_testbed.cli.config_reference",
 )
 
 
