@@ -34,6 +34,7 @@ from vod_testbed.backends.jobmodel.model import (
     Raw,
     VideoDescription,
 )
+from vod_testbed.backends.jobmodel.timeline import needs_model
 from vod_testbed.backends.ladder import (
     AudioSpec,
     Ladder,
@@ -237,7 +238,7 @@ def ladder_request(job: JobSpec) -> JobRequest | None:
     """The ladder job a model is, or None: one plain input (no clipping, captions or
     filters, at most one audio selector), one HLS group that is a ladder, and at most one
     file group holding only a frame capture."""
-    if len(job.inputs) != 1:
+    if len(job.inputs) != 1 or needs_model(job):
         return None
     source = job.inputs[0]
     if (
