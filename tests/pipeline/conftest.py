@@ -231,3 +231,14 @@ def uploaded(
         return video
 
     return upload
+
+
+def record_job(service: ContentService, video: dict[str, Any], job_id: str) -> None:
+    """Record ``job_id`` as the video's job, as the upload trigger does once CreateJob has
+    answered: only that job's events move the video."""
+    from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
+
+    outcome = service.apply_trigger_notice(
+        TriggerNotice(NoticeStatus.JOB_SUBMITTED, video["id"], video["key"], job_id=job_id)
+    )
+    assert outcome == "applied", outcome

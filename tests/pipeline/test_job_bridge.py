@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.pipeline.conftest import record_job
 from tests.pipeline.doubles import RecordingTranscoder
 from vod_testbed.backends.job import Job, JobOutputs, JobPhase, JobRequest, JobStatus
 from vod_testbed.pipeline.content_service import ContentService
@@ -58,6 +59,7 @@ def test_bridge_retries_a_failed_application(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     asset = new_asset()
+    record_job(service, asset, "1-bridge")
     transcoder = RecordingTranscoder()
     original = service.apply_job_change
     failures = iter([RuntimeError("database is locked")])

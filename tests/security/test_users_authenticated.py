@@ -13,6 +13,7 @@ import jwt
 import pytest
 import requests
 
+from tests.pipeline.conftest import record_job
 from tests.pipeline.doubles import RecordingTranscoder
 from tests.pipeline.e2e_helpers import AUTH_SECRET, bearer
 from vod_testbed.backends.mediaconvert.events import EventStatus
@@ -47,6 +48,7 @@ def ready_video(server: PipelineServer, storage: Any) -> dict[str, Any]:
     prefix = video["key"].rsplit(".", 1)[0] + "_processed"
     master = f"{prefix}/hls/master.m3u8"
     storage.client.put_object(Bucket=server.settings.bucket, Key=master, Body=b"#EXTM3U\n")
+    record_job(server.service, video, "job-1")
     server.service.apply_job_change(
         JobStateChange(
             event_id="complete-1",

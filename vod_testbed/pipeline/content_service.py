@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from vod_testbed.backends.mediaconvert.events import EventStatus
@@ -33,12 +33,12 @@ from vod_testbed.pipeline.access import VISIBLE, access_params, visible_clause
 from vod_testbed.pipeline.asset_states import AssetStatus
 from vod_testbed.pipeline.auth import Caller
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset
+from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset, utcnow
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
 from vod_testbed.pipeline.thumbnails import list_thumbnails
 from vod_testbed.pipeline.transitions import job_transition, notice_transition
-from vod_testbed.pipeline.trigger.notices import TriggerNotice
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.pipeline.upload_requests import (
     UploadTicket,
     check_content_type,
@@ -56,6 +56,8 @@ OPTIMISTIC_RETRIES = 8
 APPLIED, IGNORED, DUPLICATE, UNKNOWN_ASSET = "applied", "ignored", "duplicate", "unknown_asset"
 # A trigger notice about an object that is not the asset's registered upload.
 REFUSED = "refused"
+# An event of a job not recorded for its asset yet, kept until the asset's job is recorded.
+HELD = "held"
 
 # GET /videos/{id}, the API's hottest path: the asset and whether its caller may see it, in
 # one statement built once (Core: no identity map to fill for a read-only answer).
@@ -273,9 +275,15 @@ class ContentService:
         A COMPLETE change records every thumbnail in the job's thumbnails folder, not only
         those it names (MediaConvert's event names the last one).
 
+        Only the job recorded for the asset (the trigger's JOB_SUBMITTED) moves it. An event
+        of another job is ignored with a log line, whatever its ``userMetadata.assetId``
+        says; one that names an asset with no job recorded yet is held (its job may be the
+        one whose CreateJob answer is on its way) and applied or ignored once the asset's
+        job is recorded.
+
         Returns:
             ``applied``, ``ignored`` (it would move the asset backwards, or it belongs to
-            another job), ``duplicate`` (this event id was applied before) or
+            another job), ``held``, ``duplicate`` (this event id was applied before) or
             ``unknown_asset``.
 
         Raises:
@@ -289,19 +297,35 @@ class ContentService:
                 change = replace(change, thumbnail_uris=thumbnails)
 
             def find(session: Session) -> VideoAsset | None:
-                asset = session.get(VideoAsset, change.asset_id) if change.asset_id else None
-                if asset is None:
-                    asset = session.scalars(
-                        select(VideoAsset).where(VideoAsset.job_id == change.job_id)
-                    ).first()
+                # The job recorded for an asset names it; userMetadata only says which
+                # asset a job not recorded yet claims (anyone who can call CreateJob sets it).
+                asset = session.scalars(
+                    select(VideoAsset).where(VideoAsset.job_id == change.job_id)
+                ).first()
+                if asset is None and change.asset_id:
+                    asset = session.get(VideoAsset, change.asset_id)
                 return asset
+
+            def transition(asset: VideoAsset) -> bool | str:
+                if asset.job_id is None and not asset.asset_status.is_final:
+                    log.info(
+                        "%s of job %s held until the asset's job is recorded",
+                        change.status,
+                        change.job_id,
+                    )
+                    # A write to the asset: holding and recording the job serialise on its
+                    # version, so an event is never held after the job's held events were read.
+                    asset.updated_at = utcnow()
+                    return HELD
+                return job_transition(asset, change)
 
             return self._apply(
                 change.event_id,
                 change.status,
                 change.job_id,
                 find,
-                lambda asset: job_transition(asset, change),
+                transition,
+                held=change.to_json(),
             )
 
     def apply_trigger_notice(self, notice: TriggerNotice) -> str:
@@ -316,7 +340,11 @@ class ContentService:
             if mismatch is not None:
                 mismatches.append(mismatch)
                 return False
-            return notice_transition(asset, notice)
+            if not notice_transition(asset, notice):
+                return False
+            if notice.status is NoticeStatus.JOB_SUBMITTED:
+                _release_held(asset)
+            return True
 
         with log_context(asset_id=notice.asset_id, job_id=notice.job_id):
             outcome = self._apply(
@@ -337,7 +365,8 @@ class ContentService:
         status: str,
         job_id: str | None,
         find: Callable[[Session], VideoAsset | None],
-        transition: Callable[[VideoAsset], bool],
+        transition: Callable[[VideoAsset], bool | str],
+        held: dict[str, Any] | None = None,
     ) -> str:
         for _attempt in range(OPTIMISTIC_RETRIES):
             finished = None
@@ -351,7 +380,8 @@ class ContentService:
                     outcome = UNKNOWN_ASSET
                     log.warning("event %s (%s) names no known asset", event_id, status)
                 else:
-                    outcome = APPLIED if transition(asset) else IGNORED
+                    moved = transition(asset)
+                    outcome = moved if isinstance(moved, str) else APPLIED if moved else IGNORED
                 session.add(
                     ProcessedEvent(
                         event_id=event_id,
@@ -359,6 +389,7 @@ class ContentService:
                         job_id=job_id,
                         status=status,
                         outcome=outcome,
+                        held_change=held if outcome == HELD else None,
                     )
                 )
                 try:
@@ -379,6 +410,22 @@ class ContentService:
                 self.notifier.notify(finished)
             return outcome
         raise RuntimeError(f"event {event_id}: asset kept changing; giving up for a retry")
+
+
+def _release_held(asset: VideoAsset) -> None:
+    """The asset's job was just recorded: apply the events of that job held until now, in
+    the order they came, and drop every other job's (docs/ARCHITECTURE.md, "A job belongs to
+    its asset"). Runs in the transaction that records the job."""
+    session = object_session(asset)
+    assert session is not None
+    held = select(ProcessedEvent).where(
+        ProcessedEvent.asset_id == asset.id, ProcessedEvent.outcome == HELD
+    )
+    for row in session.scalars(held.order_by(ProcessedEvent.received_at)):
+        change = JobStateChange.from_json(row.held_change or {})
+        with log_context(job_id=change.job_id):
+            row.outcome = APPLIED if job_transition(asset, change) else IGNORED
+        row.held_change = None
 
 
 def presigning_client(settings: PipelineSettings) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from tests.pipeline.conftest import record_job
 from tests.pipeline.e2e_helpers import bearer
 from vod_testbed.pipeline.content_service import ContentService
 
@@ -117,6 +118,7 @@ def test_ready_video_has_a_tokened_playback_url_and_presigned_thumbnails(
     from vod_testbed.pipeline.job_events import JobStateChange
 
     video = create(client).get_json()["video"]
+    record_job(service, video, "1-abc")
     service.apply_job_change(
         JobStateChange(
             event_id="e1",
