@@ -27,8 +27,13 @@ from cachetools import TTLCache
 from vod_testbed.common.caches import SharedCache
 from vod_testbed.pipeline import upload_keys
 
-# Algorithms an identity provider's JWKS may use; never "none", never HMAC with a public key.
-ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "PS256")
+# Algorithms an identity provider's JWKS may use, by the key type (``kty``) they need; never
+# "none", never HMAC with a public key.
+ALGORITHMS_BY_KEY_TYPE = {
+    "RSA": ("RS256", "RS384", "RS512", "PS256"),
+    "EC": ("ES256", "ES384"),
+}
+ASYMMETRIC_ALGORITHMS = tuple(a for algs in ALGORITHMS_BY_KEY_TYPE.values() for a in algs)
 LOCAL_ALGORITHM = "HS256"
 # A token longer than this is not one an identity provider issues; refuse before parsing.
 MAX_TOKEN_CHARS = 8192
@@ -169,8 +174,9 @@ class Authenticator:
         options = {"require": ["sub", "exp"]}
         try:
             if self._jwks is not None:
-                key: Any = self._jwks.get_signing_key_from_jwt(token).key
-                algorithms = list(ASYMMETRIC_ALGORITHMS)
+                signing_key = self._jwks.get_signing_key_from_jwt(token)
+                key: Any = signing_key.key
+                algorithms = [_algorithm_for(token, signing_key.key_type)]
             else:
                 key, algorithms = self.secret, [LOCAL_ALGORITHM]
             return dict(
@@ -190,6 +196,22 @@ class Authenticator:
             raise AuthError(f"the bearer token's key is unknown: {exc}") from None
         except jwt.PyJWTError as exc:
             raise AuthError(f"the bearer token is not valid: {exc}") from None
+
+
+def _algorithm_for(token: str, key_type: str) -> str:
+    """The token's ``alg``, if the key its ``kid`` names is of a type that algorithm uses (an
+    ES256 token naming an RSA key is refused here, not by a TypeError deep in PyJWT).
+
+    Raises:
+        AuthError: another algorithm, or one the key's type cannot verify.
+    """
+    algorithm = jwt.get_unverified_header(token).get("alg")
+    if algorithm not in ALGORITHMS_BY_KEY_TYPE.get(key_type, ()):
+        raise AuthError(
+            f"the bearer token is not valid: its algorithm {algorithm!r} does not match "
+            f"its key ({key_type})"
+        )
+    return str(algorithm)
 
 
 def _caller_from(claims: dict[str, Any]) -> Caller:
