@@ -21,6 +21,7 @@ import functools
 import hashlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -69,6 +70,48 @@ def hls_js_integrity(path: Path = HLS_JS) -> str | None:
         return None
     digest = hashlib.sha384(path.read_bytes()).digest()
     return "sha384-" + base64.b64encode(digest).decode()
+
+
+def _origin(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+@functools.cache
+def content_security_policy(storage: str | None, cdn: str | None) -> str:
+    """The console's policy: its own scripts and styles only, no framing (clickjacking),
+    media and uploads to the storage (or CDN) the presigned URLs name; hls.js feeds the
+    video element from ``blob:`` URLs (MediaSource) and may run its demuxer in a ``blob:``
+    worker. Without a storage endpoint the URLs are AWS's S3."""
+    remote = " ".join(o for o in (storage, cdn) if o) or "https://*.amazonaws.com"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src 'self' data: {remote}",
+            f"media-src 'self' blob: {remote}",
+            f"connect-src 'self' {remote}",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+@console.after_request
+def _policy(response: Response) -> Response:
+    settings = _content().settings
+    storage = settings.s3_public_endpoint_url or settings.backend.s3_endpoint_url
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        _origin(storage), _origin(settings.playback_base_url)
+    )
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
 
 
 @console.app_template_filter("status_label")

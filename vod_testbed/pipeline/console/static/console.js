@@ -15,20 +15,30 @@
   // -- who is signed in --------------------------------------------------------------------
   // The bearer token lives in this tab's sessionStorage only. It arrives pasted into the
   // form, or once in the address's fragment (#token=...), which never reaches a server.
+  // A link can carry anyone's token: one for another user than the one signed in is taken
+  // only once the user says so, so a page cannot switch the tab's identity silently.
   const TOKEN_KEY = "vod-testbed.token";
-  if (location.hash.startsWith("#token=")) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(location.hash.slice(7)));
-    history.replaceState(null, "", location.pathname);
-  }
   const token = () => sessionStorage.getItem(TOKEN_KEY);
   const auth = (headers = {}) => (token() ? { ...headers, Authorization: `Bearer ${token()}` } : headers);
 
-  function tokenSubject() {
+  function subjectOf(value) {
     try {
-      const payload = token().split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      const payload = value.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
       return JSON.parse(atob(payload)).sub || "?";
     } catch (error) {
       return "?";
+    }
+  }
+  const tokenSubject = () => subjectOf(token());
+
+  if (location.hash.startsWith("#token=")) {
+    const offered = decodeURIComponent(location.hash.slice(7));
+    history.replaceState(null, "", location.pathname);
+    const current = token();
+    const switching = current && current !== offered && subjectOf(current) !== subjectOf(offered);
+    if (!switching || window.confirm(
+      `This link signs you in as ${subjectOf(offered)} instead of ${subjectOf(current)}. Switch?`)) {
+      sessionStorage.setItem(TOKEN_KEY, offered);
     }
   }
 
