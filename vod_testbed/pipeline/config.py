@@ -77,6 +77,11 @@ class PipelineSettings:
         stuck_processing_s: a video ``processing`` this long without news of its job is
             failed by the reaper.
         reaper_interval_s: how often the reaper looks.
+        max_pending_uploads: registrations one user may have waiting for their upload
+            (``POST /videos`` answers 429 beyond).
+        max_pending_bytes: bytes those may declare together (429 beyond).
+        pending_upload_expires_s: a registration not uploaded this long is failed by the
+            reaper (its presigned URL lives ``UPLOAD_URL_EXPIRES_S``).
     """
 
     backend: BackendSettings = Field(default_factory=BackendSettings)
@@ -106,6 +111,9 @@ class PipelineSettings:
     stuck_uploaded_s: float = variable("STUCK_UPLOADED_S", default=15 * 60)
     stuck_processing_s: float = variable("STUCK_PROCESSING_S", default=6 * 3600)
     reaper_interval_s: float = variable("REAPER_INTERVAL_S", default=60.0)
+    max_pending_uploads: int = variable("MAX_PENDING_UPLOADS", default=20)
+    max_pending_bytes: int = variable("MAX_PENDING_BYTES", default=4 * S3_SINGLE_PUT_LIMIT)
+    pending_upload_expires_s: float = variable("PENDING_UPLOAD_EXPIRES_S", default=3600.0)
 
     def __post_init__(self) -> None:
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:

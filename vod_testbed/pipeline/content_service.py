@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
@@ -64,6 +64,11 @@ HELD = "held"
 _VISIBLE_ASSET = select(VideoAsset.__table__, VISIBLE.label("visible")).where(
     VideoAsset.id == bindparam("asset_id")
 )
+
+
+class QuotaExceeded(Exception):
+    """A user has too many registrations waiting for their upload (answered 429); ``str()``
+    says which limit."""
 
 
 class ContentService:
@@ -115,6 +120,7 @@ class ContentService:
         filename = check_filename(filename)
         content_type = check_content_type(content_type, self.settings.allowed_content_types)
         size = check_size(size, self.settings.max_upload_bytes)
+        self._check_quota(user_id, size)
         asset_id = str(uuid.uuid4())
         key = upload_keys.upload_key(user_id, filename, asset_id)
         asset = VideoAsset(
@@ -152,6 +158,29 @@ class ContentService:
             expires_in=self.settings.upload_url_expires_s,
         )
 
+    def _check_quota(self, user_id: str, size: int) -> None:
+        """Raises :class:`QuotaExceeded` when ``user_id``'s registrations still waiting for
+        their upload are too many, or would hold too many bytes with ``size`` more (the
+        reaper expires those never uploaded). Two registrations at the same instant may
+        both pass: the limit bounds a flood, it is not an account balance."""
+        query = select(func.count(), func.coalesce(func.sum(VideoAsset.size_bytes), 0)).where(
+            VideoAsset.user_id == user_id,
+            VideoAsset.status == AssetStatus.PENDING_UPLOAD.value,
+        )
+        with self.db.engine.connect() as connection:
+            count, pending = connection.execute(query).one()
+        limits = self.settings
+        if count >= limits.max_pending_uploads:
+            raise QuotaExceeded(
+                f"you have {count} uploads registered and not yet uploaded, the most allowed; "
+                "upload them, delete some, or wait for them to expire"
+            )
+        if pending + size > limits.max_pending_bytes:
+            raise QuotaExceeded(
+                f"your registered uploads not yet uploaded would hold {pending + size} bytes; "
+                f"at most {limits.max_pending_bytes} may wait at once"
+            )
+
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, asset_id: str) -> dict[str, Any] | None:
@@ -170,7 +199,7 @@ class ContentService:
         # The token's courses claim is the part of the rule not stored (access.visible_clause).
         if row is None or not (row.visible or row.course_id in caller.courses):
             return None
-        return self.describe(row)
+        return self.describe(row, caller)
 
     def list(
         self,
@@ -200,7 +229,8 @@ class ContentService:
                 known = ", ".join(s.value for s in AssetStatus)
                 raise InvalidRequestError("status", f"must be one of {known}") from None
         with self.db.engine.connect() as connection:
-            return [self.describe(row) for row in connection.execute(query, params)]
+            rows = connection.execute(query, params)
+            return [self.describe(row, visible_to) for row in rows]
 
     def needs_job(self, asset_id: str) -> bool:
         """Whether asset ``asset_id`` exists and still waits for a transcoding job (a
@@ -236,8 +266,12 @@ class ContentService:
             )
         return lost
 
-    def describe(self, asset: VideoAsset | Row[Any]) -> dict[str, Any]:
-        """The API's view of an asset (a mapped one, or a row of its table)."""
+    def describe(
+        self, asset: VideoAsset | Row[Any], viewer: Caller | None = None
+    ) -> dict[str, Any]:
+        """The API's view of an asset (a mapped one, or a row of its table), as ``viewer``
+        may see it: storage keys only for its owner and administrators (a key is what a
+        copy or an overwrite needs), and a pending upload's size only for them too."""
         error = None
         if asset.failure_reason:
             error = {
@@ -245,7 +279,7 @@ class ContentService:
                 "code": asset.error_code,
                 "message": asset.error_message,
             }
-        return {
+        described: dict[str, Any] = {
             "id": asset.id,
             "user_id": asset.user_id,
             "course_id": asset.course_id,
@@ -265,6 +299,11 @@ class ContentService:
             "updated_at": _iso(asset.updated_at),
             "finished_at": _iso(asset.finished_at),
         }
+        if viewer is not None and not viewer.admin and viewer.user_id != asset.user_id:
+            described.update(key=None, master_playlist_key=None, thumbnail_keys=[])
+            if asset.status == AssetStatus.PENDING_UPLOAD.value:
+                described["size_bytes"] = None
+        return described
 
     # -- state changes ---------------------------------------------------------------------
 

@@ -156,7 +156,7 @@ def panel(video_id: str) -> tuple[str, int]:
 
 def _report_state(video_id: str) -> tuple[dict[str, Any] | None, int]:
     content = _content()
-    video = visible_video(video_id)
+    video = visible_video(video_id) and content.get(video_id)  # keys: the report's own use
     if video is None:
         return None, 404
     if video["status"] != "ready" or not video["master_playlist_key"]:
