@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from vod_testbed.backends.mediaconvert.events import EventStatus
+from vod_testbed.backends.naming import default_output_prefix
 from vod_testbed.common import errors
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.logs import log_context
@@ -38,6 +39,7 @@ from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
 from vod_testbed.pipeline.thumbnails import list_thumbnails
 from vod_testbed.pipeline.transitions import job_transition, notice_transition
+from vod_testbed.pipeline.trigger.handler import PINNED_FOLDER
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.pipeline.upload_requests import (
     UploadTicket,
@@ -398,6 +400,20 @@ class ContentService:
                 return REFUSED
             return outcome
 
+    def _drop_pinned_source(self, input_key: str) -> None:
+        """Remove the job's pinned copy of the upload (``<input>_processed/source/``, see
+        :mod:`.trigger.handler`) once the video is final: the job that read it has ended,
+        and keeping it would store every upload twice. A failure is logged, not raised (the
+        event is applied; staging's lifecycle rule removes what is left)."""
+        folder = f"s3://{self.settings.bucket}/{default_output_prefix(input_key)}/{PINNED_FOLDER}/"
+        try:
+            pinned = list(self.storage.list(folder))
+            if pinned:
+                self.storage.delete_many(pinned)
+                log.info("pinned source removed", extra={"objects": len(pinned)})
+        except Exception:
+            log.exception("the pinned source under %s was not removed", folder)
+
     def _apply(
         self,
         event_id: str,
@@ -446,6 +462,7 @@ class ContentService:
                 if asset is not None and asset.asset_status.is_final and not was_final:
                     finished = self.describe(asset)
             if finished is not None:
+                self._drop_pinned_source(finished["key"])
                 self.notifier.notify(finished)
             return outcome
         raise RuntimeError(f"event {event_id}: asset kept changing; giving up for a retry")
