@@ -21,7 +21,8 @@ from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.pipeline.watcher import object_created_event
 
-NEW_VIDEO = {"filename": "lecture.mp4", "content_type": "video/mp4", "size": 1000}
+SIZE = 1000
+NEW_VIDEO: dict[str, Any] = {"filename": "lecture.mp4", "content_type": "video/mp4", "size": SIZE}
 
 
 @pytest.fixture
@@ -87,9 +88,9 @@ def test_an_s3_notification_of_another_bucket_starts_nothing(
     other = "someone-elses-bucket"
     storage.client.create_bucket(Bucket=other)
     storage.client.put_object(
-        Bucket=other, Key=video["key"], Body=b"\0" * NEW_VIDEO["size"], ContentType="video/mp4"
+        Bucket=other, Key=video["key"], Body=b"\0" * SIZE, ContentType="video/mp4"
     )
-    event = object_created_event(other, video["key"], NEW_VIDEO["size"])
+    event = object_created_event(other, video["key"], SIZE)
     answer = requests.post(
         f"{server.url}/webhooks/s3",
         json=event,

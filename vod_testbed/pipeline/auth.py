@@ -198,7 +198,7 @@ class Authenticator:
             raise AuthError(f"the bearer token is not valid: {exc}") from None
 
 
-def _algorithm_for(token: str, key_type: str) -> str:
+def _algorithm_for(token: str, key_type: str | None) -> str:
     """The token's ``alg``, if the key its ``kid`` names is of a type that algorithm uses (an
     ES256 token naming an RSA key is refused here, not by a TypeError deep in PyJWT).
 
@@ -206,7 +206,7 @@ def _algorithm_for(token: str, key_type: str) -> str:
         AuthError: another algorithm, or one the key's type cannot verify.
     """
     algorithm = jwt.get_unverified_header(token).get("alg")
-    if algorithm not in ALGORITHMS_BY_KEY_TYPE.get(key_type, ()):
+    if algorithm not in ALGORITHMS_BY_KEY_TYPE.get(key_type or "", ()):
         raise AuthError(
             f"the bearer token is not valid: its algorithm {algorithm!r} does not match "
             f"its key ({key_type})"

@@ -477,7 +477,11 @@ def _release_held(asset: VideoAsset) -> None:
     held = select(ProcessedEvent).where(
         ProcessedEvent.asset_id == asset.id, ProcessedEvent.outcome == HELD
     )
-    for row in session.scalars(held.order_by(ProcessedEvent.received_at)):
+    # No autoflush: the asset's UPDATE must meet a concurrent change at the commit, where a
+    # stale version is retried, not in this query.
+    with session.no_autoflush:
+        rows = list(session.scalars(held.order_by(ProcessedEvent.received_at)))
+    for row in rows:
         change = JobStateChange.from_json(row.held_change or {})
         with log_context(job_id=change.job_id):
             row.outcome = APPLIED if job_transition(asset, change) else IGNORED
