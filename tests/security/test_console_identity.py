@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.pipeline.console.browser import chromium
+from tests.pipeline.console.browser import chromium, wait_until
 from tests.pipeline.doubles import RecordingTranscoder
 from tests.pipeline.e2e_helpers import AUTH_SECRET
 from vod_testbed.pipeline.auth import mint_token
@@ -31,7 +31,7 @@ def server(pipeline_settings: PipelineSettings) -> Iterator[PipelineServer]:
 
 
 def signed_in_as(page: Any) -> str:
-    page.wait_for_function("document.querySelector('#whoami').textContent !== ''")
+    wait_until(page, "document.querySelector('#whoami').textContent !== ''")
     text: str = page.text_content("#whoami")
     return text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,3 +54,14 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def wait_until(page: Any, expression: str, timeout_ms: float = 30_000) -> None:
+    """Poll ``expression`` in ``page`` until it is true (TimeoutError past ``timeout_ms``).
+    Playwright's ``wait_for_function`` evaluates its predicate with ``eval`` inside the page,
+    which the console's Content-Security-Policy refuses; ``evaluate`` is not subject to it."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{expression} still false after {timeout_ms:.0f} ms")
+        page.wait_for_timeout(100)
