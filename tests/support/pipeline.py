@@ -21,6 +21,7 @@ from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 
 SECRET = "pipeline-test-secret"
 EVENTS_DIR = Path(__file__).resolve().parents[2] / "vod_testbed" / "fixtures" / "events"
@@ -174,3 +175,12 @@ def trigger(
 ) -> UploadTrigger:
     """The upload trigger, handing jobs to this directory's ``transcoder`` fixture."""
     return UploadTrigger(pipeline_settings, transcoder, ServiceReporter(service))
+
+
+def record_job(service: ContentService, video: dict[str, Any], job_id: str) -> None:
+    """Record ``job_id`` as the video's job, as the upload trigger does once CreateJob has
+    answered: only that job's events move the video."""
+    outcome = service.apply_trigger_notice(
+        TriggerNotice(NoticeStatus.JOB_SUBMITTED, video["id"], video["key"], job_id=job_id)
+    )
+    assert outcome == "applied", outcome

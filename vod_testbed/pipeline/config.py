@@ -178,6 +178,27 @@ class PipelineSettings:
     reaper_interval_s: float = variable(
         "REAPER_INTERVAL_S", description="how often the reaper looks", default=60.0
     )
+    max_pending_uploads: int = variable(
+        "MAX_PENDING_UPLOADS",
+        description=(
+            "registrations one user may have waiting for their upload"
+            " (`POST /videos` answers 429 beyond)"
+        ),
+        default=20,
+        ge=1,
+    )
+    max_pending_bytes: int = variable(
+        "MAX_PENDING_BYTES",
+        description="bytes one user's waiting registrations may declare together (429 beyond)",
+        default=4 * S3_SINGLE_PUT_LIMIT,
+        ge=1,
+    )
+    pending_upload_expires_s: float = variable(
+        "PENDING_UPLOAD_EXPIRES_S",
+        description="a registration not uploaded this long is failed by the reaper",
+        default=3600.0,
+        gt=0,
+    )
 
     def __post_init__(self) -> None:
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:

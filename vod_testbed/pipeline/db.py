@@ -86,7 +86,11 @@ class VideoAsset(Base):
 
 class ProcessedEvent(Base):
     """An event already applied (or knowingly ignored): a redelivery of the same ``id`` is
-    answered without touching the asset again."""
+    answered without touching the asset again.
+
+    An event of a job that may be the asset's own but is not recorded yet is ``held``: the
+    change is kept in ``held_change`` until the trigger records the asset's job, then applied
+    (that job's) or ignored (any other job's) - see ``ContentService.apply_job_change``."""
 
     __tablename__ = "processed_events"
 
@@ -95,6 +99,7 @@ class ProcessedEvent(Base):
     job_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(32))
+    held_change: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -14,6 +14,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.pipeline.content_service import ContentService
@@ -73,6 +74,7 @@ def ready_video(
         objects[f"{prefix}/thumbnails/master_thumb.0000000.jpg"] = b"\xff\xd8jpeg"
         for key, body in objects.items():
             storage.client.put_object(Bucket=bucket, Key=key, Body=body)
+        record_job(service, video, f"job-{video['id'][:8]}")
         service.apply_job_change(
             JobStateChange(
                 event_id=str(uuid.uuid4()),

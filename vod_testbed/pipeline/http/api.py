@@ -25,7 +25,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from vod_testbed.common import strict_json
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.pipeline import access, courses
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.content_service import ContentService, QuotaExceeded
 from vod_testbed.pipeline.deletion import VideoBusy, delete_video
 from vod_testbed.pipeline.http.caller import current_caller
 from vod_testbed.pipeline.playback import playback_for
@@ -68,6 +68,11 @@ def json_body() -> dict[str, Any]:
 @api.errorhandler(InvalidRequestError)
 def _invalid(error: InvalidRequestError) -> tuple[Response, int]:
     return error_response(400, error.message, error.field)
+
+
+@api.errorhandler(QuotaExceeded)
+def _quota(error: QuotaExceeded) -> tuple[Response, int]:
+    return error_response(429, str(error))
 
 
 @api.post("/videos")
