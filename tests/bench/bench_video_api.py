@@ -51,7 +51,7 @@ P99_TARGET_MS = 20.0
 
 def seed(service: ContentService) -> str:
     """One ready video of ``teacher`` in course ``c1``, ``student`` actively enrolled."""
-    teacher = Caller("teacher")
+    teacher = Caller("teacher", instructor=True)
     courses.claim(service.db, teacher, "c1")
     courses.enroll(service.db, teacher, "c1", "student", "active")
     video = service.handle_video_upload("teacher", "lecture.mp4", "video/mp4", 10**9, "c1").video

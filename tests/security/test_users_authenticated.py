@@ -38,7 +38,8 @@ def server(pipeline_settings: PipelineSettings) -> Iterator[PipelineServer]:
 
 def register(api: str, user: str = "teacher", course: str = COURSE) -> requests.Response:
     body = {**NEW_VIDEO, "course_id": course}
-    return requests.post(f"{api}/videos", json=body, headers=bearer(user), timeout=10)
+    headers = bearer(user, roles=["instructor"])
+    return requests.post(f"{api}/videos", json=body, headers=headers, timeout=10)
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def upload(api: str, path: Path, filename: str | None = None, user_id: str = "e2
             "size": path.stat().st_size,
             "course_id": COURSE,
         },
-        headers=bearer(user_id),
+        headers=bearer(user_id, roles=["instructor"]),
         timeout=10,
     )
     assert created.status_code == 201, created.text

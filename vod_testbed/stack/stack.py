@@ -26,7 +26,7 @@ from vod_testbed.common.serving import listen
 from vod_testbed.emulator.app import create_app as create_emulator_app
 from vod_testbed.emulator.server import EmulatorServer
 from vod_testbed.emulator.service import ffmpeg_transcoder
-from vod_testbed.pipeline.auth import mint_token
+from vod_testbed.pipeline.auth import INSTRUCTOR_ROLE, mint_token
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.stack.settings import StackSettings
@@ -126,6 +126,8 @@ class Stack:
                 self.auth_secret,
                 LOCAL_USER,
                 ttl_s=LOCAL_TOKEN_TTL_S,
+                # The local user creates courses by uploading to them (docs/security.md).
+                roles=[INSTRUCTOR_ROLE],
                 audience=pipeline.auth_jwt_audience,
                 issuer=pipeline.auth_jwt_issuer,
             )

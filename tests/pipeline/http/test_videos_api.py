@@ -17,7 +17,7 @@ GOOD = {"filename": "clip.mp4", "content_type": "video/mp4", "size": 1234, "cour
 
 def create(client: FlaskClient, user: str | None = None, **overrides: Any) -> Any:
     """POST /videos as the client's user, or as ``user``."""
-    headers = bearer(user) if user else {}
+    headers = bearer(user, roles=["instructor"]) if user else {}
     return client.post("/videos", json={**GOOD, **overrides}, headers=headers)
 
 
