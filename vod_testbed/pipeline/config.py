@@ -92,9 +92,13 @@ class PipelineSettings:
     )
     playback_url_expires_s: int = variable(
         "PLAYBACK_URL_EXPIRES_S",
-        description="life of a playback token and of the presigned URLs in its playlists",
-        shown_default="`21600` (6 h)",
-        default=6 * 3600,
+        description=(
+            "life of a playback token and of the presigned URLs in its playlists: how long a"
+            " user who lost access can still play; a player fetches a fresh one from"
+            " `GET /videos/{id}` before it runs out (the console does, and again on a 403)"
+        ),
+        shown_default="`900` (15 min)",
+        default=15 * 60,
     )
     s3_public_endpoint_url: str | None = variable(
         "S3_PUBLIC_ENDPOINT_URL",
