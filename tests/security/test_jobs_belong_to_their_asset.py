@@ -43,7 +43,12 @@ def post(url: str, event: dict[str, Any]) -> requests.Response:
 
 def registered(server: PipelineServer) -> dict[str, Any]:
     body = {**NEW_VIDEO, "course_id": "course-1"}
-    answer = requests.post(f"{server.url}/videos", json=body, headers=bearer("victim"), timeout=10)
+    answer = requests.post(
+        f"{server.url}/videos",
+        json=body,
+        headers=bearer("victim", roles=["instructor"]),
+        timeout=10,
+    )
     assert answer.status_code == 201, answer.text
     video: dict[str, Any] = answer.json()["video"]
     return video

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.support.e2e_helpers import bearer
+from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.common.serving import BackgroundServer
@@ -63,6 +64,7 @@ def video_id(api: str, service: ContentService, storage: Storage) -> str:
     bucket = service.settings.bucket
     for name, text in (("master.m3u8", MASTER), ("master_360p.m3u8", MEDIA)):
         storage.client.put_object(Bucket=bucket, Key=f"{prefix}/{name}", Body=text.encode())
+    record_job(service, video, "job-1")  # only the recorded job's events move the video
     service.apply_job_change(
         JobStateChange(
             event_id="complete",

@@ -31,7 +31,9 @@ def server(pipeline_settings: PipelineSettings) -> Iterator[PipelineServer]:
 
 def register(server: PipelineServer, size: int = 1000, user: str = "teacher") -> Any:
     body = {"filename": "a.mp4", "content_type": "video/mp4", "size": size, "course_id": COURSE}
-    return requests.post(f"{server.url}/videos", json=body, headers=bearer(user), timeout=10)
+    return requests.post(
+        f"{server.url}/videos", json=body, headers=bearer(user, roles=["instructor"]), timeout=10
+    )
 
 
 def test_an_enrolled_student_sees_no_storage_key_nor_a_pending_size(

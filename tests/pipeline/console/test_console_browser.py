@@ -58,7 +58,8 @@ def page(browser: Any, server: PipelineServer) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1360, "height": 1100})
     opened = context.new_page()
     # Signed in as vod-testbed dev hands the token over: once, in the fragment.
-    opened.goto(f"{server.url}/console#token={mint_token(AUTH_SECRET, 'console-user')}")
+    token = mint_token(AUTH_SECRET, "console-user", roles=["instructor"])
+    opened.goto(f"{server.url}/console#token={token}")
     yield opened
     context.close()
 
