@@ -236,7 +236,7 @@ class _JobParser:
     ) -> Output:
         if "extension" in output:
             raise SettingsError(f"{opath}/extension", "only file outputs take an extension")
-        self.hls_container(output, opath)
+        container = self.hls_container(output, opath)
         box = video_box(output, opath, codecs=("H_264",))
         vpath = f"{opath}/videoDescription"
         description = output["videoDescription"]
@@ -251,7 +251,7 @@ class _JobParser:
                 f"{audio[0].codec.codec} in HLS outputs is not supported by the emulator (AAC is)",
             )
         return Output(
-            M3u8(),
+            container,
             modifier,
             video=VideoDescription(
                 codec=video_codec(description, vpath, segment_seconds, self.warn),
@@ -328,7 +328,7 @@ class _JobParser:
         seen.add(modifier)
         return str(modifier)
 
-    def hls_container(self, output: Mapping[str, Any], path: str) -> None:
+    def hls_container(self, output: Mapping[str, Any], path: str) -> M3u8:
         container_settings = output.get("containerSettings")
         if container_settings is None:
             raise SettingsError(path, "containerSettings is a required property")
@@ -343,6 +343,8 @@ class _JobParser:
             "HlsSettings",
             f"{path}/outputSettings/hlsSettings",
         )
+        hls_settings = output_settings.get("hlsSettings") or {}
+        return M3u8(iframe_only=hls_settings.get("iFrameOnlyManifest", "EXCLUDE") == "INCLUDE")
 
     # File groups ----------------------------------------------------------------------
 

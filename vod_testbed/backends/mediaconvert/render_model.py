@@ -23,6 +23,7 @@ from vod_testbed.backends.jobmodel.model import (
     HlsGroup,
     Input,
     JobSpec,
+    M3u8,
     Mp3,
     Mp4,
     Output,
@@ -212,8 +213,9 @@ def _output(output: Output) -> dict[str, Any]:
         }
     else:
         rendered["ContainerSettings"] = {"Container": container.container}
-    if container.container == "M3U8":
-        rendered["OutputSettings"] = {"HlsSettings": {}}
+    if isinstance(container, M3u8):
+        hls_settings = {"IFrameOnlyManifest": "INCLUDE"} if container.iframe_only else {}
+        rendered["OutputSettings"] = {"HlsSettings": hls_settings}
     if output.video is not None:
         rendered["VideoDescription"] = _video(output.video)
     if output.audio:
