@@ -27,7 +27,7 @@ from vod_testbed.media.iframes import rendition_iframes
 from vod_testbed.media.segments import has_idr
 
 
-def _iframe_job(source: str, prefix: str) -> dict[str, Any]:
+def iframe_job(source: str, prefix: str) -> dict[str, Any]:
     group = hls_group(f"{prefix}/hls/index", ("_720p", 1280, 720, 3_000_000))
     output = group["Outputs"][0]
     output["OutputSettings"] = {"HlsSettings": {"IFrameOnlyManifest": "INCLUDE"}}
@@ -40,7 +40,7 @@ def _iframe_job(source: str, prefix: str) -> dict[str, Any]:
 
 
 def test_include_is_parsed_and_rendered_back() -> None:
-    settings = _iframe_job("s3://in/talk.mp4", "s3://out/talk")
+    settings = iframe_job("s3://in/talk.mp4", "s3://out/talk")
     model = parse_job_settings(to_wire_case(settings)).job
     assert model.output_groups[0].iframe_modifiers == frozenset({"_720p"})  # type: ignore[union-attr]
     rendered = render_model_settings(model)
@@ -85,7 +85,7 @@ def test_iframe_playlist_through_the_ffmpeg_backend_validates(
     ffmpeg_backend, put_clip, s3_prefix, storage, tmp_path
 ):
     source = put_clip(clip_path("short_2s"), "talk.mp4")
-    model = parse_job_settings(to_wire_case(_iframe_job(source, s3_prefix))).job
+    model = parse_job_settings(to_wire_case(iframe_job(source, s3_prefix))).job
     job, _ = run_job(ffmpeg_backend, JobRequest.for_model(model))
     assert job.status is JobStatus.COMPLETE, job.error_message
 
@@ -115,3 +115,23 @@ def test_iframe_playlist_through_the_ffmpeg_backend_validates(
     assert not broken.ok
     failed = [c for c in broken.checks if not c.ok]
     assert [c.id for c in failed] == ["iframes.keyframe-start"]
+
+    # Broken I-frame playlists get a verdict, never a crash.
+    segment = parsed.segments[0]
+    for broken_text in (
+        "not a playlist at all\n",
+        text.replace(f"#EXT-X-BYTERANGE:{segment.byterange}\n", ""),
+        text.replace(f"{segment.byterange}\n", "99999999@0\n"),
+        text.replace(f"\n{segment.uri}\n", "\nmissing_00001.ts\n", 1),
+        text.replace("#EXT-X-I-FRAMES-ONLY\n", ""),
+    ):
+        playlist.write_text(broken_text)
+        verdict = validate_hls(local / "index.m3u8")
+        assert not verdict.ok, broken_text
+        assert {c.id for c in verdict.checks if not c.ok} <= {
+            "iframes.playlist",
+            "iframes.keyframe-start",
+        }, verdict.render_text()
+    playlist.unlink()
+    gone = validate_hls(local / "index.m3u8")
+    assert [c.id for c in gone.checks if not c.ok] == ["iframes.playlist"]
