@@ -30,6 +30,8 @@ TARGET_S = 2.0
 
 def _rung(ffmpeg: str, folder: Path, name: str, width: int, height: int, bps: int,
           seconds: int) -> list[Path]:  # fmt: skip
+    if (folder / f"master_{name}.m3u8").is_file():
+        return sorted(folder.glob(f"master_{name}_*.ts"))
     clip = folder / f"{name}_clip.ts"
     subprocess.run(
         [ffmpeg, "-loglevel", "error", "-y",
@@ -77,7 +79,9 @@ def main() -> int:
     seconds = round(hours * 3600)
     ffmpeg = find_ffmpeg()
     with tempfile.TemporaryDirectory(prefix="bench-iframes-") as tmp:
-        folder = Path(tmp)
+        # BENCH_LADDER_DIR keeps the built ladder there and reuses it on the next run.
+        folder = Path(os.environ.get("BENCH_LADDER_DIR") or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         ladder = {
             rung.name: _rung(

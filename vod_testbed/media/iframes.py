@@ -4,10 +4,10 @@ ffmpeg cannot write ``EXT-X-I-FRAMES-ONLY`` playlists, so they are computed afte
 from the segments themselves. Demuxing every packet with PyAV is too slow for an hour of a
 ladder (millions of packets), so this reads the transport stream's own headers: the video
 PID's packets that start a PES (payload_unit_start_indicator) are found all at once over
-columns of header bytes, and only those are looked at. A keyframe is a PES start whose adaptation field sets
-random_access_indicator (ISO/IEC 13818-1 2.4.3.5), which ffmpeg's muxer sets on keyframes;
-its time is the PES header's PTS. The HLS validator checks the result independently, by
-demuxing each byte range with PyAV (``iframes.keyframe-start``).
+columns of header bytes, and only those are looked at. A keyframe is a PES start whose
+adaptation field sets random_access_indicator (ISO/IEC 13818-1 2.4.3.5), which ffmpeg's
+muxer sets on keyframes; its time is the PES header's PTS. The HLS validator checks the
+result independently, by demuxing each segment with PyAV (``iframes.keyframe-start``).
 
 An I-frame's byte range runs from its first TS packet to the next video PES; the first
 I-frame of a segment starts at byte 0 so the range carries the segment's PAT and PMT and a
@@ -16,6 +16,8 @@ player can demux it alone.
 
 from __future__ import annotations
 
+import mmap
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +51,7 @@ def _pes_pts(packet: bytes) -> float | None:
 
 
 def _mask(column: bytes, wanted: Callable[[int], bool]) -> int:
-    """One bit per packet (as a byte 0/1, packed in an int) where ``wanted(byte)`` holds."""
+    """One flag per packet (a 0/1 byte, all packed in one int) where ``wanted(byte)`` holds."""
     table = bytes(1 if wanted(v) else 0 for v in range(256))
     return int.from_bytes(column.translate(table), "big")
 
@@ -57,42 +59,45 @@ def _mask(column: bytes, wanted: Callable[[int], bool]) -> int:
 def segment_iframes(path: Path, video_pid: int) -> list[IFrame]:
     """The keyframes of one TS segment whose video is on ``video_pid``.
 
-    The header bytes of every packet are taken as columns (``data[k::188]``) and tested all
-    at once, in C, so the cost is one pass over the file and nothing per packet.
+    Three header bytes of every packet are taken as columns (``data[k::188]`` of a memory
+    map) and tested all at once, in C; only the few packets that pass are looked at one by
+    one. No copy of the file is made.
 
     Raises:
         OSError: the file cannot be read.
         ValueError: the file is not a stream of 188-byte TS packets.
     """
-    data = path.read_bytes()
-    count = len(data) // TS_PACKET
-    if count == 0 or data[0::TS_PACKET][:count].count(SYNC) != count:
-        raise ValueError(f"{path.name} is not an MPEG transport stream of 188-byte packets")
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size < TS_PACKET or size % TS_PACKET or handle.read(1)[0] != SYNC:
+            raise ValueError(f"{path.name} is not an MPEG transport stream of 188-byte packets")
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _scan(path, data, size, video_pid)
+
+
+def _scan(path: Path, data: mmap.mmap, size: int, video_pid: int) -> list[IFrame]:
+    count = size // TS_PACKET
     hi, lo = 0x40 | (video_pid >> 8) & 0x1F, video_pid & 0xFF
-
-    def column(k: int) -> bytes:
-        return data[k::TS_PACKET][:count]
-
-    pes_start = _mask(column(1), lambda v: v & 0xDF == hi) & _mask(column(2), lambda v: v == lo)
-    random_access = (
-        pes_start
-        & _mask(column(3), lambda v: bool(v & 0x20))  # an adaptation field
-        & _mask(column(4), lambda v: v > 0)  # that is not empty
-        & _mask(column(5), lambda v: bool(v & 0x40))  # random_access_indicator
+    pes_start = _mask(data[1::TS_PACKET], lambda v: v & 0xDF == hi) & _mask(
+        data[2::TS_PACKET], lambda v: v == lo
     )
+    maybe_key = pes_start & _mask(data[5::TS_PACKET], lambda v: bool(v & 0x40))
     starts = pes_start.to_bytes(count, "big")
-    keys = random_access.to_bytes(count, "big")
+    keys = maybe_key.to_bytes(count, "big")
     first_start = starts.find(1)
     frames = []
     index = keys.find(1)
     while index != -1:
         offset = index * TS_PACKET
-        pts = _pes_pts(data[offset : offset + TS_PACKET])
-        following = starts.find(1, index + 1)
-        end = following * TS_PACKET if following != -1 else len(data)
-        if pts is not None:
-            begin = 0 if index == first_start else offset
-            frames.append(IFrame(path, begin, end - begin, pts))
+        packet = data[offset : offset + TS_PACKET]
+        # random_access_indicator: an adaptation field, not empty, with the flag set.
+        if packet[0] == SYNC and packet[3] & 0x20 and packet[4] > 0:
+            pts = _pes_pts(packet)
+            following = starts.find(1, index + 1)
+            end = following * TS_PACKET if following != -1 else size
+            if pts is not None:
+                begin = 0 if index == first_start else offset
+                frames.append(IFrame(path, begin, end - begin, pts))
         index = keys.find(1, index + 1)
     return frames
 
