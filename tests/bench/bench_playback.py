@@ -105,7 +105,7 @@ def bench_service(backend: BackendSettings, folder: Path) -> ContentService:
         auth_jwt_secret=BENCH_AUTH_SECRET,
     )
     database = Database(settings.database_url)
-    database.create_schema()
+    database.migrate()
     return ContentService(settings, database)
 
 

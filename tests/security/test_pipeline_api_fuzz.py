@@ -42,7 +42,7 @@ def api_url(
         auth_jwt_secret=AUTH_SECRET,
     )
     database = Database(settings.database_url)
-    database.create_schema()
+    database.migrate()
     app = create_app({"CONTENT_SERVICE": ContentService(settings, database)})
     server = BackgroundServer(app, "127.0.0.1", 0, name="fuzzed-pipeline")
     server.start()

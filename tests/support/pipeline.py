@@ -121,10 +121,10 @@ def complete_detail(prefix: str = "s3://vod-testbed/video/u/clip_processed") -> 
 
 
 @pytest.fixture
-def pipeline_settings(backend_settings: BackendSettings, tmp_path: Path) -> PipelineSettings:
+def pipeline_settings(backend_settings: BackendSettings, database_url: str) -> PipelineSettings:
     return PipelineSettings(
         backend=backend_settings,
-        database_url=f"sqlite:///{tmp_path / 'pipeline.sqlite3'}",
+        database_url=database_url,
         webhook_secret=SECRET,
         auth_jwt_secret=AUTH_SECRET,
         probe_sample_bytes=256 * 1024,
@@ -136,7 +136,7 @@ def pipeline_settings(backend_settings: BackendSettings, tmp_path: Path) -> Pipe
 @pytest.fixture
 def database(pipeline_settings: PipelineSettings) -> Iterator[Database]:
     db = Database(pipeline_settings.database_url)
-    db.create_schema()
+    db.migrate()
     yield db
     db.dispose()
 

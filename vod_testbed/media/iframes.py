@@ -125,9 +125,12 @@ def rendition_iframes(segments: list[Path]) -> list[IFrame]:
     return [frame for segment in segments for frame in segment_iframes(segment, pid)]
 
 
-def iframe_playlist(frames: list[IFrame], end_s: float, version: int = 4) -> str:
+def iframe_playlist(
+    frames: list[IFrame], end_s: float, version: int = 4, folder: Path | None = None
+) -> str:
     """An ``EXT-X-I-FRAMES-ONLY`` media playlist (RFC 8216 4.3.3.6): each EXTINF is the time
-    to the next I-frame (or to ``end_s`` for the last), each range an ``EXT-X-BYTERANGE``."""
+    to the next I-frame (or to ``end_s`` for the last), each range an ``EXT-X-BYTERANGE``;
+    segment URIs are relative to ``folder`` (the playlist's), or bare names without it."""
     spans = [
         (frames[n + 1].time_s if n + 1 < len(frames) else end_s) - f.time_s
         for n, f in enumerate(frames)
@@ -145,7 +148,7 @@ def iframe_playlist(frames: list[IFrame], end_s: float, version: int = 4) -> str
         lines += [
             f"#EXTINF:{max(span, 0.0):.5f},",
             f"#EXT-X-BYTERANGE:{frame.length}@{frame.offset}",
-            frame.segment.name,
+            frame.segment.relative_to(folder).as_posix() if folder else frame.segment.name,
         ]
     lines.append("#EXT-X-ENDLIST")
     return "\n".join(lines) + "\n"

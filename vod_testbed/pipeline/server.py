@@ -62,7 +62,7 @@ class PipelineServer:
     ) -> None:
         self.settings = settings
         self.database = Database(settings.database_url)
-        self.database.create_schema()
+        self.database.migrate()
         self.service = ContentService(settings, self.database)
         self._owns_transcoder = transcoder is None
         self.transcoder = transcoder or create_transcoder(settings=settings.backend)
@@ -133,6 +133,9 @@ class PipelineServer:
             self.watcher.stop()
         self.reaper.stop()
         self._http.stop()
+        reports = self.app.extensions.get("vod_reports")
+        if reports is not None:
+            reports.close()
         if self._owns_transcoder:
             self.transcoder.close()
         if self.bridge is not None:

@@ -167,13 +167,10 @@ class Stack:
             mediaconvert_endpoint=backend.mediaconvert_endpoint or emulator_url,
             work_dir=settings.data_dir / "work",
         )
-        database_url = (
-            settings.database_url or f"sqlite:///{settings.data_dir / 'pipeline.sqlite3'}"
-        )
         self.pipeline_settings = dataclasses.replace(
             settings.pipeline,
             backend=backend,
-            database_url=database_url,
+            database_url=settings.pipeline_database_url,
             webhook_secret=self.webhook_secret,
             auth_jwt_secret=self.auth_secret,
         )
@@ -184,7 +181,7 @@ class Stack:
             pipeline_url = _local(self.pipeline.url, host)
             emulator_settings = dataclasses.replace(
                 settings.emulator,
-                data_dir=settings.data_dir / "emulator",
+                data_dir=settings.emulator_data_dir,
                 webhook_urls=(pipeline_url + WEBHOOK_PATH, *settings.emulator.webhook_urls),
                 webhook_secret=self.webhook_secret,
                 region=backend.aws_region,

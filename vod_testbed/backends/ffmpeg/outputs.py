@@ -10,6 +10,8 @@ FRAME-RATE and EXT-X-INDEPENDENT-SEGMENTS, which ffmpeg's own master lacks or es
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -45,14 +47,37 @@ class RenditionFiles:
     def peak_bandwidth(self) -> int:
         return peak_bitrate(self.sizes, self.target_duration)
 
+    def video_bitrate(self) -> int:
+        """The video stream's bits over the rendition's duration (every segment demuxed)."""
+        video_bytes = sum(inspect_segment(segment).video_bytes for segment in self.segments)
+        return round(video_bytes * 8 / self.duration_s) if self.duration_s else 0
 
-def read_rendition(hls_dir: Path, base: str, plan: RenditionPlan) -> RenditionFiles:
-    """Parse one media playlist and stat its segments. Raises TranscodeError if incomplete."""
+
+_TARGET_DURATION = re.compile(r"^#EXT-X-TARGETDURATION:\d+$", re.M)
+_EXTINF = re.compile(r"^#EXTINF:([0-9.]+)", re.M)
+
+
+def round_target_duration_up(playlist: Path) -> None:
+    """Rewrite the playlist's EXT-X-TARGETDURATION as MediaConvert's LEGACY mode writes it:
+    the longest segment rounded up (ffmpeg rounds to the nearest second, as RFC 8216)."""
+    text = playlist.read_text(encoding="utf-8")
+    longest = max((float(d) for d in _EXTINF.findall(text)), default=0.0)
+    rounded = f"#EXT-X-TARGETDURATION:{math.ceil(round(longest, 6))}"
+    playlist.write_text(_TARGET_DURATION.sub(rounded, text, count=1), encoding="utf-8")
+
+
+def read_rendition(
+    hls_dir: Path, base: str, plan: RenditionPlan, *, round_up: bool = False
+) -> RenditionFiles:
+    """Parse one media playlist and stat its segments (its target duration first rounded up
+    with ``round_up``). Raises TranscodeError if incomplete."""
     playlist = hls_dir / naming.media_playlist_name(base, plan.rung.name_modifier)
     if not playlist.is_file():
         raise errors.TranscodeError(
             errors.UNKNOWN_ERROR, f"The encoder wrote no playlist for rendition {plan.rung.name}."
         )
+    if round_up:
+        round_target_duration_up(playlist)
     parsed = m3u8.load(str(playlist))
     if not parsed.is_endlist or not parsed.segments:
         raise errors.TranscodeError(
@@ -153,6 +178,6 @@ def _write_iframes(hls_dir: Path, base: str, rendition: RenditionFiles) -> tuple
         )
     end_s = frames[0].time_s + rendition.duration_s
     name = naming.iframe_playlist_name(base, rendition.plan.rung.name_modifier)
-    text = iframe_playlist(frames, end_s, max(rendition.version, 4))
+    text = iframe_playlist(frames, end_s, max(rendition.version, 4), hls_dir)
     (hls_dir / name).write_text(text, encoding="utf-8")
     return (name, *iframe_bandwidth(frames, end_s))

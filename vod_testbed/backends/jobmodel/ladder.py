@@ -34,6 +34,7 @@ from vod_testbed.backends.jobmodel.model import (
     Raw,
     VideoDescription,
 )
+from vod_testbed.backends.jobmodel.timeline import needs_model
 from vod_testbed.backends.ladder import (
     AudioSpec,
     Ladder,
@@ -82,6 +83,7 @@ def ladder_job(request: JobRequest) -> JobSpec:
         outputs=tuple(_rung_output(ladder, r) for r in ladder.rungs),
         segment_seconds=ladder.segment_seconds,
         integer_durations=ladder.integer_durations,
+        round_target_duration_up=ladder.round_target_duration_up,
     )
     groups: list[HlsGroup | FileGroup] = [hls]
     if ladder.thumbnails is not None:
@@ -189,6 +191,7 @@ def hls_group_ladder(
             thumbnails=thumbnails,
             upscale=scalings.pop(),
             integer_durations=group.integer_durations,
+            round_target_duration_up=group.round_target_duration_up,
             rotate=source.rotate,
             frame_rate=frame_rate,
             scene_cut_min_frames=scene_cut,
@@ -236,7 +239,7 @@ def ladder_request(job: JobSpec) -> JobRequest | None:
     filters, at most one audio selector), one HLS group that is a ladder (without I-frame
     playlists, which only the model path writes), and at most one file group holding only
     a frame capture."""
-    if len(job.inputs) != 1:
+    if len(job.inputs) != 1 or needs_model(job):
         return None
     source = job.inputs[0]
     if (

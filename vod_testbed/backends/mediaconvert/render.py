@@ -281,6 +281,11 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
                     "CodecSpecification": "RFC_4281",
                     "ClientCache": "ENABLED",
                     "ManifestCompression": "NONE",
+                    # Explicit: AWS's default, LEGACY, rounds EXT-X-TARGETDURATION up (a
+                    # 6.006 s segment at 29.97 fps gets 7) where RFC 8216 rounds it.
+                    "TargetDurationCompatibilityMode": (
+                        "LEGACY" if ladder.round_target_duration_up else "SPEC_COMPLIANT"
+                    ),
                 },
             },
             "Outputs": [
@@ -309,3 +314,21 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
         ],
         "OutputGroups": groups,
     }
+
+
+def render_template_settings(ladder: Ladder) -> dict[str, Any]:
+    """``ladder`` as a job template's ``Settings``: what :func:`render_job_settings` renders
+    for it without a probed source, minus the input file and the destinations, which each
+    job gives."""
+    placeholder = "s3://job-template/input"
+    settings = render_job_settings(
+        JobRequest(placeholder, f"{placeholder}/hls", f"{placeholder}/thumbnails", ladder)
+    )
+    for job_input in settings["Inputs"]:
+        del job_input["FileInput"]
+    for group in settings["OutputGroups"]:
+        group_settings = group["OutputGroupSettings"]
+        for value in group_settings.values():
+            if isinstance(value, dict):
+                value.pop("Destination", None)
+    return settings
