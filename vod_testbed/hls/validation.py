@@ -33,6 +33,8 @@ Check ids (stable, used by tests and tooling):
   for the average video bit rate: more than 10 % over is an error, under is a note
 * ``playlist.media-sequence`` - EXT-X-MEDIA-SEQUENCE:1 (segments count from 00001)
 * ``thumbnails.size`` - (with a ladder) the thumbnail box the ladder asks for
+* ``iframes.playlist`` / ``iframes.keyframe-start`` - each I-frame-only playlist is one,
+  and each of its byte ranges starts with a keyframe
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
   ``thumbnails.count``
 """
@@ -48,7 +50,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from vod_testbed.backends import naming
 from vod_testbed.backends.ladder import Ladder
 from vod_testbed.common import errors
-from vod_testbed.hls.checks import bitrate, files, ladder, media, playlist, thumbnails, timing
+from vod_testbed.hls.checks import (
+    bitrate,
+    files,
+    iframes,
+    ladder,
+    media,
+    playlist,
+    thumbnails,
+    timing,
+)
 from vod_testbed.hls.loading import load_master, load_rendition
 from vod_testbed.hls.model import Context, HlsInputError, Rendition
 from vod_testbed.hls.report import Check, RenditionFigures, ValidationReport
@@ -155,10 +166,11 @@ def _run(ctx: Context) -> ValidationReport:
         if r.playlist is not None:
             _check_rendition(ctx, r)
     _check_across(ctx, renditions)
-    files.check_files(ctx, renditions)
+    files.check_files(ctx, renditions, tuple(v.uri for v in master_pl.iframe_playlists))
     if ctx.expected is not None:
         ladder.check_expected(ctx, ctx.expected, renditions)
     thumbnails.check_thumbnails(ctx, renditions)
+    iframes.check_iframe_playlists(ctx, master_pl)
     return ctx.report
 
 

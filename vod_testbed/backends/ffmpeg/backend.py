@@ -351,14 +351,17 @@ class FFmpegBackend(InProcessTranscoder):
         ):
             apply_group_segment_modifiers(group, plan, model, started)
         renditions = []
-        for plan in hls_plans:
+        hls_groups = [g for g in model.output_groups if isinstance(g, HlsGroup)]
+        for plan, group in zip(hls_plans, hls_groups, strict=True):
             round_up = plan.ladder.round_target_duration_up
             written = [
                 read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
                 for r in plan.renditions
             ]
             check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
-            write_master(plan.hls_dir, plan.hls_base, written, plan.frame_rate)
+            write_master(
+                plan.hls_dir, plan.hls_base, written, plan.frame_rate, group.iframe_modifiers
+            )
             renditions.append(written)
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
@@ -411,6 +414,11 @@ class FFmpegBackend(InProcessTranscoder):
                 master = plan.hls_dir / naming.master_playlist_name(plan.hls_base)
                 media += [(seg, target(seg)) for r in written_renditions for seg in r.segments]
                 playlists += [(r.playlist, target(r.playlist)) for r in written_renditions]
+                iframes = (
+                    plan.hls_dir / naming.iframe_playlist_name(plan.hls_base, modifier)
+                    for modifier in group.iframe_modifiers
+                )
+                playlists += [(p, target(p)) for p in iframes]
                 masters.append((master, target(master)))
                 details = tuple(
                     FileOutput(

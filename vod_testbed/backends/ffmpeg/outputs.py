@@ -21,6 +21,7 @@ import m3u8
 from vod_testbed.backends import naming
 from vod_testbed.backends.ladder import RenditionPlan
 from vod_testbed.common import errors
+from vod_testbed.media.iframes import iframe_bandwidth, iframe_playlist, rendition_iframes
 from vod_testbed.media.measure import SegmentSize, average_bitrate, peak_bitrate
 from vod_testbed.media.segments import codecs_attribute, inspect_segment
 
@@ -121,11 +122,17 @@ def check_complete(
 
 
 def write_master(
-    hls_dir: Path, base: str, renditions: list[RenditionFiles], frame_rate: Fraction
+    hls_dir: Path,
+    base: str,
+    renditions: list[RenditionFiles],
+    frame_rate: Fraction,
+    iframe_modifiers: frozenset[str] = frozenset(),
 ) -> Path:
-    """Write ``<base>.m3u8`` from the measured renditions, replacing ffmpeg's."""
+    """Write ``<base>.m3u8`` from the measured renditions, replacing ffmpeg's; the renditions
+    whose name modifier is in ``iframe_modifiers`` also get an I-frame-only playlist."""
     version = max(r.version for r in renditions)
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    iframe_lines: list[str] = []
     for rendition in renditions:
         media = inspect_segment(rendition.segments[0])
         try:
@@ -144,8 +151,33 @@ def write_master(
             f"FRAME-RATE={float(frame_rate):.3f}"
         )
         lines.append(rendition.playlist.name)
+        if rendition.plan.rung.name_modifier in iframe_modifiers:
+            uri, peak, average = _write_iframes(hls_dir, base, rendition)
+            iframe_lines.append(
+                "#EXT-X-I-FRAME-STREAM-INF:"
+                f"BANDWIDTH={peak},AVERAGE-BANDWIDTH={average},"
+                f'CODECS="{codecs.split(",")[0]}",'
+                f'RESOLUTION={media.width}x{media.height},URI="{uri}"'
+            )
+    lines += iframe_lines
     master = hls_dir / naming.master_playlist_name(base)
     tmp = master.with_suffix(".m3u8.tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(master)
     return master
+
+
+def _write_iframes(hls_dir: Path, base: str, rendition: RenditionFiles) -> tuple[str, int, int]:
+    """Write a rendition's ``_I-Frame.m3u8`` from its segments' keyframes; returns its name
+    and its peak and average bandwidth."""
+    frames = rendition_iframes(list(rendition.segments))
+    if not frames:
+        raise errors.TranscodeError(
+            errors.VIDEO_ERROR,
+            f"Rendition {rendition.plan.rung.name} holds no keyframe for its I-frame playlist.",
+        )
+    end_s = frames[0].time_s + rendition.duration_s
+    name = naming.iframe_playlist_name(base, rendition.plan.rung.name_modifier)
+    text = iframe_playlist(frames, end_s, max(rendition.version, 4), hls_dir)
+    (hls_dir / name).write_text(text, encoding="utf-8")
+    return (name, *iframe_bandwidth(frames, end_s))

@@ -259,6 +259,8 @@ class CaptionDescription:
 
 @dataclass(frozen=True)
 class M3u8:
+    # HlsSettings.IFrameOnlyManifest INCLUDE: an I-frame-only playlist beside the rendition's.
+    iframe_only: bool = False
     container: Literal["M3U8"] = "M3U8"
 
 
@@ -316,6 +318,15 @@ class HlsGroup:
     # AutomatedEncodingSettings: the first output is the base of a ladder chosen per job.
     automated_abr: AutomatedAbr | None = None
     type: Literal["HLS_GROUP"] = "HLS_GROUP"
+
+    @property
+    def iframe_modifiers(self) -> frozenset[str]:
+        """Name modifiers of the outputs that want an I-frame-only playlist."""
+        return frozenset(
+            o.name_modifier
+            for o in self.outputs
+            if isinstance(o.container, M3u8) and o.container.iframe_only
+        )
 
 
 @dataclass(frozen=True)

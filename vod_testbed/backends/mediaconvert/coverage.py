@@ -234,7 +234,11 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
     },
     "OutputSettings": {"hlsSettings": honoured()},
     "HlsSettings": {
-        "iFrameOnlyManifest": honoured("EXCLUDE"),
+        "iFrameOnlyManifest": honoured(
+            "EXCLUDE",
+            "INCLUDE",
+            note="INCLUDE: <name>_I-Frame.m3u8 of byte ranges at the segments' real keyframes",
+        ),
         "audioGroupId": ignored(note="audio is muxed into every rendition"),
         "audioOnlyContainer": ignored(),
         "audioRenditionSets": ignored(),

@@ -309,7 +309,7 @@ class _JobParser:
     ) -> Output:
         if "extension" in output:
             raise SettingsError(f"{opath}/extension", "only file outputs take an extension")
-        self.hls_container(output, opath)
+        container = self.hls_container(output, opath)
         box = video_box(output, opath, codecs=("H_264",))
         vpath = f"{opath}/videoDescription"
         description = output["videoDescription"]
@@ -336,7 +336,7 @@ class _JobParser:
             )
         hls_settings = (output.get("outputSettings") or {}).get("hlsSettings") or {}
         return Output(
-            M3u8(),
+            container,
             modifier,
             segment_modifier=parse_inputs.segment_modifier(
                 hls_settings, f"{opath}/outputSettings/hlsSettings"
@@ -416,7 +416,7 @@ class _JobParser:
         seen.add(modifier)
         return str(modifier)
 
-    def hls_container(self, output: Mapping[str, Any], path: str) -> None:
+    def hls_container(self, output: Mapping[str, Any], path: str) -> M3u8:
         container_settings = output.get("containerSettings")
         if container_settings is None:
             raise SettingsError(path, "containerSettings is a required property")
@@ -431,6 +431,8 @@ class _JobParser:
             "HlsSettings",
             f"{path}/outputSettings/hlsSettings",
         )
+        hls_settings = output_settings.get("hlsSettings") or {}
+        return M3u8(iframe_only=hls_settings.get("iFrameOnlyManifest", "EXCLUDE") == "INCLUDE")
 
     # File groups ----------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from vod_testbed.backends.jobmodel.model import (
     HlsGroup,
     Input,
     JobSpec,
+    M3u8,
     Mp3,
     Mp4,
     Output,
@@ -210,8 +211,12 @@ def _output(output: Output) -> dict[str, Any]:
         }
     else:
         rendered["ContainerSettings"] = {"Container": container.container}
-    if container.container == "M3U8":
-        hls = {"SegmentModifier": output.segment_modifier} if output.segment_modifier else {}
+    if isinstance(container, M3u8):
+        hls: dict[str, Any] = {}
+        if output.segment_modifier:
+            hls["SegmentModifier"] = output.segment_modifier
+        if container.iframe_only:
+            hls["IFrameOnlyManifest"] = "INCLUDE"
         rendered["OutputSettings"] = {"HlsSettings": hls}
     if output.video is not None:
         rendered["VideoDescription"] = _video(output.video)

@@ -6,9 +6,15 @@ from vod_testbed.backends import naming
 from vod_testbed.hls.model import Context, Rendition
 
 
-def check_files(ctx: Context, renditions: list[Rendition]) -> None:
+def check_files(
+    ctx: Context, renditions: list[Rendition], iframe_uris: tuple[str, ...] = ()
+) -> None:
     """``files.orphans`` for the folder, ``files.naming`` for each rendition."""
     referenced = {ctx.master.resolve()}
+    for uri in iframe_uris:
+        path = ctx.resolve(uri)
+        if path is not None:
+            referenced.add(path.resolve())
     for r in renditions:
         path = ctx.resolve(r.uri)
         if path is not None:
