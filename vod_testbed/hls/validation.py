@@ -26,7 +26,8 @@ Check ids (stable, used by tests and tooling):
 * ``duration.extinf`` - EXTINF equals the media duration of each segment (one frame)
 * ``duration.renditions`` / ``duration.source`` - no rendition shorter than the others or
   than the source (silent truncation)
-* ``audio.presence`` / ``audio.format`` - audio in all renditions or none; AAC-LC 2 ch 48 kHz
+* ``audio.presence`` / ``audio.format`` - audio in all renditions or none; one format per
+  rendition, and with a ladder the ladder's (AAC-LC 2 ch 48 kHz)
 * ``ladder.target-duration`` / ``ladder.keyframe-alignment`` - same TD and IDR times everywhere
 * with an expected ladder: ``ladder.renditions``, ``ladder.video-bitrate``, ``ladder.profile``,
   ``ladder.segment-duration``, ``ladder.keyframe-interval``; a rung's target is a ceiling

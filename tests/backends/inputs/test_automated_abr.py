@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 
+from tests.backends.mediaconvert.settings_builders import wire
+from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel.automated_abr import AbrSettingsError, automated_ladder, expanded
 from vod_testbed.backends.jobmodel.inputs import AutomatedAbr, Resolution
 from vod_testbed.backends.jobmodel.model import (
@@ -22,6 +25,8 @@ from vod_testbed.backends.jobmodel.model import (
 )
 from vod_testbed.backends.ladder import RateControl
 from vod_testbed.backends.mediaconvert.coverage import SettingsError
+from vod_testbed.backends.mediaconvert.model import ValidationError
+from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.backends.mediaconvert.parse_inputs import automated_abr
 
 
@@ -135,3 +140,22 @@ def test_a_groups_base_output_becomes_the_ladder() -> None:
     assert first.codec.rate.mode is RateControl.QVBR
     assert first.codec.rate.peak_bitrate == 8_000_000
     assert "deterministic ladder" in warnings[0]
+
+
+def test_an_automated_abr_output_needs_no_box_but_a_plain_hls_output_does() -> None:
+    # Width and Height blank mean the source's resolution (service model,
+    # VideoDescription.Width); automated ABR then sizes each rendition itself.
+    settings = wire(JobRequest.for_prefix("s3://b/in.mp4"))
+    group = settings["outputGroups"][0]
+    group["outputs"] = group["outputs"][:1]
+    for key in ("width", "height"):
+        del group["outputs"][0]["videoDescription"][key]
+    with pytest.raises(ValidationError, match="width is required"):
+        parse_job_settings(copy.deepcopy(settings))
+
+    group["automatedEncodingSettings"] = {"abrSettings": {"maxRenditions": 3}}
+    parsed = parse_job_settings(settings)
+    groups = [g for g in parsed.job.output_groups if isinstance(g, HlsGroup)]
+    video = groups[0].outputs[0].video
+    assert video is not None and (video.width, video.height) == (0, 0)
+    assert groups[0].automated_abr is not None

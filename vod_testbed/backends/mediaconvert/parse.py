@@ -275,7 +275,15 @@ class _JobParser:
         for index, output in enumerate(group["outputs"]):
             opath = f"{path}/outputs/{index}"
             modifier = self.rung_modifier(output, opath, len(group["outputs"]), modifiers)
-            outputs.append(self.hls_output(output, opath, segment_seconds, modifier))
+            outputs.append(
+                self.hls_output(
+                    output,
+                    opath,
+                    segment_seconds,
+                    modifier,
+                    automated="automatedEncodingSettings" in group,
+                )
+            )
         self.same_across_outputs(outputs, path)
         abr = parse_inputs.automated_abr(group, path)
         if abr is not None:
@@ -305,12 +313,20 @@ class _JobParser:
         return parsed
 
     def hls_output(
-        self, output: Mapping[str, Any], opath: str, segment_seconds: int, modifier: str
+        self,
+        output: Mapping[str, Any],
+        opath: str,
+        segment_seconds: int,
+        modifier: str,
+        *,
+        automated: bool = False,
     ) -> Output:
         if "extension" in output:
             raise SettingsError(f"{opath}/extension", "only file outputs take an extension")
         container = self.hls_container(output, opath)
-        box = video_box(output, opath, codecs=("H_264",))
+        # Automated ABR chooses each rendition's size; an output box only caps it (a blank
+        # one means the source's; docs/inputs-and-audio.md, "Automated ABR").
+        box = video_box(output, opath, codecs=("H_264",), box_required=not automated)
         vpath = f"{opath}/videoDescription"
         description = output["videoDescription"]
         audio = audio_descriptions(output, opath, self.selectors)

@@ -42,9 +42,15 @@ def _check_naming(ctx: Context, r: Rendition) -> None:
     wanted = naming.media_playlist_name(ctx.base, modifier)
     if r.uri != wanted:
         problems.append(f"playlist {r.uri} (MediaConvert writes {wanted})")
+    stem = ctx.base + modifier
     for i, seg in enumerate(r.segments):
         expected = naming.segment_name(ctx.base, modifier, i + 1)
-        if seg.uri != expected:
+        # A segment modifier sits "between the name modifier and segment index number"
+        # (service model, HlsSettings.SegmentModifier) and may differ per segment ($dt$).
+        index = expected.removeprefix(stem)
+        between = seg.uri.removeprefix(stem).removesuffix(index)
+        named = seg.uri.startswith(stem) and seg.uri.endswith(index) and "/" not in between
+        if not named:
             problems.append(f"segment {i + 1} is {seg.uri}, expected {expected}")
             break  # the first misnumbering explains the rest
     ctx.add(
