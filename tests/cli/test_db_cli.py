@@ -23,7 +23,7 @@ def test_upgrade_brings_both_databases_to_their_newest_revision(
     ]
     assert main(["db", "upgrade", "--data-dir", str(data_dir)]) == 0
     assert capsys.readouterr().out.split("\n")[:2] == [
-        "pipeline  0001 (newest)",
+        "pipeline  0002 (newest)",
         "emulator  0002 (newest)",
     ]
     assert (data_dir / "pipeline.sqlite3").is_file()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.backends.ffmpeg.test_iframe_playlists import iframe_job
+from tests.backends.mediaconvert.job_examples import iframe_job
 from tests.support.emulator import create, done
 from tests.support.fakes import WebhookReceiver
 from vod_testbed.fixtures.media import clip_path

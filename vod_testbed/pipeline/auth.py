@@ -10,7 +10,7 @@ The caller is the token's ``sub``; its ``courses`` claim (course ids, as an LMS 
 token carries them) counts as active enrollment in each for the token's life. Its ``roles``
 claim (a list of strings) grants: ``admin`` manages every course; ``instructor`` may create
 courses (:func:`.courses.claim`); any other role, or none, is a student's
-(docs/security.md, "Roles"). ``VOD_AUTH=off`` relaxes all of it
+(docs/pipeline.md, "The pipeline"). ``VOD_AUTH=off`` relaxes all of it
 for moto-style tests: claims are read without checking the signature, and a request with
 no token is the administrator ``local``.
 """

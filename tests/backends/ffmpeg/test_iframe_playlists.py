@@ -9,14 +9,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import av
 import m3u8
 import pytest
 
 from tests.backends.ffmpeg.jobs import run_job
-from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS, hls_group
+from tests.backends.mediaconvert.job_examples import iframe_job
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
@@ -25,18 +24,6 @@ from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.media.iframes import rendition_iframes
 from vod_testbed.media.segments import has_idr
-
-
-def iframe_job(source: str, prefix: str) -> dict[str, Any]:
-    group = hls_group(f"{prefix}/hls/index", ("_720p", 1280, 720, 3_000_000))
-    output = group["Outputs"][0]
-    output["OutputSettings"] = {"HlsSettings": {"IFrameOnlyManifest": "INCLUDE"}}
-    h264 = output["VideoDescription"]["CodecSettings"]["H264Settings"]
-    h264["GopSize"] = 1  # two keyframes in a 2 s clip: one range starts mid-segment
-    return {
-        "Inputs": [{"FileInput": source, "AudioSelectors": AUDIO_SELECTORS}],
-        "OutputGroups": [group],
-    }
 
 
 def test_include_is_parsed_and_rendered_back() -> None:
