@@ -41,6 +41,8 @@ class Rendition:
     playlist: Any = None  # m3u8.M3U8 once parsed
     text: str = ""
     segments: list[Segment] = field(default_factory=list)
+    # Segments that could not be decrypted, and why (hls/checks/encryption.py).
+    key_problems: list[str] = field(default_factory=list)
     figures: RenditionFigures = field(init=False)
 
     def __post_init__(self) -> None:
@@ -103,6 +105,8 @@ class Context:
     thumbnails_explicit: bool
     report: ValidationReport
     master_independent: bool = False
+    # The AES-128 key of encrypted segments, when the caller has it.
+    key: bytes | None = None
 
     @property
     def folder(self) -> Path:

@@ -35,6 +35,7 @@ from vod_testbed.backends.ffmpeg.diagnostics import (
     count_concealed_errors,
     stderr_tail,
 )
+from vod_testbed.backends.ffmpeg.encryption import encrypt_renditions
 from vod_testbed.backends.ffmpeg.file_outputs import WrittenOutput, read_file_group
 from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
 from vod_testbed.backends.ffmpeg.outputs import (
@@ -279,6 +280,7 @@ class FFmpegBackend(InProcessTranscoder):
             max(0.5, float(request.ladder.gop_seconds)),
         )
         write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate)
+        renditions = encrypt_renditions(renditions, request.ladder.encryption, work / "encrypted")
         thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
         if plan.thumbnail and not thumbnails:
             raise errors.TranscodeError(errors.UNKNOWN_ERROR, "The encoder wrote no thumbnail.")
@@ -362,7 +364,9 @@ class FFmpegBackend(InProcessTranscoder):
             write_master(
                 plan.hls_dir, plan.hls_base, written, plan.frame_rate, group.iframe_modifiers
             )
-            renditions.append(written)
+            renditions.append(
+                encrypt_renditions(written, group.encryption, plan.hls_dir.parent / "encrypted")
+            )
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         uploaded: list[str] = []

@@ -52,6 +52,7 @@ from vod_testbed.backends.mediaconvert.parse_codecs import (
     video_codec,
     video_preprocessors,
 )
+from vod_testbed.backends.mediaconvert.parse_encryption import hls_encryption
 from vod_testbed.backends.mediaconvert.parse_files import file_output
 
 # VideoSelector.rotate; absent means DEGREE_0: "By default, the service does no rotation,
@@ -285,6 +286,14 @@ class _JobParser:
                 )
             )
         self.same_across_outputs(outputs, path)
+        encryption = hls_encryption(hls.get("encryption"), f"{gpath}/encryption")
+        if encryption is not None and any(
+            isinstance(o.container, M3u8) and o.container.iframe_only for o in outputs
+        ):
+            raise SettingsError(
+                f"{gpath}/encryption",
+                "I-frame-only playlists of encrypted segments are not supported by the emulator",
+            )
         abr = parse_inputs.automated_abr(group, path)
         if abr is not None:
             settings = group["automatedEncodingSettings"]
@@ -303,6 +312,7 @@ class _JobParser:
             round_target_duration_up=hls.get("targetDurationCompatibilityMode", "LEGACY")
             == "LEGACY",
             automated_abr=abr,
+            encryption=encryption,
         )
         try:
             ladder = hls_group_ladder(parsed, source, strict=True)
