@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vod_testbed.media.aes128 import KEY_BYTES, sequence_iv
+# 128 bits. The cipher itself is media/aes128.py's; this module stays free of it, so the
+# upload trigger (which builds ladders) ships without the cryptography package.
+KEY_BYTES = 16
+
+
+def sequence_iv(media_sequence: int) -> bytes:
+    """The IV of a segment without an explicit one: its media sequence number as a 128-bit
+    big-endian integer (RFC 8216 s5.2)."""
+    return media_sequence.to_bytes(KEY_BYTES, "big")
 
 
 @dataclass(frozen=True)

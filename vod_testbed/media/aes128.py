@@ -1,9 +1,9 @@
 """AES-128 as HLS uses it (RFC 8216 s5.2): each media segment encrypted whole with AES-128
 in CBC mode and PKCS#7 padding, under a 16-byte key and a 16-byte initialization vector.
 
-Without an ``IV`` attribute the IV is the segment's media sequence number as a 128-bit
-big-endian integer, so writer and reader must derive it the same way: :func:`sequence_iv`
-is that one derivation. The ``cryptography`` package does the cipher.
+Without an ``IV`` attribute the IV is the segment's media sequence number
+(:func:`vod_testbed.backends.hls_encryption.sequence_iv`). The ``cryptography`` package
+does the cipher.
 """
 
 from __future__ import annotations
@@ -35,11 +35,6 @@ def parse_hex_128(text: str, what: str) -> bytes:
         return bytes.fromhex(digits)
     except ValueError:
         raise ValueError(f"{what} must be 32 hexadecimal digits") from None
-
-
-def sequence_iv(media_sequence: int) -> bytes:
-    """The IV of a segment without an explicit one: its media sequence number."""
-    return media_sequence.to_bytes(BLOCK_BYTES, "big")
 
 
 def _cipher(key: bytes, iv: bytes) -> Cipher[modes.CBC]:

@@ -11,7 +11,7 @@ import pytest
 from tests.backends.ffmpeg.jobs import run_job
 from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS, hls_group
 from vod_testbed.backends.ffmpeg import binary
-from vod_testbed.backends.hls_encryption import HlsEncryption
+from vod_testbed.backends.hls_encryption import HlsEncryption, sequence_iv
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.backends.mediaconvert.model import to_wire_case
@@ -94,7 +94,7 @@ def test_static_key_job_writes_mediaconverts_tags_and_decryptable_segments(
     for number, segment in enumerate(segments, start=1):
         data = segment.read_bytes()
         assert not aes128.looks_like_mpeg_ts(data)  # not in the clear
-        assert aes128.looks_like_mpeg_ts(aes128.decrypt(data, KEY, aes128.sequence_iv(number)))
+        assert aes128.looks_like_mpeg_ts(aes128.decrypt(data, KEY, sequence_iv(number)))
     assert not list(folder.glob("*.key")) and KEY_HEX not in text
 
     report = validate_hls(folder / "index.m3u8", key=KEY)

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from vod_testbed.backends.hls_encryption import sequence_iv
 from vod_testbed.hls.model import Context, Rendition
 from vod_testbed.media import aes128
 
@@ -86,7 +87,7 @@ def clear_segment(ctx: Context, r: Rendition, index: int, path: Path) -> Iterato
         yield None
         return
     sequence = int(r.playlist.media_sequence or 0) + index
-    iv = bytes.fromhex(key.iv[2:]) if key.iv and _IV.match(key.iv) else aes128.sequence_iv(sequence)
+    iv = bytes.fromhex(key.iv[2:]) if key.iv and _IV.match(key.iv) else sequence_iv(sequence)
     try:
         clear = aes128.decrypt(path.read_bytes(), ctx.key, iv)
     except aes128.DecryptionError as exc:

@@ -30,6 +30,7 @@ webhook (``PIPELINE_WEBHOOK_URL``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -44,6 +45,7 @@ from botocore.exceptions import ClientError
 from vod_testbed.backends import naming
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
+from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.backends.source import probe_object
 from vod_testbed.common import errors
@@ -51,6 +53,7 @@ from vod_testbed.common.logs import configure_logging, log_context
 from vod_testbed.common.signed_post import post_signed
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.hls_keys import video_encryption
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.storage.s3 import s3_client
 
@@ -264,6 +267,7 @@ class UploadTrigger:
                 pinned,
                 naming.default_output_prefix(f"s3://{obj.bucket}/{obj.key}"),
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
+                ladder=self._ladder(upload.asset_id),
             )
             try:
                 job = self.transcoder.submit(request)
@@ -291,6 +295,14 @@ class UploadTrigger:
                     # fails the asset when that never happens.
                     log.exception("job submitted but not reported")
             return SUBMITTED
+
+    def _ladder(self, asset_id: str) -> Ladder:
+        """The ladder of every upload, encrypted under the video's own key with
+        ``HLS_ENCRYPTION`` (pipeline/hls_keys.py)."""
+        if not self.settings.hls_encryption:
+            return DEFAULT_LADDER
+        encryption = video_encryption(self.settings.hls_key_secret, asset_id)
+        return dataclasses.replace(DEFAULT_LADDER, encryption=encryption)
 
     def _pin(self, obj: CreatedObject, etag: str) -> str | None:
         """Copy the object as it was at ``etag`` to the job's own key; its s3:// URI, or
