@@ -13,18 +13,16 @@ other so that every other check runs on the clear media.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from vod_testbed.backends.hls_encryption import sequence_iv
+from vod_testbed.hls.decrypt import IV_ATTRIBUTE, segment_iv
 from vod_testbed.hls.model import Context, Rendition
 from vod_testbed.media import aes128
 
-_IV = re.compile(r"^0[xX][0-9a-fA-F]{32}$")
 AES_128 = "AES-128"
 
 
@@ -54,7 +52,7 @@ def check_tags(ctx: Context, r: Rendition) -> None:
         if not key.uri:
             problems.append("an AES-128 EXT-X-KEY has no URI")
         if key.iv is not None:
-            if not _IV.match(key.iv):
+            if not IV_ATTRIBUTE.match(key.iv):
                 problems.append(f"IV {key.iv!r} is not 0x and 32 hexadecimal digits")
             elif version < 2:
                 problems.append(f"the IV attribute needs EXT-X-VERSION >= 2, found {version}")
@@ -86,10 +84,8 @@ def clear_segment(ctx: Context, r: Rendition, index: int, path: Path) -> Iterato
         r.key_problems.append(f"{path.name}: encrypted, and no key was given")
         yield None
         return
-    sequence = int(r.playlist.media_sequence or 0) + index
-    iv = bytes.fromhex(key.iv[2:]) if key.iv and _IV.match(key.iv) else sequence_iv(sequence)
     try:
-        clear = aes128.decrypt(path.read_bytes(), ctx.key, iv)
+        clear = aes128.decrypt(path.read_bytes(), ctx.key, segment_iv(r.playlist, index, key))
     except aes128.DecryptionError as exc:
         r.key_problems.append(f"{path.name}: {exc}")
         yield None
