@@ -24,6 +24,21 @@ from dataclasses import dataclass, field
 KEY_BYTES = 16
 
 
+def parse_hex_128(text: str, what: str) -> bytes:
+    """A 32-hex-digit value (an optional ``0x`` prefix allowed) as 16 bytes.
+
+    Raises:
+        ValueError: naming ``what``, when it is not 32 hexadecimal digits.
+    """
+    digits = text[2:] if text[:2] in ("0x", "0X") else text
+    if len(digits) != 32:
+        raise ValueError(f"{what} must be 32 hexadecimal digits (got {len(digits)} characters)")
+    try:
+        return bytes.fromhex(digits)
+    except ValueError:
+        raise ValueError(f"{what} must be 32 hexadecimal digits") from None
+
+
 def sequence_iv(media_sequence: int) -> bytes:
     """The IV of a segment without an explicit one: its media sequence number as a 128-bit
     big-endian integer (RFC 8216 s5.2)."""

@@ -22,21 +22,6 @@ class DecryptionError(ValueError):
     """The bytes do not decrypt under this key and IV (wrong key, wrong IV or not AES-128)."""
 
 
-def parse_hex_128(text: str, what: str) -> bytes:
-    """A 32-hex-digit value (an optional ``0x`` prefix allowed) as 16 bytes.
-
-    Raises:
-        ValueError: naming ``what``, when it is not 32 hexadecimal digits.
-    """
-    digits = text[2:] if text[:2] in ("0x", "0X") else text
-    if len(digits) != 32:
-        raise ValueError(f"{what} must be 32 hexadecimal digits (got {len(digits)} characters)")
-    try:
-        return bytes.fromhex(digits)
-    except ValueError:
-        raise ValueError(f"{what} must be 32 hexadecimal digits") from None
-
-
 def _cipher(key: bytes, iv: bytes) -> Cipher[modes.CBC]:
     if len(key) != KEY_BYTES or len(iv) != BLOCK_BYTES:
         raise ValueError("AES-128 needs a 16-byte key and a 16-byte IV")

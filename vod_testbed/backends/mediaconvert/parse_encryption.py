@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vod_testbed.backends.hls_encryption import HlsEncryption
+from vod_testbed.backends.hls_encryption import HlsEncryption, parse_hex_128
 from vod_testbed.backends.mediaconvert.coverage import SettingsError, check_supported
-from vod_testbed.media.aes128 import parse_hex_128
 
 SPEKE_REFUSAL = (
     "SPEKE key providers are not supported by the emulator: it reaches no key server. "
