@@ -11,6 +11,7 @@ import pytest
 from tests.backends.ffmpeg.jobs import run_job
 from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS, hls_group
 from vod_testbed.backends.ffmpeg import binary
+from vod_testbed.cli.main import main
 from vod_testbed.backends.hls_encryption import HlsEncryption, sequence_iv
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
@@ -29,7 +30,7 @@ KEY = bytes.fromhex(KEY_HEX)
 def encrypted_job(source: str, prefix: str, **encryption: object) -> dict[str, object]:
     """One 360p rung cut into 1-s segments (two from a 2-s clip), encrypted."""
     group = hls_group(f"{prefix}/hls/index", ("_360p", 640, 360, 800_000))
-    settings = group["OutputGroupSettings"]["HlsGroupSettings"]  # type: ignore[index]
+    settings = group["OutputGroupSettings"]["HlsGroupSettings"]
     settings["SegmentLength"] = 1
     settings["Encryption"] = {
         "EncryptionMethod": "AES128",
@@ -37,7 +38,7 @@ def encrypted_job(source: str, prefix: str, **encryption: object) -> dict[str, o
         "StaticKeyProvider": {"StaticKeyValue": KEY_HEX, "Url": "https://keys.example/k1"},
         **encryption,
     }
-    h264 = group["Outputs"][0]["VideoDescription"]["CodecSettings"]["H264Settings"]  # type: ignore[index]
+    h264 = group["Outputs"][0]["VideoDescription"]["CodecSettings"]["H264Settings"]
     h264["GopSize"] = 1
     return {
         "Inputs": [{"FileInput": source, "AudioSelectors": AUDIO_SELECTORS}],
@@ -119,6 +120,18 @@ def test_without_the_key_or_with_a_wrong_one_the_validator_says_so(
         assert not report.ok
         verdict = next(c for c in report.checks if c.id == "encryption.key")
         assert not verdict.ok and words in verdict.message, verdict.message
+
+    # The command line takes the key from a file, never from its arguments.
+    master = str(folder / "index.m3u8")
+    key_file = tmp_path / "key.hex"
+    key_file.write_text(KEY_HEX + "\n")
+    assert main(["validate", master, "--key-file", str(key_file)]) == 0
+    key_file.write_bytes(bytes(16))
+    assert main(["validate", master, "--key-file", str(key_file)]) == 1
+    key_file.write_text("not a key")
+    with pytest.raises(SystemExit) as exited:
+        main(["validate", master, "--key-file", str(key_file)])
+    assert exited.value.code == 2
 
 
 def test_ladder_job_with_a_constant_iv(ffmpeg_backend, put_clip, storage, tmp_path):

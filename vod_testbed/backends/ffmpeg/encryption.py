@@ -1,5 +1,5 @@
 """Encrypting a group's renditions once ffmpeg wrote and the backend measured them
-(docs/encryption.md).
+(docs/ARCHITECTURE.md, "Encrypted ladders"; docs/encryption.md).
 
 ffmpeg's hls muxer can encrypt, but then every later reading of the segments (the master's
 CODECS, the video bit rate, the completeness check) would need the key, and its
