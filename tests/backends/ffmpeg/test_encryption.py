@@ -11,12 +11,12 @@ import pytest
 from tests.backends.ffmpeg.jobs import run_job
 from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS, hls_group
 from vod_testbed.backends.ffmpeg import binary
-from vod_testbed.cli.main import main
 from vod_testbed.backends.hls_encryption import HlsEncryption, sequence_iv
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
+from vod_testbed.cli.main import main
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.media import aes128
