@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.captions import CaptionTrack, check_tracks
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 
 
@@ -45,9 +46,21 @@ class RenditionOutput:
 
 
 @dataclass(frozen=True)
+class CaptionOutput:
+    """One WebVTT caption rendition as written: its playlist, language and name."""
+
+    name_modifier: str
+    playlist_uri: str
+    language: str
+    name: str
+    segment_count: int
+
+
+@dataclass(frozen=True)
 class JobOutputs:
     master_playlist_uri: str
     renditions: tuple[RenditionOutput, ...]
+    captions: tuple[CaptionOutput, ...] = ()
     thumbnail_uris: tuple[str, ...] = ()
     thumbnail_width: int = 0
     thumbnail_height: int = 0
@@ -66,6 +79,7 @@ class JobRequest:
         thumbnail_destination: folder and base name of the frame captures.
         ladder: the renditions to produce.
         user_metadata: string pairs carried on the job and its events.
+        captions: sidecar caption tracks (WebVTT renditions or burnt in).
     """
 
     input_uri: str
@@ -73,6 +87,10 @@ class JobRequest:
     thumbnail_destination: str
     ladder: Ladder = DEFAULT_LADDER
     user_metadata: dict[str, str] = field(default_factory=dict)
+    captions: tuple[CaptionTrack, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_tracks(self.captions)
 
     @classmethod
     def for_prefix(
@@ -81,6 +99,7 @@ class JobRequest:
         output_prefix: str | None = None,
         ladder: Ladder = DEFAULT_LADDER,
         user_metadata: dict[str, str] | None = None,
+        captions: tuple[CaptionTrack, ...] = (),
     ) -> JobRequest:
         """The standard layout: ``<prefix>/hls/master*`` and ``<prefix>/thumbnails/master*``,
         where the prefix defaults to the input minus its extension plus ``_processed``."""
@@ -93,6 +112,7 @@ class JobRequest:
             ),
             ladder=ladder,
             user_metadata=dict(user_metadata or {}),
+            captions=captions,
         )
 
 

@@ -33,6 +33,9 @@ Check ids (stable, used by tests and tooling):
   for the average video bit rate: more than 10 % over is an error, under is a note
 * ``playlist.media-sequence`` - EXT-X-MEDIA-SEQUENCE:1 (segments count from 00001)
 * ``thumbnails.size`` - (with a ladder) the thumbnail box the ladder asks for
+* ``subtitles.group`` / ``subtitles.playlist`` / ``subtitles.segments`` /
+  ``subtitles.duration`` / ``subtitles.cues`` - WebVTT caption renditions
+  (:mod:`vod_testbed.hls.checks.subtitles`)
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
   ``thumbnails.count``
 """
@@ -48,7 +51,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from vod_testbed.backends import naming
 from vod_testbed.backends.ladder import Ladder
 from vod_testbed.common import errors
-from vod_testbed.hls.checks import bitrate, files, ladder, media, playlist, thumbnails, timing
+from vod_testbed.hls.checks import (
+    bitrate,
+    files,
+    ladder,
+    media,
+    playlist,
+    subtitles,
+    thumbnails,
+    timing,
+)
 from vod_testbed.hls.loading import load_master, load_rendition
 from vod_testbed.hls.model import Context, HlsInputError, Rendition
 from vod_testbed.hls.report import Check, RenditionFigures, ValidationReport
@@ -155,7 +167,8 @@ def _run(ctx: Context) -> ValidationReport:
         if r.playlist is not None:
             _check_rendition(ctx, r)
     _check_across(ctx, renditions)
-    files.check_files(ctx, renditions)
+    captions = subtitles.check_subtitles(ctx, master_pl, renditions)
+    files.check_files(ctx, renditions, captions)
     if ctx.expected is not None:
         ladder.check_expected(ctx, ctx.expected, renditions)
     thumbnails.check_thumbnails(ctx, renditions)

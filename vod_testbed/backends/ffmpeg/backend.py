@@ -15,12 +15,19 @@ import threading
 import time
 from collections.abc import MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
+from vod_testbed.backends.ffmpeg.captions import (
+    CaptionCues,
+    CaptionFiles,
+    check_captions,
+    write_burn_in,
+    write_caption_rendition,
+)
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
 from vod_testbed.backends.ffmpeg.diagnostics import (
     classify_failure,
@@ -37,6 +44,7 @@ from vod_testbed.backends.ffmpeg.process import job_workdir, remove_stale_workdi
 from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
+    CaptionOutput,
     Job,
     JobOutputs,
     JobPhase,
@@ -55,6 +63,7 @@ from vod_testbed.backends.source import (
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.media.probe import MediaInfo, output_frame_rate, probe
+from vod_testbed.media.segments import inspect_segment
 from vod_testbed.storage.s3 import Storage, is_s3, parse_s3_uri
 
 log = logging.getLogger(__name__)
@@ -92,6 +101,13 @@ def _validate_request(request: JobRequest) -> None:
             )
     if not is_s3(request.input_uri) and not Path(request.input_uri).exists():
         raise errors.InvalidRequestError("input_uri", f"no such file: {request.input_uri}")
+    for i, track in enumerate(request.captions):
+        if is_s3(track.source_uri):
+            parse_s3_uri(track.source_uri)
+        elif not Path(track.source_uri).is_file():
+            raise errors.InvalidRequestError(
+                f"captions[{i}].source_uri", f"no such file: {track.source_uri}"
+            )
 
 
 class FFmpegBackend(InProcessTranscoder):
@@ -202,7 +218,11 @@ class FFmpegBackend(InProcessTranscoder):
             percent_complete=_PROBE_END,
         )
         check_audio(request.ladder, media)
+        captions = self._read_captions(request, media, work)
+        burnt = next((c for c in captions if c.track.burn_in), None)
         plan = self._plan(request, media, source, work)
+        if burnt is not None:
+            plan = replace(plan, burn_in=write_burn_in(work, burnt))
         rate_note = frame_rate_warning(request.ladder, media)
         if rate_note:
             self._warn(job_id, rate_note)
@@ -217,7 +237,8 @@ class FFmpegBackend(InProcessTranscoder):
             media.video_duration_s or media.duration_s,
             max(0.5, request.ladder.gop_seconds),
         )
-        write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate)
+        caption_files = self._write_captions(plan, renditions, captions)
+        write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate, caption_files)
         thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
         if plan.thumbnail and not thumbnails:
             raise errors.TranscodeError(errors.UNKNOWN_ERROR, "The encoder wrote no thumbnail.")
@@ -225,7 +246,9 @@ class FFmpegBackend(InProcessTranscoder):
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         written: list[str] = []
         try:
-            outputs = self._publish(run, request, plan, renditions, thumbnails, written)
+            outputs = self._publish(
+                run, request, plan, renditions, caption_files, thumbnails, written
+            )
             # Under the run's lock, a cancel either lands before COMPLETE (and the outputs
             # are withdrawn) or finds the job already COMPLETE; never both.
             with run.lock:
@@ -254,6 +277,37 @@ class FFmpegBackend(InProcessTranscoder):
             return path
         suffix = Path(parse_s3_uri(input_uri).key).suffix[:16]
         return self.storage.fetch(input_uri, work / f"input{suffix}")
+
+    def _read_captions(
+        self, request: JobRequest, media: MediaInfo, work: Path
+    ) -> list[CaptionCues]:
+        """Fetch and check every caption file before any encoding: a bad one fails the job
+        now, with its reason, rather than after minutes of work."""
+        duration = media.video_duration_s or media.duration_s
+        result = []
+        for i, track in enumerate(request.captions):
+            local = self._fetch_input(track.source_uri, work / f"captions-{i}")
+            result.append(check_captions(track, local.read_bytes(), duration))
+        return result
+
+    def _write_captions(
+        self,
+        plan: EncodePlan,
+        renditions: Sequence[RenditionFiles],
+        captions: Sequence[CaptionCues],
+    ) -> list[CaptionFiles]:
+        """The WebVTT caption renditions, cut on the first rendition's segment boundaries
+        (every rendition shares them: IDRs on one grid)."""
+        tracks = [c for c in captions if not c.track.burn_in]
+        if not tracks:
+            return []
+        first = renditions[0]
+        start = inspect_segment(first.segments[0]).start_time or 0.0
+        durations = [s.duration_s for s in first.sizes]
+        return [
+            write_caption_rendition(plan.hls_dir, plan.hls_base, c, durations, start)
+            for c in tracks
+        ]
 
     def _plan(self, request: JobRequest, media: MediaInfo, source: Path, work: Path) -> EncodePlan:
         assert media.video is not None  # probe() refuses inputs without video
@@ -329,6 +383,7 @@ class FFmpegBackend(InProcessTranscoder):
         request: JobRequest,
         plan: EncodePlan,
         renditions: Sequence[RenditionFiles],
+        captions: Sequence[CaptionFiles],
         thumbnails: Sequence[Path],
         written: MutableSequence[str],
     ) -> JobOutputs:
@@ -343,8 +398,10 @@ class FFmpegBackend(InProcessTranscoder):
         # Media first, then media playlists, the master last: a reader that sees the master
         # finds everything it references.
         segments = [(seg, target(hls_folder, seg)) for r in renditions for seg in r.segments]
+        segments += [(seg, target(hls_folder, seg)) for c in captions for seg in c.segments]
         images = [(img, target(thumb_folder, img)) for img in thumbnails]
         playlists = [(r.playlist, target(hls_folder, r.playlist)) for r in renditions]
+        playlists += [(c.playlist, target(hls_folder, c.playlist)) for c in captions]
         for batch in (segments + images, playlists, [(master, target(hls_folder, master))]):
             self._check_canceled(run)
             self.storage.put_many(batch, written=written)
@@ -363,6 +420,16 @@ class FFmpegBackend(InProcessTranscoder):
                     peak_bandwidth=r.peak_bandwidth,
                 )
                 for r in renditions
+            ),
+            captions=tuple(
+                CaptionOutput(
+                    name_modifier=c.track.name_modifier,
+                    playlist_uri=target(hls_folder, c.playlist),
+                    language=c.track.language,
+                    name=c.track.name,
+                    segment_count=len(c.segments),
+                )
+                for c in captions
             ),
             thumbnail_uris=tuple(uri for _, uri in images),
             thumbnail_width=plan.thumbnail.box_width if plan.thumbnail else 0,

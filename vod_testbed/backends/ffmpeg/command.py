@@ -41,6 +41,8 @@ class EncodePlan:
     preset: str = "superfast"
     # Clockwise degrees the source is turned (backends.source.applied_rotation).
     rotation: int = 0
+    # A WebVTT file drawn into every rendition (a BURN_IN caption track), or None.
+    burn_in: Path | None = None
 
     @property
     def fixed_rotation(self) -> bool:
@@ -117,6 +119,10 @@ def _normalised_video(plan: EncodePlan, source: Any) -> tuple[Any, tuple[int, in
         target = (largest.geometry.picture_width, largest.geometry.picture_height)
     if target != stored or plan.media.video.sample_aspect_ratio != 1:
         video = video.filter("scale", target[0], target[1]).filter("setsar", "1")
+    if plan.burn_in is not None:
+        # Drawn once, at the largest rung's size, before the split: every rendition shows
+        # the same captions for the cost of one render.
+        video = video.filter("subtitles", filename=str(plan.burn_in))
     # Constant frame rate: VFR sources become CFR so the GOP is exactly gop_seconds long.
     video = video.filter("fps", fps=str(plan.frame_rate)).filter("format", "yuv420p")
     return video, target

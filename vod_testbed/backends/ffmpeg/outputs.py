@@ -10,6 +10,7 @@ FRAME-RATE and EXT-X-INDEPENDENT-SEGMENTS, which ffmpeg's own master lacks or es
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +18,8 @@ from pathlib import Path
 import m3u8
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.captions import SUBTITLES_GROUP_ID
+from vod_testbed.backends.ffmpeg.captions import CaptionFiles, media_lines
 from vod_testbed.backends.ladder import RenditionPlan
 from vod_testbed.common import errors
 from vod_testbed.media.measure import SegmentSize, average_bitrate, peak_bitrate
@@ -96,11 +99,17 @@ def check_complete(
 
 
 def write_master(
-    hls_dir: Path, base: str, renditions: list[RenditionFiles], frame_rate: Fraction
+    hls_dir: Path,
+    base: str,
+    renditions: list[RenditionFiles],
+    frame_rate: Fraction,
+    captions: Sequence[CaptionFiles] = (),
 ) -> Path:
-    """Write ``<base>.m3u8`` from the measured renditions, replacing ffmpeg's."""
+    """Write ``<base>.m3u8`` from the measured renditions, replacing ffmpeg's; caption
+    renditions become a SUBTITLES group every variant names, as MediaConvert writes it."""
     version = max(r.version for r in renditions)
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    subtitles = f',SUBTITLES="{SUBTITLES_GROUP_ID}"' if captions else ""
     for rendition in renditions:
         media = inspect_segment(rendition.segments[0])
         try:
@@ -117,8 +126,10 @@ def write_master(
             f'CODECS="{codecs}",'
             f"RESOLUTION={media.width}x{media.height},"
             f"FRAME-RATE={float(frame_rate):.3f}"
+            f"{subtitles}"
         )
         lines.append(rendition.playlist.name)
+    lines += media_lines(captions, SUBTITLES_GROUP_ID)
     master = hls_dir / naming.master_playlist_name(base)
     tmp = master.with_suffix(".m3u8.tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
