@@ -14,6 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.ladder import (
     Ladder,
@@ -176,6 +177,78 @@ def _hls_output(
     return output
 
 
+def caption_selector_name(index: int) -> str:
+    """The console's default selector names: ``Captions Selector 1``, ``2``, ..."""
+    return f"Captions Selector {index + 1}"
+
+
+def _caption_selectors(tracks: tuple[CaptionTrack, ...]) -> dict[str, Any]:
+    """One selector per sidecar file; TimeDelta in milliseconds, as the track holds it."""
+    return {
+        caption_selector_name(i): {
+            "LanguageCode": track.language.upper(),
+            "SourceSettings": {
+                "SourceType": track.source_format.value,
+                "FileSourceSettings": {
+                    "SourceFile": track.source_uri,
+                    "TimeDelta": track.time_delta_ms,
+                    "TimeDeltaUnits": "MILLISECONDS",
+                },
+            },
+        }
+        for i, track in enumerate(tracks)
+    }
+
+
+def _caption_output(index: int, track: CaptionTrack) -> dict[str, Any]:
+    """A WebVTT caption rendition of the HLS group: an output of its own, captions only."""
+    return {
+        "NameModifier": track.name_modifier,
+        "ContainerSettings": {"Container": "M3U8", "M3u8Settings": {}},
+        "OutputSettings": {"HlsSettings": {}},
+        "CaptionDescriptions": [
+            {
+                "CaptionSelectorName": caption_selector_name(index),
+                "LanguageCode": track.language.upper(),
+                "LanguageDescription": track.name,
+                "DestinationSettings": {
+                    "DestinationType": "WEBVTT",
+                    # Plain cues, as the FFmpeg backend writes them.
+                    "WebvttDestinationSettings": {"StylePassthrough": "DISABLED"},
+                },
+            }
+        ],
+    }
+
+
+# What libass draws by default, which the FFmpeg backend's burn-in uses: white text with a
+# thin black outline, centred at the bottom, no box, no shadow.
+BURN_IN_STYLE: dict[str, Any] = {
+    "Alignment": "CENTERED",
+    "FontColor": "WHITE",
+    "FontOpacity": 255,
+    "OutlineColor": "BLACK",
+    "OutlineSize": 2,
+    "BackgroundOpacity": 0,
+    "ShadowOpacity": 0,
+}
+
+
+def _burn_in_descriptions(tracks: tuple[CaptionTrack, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "CaptionSelectorName": caption_selector_name(i),
+            "LanguageCode": track.language.upper(),
+            "DestinationSettings": {
+                "DestinationType": "BURN_IN",
+                "BurninDestinationSettings": dict(BURN_IN_STYLE),
+            },
+        }
+        for i, track in enumerate(tracks)
+        if track.burn_in
+    ]
+
+
 def _frame_capture_group(
     destination: str, spec: ThumbnailSpec, box: tuple[int, int]
 ) -> dict[str, Any]:
@@ -261,6 +334,21 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
     _check_renderable(ladder, outputs)
     with_audio = ladder.audio is not None and (source is None or source.audio is not None)
     frame_rate = _frame_rate(ladder, source)
+    video_outputs = [
+        _hls_output(rung, box, ladder, frame_rate, with_audio) for rung, box in outputs
+    ]
+    burn_in = _burn_in_descriptions(request.captions)
+    if burn_in:
+        for output in video_outputs:
+            output["CaptionDescriptions"] = burn_in
+    caption_outputs = [
+        _caption_output(i, track) for i, track in enumerate(request.captions) if not track.burn_in
+    ]
+    hls_captions: dict[str, Any] = {}
+    if caption_outputs:
+        # Caption segments on the video's boundaries, as the FFmpeg backend cuts them;
+        # CaptionLanguageSetting is for embedded 608 captions only.
+        hls_captions = {"CaptionSegmentLengthControl": "MATCH_VIDEO"}
     groups: list[dict[str, Any]] = [
         {
             "Name": "Apple HLS",
@@ -281,11 +369,10 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
                     "CodecSpecification": "RFC_4281",
                     "ClientCache": "ENABLED",
                     "ManifestCompression": "NONE",
+                    **hls_captions,
                 },
             },
-            "Outputs": [
-                _hls_output(rung, box, ladder, frame_rate, with_audio) for rung, box in outputs
-            ],
+            "Outputs": video_outputs + caption_outputs,
         }
     ]
     if ladder.thumbnails is not None:
@@ -303,6 +390,11 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
                 **(
                     {"AudioSelectors": {AUDIO_SELECTOR: {"DefaultSelection": "DEFAULT"}}}
                     if with_audio
+                    else {}
+                ),
+                **(
+                    {"CaptionSelectors": _caption_selectors(request.captions)}
+                    if request.captions
                     else {}
                 ),
             }
