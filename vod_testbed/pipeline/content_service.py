@@ -38,6 +38,7 @@ from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
 from vod_testbed.pipeline.thumbnails import list_thumbnails
 from vod_testbed.pipeline.transitions import job_transition, notice_transition
+from vod_testbed.pipeline.trigger import captions
 from vod_testbed.pipeline.trigger.notices import TriggerNotice
 from vod_testbed.pipeline.upload_requests import (
     UploadTicket,
@@ -95,7 +96,13 @@ class ContentService:
     # -- uploads ---------------------------------------------------------------------------
 
     def handle_video_upload(
-        self, user_id: Any, filename: Any, content_type: Any, size: Any, course_id: Any
+        self,
+        user_id: Any,
+        filename: Any,
+        content_type: Any,
+        size: Any,
+        course_id: Any,
+        caption_files: Any = None,
     ) -> UploadTicket:
         """Register an upload in a course and presign its PUT (who may add to the course
         is :func:`courses.claim`'s business, checked before).
@@ -113,6 +120,7 @@ class ContentService:
         filename = check_filename(filename)
         content_type = check_content_type(content_type, self.settings.allowed_content_types)
         size = check_size(size, self.settings.max_upload_bytes)
+        caption_uploads = captions.check_caption_uploads(caption_files)
         asset_id = str(uuid.uuid4())
         key = upload_keys.upload_key(user_id, filename, asset_id)
         asset = VideoAsset(
@@ -127,6 +135,15 @@ class ContentService:
             progress=0,
             thumbnail_keys=[],
         )
+        if caption_uploads:
+            # Before the asset exists: the trigger must find the manifest whenever the
+            # video arrives (pipeline/trigger/captions.py).
+            self.storage.client.put_object(
+                Bucket=self.settings.bucket,
+                Key=captions.manifest_key(key),
+                Body=captions.manifest(key, caption_uploads),
+                ContentType="application/json",
+            )
         with self.db.sessions.begin() as session:
             session.add(asset)
         url = self._presigner.generate_presigned_url(
@@ -148,6 +165,13 @@ class ContentService:
             headers={"Content-Type": content_type, "Content-Length": str(size)},
             key=key,
             expires_in=self.settings.upload_url_expires_s,
+            captions=captions.presign_caption_uploads(
+                self._presigner,
+                self.settings.bucket,
+                key,
+                caption_uploads,
+                self.settings.upload_url_expires_s,
+            ),
         )
 
     # -- reading ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vod_testbed.common.errors import InvalidRequestError
@@ -26,6 +26,8 @@ class UploadTicket:
     headers: dict[str, str]
     key: str
     expires_in: int
+    # Each caption file's PUT (pipeline/trigger/captions.py), to be done before the video's.
+    captions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def check_id(field: str, value: Any) -> str:

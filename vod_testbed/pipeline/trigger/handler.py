@@ -42,6 +42,7 @@ from typing import Any, Protocol
 from botocore.exceptions import ClientError
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.registry import create_transcoder
@@ -51,6 +52,7 @@ from vod_testbed.common.logs import configure_logging, log_context
 from vod_testbed.common.signed_post import post_signed
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.trigger import captions
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.storage.s3 import s3_client
 
@@ -253,10 +255,18 @@ class UploadTrigger:
                 )
                 return REJECTED
             assert pinned is not None  # no problem: pinned above
+            tracks = self._caption_tracks(obj)
+            if isinstance(tracks, str):
+                log.warning("upload rejected: %s", tracks, extra={"key": obj.key})
+                self.reporter.report(
+                    rejected(error_code=errors.FILE_NOT_FOUND, error_message=tracks)
+                )
+                return REJECTED
             request = JobRequest.for_prefix(
                 pinned,
                 naming.default_output_prefix(f"s3://{obj.bucket}/{obj.key}"),
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
+                captions=tracks,
             )
             try:
                 job = self.transcoder.submit(request)
@@ -283,6 +293,25 @@ class UploadTrigger:
                     # carry the asset id and will move the asset along.
                     log.exception("job submitted but not reported")
             return SUBMITTED
+
+    def _caption_tracks(self, obj: CreatedObject) -> tuple[CaptionTrack, ...] | str:
+        """The caption files registered with this upload (uploaded before it), or why
+        they are not all there."""
+        try:
+            answer = self.s3.get_object(Bucket=obj.bucket, Key=captions.manifest_key(obj.key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return ()  # no caption registered with this video
+            raise
+        tracks = captions.read_manifest(answer["Body"].read(), obj.key)
+        listing = self.s3.list_objects_v2(
+            Bucket=obj.bucket, Prefix=captions.caption_folder(obj.key) + "/"
+        )
+        present = {item["Key"] for item in listing.get("Contents", [])}
+        missing = captions.missing_captions(tracks, present)
+        if missing is not None:
+            return f"The upload's {missing}."
+        return captions.caption_tracks(obj.bucket, tracks)
 
     def _pin(self, obj: CreatedObject, etag: str) -> str | None:
         """Copy the object as it was at ``etag`` to the job's own key; its s3:// URI, or

@@ -197,6 +197,7 @@
   // -- player -----------------------------------------------------------------------------
   const video = $("#video");
   const rungSelect = $("#rung");
+  const captionSelect = $("#captions");
   const nowPlaying = $("#now-playing");
   const playerError = $("#player-error");
 
@@ -215,6 +216,8 @@
     playerError.hidden = true;
     nowPlaying.textContent = "-";
     rungSelect.length = 1;
+    captionSelect.length = 1;
+    $("#captions-label").hidden = true;
     $("#thumbs").innerHTML = "";
   }
 
@@ -241,6 +244,18 @@
     });
   }
 
+  // The SUBTITLES renditions of the master (WebVTT captions), one option each; the
+  // playlist's DEFAULT track is on from the start, as players show it.
+  function showCaptionTracks() {
+    captionSelect.length = 1;
+    hls.subtitleTracks.forEach((track, index) => {
+      const label = track.lang ? `${track.name} (${track.lang})` : track.name;
+      captionSelect.add(new Option(label, String(index)));
+    });
+    $("#captions-label").hidden = hls.subtitleTracks.length === 0;
+    captionSelect.value = String(hls.subtitleDisplay ? hls.subtitleTrack : -1);
+  }
+
   async function startPlayback(id) {
     $("#player-card").hidden = false;
     const response = await fetch(`/videos/${encodeURIComponent(id)}`, { headers: auth() });
@@ -261,6 +276,10 @@
         video.play().catch(() => {});
       });
       hls.on(window.Hls.Events.LEVEL_SWITCHED, (_event, data) => showLevel(data.level));
+      hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, () => showCaptionTracks());
+      hls.on(window.Hls.Events.SUBTITLE_TRACK_SWITCH, () => {
+        captionSelect.value = String(hls.subtitleDisplay ? hls.subtitleTrack : -1);
+      });
       hls.on(window.Hls.Events.ERROR, (_event, data) => {
         if (!data.fatal) return;
         const code = data.response && data.response.code ? ` (HTTP ${data.response.code})` : "";
@@ -279,6 +298,12 @@
   rungSelect.addEventListener("change", () => {
     if (!hls) return;
     hls.currentLevel = Number(rungSelect.value); // -1: automatic
+  });
+  captionSelect.addEventListener("change", () => {
+    if (!hls) return;
+    const index = Number(captionSelect.value); // -1: off
+    hls.subtitleDisplay = index >= 0;
+    hls.subtitleTrack = index;
   });
   video.addEventListener("error", () => {
     if (!hls && video.error) fail(`the browser could not play it (code ${video.error.code})`);
