@@ -91,6 +91,10 @@ def test_webvtt_renditions_and_burn_in_as_mediaconvert_writes_them(
 
     report = validate_hls(local / "master.m3u8", source_duration_s=probe(clip).duration_s)
     assert report.ok, report.render_text()
+    assert [(s.language, s.name, s.default, s.segment_count) for s in report.subtitles] == [
+        ("eng", "English (CC)", True, 2),
+        ("fra", "French", False, 2),
+    ]
     ids = {c.id for c in report.checks if c.ok}
     assert {"subtitles.group", "subtitles.segments", "subtitles.cues", "subtitles.duration"} <= ids
 
@@ -173,3 +177,28 @@ def test_a_bad_caption_file_ends_the_job_in_error_with_its_reason(
     assert job.error_message.startswith("Caption file bad.srt (SRT, eng) ")
     assert reason in job.error_message
     assert list(storage.list(f"{s3_prefix}/bad_processed/")) == []
+
+
+def test_the_ladder_report_lists_the_caption_tracks(
+    ffmpeg_backend, storage, put_clip, s3_prefix, tmp_path
+):
+    from vod_testbed.report.build import build_report
+    from vod_testbed.report.render import render_text
+
+    source = put_clip(clip_path("small"), "report.mp4")
+    srt = _put(storage, s3_prefix, "report.srt", SRT, tmp_path)
+    job, _ = run_job(
+        ffmpeg_backend,
+        JobRequest.for_prefix(
+            source, ladder=LADDER, captions=(CaptionTrack(srt, CaptionFormat.SRT, "eng"),)
+        ),
+    )
+    assert job.outputs is not None
+    report = build_report(job.outputs.master_playlist_uri, storage=storage, ladder=LADDER)
+    assert [(t.language, t.name, t.segment_count, t.cue_count) for t in report.captions] == [
+        ("eng", "English", 2, 3)  # the cue spanning the 2 s boundary is in both segments
+    ]
+    assert report.to_dict()["captions"][0]["playlist"] == "master_captions_eng.m3u8"
+    assert "captions eng 'English': master_captions_eng.m3u8, 2 segment(s), 3 cue(s), default" in (
+        render_text(report)
+    )

@@ -111,3 +111,12 @@ def test_captions_can_be_turned_off(page: Any) -> None:
         "[...document.querySelector('#video').textTracks].filter(t => t.mode === 'showing').length"
     )
     assert showing == 0
+
+
+def test_the_ladder_report_lists_the_caption_tracks(page: Any) -> None:
+    rows = page.locator(".captions-table tbody tr")
+    rows.first.wait_for(timeout=120_000)
+    assert [row.split("\t")[:3] for row in rows.all_inner_texts()] == [
+        ["English", "eng", "yes"],
+        ["French", "fra", "no"],
+    ]

@@ -23,6 +23,7 @@ import m3u8
 
 from vod_testbed.backends.captions import CAPTION_SEGMENT_EXTENSION
 from vod_testbed.hls.model import EPSILON_S, Context, Rendition
+from vod_testbed.hls.report import SubtitleFigures
 from vod_testbed.media.captions import CaptionFileError, CaptionFormat, read_cues
 
 _MAP = re.compile(r"^X-TIMESTAMP-MAP=MPEGTS:(\d+),LOCAL:00:00:00\.000$", re.MULTILINE)
@@ -80,6 +81,8 @@ def _subtitles_of(r: Rendition) -> str | None:
 
 def _check_track(ctx: Context, track: Any, video: Rendition | None) -> set[Path]:
     label = f"captions {track.language or '?'}"
+    figures = SubtitleFigures(track.language, track.name, track.uri or "", track.default == "YES")
+    ctx.report.subtitles.append(figures)
     path = ctx.resolve(track.uri or "")
     if path is None or not path.is_file():
         ctx.add("subtitles.playlist", False, f"{track.uri} does not exist", label)
@@ -118,7 +121,8 @@ def _check_track(ctx: Context, track: Any, video: Rendition | None) -> set[Path]
         else f"{track.uri}: VOD, {len(playlist.segments)} segment(s) named as MediaConvert does",
         label,
     )
-    _check_segments(ctx, segments, video, label)
+    figures.segment_count = len(segments)
+    figures.cue_count = _check_segments(ctx, segments, video, label)
     if video is not None and video.media_duration is not None:
         slack = max((float(s.duration) for s in playlist.segments), default=0.0)
         gap = abs(start - video.media_duration)
@@ -133,7 +137,9 @@ def _check_track(ctx: Context, track: Any, video: Rendition | None) -> set[Path]
 
 def _check_segments(
     ctx: Context, segments: list[tuple[Path, float, float]], video: Rendition | None, label: str
-) -> None:
+) -> int:
+    """The segment checks; returns the number of cues (a cue repeated across a segment
+    boundary counts once per segment)."""
     first_pts = None
     if video is not None and video.media and video.media[0].start_time is not None:
         first_pts = round(video.media[0].start_time * _TS_HZ)
@@ -178,3 +184,4 @@ def _check_segments(
         f"{cue_count} cue(s)" if cue_count else "the caption track holds no cue",
         label,
     )
+    return cue_count
