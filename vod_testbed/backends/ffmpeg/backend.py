@@ -16,6 +16,7 @@ import time
 from collections.abc import MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import IO
 
@@ -28,7 +29,7 @@ from vod_testbed.backends.ffmpeg.captions import (
     write_burn_in,
     write_caption_rendition,
 )
-from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
+from vod_testbed.backends.ffmpeg.command import EncodePlan, build_audio_command, build_command
 from vod_testbed.backends.ffmpeg.diagnostics import (
     classify_failure,
     count_concealed_errors,
@@ -53,7 +54,13 @@ from vod_testbed.backends.job import (
     RenditionOutput,
     new_job_id,
 )
-from vod_testbed.backends.ladder import plan_renditions, thumbnail_geometry
+from vod_testbed.backends.ladder import (
+    AudioRendition,
+    RenditionPlan,
+    audio_renditions,
+    plan_renditions,
+    thumbnail_geometry,
+)
 from vod_testbed.backends.source import (
     applied_rotation,
     check_audio,
@@ -209,7 +216,7 @@ class FFmpegBackend(InProcessTranscoder):
         )
         request = job.request
         source = self._fetch_input(request.input_uri, work)
-        media = probe(source)
+        media = probe(source, audio_only=request.ladder.audio_only)
         self._check_canceled(run)
         self._update(
             job_id,
@@ -220,7 +227,11 @@ class FFmpegBackend(InProcessTranscoder):
         check_audio(request.ladder, media)
         captions = self._read_captions(request, media, work)
         burnt = next((c for c in captions if c.track.burn_in), None)
-        plan = self._plan(request, media, source, work)
+        plan = (
+            self._plan(request, media, source, work)
+            if media.video is not None
+            else self._audio_plan(request, media, source, work)
+        )
         if burnt is not None:
             plan = replace(plan, burn_in=write_burn_in(work, burnt))
         rate_note = frame_rate_warning(request.ladder, media)
@@ -230,7 +241,11 @@ class FFmpegBackend(InProcessTranscoder):
         self._transcode(job_id, run, plan)
         self._check_canceled(run)
 
-        renditions = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in plan.renditions]
+        variants: list[RenditionPlan | AudioRendition] = [
+            *plan.renditions,
+            *plan.audio_renditions,
+        ]
+        renditions = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in variants]
         # Up to one GOP short: a few missing seconds of a long lecture are still truncation.
         check_complete(
             renditions,
@@ -309,6 +324,40 @@ class FFmpegBackend(InProcessTranscoder):
             for c in tracks
         ]
 
+    def _audio_plan(
+        self, request: JobRequest, media: MediaInfo, source: Path, work: Path
+    ) -> EncodePlan:
+        """The plan of an audio-only ladder (a source with sound and no picture, and a
+        ladder that allows it; probe() refused it otherwise)."""
+        if request.ladder.audio is None:
+            raise errors.TranscodeError(
+                errors.INPUT_ERROR,
+                "The input has no video stream and the outputs take no audio: "
+                "there is nothing to encode.",
+            )
+        if any(t.burn_in for t in request.captions):
+            raise errors.TranscodeError(
+                errors.SETTINGS_ERROR,
+                "Captions cannot be burnt in: the input has no video stream.",
+            )
+        _, hls_base = naming.destination_base(request.hls_destination, request.input_uri)
+        _, thumb_base = naming.destination_base(request.thumbnail_destination, request.input_uri)
+        plan = EncodePlan(
+            input_path=source,
+            media=media,
+            ladder=request.ladder,
+            renditions=(),
+            thumbnail=None,  # no picture, no frame captures
+            frame_rate=Fraction(0),
+            hls_dir=work / naming.HLS_FOLDER,
+            hls_base=hls_base,
+            thumbnail_dir=work / naming.THUMBNAIL_FOLDER,
+            thumbnail_base=thumb_base,
+            audio_renditions=audio_renditions(request.ladder),
+        )
+        plan.hls_dir.mkdir(parents=True, exist_ok=True)
+        return plan
+
     def _plan(self, request: JobRequest, media: MediaInfo, source: Path, work: Path) -> EncodePlan:
         assert media.video is not None  # probe() refuses inputs without video
         display_w, display_h = display_size(media, request.ladder.rotate)
@@ -334,7 +383,8 @@ class FFmpegBackend(InProcessTranscoder):
         return plan
 
     def _transcode(self, job_id: str, run: _Run, plan: EncodePlan) -> None:
-        argv = build_command(plan, self.ffmpeg)
+        build = build_audio_command if plan.audio_renditions else build_command
+        argv = build(plan, self.ffmpeg)
         log.debug("job %s: %s", job_id, argv, extra={"job_id": job_id})
         stderr_path = plan.hls_dir.parent / "ffmpeg.log"
         with open(stderr_path, "w+", encoding="utf-8", errors="replace") as stderr:
@@ -406,16 +456,16 @@ class FFmpegBackend(InProcessTranscoder):
             self._check_canceled(run)
             self.storage.put_many(batch, written=written)
 
-        geometry_of = {r.plan.rung.name: r.plan.geometry for r in renditions}
         return JobOutputs(
             master_playlist_uri=target(hls_folder, master),
             renditions=tuple(
                 RenditionOutput(
-                    name=r.plan.rung.name,
+                    name=r.name,
                     playlist_uri=target(hls_folder, r.playlist),
                     duration_ms=round(r.duration_s * 1000),
-                    width=geometry_of[r.plan.rung.name].box_width,
-                    height=geometry_of[r.plan.rung.name].box_height,
+                    # An audio-only variant has no picture: 0 x 0.
+                    width=r.plan.geometry.box_width if r.plan else 0,
+                    height=r.plan.geometry.box_height if r.plan else 0,
                     average_bandwidth=r.average_bandwidth,
                     peak_bandwidth=r.peak_bandwidth,
                 )

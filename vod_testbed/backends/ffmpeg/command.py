@@ -16,7 +16,14 @@ from typing import Any
 import ffmpeg
 
 from vod_testbed.backends import naming
-from vod_testbed.backends.ladder import Geometry, Ladder, RateControl, RenditionPlan, Rung
+from vod_testbed.backends.ladder import (
+    AudioRendition,
+    Geometry,
+    Ladder,
+    RateControl,
+    RenditionPlan,
+    Rung,
+)
 from vod_testbed.media import containers
 from vod_testbed.media.probe import MediaInfo
 
@@ -43,6 +50,8 @@ class EncodePlan:
     rotation: int = 0
     # A WebVTT file drawn into every rendition (a BURN_IN caption track), or None.
     burn_in: Path | None = None
+    # A source without video: the audio-only variants (then ``renditions`` is empty).
+    audio_renditions: tuple[AudioRendition, ...] = ()
 
     @property
     def fixed_rotation(self) -> bool:
@@ -163,6 +172,69 @@ def _jpeg_qscale(quality: int) -> int:
     return max(2, min(31, round(31 - quality * 0.29)))
 
 
+_GLOBAL_ARGS = (
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "warning",
+    "-progress",
+    "pipe:1",
+    "-nostats",
+)
+
+
+def _hls_options(plan: EncodePlan, stream_map: list[str]) -> dict[str, str]:
+    """The hls muxer's options, MediaConvert's file names: the same for every ladder."""
+    hls_flags = ["independent_segments"]
+    if plan.ladder.integer_durations:
+        hls_flags.append("round_durations")
+    return {
+        "f": "hls",
+        "hls_time": str(plan.ladder.segment_seconds),
+        "hls_playlist_type": "vod",
+        "hls_flags": "+".join(hls_flags),
+        "hls_segment_type": "mpegts",
+        "start_number": "1",
+        "hls_segment_filename": str(plan.hls_dir / naming.segment_pattern(plan.hls_base, "%v")),
+        "master_pl_name": naming.master_playlist_name(plan.hls_base),
+        "var_stream_map": " ".join(stream_map),
+        "max_muxing_queue_size": "4096",
+    }
+
+
+def build_audio_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
+    """The argv of an audio-only ladder: the source's sound resampled once, split, and
+    encoded as AAC at each variant's bit rate into MPEG-TS segments (MediaConvert's
+    ``AudioOnlyContainer: M2TS``) on the ladder's segment grid."""
+    audio_spec = plan.ladder.audio
+    assert audio_spec is not None and plan.audio_renditions  # the backend checked
+    source = ffmpeg.input(
+        containers.file_url(plan.input_path),
+        **containers.ffmpeg_input_options(plan.media.format_name),
+    )
+    audio = source["a:0"].filter("aresample", audio_spec.sample_rate)
+    split = audio.filter_multi_output("asplit", len(plan.audio_renditions))
+    streams = [split[i] for i in range(len(plan.audio_renditions))]
+    options: dict[str, str] = {
+        "c:a": "aac",
+        "ac": str(audio_spec.channels),
+        "ar": str(audio_spec.sample_rate),
+    }
+    for i, rendition in enumerate(plan.audio_renditions):
+        options[f"b:a:{i}"] = _kbps(rendition.bitrate)
+    stream_map = [f"a:{i},name:{r.name_modifier}" for i, r in enumerate(plan.audio_renditions)]
+    hls = ffmpeg.output(
+        *streams,
+        str(plan.hls_dir / naming.media_playlist_name(plan.hls_base, "%v")),
+        **_hls_options(plan, stream_map),
+        **options,
+    )
+    argv: list[str] = hls.global_args(*_GLOBAL_ARGS).compile(
+        cmd=ffmpeg_binary, overwrite_output=True
+    )
+    return argv
+
+
 def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     """The argv of the one ffmpeg process that produces the whole job.
 
@@ -207,23 +279,10 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     for i, rendition in enumerate(plan.renditions):
         entry = f"v:{i},a:{i}" if plan.has_audio else f"v:{i}"
         stream_map.append(f"{entry},name:{rendition.rung.name_modifier}")
-    hls_flags = ["independent_segments"]
-    if plan.ladder.integer_durations:
-        hls_flags.append("round_durations")
-    hls_dir = plan.hls_dir
     hls = ffmpeg.output(
         *streams,
-        str(hls_dir / naming.media_playlist_name(plan.hls_base, "%v")),
-        f="hls",
-        hls_time=str(plan.ladder.segment_seconds),
-        hls_playlist_type="vod",
-        hls_flags="+".join(hls_flags),
-        hls_segment_type="mpegts",
-        start_number="1",
-        hls_segment_filename=str(hls_dir / naming.segment_pattern(plan.hls_base, "%v")),
-        master_pl_name=naming.master_playlist_name(plan.hls_base),
-        var_stream_map=" ".join(stream_map),
-        max_muxing_queue_size="4096",
+        str(plan.hls_dir / naming.media_playlist_name(plan.hls_base, "%v")),
+        **_hls_options(plan, stream_map),
         **options,
     )
     outputs = [hls]
@@ -250,8 +309,6 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
                 },
             )
         )
-    graph = ffmpeg.merge_outputs(*outputs).global_args(
-        "-hide_banner", "-nostdin", "-loglevel", "warning", "-progress", "pipe:1", "-nostats"
-    )
+    graph = ffmpeg.merge_outputs(*outputs).global_args(*_GLOBAL_ARGS)
     argv: list[str] = graph.compile(cmd=ffmpeg_binary, overwrite_output=True)
     return argv

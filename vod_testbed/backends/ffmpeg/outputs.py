@@ -20,7 +20,7 @@ import m3u8
 from vod_testbed.backends import naming
 from vod_testbed.backends.captions import SUBTITLES_GROUP_ID
 from vod_testbed.backends.ffmpeg.captions import CaptionFiles, media_lines
-from vod_testbed.backends.ladder import RenditionPlan
+from vod_testbed.backends.ladder import AudioRendition, RenditionPlan
 from vod_testbed.common import errors
 from vod_testbed.media.measure import SegmentSize, average_bitrate, peak_bitrate
 from vod_testbed.media.segments import codecs_attribute, inspect_segment
@@ -28,7 +28,10 @@ from vod_testbed.media.segments import codecs_attribute, inspect_segment
 
 @dataclass(frozen=True)
 class RenditionFiles:
-    plan: RenditionPlan
+    """One variant as written; ``plan`` is None for an audio-only variant."""
+
+    name: str
+    plan: RenditionPlan | None
     playlist: Path
     segments: tuple[Path, ...]
     sizes: tuple[SegmentSize, ...]
@@ -48,19 +51,22 @@ class RenditionFiles:
         return peak_bitrate(self.sizes, self.target_duration)
 
 
-def read_rendition(hls_dir: Path, base: str, plan: RenditionPlan) -> RenditionFiles:
+def read_rendition(
+    hls_dir: Path, base: str, plan: RenditionPlan | AudioRendition
+) -> RenditionFiles:
     """Parse one media playlist and stat its segments. Raises TranscodeError if incomplete."""
-    playlist = hls_dir / naming.media_playlist_name(base, plan.rung.name_modifier)
+    name = plan.name if isinstance(plan, AudioRendition) else plan.rung.name
+    video_plan = None if isinstance(plan, AudioRendition) else plan
+    playlist = hls_dir / naming.media_playlist_name(base, f"_{name}")
     if not playlist.is_file():
         raise errors.TranscodeError(
-            errors.UNKNOWN_ERROR, f"The encoder wrote no playlist for rendition {plan.rung.name}."
+            errors.UNKNOWN_ERROR, f"The encoder wrote no playlist for rendition {name}."
         )
     parsed = m3u8.load(str(playlist))
     if not parsed.is_endlist or not parsed.segments:
         raise errors.TranscodeError(
             errors.UNKNOWN_ERROR,
-            f"The playlist of rendition {plan.rung.name} is incomplete "
-            "(no segments or no ENDLIST).",
+            f"The playlist of rendition {name} is incomplete (no segments or no ENDLIST).",
         )
     segments, sizes = [], []
     for segment in parsed.segments:
@@ -68,12 +74,13 @@ def read_rendition(hls_dir: Path, base: str, plan: RenditionPlan) -> RenditionFi
         if not path.is_file():
             raise errors.TranscodeError(
                 errors.UNKNOWN_ERROR,
-                f"Segment {segment.uri} of rendition {plan.rung.name} was not written.",
+                f"Segment {segment.uri} of rendition {name} was not written.",
             )
         segments.append(path)
         sizes.append(SegmentSize(float(segment.duration), path.stat().st_size))
     return RenditionFiles(
-        plan,
+        name,
+        video_plan,
         playlist,
         tuple(segments),
         tuple(sizes),
@@ -94,7 +101,7 @@ def check_complete(
                 errors.INPUT_ERROR,
                 f"The input is truncated or corrupt: it declares {source_duration_s:.2f} s but "
                 f"only {rendition.duration_s:.2f} s could be decoded "
-                f"(rendition {rendition.plan.rung.name}).",
+                f"(rendition {rendition.name}).",
             )
 
 
@@ -119,14 +126,18 @@ def write_master(
                 errors.VIDEO_ERROR, f"The encoder output is unusable: {exc}."
             ) from exc
         # What the segments hold, not what was asked for: the master must tell the truth.
+        # An audio-only variant has no RESOLUTION or FRAME-RATE to tell.
+        picture = (
+            f",RESOLUTION={media.width}x{media.height},FRAME-RATE={float(frame_rate):.3f}"
+            if rendition.plan is not None
+            else ""
+        )
         lines.append(
             "#EXT-X-STREAM-INF:"
             f"BANDWIDTH={rendition.peak_bandwidth},"
             f"AVERAGE-BANDWIDTH={rendition.average_bandwidth},"
-            f'CODECS="{codecs}",'
-            f"RESOLUTION={media.width}x{media.height},"
-            f"FRAME-RATE={float(frame_rate):.3f}"
-            f"{subtitles}"
+            f'CODECS="{codecs}"'
+            f"{picture}{subtitles}"
         )
         lines.append(rendition.playlist.name)
     lines += media_lines(captions, SUBTITLES_GROUP_ID)
