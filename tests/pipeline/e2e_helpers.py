@@ -29,14 +29,20 @@ def bearer(user_id: str = "user-1", **claims: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token(AUTH_SECRET, user_id, **claims)}"}
 
 
-def upload(api: str, path: Path, filename: str | None = None, user_id: str = "e2e") -> str:
+def upload(
+    api: str,
+    path: Path,
+    filename: str | None = None,
+    user_id: str = "e2e",
+    content_type: str = "video/mp4",
+) -> str:
     """POST /videos as ``user_id`` and PUT ``path`` to the presigned URL over real HTTP;
     returns the id."""
     created = requests.post(
         f"{api}/videos",
         json={
             "filename": filename or path.name,
-            "content_type": "video/mp4",
+            "content_type": content_type,
             "size": path.stat().st_size,
             "course_id": COURSE,
         },

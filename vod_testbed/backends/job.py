@@ -60,10 +60,10 @@ class CaptionOutput:
 class JobOutputs:
     master_playlist_uri: str
     renditions: tuple[RenditionOutput, ...]
-    captions: tuple[CaptionOutput, ...] = ()
     thumbnail_uris: tuple[str, ...] = ()
     thumbnail_width: int = 0
     thumbnail_height: int = 0
+    captions: tuple[CaptionOutput, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,10 @@ class PipelineSettings:
             as a Lambda function.
         max_upload_bytes: largest accepted upload (default 5 GiB, the limit of one S3 PUT).
         allowed_content_types: comma-separated, ``type/*`` wildcards allowed (default
-            ``video/*``).
+            ``video/*,audio/*``).
+        audio_only_uploads: an upload with sound and no picture (a recorded talk, a
+            podcast) becomes a playable audio-only video (default); off, it fails as "no
+            video stream".
         upload_url_expires_s: life of a presigned PUT.
         playback_url_expires_s: life of a playback token and of the presigned URLs in its
             playlists (default 6 h: a long lecture, watched at once).
@@ -89,7 +92,10 @@ class PipelineSettings:
     video_ready_webhook_url: str | None = variable("VIDEO_READY_WEBHOOK_URL", default=None)
     pipeline_webhook_url: str | None = variable("PIPELINE_WEBHOOK_URL", default=None)
     max_upload_bytes: int = variable("MAX_UPLOAD_BYTES", default=S3_SINGLE_PUT_LIMIT)
-    allowed_content_types: CommaList = variable("ALLOWED_CONTENT_TYPES", default=("video/*",))
+    allowed_content_types: CommaList = variable(
+        "ALLOWED_CONTENT_TYPES", default=("video/*", "audio/*")
+    )
+    audio_only_uploads: bool = variable("AUDIO_ONLY_UPLOADS", default=True)
     upload_url_expires_s: int = variable("UPLOAD_URL_EXPIRES_S", default=900)
     playback_url_expires_s: int = variable("PLAYBACK_URL_EXPIRES_S", default=6 * 3600)
     s3_public_endpoint_url: str | None = variable("S3_PUBLIC_ENDPOINT_URL", default=None)

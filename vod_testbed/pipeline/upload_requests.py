@@ -47,7 +47,8 @@ def check_filename(value: Any) -> str:
     if not upload_keys.has_upload_suffix(value):
         raise InvalidRequestError(
             "filename",
-            f"must end with a video file extension ({', '.join(upload_keys.UPLOAD_SUFFIXES)})",
+            "must end with a video or audio file extension "
+            f"({', '.join(upload_keys.UPLOAD_SUFFIXES)})",
         )
     return value
 

@@ -35,7 +35,7 @@ import json
 import logging
 import tempfile
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,6 +45,7 @@ from vod_testbed.backends import naming
 from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
+from vod_testbed.backends.ladder import DEFAULT_LADDER
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.backends.source import probe_object
 from vod_testbed.common import errors
@@ -265,6 +266,7 @@ class UploadTrigger:
             request = JobRequest.for_prefix(
                 pinned,
                 naming.default_output_prefix(f"s3://{obj.bucket}/{obj.key}"),
+                ladder=replace(DEFAULT_LADDER, audio_only=self.settings.audio_only_uploads),
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
                 captions=tracks,
             )
@@ -354,6 +356,7 @@ class UploadTrigger:
                     self.settings.probe_sample_bytes,
                     Path(scratch),
                     if_match=etag,
+                    audio_only=self.settings.audio_only_uploads,
                 )
             except errors.TranscodeError as exc:
                 return exc

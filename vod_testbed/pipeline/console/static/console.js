@@ -224,6 +224,13 @@
   function showLevel(index) {
     const level = hls.levels[index];
     if (!level) return;
+    if (!level.height) {
+      // An audio-only variant (a recorded talk): no picture to size.
+      nowPlaying.dataset.height = "0";
+      nowPlaying.textContent = `Playing audio only · ${Math.round(level.bitrate / 1e3)} kb/s` +
+        (hls.autoLevelEnabled ? " (auto)" : "");
+      return;
+    }
     const name = hls.levels.length > 1 ? `${level.height}p` : "single rung";
     nowPlaying.dataset.height = String(level.height);
     nowPlaying.textContent =
@@ -269,9 +276,12 @@
       hls.on(window.Hls.Events.MANIFEST_PARSED, () => {
         hls.levels
           .map((level, index) => ({ level, index }))
-          .sort((a, b) => b.level.height - a.level.height)
+          .sort((a, b) => b.level.height - a.level.height || b.level.bitrate - a.level.bitrate)
           .forEach(({ level, index }) => {
-            rungSelect.add(new Option(`${level.height}p · ${(level.bitrate / 1e6).toFixed(1)} Mb/s`, String(index)));
+            const label = level.height
+              ? `${level.height}p · ${(level.bitrate / 1e6).toFixed(1)} Mb/s`
+              : `audio · ${Math.round(level.bitrate / 1e3)} kb/s`;
+            rungSelect.add(new Option(label, String(index)));
           });
         video.play().catch(() => {});
       });
