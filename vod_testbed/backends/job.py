@@ -7,11 +7,14 @@ import secrets
 import string
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.captions import CaptionTrack, check_tracks
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
+
+if TYPE_CHECKING:  # the model imports the ladder, which this module re-exports
+    from vod_testbed.backends.jobmodel.model import JobSpec
 
 
 class JobStatus(enum.StrEnum):
@@ -57,13 +60,41 @@ class CaptionOutput:
 
 
 @dataclass(frozen=True)
+class FileOutput:
+    """One output of a model job as written: its files (a frame capture's images, in order)
+    and what was measured from them (0 where the output has no video)."""
+
+    uris: tuple[str, ...]
+    duration_ms: int
+    width: int = 0
+    height: int = 0
+    average_bitrate: int = 0
+
+
+@dataclass(frozen=True)
+class GroupOutput:
+    """One output group of a model job as written, in the job's group order: ``type`` is
+    the event's (``HLS_GROUP``, ``FILE_GROUP``); ``playlist_uri`` an HLS group's
+    multivariant playlist."""
+
+    type: str
+    outputs: tuple[FileOutput, ...]
+    playlist_uri: str = ""
+
+
+@dataclass(frozen=True)
 class JobOutputs:
+    """What a job wrote. A ladder job fills the ladder's fields; a model job (a request
+    with a ``model``) fills ``groups``, one per output group, and the ladder's fields from
+    its first HLS group, if any."""
+
     master_playlist_uri: str
     renditions: tuple[RenditionOutput, ...]
     thumbnail_uris: tuple[str, ...] = ()
     thumbnail_width: int = 0
     thumbnail_height: int = 0
     captions: tuple[CaptionOutput, ...] = ()
+    groups: tuple[GroupOutput, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +111,9 @@ class JobRequest:
         ladder: the renditions to produce.
         user_metadata: string pairs carried on the job and its events.
         captions: sidecar caption tracks (WebVTT renditions or burnt in).
+        model: a MediaConvert job of any shape (docs/ARCHITECTURE.md, "The job model"):
+            when set, the backend runs the model, and the other fields only describe it
+            (its first input; its first groups' destinations).
     """
 
     input_uri: str
@@ -88,9 +122,22 @@ class JobRequest:
     ladder: Ladder = DEFAULT_LADDER
     user_metadata: dict[str, str] = field(default_factory=dict)
     captions: tuple[CaptionTrack, ...] = ()
+    model: JobSpec | None = None
 
     def __post_init__(self) -> None:
         check_tracks(self.captions)
+
+    @classmethod
+    def for_model(cls, model: JobSpec) -> JobRequest:
+        """A request that runs ``model``."""
+        first = model.output_groups[0].destination
+        return cls(
+            input_uri=model.inputs[0].uri,
+            hls_destination=first,
+            thumbnail_destination=first,
+            user_metadata=dict(model.user_metadata),
+            model=model,
+        )
 
     @classmethod
     def for_prefix(

@@ -176,7 +176,7 @@ class Ladder:
 
     rungs: tuple[Rung, ...]
     segment_seconds: int = 6
-    gop_seconds: int = 2
+    gop_seconds: int | Fraction = 2  # MediaConvert's GopSize in seconds may be a decimal
     # None: video-only renditions (MediaConvert outputs without AudioDescriptions).
     audio: AudioSpec | None = field(default_factory=AudioSpec)
     thumbnails: ThumbnailSpec | None = field(default_factory=ThumbnailSpec)

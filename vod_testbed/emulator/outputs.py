@@ -31,10 +31,34 @@ def _video(width: int, height: int, average_bitrate: int = 0) -> dict[str, int]:
     return details
 
 
+def _model_group_details(outputs: JobOutputs) -> list[dict[str, Any]]:
+    """A model job's groups, each shaped by its type (docs/ARCHITECTURE.md, "The job
+    model"): an HLS group names its multivariant playlist and each variant playlist, a file
+    group each output's file (a frame capture its last image)."""
+    groups: list[dict[str, Any]] = []
+    for group in outputs.groups:
+        details = []
+        for output in group.outputs:
+            detail: dict[str, Any] = {
+                "outputFilePaths": [output.uris[-1]],
+                "durationInMs": output.duration_ms,
+            }
+            if output.width:
+                detail["videoDetails"] = _video(output.width, output.height, output.average_bitrate)
+            details.append(detail)
+        entry: dict[str, Any] = {"outputDetails": details, "type": group.type}
+        if group.playlist_uri:
+            entry["playlistFilePaths"] = [group.playlist_uri]
+        groups.append(entry)
+    return groups
+
+
 def event_output_group_details(
     settings: dict[str, Any], outputs: JobOutputs
 ) -> list[dict[str, Any]]:
     """The COMPLETE event's ``outputGroupDetails`` for a job's settings and outputs."""
+    if outputs.groups:
+        return _model_group_details(outputs)
     duration_ms = max((r.duration_ms for r in outputs.renditions), default=0)
     groups: list[dict[str, Any]] = []
     for group in settings.get("outputGroups", []):
@@ -76,17 +100,14 @@ def event_output_group_details(
 def api_output_group_details(event_groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The Job shape's ``outputGroupDetails``: durations and video sizes only."""
     return [
-        {
-            "outputDetails": [
-                {
-                    "durationInMs": detail["durationInMs"],
-                    "videoDetails": {
-                        "widthInPx": detail["videoDetails"]["widthInPx"],
-                        "heightInPx": detail["videoDetails"]["heightInPx"],
-                    },
-                }
-                for detail in group["outputDetails"]
-            ]
-        }
+        {"outputDetails": [_api_detail(detail) for detail in group["outputDetails"]]}
         for group in event_groups
     ]
+
+
+def _api_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    api: dict[str, Any] = {"durationInMs": detail["durationInMs"]}
+    if "videoDetails" in detail:
+        video = detail["videoDetails"]
+        api["videoDetails"] = {"widthInPx": video["widthInPx"], "heightInPx": video["heightInPx"]}
+    return api

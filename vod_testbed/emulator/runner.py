@@ -3,8 +3,9 @@
 Each queue runs at most its ``concurrentJobs`` jobs at once (EMULATOR_QUEUE_CONCURRENCY
 unless the queue sets its own); the others wait in SUBMITTED and start by priority (high
 first), then age. A PAUSED queue starts nothing. A started job is PROGRESSING; its settings
-are parsed into a :class:`vod_testbed.backends.job.JobRequest` and handed to a :class:`Transcoder`
-(the FFmpeg backend), whose snapshots are mapped onto the MediaConvert job: status,
+are parsed into the job model (docs/ARCHITECTURE.md, "The job model") and handed to a
+:class:`Transcoder` (the FFmpeg backend), as the ladder job it is or as the model. Its
+snapshots are mapped onto the MediaConvert job: status,
 ``currentPhase``, ``jobPercentComplete``, timing, ``outputGroupDetails`` measured from the
 real outputs, ``errorCode``/``errorMessage``. Every transition emits its event.
 
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vod_testbed.backends.interface import Transcoder
-from vod_testbed.backends.job import Job, JobPhase, JobStatus
+from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert import events
 from vod_testbed.common import errors
 from vod_testbed.common.clock import Clock, system_clock
@@ -220,7 +221,9 @@ class JobRunner:
         job = self.model.get_job(running.job_id)
         try:
             parsed = read_stored_settings(job.settings, job.user_metadata)
-            backend_job = self.transcoder.submit(parsed.request)
+            # A ladder job runs as the ladder it is; any other job as its model.
+            request = parsed.ladder or JobRequest.for_model(parsed.job)
+            backend_job = self.transcoder.submit(request)
         except MediaConvertError as exc:
             self._fail(running, errors.SETTINGS_ERROR, exc.message)
         except errors.InvalidRequestError as exc:

@@ -30,11 +30,18 @@ from vod_testbed.backends.ffmpeg.captions import (
     write_caption_rendition,
 )
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_audio_command, build_command
+from vod_testbed.backends.ffmpeg.compile import (
+    FileGroupPlan,
+    Source,
+    file_group_plan,
+    hls_group_plan,
+)
 from vod_testbed.backends.ffmpeg.diagnostics import (
     classify_failure,
     count_concealed_errors,
     stderr_tail,
 )
+from vod_testbed.backends.ffmpeg.file_outputs import WrittenOutput, read_file_group
 from vod_testbed.backends.ffmpeg.outputs import (
     RenditionFiles,
     check_complete,
@@ -46,6 +53,8 @@ from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
     CaptionOutput,
+    FileOutput,
+    GroupOutput,
     Job,
     JobOutputs,
     JobPhase,
@@ -54,6 +63,7 @@ from vod_testbed.backends.job import (
     RenditionOutput,
     new_job_id,
 )
+from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec
 from vod_testbed.backends.ladder import (
     AudioRendition,
     RenditionPlan,
@@ -224,6 +234,11 @@ class FFmpegBackend(InProcessTranscoder):
             source_duration_s=media.duration_s,
             percent_complete=_PROBE_END,
         )
+        if request.model is not None:
+            self._execute_model(
+                job_id, run, work, request.model, Source(source, media, request.model.inputs[0])
+            )
+            return
         check_audio(request.ladder, media)
         captions = self._read_captions(request, media, work)
         burnt = next((c for c in captions if c.track.burn_in), None)
@@ -238,7 +253,8 @@ class FFmpegBackend(InProcessTranscoder):
         if rate_note:
             self._warn(job_id, rate_note)
         self._update(job_id, phase=JobPhase.TRANSCODING)
-        self._transcode(job_id, run, plan)
+        build = build_audio_command if plan.audio_renditions else build_command
+        self._transcode(job_id, run, build(plan, self.ffmpeg), work, media.duration_s)
         self._check_canceled(run)
 
         variants: list[RenditionPlan | AudioRendition] = [
@@ -250,7 +266,7 @@ class FFmpegBackend(InProcessTranscoder):
         check_complete(
             renditions,
             media.video_duration_s or media.duration_s,
-            max(0.5, request.ladder.gop_seconds),
+            max(0.5, float(request.ladder.gop_seconds)),
         )
         caption_files = self._write_captions(plan, renditions, captions)
         write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate, caption_files)
@@ -281,6 +297,132 @@ class FFmpegBackend(InProcessTranscoder):
             # an unfinished job stays readable.
             self.storage.delete_many(written)
             raise
+
+    def _execute_model(
+        self, job_id: str, run: _Run, work: Path, model: JobSpec, source: Source
+    ) -> None:
+        """Run a job model (docs/ARCHITECTURE.md, "The job model"): one ffmpeg process per
+        output group, each into its own folder; every output checked; then everything
+        published, media first, multivariant playlists last."""
+        media = source.media
+        commands: list[tuple[Path, list[str]]] = []
+        hls_plans: list[EncodePlan] = []
+        file_plans: list[FileGroupPlan] = []
+        for index, group in enumerate(model.output_groups):
+            folder = work / f"group{index}"
+            folder.mkdir(parents=True, exist_ok=True)
+            if isinstance(group, HlsGroup):
+                plan = hls_group_plan(group, source, folder, self.settings.x264_preset, None)
+                check_audio(plan.ladder, media)
+                rate_note = frame_rate_warning(plan.ladder, media)
+                if rate_note and not hls_plans:
+                    self._warn(job_id, rate_note)
+                hls_plans.append(plan)
+                commands.append((folder, build_command(plan, self.ffmpeg)))
+            else:
+                files = file_group_plan(
+                    group, source, folder, self.settings.x264_preset, self.ffmpeg
+                )
+                file_plans.append(files)
+                commands.append((folder, files.argv))
+        self._update(job_id, phase=JobPhase.TRANSCODING)
+        share = (_TRANSCODE_END - _PROBE_END) / len(commands)
+        for number, (folder, argv) in enumerate(commands):
+            span = (_PROBE_END + round(number * share), _PROBE_END + round((number + 1) * share))
+            self._transcode(job_id, run, argv, folder, media.duration_s, span)
+            self._check_canceled(run)
+        source_s = media.video_duration_s or media.duration_s
+        renditions = []
+        for plan in hls_plans:
+            written = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in plan.renditions]
+            check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
+            write_master(plan.hls_dir, plan.hls_base, written, plan.frame_rate)
+            renditions.append(written)
+        file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
+        self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
+        uploaded: list[str] = []
+        try:
+            outputs = self._publish_model(run, model, hls_plans, renditions, file_outputs, uploaded)
+            with run.lock:
+                self._check_canceled(run)
+                self._update(
+                    job_id,
+                    status=JobStatus.COMPLETE,
+                    phase=None,
+                    percent_complete=100,
+                    outputs=outputs,
+                    finished_at=time.time(),
+                )
+        except BaseException:
+            self.storage.delete_many(uploaded)
+            raise
+
+    def _publish_model(
+        self,
+        run: _Run,
+        model: JobSpec,
+        hls_plans: Sequence[EncodePlan],
+        renditions: Sequence[Sequence[RenditionFiles]],
+        file_outputs: Sequence[Sequence[WrittenOutput]],
+        written: MutableSequence[str],
+    ) -> JobOutputs:
+        """Upload a model job's outputs; ``written`` collects every URI written so far."""
+        media: list[tuple[Path, str]] = []
+        playlists: list[tuple[Path, str]] = []
+        masters: list[tuple[Path, str]] = []
+        groups: list[GroupOutput] = []
+        hls = iter(zip(hls_plans, renditions, strict=True))
+        files = iter(file_outputs)
+        for group in model.output_groups:
+            folder, _ = naming.split_destination(group.destination)
+
+            def target(path: Path, folder: str = folder) -> str:
+                return naming.join_uri(folder, path.name)
+
+            if isinstance(group, HlsGroup):
+                plan, written_renditions = next(hls)
+                master = plan.hls_dir / naming.master_playlist_name(plan.hls_base)
+                media += [(seg, target(seg)) for r in written_renditions for seg in r.segments]
+                playlists += [(r.playlist, target(r.playlist)) for r in written_renditions]
+                masters.append((master, target(master)))
+                details = tuple(
+                    FileOutput(
+                        (target(r.playlist),),
+                        round(r.duration_s * 1000),
+                        r.plan.geometry.box_width if r.plan else 0,
+                        r.plan.geometry.box_height if r.plan else 0,
+                        r.average_bandwidth,
+                    )
+                    for r in written_renditions
+                )
+                groups.append(GroupOutput("HLS_GROUP", details, target(master)))
+                continue
+            outputs = next(files)
+            media += [(path, target(path)) for output in outputs for path in output.files]
+            groups.append(
+                GroupOutput(
+                    "FILE_GROUP",
+                    tuple(
+                        FileOutput(
+                            tuple(target(path) for path in output.files),
+                            round(output.duration_s * 1000),
+                            output.width,
+                            output.height,
+                            output.bitrate,
+                        )
+                        for output in outputs
+                    ),
+                )
+            )
+        for batch in (media, playlists, masters):
+            self._check_canceled(run)
+            self.storage.put_many(batch, written=written)
+        first_hls = next((g for g in groups if g.type == "HLS_GROUP"), None)
+        return JobOutputs(
+            master_playlist_uri=first_hls.playlist_uri if first_hls else "",
+            renditions=(),
+            groups=tuple(groups),
+        )
 
     def _fetch_input(self, input_uri: str, work: Path) -> Path:
         if not is_s3(input_uri):
@@ -382,11 +524,18 @@ class FFmpegBackend(InProcessTranscoder):
         plan.thumbnail_dir.mkdir(parents=True, exist_ok=True)
         return plan
 
-    def _transcode(self, job_id: str, run: _Run, plan: EncodePlan) -> None:
-        build = build_audio_command if plan.audio_renditions else build_command
-        argv = build(plan, self.ffmpeg)
+    def _transcode(
+        self,
+        job_id: str,
+        run: _Run,
+        argv: list[str],
+        work: Path,
+        duration_s: float,
+        span: tuple[int, int] = (_PROBE_END, _TRANSCODE_END),
+    ) -> None:
+        """Run one ffmpeg command; its progress moves the job within ``span`` percent."""
         log.debug("job %s: %s", job_id, argv, extra={"job_id": job_id})
-        stderr_path = plan.hls_dir.parent / "ffmpeg.log"
+        stderr_path = work / "ffmpeg.log"
         with open(stderr_path, "w+", encoding="utf-8", errors="replace") as stderr:
             with run.lock:
                 self._check_canceled(run)
@@ -400,14 +549,14 @@ class FFmpegBackend(InProcessTranscoder):
                 )
             process = run.process
             assert process.stdout is not None
-            self._follow_progress(job_id, process.stdout, plan.media.duration_s)
+            self._follow_progress(job_id, process.stdout, duration_s, span)
             returncode = process.wait()
             self._check_canceled(run)
             stderr.seek(0)
             if returncode != 0:
                 # ffmpeg names files by their work-folder paths: show only their names.
-                work = f"{plan.hls_dir.parent}/"
-                tail = [line.replace(work, "") for line in stderr_tail(stderr)]
+                folder = f"{work}/"
+                tail = [line.replace(folder, "") for line in stderr_tail(stderr)]
                 raise classify_failure(tail)
             damaged = count_concealed_errors(stderr)
         if damaged:
@@ -418,11 +567,13 @@ class FFmpegBackend(InProcessTranscoder):
                 "the output may show artefacts.",
             )
 
-    def _follow_progress(self, job_id: str, stdout: IO[str], duration_s: float) -> None:
+    def _follow_progress(
+        self, job_id: str, stdout: IO[str], duration_s: float, span: tuple[int, int]
+    ) -> None:
         last = -1
-        span = _TRANSCODE_END - _PROBE_END
+        start, end = span
         for block in progress_blocks(stdout):
-            percent = _PROBE_END + int(percent_done(block, duration_s) * span / 100)
+            percent = start + int(percent_done(block, duration_s) * (end - start) / 100)
             if percent != last:
                 last = percent
                 self._update(job_id, percent_complete=min(percent, _TRANSCODE_END - 1))

@@ -8,7 +8,7 @@ AAC-LC stereo 48 kHz, one ``hls`` muxer writing MediaConvert's file names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,8 @@ from typing import Any
 import ffmpeg
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.ffmpeg.filters import preprocess
+from vod_testbed.backends.jobmodel.model import VideoPreprocessors
 from vod_testbed.backends.ladder import (
     AudioRendition,
     Geometry,
@@ -27,8 +29,19 @@ from vod_testbed.backends.ladder import (
 from vod_testbed.media import containers
 from vod_testbed.media.probe import MediaInfo
 
+# Quiet, no console input, progress as key=value blocks on stdout (progress.py reads them).
+GLOBAL_ARGS = (
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "warning",
+    "-progress",
+    "pipe:1",
+    "-nostats",
+)
+
 # x264's CRF for MediaConvert's QVBR quality levels 1..10 (level 7 ~ CRF 22, 10 ~ CRF 16).
-_QVBR_BASE_CRF = 36
+QVBR_BASE_CRF = 36
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,8 @@ class EncodePlan:
     burn_in: Path | None = None
     # A source without video: the audio-only variants (then ``renditions`` is empty).
     audio_renditions: tuple[AudioRendition, ...] = ()
+    # A model's deinterlacer and noise reducer, shared by every rendition.
+    preprocessors: VideoPreprocessors = field(default_factory=VideoPreprocessors)
 
     @property
     def fixed_rotation(self) -> bool:
@@ -69,11 +84,11 @@ class EncodePlan:
         return self.media.audio is not None and self.ladder.audio is not None
 
 
-def _kbps(bits_per_second: int) -> str:
+def kbps(bits_per_second: int) -> str:
     return f"{round(bits_per_second / 1000)}k"
 
 
-def _picture(stream: Any, geometry: Geometry, source_size: tuple[int, int]) -> Any:
+def picture(stream: Any, geometry: Geometry, source_size: tuple[int, int]) -> Any:
     """Scale into the box, pad the rest (MediaConvert DEFAULT scaling), square pixels."""
     if (geometry.picture_width, geometry.picture_height) != source_size:
         stream = stream.filter("scale", geometry.picture_width, geometry.picture_height)
@@ -101,7 +116,7 @@ def _source(plan: EncodePlan) -> Any:
 
 # The filters that turn a picture clockwise by a right angle (what ffmpeg's own autorotate
 # inserts for the same metadata).
-_TURNS: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {
+TURNS: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {
     0: (),
     90: (("transpose", ("clock",)),),
     180: (("hflip", ()), ("vflip", ())),
@@ -114,8 +129,9 @@ def _normalised_video(plan: EncodePlan, source: Any) -> tuple[Any, tuple[int, in
     assert plan.media.video is not None
     video = source["v:0"]
     if plan.fixed_rotation:
-        for name, args in _TURNS[plan.rotation]:
+        for name, args in TURNS[plan.rotation]:
             video = video.filter(name, *args)
+    video = preprocess(video, plan.preprocessors)
     display_w, display_h = plan.media.video.picture_size
     stored = (plan.media.video.width, plan.media.video.height)
     if plan.rotation in (90, 270):
@@ -143,12 +159,12 @@ def _rate_control_options(index: int, rung: Rung) -> dict[str, str]:
     opts = {f"profile:v:{index}": rung.profile}
     if rung.rate_control is RateControl.QVBR:
         quality = rung.qvbr_quality or 7
-        opts[f"crf:v:{index}"] = str(_QVBR_BASE_CRF - 2 * quality)
+        opts[f"crf:v:{index}"] = str(QVBR_BASE_CRF - 2 * quality)
     else:
-        opts[f"b:v:{index}"] = _kbps(rung.video_bitrate)
+        opts[f"b:v:{index}"] = kbps(rung.video_bitrate)
     if rung.rate_control is RateControl.CBR:
-        opts[f"minrate:v:{index}"] = _kbps(rung.video_bitrate)
-    opts[f"maxrate:v:{index}"] = _kbps(rung.max_bitrate)
+        opts[f"minrate:v:{index}"] = kbps(rung.video_bitrate)
+    opts[f"maxrate:v:{index}"] = kbps(rung.max_bitrate)
     opts[f"bufsize:v:{index}"] = str(rung.buffer_size)
     opts[f"rc_init_occupancy:v:{index}"] = str(
         rung.buffer_size * rung.buffer_initial_fill_percent // 100
@@ -167,20 +183,9 @@ def _scene_cut_options(plan: EncodePlan) -> dict[str, str]:
     return {"keyint_min": str(max(1, min(minimum, plan.gop_frames))), "sc_threshold": "40"}
 
 
-def _jpeg_qscale(quality: int) -> int:
+def jpeg_qscale(quality: int) -> int:
     """MediaConvert's JPEG quality 1..100 onto mjpeg's qscale 31..2 (lower is better)."""
     return max(2, min(31, round(31 - quality * 0.29)))
-
-
-_GLOBAL_ARGS = (
-    "-hide_banner",
-    "-nostdin",
-    "-loglevel",
-    "warning",
-    "-progress",
-    "pipe:1",
-    "-nostats",
-)
 
 
 def _hls_options(plan: EncodePlan, stream_map: list[str]) -> dict[str, str]:
@@ -221,7 +226,7 @@ def build_audio_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
         "ar": str(audio_spec.sample_rate),
     }
     for i, rendition in enumerate(plan.audio_renditions):
-        options[f"b:a:{i}"] = _kbps(rendition.bitrate)
+        options[f"b:a:{i}"] = kbps(rendition.bitrate)
     stream_map = [f"a:{i},name:{r.name_modifier}" for i, r in enumerate(plan.audio_renditions)]
     hls = ffmpeg.output(
         *streams,
@@ -229,7 +234,7 @@ def build_audio_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
         **_hls_options(plan, stream_map),
         **options,
     )
-    argv: list[str] = hls.global_args(*_GLOBAL_ARGS).compile(
+    argv: list[str] = hls.global_args(*GLOBAL_ARGS).compile(
         cmd=ffmpeg_binary, overwrite_output=True
     )
     return argv
@@ -246,7 +251,7 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     branches = len(plan.renditions) + (1 if plan.thumbnail else 0)
     split = video.filter_multi_output("split", branches)
     streams: list[Any] = [
-        _picture(split[i], r.geometry, size) for i, r in enumerate(plan.renditions)
+        picture(split[i], r.geometry, size) for i, r in enumerate(plan.renditions)
     ]
     stream_map = []
     options: dict[str, str] = {
@@ -256,7 +261,7 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
         "g": str(plan.gop_frames),
         # Time-based forcing keeps the 2 s grid on any frame rate; with -g/-sc_threshold it
         # gives identical IDR times in every rung.
-        "force_key_frames": f"expr:gte(t,n_forced*{plan.ladder.gop_seconds})",
+        "force_key_frames": f"expr:gte(t,n_forced*{float(plan.ladder.gop_seconds):g})",
         **_scene_cut_options(plan),
     }
     for i, rendition in enumerate(plan.renditions):
@@ -275,7 +280,7 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
             }
         )
         for i, rendition in enumerate(plan.renditions):
-            options[f"b:a:{i}"] = _kbps(rendition.rung.audio_bitrate)
+            options[f"b:a:{i}"] = kbps(rendition.rung.audio_bitrate)
     for i, rendition in enumerate(plan.renditions):
         entry = f"v:{i},a:{i}" if plan.has_audio else f"v:{i}"
         stream_map.append(f"{entry},name:{rendition.rung.name_modifier}")
@@ -291,7 +296,7 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
         # MediaConvert's capture rule: the first frame, then one every interval. (The fps
         # filter would round to the nearest frame and emit nothing for clips under interval/2.)
         every = f"isnan(prev_selected_t)+gte(t-prev_selected_t,{spec.interval_s})"
-        thumbs = _picture(split[len(plan.renditions)].filter("select", every), plan.thumbnail, size)
+        thumbs = picture(split[len(plan.renditions)].filter("select", every), plan.thumbnail, size)
         outputs.append(
             ffmpeg.output(
                 thumbs,
@@ -304,11 +309,11 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
                 fps_mode="vfr",
                 **{
                     "c:v": "mjpeg",
-                    "q:v": str(_jpeg_qscale(spec.quality)),
+                    "q:v": str(jpeg_qscale(spec.quality)),
                     "frames:v": str(spec.max_captures),
                 },
             )
         )
-    graph = ffmpeg.merge_outputs(*outputs).global_args(*_GLOBAL_ARGS)
+    graph = ffmpeg.merge_outputs(*outputs).global_args(*GLOBAL_ARGS)
     argv: list[str] = graph.compile(cmd=ffmpeg_binary, overwrite_output=True)
     return argv

@@ -35,11 +35,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 from vod_testbed.backends import naming
 from vod_testbed.backends.interface import JobListener, Transcoder
 from vod_testbed.backends.job import Job, JobRequest, JobStatus
+from vod_testbed.backends.jobmodel.ladder import ladder_request
 from vod_testbed.backends.ladder import PortraitPolicy, UpscalePolicy
 from vod_testbed.backends.mediaconvert import events
 from vod_testbed.backends.mediaconvert.jobs import apply_event, job_from_api, request_from_settings
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.render import render_job_settings
+from vod_testbed.backends.mediaconvert.render_model import render_model_settings
 from vod_testbed.backends.source import DEFAULT_SAMPLE_BYTES, probe_object
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
@@ -156,7 +158,8 @@ class MediaConvertBackend(Transcoder):
         """CreateJob for ``request``; its snapshot is SUBMITTED (or later, on a fast queue).
 
         Raises:
-            InvalidRequestError: the ladder cannot be rendered (``field`` is ``ladder``), or
+            InvalidRequestError: the ladder or model cannot be rendered (``field`` is
+                ``ladder`` or ``model``), or
                 MediaConvert refused the settings (``field`` is ``settings/<pointer>``).
             TranscodeError: the input could not be read for a reason other than its own
                 content (permissions, storage unreachable).
@@ -165,6 +168,16 @@ class MediaConvertBackend(Transcoder):
         for field_name in ("input_uri", "hls_destination", "thumbnail_destination"):
             if not getattr(request, field_name):
                 raise errors.InvalidRequestError(field_name, "must not be empty")
+        if request.model is not None:
+            # A ladder job is rendered as one (below); any other job as its model.
+            ladder = ladder_request(request.model)
+            if ladder is None:
+                try:
+                    settings = render_model_settings(request.model)
+                except ValueError as exc:
+                    raise errors.InvalidRequestError("model", str(exc)) from exc
+                return self._create(request, settings)
+            request = ladder
         source = self.source_prober(request.input_uri)
         rendered = request
         if source is None:
@@ -175,6 +188,9 @@ class MediaConvertBackend(Transcoder):
             settings = render_job_settings(rendered, source=source)
         except ValueError as exc:
             raise errors.InvalidRequestError("ladder", str(exc)) from exc
+        return self._create(request, settings)
+
+    def _create(self, request: JobRequest, settings: dict[str, Any]) -> Job:
         kwargs: dict[str, Any] = {
             "Role": self.settings.mediaconvert_role_arn,
             "Settings": settings,

@@ -6,10 +6,11 @@ MediaConvert backend refuses a ladder before any API call) read them here.
 * **AAC**: profile x coding mode x sample rate limits the bitrate ("AAC output reference
   tables", CBR, in the MediaConvert user guide). The guide lists each allowed bitrate; every
   list is the service model's bitrate set between a minimum and a maximum, so the table keeps
-  the two ends. The LC 2.0 rows for 32, 44.1, 48, 88.2 and 96 kHz are cut short in the
-  guide's rendering and are completed from MediaLive's table of the same encoder ("Supported
-  sampling rate and bitrate for AAC output"), whose every other row agrees with
-  MediaConvert's (see ``emulator/COVERAGE.md``).
+  the two ends. The LC 2.0 44.1 kHz row starts at 64000, as the guide's own row does. The
+  LC 2.0 rows for 32, 48, 88.2 and 96 kHz are cut short in the guide's rendering and are
+  completed from MediaLive's table of the same encoder ("Supported sampling rate and bitrate
+  for AAC output"), whose every other row agrees with MediaConvert's (see
+  ``emulator/COVERAGE.md``).
 * **H.264**: "Maximum supported output resolutions": AVC outputs up to 4096x2160 or
   2160x4096.
 """
@@ -36,7 +37,7 @@ _AAC_CBR_RANGES: dict[tuple[str, str, int], tuple[int, int]] = {
     ("LC", "CODING_MODE_2_0", 22050): (32000, 32000),
     ("LC", "CODING_MODE_2_0", 24000): (32000, 32000),
     ("LC", "CODING_MODE_2_0", 32000): (40000, 384000),
-    ("LC", "CODING_MODE_2_0", 44100): (96000, 512000),
+    ("LC", "CODING_MODE_2_0", 44100): (64000, 512000),
     ("LC", "CODING_MODE_2_0", 48000): (64000, 576000),
     ("LC", "CODING_MODE_2_0", 88200): (576000, 576000),
     ("LC", "CODING_MODE_2_0", 96000): (256000, 576000),

@@ -81,7 +81,9 @@ def approximated(*values: Any, note: str = "") -> Coverage:
 SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
     "JobSettings": {
         "inputs": honoured(note="exactly one input"),
-        "outputGroups": honoured(note="one HLS group, at most one FILE group with a frame capture"),
+        "outputGroups": honoured(
+            note='HLS and FILE groups in any number and mix (docs/ARCHITECTURE.md, "The job model")'
+        ),
         "timecodeConfig": ignored(note="timecodes are not written into HLS outputs"),
         "adAvailOffset": ignored(0),
         "followSource": ignored(1, note="there is only one input"),
@@ -174,18 +176,35 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
     },
     "Output": {
-        "nameModifier": honoured(note="must start with '_'; the rung name is the rest"),
-        "containerSettings": honoured(note="M3U8 in the HLS group, RAW for frame captures"),
+        "nameModifier": honoured(
+            note="HLS: must start with '_' (the rung name is the rest); files: any, "
+            "without format identifiers"
+        ),
+        "containerSettings": honoured(
+            note="M3U8 in HLS groups; MP4 or RAW (frame capture, MP3, WAV) in file groups"
+        ),
         "outputSettings": honoured(),
         "videoDescription": honoured(),
         "audioDescriptions": honoured(
-            note="one AAC description per HLS output, or none in any (video only)"
+            note="HLS: one AAC description per output, or none in any (video only); MP4: "
+            "AAC, AC3 or EAC3 tracks; RAW: one MP3 or WAV track"
         ),
-        "extension": honoured("jpg", note="frame captures only"),
+        "extension": honoured(
+            note="file outputs; default mp4 for MP4, the codec's for RAW (mp3, wav, jpg)"
+        ),
     },
     "ContainerSettings": {
-        "container": honoured("M3U8", "RAW"),
+        "container": honoured("M3U8", "MP4", "RAW"),
         "m3u8Settings": ignored(note="transport stream muxer internals (PIDs, PCR, intervals)"),
+        "mp4Settings": honoured(),
+    },
+    "Mp4Settings": {
+        "moovPlacement": honoured(note="PROGRESSIVE_DOWNLOAD (the default): moov first"),
+        "cslgAtom": ignored(),
+        "cttsVersion": ignored(),
+        "freeSpaceBox": ignored(),
+        "mp4MajorBrand": ignored(),
+        "audioDuration": ignored(),
     },
     "OutputSettings": {"hlsSettings": honoured()},
     "HlsSettings": {
@@ -206,6 +225,7 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
             "never pad",
         ),
         "codecSettings": honoured(),
+        "videoPreprocessors": honoured(),
         "antiAlias": ignored(note="scaler filter choice"),
         "sharpness": ignored(note="scaler filter choice"),
         "afdSignaling": ignored("NONE"),
@@ -216,18 +236,54 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "timecodeInsertion": ignored("DISABLED"),
         "timecodeTrack": ignored("DISABLED"),
     },
+    "VideoPreprocessor": {"deinterlacer": honoured(), "noiseReducer": approximated()},
+    "Deinterlacer": {
+        "mode": honoured(
+            note="DEINTERLACE (the default) and ADAPTIVE -> FFmpeg's bwdif on interlaced "
+            "frames; INVERSE_TELECINE -> fieldmatch and decimate"
+        ),
+        "algorithm": approximated(
+            note="bwdif interpolates; BLEND and the ticker variants with a job warning"
+        ),
+        "control": honoured(note="FORCE_ALL_FRAMES -> bwdif on every frame"),
+    },
+    "NoiseReducer": {
+        "filter": approximated(
+            note="every filter but NONE -> FFmpeg's hqdn3d at its defaults, with a job warning"
+        ),
+        "filterSettings": ignored(note="hqdn3d keeps its own strength"),
+        "spatialFilterSettings": ignored(note="hqdn3d keeps its own strength"),
+        "temporalFilterSettings": ignored(note="hqdn3d keeps its own strength"),
+    },
+    "NoiseReducerFilterSettings": {"strength": ignored()},
+    "NoiseReducerSpatialFilterSettings": {
+        "postFilterSharpenStrength": ignored(),
+        "speed": ignored(),
+        "strength": ignored(),
+    },
+    "NoiseReducerTemporalFilterSettings": {
+        "aggressiveMode": ignored(),
+        "postTemporalSharpening": ignored(),
+        "postTemporalSharpeningStrength": ignored(),
+        "speed": ignored(),
+        "strength": ignored(),
+    },
     "VideoCodecSettings": {
-        "codec": honoured("H_264", "FRAME_CAPTURE"),
+        "codec": honoured("H_264", "H_265", "FRAME_CAPTURE", note="H_265 in file outputs"),
         "h264Settings": honoured(),
+        "h265Settings": honoured(),
         "frameCaptureSettings": honoured(),
     },
     "H264Settings": {
-        "rateControlMode": honoured(note="required: the service model documents no default"),
+        "rateControlMode": honoured(
+            note="blank -> CBR: the service model documents no default and requires bitrate "
+            "for CBR and VBR"
+        ),
         "bitrate": honoured(note="CBR and VBR"),
         "maxBitrate": honoured(note="VBR cap and QVBR cap"),
         "qvbrSettings": honoured(),
         "codecProfile": honoured(*H264_PROFILES, note="default MAIN, the console's default"),
-        "gopSize": honoured(),
+        "gopSize": honoured(note="seconds may be decimal; in HLS it must divide segmentLength"),
         "gopSizeUnits": approximated(
             note="SECONDS honoured; FRAMES converted at a nominal rate; AUTO -> 2 s when it "
             "divides segmentLength, else 1 s"
@@ -282,13 +338,70 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "fieldEncoding": ignored("PAFF"),
         "writeMp4PackagingType": ignored(note="MP4 packaging only"),
     },
+    "H265Settings": {
+        "rateControlMode": honoured(note="as H264Settings: blank -> CBR"),
+        "bitrate": honoured(note="CBR and VBR"),
+        "maxBitrate": honoured(note="VBR cap and QVBR cap"),
+        "qvbrSettings": honoured(),
+        "codecProfile": honoured(
+            "MAIN_MAIN", "MAIN_HIGH", "MAIN10_MAIN", "MAIN10_HIGH", note="default MAIN_MAIN"
+        ),
+        "gopSize": honoured(note="seconds may be decimal"),
+        "gopSizeUnits": approximated(note="as H264Settings"),
+        "framerateControl": honoured(),
+        "framerateNumerator": honoured(),
+        "framerateDenominator": honoured(),
+        "interlaceMode": ignored("PROGRESSIVE"),
+        "parControl": approximated(note="as H264Settings"),
+        "parNumerator": honoured(note="equal to parDenominator (1:1) only"),
+        "parDenominator": honoured(),
+        "codecLevel": ignored(),
+        "qualityTuningLevel": ignored(note=ENCODER_INTERNAL),
+        "sceneChangeDetect": approximated(note="as H264Settings, with x265's scene cuts"),
+        "minIInterval": honoured(note="as H264Settings"),
+        "hrdBufferSize": honoured(note="x265's VBV buffer; default 1.5 s of the bitrate"),
+        "hrdBufferInitialFillPercentage": honoured(note="x265's initial VBV fill; default 90"),
+        "hrdBufferFinalFillPercentage": ignored(note=ENCODER_INTERNAL),
+        "writeMp4PackagingType": honoured(
+            "HVC1", "HEV1", note="the MP4 sample entry; default HVC1"
+        ),
+        "adaptiveQuantization": ignored(note=ENCODER_INTERNAL),
+        "alternateTransferFunctionSei": ignored("DISABLED"),
+        "dynamicSubGop": ignored(note=ENCODER_INTERNAL),
+        "flickerAdaptiveQuantization": ignored(note=ENCODER_INTERNAL),
+        "gopBReference": ignored(note=ENCODER_INTERNAL),
+        "gopClosedCadence": ignored(note="GOPs are always closed"),
+        "numberBFramesBetweenReferenceFrames": ignored(note=ENCODER_INTERNAL),
+        "numberReferenceFrames": ignored(note=ENCODER_INTERNAL),
+        "sampleAdaptiveOffsetFilterMode": ignored(note=ENCODER_INTERNAL),
+        "slices": ignored(note=ENCODER_INTERNAL),
+        "spatialAdaptiveQuantization": ignored(note=ENCODER_INTERNAL),
+        "temporalAdaptiveQuantization": ignored(note=ENCODER_INTERNAL),
+        "temporalIds": ignored(note=ENCODER_INTERNAL),
+        "tiles": ignored(note=ENCODER_INTERNAL),
+        "endOfStreamMarkers": ignored(),
+        "unregisteredSeiTimecode": ignored("DISABLED"),
+        "framerateConversionAlgorithm": ignored(
+            note="frame rate conversion is FFmpeg's fps filter"
+        ),
+        "scanTypeConversionMode": ignored("INTERLACED"),
+        "slowPal": ignored("DISABLED"),
+        "telecine": ignored("NONE"),
+    },
+    "H265QvbrSettings": {
+        "qvbrQualityLevel": honoured(note="1..10; mapped onto x265 CRF"),
+        "qvbrQualityLevelFineTune": approximated(note="rounded away"),
+        "maxAverageBitrate": ignored(note="multi-pass only"),
+    },
     "H264QvbrSettings": {
         "qvbrQualityLevel": honoured(note="1..10; mapped onto x264 CRF"),
         "qvbrQualityLevelFineTune": approximated(note="rounded away"),
         "maxAverageBitrate": ignored(note="multi-pass only"),
     },
     "FrameCaptureSettings": {
-        "framerateNumerator": honoured(note="denominator / numerator must be whole seconds"),
+        "framerateNumerator": honoured(
+            note="one capture every denominator / numerator s; default 1/1"
+        ),
         "framerateDenominator": honoured(),
         "maxCaptures": honoured(),
         "quality": honoured(),
@@ -303,11 +416,67 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "customLanguageCode": ignored(),
         "streamName": ignored(),
     },
-    "AudioCodecSettings": {"codec": honoured("AAC"), "aacSettings": honoured()},
+    "AudioCodecSettings": {
+        "codec": honoured("AAC", "AC3", "EAC3", "MP3", "WAV"),
+        "aacSettings": honoured(),
+        "ac3Settings": honoured(),
+        "eac3Settings": honoured(),
+        "mp3Settings": honoured(),
+        "wavSettings": honoured(),
+    },
+    "Ac3Settings": {
+        "bitrate": honoured(note="default by coding mode (service model, ETSI TS 102 366)"),
+        "codingMode": honoured("CODING_MODE_1_0", "CODING_MODE_2_0", "CODING_MODE_3_2_LFE"),
+        "sampleRate": honoured(48000),
+        "bitstreamMode": ignored(note="metadata"),
+        "dialnorm": ignored(note="metadata"),
+        "dynamicRangeCompressionLine": ignored(note="metadata"),
+        "dynamicRangeCompressionProfile": ignored(note="metadata"),
+        "dynamicRangeCompressionRf": ignored(note="metadata"),
+        "lfeFilter": ignored(),
+        "metadataControl": ignored(),
+    },
+    "Eac3Settings": {
+        "bitrate": honoured(note="default by coding mode (service model, ETSI TS 102 366)"),
+        "codingMode": honoured("CODING_MODE_1_0", "CODING_MODE_2_0", "CODING_MODE_3_2"),
+        "sampleRate": honoured(48000),
+        "attenuationControl": ignored(),
+        "bitstreamMode": ignored(note="metadata"),
+        "dcFilter": ignored(),
+        "dialnorm": ignored(note="metadata"),
+        "dynamicRangeCompressionLine": ignored(note="metadata"),
+        "dynamicRangeCompressionRf": ignored(note="metadata"),
+        "lfeControl": ignored(),
+        "lfeFilter": ignored(),
+        "loRoCenterMixLevel": ignored(note="metadata"),
+        "loRoSurroundMixLevel": ignored(note="metadata"),
+        "ltRtCenterMixLevel": ignored(note="metadata"),
+        "ltRtSurroundMixLevel": ignored(note="metadata"),
+        "metadataControl": ignored(),
+        "passthroughControl": ignored("NO_PASSTHROUGH"),
+        "phaseControl": ignored(),
+        "stereoDownmix": ignored(note="metadata"),
+        "surroundExMode": ignored(),
+        "surroundMode": ignored(),
+    },
+    "Mp3Settings": {
+        "bitrate": honoured(note="CBR; default 160000"),
+        "channels": honoured(1, 2, note="default 2"),
+        "rateControlMode": honoured(note="CBR (default) or VBR -> LAME's VBR quality"),
+        "sampleRate": honoured(22050, 24000, 32000, 44100, 48000, note="default 48000"),
+        "vbrQuality": honoured(note="0..9, LAME's -q:a"),
+    },
+    "WavSettings": {
+        "bitDepth": honoured(16, 24, note="default 16"),
+        "channels": honoured(note="1 or even; default 2"),
+        "format": honoured("RIFF"),
+        "sampleRate": honoured(note="default 48000"),
+    },
     "AacSettings": {
         "bitrate": honoured(
-            note="required (its default depends on profile and mode); within MediaConvert's "
-            "range for the profile, coding mode and sample rate"
+            note="within the user guide's AAC table for the profile, coding mode and sample "
+            "rate; blank -> 96000 stereo, 64000 mono (the service model gives no value), "
+            "or the table's nearest"
         ),
         "sampleRate": honoured(*AAC_SAMPLE_RATES, note="default 48000"),
         "codingMode": honoured(*CODING_MODE_CHANNELS, note="default CODING_MODE_2_0"),

@@ -14,6 +14,8 @@ from typing import Any
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.job import (
+    FileOutput,
+    GroupOutput,
     Job,
     JobOutputs,
     JobPhase,
@@ -21,6 +23,8 @@ from vod_testbed.backends.job import (
     JobStatus,
     RenditionOutput,
 )
+from vod_testbed.backends.jobmodel import names
+from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec
 from vod_testbed.backends.ladder import DEFAULT_LADDER
 from vod_testbed.backends.mediaconvert.events import EventStatus, JobStateEvent
 from vod_testbed.backends.mediaconvert.model import ValidationError, from_wire_case
@@ -86,7 +90,8 @@ def request_from_settings(
     destinations, shows the default ladder, and a note says so.
     """
     try:
-        return parse_job_settings(settings, user_metadata=user_metadata).request, []
+        parsed = parse_job_settings(settings, user_metadata=user_metadata)
+        return parsed.ladder or JobRequest.for_model(parsed.job), []
     except ValidationError as exc:
         inputs = settings.get("inputs") or [{}]
         folders = [
@@ -150,6 +155,8 @@ def outputs_from_api(
 ) -> JobOutputs | None:
     """Outputs of a COMPLETE job from GetJob: the API's outputGroupDetails carry no
     paths, so names come from the settings (wire form; group i <-> outputGroupDetails[i])."""
+    if request.model is not None:
+        return _model_outputs_from_api(request.model, group_details, list_captures)
     renditions: list[RenditionOutput] = []
     master = ""
     thumbnails: tuple[str, ...] = ()
@@ -175,6 +182,35 @@ def outputs_from_api(
             thumbnails = list_captures(folder, base, outputs[0].get("nameModifier", ""))
             thumb_size = _size(output_details[0])
     return _outputs(master, renditions, thumbnails, thumb_size)
+
+
+def _model_outputs_from_api(
+    model: JobSpec, group_details: Sequence[Mapping[str, Any]], list_captures: CaptureLister
+) -> JobOutputs:
+    """A model job's outputs from GetJob: names from the model, figures from the API."""
+    groups = []
+    for group, details in zip(model.output_groups, group_details, strict=False):
+        folder, base = naming.split_destination(group.destination)
+        files = []
+        for output, detail in zip(group.outputs, details.get("OutputDetails") or [], strict=False):
+            if isinstance(group, HlsGroup):
+                uris: tuple[str, ...] = (
+                    naming.join_uri(folder, naming.media_playlist_name(base, output.name_modifier)),
+                )
+            elif output.is_frame_capture:
+                uris = list_captures(folder, base, output.name_modifier)
+            else:
+                uris = (naming.join_uri(folder, names.file_name(base, output)),)
+            width, height = _size(detail)
+            files.append(FileOutput(uris, int(detail.get("DurationInMs") or 0), width, height))
+        playlist = (
+            naming.join_uri(folder, naming.master_playlist_name(base))
+            if isinstance(group, HlsGroup)
+            else ""
+        )
+        groups.append(GroupOutput(group.type, tuple(files), playlist))
+    master = next((g.playlist_uri for g in groups if g.playlist_uri), "")
+    return JobOutputs(master, (), groups=tuple(groups))
 
 
 def apply_event(base: Job, event: JobStateEvent) -> Job:
@@ -219,9 +255,27 @@ def apply_event(base: Job, event: JobStateEvent) -> Job:
     return base  # QUEUE_HOP changes nothing we model
 
 
+def _model_outputs(event: JobStateEvent) -> JobOutputs:
+    """A model job's outputs, group by group, as its COMPLETE event names them."""
+    groups = []
+    for group in event.output_groups:
+        details = []
+        for output in group.get("outputDetails") or []:
+            detail = from_wire_case(output, "OutputDetail")
+            width, height = _size(detail)
+            paths = tuple(str(p) for p in output.get("outputFilePaths") or [])
+            details.append(FileOutput(paths, int(detail.get("DurationInMs") or 0), width, height))
+        playlists = group.get("playlistFilePaths") or [""]
+        groups.append(GroupOutput(str(group.get("type", "")), tuple(details), str(playlists[0])))
+    return JobOutputs(event.master_playlist_uri or "", (), groups=tuple(groups))
+
+
 def outputs_from_event(request: JobRequest, event: JobStateEvent) -> JobOutputs | None:
     """Outputs from a COMPLETE event, whose outputGroupDetails name the files: the
-    multivariant playlist, each variant playlist, and the *last* frame capture."""
+    multivariant playlist, each variant playlist, and the *last* frame capture (a model
+    job's: every group's files, :func:`_model_outputs`)."""
+    if request.model is not None:
+        return _model_outputs(event)
     renditions: list[RenditionOutput] = []
     master = event.master_playlist_uri or ""
     thumbnails: tuple[str, ...] = ()

@@ -1,15 +1,18 @@
-"""A CreateJob ``settings`` (camelCase, as it travels on the wire) -> the ladder's
-:class:`~vod_testbed.backends.job.JobRequest`: the other half of :mod:`.render`.
+"""A CreateJob ``settings`` (camelCase, as it travels on the wire) -> the job model's
+:class:`~vod_testbed.backends.jobmodel.model.JobSpec`, and, for a job that is a ladder job,
+the ladder's :class:`~vod_testbed.backends.job.JobRequest`: the other half of :mod:`.render`.
 
 The settings are validated against the service model once
 (:func:`~vod_testbed.backends.mediaconvert.model.validate_job_settings`), then read; a job
 read again later (:func:`read_validated_settings`) is not validated again.
-Parsing honours what it reads: a setting the ladder cannot express is refused with a
+Parsing honours what it reads: a setting the model cannot express is refused with a
 :class:`~vod_testbed.backends.mediaconvert.coverage.SettingsError` naming it with the
 AWS-style JSON pointer (``/outputGroups/1/outputs/0/containerSettings/container: ...``);
 :data:`~vod_testbed.backends.mediaconvert.coverage.SETTINGS_COVERAGE` lists what is
-accepted. The job's structure (inputs, groups, destinations, names) is read here, each
-output's codecs in :mod:`.parse_codecs`. See docs/ARCHITECTURE.md, "The settings contract".
+accepted. The job's structure (inputs, groups, destinations, names) and its HLS groups are
+read here, file outputs in :mod:`.parse_files`, video codecs in :mod:`.parse_codecs`, audio
+in :mod:`.parse_audio`. See docs/ARCHITECTURE.md, "The job model" and "The settings
+contract".
 """
 
 from __future__ import annotations
@@ -20,24 +23,33 @@ from typing import Any
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.job import JobRequest
-from vod_testbed.backends.ladder import (
-    AudioSpec,
-    Ladder,
-    RotatePolicy,
-    Rung,
-    ThumbnailSpec,
-    UpscalePolicy,
+from vod_testbed.backends.jobmodel import names
+from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, ladder_request
+from vod_testbed.backends.jobmodel.model import (
+    H264,
+    Aac,
+    AudioDescription,
+    AudioSelector,
+    FileGroup,
+    HlsGroup,
+    Input,
+    JobSpec,
+    M3u8,
+    Output,
+    OutputGroup,
+    VideoDescription,
 )
+from vod_testbed.backends.ladder import RotatePolicy
 from vod_testbed.backends.mediaconvert.coverage import GROUP_TYPES, SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.model import validate_job_settings
-from vod_testbed.backends.mediaconvert.parse_captures import frame_capture_spec
+from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions
 from vod_testbed.backends.mediaconvert.parse_codecs import (
-    h264_group_fields,
-    h264_rung_fields,
-    output_audio,
     same_in_every_output,
     video_box,
+    video_codec,
+    video_preprocessors,
 )
+from vod_testbed.backends.mediaconvert.parse_files import file_output
 
 # VideoSelector.rotate; absent means DEGREE_0: "By default, the service does no rotation,
 # even if your input video has rotation metadata" (service model).
@@ -56,10 +68,27 @@ EMULATION_WARNING = 0
 
 @dataclass(frozen=True)
 class ParsedJob:
-    """What the emulator runs: the request, plus warnings as (code, message) pairs."""
+    """What the emulator runs: the job model, its warnings as (code, message) pairs, and
+    the ladder job it is, when it is one (:func:`~vod_testbed.backends.jobmodel.ladder.
+    ladder_request`)."""
 
-    request: JobRequest
+    job: JobSpec
     warnings: tuple[tuple[int, str], ...] = ()
+    ladder: JobRequest | None = None
+
+    @property
+    def request(self) -> JobRequest:
+        """The ladder job.
+
+        Raises:
+            SettingsError: the job is not a ladder job (one HLS group and a frame capture).
+        """
+        if self.ladder is None:
+            raise SettingsError(
+                "/outputGroups",
+                "the job is not a ladder job (one HLS group, at most a frame capture beside it)",
+            )
+        return self.ladder
 
 
 def _is_location(uri: str) -> bool:
@@ -68,24 +97,13 @@ def _is_location(uri: str) -> bool:
 
 
 @dataclass
-class _HlsGroup:
-    destination: str
-    segment_seconds: int
-    integer_durations: bool
-    rungs: tuple[Rung, ...]
-    upscale: UpscalePolicy
-    audio: AudioSpec | None
-    # gop_seconds, scene_cut_min_frames, frame_rate: the same in every output
-    shared: dict[str, Any]
-
-
-@dataclass
 class _JobParser:
     settings: Mapping[str, Any]
     warnings: list[tuple[int, str]] = field(default_factory=list)
     input_uri: str = ""
     selectors: tuple[str, ...] = ()
-    rotate: RotatePolicy = RotatePolicy.NONE
+    # Every file the job writes, by the pointer of the output that writes it.
+    files: dict[str, str] = field(default_factory=dict)
 
     def warn(self, path: str, message: str) -> None:
         self.warnings.append((EMULATION_WARNING, f"{path}: {message}"))
@@ -94,40 +112,26 @@ class _JobParser:
 
     def parse(self, user_metadata: Mapping[str, str] | None) -> ParsedJob:
         check_supported(self.settings, "JobSettings", "")
-        self.parse_inputs(self.settings.get("inputs") or [])
-        groups = self.settings.get("outputGroups") or []
-        hls_index, file_index = self.classify_groups(groups)
-        hls = self.parse_hls_group(groups[hls_index], f"/outputGroups/{hls_index}")
-        thumbnails: ThumbnailSpec | None = None
-        if file_index is None:
-            thumbnail_destination = _default_thumbnail_destination(hls.destination)
-        else:
-            thumbnail_destination, thumbnails = self.parse_frame_capture_group(
-                groups[file_index], f"/outputGroups/{file_index}"
-            )
-        try:
-            ladder = Ladder(
-                rungs=hls.rungs,
-                segment_seconds=hls.segment_seconds,
-                audio=hls.audio,
-                thumbnails=thumbnails,
-                upscale=hls.upscale,
-                integer_durations=hls.integer_durations,
-                rotate=self.rotate,
-                **hls.shared,
-            )
-        except ValueError as exc:
-            raise SettingsError(f"/outputGroups/{hls_index}", str(exc)) from exc
-        request = JobRequest(
-            input_uri=self.input_uri,
-            hls_destination=hls.destination,
-            thumbnail_destination=thumbnail_destination,
-            ladder=ladder,
+        source = self.parse_inputs(self.settings.get("inputs") or [])
+        settings_groups = self.settings.get("outputGroups") or []
+        if not settings_groups:
+            raise SettingsError("/outputGroups", "Should have at least 1 items")
+        groups: list[OutputGroup] = []
+        for index, group in enumerate(settings_groups):
+            path = f"/outputGroups/{index}"
+            if self.group_kind(group, path) == "HLS_GROUP_SETTINGS":
+                groups.append(self.parse_hls_group(group, path, source))
+            else:
+                groups.append(self.parse_file_group(group, path))
+        job = JobSpec(
+            inputs=(source,),
+            output_groups=tuple(groups),
             user_metadata=dict(user_metadata or {}),
+            warnings=tuple(self.warnings),
         )
-        return ParsedJob(request=request, warnings=tuple(self.warnings))
+        return ParsedJob(job=job, warnings=tuple(self.warnings), ladder=ladder_request(job))
 
-    def parse_inputs(self, inputs: list[dict[str, Any]]) -> None:
+    def parse_inputs(self, inputs: list[dict[str, Any]]) -> Input:
         if len(inputs) != 1:
             raise SettingsError(
                 "/inputs", f"exactly one input is supported by the emulator (got {len(inputs)})"
@@ -143,7 +147,6 @@ class _JobParser:
         self.input_uri = uri
         video_selector = source.get("videoSelector") or {}
         check_supported(video_selector, "VideoSelector", f"{path}/videoSelector")
-        self.rotate = ROTATE[video_selector.get("rotate", "DEGREE_0")]
         selectors = source.get("audioSelectors") or {}
         if len(selectors) > 1:
             raise SettingsError(
@@ -152,48 +155,30 @@ class _JobParser:
         for name, selector in selectors.items():
             check_supported(selector, "AudioSelector", f"{path}/audioSelectors/{name}")
         self.selectors = tuple(selectors)
+        return Input(
+            uri=uri,
+            rotate=ROTATE[video_selector.get("rotate", "DEGREE_0")],
+            audio_selectors=tuple(
+                AudioSelector(name, default=s.get("defaultSelection") == "DEFAULT")
+                for name, s in selectors.items()
+            ),
+        )
 
-    def classify_groups(self, groups: list[dict[str, Any]]) -> tuple[int, int | None]:
-        hls: list[int] = []
-        files: list[int] = []
-        for index, group in enumerate(groups):
-            path = f"/outputGroups/{index}"
-            check_supported(group, "OutputGroup", path)
-            ogs = group.get("outputGroupSettings")
-            if ogs is None:
-                raise SettingsError(path, "outputGroupSettings is a required property")
-            kind = ogs.get("type")
-            if kind not in GROUP_TYPES:
-                raise SettingsError(
-                    f"{path}/outputGroupSettings/type",
-                    f"{kind} output groups are not supported by the emulator",
-                )
-            check_supported(ogs, "OutputGroupSettings", f"{path}/outputGroupSettings")
-            if not group.get("outputs"):
-                raise SettingsError(f"{path}/outputs", "Should have at least 1 items")
-            if kind == "FILE_GROUP_SETTINGS":
-                # Name a file output's container first: it is what a reader needs to know.
-                for i, output in enumerate(group["outputs"]):
-                    container = (output.get("containerSettings") or {}).get("container")
-                    if container != "RAW":
-                        raise SettingsError(
-                            f"{path}/outputs/{i}/containerSettings/container",
-                            f"{container} file outputs are not supported by the emulator "
-                            "(file groups may hold only a RAW frame capture)",
-                        )
-            (hls if kind == "HLS_GROUP_SETTINGS" else files).append(index)
-        if not hls:
-            raise SettingsError("/outputGroups", "an HLS output group is required")
-        if len(hls) > 1:
+    def group_kind(self, group: Mapping[str, Any], path: str) -> str:
+        check_supported(group, "OutputGroup", path)
+        ogs = group.get("outputGroupSettings")
+        if ogs is None:
+            raise SettingsError(path, "outputGroupSettings is a required property")
+        kind = ogs.get("type")
+        if kind not in GROUP_TYPES:
             raise SettingsError(
-                f"/outputGroups/{hls[1]}", "only one HLS output group is supported by the emulator"
+                f"{path}/outputGroupSettings/type",
+                f"{kind} output groups are not supported by the emulator",
             )
-        if len(files) > 1:
-            raise SettingsError(
-                f"/outputGroups/{files[1]}",
-                "only one file output group (the frame capture) is supported by the emulator",
-            )
-        return hls[0], (files[0] if files else None)
+        check_supported(ogs, "OutputGroupSettings", f"{path}/outputGroupSettings")
+        if not group.get("outputs"):
+            raise SettingsError(f"{path}/outputs", "Should have at least 1 items")
+        return str(kind)
 
     def destination(self, settings: Mapping[str, Any], path: str) -> str:
         value = settings.get("destination")
@@ -207,73 +192,115 @@ class _JobParser:
         folder, base = naming.destination_base(value, self.input_uri)
         return f"{folder}/{base}"
 
+    def claim(self, uri: str, path: str) -> None:
+        """Refuse a second output writing the same object: one would silently replace the
+        other."""
+        if uri in self.files:
+            raise SettingsError(path, f"writes {uri}, as {self.files[uri]} does")
+        self.files[uri] = path
+
     # The HLS group --------------------------------------------------------------------
 
-    def parse_hls_group(self, group: Mapping[str, Any], path: str) -> _HlsGroup:
+    def parse_hls_group(self, group: Mapping[str, Any], path: str, source: Input) -> HlsGroup:
+        """An HLS group; the emulator runs it as a ladder, so its outputs must be one: H.264
+        on one keyframe grid and frame rate, the same AAC format (or none) in each."""
         hls, gpath = _group_settings(group, path, "hlsGroupSettings", "HlsGroupSettings")
         destination = self.destination(hls, gpath)
+        folder, base = naming.split_destination(destination)
+        master = naming.join_uri(folder, naming.master_playlist_name(base))
+        self.claim(master, f"{gpath}/destination")
         segment_seconds = int(hls.get("segmentLength", 10))
-        integer_durations = hls.get("manifestDurationFormat", "FLOATING_POINT") == "INTEGER"
-        outputs = group["outputs"]
-        rungs: list[Rung] = []
-        policies: list[UpscalePolicy] = []
-        shared: list[dict[str, Any]] = []
-        audios: list[AudioSpec | None] = []
+        outputs: list[Output] = []
         modifiers: set[str] = set()
-        for index, output in enumerate(outputs):
+        for index, output in enumerate(group["outputs"]):
             opath = f"{path}/outputs/{index}"
-            check_supported(output, "Output", opath)
-            if "extension" in output:
-                raise SettingsError(f"{opath}/extension", "only frame captures take an extension")
-            name = self.rung_name(output, opath, len(outputs), modifiers)
-            self.hls_container(output, opath)
-            video = video_box(output, opath, h264=True)
-            h264 = output["videoDescription"]["codecSettings"].get("h264Settings") or {}
-            hpath = f"{opath}/videoDescription/codecSettings/h264Settings"
-            rung_video = h264_rung_fields(h264, hpath, self.warn)
-            group_fields = h264_group_fields(h264, hpath, segment_seconds, self.warn)
-            if shared:
-                same_in_every_output(shared[0], group_fields, hpath)
-            audio = output_audio(output, opath, self.selectors)
-            spec = audio.spec if audio else None
-            if audios and (spec is None) != (audios[0] is None):
+            modifier = self.rung_modifier(output, opath, len(group["outputs"]), modifiers)
+            outputs.append(self.hls_output(output, opath, segment_seconds, modifier))
+        self.same_across_outputs(outputs, path)
+        parsed = HlsGroup(
+            destination=destination,
+            outputs=tuple(outputs),
+            segment_seconds=segment_seconds,
+            integer_durations=hls.get("manifestDurationFormat", "FLOATING_POINT") == "INTEGER",
+        )
+        try:
+            ladder = hls_group_ladder(parsed, source)
+        except ValueError as exc:
+            raise SettingsError(path, str(exc)) from exc
+        if ladder is None:
+            raise SettingsError(path, "the HLS group is not one the emulator can run as a ladder")
+        return parsed
+
+    def hls_output(
+        self, output: Mapping[str, Any], opath: str, segment_seconds: int, modifier: str
+    ) -> Output:
+        if "extension" in output:
+            raise SettingsError(f"{opath}/extension", "only file outputs take an extension")
+        self.hls_container(output, opath)
+        box = video_box(output, opath, codecs=("H_264",))
+        vpath = f"{opath}/videoDescription"
+        description = output["videoDescription"]
+        audio = audio_descriptions(output, opath, self.selectors)
+        if len(audio) > 1:
+            raise SettingsError(
+                f"{opath}/audioDescriptions/1", "only one audio description per output"
+            )
+        if audio and not isinstance(audio[0].codec, Aac):
+            raise SettingsError(
+                f"{opath}/audioDescriptions/0/codecSettings/codec",
+                f"{audio[0].codec.codec} in HLS outputs is not supported by the emulator (AAC is)",
+            )
+        return Output(
+            M3u8(),
+            modifier,
+            video=VideoDescription(
+                codec=video_codec(description, vpath, segment_seconds, self.warn),
+                width=box.width,
+                height=box.height,
+                scaling=box.upscale,
+                preprocessors=video_preprocessors(description, vpath, self.warn),
+            ),
+            audio=audio,
+        )
+
+    def same_across_outputs(self, outputs: list[Output], path: str) -> None:
+        """The renditions of one HLS group share one decode, keyframe grid, frame rate,
+        scaling and audio format: refuse outputs that differ."""
+        first = outputs[0]
+        for index, output in enumerate(outputs[1:], start=1):
+            opath = f"{path}/outputs/{index}"
+            assert first.video is not None and output.video is not None
+            assert isinstance(first.video.codec, H264) and isinstance(output.video.codec, H264)
+            same_in_every_output(
+                _grid(first.video.codec),
+                _grid(output.video.codec),
+                f"{opath}/videoDescription/codecSettings/h264Settings",
+            )
+            if bool(output.audio) != bool(first.audio):
                 raise SettingsError(
                     f"{opath}/audioDescriptions",
                     "every output of the HLS group needs audio, or none does",
                 )
-            if audios and spec != audios[0]:
+            if output.audio and _audio_format(output.audio[0]) != _audio_format(first.audio[0]):
                 raise SettingsError(
                     f"{opath}/audioDescriptions/0/codecSettings/aacSettings",
                     "sample rate, coding mode and profile must be the same in every output",
                 )
-            if policies and video.upscale is not policies[0]:
+            if output.video.scaling is not first.video.scaling:
                 raise SettingsError(
                     f"{opath}/videoDescription/scalingBehavior",
                     "every output of the HLS group needs the same scalingBehavior",
                 )
-            shared.append(group_fields)
-            audios.append(spec)
-            policies.append(video.upscale)
-            rungs.append(
-                Rung(
-                    name=name,
-                    width=video.width,
-                    height=video.height,
-                    audio_bitrate=audio.bitrate if audio else Rung.audio_bitrate,
-                    **rung_video,
+            if output.video.preprocessors != first.video.preprocessors:
+                raise SettingsError(
+                    f"{opath}/videoDescription/videoPreprocessors",
+                    "every output of the HLS group needs the same deinterlacer and noise reducer",
                 )
-            )
-        return _HlsGroup(
-            destination=destination,
-            segment_seconds=segment_seconds,
-            integer_durations=integer_durations,
-            rungs=tuple(rungs),
-            upscale=policies[0],
-            audio=audios[0],
-            shared=shared[0],
-        )
 
-    def rung_name(self, output: Mapping[str, Any], path: str, count: int, seen: set[str]) -> str:
+    def rung_modifier(
+        self, output: Mapping[str, Any], path: str, count: int, seen: set[str]
+    ) -> str:
+        check_supported(output, "Output", path)
         modifier = output.get("nameModifier")
         if modifier is None:
             # One output without a modifier would write its variant playlist over the
@@ -281,7 +308,7 @@ class _JobParser:
             reason = (
                 "is required when the group has several outputs"
                 if count > 1
-                else ("is required by the emulator: the rung name comes from it")
+                else "is required by the emulator: the rung name comes from it"
             )
             raise SettingsError(path, f"nameModifier {reason}")
         if not modifier.startswith("_") or len(modifier) < 2:
@@ -299,7 +326,7 @@ class _JobParser:
                 f"{path}/nameModifier", f"{modifier!r} is used by another output of the group"
             )
         seen.add(modifier)
-        return modifier[1:]
+        return str(modifier)
 
     def hls_container(self, output: Mapping[str, Any], path: str) -> None:
         container_settings = output.get("containerSettings")
@@ -317,17 +344,44 @@ class _JobParser:
             f"{path}/outputSettings/hlsSettings",
         )
 
-    def parse_frame_capture_group(
-        self, group: Mapping[str, Any], path: str
-    ) -> tuple[str, ThumbnailSpec]:
+    # File groups ----------------------------------------------------------------------
+
+    def parse_file_group(self, group: Mapping[str, Any], path: str) -> FileGroup:
         settings, gpath = _group_settings(group, path, "fileGroupSettings", "FileGroupSettings")
         destination = self.destination(settings, gpath)
-        outputs = group["outputs"]
-        if len(outputs) > 1:
-            raise SettingsError(
-                f"{path}/outputs/1", "only one frame capture output is supported by the emulator"
+        folder, base = naming.split_destination(destination)
+        outputs = []
+        for index, output in enumerate(group["outputs"]):
+            opath = f"{path}/outputs/{index}"
+            if len(group["outputs"]) > 1 and "nameModifier" not in output:
+                # Output.NameModifier: "When you create multiple outputs in the same output
+                # group, Name modifier is required."
+                raise SettingsError(
+                    opath, "nameModifier is required when the group has several outputs"
+                )
+            parsed = file_output(output, opath, self.selectors, self.warn)
+            name = (
+                names.capture_pattern(base, parsed)
+                if parsed.is_frame_capture
+                else names.file_name(base, parsed)
             )
-        return destination, frame_capture_spec(outputs[0], f"{path}/outputs/0")
+            self.claim(naming.join_uri(folder, name), f"{opath}/nameModifier")
+            outputs.append(parsed)
+        return FileGroup(destination=destination, outputs=tuple(outputs))
+
+
+def _grid(codec: H264) -> dict[str, Any]:
+    return {
+        "gop_seconds": codec.gop.seconds,
+        "scene_cut_min_frames": codec.gop.scene_cut_min_frames,
+        "frame_rate": codec.frame_rate,
+    }
+
+
+def _audio_format(description: AudioDescription) -> tuple[object, ...]:
+    codec = description.codec
+    assert isinstance(codec, Aac)
+    return (codec.profile, codec.channels, codec.sample_rate)
 
 
 def _group_settings(
@@ -342,23 +396,14 @@ def _group_settings(
     return settings, pointer
 
 
-def _default_thumbnail_destination(hls_destination: str) -> str:
-    """Where a job without frame captures would put them: ``.../hls/b`` -> ``.../thumbnails/b``.
-
-    The field is unused without thumbnails; this keeps JobRequest.for_prefix layouts equal.
-    """
-    folder, base = naming.split_destination(hls_destination)
-    return naming.join_uri(naming.thumbnail_folder_beside(folder), base)
-
-
 def parse_job_settings(
     settings: Mapping[str, Any], *, user_metadata: Mapping[str, str] | None = None
 ) -> ParsedJob:
-    """The request a CreateJob ``settings`` (camelCase wire form) asks for.
+    """The job a CreateJob ``settings`` (camelCase wire form) asks for.
 
     Raises:
         ValidationError: a setting MediaConvert itself refuses (the service model's rules).
-        SettingsError: a valid setting the ladder cannot express (a ValidationError too).
+        SettingsError: a valid setting the model cannot express (a ValidationError too).
     """
     validate_job_settings(settings)
     return read_validated_settings(settings, user_metadata=user_metadata)
@@ -371,6 +416,6 @@ def read_validated_settings(
     created (a stored job read again when it starts): a job is validated once.
 
     Raises:
-        SettingsError: a setting the ladder cannot express.
+        SettingsError: a setting the model cannot express.
     """
     return _JobParser(settings).parse(user_metadata)

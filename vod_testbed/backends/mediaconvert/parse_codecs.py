@@ -13,19 +13,21 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from vod_testbed.backends.jobmodel.model import (
+    H264,
+    H265,
+    GopSettings,
+    RateSettings,
+    VideoPreprocessors,
+)
 from vod_testbed.backends.ladder import (
     VBV_INITIAL_FILL_PERCENT,
-    AudioSpec,
-    MissingAudio,
     RateControl,
     Rung,
     UpscalePolicy,
 )
-from vod_testbed.backends.mediaconvert.codec_limits import aac_problem, h264_size_problem
+from vod_testbed.backends.mediaconvert.codec_limits import h264_size_problem
 from vod_testbed.backends.mediaconvert.coverage import (
-    AAC_BITRATES,
-    AUDIO_SELECTOR,
-    CODING_MODE_CHANNELS,
     H264_PROFILES,
     SettingsError,
     check_supported,
@@ -50,17 +52,12 @@ class VideoBox:
     upscale: UpscalePolicy
 
 
-@dataclass(frozen=True)
-class OutputAudio:
-    """An output's AAC audio: its bitrate (per rung) and the format (per ladder)."""
-
-    bitrate: int
-    spec: AudioSpec
-
-
-def video_box(output: Mapping[str, Any], path: str, *, h264: bool) -> VideoBox:
-    """The output box and scaling policy of an H.264 output (or, ``h264=False``, a frame
-    capture); its codec must be the one expected."""
+def video_box(
+    output: Mapping[str, Any], path: str, *, codecs: tuple[str, ...], box_required: bool = True
+) -> VideoBox:
+    """The output box and scaling policy of an output whose codec must be one of ``codecs``
+    (a width and height of 0 mean "the source's", where ``box_required`` is False)."""
+    h264 = "FRAME_CAPTURE" not in codecs
     vpath = f"{path}/videoDescription"
     video = output.get("videoDescription")
     if video is None:
@@ -68,62 +65,62 @@ def video_box(output: Mapping[str, Any], path: str, *, h264: bool) -> VideoBox:
     check_supported(video, "VideoDescription", vpath)
     for key in ("width", "height"):
         if key not in video:
+            if not box_required:
+                continue
             raise SettingsError(
                 vpath, f"{key} is required by the emulator: the ladder needs an output box"
             )
         if h264 and video[key] % 2:
             raise SettingsError(f"{vpath}/{key}", "must be even for H.264 4:2:0 outputs")
-    if h264:
-        too_big = h264_size_problem(int(video["width"]), int(video["height"]))
+    width, height = int(video.get("width", 0)), int(video.get("height", 0))
+    if h264 and (width or height):
+        if not (width and height):
+            raise SettingsError(vpath, "set both width and height, or neither (the source's)")
+        too_big = h264_size_problem(width, height)
         if too_big:
             raise SettingsError(vpath, too_big)
     codec_settings = video.get("codecSettings")
     if codec_settings is None:
         raise SettingsError(vpath, "codecSettings is a required property")
     check_supported(codec_settings, "VideoCodecSettings", f"{vpath}/codecSettings")
-    expected = "H_264" if h264 else "FRAME_CAPTURE"
-    if codec_settings.get("codec") != expected:
+    if codec_settings.get("codec") not in codecs:
         raise SettingsError(
             f"{vpath}/codecSettings/codec",
             f"{codec_settings.get('codec')} is not supported here by the emulator "
-            f"(expected {expected})",
+            f"(expected {' or '.join(codecs)})",
         )
     scaling = video.get("scalingBehavior", "DEFAULT")
     if not h264 and scaling != "DEFAULT":
         raise SettingsError(
             f"{vpath}/scalingBehavior", "frame captures support only DEFAULT scaling"
         )
-    return VideoBox(int(video["width"]), int(video["height"]), SCALING[scaling])
+    return VideoBox(width, height, SCALING[scaling])
 
 
-def h264_rung_fields(h264: Mapping[str, Any], path: str, warn: Warn) -> dict[str, Any]:
-    """The :class:`~vod_testbed.backends.ladder.Rung` fields carried by H264Settings."""
-    check_supported(h264, "H264Settings", path)
-    qvbr = h264.get("qvbrSettings") or {}
-    check_supported(qvbr, "H264QvbrSettings", f"{path}/qvbrSettings")
-    if "rateControlMode" not in h264:
-        raise SettingsError(
-            path,
-            "rateControlMode is required by the emulator (MediaConvert's default is "
-            "not documented)",
-        )
-    mode = RateControl(h264["rateControlMode"])
+def rate_fields(settings: Mapping[str, Any], path: str, shape: str, warn: Warn) -> dict[str, Any]:
+    """The rate-control :class:`~vod_testbed.backends.ladder.Rung` fields carried by
+    H264Settings or H265Settings (``shape``); the profile is the caller's."""
+    check_supported(settings, shape, path)
+    qvbr = settings.get("qvbrSettings") or {}
+    check_supported(qvbr, shape.replace("Settings", "QvbrSettings"), f"{path}/qvbrSettings")
+    # The service model documents no default; a Bitrate alone ("Required for VBR and CBR")
+    # is what MediaConvert's own examples send with CBR, so blank means CBR.
+    mode = RateControl(settings.get("rateControlMode", "CBR"))
     fields: dict[str, Any] = {
-        "profile": H264_PROFILES[h264.get("codecProfile", "MAIN")],
         "rate_control": mode,
         "buffer_initial_fill_percent": int(
-            h264.get("hrdBufferInitialFillPercentage", VBV_INITIAL_FILL_PERCENT)
+            settings.get("hrdBufferInitialFillPercentage", VBV_INITIAL_FILL_PERCENT)
         ),
     }
-    _check_square_pixels(h264, path)
-    bitrate, cap = h264.get("bitrate"), h264.get("maxBitrate")
+    _check_square_pixels(settings, path)
+    bitrate, cap = settings.get("bitrate"), settings.get("maxBitrate")
     if mode is RateControl.QVBR:
         if cap is None:
             raise SettingsError(path, "maxBitrate is required when rateControlMode is QVBR")
         if bitrate is not None:
             warn(f"{path}/bitrate", "bitrate has no effect with QVBR; maxBitrate caps")
         fields["video_bitrate"], fields["peak_bitrate"] = _from_cap(cap)
-        fields["buffer_bits"] = _buffer_or_default(h264, fields["video_bitrate"])
+        fields["buffer_bits"] = _buffer_or_default(settings, fields["video_bitrate"])
         if "qvbrQualityLevel" in qvbr:
             fields["qvbr_quality"] = int(qvbr["qvbrQualityLevel"])
         if qvbr.get("qvbrQualityLevelFineTune"):
@@ -137,7 +134,7 @@ def h264_rung_fields(h264: Mapping[str, Any], path: str, warn: Warn) -> dict[str
     if bitrate is None:
         raise SettingsError(path, f"bitrate is required when rateControlMode is {mode}")
     fields["video_bitrate"] = int(bitrate)
-    fields["buffer_bits"] = _buffer_or_default(h264, int(bitrate))
+    fields["buffer_bits"] = _buffer_or_default(settings, int(bitrate))
     if mode is RateControl.VBR:
         if cap is None:
             warn(
@@ -151,6 +148,25 @@ def h264_rung_fields(h264: Mapping[str, Any], path: str, warn: Warn) -> dict[str
     elif cap is not None:
         warn(f"{path}/maxBitrate", "maxBitrate has no effect with CBR")
     return fields
+
+
+def h264_rung_fields(h264: Mapping[str, Any], path: str, warn: Warn) -> dict[str, Any]:
+    """The :class:`~vod_testbed.backends.ladder.Rung` fields carried by H264Settings."""
+    fields = rate_fields(h264, path, "H264Settings", warn)
+    fields["profile"] = H264_PROFILES[h264.get("codecProfile", "MAIN")]
+    return fields
+
+
+def rate_settings(fields: Mapping[str, Any]) -> RateSettings:
+    """The model's rate control from :func:`rate_fields`."""
+    return RateSettings(
+        mode=fields["rate_control"],
+        bitrate=fields["video_bitrate"],
+        peak_bitrate=fields.get("peak_bitrate"),
+        qvbr_quality=fields.get("qvbr_quality"),
+        buffer_bits=fields.get("buffer_bits"),
+        buffer_initial_fill_percent=fields["buffer_initial_fill_percent"],
+    )
 
 
 def _buffer_or_default(h264: Mapping[str, Any], video_bitrate: int) -> int | None:
@@ -178,7 +194,7 @@ def _check_square_pixels(h264: Mapping[str, Any], path: str) -> None:
 
 
 def h264_group_fields(
-    h264: Mapping[str, Any], path: str, segment_seconds: int, warn: Warn
+    h264: Mapping[str, Any], path: str, segment_seconds: int | None, warn: Warn
 ) -> dict[str, Any]:
     """The :class:`~vod_testbed.backends.ladder.Ladder` fields an H.264 output carries,
     which every output of the HLS group must share: GOP, scene-cut IDRs, frame rate."""
@@ -215,92 +231,55 @@ def _frame_rate(h264: Mapping[str, Any], path: str) -> Fraction | None:
     return Fraction(int(numerator), int(denominator))
 
 
-def gop_seconds(h264: Mapping[str, Any], path: str, segment_seconds: int, warn: Warn) -> int:
-    """The whole-second GOP an output asks for; it must divide the segment length."""
+def gop_seconds(
+    h264: Mapping[str, Any], path: str, segment_seconds: int | None, warn: Warn
+) -> Fraction:
+    """The GOP an output asks for, in seconds ("a decimal value of seconds", service
+    model); in an HLS group (``segment_seconds``) it must divide the segment length."""
     units = h264.get("gopSizeUnits", "AUTO" if "gopSize" not in h264 else "FRAMES")
     size = h264.get("gopSize")
     if units == "AUTO":
         if size:
             raise SettingsError(f"{path}/gopSize", "leave gopSize blank with gopSizeUnits AUTO")
-        return 2 if segment_seconds % 2 == 0 else 1
+        return Fraction(1 if segment_seconds and segment_seconds % 2 else 2)
     if not size or size < 0:
         raise SettingsError(
             f"{path}/gopSize", f"a positive gopSize is required with gopSizeUnits {units}"
         )
     if units == "SECONDS":
-        if not float(size).is_integer():
-            raise SettingsError(f"{path}/gopSize", "the ladder keeps GOPs of whole seconds")
-        seconds = int(size)
+        seconds = Fraction(str(size)).limit_denominator(1000)
     else:
-        for rate in _NOMINAL_FRAME_RATES:
-            if float(size) % rate == 0 and segment_seconds % (int(size) // rate) == 0:
-                seconds = int(size) // rate
-                warn(
-                    f"{path}/gopSize",
-                    f"{int(size)} frames emulated as keyframes every {seconds} s "
-                    f"(exact for {rate} fps sources)",
-                )
-                break
-        else:
-            raise SettingsError(
-                f"{path}/gopSize",
-                f"{size} frames is not a whole number of seconds that divides segmentLength "
-                f"at 30, 25, 24, 60 or 50 fps; use gopSizeUnits SECONDS",
-            )
-    if segment_seconds % seconds:
+        seconds = _frames_as_seconds(float(size), path, segment_seconds, warn)
+    if segment_seconds is not None and Fraction(segment_seconds) % seconds:
         raise SettingsError(
             f"{path}/gopSize",
-            f"a {seconds} s GOP must divide segmentLength ({segment_seconds} s)",
+            f"a {float(seconds):g} s GOP must divide segmentLength ({segment_seconds} s)",
         )
     return seconds
 
 
-def output_audio(
-    output: Mapping[str, Any], path: str, selectors: tuple[str, ...]
-) -> OutputAudio | None:
-    """The output's AAC audio; None for a video-only output. ``selectors`` are the input's
-    audio selector names."""
-    descriptions = output.get("audioDescriptions") or []
-    if not descriptions:
-        return None
-    if len(descriptions) > 1:
-        raise SettingsError(f"{path}/audioDescriptions/1", "only one audio description per output")
-    apath = f"{path}/audioDescriptions/0"
-    description = descriptions[0]
-    check_supported(description, "AudioDescription", apath)
-    source = description.get("audioSourceName", AUDIO_SELECTOR)
-    if source not in selectors:
-        raise SettingsError(
-            f"{apath}/audioSourceName",
-            f"{source!r} does not name an audio selector of the input",
-        )
-    codec_settings = description.get("codecSettings")
-    if codec_settings is None:
-        raise SettingsError(apath, "codecSettings is a required property")
-    check_supported(codec_settings, "AudioCodecSettings", f"{apath}/codecSettings")
-    aac = codec_settings.get("aacSettings") or {}
-    aac_path = f"{apath}/codecSettings/aacSettings"
-    check_supported(aac, "AacSettings", aac_path)
-    if "bitrate" not in aac:
-        raise SettingsError(aac_path, "bitrate is required by the emulator")
-    bitrate = aac["bitrate"]
-    if bitrate not in AAC_BITRATES:
-        raise SettingsError(f"{aac_path}/bitrate", f"{bitrate} is not a valid AAC bitrate")
-    profile = aac.get("codecProfile", "LC")
-    mode = aac.get("codingMode", "CODING_MODE_2_0")
-    sample_rate = int(aac.get("sampleRate", 48_000))
-    problem = aac_problem(profile, mode, sample_rate, int(bitrate))
-    if problem:
-        raise SettingsError(f"{aac_path}/bitrate", problem)
-    spec = AudioSpec(
-        codec="aac",
-        profile=profile,
-        channels=CODING_MODE_CHANNELS[mode],
-        sample_rate=sample_rate,
-        # On AWS a job whose outputs take audio from an input without any fails (1021).
-        when_absent=MissingAudio.FAIL,
+def _frames_as_seconds(size: float, path: str, segment_seconds: int | None, warn: Warn) -> Fraction:
+    """gopSizeUnits FRAMES at the first nominal rate that gives whole seconds dividing the
+    segment (any rate, outside HLS groups, at 30 fps)."""
+    for rate in _NOMINAL_FRAME_RATES:
+        whole = size % rate == 0
+        if whole and (segment_seconds is None or segment_seconds % (int(size) // rate) == 0):
+            seconds = Fraction(int(size) // rate)
+            break
+    else:
+        if segment_seconds is not None:
+            raise SettingsError(
+                f"{path}/gopSize",
+                f"{size:g} frames is not a whole number of seconds that divides segmentLength "
+                f"at 30, 25, 24, 60 or 50 fps; use gopSizeUnits SECONDS",
+            )
+        rate, seconds = 30, Fraction(int(size), 30)
+    warn(
+        f"{path}/gopSize",
+        f"{int(size)} frames emulated as keyframes every {float(seconds):g} s "
+        f"(exact for {rate} fps sources)",
     )
-    return OutputAudio(int(bitrate), spec)
+    return seconds
 
 
 def _peak_or_default(bitrate: int, cap: int) -> int | None:
@@ -339,3 +318,92 @@ def same_in_every_output(first: dict[str, Any], here: dict[str, Any], path: str)
                 f"every output of the HLS group needs the same {member} ({first[key]} in "
                 f"output 0, {here[key]} here)",
             )
+
+
+# H265Settings.codecProfile -> x265's profile; the tier (MAIN/HIGH) only sets level limits.
+H265_PROFILES = {
+    "MAIN_MAIN": "main",
+    "MAIN_HIGH": "main",
+    "MAIN10_MAIN": "main10",
+    "MAIN10_HIGH": "main10",
+}
+
+
+def video_codec(
+    video: Mapping[str, Any], vpath: str, segment_seconds: int | None, warn: Warn
+) -> H264 | H265:
+    """The H.264 or H.265 codec of a video description (``segment_seconds``: the HLS
+    group's, whose segments the GOP must divide; None outside HLS)."""
+    codec_settings = video["codecSettings"]
+    if codec_settings["codec"] == "H_264":
+        settings = codec_settings.get("h264Settings") or {}
+        path = f"{vpath}/codecSettings/h264Settings"
+        fields = h264_rung_fields(settings, path, warn)
+        keyframes = h264_group_fields(settings, path, segment_seconds, warn)
+        return H264(
+            profile=fields["profile"],
+            rate=rate_settings(fields),
+            gop=GopSettings(keyframes["gop_seconds"], keyframes["scene_cut_min_frames"]),
+            frame_rate=keyframes["frame_rate"],
+        )
+    settings = codec_settings.get("h265Settings") or {}
+    path = f"{vpath}/codecSettings/h265Settings"
+    fields = rate_fields(settings, path, "H265Settings", warn)
+    profile = settings.get("codecProfile", "MAIN_MAIN")
+    if profile not in H265_PROFILES:
+        raise SettingsError(
+            f"{path}/codecProfile",
+            f"{profile} is not supported by the emulator (4:2:2 outputs are not written)",
+        )
+    keyframes = h264_group_fields(settings, path, segment_seconds, warn)
+    return H265(
+        profile=H265_PROFILES[profile],
+        rate=rate_settings(fields),
+        gop=GopSettings(keyframes["gop_seconds"], keyframes["scene_cut_min_frames"]),
+        frame_rate=keyframes["frame_rate"],
+        sample_entry=settings.get("writeMp4PackagingType", "HVC1").lower(),
+    )
+
+
+def video_preprocessors(video: Mapping[str, Any], vpath: str, warn: Warn) -> VideoPreprocessors:
+    """The deinterlacer and noise reducer of a video description."""
+    preprocessors = video.get("videoPreprocessors") or {}
+    ppath = f"{vpath}/videoPreprocessors"
+    check_supported(preprocessors, "VideoPreprocessor", ppath)
+    deinterlacer = preprocessors.get("deinterlacer")
+    mode = None
+    all_frames = False
+    if deinterlacer is not None:
+        dpath = f"{ppath}/deinterlacer"
+        check_supported(deinterlacer, "Deinterlacer", dpath)
+        # "Default is Deinterlace" (service model, Deinterlacer.Mode).
+        mode = deinterlacer.get("mode", "DEINTERLACE")
+        all_frames = deinterlacer.get("control") == "FORCE_ALL_FRAMES"
+        algorithm = deinterlacer.get("algorithm", "INTERPOLATE")
+        if mode != "INVERSE_TELECINE" and algorithm != "INTERPOLATE":
+            warn(
+                f"{dpath}/algorithm",
+                f"{algorithm} is approximated: FFmpeg's bwdif interpolates the missing lines",
+            )
+    reducer = preprocessors.get("noiseReducer")
+    noise = None
+    if reducer is not None:
+        npath = f"{ppath}/noiseReducer"
+        check_supported(reducer, "NoiseReducer", npath)
+        for key, shape in (
+            ("filterSettings", "NoiseReducerFilterSettings"),
+            ("spatialFilterSettings", "NoiseReducerSpatialFilterSettings"),
+            ("temporalFilterSettings", "NoiseReducerTemporalFilterSettings"),
+        ):
+            check_supported(reducer.get(key) or {}, shape, f"{npath}/{key}")
+        noise = reducer.get("filter", "BILATERAL")
+        if noise == "NONE":
+            noise = None
+        else:
+            warn(
+                f"{npath}/filter",
+                f"the {noise} noise reducer is approximated with FFmpeg's hqdn3d denoiser",
+            )
+    return VideoPreprocessors(
+        deinterlace=mode, deinterlace_all_frames=all_frames, noise_reducer=noise
+    )

@@ -48,7 +48,7 @@ SCALING_BEHAVIOR = {
 }
 
 
-def _frame_rate_settings(frame_rate: Fraction | None) -> dict[str, Any]:
+def frame_rate_settings(frame_rate: Fraction | None) -> dict[str, Any]:
     if frame_rate is None:
         return {"FramerateControl": "INITIALIZE_FROM_SOURCE"}
     return {
@@ -98,14 +98,14 @@ def _h264_settings(rung: Rung, ladder: Ladder, frame_rate: Fraction | None) -> d
             "ParControl": "SPECIFIED",
             "ParNumerator": 1,
             "ParDenominator": 1,
-            **_frame_rate_settings(frame_rate),
+            **frame_rate_settings(frame_rate),
             "InterlaceMode": "PROGRESSIVE",
         }
     )
     return h264
 
 
-def _channels_mode(channels: int) -> str:
+def channels_mode(channels: int) -> str:
     return next(mode for mode, count in CODING_MODE_CHANNELS.items() if count == channels)
 
 
@@ -122,7 +122,7 @@ def _check_renderable(ladder: Ladder, boxes: list[tuple[Rung, tuple[int, int]]])
     for rung, box in boxes:
         if audio is not None and audio.channels in CODING_MODE_CHANNELS.values():
             aac = aac_problem(
-                audio.profile, _channels_mode(audio.channels), audio.sample_rate, rung.audio_bitrate
+                audio.profile, channels_mode(audio.channels), audio.sample_rate, rung.audio_bitrate
             )
             if aac:
                 problems.append(f"rung {rung.name}: {aac}")
@@ -166,7 +166,7 @@ def _hls_output(
                 "Codec": "AAC",
                 "AacSettings": {
                     "Bitrate": rung.audio_bitrate,
-                    "CodingMode": _channels_mode(audio.channels),
+                    "CodingMode": channels_mode(audio.channels),
                     "SampleRate": audio.sample_rate,
                     "CodecProfile": audio.profile,
                     "RateControlMode": "CBR",

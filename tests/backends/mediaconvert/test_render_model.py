@@ -1,0 +1,51 @@
+"""A job model rendered into Settings AWS accepts, and read back as the same model."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from tests.backends.mediaconvert.job_examples import (
+    frame_capture_job,
+    hls_with_downloads_job,
+    mp4_job,
+    mp4_output,
+)
+from tests.backends.mediaconvert.settings_builders import assert_valid_for_boto3
+from vod_testbed.backends.jobmodel.model import Clipping, JobSpec
+from vod_testbed.backends.mediaconvert.model import to_wire_case
+from vod_testbed.backends.mediaconvert.parse import parse_job_settings
+from vod_testbed.backends.mediaconvert.render_model import render_model_settings
+
+SOURCE = "s3://media/in/lecture.mp4"
+
+
+def _preprocessed(source: str, destination: str) -> dict[str, Any]:
+    settings = mp4_job(source, destination)
+    output = mp4_output(GopSize=1.5, GopSizeUnits="SECONDS")
+    output["VideoDescription"]["VideoPreprocessors"] = {"Deinterlacer": {"Mode": "ADAPTIVE"}}
+    settings["OutputGroups"][0]["Outputs"] = [output]
+    return settings
+
+
+def model(settings: dict[str, Any]) -> JobSpec:
+    return replace(parse_job_settings(to_wire_case(settings)).job, warnings=())
+
+
+@pytest.mark.parametrize(
+    "example", [mp4_job, frame_capture_job, hls_with_downloads_job, _preprocessed]
+)
+def test_a_rendered_model_reads_back_as_the_same_model(example) -> None:
+    job = model(example(SOURCE, "s3://media/out/"))
+    rendered = render_model_settings(job)
+    assert_valid_for_boto3(rendered)
+    assert model(rendered) == job
+
+
+def test_what_the_renderer_cannot_write_is_refused_by_name() -> None:
+    job = model(mp4_job(SOURCE, "s3://media/out/"))
+    clipped = replace(job, inputs=(replace(job.inputs[0], clippings=(Clipping("00:00:01:00"),)),))
+    with pytest.raises(ValueError, match="clippings are not rendered"):
+        render_model_settings(clipped)

@@ -1,0 +1,322 @@
+"""The types of a MediaConvert job as the emulator understands it (docs/ARCHITECTURE.md,
+"The job model").
+
+A :class:`JobSpec` is MediaConvert's job, not the pipeline's ladder: inputs (with their
+clippings and audio and caption selectors), output groups of any type and in any mix
+(:data:`OutputGroup` is a union tagged by ``type``), and outputs that each carry a
+container, at most one video description and any number of audio and caption
+descriptions. Every value is already checked and defaulted as AWS defaults it: whoever
+reads a model never looks at Settings again.
+
+Extension points, each a tuple or a union so that adding a kind is adding a type:
+
+* :attr:`Input.clippings`, :attr:`Input.audio_selectors`, :attr:`Input.caption_selectors`;
+  several :attr:`JobSpec.inputs` are stitched in order;
+* :attr:`Output.audio` (one :class:`AudioDescription` per audio track of the output),
+  :attr:`Output.captions` (one :class:`CaptionDescription` per caption track);
+* :data:`VideoCodec`, :data:`AudioCodec` and :data:`Container`: unions of settings types;
+* :data:`OutputGroup`: ``HlsGroup | FileGroup`` today; CMAF and DASH ISO groups join it
+  as further types with their own ``type`` tag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+from vod_testbed.backends.ladder import RateControl, RotatePolicy, UpscalePolicy
+
+# -- inputs -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clipping:
+    """One ``InputClipping``: MediaConvert timecodes ``HH:MM:SS:FF``; None is the input's
+    start (or end)."""
+
+    start_timecode: str | None = None
+    end_timecode: str | None = None
+
+
+@dataclass(frozen=True)
+class AudioSelector:
+    """One named ``AudioSelector``: which audio of the input it picks.
+
+    ``tracks`` are 1-based track numbers (``TRACK``/``STREAM`` selectors); ``pids`` and
+    ``language`` select by PID or language code; ``external_file`` is an
+    ``ExternalAudioFileInput``. ``default`` is ``DefaultSelection: DEFAULT``.
+    """
+
+    name: str
+    tracks: tuple[int, ...] = (1,)
+    pids: tuple[int, ...] = ()
+    language: str | None = None
+    external_file: str | None = None
+    offset_ms: int = 0
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class CaptionSelector:
+    """One named ``CaptionSelector``: a sidecar file (``SRT``, ``WEBVTT``, ``SCC``) or the
+    captions embedded in the input (``EMBEDDED``)."""
+
+    name: str
+    source_type: str
+    file: str | None = None
+    time_delta_ms: int = 0
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class InputFilters:
+    """Input preprocessing: MediaConvert's deinterlacer (``DeinterlaceMode``) and noise
+    reducer (``NoiseReducerFilter``), None when off."""
+
+    deinterlace: str | None = None
+    noise_reducer: str | None = None
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input: an ``s3://`` object, what is cut from it, and what is selected in it."""
+
+    uri: str
+    clippings: tuple[Clipping, ...] = ()
+    rotate: RotatePolicy = RotatePolicy.NONE
+    audio_selectors: tuple[AudioSelector, ...] = ()
+    caption_selectors: tuple[CaptionSelector, ...] = ()
+    filters: InputFilters = field(default_factory=InputFilters)
+
+
+# -- codecs -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateSettings:
+    """Rate control of a video codec, as MediaConvert names it; ``peak_bitrate`` and
+    ``buffer_bits`` None mean the defaults of :class:`~vod_testbed.backends.ladder.Rung`."""
+
+    mode: RateControl = RateControl.QVBR
+    bitrate: int | None = None
+    peak_bitrate: int | None = None
+    qvbr_quality: int | None = None
+    buffer_bits: int | None = None
+    buffer_initial_fill_percent: int = 90
+
+
+@dataclass(frozen=True)
+class GopSettings:
+    """Keyframe placement: ``seconds`` may be fractional; ``scene_cut_min_frames`` None
+    means IDRs only on the grid."""
+
+    seconds: Fraction = Fraction(2)
+    scene_cut_min_frames: int | None = None
+
+
+@dataclass(frozen=True)
+class H264:
+    profile: str = "main"
+    rate: RateSettings = field(default_factory=RateSettings)
+    gop: GopSettings = field(default_factory=GopSettings)
+    frame_rate: Fraction | None = None  # None: follow the source
+    codec: Literal["H_264"] = "H_264"
+
+
+@dataclass(frozen=True)
+class H265:
+    profile: str = "main"
+    rate: RateSettings = field(default_factory=RateSettings)
+    gop: GopSettings = field(default_factory=GopSettings)
+    frame_rate: Fraction | None = None
+    # HVC1 (the default) or HEV1: the sample entry MP4 writes, which Apple players need.
+    sample_entry: str = "hvc1"
+    codec: Literal["H_265"] = "H_265"
+
+
+@dataclass(frozen=True)
+class FrameCapture:
+    """JPEG captures: the first frame, then one every ``interval_s`` seconds."""
+
+    interval_s: Fraction = Fraction(1)
+    max_captures: int = 10_000
+    quality: int = 80
+    codec: Literal["FRAME_CAPTURE"] = "FRAME_CAPTURE"
+
+
+VideoCodec = H264 | H265 | FrameCapture
+
+
+@dataclass(frozen=True)
+class Aac:
+    bitrate: int = 96_000
+    profile: str = "LC"
+    channels: int = 2
+    sample_rate: int = 48_000
+    codec: Literal["AAC"] = "AAC"
+
+
+@dataclass(frozen=True)
+class Ac3:
+    """AC3 (``codec`` ``AC3``) or Dolby Digital Plus (``EAC3``)."""
+
+    bitrate: int = 384_000
+    channels: int = 2
+    sample_rate: int = 48_000
+    codec: Literal["AC3", "EAC3"] = "AC3"
+
+
+@dataclass(frozen=True)
+class Mp3:
+    bitrate: int | None = 160_000  # None: VBR at ``vbr_quality``
+    vbr_quality: int | None = None
+    channels: int = 2
+    sample_rate: int = 48_000
+    codec: Literal["MP3"] = "MP3"
+
+
+@dataclass(frozen=True)
+class Wav:
+    bit_depth: int = 16
+    channels: int = 2
+    sample_rate: int = 48_000
+    codec: Literal["WAV"] = "WAV"
+
+
+AudioCodec = Aac | Ac3 | Mp3 | Wav
+
+
+# -- outputs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VideoPreprocessors:
+    """An output's ``VideoPreprocessors``: the deinterlacer's mode (``DEINTERLACE``,
+    ``INVERSE_TELECINE``, ``ADAPTIVE``) and the noise reducer's filter, None when off.
+    Extension point for image inserters and timecode burn-in."""
+
+    deinterlace: str | None = None
+    # Deinterlacer.Control FORCE_ALL_FRAMES: every frame, flagged interlaced or not.
+    deinterlace_all_frames: bool = False
+    noise_reducer: str | None = None
+
+
+@dataclass(frozen=True)
+class VideoDescription:
+    """The output picture: its box (None: the source's size), codec and preprocessors."""
+
+    codec: VideoCodec
+    width: int | None = None
+    height: int | None = None
+    scaling: UpscalePolicy = UpscalePolicy.UPSCALE
+    preprocessors: VideoPreprocessors = field(default_factory=VideoPreprocessors)
+
+
+@dataclass(frozen=True)
+class AudioDescription:
+    """One audio track of an output, taken from the input's selector ``selector``.
+
+    Extension point for remixing and loudness (``RemixSettings``,
+    ``AudioNormalizationSettings``) and rendition groups (``audio_group_id``).
+    """
+
+    codec: AudioCodec
+    selector: str = "Audio Selector 1"
+    language: str | None = None
+    stream_name: str | None = None
+
+
+@dataclass(frozen=True)
+class CaptionDescription:
+    """One caption track of an output, from the caption selector ``selector``;
+    ``destination`` is MediaConvert's ``DestinationType`` (``WEBVTT``, ``SRT``,
+    ``BURN_IN`` ...)."""
+
+    selector: str
+    destination: str
+    language: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class M3u8:
+    container: Literal["M3U8"] = "M3U8"
+
+
+@dataclass(frozen=True)
+class Mp4:
+    # MoovPlacement: PROGRESSIVE_DOWNLOAD (the default) puts the moov first.
+    moov_first: bool = True
+    container: Literal["MP4"] = "MP4"
+
+
+@dataclass(frozen=True)
+class Raw:
+    """No container: the codec's own file (JPEG frames, MP3, WAV)."""
+
+    container: Literal["RAW"] = "RAW"
+
+
+Container = M3u8 | Mp4 | Raw
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output of a group. ``name_modifier`` and ``extension`` name its files
+    (:mod:`.names`)."""
+
+    container: Container
+    name_modifier: str = ""
+    extension: str | None = None
+    video: VideoDescription | None = None
+    audio: tuple[AudioDescription, ...] = ()
+    captions: tuple[CaptionDescription, ...] = ()
+
+    @property
+    def is_frame_capture(self) -> bool:
+        return self.video is not None and isinstance(self.video.codec, FrameCapture)
+
+
+# -- output groups ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HlsGroup:
+    """``HLS_GROUP_SETTINGS``: one multivariant playlist over its outputs' variants."""
+
+    destination: str  # folder/base, the base already resolved (names.destination_base)
+    outputs: tuple[Output, ...]
+    segment_seconds: int = 10
+    integer_durations: bool = False
+    type: Literal["HLS_GROUP"] = "HLS_GROUP"
+
+
+@dataclass(frozen=True)
+class FileGroup:
+    """``FILE_GROUP_SETTINGS``: each output is a standalone file (or a frame sequence)."""
+
+    destination: str
+    outputs: tuple[Output, ...]
+    type: Literal["FILE_GROUP"] = "FILE_GROUP"
+
+
+OutputGroup = HlsGroup | FileGroup
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A whole job: its inputs, stitched in order, and its output groups, in order.
+
+    ``warnings`` are the approximations the reader of the Settings made, as
+    (code, message) pairs; the job reports each as a warning.
+    """
+
+    inputs: tuple[Input, ...]
+    output_groups: tuple[OutputGroup, ...]
+    user_metadata: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def first_input(self) -> Input:
+        return self.inputs[0]

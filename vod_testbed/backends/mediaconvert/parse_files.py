@@ -1,0 +1,99 @@
+"""A file group's outputs read into the job model (see :mod:`.parse` for the job around
+them): MP4 files (H.264 or H.265 video and AAC/AC3/EAC3 audio, or audio alone), MP3 and
+WAV files (no container), and JPEG frame captures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vod_testbed.backends.jobmodel.model import Mp3, Mp4, Output, Raw, VideoDescription, Wav
+from vod_testbed.backends.mediaconvert.coverage import SettingsError, check_supported
+from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions
+from vod_testbed.backends.mediaconvert.parse_captures import frame_capture_output
+from vod_testbed.backends.mediaconvert.parse_codecs import (
+    Warn,
+    video_box,
+    video_codec,
+    video_preprocessors,
+)
+
+# Audio codecs an MP4 file carries (ISO BMFF sample entries mp4a, ac-3, ec-3).
+MP4_AUDIO = ("AAC", "AC3", "EAC3")
+
+
+def file_output(
+    output: Mapping[str, Any], path: str, selectors: tuple[str, ...], warn: Warn
+) -> Output:
+    """One output of a FILE group.
+
+    Raises:
+        SettingsError: a container, codec or setting the emulator cannot honour, named.
+    """
+    check_supported(output, "Output", path)
+    container_settings = output.get("containerSettings")
+    if container_settings is None:
+        raise SettingsError(path, "containerSettings is a required property")
+    cpath = f"{path}/containerSettings"
+    container = container_settings.get("container")
+    if container not in ("MP4", "RAW"):
+        raise SettingsError(
+            f"{cpath}/container",
+            f"{container} file outputs are not supported by the emulator (MP4 and RAW are)",
+        )
+    check_supported(container_settings, "ContainerSettings", cpath)
+    modifier = output.get("nameModifier", "")
+    if "$" in modifier or "/" in modifier:
+        raise SettingsError(f"{path}/nameModifier", "format identifiers and '/' are not supported")
+    codec = ((output.get("videoDescription") or {}).get("codecSettings") or {}).get("codec")
+    if container == "RAW" and codec == "FRAME_CAPTURE":
+        return frame_capture_output(output, path)
+    if "outputSettings" in output:
+        raise SettingsError(f"{path}/outputSettings", "does not apply to file outputs")
+    audio = audio_descriptions(output, path, selectors)
+    if container == "RAW":
+        if "videoDescription" in output or len(audio) != 1:
+            raise SettingsError(
+                path,
+                "an output without a container is a frame capture or one MP3 or WAV track "
+                "for the emulator",
+            )
+        if not isinstance(audio[0].codec, Mp3 | Wav):
+            raise SettingsError(
+                f"{path}/audioDescriptions/0/codecSettings/codec",
+                f"{audio[0].codec.codec} without a container is not supported by the emulator "
+                "(MP3 and WAV are; put AAC in an MP4 container)",
+            )
+        return Output(Raw(), modifier, extension=output.get("extension"), audio=audio)
+    mp4 = container_settings.get("mp4Settings") or {}
+    check_supported(mp4, "Mp4Settings", f"{cpath}/mp4Settings")
+    for i, description in enumerate(audio):
+        if description.codec.codec not in MP4_AUDIO:
+            raise SettingsError(
+                f"{path}/audioDescriptions/{i}/codecSettings/codec",
+                f"{description.codec.codec} in MP4 is not supported by the emulator "
+                f"(accepted: {', '.join(MP4_AUDIO)})",
+            )
+    video = None
+    if "videoDescription" in output:
+        vpath = f"{path}/videoDescription"
+        box = video_box(output, path, codecs=("H_264", "H_265"), box_required=False)
+        description = output["videoDescription"]
+        video = VideoDescription(
+            codec=video_codec(description, vpath, None, warn),
+            width=box.width or None,
+            height=box.height or None,
+            scaling=box.upscale,
+            preprocessors=video_preprocessors(description, vpath, warn),
+        )
+    elif not audio:
+        raise SettingsError(path, "an output needs a videoDescription or audioDescriptions")
+    return Output(
+        # MoovPlacement: "Leave blank or choose Progressive download" for the moov first.
+        Mp4(moov_first=mp4.get("moovPlacement", "PROGRESSIVE_DOWNLOAD") != "NORMAL"),
+        modifier,
+        extension=output.get("extension"),
+        video=video,
+        audio=audio,
+    )
