@@ -14,9 +14,7 @@ import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 
-from vod_testbed.backends.mediaconvert.model import shape
 from vod_testbed.media.captions import CaptionFormat
 
 # The SUBTITLES group of every HLS output MediaConvert writes: GROUP-ID="subs".
@@ -50,16 +48,9 @@ _LANGUAGE_NAMES = {
 _MODIFIER_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
-@cache
-def language_codes() -> frozenset[str]:
-    """MediaConvert's ``LanguageCode`` values (ISO 639-2/3, upper case), from botocore's
-    service model: the languages a caption selector or description may name."""
-    codes: list[str] = shape("LanguageCode").enum  # type: ignore[attr-defined]
-    return frozenset(codes)
-
-
-def is_language_code(code: str) -> bool:
-    return code.upper() in language_codes()
+# ISO 639-2/3: three letters. Which codes MediaConvert lists (its LanguageCode) is checked
+# where a person names one (the pipeline's API) and by the service model (CreateJob).
+_LANGUAGE = re.compile(r"[A-Za-z]{3}")
 
 
 class CaptionDestination(enum.StrEnum):
@@ -93,8 +84,8 @@ class CaptionTrack:
     name_modifier: str = ""
 
     def __post_init__(self) -> None:
-        if not is_language_code(self.language):
-            raise ValueError(f"language {self.language!r} is not a MediaConvert LanguageCode")
+        if not _LANGUAGE.fullmatch(self.language):
+            raise ValueError(f"language {self.language!r} is not a three-letter ISO 639 code")
         object.__setattr__(self, "language", self.language.lower())
         if not self.name:
             object.__setattr__(self, "name", language_name(self.language))

@@ -92,6 +92,7 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "fileInput": honoured(note="s3:// URI (http(s):// inputs are refused)"),
         "audioSelectors": honoured(note="exactly one selector; it picks the first audio track"),
         "videoSelector": honoured(),
+        "captionSelectors": honoured(note="sidecar SRT, WEBVTT or SCC files (docs/captions.md)"),
         "timecodeSource": ignored(),
         "timecodeStart": ignored(),
         "deblockFilter": ignored("DISABLED"),
@@ -162,7 +163,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "progressiveWriteHlsManifest": ignored(note="final playlists are identical"),
         "captionLanguageSetting": ignored("OMIT", "NONE"),
-        "captionSegmentLengthControl": ignored(),
+        "captionSegmentLengthControl": approximated(
+            note="caption segments always follow the video's (MATCH_VIDEO); LARGE_SEGMENTS' "
+            "longer caption segments are not reproduced"
+        ),
         "audioOnlyHeader": ignored(),
         "timedMetadataId3Frame": ignored(),
         "timedMetadataId3Period": ignored(),
@@ -185,6 +189,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "outputSettings": honoured(),
         "videoDescription": honoured(),
+        "captionDescriptions": honoured(
+            note="HLS: a captions-only output with one WEBVTT description, or BURN_IN on "
+            "every video output"
+        ),
         "audioDescriptions": honoured(
             note="HLS: one AAC description per output, or none in any (video only); MP4: "
             "AAC, AC3 or EAC3 tracks; RAW: one MP3 or WAV track"
@@ -205,6 +213,66 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "freeSpaceBox": ignored(),
         "mp4MajorBrand": ignored(),
         "audioDuration": ignored(),
+    },
+    "CaptionSelector": {
+        "languageCode": honoured(note="the track's LANGUAGE when its description names none"),
+        "sourceSettings": honoured(),
+    },
+    "CaptionSourceSettings": {
+        "sourceType": honoured("SRT", "WEBVTT", "SCC", note="sidecar files only"),
+        "fileSourceSettings": honoured(),
+    },
+    "FileSourceSettings": {
+        "sourceFile": honoured(note="s3:// URI; UTF-8 text (SCC: ASCII), checked as captions"),
+        "timeDelta": honoured(),
+        "timeDeltaUnits": honoured(note="default SECONDS"),
+        "convert608To708": ignored(note="WebVTT and burn-in carry no 608/708 distinction"),
+        "convertPaintToPop": ignored(),
+        "framerate": approximated(note="SCC timecodes are read at 29.97 fps"),
+    },
+    "CaptionDescription": {
+        "captionSelectorName": honoured(),
+        "destinationSettings": honoured(),
+        "languageCode": honoured(note="the manifest's LANGUAGE, lower case"),
+        "languageDescription": honoured(note="the manifest's NAME"),
+    },
+    "CaptionDestinationSettings": {
+        "destinationType": honoured("WEBVTT", "BURN_IN"),
+        "webvttDestinationSettings": honoured(),
+        "burninDestinationSettings": approximated(
+            note="drawn by libass in its default style: white text, black outline, centred "
+            "at the bottom"
+        ),
+    },
+    "WebvttDestinationSettings": {
+        "stylePassthrough": approximated(note="cues are written as plain text with b/i/u"),
+        "accessibility": ignored("DISABLED"),
+    },
+    "BurninDestinationSettings": {
+        member: approximated(note="libass's default style")
+        for member in (
+            "alignment",
+            "applyFontColor",
+            "backgroundColor",
+            "backgroundOpacity",
+            "fallbackFont",
+            "fontColor",
+            "fontOpacity",
+            "fontResolution",
+            "fontScript",
+            "fontSize",
+            "hexFontColor",
+            "outlineColor",
+            "outlineSize",
+            "shadowColor",
+            "shadowOpacity",
+            "shadowXOffset",
+            "shadowYOffset",
+            "stylePassthrough",
+            "teletextSpacing",
+            "xPosition",
+            "yPosition",
+        )
     },
     "OutputSettings": {"hlsSettings": honoured()},
     "HlsSettings": {

@@ -30,6 +30,7 @@ from vod_testbed.backends.jobmodel.model import (
     Aac,
     AudioDescription,
     AudioSelector,
+    CaptionSelector,
     FileGroup,
     HlsGroup,
     Input,
@@ -43,6 +44,12 @@ from vod_testbed.backends.ladder import RotatePolicy
 from vod_testbed.backends.mediaconvert.coverage import GROUP_TYPES, SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.model import validate_job_settings
 from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions
+from vod_testbed.backends.mediaconvert.parse_captions import (
+    caption_descriptions,
+    caption_output,
+    caption_selectors,
+    is_caption_output,
+)
 from vod_testbed.backends.mediaconvert.parse_codecs import (
     same_in_every_output,
     video_box,
@@ -102,6 +109,7 @@ class _JobParser:
     warnings: list[tuple[int, str]] = field(default_factory=list)
     input_uri: str = ""
     selectors: tuple[str, ...] = ()
+    captions: tuple[CaptionSelector, ...] = ()
     # Every file the job writes, by the pointer of the output that writes it.
     files: dict[str, str] = field(default_factory=dict)
 
@@ -155,6 +163,7 @@ class _JobParser:
         for name, selector in selectors.items():
             check_supported(selector, "AudioSelector", f"{path}/audioSelectors/{name}")
         self.selectors = tuple(selectors)
+        self.captions = caption_selectors(source, path)
         return Input(
             uri=uri,
             rotate=ROTATE[video_selector.get("rotate", "DEGREE_0")],
@@ -162,6 +171,7 @@ class _JobParser:
                 AudioSelector(name, default=s.get("defaultSelection") == "DEFAULT")
                 for name, s in selectors.items()
             ),
+            caption_selectors=self.captions,
         )
 
     def group_kind(self, group: Mapping[str, Any], path: str) -> str:
@@ -215,8 +225,12 @@ class _JobParser:
         for index, output in enumerate(group["outputs"]):
             opath = f"{path}/outputs/{index}"
             modifier = self.rung_modifier(output, opath, len(group["outputs"]), modifiers)
+            if is_caption_output(output):
+                self.hls_container(output, opath)
+                outputs.append(caption_output(output, opath, modifier, self.captions))
+                continue
             outputs.append(self.hls_output(output, opath, segment_seconds, modifier))
-        self.same_across_outputs(outputs, path)
+        self.same_across_outputs([o for o in outputs if o.video is not None], path)
         parsed = HlsGroup(
             destination=destination,
             outputs=tuple(outputs),
@@ -261,6 +275,7 @@ class _JobParser:
                 preprocessors=video_preprocessors(description, vpath, self.warn),
             ),
             audio=audio,
+            captions=caption_descriptions(output, opath, self.captions),
         )
 
     def same_across_outputs(self, outputs: list[Output], path: str) -> None:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from vod_testbed.backends import naming
-from vod_testbed.backends.captions import CaptionTrack, is_language_code, language_name
+from vod_testbed.backends.captions import CaptionTrack, language_name
+from vod_testbed.backends.mediaconvert.model import shape
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.media.captions import CaptionFormat
 
@@ -34,6 +36,18 @@ CAPTION_CONTENT_TYPES = frozenset(
     {"text/vtt", "text/plain", "application/x-subrip", "text/srt", "application/octet-stream"}
 )
 _EXTENSIONS = {CaptionFormat.SRT: "srt", CaptionFormat.WEBVTT: "vtt", CaptionFormat.SCC: "scc"}
+
+
+@cache
+def language_codes() -> frozenset[str]:
+    """MediaConvert's ``LanguageCode`` values (ISO 639-2/3, upper case), from botocore's
+    service model: the languages a caption track may name."""
+    codes: list[str] = shape("LanguageCode").enum  # type: ignore[attr-defined]
+    return frozenset(codes)
+
+
+def is_language_code(code: str) -> bool:
+    return code.upper() in language_codes()
 
 
 @dataclass(frozen=True)
