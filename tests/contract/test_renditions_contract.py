@@ -35,7 +35,10 @@ LADDER = Ladder(
     segment_seconds=2,
     thumbnails=None,
 )
-SRT = b"1\n00:00:00,200 --> 00:00:01,500\nWelcome\n\n2\n00:00:01,800 --> 00:00:02,600\nto the course\n"
+SRT = (
+    b"1\n00:00:00,200 --> 00:00:01,500\nWelcome\n\n"
+    b"2\n00:00:01,800 --> 00:00:02,600\nto the course\n"
+)
 VTT = b"WEBVTT\n\n00:00.300 --> 00:01.200\nBienvenue\n"
 
 
