@@ -226,7 +226,8 @@ class FFmpegBackend(InProcessTranscoder):
         )
         request = job.request
         source = self._fetch_input(request.input_uri, work)
-        media = probe(source, audio_only=request.ladder.audio_only)
+        ladder = request.ladder
+        media = probe(source, audio_only=ladder.audio_only or ladder.audio_outputs_only)
         self._check_canceled(run)
         self._update(
             job_id,
@@ -244,7 +245,7 @@ class FFmpegBackend(InProcessTranscoder):
         burnt = next((c for c in captions if c.track.burn_in), None)
         plan = (
             self._plan(request, media, source, work)
-            if media.video is not None
+            if media.video is not None and not ladder.audio_outputs_only
             else self._audio_plan(request, media, source, work)
         )
         if burnt is not None:

@@ -207,6 +207,8 @@ def hls_group_ladder(
     on one keyframe grid and frame rate, with the same AAC format (or none) in each, and
     the same burnt-in captions (or none); captions-only outputs are its WebVTT tracks."""
     outputs = [o for o in group.outputs if not is_caption_output(o)]
+    if outputs and all(o.video is None for o in outputs):
+        return _audio_only_ladder(group, outputs, source)
     rungs = [_rung(o) for o in outputs]
     if not rungs or any(r is None for r in rungs):
         return None
@@ -243,6 +245,41 @@ def hls_group_ladder(
             rotate=source.rotate,
             frame_rate=frame_rate,
             scene_cut_min_frames=scene_cut,
+        )
+    except ValueError:
+        return None
+
+
+def _audio_only_ladder(group: HlsGroup, outputs: list[Output], source: Input) -> Ladder | None:
+    """An HLS group of audio-only outputs (one AAC track each, one format): a ladder whose
+    variants are all audio-only, one per output, named by its modifier."""
+    codecs = [o.audio[0].codec if len(o.audio) == 1 else None for o in outputs]
+    if any(
+        not isinstance(c, Aac) or not o.name_modifier.startswith("_")
+        for c, o in zip(codecs, outputs, strict=True)
+    ):
+        return None
+    aac = [c for c in codecs if isinstance(c, Aac)]
+    if len({(c.profile, c.channels, c.sample_rate) for c in aac}) != 1:
+        return None
+    first = aac[0]
+    try:
+        return Ladder(
+            # Rungs carry only their names and audio bit rates here (audio_outputs_only).
+            rungs=tuple(
+                Rung(o.name_modifier[1:], 2, 2, 1, audio_bitrate=c.bitrate)
+                for o, c in zip(outputs, aac, strict=True)
+            ),
+            segment_seconds=group.segment_seconds,
+            gop_seconds=group.segment_seconds,
+            audio=AudioSpec(
+                "aac", first.profile, first.channels, first.sample_rate, MissingAudio.FAIL
+            ),
+            thumbnails=None,
+            integer_durations=group.integer_durations,
+            rotate=source.rotate,
+            audio_only=True,
+            audio_outputs_only=True,
         )
     except ValueError:
         return None

@@ -278,7 +278,13 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
     "HlsSettings": {
         "iFrameOnlyManifest": honoured("EXCLUDE"),
         "audioGroupId": ignored(note="audio is muxed into every rendition"),
-        "audioOnlyContainer": ignored(),
+        "audioOnlyContainer": approximated(
+            note="audio-only segments are MPEG-TS (M2TS); AUTOMATIC's raw AAC is not reproduced"
+        ),
+        "audioTrackType": honoured(
+            "AUDIO_ONLY_VARIANT_STREAM",
+            note="audio-only outputs are variants of their own (no audio rendition groups)",
+        ),
         "audioRenditionSets": ignored(),
         "descriptiveVideoServiceFlag": ignored("DONT_FLAG"),
         "segmentModifier": honoured("", note="only empty"),

@@ -229,8 +229,13 @@ class _JobParser:
                 self.hls_container(output, opath)
                 outputs.append(caption_output(output, opath, modifier, self.captions))
                 continue
+            if not output.get("videoDescription"):
+                outputs.append(self.audio_only_output(output, opath, modifier))
+                continue
             outputs.append(self.hls_output(output, opath, segment_seconds, modifier))
-        self.same_across_outputs([o for o in outputs if o.video is not None], path)
+        videos = [o for o in outputs if o.video is not None]
+        if videos:
+            self.same_across_outputs(videos, path)
         parsed = HlsGroup(
             destination=destination,
             outputs=tuple(outputs),
@@ -277,6 +282,17 @@ class _JobParser:
             audio=audio,
             captions=caption_descriptions(output, opath, self.captions),
         )
+
+    def audio_only_output(self, output: Mapping[str, Any], opath: str, modifier: str) -> Output:
+        """An HLS output of sound alone (one AAC description): an audio-only variant."""
+        self.hls_container(output, opath)
+        audio = audio_descriptions(output, opath, self.selectors)
+        if len(audio) != 1 or not isinstance(audio[0].codec, Aac):
+            raise SettingsError(
+                f"{opath}/audioDescriptions",
+                "an audio-only HLS output needs exactly one AAC audio description",
+            )
+        return Output(M3u8(), modifier, audio=audio)
 
     def same_across_outputs(self, outputs: list[Output], path: str) -> None:
         """The renditions of one HLS group share one decode, keyframe grid, frame rate,

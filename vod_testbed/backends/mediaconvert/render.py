@@ -17,12 +17,15 @@ from typing import Any
 from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.ladder import (
+    AudioRendition,
+    AudioSpec,
     Ladder,
     PortraitPolicy,
     RateControl,
     Rung,
     ThumbnailSpec,
     UpscalePolicy,
+    audio_renditions,
     plan_renditions,
     rung_box,
     thumbnail_geometry,
@@ -177,6 +180,35 @@ def _hls_output(
     return output
 
 
+def _hls_group(
+    destination: str, ladder: Ladder, outputs: list[dict[str, Any]], extra: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "Name": "Apple HLS",
+        "OutputGroupSettings": {
+            "Type": "HLS_GROUP_SETTINGS",
+            "HlsGroupSettings": {
+                "Destination": destination,
+                "SegmentLength": ladder.segment_seconds,
+                "SegmentControl": "SEGMENTED_FILES",
+                "MinSegmentLength": 0,
+                "DirectoryStructure": "SINGLE_DIRECTORY",
+                "ManifestDurationFormat": (
+                    "INTEGER" if ladder.integer_durations else "FLOATING_POINT"
+                ),
+                "OutputSelection": "MANIFESTS_AND_SEGMENTS",
+                "ProgramDateTime": "EXCLUDE",
+                "StreamInfResolution": "INCLUDE",
+                "CodecSpecification": "RFC_4281",
+                "ClientCache": "ENABLED",
+                "ManifestCompression": "NONE",
+                **extra,
+            },
+        },
+        "Outputs": outputs,
+    }
+
+
 def caption_selector_name(index: int) -> str:
     """The console's default selector names: ``Captions Selector 1``, ``2``, ..."""
     return f"Captions Selector {index + 1}"
@@ -317,6 +349,36 @@ def _frame_rate(ladder: Ladder, source: MediaInfo | None) -> Fraction | None:
     return None if encoded == follow_source_rate(source.video) else encoded
 
 
+def _audio_only_output(rendition: AudioRendition, audio: AudioSpec) -> dict[str, Any]:
+    """One variant of an audio-only ladder: AAC alone, an EXT-X-STREAM-INF of its own
+    (AUDIO_ONLY_VARIANT_STREAM) in MPEG-TS segments, as the FFmpeg backend writes it."""
+    return {
+        "NameModifier": rendition.name_modifier,
+        "ContainerSettings": {"Container": "M3U8", "M3u8Settings": {}},
+        "OutputSettings": {
+            "HlsSettings": {
+                "AudioTrackType": "AUDIO_ONLY_VARIANT_STREAM",
+                "AudioOnlyContainer": "M2TS",
+            }
+        },
+        "AudioDescriptions": [
+            {
+                "AudioSourceName": AUDIO_SELECTOR,
+                "CodecSettings": {
+                    "Codec": "AAC",
+                    "AacSettings": {
+                        "Bitrate": rendition.bitrate,
+                        "CodingMode": channels_mode(audio.channels),
+                        "SampleRate": audio.sample_rate,
+                        "CodecProfile": audio.profile,
+                        "RateControlMode": "CBR",
+                    },
+                },
+            }
+        ],
+    }
+
+
 def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None) -> dict[str, Any]:
     """CreateJob ``Settings`` (boto3's PascalCase) that produce ``request``'s outputs.
 
@@ -330,6 +392,8 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
             sizes that MediaConvert cannot encode.
     """
     ladder = request.ladder
+    if source is not None and source.video is None and ladder.audio_only and ladder.audio:
+        return _audio_only_settings(request, ladder.audio)
     outputs, thumb_box = _outputs_for(ladder, source)
     _check_renderable(ladder, outputs)
     with_audio = ladder.audio is not None and (source is None or source.audio is not None)
@@ -349,31 +413,8 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
         # Caption segments on the video's boundaries, as the FFmpeg backend cuts them;
         # CaptionLanguageSetting is for embedded 608 captions only.
         hls_captions = {"CaptionSegmentLengthControl": "MATCH_VIDEO"}
-    groups: list[dict[str, Any]] = [
-        {
-            "Name": "Apple HLS",
-            "OutputGroupSettings": {
-                "Type": "HLS_GROUP_SETTINGS",
-                "HlsGroupSettings": {
-                    "Destination": request.hls_destination,
-                    "SegmentLength": ladder.segment_seconds,
-                    "SegmentControl": "SEGMENTED_FILES",
-                    "MinSegmentLength": 0,
-                    "DirectoryStructure": "SINGLE_DIRECTORY",
-                    "ManifestDurationFormat": (
-                        "INTEGER" if ladder.integer_durations else "FLOATING_POINT"
-                    ),
-                    "OutputSelection": "MANIFESTS_AND_SEGMENTS",
-                    "ProgramDateTime": "EXCLUDE",
-                    "StreamInfResolution": "INCLUDE",
-                    "CodecSpecification": "RFC_4281",
-                    "ClientCache": "ENABLED",
-                    "ManifestCompression": "NONE",
-                    **hls_captions,
-                },
-            },
-            "Outputs": video_outputs + caption_outputs,
-        }
+    groups = [
+        _hls_group(request.hls_destination, ladder, video_outputs + caption_outputs, hls_captions)
     ]
     if ladder.thumbnails is not None:
         groups.append(
@@ -400,4 +441,27 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
             }
         ],
         "OutputGroups": groups,
+    }
+
+
+def _audio_only_settings(request: JobRequest, audio: AudioSpec) -> dict[str, Any]:
+    """The settings of an audio-only ladder (a source without video, a ladder that allows
+    it): one HLS group of audio-only variants, no frame captures (there is no picture)."""
+    ladder = request.ladder
+    group = _hls_group(
+        request.hls_destination,
+        ladder,
+        [_audio_only_output(r, audio) for r in audio_renditions(ladder)],
+        {},
+    )
+    return {
+        "TimecodeConfig": {"Source": "ZEROBASED"},
+        "Inputs": [
+            {
+                "FileInput": request.input_uri,
+                "TimecodeSource": "ZEROBASED",
+                "AudioSelectors": {AUDIO_SELECTOR: {"DefaultSelection": "DEFAULT"}},
+            }
+        ],
+        "OutputGroups": [group],
     }
