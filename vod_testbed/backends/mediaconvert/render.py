@@ -16,6 +16,7 @@ from typing import Any
 
 from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.job import JobRequest
+from vod_testbed.backends.jobmodel.ladder import caption_selector_name
 from vod_testbed.backends.ladder import (
     AudioRendition,
     AudioSpec,
@@ -207,11 +208,6 @@ def _hls_group(
         },
         "Outputs": outputs,
     }
-
-
-def caption_selector_name(index: int) -> str:
-    """The console's default selector names: ``Captions Selector 1``, ``2``, ..."""
-    return f"Captions Selector {index + 1}"
 
 
 def _caption_selectors(tracks: tuple[CaptionTrack, ...]) -> dict[str, Any]:
