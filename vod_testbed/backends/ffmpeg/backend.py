@@ -26,6 +26,7 @@ from vod_testbed.backends.ffmpeg.captions import (
     CaptionCues,
     CaptionFiles,
     check_captions,
+    read_caption_file,
     write_burn_in,
     write_caption_rendition,
 )
@@ -445,7 +446,7 @@ class FFmpegBackend(InProcessTranscoder):
         result = []
         for i, track in enumerate(request.captions):
             local = self._fetch_input(track.source_uri, work / f"captions-{i}")
-            result.append(check_captions(track, local.read_bytes(), duration))
+            result.append(check_captions(track, read_caption_file(track, local), duration))
         return result
 
     def _write_captions(

@@ -22,6 +22,8 @@ from vod_testbed.media.captions import CaptionFileError, Cue, fit_to_duration, r
 
 # The MPEG-TS clock: 90 kHz.
 _TS_HZ = 90_000
+# A whole season of captions is a few MiB; anything far larger is not a caption file.
+MAX_CAPTION_FILE_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,24 @@ def check_captions(track: CaptionTrack, data: bytes, duration_s: float) -> Capti
             errors.INPUT_ERROR,
             f"Caption file {label} ({track.source_format}, {track.language}) {exc}.",
         ) from None
+
+
+def read_caption_file(track: CaptionTrack, path: Path) -> bytes:
+    """The bytes of a fetched caption file, refused before reading when it is far larger
+    than any caption file (hours of captions are a few megabytes of text).
+
+    Raises:
+        TranscodeError: 1010, naming the file and its size.
+    """
+    size = path.stat().st_size
+    if size > MAX_CAPTION_FILE_BYTES:
+        label = track.source_uri.rsplit("/", 1)[-1]
+        raise errors.TranscodeError(
+            errors.INPUT_ERROR,
+            f"Caption file {label} is {size} bytes; a caption file is text of at most "
+            f"{MAX_CAPTION_FILE_BYTES // (1024 * 1024)} MiB.",
+        )
+    return path.read_bytes()
 
 
 def segment_name(base: str, name_modifier: str, index: int) -> str:
