@@ -102,7 +102,7 @@ class ContentService:
         content_type: Any,
         size: Any,
         course_id: Any,
-        caption_files: Any = None,
+        caption_files: Any = (),
     ) -> UploadTicket:
         """Register an upload in a course and presign its PUT (who may add to the course
         is :func:`courses.claim`'s business, checked before).

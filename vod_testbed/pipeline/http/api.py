@@ -92,7 +92,7 @@ def create_video() -> tuple[Response, int]:
         body.get("content_type"),
         body.get("size"),
         course_id,
-        body.get("captions"),
+        body.get("captions", []),
     )
     return jsonify(
         {

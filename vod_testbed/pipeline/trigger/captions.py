@@ -15,6 +15,7 @@ job checks each file as captions (a bad one ends it in ERROR with its reason).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -40,14 +41,13 @@ _EXTENSIONS = {CaptionFormat.SRT: "srt", CaptionFormat.WEBVTT: "vtt", CaptionFor
 
 @cache
 def language_codes() -> frozenset[str]:
-    """MediaConvert's ``LanguageCode`` values (ISO 639-2/3, upper case), from botocore's
-    service model: the languages a caption track may name."""
+    """MediaConvert's ``LanguageCode`` values (ISO 639-2/3), lower case as the API takes
+    them, from botocore's service model: the languages a caption track may name."""
     codes: list[str] = shape("LanguageCode").enum  # type: ignore[attr-defined]
-    return frozenset(codes)
+    return frozenset(code.lower() for code in codes)
 
 
-def is_language_code(code: str) -> bool:
-    return code.upper() in language_codes()
+_LABEL = re.compile(rf"[^\x00-\x1f\x7f]{{1,{MAX_LABEL_LENGTH}}}")
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,9 @@ class CaptionUpload:
 
 def check_caption_uploads(value: Any) -> list[CaptionUpload]:
     """The ``captions`` field of ``POST /videos``: a list of ``{filename, content_type,
-    size, language, label}``. Raises InvalidRequestError naming the field
-    (``captions[1].language``)."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or len(value) > MAX_CAPTION_FILES:
+    size, language, label}`` (absent: an empty list; ``null`` is refused, as the schema
+    says). Raises InvalidRequestError naming the field (``captions[1].language``)."""
+    if not isinstance(value, list | tuple) or len(value) > MAX_CAPTION_FILES:
         raise InvalidRequestError(
             "captions", f"must be a list of at most {MAX_CAPTION_FILES} caption files"
         )
@@ -87,7 +85,7 @@ def _check_one(item: Any, field: str) -> CaptionUpload:
             f"{field}.filename", "must name an SRT, WebVTT or SCC file (.srt, .vtt, .scc)"
         )
     content_type = item.get("content_type")
-    if not isinstance(content_type, str) or content_type.lower() not in CAPTION_CONTENT_TYPES:
+    if not isinstance(content_type, str) or content_type not in CAPTION_CONTENT_TYPES:
         raise InvalidRequestError(
             f"{field}.content_type", f"must be one of {', '.join(sorted(CAPTION_CONTENT_TYPES))}"
         )
@@ -97,21 +95,20 @@ def _check_one(item: Any, field: str) -> CaptionUpload:
             f"{field}.size", f"must be an integer from 1 to {MAX_CAPTION_BYTES} bytes"
         )
     language = item.get("language")
-    if not isinstance(language, str) or len(language) != 3 or not is_language_code(language):
+    if not isinstance(language, str) or language not in language_codes():
         raise InvalidRequestError(
-            f"{field}.language", "must be a three-letter ISO 639 code MediaConvert knows (eng)"
+            f"{field}.language",
+            "must be a lower-case three-letter ISO 639 code MediaConvert knows (eng)",
         )
     label = item.get("label", language_name(language))
-    if (
-        not isinstance(label, str)
-        or not label.strip()
-        or len(label) > MAX_LABEL_LENGTH
-        or not label.isprintable()
-    ):
+    if not isinstance(label, str) or not _LABEL.fullmatch(label):
         raise InvalidRequestError(
-            f"{field}.label", f"must be 1-{MAX_LABEL_LENGTH} printable characters"
+            f"{field}.label", f"must be 1-{MAX_LABEL_LENGTH} characters, no control characters"
         )
-    return CaptionUpload(fmt, content_type.lower(), size, language.lower(), label.strip())
+    # A blank label names the track by its language.
+    return CaptionUpload(
+        fmt, content_type, size, language, label.strip() or language_name(language)
+    )
 
 
 def caption_folder(upload_key: str) -> str:
