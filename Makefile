@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test test-fast test-system-ffmpeg fuzz lint fmt bench fixtures lambda-package deploy-render clean
+.PHONY: help install dev test test-fast test-system-ffmpeg fuzz lint docs fmt bench fixtures lambda-package deploy-render clean
 
 # Which ffmpeg the tests use: empty (the project's policy: FFMPEG_BINARY, PATH, the wheel's),
 # wheel, system (ffmpeg on PATH, e.g. Debian 12's 5.1) or a path. CI runs `make test
@@ -48,12 +48,18 @@ test-system-ffmpeg: $(STAMP) ## Run the tests that transcode again with the syst
 fuzz: $(STAMP) ## Property-based fuzzing (Hypothesis, fixed budgets; also part of `make test`)
 	$(BIN)/pytest -m fuzz
 
-lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE.md) + the Dockerfile and compose file
+lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE.md) + the Dockerfile and compose file + the docs site and its links
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy vod_testbed tests
 	$(BIN)/lint-imports
 	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/lint-containers
+	$(MAKE) --no-print-directory docs
+	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/check-links
+
+# NO_MKDOCS_2_WARNING: mkdocs-material's banner about its successor, printed on every build.
+docs: $(STAMP) ## Build the documentation site from docs/ into site/ (mkdocs, every warning an error)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
@@ -77,5 +83,5 @@ deploy-render: $(STAMP) ## Render the staging AWS artifacts (IAM, S3 notificatio
 	$(BIN)/python -m vod_testbed.pipeline.deploy render --out dist/staging
 
 clean: ## Remove the virtualenv, caches, generated media and build output
-	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .import_linter_cache *.egg-info build dist
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .import_linter_cache *.egg-info build dist site
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -31,6 +31,9 @@ from vod_testbed.storage.s3 import Storage
 
 TEST_BUCKET = "vod-testbed-test"
 
+# The helpers and fixtures every directory shares (tests/support/__init__.py).
+pytest_plugins = ["tests.support"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     wanted = os.environ.get("TEST_FFMPEG")
@@ -104,6 +107,9 @@ def s3_endpoint() -> Iterator[str]:
         yield configured
         return
     server = start_embedded_s3()
+    # The server's random pair, for every client of the run (as the MinIO branch does).
+    os.environ["AWS_ACCESS_KEY_ID"] = server.access_key_id
+    os.environ["AWS_SECRET_ACCESS_KEY"] = server.secret_access_key
     try:
         yield server.endpoint_url
     finally:

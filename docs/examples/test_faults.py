@@ -12,12 +12,6 @@ pytestmark = pytest.mark.e2e
 ROLE = "arn:aws:iam::123456789012:role/MediaConvertRole"
 
 
-@pytest.fixture(autouse=True)
-def no_fault_outlives_its_test(vod_stack):
-    yield
-    vod_stack.clear_faults()
-
-
 def submit(vod_stack, mediaconvert, clip) -> str:
     """Our submission code: the source to S3, then CreateJob with our template."""
     key = f"incoming/{uuid.uuid4()}.mp4"

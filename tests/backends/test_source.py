@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from tests.backends.sources import media_info
+from tests.support.sources import media_info
 from vod_testbed.backends.ladder import DEFAULT_LADDER, AudioSpec, MissingAudio, RotatePolicy
 from vod_testbed.backends.source import (
     applied_rotation,

@@ -38,7 +38,7 @@ from botocore.credentials import Credentials
 from flask import Flask, request
 
 from tests.bench.load import Load, hammer
-from tests.net import start_s3_process
+from tests.support.net import start_s3_process
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import Job, JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.render import render_job_settings

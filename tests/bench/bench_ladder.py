@@ -25,7 +25,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from tests.net import start_s3_process
+from tests.support.net import start_s3_process
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
 from vod_testbed.backends.job import JobRequest, JobStatus

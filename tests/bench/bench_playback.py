@@ -24,7 +24,7 @@ from pathlib import Path
 
 import requests
 
-from tests.net import start_s3_process
+from tests.support.net import start_s3_process
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings

@@ -22,8 +22,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
-from tests.chunk_signer import sign_chunked_put
-from tests.net import free_port, wait_for_port
+from tests.support.chunk_signer import sign_chunked_put
+from tests.support.net import free_port, wait_for_port
 
 KEY, SECRET = "AKIDBENCHCHUNKED", "bench-chunked-secret"
 BUCKET = "bench-chunked"

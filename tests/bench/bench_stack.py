@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.cli.dev_process import VOD_TESTBED, clean_env, dev_command
-from tests.packaging.test_wheel import NOT_SOURCES, REPO
+from tests.support.dev_process import VOD_TESTBED, clean_env, dev_command
+from tests.support.packaging import NOT_SOURCES, REPO
 from vod_testbed.stack.settings import StackSettings
 from vod_testbed.testing.session import VodStack
 

@@ -28,7 +28,7 @@ import requests
 
 from tests.bench.bench_playback import BENCH_AUTH_SECRET, bench_service
 from tests.bench.load import Load, hammer
-from tests.net import start_s3_process
+from tests.support.net import start_s3_process
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings

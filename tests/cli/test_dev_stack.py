@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.cli.dev_process import clean_env, dev_command, dev_process, wait_ready
-from tests.net import free_port
+from tests.support.dev_process import clean_env, dev_command, dev_process, wait_ready
+from tests.support.net import free_port
 from vod_testbed.cli.dev import banner
 from vod_testbed.cli.main import main
 from vod_testbed.common.settings import BackendSettings

@@ -20,8 +20,6 @@ from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.server import EmulatorServer
 from vod_testbed.storage.s3 import Storage
 
-BACKENDS = ("ffmpeg", "mediaconvert")
-
 
 @pytest.fixture(scope="session")
 def make_transcoder(

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.conftest import BACKENDS
-from tests.contract.test_transcoder_contract import Run, relative_keys
+from tests.contract.test_transcoder_contract import BACKENDS, Run, relative_keys
 from vod_testbed.backends.captions import CaptionDestination, CaptionTrack
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest, JobStatus

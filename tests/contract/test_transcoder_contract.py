@@ -18,7 +18,6 @@ from pathlib import Path
 import m3u8
 import pytest
 
-from tests.contract.conftest import BACKENDS
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import Job, JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder, PortraitPolicy, UpscalePolicy
@@ -32,6 +31,8 @@ from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
+# The backends conftest.py's make_transcoder builds, by name.
+BACKENDS = ("ffmpeg", "mediaconvert")
 TIMEOUT_S = 240
 LANDSCAPE_BOXES = [(1920, 1080), (1280, 720), (854, 480), (640, 360)]
 

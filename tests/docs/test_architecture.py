@@ -1,4 +1,4 @@
-"""docs/ARCHITECTURE.md and the README's architecture table match the tree."""
+"""docs/ARCHITECTURE.md's table of the parts matches the tree, and is the only such table."""
 
 from __future__ import annotations
 
@@ -18,24 +18,18 @@ def table_folders(document: Path, heading: str) -> list[str]:
     return re.findall(r"^\| `([^`]+/)` \|", section, flags=re.MULTILINE)
 
 
-DOCUMENTS = {
-    "architecture": (ROOT / "docs" / "ARCHITECTURE.md", "## The parts"),
-    "readme": (ROOT / "README.md", "## Architecture"),
-}
+ARCHITECTURE = ROOT / "docs" / "ARCHITECTURE.md"
+PARTS = "## The parts"
 
 
-@pytest.mark.parametrize("name", sorted(DOCUMENTS))
-def test_every_folder_a_parts_table_names_exists(name: str) -> None:
-    document, heading = DOCUMENTS[name]
-    folders = table_folders(document, heading)
+def test_every_folder_the_parts_table_names_exists() -> None:
+    folders = table_folders(ARCHITECTURE, PARTS)
     assert len(folders) >= 10
     assert [f for f in folders if not (ROOT / f).is_dir()] == []
 
 
-@pytest.mark.parametrize("name", sorted(DOCUMENTS))
-def test_every_package_of_the_tree_is_in_the_parts_table(name: str) -> None:
-    document, heading = DOCUMENTS[name]
-    named = set(table_folders(document, heading))
+def test_every_package_of_the_tree_is_in_the_parts_table() -> None:
+    named = set(table_folders(ARCHITECTURE, PARTS))
     packages = {
         f"{init.parent.relative_to(ROOT).as_posix()}/"
         for init in PACKAGE.rglob("__init__.py")
@@ -58,3 +52,16 @@ def test_no_docstring_cites_a_document_outside_the_repository() -> None:
         if re.search(r"DESIGN contracts? \d", path.read_text(encoding="utf-8"))
     ]
     assert cited == []
+
+
+@pytest.mark.parametrize(
+    "document",
+    [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))],
+    ids=lambda path: path.name,
+)
+def test_no_other_page_repeats_the_parts_table(document: Path) -> None:
+    """The parts are listed once; a second table would drift from the tree unchecked."""
+    if document == ARCHITECTURE:
+        return
+    rows = re.findall(r"^\| `vod_testbed/[^`]*/` \|", document.read_text(encoding="utf-8"), re.M)
+    assert rows == []

@@ -22,3 +22,8 @@ def test_every_runtime_dependency_has_its_reason_in_the_readme() -> None:
     table = dependency_table()
     missing = [name for name in names if f"`{name}" not in table]
     assert not missing, f"README's dependency table does not name {missing}"
+
+
+def test_the_readme_stays_an_introduction() -> None:
+    """What it is, set-up, quick starts, what it does not do, links: the rest lives in docs/."""
+    assert len((ROOT / "README.md").read_text().splitlines()) <= 200

@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.emulator.conftest import ADMIN, boto_client
-from tests.emulator.fakes import FakeTranscoder
-from tests.emulator.test_jobs_api import create, wait_status
+from tests.support.emulator import ADMIN, boto_client, create, wait_status
+from tests.support.fakes import FakeTranscoder
 from vod_testbed.common.clock import ManualClock
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.test_resources_api import template_settings
+from tests.support.emulator import template_settings
 from vod_testbed.cli.main import build_parser
 from vod_testbed.emulator.config import EmulatorSettings
 

@@ -8,10 +8,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.emulator.conftest import ADMIN, boto_client
-from tests.emulator.fakes import FakeTranscoder, WebhookReceiver, wait_until
-from tests.emulator.test_events import done, statuses
-from tests.emulator.test_jobs_api import create, wait_status
+from tests.support.emulator import ADMIN, boto_client, create, done, statuses, wait_status
+from tests.support.fakes import FakeTranscoder, WebhookReceiver, wait_until
 
 
 def deliveries(url: str) -> list[dict[str, Any]]:

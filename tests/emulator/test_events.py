@@ -11,9 +11,17 @@ from typing import Any
 import pytest
 import requests
 
-from tests.emulator.conftest import ADMIN, SECRET, boto_client, ladder_settings
-from tests.emulator.fakes import FakeTranscoder, WebhookReceiver, wait_until
-from tests.emulator.test_jobs_api import create, wait_status
+from tests.support.emulator import (
+    ADMIN,
+    SECRET,
+    boto_client,
+    create,
+    done,
+    ladder_settings,
+    statuses,
+    wait_status,
+)
+from tests.support.fakes import FakeTranscoder, WebhookReceiver, wait_until
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.common.signing import verify
 from vod_testbed.emulator.service import Emulator
@@ -35,18 +43,6 @@ COMMON_DETAIL = {"timestamp", "accountId", "queue", "jobId", "status", "userMeta
 @pytest.fixture
 def mc(make_app: Any, serve: Any, receiver: WebhookReceiver) -> Any:
     return boto_client(serve(make_app(webhook_urls=(receiver.url,))).url)
-
-
-def statuses(events: list[dict[str, Any]]) -> list[str]:
-    return [e["detail"]["status"] for e in events]
-
-
-def done(job_id: str) -> Any:
-    return lambda events: any(
-        e["detail"]["jobId"] == job_id
-        and e["detail"]["status"] in ("COMPLETE", "ERROR", "CANCELED")
-        for e in events
-    )
 
 
 def assert_envelope(event: dict[str, Any], job: dict[str, Any], status: str) -> dict[str, Any]:

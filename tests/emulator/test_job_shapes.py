@@ -14,13 +14,13 @@ import m3u8
 import pytest
 
 from tests.backends.mediaconvert.job_examples import (
+    console_mp4_job,
     frame_capture_job,
     hls_with_downloads_job,
     mp4_job,
 )
-from tests.emulator.fakes import WebhookReceiver
-from tests.emulator.test_events import done
-from tests.emulator.test_jobs_api import create
+from tests.support.emulator import create, done
+from tests.support.fakes import WebhookReceiver
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.storage.s3 import Storage
 
@@ -133,3 +133,41 @@ def test_hls_beside_mp4_m4a_mp3_and_wav_files(
     assert all(abs(f["duration_s"] - 2.0) < 0.2 for f in (hevc, m4a, mp3, wav))
     # Audio-only outputs carry no video details.
     assert "videoDetails" not in files["outputDetails"][1]
+
+
+def test_the_console_mp4_job_runs_unchanged(
+    real_mc: Any,
+    receiver: WebhookReceiver,
+    source: str,
+    s3_prefix: str,
+    storage: Storage,
+    tmp_path: Path,
+) -> None:
+    detail = complete_event(real_mc, receiver, console_mp4_job(source, f"{s3_prefix}/dl/clip"))
+    (output,) = detail["outputGroupDetails"][0]["outputDetails"]
+    assert output["outputFilePaths"] == [f"{s3_prefix}/dl/clip.mp4"]
+    read = streams(storage, output["outputFilePaths"][0], tmp_path)
+    assert (read["video"], read["audio"], read["size"]) == ("h264", "aac", (1280, 720))
+
+
+def test_a_file_job_asking_for_audio_of_a_silent_input_ends_in_error_1021(
+    real_mc: Any,
+    receiver: WebhookReceiver,
+    put_clip: Callable[..., str],
+    s3_prefix: str,
+    storage: Storage,
+) -> None:
+    silent = put_clip(clip_path("no_audio"), "silent.mp4")
+    job = create(real_mc, Settings=mp4_job(silent, f"{s3_prefix}/mp4/"))
+    detail = receiver.wait_for(done(job["Id"]), timeout=120)[-1]["detail"]
+    assert (detail["status"], detail["errorCode"]) == ("ERROR", 1021)
+    assert not storage.exists(f"{s3_prefix}/mp4/silent.mp4")
+
+
+def test_a_container_the_emulator_cannot_write_is_refused_by_name(
+    real_mc: Any, source: str, s3_prefix: str
+) -> None:
+    settings = mp4_job(source, f"{s3_prefix}/mov/")
+    settings["OutputGroups"][0]["Outputs"][0]["ContainerSettings"] = {"Container": "MOV"}
+    with pytest.raises(real_mc.exceptions.BadRequestException, match="MOV file outputs"):
+        create(real_mc, Settings=settings)

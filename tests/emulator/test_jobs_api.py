@@ -9,26 +9,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ParamValidationError
 
-from tests.emulator.conftest import ROLE, boto_client, ladder_settings
-from tests.emulator.fakes import FakeTranscoder, WebhookReceiver, wait_until
+from tests.support.emulator import ROLE, boto_client, create, ladder_settings, wait_status
+from tests.support.fakes import FakeTranscoder, WebhookReceiver, wait_until
 from vod_testbed.backends.job import JobStatus
 from vod_testbed.common.clock import ManualClock
-
-
-def create(mc: Any, **overrides: Any) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"Role": ROLE, "Settings": ladder_settings()}
-    kwargs.update(overrides)
-    return mc.create_job(**kwargs)["Job"]
-
-
-def wait_status(mc: Any, job_id: str, status: str, timeout: float = 10) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = mc.get_job(Id=job_id)["Job"]
-        if job["Status"] == status:
-            return job
-        time.sleep(0.02)
-    raise AssertionError(f"job {job_id} is {job['Status']}, not {status}")
 
 
 def test_create_job_answers_201_with_an_aws_shaped_job(mc: Any) -> None:
@@ -49,7 +33,7 @@ def test_create_job_answers_201_with_an_aws_shaped_job(mc: Any) -> None:
 
 
 def test_wire_timestamps_are_epoch_seconds(client: Any) -> None:
-    from tests.emulator.conftest import wire
+    from tests.support.emulator import wire
 
     created = client.post(
         "/2017-08-29/jobs", json={"role": ROLE, "settings": wire(ladder_settings())}
@@ -102,7 +86,7 @@ def test_client_request_token_replays_the_original_job(mc: Any) -> None:
 
 
 def test_client_request_token_expires_after_the_window(make_app: Any, serve: Any) -> None:
-    from tests.emulator.conftest import boto_client
+    from tests.support.emulator import boto_client
 
     clock = ManualClock()
     mc = boto_client(serve(make_app(idempotency_window_s=60, clock=clock)).url)
@@ -283,7 +267,7 @@ def test_unsupported_operation_is_a_clear_bad_request(mc: Any) -> None:
 
 
 def test_a_transcoder_that_cannot_start_ends_the_job_in_error(make_app: Any, serve: Any) -> None:
-    from tests.emulator.conftest import boto_client
+    from tests.support.emulator import boto_client
 
     def no_ffmpeg() -> Any:
         raise RuntimeError("ffmpeg not found")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.conftest import AppFactory, boto_client
+from tests.support.emulator import AppFactory, boto_client
 from vod_testbed.emulator.server import EmulatorServer
 
 

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.conftest import ROLE, ladder_settings
-from tests.emulator.fakes import WebhookReceiver
-from tests.emulator.test_events import done
+from tests.support.emulator import ROLE, done, ladder_settings
+from tests.support.fakes import WebhookReceiver
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder, RotatePolicy, UpscalePolicy
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.media.segments import inspect_segment

@@ -8,10 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.conftest import ladder_settings
-from tests.emulator.fakes import WebhookReceiver
-from tests.emulator.test_events import done
-from tests.emulator.test_jobs_api import create
+from tests.support.emulator import create, done, ladder_settings
+from tests.support.fakes import WebhookReceiver
 from vod_testbed.fixtures.jobs import aws_doc_ladder_settings
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls

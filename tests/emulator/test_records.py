@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from tests.support.emulator import job_record
 from vod_testbed.backends.job import JobStatus
 from vod_testbed.emulator.records import (
     STORED_AS,
@@ -20,21 +21,6 @@ from vod_testbed.emulator.records import (
 RECORDS = [JobRecord, JobTemplateRecord, PresetRecord, QueueRecord]
 
 
-def job(**overrides: object) -> JobRecord:
-    fields: dict[str, object] = {
-        "id": "1700000000000-abc123",
-        "arn": "arn:aws:mediaconvert:us-east-1:123456789012:jobs/1700000000000-abc123",
-        "status": JobStatus.SUBMITTED,
-        "created_at": 1_700_000_000,
-        "role": "arn:aws:iam::123456789012:role/MediaConvertRole",
-        "queue": "arn:aws:mediaconvert:us-east-1:123456789012:queues/Default",
-        "settings": {"inputs": [{"fileInput": "s3://in/a.mp4"}]},
-        "settings_warnings": [[230005, "a warning"]],
-        **overrides,
-    }
-    return JobRecord(**fields)  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize("record_type", RECORDS, ids=lambda r: r.__name__)
 def test_every_field_of_a_record_is_a_member_of_its_model_shape(
     record_type: type[WireRecord],
@@ -45,7 +31,7 @@ def test_every_field_of_a_record_is_a_member_of_its_model_shape(
 
 
 def test_a_job_goes_on_the_wire_in_camel_case_without_unset_members_or_bookkeeping() -> None:
-    wire = job().to_wire()
+    wire = job_record().to_wire()
     assert wire["statusUpdateInterval"] == "SECONDS_60"
     assert wire["userMetadata"] == {}
     assert wire["settings"] == {"inputs": [{"fileInput": "s3://in/a.mp4"}]}
@@ -55,7 +41,7 @@ def test_a_job_goes_on_the_wire_in_camel_case_without_unset_members_or_bookkeepi
 
 
 def test_a_stored_job_reads_back_equal_with_its_bookkeeping() -> None:
-    original = job(error_code=1010, error_message="not a media file", status=JobStatus.ERROR)
+    original = job_record(error_code=1010, error_message="not a media file", status=JobStatus.ERROR)
     stored = original.to_stored()
     assert stored["_warnings"] == [[230005, "a warning"]]
     read = JobRecord.from_stored(stored)

@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.conftest import ROLE, ladder_settings
-from tests.emulator.fakes import FakeTranscoder
-from tests.emulator.test_jobs_api import create, wait_status
+from tests.support.emulator import ROLE, create, ladder_settings, template_settings, wait_status
+from tests.support.fakes import FakeTranscoder
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 
 
@@ -25,14 +24,6 @@ def preset_settings(
         "VideoDescription": video,
         "AudioDescriptions": output["AudioDescriptions"],
     }
-
-
-def template_settings() -> dict[str, Any]:
-    settings = ladder_settings()
-    input_template = dict(settings["Inputs"][0])
-    del input_template["FileInput"]  # InputTemplate has no FileInput
-    settings["Inputs"] = [input_template]
-    return settings
 
 
 def test_job_template_crud(mc: Any) -> None:
@@ -233,7 +224,7 @@ def test_waiting_jobs_start_by_priority_then_age(mc: Any, transcoder: FakeTransc
 
 
 def test_templates_presets_and_queues_survive_a_restart(make_app: Any, serve: Any) -> None:
-    from tests.emulator.conftest import boto_client
+    from tests.support.emulator import boto_client
 
     first = serve(make_app())
     mc = boto_client(first.url)

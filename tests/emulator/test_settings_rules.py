@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.conftest import ROLE, ladder_settings
+from tests.support.emulator import ROLE, ladder_settings
 
 
 def refusal(mc: Any, settings: dict[str, Any]) -> str:

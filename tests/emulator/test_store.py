@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.emulator.test_records import job
+from tests.support.emulator import job_record
 from vod_testbed.backends.job import JobStatus
 from vod_testbed.emulator.records import JobRecord
 from vod_testbed.emulator.store import Store
 
-JOB_ID = job().id
+JOB_ID = job_record().id
 
 
 class CountingRender:
@@ -29,7 +29,7 @@ class CountingRender:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store(tmp_path / "emulator")
-    opened.insert_job(job(), client_token=None)
+    opened.insert_job(job_record(), client_token=None)
     yield opened
     opened.close()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.conftest import ROLE, ladder_settings, wire
+from tests.support.emulator import ROLE, ladder_settings, wire
 from vod_testbed.backends.mediaconvert import model
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.net import start_s3_process
+from tests.support.net import start_s3_process
 
 
 @pytest.fixture

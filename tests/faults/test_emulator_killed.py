@@ -17,9 +17,9 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.emulator.conftest import ROLE, ladder_settings
-from tests.net import free_port, wait_for_port
-from tests.pipeline.e2e_helpers import Receiver
+from tests.support.e2e_helpers import Receiver
+from tests.support.emulator import ROLE, ladder_settings
+from tests.support.net import free_port, wait_for_port
 
 pytestmark = pytest.mark.e2e
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.net import free_port, start_s3_process, wait_for_port
-from tests.pipeline.e2e_helpers import AUTH_SECRET, bearer, upload, wait_for
+from tests.support.e2e_helpers import AUTH_SECRET, bearer, upload, wait_for
+from tests.support.net import free_port, start_s3_process, wait_for_port
 from vod_testbed.fixtures.media import clip_path
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from tests.backends.sources import media_info
+from tests.support.sources import media_info
 from vod_testbed.media.probe import follow_source_rate, output_frame_rate
 
 

@@ -20,21 +20,16 @@ import boto3
 import pytest
 import requests
 
-from tests.cli.dev_process import clean_env
-from tests.cli.test_dev_smoke import run_smoke
-from tests.net import free_port, wait_for_port
+from tests.support.dev_process import clean_env, run_smoke
+from tests.support.net import free_port, wait_for_port
+from tests.support.packaging import NOT_SOURCES, REPO
 
 pytestmark = [pytest.mark.packaging, pytest.mark.e2e]
 
 # What the emulator started from the wheel expects MediaConvert calls to be signed with.
 CREDENTIALS = {"EMULATOR_ACCESS_KEY_ID": "AKIAWHEELTEST", "EMULATOR_SECRET_ACCESS_KEY": "wheel"}
 
-REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "docs" / "examples"
-# What a checkout holds that a build must not see.
-NOT_SOURCES = shutil.ignore_patterns(
-    ".git", ".venv", ".cache", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"
-)
 
 
 def run(argv: list[str], cwd: Path | None = None, timeout: float = 300) -> str:

@@ -1,13 +1,11 @@
-"""Fixtures of the pipeline tests: settings on the session's S3, a fresh database per test,
-the content service and its Flask app, signed webhook posts, and event builders."""
+"""Fixtures of the pipeline tests: the pipeline's Flask app and a signed-in client, signed
+webhook posts, a transcoder that records what it is asked, uploads in place. The settings,
+database and content service the attack tests share are in ``tests/support/pipeline.py``."""
 
 from __future__ import annotations
 
 import json
-import urllib.parse
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,89 +13,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.pipeline.doubles import RecordingTranscoder
-from tests.pipeline.e2e_helpers import AUTH_SECRET, COURSE, bearer
+from tests.support.doubles import RecordingTranscoder
+from tests.support.e2e_helpers import COURSE, bearer
+from tests.support.pipeline import SECRET
 from vod_testbed.common import signing
-from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
-from vod_testbed.pipeline.db import Database
+from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.storage.s3 import Storage
-
-SECRET = "pipeline-test-secret"
-EVENTS_DIR = Path(__file__).resolve().parents[2] / "vod_testbed" / "fixtures" / "events"
-
-
-class RecordingNotifier:
-    """Stands in for VideoReadyNotifier: remembers what it was told."""
-
-    def __init__(self) -> None:
-        self.videos: list[dict[str, Any]] = []
-
-    def notify(self, video: dict[str, Any]) -> None:
-        self.videos.append(video)
-
-    def close(self) -> None:
-        pass
-
-
-def load_event(name: str) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads((EVENTS_DIR / name).read_text(encoding="utf-8"))
-    return result
-
-
-def s3_notification(
-    name: str, *, bucket: str, size_bytes: int, key: str | None = None
-) -> dict[str, Any]:
-    """The stored S3 notification ``name`` (AWS's or MinIO's shape) retargeted at an object
-    of ``bucket``: its size, and its key (decoded; sent URL-encoded, as S3 does) if given."""
-    event = load_event(name)
-    record = event["Records"][0]
-    record["s3"]["bucket"]["name"] = bucket
-    record["s3"]["object"]["size"] = size_bytes
-    if key is not None:
-        record["s3"]["object"]["key"] = urllib.parse.quote_plus(key, safe="/")
-    if "Key" in event:  # MinIO also names the object at the top: "<bucket>/<encoded key>"
-        event["Key"] = f"{bucket}/{record['s3']['object']['key']}"
-    return event
-
-
-@pytest.fixture
-def pipeline_settings(backend_settings: BackendSettings, tmp_path: Path) -> PipelineSettings:
-    return PipelineSettings(
-        backend=backend_settings,
-        database_url=f"sqlite:///{tmp_path / 'pipeline.sqlite3'}",
-        webhook_secret=SECRET,
-        auth_jwt_secret=AUTH_SECRET,
-        probe_sample_bytes=256 * 1024,
-        watch_interval_s=0.2,
-        port=0,
-    )
-
-
-@pytest.fixture
-def database(pipeline_settings: PipelineSettings) -> Iterator[Database]:
-    db = Database(pipeline_settings.database_url)
-    db.create_schema()
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def notifier() -> RecordingNotifier:
-    return RecordingNotifier()
-
-
-@pytest.fixture
-def service(
-    pipeline_settings: PipelineSettings,
-    database: Database,
-    notifier: RecordingNotifier,
-    storage: Any,
-) -> ContentService:
-    return ContentService(pipeline_settings, database, notifier=notifier)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -111,78 +34,6 @@ def client(app: Flask) -> FlaskClient:
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = bearer("user-1")["Authorization"]
     return client
-
-
-@pytest.fixture
-def new_asset(service: ContentService) -> Callable[..., dict[str, Any]]:
-    """Register an upload; returns the new video's description."""
-
-    def make(
-        user_id: str = "user-1", filename: str = "clip.mp4", size: int = 1000, course: str = COURSE
-    ) -> dict[str, Any]:
-        return service.handle_video_upload(user_id, filename, "video/mp4", size, course).video
-
-    return make
-
-
-def mc_event(
-    status: str,
-    job_id: str,
-    asset_id: str | None = None,
-    event_id: str | None = None,
-    **detail: Any,
-) -> dict[str, Any]:
-    """An EventBridge "MediaConvert Job State Change" event, as AWS documents it."""
-    return {
-        "version": "0",
-        "id": event_id or str(uuid.uuid4()),
-        "detail-type": "MediaConvert Job State Change",
-        "source": "aws.mediaconvert",
-        "account": "111122223333",
-        "time": "2026-11-25T09:52:05Z",
-        "region": "us-east-1",
-        "resources": [f"arn:aws:mediaconvert:us-east-1:111122223333:jobs/{job_id}"],
-        "detail": {
-            "timestamp": 1764064325000,
-            "accountId": "111122223333",
-            "queue": "arn:aws:mediaconvert:us-east-1:111122223333:queues/Default",
-            "jobId": job_id,
-            "status": status,
-            "userMetadata": {"assetId": asset_id} if asset_id else {},
-            **detail,
-        },
-    }
-
-
-def complete_detail(prefix: str = "s3://vod-testbed/video/u/clip_processed") -> dict[str, Any]:
-    """COMPLETE's outputGroupDetails for the ladder (wire reference, section 4.10)."""
-    return {
-        "outputGroupDetails": [
-            {
-                "type": "HLS_GROUP",
-                "playlistFilePaths": [f"{prefix}/hls/master.m3u8"],
-                "outputDetails": [
-                    {
-                        "outputFilePaths": [f"{prefix}/hls/master_{name}.m3u8"],
-                        "durationInMs": 2000,
-                        "videoDetails": {"widthInPx": w, "heightInPx": h},
-                    }
-                    for name, w, h in (("1080p", 1920, 1080), ("720p", 1280, 720))
-                ],
-            },
-            {
-                "type": "FILE_GROUP",
-                "outputDetails": [
-                    {
-                        "outputFilePaths": [f"{prefix}/thumbnails/master_thumb.0000001.jpg"],
-                        "durationInMs": 2000,
-                        "videoDetails": {"widthInPx": 1280, "heightInPx": 720},
-                    }
-                ],
-            },
-        ],
-        "warnings": [],
-    }
 
 
 @pytest.fixture
@@ -201,20 +52,9 @@ def post_event(client: FlaskClient) -> Callable[..., Any]:
     return post
 
 
-def settings_with(settings: PipelineSettings, **changes: Any) -> PipelineSettings:
-    return replace(settings, **changes)
-
-
 @pytest.fixture
 def transcoder() -> RecordingTranscoder:
     return RecordingTranscoder()
-
-
-@pytest.fixture
-def trigger(
-    pipeline_settings: PipelineSettings, service: ContentService, transcoder: RecordingTranscoder
-) -> UploadTrigger:
-    return UploadTrigger(pipeline_settings, transcoder, ServiceReporter(service))
 
 
 @pytest.fixture

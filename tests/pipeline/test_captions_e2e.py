@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.pipeline.e2e_helpers import bearer, upload_with_captions, wait_for
+from tests.support.e2e_helpers import bearer, upload_with_captions, wait_for
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from tests.pipeline.conftest import RecordingNotifier, complete_detail, mc_event
+from tests.support.pipeline import RecordingNotifier, complete_detail, mc_event
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.job_events import JobStateChange, parse_mediaconvert_event

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline.conftest import SECRET
-from tests.pipeline.e2e_helpers import Receiver, bearer, upload, wait_for
+from tests.support.e2e_helpers import Receiver, bearer, upload, wait_for
+from tests.support.pipeline import SECRET
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.cli import upload as upload_cli
 from vod_testbed.common import signing

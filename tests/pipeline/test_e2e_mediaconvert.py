@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.net import free_port
-from tests.pipeline.conftest import SECRET
-from tests.pipeline.e2e_helpers import upload, wait_for
+from tests.support.e2e_helpers import upload, wait_for
+from tests.support.net import free_port
+from tests.support.pipeline import SECRET
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.mediaconvert.backend import MediaConvertBackend
 from vod_testbed.common.settings import BackendSettings

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.doubles import RecordingTranscoder
+from tests.support.doubles import RecordingTranscoder
 from vod_testbed.backends.job import Job, JobOutputs, JobPhase, JobRequest, JobStatus
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.job_bridge import JobBridge

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.pipeline.conftest import RecordingNotifier
+from tests.support.pipeline import RecordingNotifier
 from vod_testbed.pipeline.asset_states import AssetStatus
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import VideoAsset, utcnow

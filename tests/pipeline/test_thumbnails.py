@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tests.pipeline.conftest import complete_detail, mc_event
+from tests.support.pipeline import complete_detail, mc_event
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.thumbnails import list_thumbnails, thumbnails_folder

@@ -1,40 +1,18 @@
-"""Fixtures of the attack tests: the pipeline's (settings on the session's S3, a content
-service, the upload trigger, whose jobs go to the emulator tests' fake transcoder), emulator
-apps and servers with known credentials (the emulator tests' own), and the attack files."""
+"""Fixtures of the attack tests: the attack files. The attack tests also use the shared
+pipeline fixtures (settings on the session's S3, a content service, the upload trigger,
+whose jobs go to the emulator's fake transcoder) and emulator apps and servers with known
+credentials, from tests/support/."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.emulator.conftest import (  # noqa: F401 - ADMIN re-exported; the rest fixtures
-    ADMIN,
-    boto_client,
-    emulator_settings,
-    make_app,
-    serve,
-    transcoder,
-)
-from tests.pipeline.conftest import (  # noqa: F401 - fixtures
-    database,
-    new_asset,
-    notifier,
-    pipeline_settings,
-    service,
-    trigger,
-)
 from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
 from vod_testbed.fixtures.media import clip_path
-
-
-def mediaconvert(url: str, **identity: Any) -> Any:
-    """A boto3 MediaConvert client for ``url`` with one attempt (refusals are not retried);
-    ``key``, ``secret``, ``region`` override the emulator's test credentials."""
-    return boto_client(url, **identity, retries={"max_attempts": 1})
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +40,3 @@ def host_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     files["hls-to-etc-passwd"].write_text(playlist.format("file:///etc/passwd"))
     files["concat-to-server-video"].write_text(f"ffconcat version 1.0\nfile '{private}'\n")
     return files
-
-
-ATTACKS = ("hls-to-server-video", "hls-to-etc-passwd", "concat-to-server-video")

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.emulator.fakes import WebhookReceiver
-from tests.security.conftest import ADMIN
+from tests.support.emulator import ADMIN
+from tests.support.fakes import WebhookReceiver
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.delivery import EventDelivery
 from vod_testbed.emulator.faults import Faults

@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from tests.chunk_signer import sign_chunked_put
+from tests.support.chunk_signer import sign_chunked_put
 from vod_testbed.storage.embedded import EmbeddedS3, start_embedded_s3
 
 KEY, SECRET = "AKIDEMBEDDEDS3", "embedded-s3-secret"
@@ -242,4 +242,12 @@ def test_a_signed_request_with_a_body_moto_cannot_read_gets_s3s_error_not_a_500(
     expected: tuple[int, str],
 ) -> None:
     url = f"{s3_server.endpoint_url}/{BUCKET}{query}"
-    assert s3_error(signed_request(method, url, b"<not-xml")) == expected
+    # A well-formed parts list for an upload that does not exist (a malformed one is
+    # refused before its upload is looked up).
+    body = (
+        b"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>x</ETag></Part>"
+        b"</CompleteMultipartUpload>"
+        if "uploadId" in query
+        else b"<not-xml"
+    )
+    assert s3_error(signed_request(method, url, body)) == expected

@@ -15,8 +15,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from tests.emulator.conftest import ACCESS_KEY, REGION, SECRET_KEY
-from tests.security.conftest import ADMIN, mediaconvert
+from tests.support.attacks import mediaconvert
+from tests.support.emulator import ACCESS_KEY, ADMIN, REGION, SECRET_KEY
 
 
 def refusal(call: Any) -> tuple[int, str, str]:

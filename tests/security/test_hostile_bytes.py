@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.pipeline.conftest import SECRET
-from tests.security.conftest import ADMIN
+from tests.support.emulator import ADMIN
+from tests.support.pipeline import SECRET
 from vod_testbed.backends.mediaconvert.events import (
     DETAIL_TYPE,
     SOURCE,
@@ -107,7 +107,7 @@ def test_a_deeply_nested_webhook_body_is_400(pipeline_client: Any) -> None:
 def test_malformed_s3_records_are_acknowledged_and_listed_not_retried(
     service: ContentService, pipeline_settings: Any
 ) -> None:
-    from tests.pipeline.doubles import RecordingTranscoder
+    from tests.support.doubles import RecordingTranscoder
     from vod_testbed.pipeline.content_service import ServiceReporter
     from vod_testbed.pipeline.trigger.handler import UploadTrigger
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.pipeline.doubles import RecordingTranscoder
-from tests.pipeline.e2e_helpers import bearer
+from tests.support.doubles import RecordingTranscoder
+from tests.support.e2e_helpers import bearer
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
 
@@ -32,7 +32,7 @@ def api(
 def pipeline_settings_module(
     backend_settings: object, tmp_path_factory: pytest.TempPathFactory
 ) -> PipelineSettings:
-    from tests.pipeline.e2e_helpers import AUTH_SECRET
+    from tests.support.e2e_helpers import AUTH_SECRET
 
     folder = tmp_path_factory.mktemp("hostile")
     return PipelineSettings(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.security.conftest import ATTACKS, mediaconvert
+from tests.support.attacks import ATTACKS, mediaconvert
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.render import render_job_settings

@@ -14,7 +14,7 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from tests.pipeline.e2e_helpers import AUTH_SECRET, bearer
+from tests.support.e2e_helpers import AUTH_SECRET, bearer
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.config import PipelineSettings

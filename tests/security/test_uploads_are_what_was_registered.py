@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.fakes import FakeTranscoder
+from tests.support.fakes import FakeTranscoder
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService, ServiceReporter

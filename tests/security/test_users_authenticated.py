@@ -13,8 +13,8 @@ import jwt
 import pytest
 import requests
 
-from tests.pipeline.doubles import RecordingTranscoder
-from tests.pipeline.e2e_helpers import AUTH_SECRET, bearer
+from tests.support.doubles import RecordingTranscoder
+from tests.support.e2e_helpers import AUTH_SECRET, bearer
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.job_events import JobStateChange

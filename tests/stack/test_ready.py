@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from tests.net import free_port
+from tests.support.net import free_port
 from vod_testbed.cli.main import main
 from vod_testbed.stack.ready import read_ready_file, unhealthy_parts, write_ready_file
 from vod_testbed.stack.settings import StackSettings

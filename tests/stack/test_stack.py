@@ -83,12 +83,36 @@ def test_the_embedded_s3_credentials_are_described_and_exported(tmp_path):
         described = stack.describe()
         environment = stack.environment()
     assert described["embedded_s3"] is True
+    # This run's own pair, never a well-known one, and the same in both places.
     assert described["credentials"] == {
-        "aws_access_key_id": "testing",
-        "aws_secret_access_key": "testing",
+        "aws_access_key_id": stack.access_key_id,
+        "aws_secret_access_key": stack.secret_access_key,
     }
-    assert environment["AWS_SECRET_ACCESS_KEY"] == "testing"
+    assert stack.access_key_id != "testing"
+    assert len(stack.secret_access_key) >= 40
+    assert environment["AWS_ACCESS_KEY_ID"] == stack.access_key_id
+    assert environment["AWS_SECRET_ACCESS_KEY"] == stack.secret_access_key
     assert environment["WEBHOOK_SECRET"] == described["webhook_secret"]
+
+
+def test_the_banner_exports_the_runs_own_keys(tmp_path):
+    with start_stack(free_ports(tmp_path / "data")) as stack:
+        text = banner(stack, ready_s=1.0)
+    assert f"export AWS_ACCESS_KEY_ID={stack.access_key_id}" in text
+    assert f"export AWS_SECRET_ACCESS_KEY={stack.secret_access_key}" in text
+    assert "this run's own keys" in text
+
+
+def test_two_stacks_get_different_keys_and_yours_are_kept(tmp_path):
+    with start_stack(free_ports(tmp_path / "one")) as one:
+        first = one.credentials()
+    mine = dataclasses.replace(
+        free_ports(tmp_path / "two"), access_key_id="AKIAMINE", secret_access_key="my-secret"
+    )
+    with start_stack(mine) as two:
+        second = two.credentials()
+    assert first["aws_access_key_id"] != second["aws_access_key_id"]
+    assert second == {"aws_access_key_id": "AKIAMINE", "aws_secret_access_key": "my-secret"}
 
 
 def test_credentials_of_your_own_s3_are_never_exported_in_the_banner(tmp_path):
@@ -123,8 +147,11 @@ def test_settings_from_the_environment(tmp_path):
             "DATABASE_URL": "postgresql+psycopg://db/vod",
             "WEBHOOK_SECRET": "shared",
             "TRANSCODER_BACKEND": "mediaconvert",
+            "VOD_ACCESS_KEY_ID": "AKIALOCAL",
+            "VOD_SECRET_ACCESS_KEY": "local-secret",
         }
     )
+    assert (settings.access_key_id, settings.secret_access_key) == ("AKIALOCAL", "local-secret")
     assert (settings.data_dir, settings.s3_port, settings.emulator_port, settings.api_port) == (
         tmp_path, 19000, 18888, 18000
     )  # fmt: skip

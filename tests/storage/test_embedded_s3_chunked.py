@@ -19,7 +19,7 @@ from botocore.compat import HAS_CRT
 from botocore.config import Config
 from botocore.httpchecksum import Crc32Checksum
 
-from tests.chunk_signer import (
+from tests.support.chunk_signer import (
     SIGNED,
     SIGNED_TRAILER,
     ChunkedUpload,

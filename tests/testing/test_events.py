@@ -77,6 +77,20 @@ def test_duplicates_lists_each_event_received_again():
     assert log.statuses("job-1") == ["PROGRESSING", "PROGRESSING", "COMPLETE"]
 
 
+def test_clear_forgets_job_events_and_video_notices():
+    log = EventLog()
+    log.record_job_event(job_event("COMPLETE"))
+    log.record_video_notice(VideoNotice("n1", "v1", "ready", {"id": "v1"}))
+
+    log.clear()
+
+    assert log.statuses("job-1") == []
+    with pytest.raises(EventTimeout):
+        log.wait_for_video("v1", "ready", timeout=0)
+    log.record_job_event(job_event("PROGRESSING"))
+    assert log.statuses("job-1") == ["PROGRESSING"]
+
+
 def test_a_failed_video_fails_a_wait_for_ready_with_its_error():
     log = EventLog()
     video = {"id": "v1", "status": "failed", "error": {"code": 1010, "message": "not a video"}}

@@ -28,6 +28,33 @@ def test_the_plugin_starts_and_imports_nothing_until_a_fixture_asks(pytester):
     result.assert_outcomes(passed=1)
 
 
+def test_a_test_starts_with_no_events_and_no_fault_an_earlier_test_left(pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+        from botocore.exceptions import ClientError
+        from vod_testbed.testing.events import EventTimeout, VideoNotice
+
+        def no_retries(vod_stack):
+            return vod_stack.client("mediaconvert", retries={"total_max_attempts": 1})
+
+        def test_1_leaves_a_notice_and_an_armed_throttle(vod_stack, vod_events):
+            vod_events.record_video_notice(VideoNotice("n1", "v1", "ready", {"id": "v1"}))
+            vod_stack.throttle(count=5, operations=["ListQueues"])
+            with pytest.raises(ClientError, match="TooManyRequestsException"):
+                no_retries(vod_stack).list_queues()
+            assert vod_events.wait_for_video("v1", "ready", timeout=0) == {"id": "v1"}
+
+        def test_2_sees_neither(vod_stack, vod_events):
+            with pytest.raises(EventTimeout):
+                vod_events.wait_for_video("v1", "ready", timeout=0)
+            assert [q["Name"] for q in no_retries(vod_stack).list_queues()["Queues"]] == ["Default"]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
 def settings_probe(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

@@ -1,4 +1,6 @@
-"""The README's example tests are the files the suite runs, word for word."""
+"""The example tests the README and the pytest plugin's page show are the files the suite
+runs: the README's quick start word for word, the page through snippets of the files
+themselves (the strict docs build fails when a snippet's file is missing)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,18 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text()
+PLUGIN_PAGE = (REPO / "docs" / "pytest-plugin.md").read_text()
 EXAMPLES = REPO / "docs" / "examples"
 
 
+def test_the_readme_shows_the_upload_example_as_it_runs():
+    assert f"```python\n{(EXAMPLES / 'test_upload_to_ready.py').read_text()}```" in README
+
+
 @pytest.mark.parametrize("name", ["conftest.py", "test_upload_to_ready.py", "test_faults.py"])
-def test_the_readme_shows_the_example_file_as_it_runs(name):
-    assert f"```python\n{(EXAMPLES / name).read_text()}```" in README
+def test_the_plugin_page_shows_the_example_file_itself(name):
+    assert (EXAMPLES / name).is_file()
+    assert f'```python\n--8<-- "docs/examples/{name}"\n```' in PLUGIN_PAGE
 
 
 def test_the_example_tests_are_collected_by_the_suite():

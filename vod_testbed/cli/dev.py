@@ -112,11 +112,16 @@ def banner(stack: Stack, ready_s: float) -> str:
     endpoints = stack.endpoints
     api = endpoints.pipeline
     where = "embedded S3, in memory: lost when this stops" if stack.s3 else "your S3"
-    credentials = (
-        []
-        if stack.s3
-        else ["  # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: your own, as in this shell"]
-    )
+    if not stack.s3:
+        credentials = ["  # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: your own, as in this shell"]
+    elif stack.any_credentials:
+        credentials = ["  # any credentials are accepted (VOD_AUTH or EMULATOR_AUTH is off)"]
+    else:
+        credentials = [
+            "  # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: this run's own keys (random unless",
+            "  # VOD_ACCESS_KEY_ID / VOD_SECRET_ACCESS_KEY are set); S3 and the emulator",
+            "  # refuse any other",
+        ]
     return "\n".join(
         [
             "",

@@ -12,6 +12,9 @@ time.
 key's holder, the date, the signature), from which :mod:`vod_testbed.common.sigv4_chunked`
 verifies the chunk signatures of a streaming (``aws-chunked``) upload.
 
+For S3, every ``x-amz-*`` header and ``Content-MD5`` must be among the signed headers
+(:func:`unsigned_instructions`), as S3 requires: an unsigned one is refused, never obeyed.
+
 Known differences from AWS: a header sent twice is compared in the joined form the WSGI
 server gives.
 """
@@ -47,15 +50,50 @@ SKEWED = "skewed"  # a header signature dated too far from the server's clock
 EXPIRED = "expired"  # a presigned URL past X-Amz-Expires (or not yet valid)
 MISMATCH = "mismatch"  # the signature is not the one the secret gives
 BODY_MISMATCH = "body_mismatch"  # the body is not the one x-amz-content-sha256 names
+UNSIGNED_HEADERS = "unsigned_headers"  # S3: an x-amz-* (or Content-MD5) header not signed
+
+HEADERS_NOT_SIGNED = "There were headers present in the request which were not signed"
+# A presigned URL carries its own payload claim in the query; S3 lets a client send the
+# header beside it unsigned (SDKs once did), so it is the one x-amz-* header exempt there.
+_PRESIGNED_UNSIGNED_OK = frozenset({"x-amz-content-sha256"})
 
 
 class SigV4Error(Exception):
-    """A request that fails verification; ``kind`` is one of the constants above."""
+    """A request that fails verification; ``kind`` is one of the constants above, and
+    ``unsigned`` names the headers of an ``UNSIGNED_HEADERS`` refusal."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, unsigned: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.unsigned = unsigned
+
+
+def unsigned_instructions(
+    headers: Mapping[str, str], signed: str, *, presigned: bool = False
+) -> tuple[str, ...]:
+    """The headers S3 insists be signed that ``signed`` (``SignedHeaders``) leaves out:
+    every ``x-amz-*`` header, and ``Content-MD5``. An ``x-amz-*`` header is an instruction
+    to S3 (copy from another key, an ACL, metadata, tags, a redirect): one the signer never
+    saw must not be obeyed, so S3 refuses the request (``AccessDenied``, "There were
+    headers present in the request which were not signed")."""
+    names = {name for name in signed.lower().split(";") if name}
+    exempt = _PRESIGNED_UNSIGNED_OK if presigned else frozenset()
+    return tuple(
+        sorted(
+            name
+            for name in headers
+            if (name.startswith("x-amz-") or name == "content-md5")
+            and name not in names
+            and name not in exempt
+        )
+    )
+
+
+def _refuse_unsigned(headers: Mapping[str, str], signed: str, *, presigned: bool) -> None:
+    unsigned = unsigned_instructions(headers, signed, presigned=presigned)
+    if unsigned:
+        raise SigV4Error(UNSIGNED_HEADERS, HEADERS_NOT_SIGNED, unsigned)
 
 
 @dataclass(frozen=True)
@@ -255,6 +293,8 @@ class SigV4Verifier:
                 request.headers,
                 request.body_sha256 or hashlib.sha256(request.body).hexdigest(),
             )
+        if self.s3:
+            _refuse_unsigned(request.headers, fields["SignedHeaders"], presigned=False)
         rebuilt = self._rebuilt(request, request.url, fields["SignedHeaders"])
         credentials = Credentials(access_key, secret)
         signer_class = S3SigV4Auth if self.s3 else SigV4Auth
@@ -303,6 +343,7 @@ class SigV4Verifier:
             pair for pair in parts.query.split("&") if not pair.startswith("X-Amz-Signature=")
         )
         url = urllib.parse.urlunsplit(parts._replace(query=unsigned_query))
+        _refuse_unsigned(request.headers, query["X-Amz-SignedHeaders"], presigned=True)
         rebuilt = self._rebuilt(request, url, query["X-Amz-SignedHeaders"])
         signer = S3SigV4QueryAuth(Credentials(access_key, secret), self.service, region)
         return self._check(signer, rebuilt, amz_date, query["X-Amz-Signature"], access_key)

@@ -51,8 +51,9 @@ class EmulatorSettings:
         http_threads: API requests served at once. They are CPU work under one interpreter
             lock (transcodes, scheduling and deliveries run on threads of their own), so
             more threads only add lock hand-offs: on 2 cores, 2 threads answered 8 clients
-            polling GetJob with less CPU and a shorter tail than 4 or 8 (README,
-            "Performance"); the second keeps one slow request from holding up every poll.
+            polling GetJob with less CPU and a shorter tail than 4 or 8
+            (docs/performance.md, "The emulator"); the second keeps one slow request from
+            holding up every poll.
     """
 
     data_dir: Path = variable(

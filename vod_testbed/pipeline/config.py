@@ -69,8 +69,8 @@ class PipelineSettings:
         port: where the pipeline's HTTP API listens (127.0.0.1).
         http_threads: requests the HTTP API serves at once. Its requests are CPU work under
             one interpreter lock, so threads beyond a few only add lock hand-offs: with 8
-            busy clients on 2 cores, 4 threads answer with half the p99 of 8 (README,
-            "Benchmarks").
+            busy clients on 2 cores, 4 threads answer with half the p99 of 8
+            (docs/performance.md, "GET /videos/{id} under 8 clients").
         auth_enabled: ``off`` reads bearer tokens without verifying them and lets a request
             without one act as the administrator ``local`` (tests only).
         auth_jwt_secret: verifies HS256 bearer tokens (local).

@@ -42,6 +42,9 @@ class StackSettings:
         database_url: ``DATABASE_URL``; None: a SQLite file in the data dir.
         webhook_secret: ``WEBHOOK_SECRET``, shared by the emulator (signs) and the pipeline
             (checks); None: a random one per start.
+        access_key_id, secret_access_key: ``VOD_ACCESS_KEY_ID`` / ``VOD_SECRET_ACCESS_KEY``,
+            the only credentials the embedded S3 and the emulator accept (with the embedded
+            S3); None: a random pair per start, printed and in the ready file.
         pipeline: the pipeline's settings, its ``backend`` (storage, transcoder) included. An
             S3 endpoint of None starts the embedded S3; a MediaConvert endpoint of None
             points the pipeline at the emulator.
@@ -57,6 +60,8 @@ class StackSettings:
     watch: bool = True
     database_url: str | None = None
     webhook_secret: str | None = None
+    access_key_id: str | None = None
+    secret_access_key: str | None = field(default=None, repr=False)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     emulator: EmulatorSettings = field(default_factory=EmulatorSettings)
 
@@ -73,6 +78,8 @@ class StackSettings:
             api_port=env_int(env, "PIPELINE_PORT", defaults.api_port),
             database_url=env.get("DATABASE_URL") or None,
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
+            access_key_id=env.get("VOD_ACCESS_KEY_ID") or None,
+            secret_access_key=env.get("VOD_SECRET_ACCESS_KEY") or None,
             pipeline=PipelineSettings.from_env(env),
             emulator=EmulatorSettings.from_env(env),
         )

@@ -31,12 +31,7 @@ from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.stack.settings import StackSettings
 from vod_testbed.storage.cors import allow_origins, console_origins
-from vod_testbed.storage.embedded import (
-    DUMMY_ACCESS_KEY_ID,
-    DUMMY_SECRET_ACCESS_KEY,
-    EmbeddedS3,
-    start_embedded_s3,
-)
+from vod_testbed.storage.embedded import EmbeddedS3, new_credentials, start_embedded_s3
 from vod_testbed.storage.s3 import Storage
 
 log = logging.getLogger(__name__)
@@ -98,6 +93,11 @@ class Stack:
         webhook_secret: signs the emulator's deliveries; the pipeline checks it.
         admin_token: bearer token of the emulator's admin API (faults, event history).
         auth_secret: signs the pipeline's bearer tokens (HS256).
+        access_key_id, secret_access_key: the stack's own S3 and MediaConvert credentials
+            (the embedded S3 and the emulator take them and nothing else): the settings'
+            pair, else a random one per start, like every other secret here.
+        any_credentials: the embedded S3 and the emulator accept any credentials
+            (``VOD_AUTH=off`` or ``EMULATOR_AUTH=off``), as moto does.
         user_id, user_token: the local user and its bearer token for the pipeline's API
             (None when an identity provider's keys are configured).
         s3, emulator, pipeline: the running parts (``s3`` is None with an external S3).
@@ -109,6 +109,14 @@ class Stack:
         self.admin_token = settings.emulator.admin_token or secrets.token_urlsafe(24)
         pipeline = settings.pipeline
         self.auth_secret = pipeline.auth_jwt_secret or secrets.token_urlsafe(32)
+        if settings.access_key_id and settings.secret_access_key:
+            self.access_key_id = settings.access_key_id
+            self.secret_access_key = settings.secret_access_key
+        else:
+            self.access_key_id, self.secret_access_key = new_credentials()
+        # One switch relaxes every check of the stack; the emulator's own one relaxes the
+        # credentials it shares with the embedded S3.
+        self.any_credentials = not (pipeline.auth_enabled and settings.emulator.auth)
         self.user_id = LOCAL_USER
         # With an identity provider's keys (staging) only its tokens count: none to mint.
         self.user_token = (
@@ -135,18 +143,20 @@ class Stack:
         self._lock = _prepare_data_dir(settings.data_dir)
         backend = settings.pipeline.backend
         if backend.s3_endpoint_url is None:
-            # Well-known local credentials, given to the server and to every client here: no
-            # real secret of the user's is ever sent to it or written into a ready file.
+            # The stack's own credentials, given to the server and to every client here: no
+            # real secret of the user's is ever sent to it or written into a ready file, and
+            # no key anyone knows opens it.
             self.s3 = start_embedded_s3(
                 host,
                 settings.s3_port,
-                credentials={DUMMY_ACCESS_KEY_ID: DUMMY_SECRET_ACCESS_KEY},
+                credentials={self.access_key_id: self.secret_access_key},
+                any_credentials=self.any_credentials,
             )
             backend = dataclasses.replace(
                 backend,
                 s3_endpoint_url=_local(self.s3.endpoint_url, host),
-                aws_access_key_id=DUMMY_ACCESS_KEY_ID,
-                aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY,
+                aws_access_key_id=self.access_key_id,
+                aws_secret_access_key=self.secret_access_key,
             )
         # The emulator's socket first: the pipeline needs its URL, and the emulator needs
         # the pipeline's webhook URL.
@@ -183,6 +193,7 @@ class Stack:
                 secret_access_key=backend.aws_secret_access_key
                 or settings.emulator.secret_access_key,
                 admin_token=self.admin_token,
+                auth=not self.any_credentials,
             )
             app = create_emulator_app(
                 {
@@ -286,8 +297,8 @@ class Stack:
         if self.user_token:
             env["VOD_TOKEN"] = self.user_token
         if self.s3 is not None:
-            env["AWS_ACCESS_KEY_ID"] = DUMMY_ACCESS_KEY_ID
-            env["AWS_SECRET_ACCESS_KEY"] = DUMMY_SECRET_ACCESS_KEY
+            env["AWS_ACCESS_KEY_ID"] = self.access_key_id
+            env["AWS_SECRET_ACCESS_KEY"] = self.secret_access_key
         return dict(sorted(env.items()))
 
     def export_lines(self) -> list[str]:

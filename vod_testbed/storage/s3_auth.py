@@ -9,11 +9,18 @@ MinIO answer it: ``AccessDenied``, ``SignatureDoesNotMatch``, ``InvalidAccessKey
 ``RequestTimeTooSkewed`` (403) or ``AuthorizationHeaderMalformed``,
 ``XAmzContentSHA256Mismatch`` (400).
 
-The signature is verified before the body is read. A streaming (``aws-chunked``) upload is
+The signature is verified before the body is read: the server hands a request's headers
+to :meth:`SignedS3.screen` before reading its body, so a refused upload is never received,
+let alone spooled. A streaming (``aws-chunked``) upload is
 verified chunk by chunk while its body is spooled (:mod:`vod_testbed.common.sigv4_chunked`):
 a forged, altered, reordered or missing chunk, a cut or mis-framed body, or one not of its
 declared size never reaches moto, which is handed the decoded data and the trailer's
 verified checksum as a header. Only a CORS preflight passes unsigned.
+
+As S3 does, a request with an ``x-amz-*`` header (or ``Content-MD5``) its signature does not
+cover is refused (``AccessDenied``, with ``HeadersNotSigned``): such a header is an
+instruction (copy another key, an ACL, metadata) the signer never gave. A request's XML
+document is read safely before moto reads it (:mod:`vod_testbed.storage.s3_xml`).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from xml.parsers.expat import ExpatError
 from xml.sax.saxutils import escape
 
 from vod_testbed.common import sigv4, sigv4_chunked
+from vod_testbed.storage import s3_xml
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,7 @@ _S3_ERRORS = {
     sigv4.EXPIRED: (403, "AccessDenied"),
     sigv4.MISMATCH: (403, "SignatureDoesNotMatch"),
     sigv4.BODY_MISMATCH: (400, "XAmzContentSHA256Mismatch"),
+    sigv4.UNSIGNED_HEADERS: (403, "AccessDenied"),
     sigv4_chunked.INCOMPLETE_BODY: (400, "IncompleteBody"),
     # 403, as S3 answers it (not 400 like most body errors).
     sigv4_chunked.CHUNK_SIZE: (403, "InvalidChunkSizeError"),
@@ -61,9 +70,8 @@ _REASONS = {
     421: "Misdirected Request",
     500: "Internal Server Error",
 }
-_MALFORMED_XML = (
-    "The XML you provided was not well-formed or did not validate against our published schema."
-)
+# Set in the environ of a request whose body is an XML document checked by s3_xml.
+_XML_DOCUMENT = "vod_testbed.s3_xml_document"
 _NO_SUCH_UPLOAD = (
     "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
     "been aborted or completed."
@@ -71,11 +79,13 @@ _NO_SUCH_UPLOAD = (
 _INTERNAL_ERROR = "We encountered an internal error. Please try again."
 
 
-def s3_error_xml(code: str, message: str) -> bytes:
-    """S3's error document."""
+def s3_error_xml(code: str, message: str, extra: Mapping[str, str] | None = None) -> bytes:
+    """S3's error document; ``extra`` adds elements S3 writes for some errors (such as
+    ``HeadersNotSigned``)."""
+    more = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in (extra or {}).items())
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>{more}"
         f"<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId></Error>"
     ).encode()
 
@@ -93,10 +103,15 @@ class SignedS3:
         app: moto's S3 WSGI application.
         credentials: secret access key by access key id.
         clock: the current time in Unix seconds.
+        verify: False passes every request on unchecked, as moto alone does (the "any
+            credentials" switch); hostile XML is still refused.
     """
 
-    def __init__(self, app: Any, credentials: Mapping[str, str], clock: Any = None) -> None:
+    def __init__(
+        self, app: Any, credentials: Mapping[str, str], clock: Any = None, *, verify: bool = True
+    ) -> None:
         self.app = app
+        self.verify = verify
         kwargs = {"clock": clock} if clock is not None else {}
         self.verifier = sigv4.SigV4Verifier(credentials, "s3", None, s3=True, **kwargs)
 
@@ -105,16 +120,51 @@ class SignedS3:
             return self._preflight(environ, start_response)
         arrived = sigv4.IncomingRequest.from_environ(environ, b"")
         try:
-            body = self._verified_body(environ, arrived)
+            body = self._verified_body(environ, arrived) if self.verify else _spooled(environ)
         except sigv4.SigV4Error as exc:
-            status, code = _S3_ERRORS[exc.kind]
-            path = environ.get("PATH_INFO")
-            log.info("S3 %s %s refused: %s (%s)", arrived.method, path, code, exc.message)
-            message = "Access Denied" if exc.kind == sigv4.MISSING else exc.message
-            return _error(start_response, status, code, message)
+            return self.refusal(exc, environ)(environ, start_response)
         body.seek(0)
+        root = s3_xml.expected_root(
+            arrived.method, environ.get("PATH_INFO", "/"), environ.get("QUERY_STRING", "")
+        )
+        if root is not None and environ.get("CONTENT_LENGTH", "0") not in ("", "0"):
+            try:
+                s3_xml.check_document(body, root)
+            except s3_xml.XmlRefused as exc:
+                body.close()
+                log.info("S3 %s refused: %s (%s)", arrived.method, exc.code, root)
+                return _error(start_response, exc.status, exc.code, exc.message)
+            body.seek(0)
+            environ[_XML_DOCUMENT] = root
         environ["wsgi.input"] = body
         return self._moto(environ, start_response)
+
+    def screen(self, environ: Mapping[str, Any]) -> Any:
+        """The refusal of a request whose headers already fail (unsigned, wrongly signed,
+        expired, an unsigned instruction), for the server to answer before reading its
+        body (:class:`vod_testbed.common.serving.BackgroundServer`); None: read it."""
+        if not self.verify or environ.get("REQUEST_METHOD") == "OPTIONS":
+            return None
+        try:
+            self.verifier.authenticate(
+                sigv4.IncomingRequest.from_environ(environ, b""), body_later=True
+            )
+        except sigv4.SigV4Error as exc:
+            return self.refusal(exc, environ)
+        return None
+
+    def refusal(self, exc: sigv4.SigV4Error, environ: Mapping[str, Any]) -> Any:
+        """The WSGI app answering S3's error for ``exc`` (logged once)."""
+        status, code = _S3_ERRORS[exc.kind]
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+        log.info("S3 %s %s refused: %s (%s)", method, path, code, exc.message)
+        message = "Access Denied" if exc.kind == sigv4.MISSING else exc.message
+        extra = {"HeadersNotSigned": ", ".join(exc.unsigned)} if exc.unsigned else None
+
+        def answer(environ: Any, start_response: Any) -> list[bytes]:
+            return _error(start_response, status, code, message, extra)
+
+        return answer
 
     def _moto(self, environ: dict[str, Any], start_response: Any) -> Any:
         """moto's answer; what it raises (its server runs in debug mode) becomes S3's error
@@ -123,7 +173,9 @@ class SignedS3:
         try:
             return self.app(environ, start_response)
         except Exception as exc:
-            status, code, message = _s3_error_for(exc, environ.get("QUERY_STRING", ""))
+            status, code, message = _s3_error_for(
+                exc, environ.get("QUERY_STRING", ""), bool(environ.get(_XML_DOCUMENT))
+            )
             if status == 500:
                 log.exception("S3 %s %s failed inside moto", method, path)
             else:
@@ -135,11 +187,19 @@ class SignedS3:
         bucket's CORS rules, and the request that follows is signed. Only a preflight (an
         ``Origin`` and the method it asks for) of a bucket or an object gets through
         unsigned; any other OPTIONS is refused as S3 refuses it."""
+        bucket = environ.get("PATH_INFO", "/").strip("/").split("/", 1)[0]
         if (
             environ.get("HTTP_ORIGIN")
             and environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-            and environ.get("PATH_INFO", "/").strip("/")
+            and bucket
         ):
+            # S3 answers a preflight from the bucket's CORS rules whatever the key; moto
+            # does so only for the bucket itself (on an existing private object it refuses
+            # the unsigned OPTIONS), so the bucket is asked.
+            environ["PATH_INFO"] = "/" + bucket
+            environ["QUERY_STRING"] = ""
+            environ.pop("REQUEST_URI", None)
+            environ.pop("RAW_URI", None)
             return self.app(environ, start_response)
         return _error(
             start_response,
@@ -185,25 +245,42 @@ class SignedS3:
         return spooled
 
 
-def _s3_error_for(exc: Exception, query: str) -> tuple[int, str, str]:
-    """S3's answer to what moto raised: (status, code, message)."""
+def _s3_error_for(exc: Exception, query: str, xml_document: bool) -> tuple[int, str, str]:
+    """S3's answer to what moto raised: (status, code, message). A well-formed document of
+    the right kind that moto still cannot read (``<LifecycleConfiguration><x/>...``) is one
+    S3's schema refuses: ``MalformedXML`` too."""
     if isinstance(exc, ExpatError):
-        return 400, "MalformedXML", _MALFORMED_XML
+        return 400, "MalformedXML", s3_xml.MALFORMED_XML
     if isinstance(exc, KeyError) and "uploadId=" in query:
         # moto looks a multipart upload up without a check; S3 answers NoSuchUpload.
         return 404, "NoSuchUpload", _NO_SUCH_UPLOAD
     if isinstance(exc, NotImplementedError):
         return 400, "InvalidRequest", f"The embedded S3 does not support this request: {exc}"
+    if xml_document:
+        return 400, "MalformedXML", s3_xml.MALFORMED_XML
     return 500, "InternalError", _INTERNAL_ERROR
 
 
-def _error(start_response: Any, status: int, code: str, message: str) -> list[bytes]:
-    payload = s3_error_xml(code, message)
+def _error(
+    start_response: Any,
+    status: int,
+    code: str,
+    message: str,
+    extra: Mapping[str, str] | None = None,
+) -> list[bytes]:
+    payload = s3_error_xml(code, message, extra)
     start_response(
         f"{status} {_REASONS[status]}",
         [("Content-Type", "application/xml"), ("Content-Length", str(len(payload)))],
     )
     return [payload]
+
+
+def _spooled(environ: dict[str, Any]) -> Any:
+    """The body, spooled as it is (no signature to check it against)."""
+    spooled = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - handed on
+    _read_body(environ, spooled.write)
+    return spooled
 
 
 def _read_body(environ: dict[str, Any], consume: Callable[[bytes], object]) -> None:

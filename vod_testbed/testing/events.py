@@ -79,6 +79,12 @@ class EventLog:
             self._videos.append(notice)
             self._changed.notify_all()
 
+    def clear(self) -> None:
+        """Forget everything recorded so far (the plugin does it before each test)."""
+        with self._changed:
+            self._jobs.clear()
+            self._videos.clear()
+
     # -- reading -----------------------------------------------------------------------
 
     def for_job(self, job_id: str) -> list[JobEvent]:

@@ -9,6 +9,10 @@ Fixtures: ``vod_stack``, ``mediaconvert_client``, ``s3_client``, ``vod_events``,
 ``sample_video``, ``assert_valid_hls``; override ``vod_stack_settings`` to change how the
 stack starts (e.g. to add your own webhook as a receiver of job events).
 
+Tests share the stack but not what one test does to it: each test that uses the stack
+starts with no event recorded, and a fault it armed (``throttle``, ``fail_next_job``,
+``duplicate_events``) and did not use is disarmed when it ends.
+
 Options (command line, or the ini key of the same name with ``_`` and no ``--``):
 ``--vod-backend``, ``--vod-s3-port``, ``--vod-emulator-port``, ``--vod-api-port``,
 ``--vod-keep-data``, ``--vod-time-compression``.
@@ -146,6 +150,19 @@ def vod_stack(vod_stack_settings: StackSettings) -> Iterator[VodStack]:
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture(autouse=True)
+def _vod_test_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Around each test that uses the stack: its event log emptied before, its unused
+    faults disarmed after. A test that does not use the stack starts nothing."""
+    if "vod_stack" not in request.fixturenames:
+        yield
+        return
+    stack: VodStack = request.getfixturevalue("vod_stack")
+    stack.events.clear()
+    yield
+    stack.clear_faults()
 
 
 @pytest.fixture(scope="session")

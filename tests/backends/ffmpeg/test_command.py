@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.backends.sources import media_info
+from tests.support.sources import media_info
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
 from vod_testbed.backends.ladder import (
     DEFAULT_LADDER,

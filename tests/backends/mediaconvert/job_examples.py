@@ -201,3 +201,119 @@ def hls_with_downloads_job(source: str, prefix: str) -> dict[str, Any]:
             file_group(f"{prefix}/files/", h265, m4a, mp3, wav),
         ],
     }
+
+
+def console_mp4_job(source: str, destination: str) -> dict[str, Any]:
+    """An MP4 job as the MediaConvert console exports it (the user guide's "MP4 output"
+    example jobs look like this): every member spelled out, GopSize in frames, no output
+    size (the source's)."""
+    return {
+        "TimecodeConfig": {"Source": "ZEROBASED"},
+        "AdAvailOffset": 0,
+        "Inputs": [
+            {
+                "FileInput": source,
+                "AudioSelectors": {
+                    "Audio Selector 1": {
+                        "Offset": 0,
+                        "DefaultSelection": "DEFAULT",
+                        "ProgramSelection": 1,
+                    }
+                },
+                "VideoSelector": {"ColorSpace": "FOLLOW", "Rotate": "DEGREE_0"},
+                "FilterEnable": "AUTO",
+                "PsiControl": "USE_PSI",
+                "FilterStrength": 0,
+                "DeblockFilter": "DISABLED",
+                "DenoiseFilter": "DISABLED",
+                "TimecodeSource": "EMBEDDED",
+            }
+        ],
+        "OutputGroups": [
+            {
+                "Name": "File Group",
+                "CustomName": "mp4",
+                "OutputGroupSettings": {
+                    "Type": "FILE_GROUP_SETTINGS",
+                    "FileGroupSettings": {"Destination": destination},
+                },
+                "Outputs": [
+                    {
+                        "ContainerSettings": {
+                            "Container": "MP4",
+                            "Mp4Settings": {
+                                "CslgAtom": "INCLUDE",
+                                "FreeSpaceBox": "EXCLUDE",
+                                "MoovPlacement": "PROGRESSIVE_DOWNLOAD",
+                            },
+                        },
+                        "VideoDescription": {
+                            "ScalingBehavior": "DEFAULT",
+                            "TimecodeInsertion": "DISABLED",
+                            "AntiAlias": "ENABLED",
+                            "Sharpness": 50,
+                            "AfdSignaling": "NONE",
+                            "DropFrameTimecode": "ENABLED",
+                            "RespondToAfd": "NONE",
+                            "ColorMetadata": "INSERT",
+                            "CodecSettings": {
+                                "Codec": "H_264",
+                                "H264Settings": {
+                                    "InterlaceMode": "PROGRESSIVE",
+                                    "NumberReferenceFrames": 3,
+                                    "Syntax": "DEFAULT",
+                                    "Softness": 0,
+                                    "GopClosedCadence": 1,
+                                    "GopSize": 90,
+                                    "Slices": 1,
+                                    "GopBReference": "DISABLED",
+                                    "SlowPal": "DISABLED",
+                                    "SpatialAdaptiveQuantization": "ENABLED",
+                                    "TemporalAdaptiveQuantization": "ENABLED",
+                                    "FlickerAdaptiveQuantization": "DISABLED",
+                                    "EntropyEncoding": "CABAC",
+                                    "Bitrate": 1_000_000,
+                                    "FramerateControl": "INITIALIZE_FROM_SOURCE",
+                                    "RateControlMode": "CBR",
+                                    "CodecProfile": "MAIN",
+                                    "Telecine": "NONE",
+                                    "MinIInterval": 0,
+                                    "AdaptiveQuantization": "HIGH",
+                                    "CodecLevel": "AUTO",
+                                    "FieldEncoding": "PAFF",
+                                    "SceneChangeDetect": "ENABLED",
+                                    "QualityTuningLevel": "SINGLE_PASS",
+                                    "FramerateConversionAlgorithm": "DUPLICATE_DROP",
+                                    "UnregisteredSeiTimecode": "DISABLED",
+                                    "GopSizeUnits": "FRAMES",
+                                    "ParControl": "INITIALIZE_FROM_SOURCE",
+                                    "NumberBFramesBetweenReferenceFrames": 2,
+                                    "RepeatPps": "DISABLED",
+                                },
+                            },
+                        },
+                        "AudioDescriptions": [
+                            {
+                                "AudioTypeControl": "FOLLOW_INPUT",
+                                "AudioSourceName": "Audio Selector 1",
+                                "LanguageCodeControl": "FOLLOW_INPUT",
+                                "CodecSettings": {
+                                    "Codec": "AAC",
+                                    "AacSettings": {
+                                        "AudioDescriptionBroadcasterMix": "NORMAL",
+                                        "Bitrate": 96000,
+                                        "RateControlMode": "CBR",
+                                        "CodecProfile": "LC",
+                                        "CodingMode": "CODING_MODE_2_0",
+                                        "RawFormat": "NONE",
+                                        "SampleRate": 48000,
+                                        "Specification": "MPEG4",
+                                    },
+                                },
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }

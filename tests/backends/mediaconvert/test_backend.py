@@ -21,7 +21,7 @@ import pytest
 from botocore.stub import Stubber
 
 from tests.backends.mediaconvert.settings_builders import INPUT, PREFIX, read_back, request
-from tests.backends.sources import LANDSCAPE, media_info
+from tests.support.sources import LANDSCAPE, media_info
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, AudioSpec, UpscalePolicy
 from vod_testbed.backends.mediaconvert.backend import MediaConvertAPIError, MediaConvertBackend

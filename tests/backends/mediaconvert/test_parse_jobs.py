@@ -12,6 +12,7 @@ import pytest
 
 from tests.backends.mediaconvert.job_examples import (
     aac,
+    console_mp4_job,
     file_group,
     frame_capture_job,
     frame_capture_output,
@@ -207,3 +208,13 @@ def test_what_is_still_refused_is_refused_by_name() -> None:
     twice["OutputGroups"][0]["Outputs"][1]["NameModifier"] = "_a"
     with pytest.raises(ValidationError, match=r"outputs/1/nameModifier: writes .*_a\.mp4"):
         parsed(twice)
+
+
+def test_an_mp4_job_as_the_console_exports_it_is_accepted() -> None:
+    job = parsed(console_mp4_job(SOURCE, "s3://media/out/"))
+    output = only_output(job)
+    assert output.video.width is None  # no size: the source's
+    assert output.video.codec.rate.mode is RateControl.CBR
+    # GopSize 90 in FRAMES is emulated as 3 s (exact at 30 fps), and says so.
+    assert output.video.codec.gop.seconds == 3
+    assert [m for _, m in job.warnings if "90 frames" in m]

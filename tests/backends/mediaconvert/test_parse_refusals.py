@@ -190,6 +190,12 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "nameModifier is required when the group has several outputs",
     ),
     (
+        "rung-name-ffmpeg-cannot-map",
+        lambda s: output_of(s).update({"nameModifier": "_100%"}),
+        "/outputGroups/0",
+        "rung name '100%': use letters, digits",
+    ),
+    (
         "modifier-without-underscore",
         lambda s: output_of(s).update({"nameModifier": "1080p"}),
         "/outputGroups/0/outputs/0/nameModifier",

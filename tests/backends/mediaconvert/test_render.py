@@ -13,7 +13,7 @@ from tests.backends.mediaconvert.settings_builders import (
     assert_valid_for_boto3,
     request,
 )
-from tests.backends.sources import LANDSCAPE, media_info
+from tests.support.sources import LANDSCAPE, media_info
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.ladder import (
     DEFAULT_LADDER,

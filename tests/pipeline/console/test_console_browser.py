@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.pipeline.console.browser import SCREENSHOTS, chromium
-from tests.pipeline.e2e_helpers import AUTH_SECRET
+from tests.support.e2e_helpers import AUTH_SECRET
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.auth import mint_token
@@ -184,6 +184,7 @@ def test_a_tampered_token_fails_visibly(
     context.close()
 
 
-def test_the_screenshot_path_is_the_one_the_readme_names() -> None:
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
-    assert ".cache/screenshots/console.png" in readme
+def test_the_screenshot_path_is_the_one_the_console_page_names() -> None:
+    repo = Path(__file__).resolve().parents[3]
+    page = (repo / "docs" / "console.md").read_text()
+    assert (SCREENSHOTS / "console.png").relative_to(repo).as_posix() in page

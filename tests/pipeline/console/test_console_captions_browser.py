@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.pipeline.console.browser import SCREENSHOTS, chromium
-from tests.pipeline.e2e_helpers import AUTH_SECRET, upload_with_captions, wait_for
+from tests.support.e2e_helpers import AUTH_SECRET, upload_with_captions, wait_for
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.auth import mint_token

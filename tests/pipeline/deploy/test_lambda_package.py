@@ -10,7 +10,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
+from tests.support.lambda_imports import modules_the_handler_loads
 from vod_testbed.pipeline.deploy.__main__ import main
 from vod_testbed.pipeline.deploy.lambda_package import (
     LAMBDA_REQUIREMENTS,

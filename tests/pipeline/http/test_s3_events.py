@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from werkzeug.test import TestResponse
 
-from tests.pipeline.conftest import SECRET, s3_notification
-from tests.pipeline.doubles import RecordingTranscoder
+from tests.support.doubles import RecordingTranscoder
+from tests.support.pipeline import SECRET, s3_notification
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.pipeline.e2e_helpers import bearer
+from tests.support.e2e_helpers import bearer
 from vod_testbed.pipeline.content_service import ContentService
 
 GOOD = {"filename": "clip.mp4", "content_type": "video/mp4", "size": 1234, "course_id": "c-1"}

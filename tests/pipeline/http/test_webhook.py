@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.pipeline.conftest import SECRET, RecordingNotifier, complete_detail, mc_event
+from tests.support.pipeline import SECRET, RecordingNotifier, complete_detail, mc_event
 from vod_testbed.common import signing
 from vod_testbed.pipeline import content_service
 from vod_testbed.pipeline.config import PipelineSettings

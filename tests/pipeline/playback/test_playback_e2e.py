@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.pipeline.e2e_helpers import AUTH_SECRET, bearer, upload, wait_for
 from tests.pipeline.playback.hls_client import follow
+from tests.support.e2e_helpers import AUTH_SECRET, bearer, upload, wait_for
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.config import PipelineSettings

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.pipeline.conftest import SECRET, load_event, s3_notification
-from tests.pipeline.doubles import RecordingTranscoder
-from tests.pipeline.trigger.lambda_imports import modules_the_handler_loads
+from tests.support.doubles import RecordingTranscoder
+from tests.support.lambda_imports import modules_the_handler_loads
+from tests.support.pipeline import SECRET, load_event, s3_notification
 from vod_testbed.backends.job import Job, JobRequest
 from vod_testbed.backends.source import fetch_sample, probe_object
 from vod_testbed.common.clock import ManualClock

@@ -117,6 +117,8 @@ def _validate_request(request: JobRequest) -> None:
             raise errors.InvalidRequestError(
                 name, f"the output base name {base!r} may not contain '%'"
             )
+    if request.model is not None:
+        _validate_model(request.model)
     if not is_s3(request.input_uri) and not Path(request.input_uri).exists():
         raise errors.InvalidRequestError("input_uri", f"no such file: {request.input_uri}")
     for i, track in enumerate(request.captions):
@@ -125,6 +127,24 @@ def _validate_request(request: JobRequest) -> None:
         elif not Path(track.source_uri).is_file():
             raise errors.InvalidRequestError(
                 f"captions[{i}].source_uri", f"no such file: {track.source_uri}"
+            )
+
+
+def _validate_model(model: JobSpec) -> None:
+    """A model's names must be ones ffmpeg can write: its hls and image2 muxers read '%' in
+    a file name as a pattern and cannot escape it."""
+    for index, group in enumerate(model.output_groups):
+        if is_s3(group.destination):
+            parse_s3_uri(group.destination)
+        _, base = naming.split_destination(group.destination)
+        patterned = [
+            o.name_modifier
+            for o in group.outputs
+            if isinstance(group, HlsGroup) or o.is_frame_capture
+        ]
+        if any("%" in name for name in (base, *patterned)):
+            raise errors.InvalidRequestError(
+                f"model/output_groups/{index}", "HLS and frame capture names may not contain '%'"
             )
 
 

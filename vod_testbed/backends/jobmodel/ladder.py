@@ -201,11 +201,20 @@ def _rung(output: Output) -> Rung | None:
 
 
 def hls_group_ladder(
-    group: HlsGroup, source: Input, thumbnails: ThumbnailSpec | None = None
+    group: HlsGroup,
+    source: Input,
+    thumbnails: ThumbnailSpec | None = None,
+    *,
+    strict: bool = False,
 ) -> Ladder | None:
     """The ladder an HLS group is, or None when it is not one: every output an H.264 rung
     on one keyframe grid and frame rate, with the same AAC format (or none) in each, and
-    the same burnt-in captions (or none); captions-only outputs are its WebVTT tracks."""
+    the same burnt-in captions (or none); captions-only outputs are its WebVTT tracks, and
+    a group of audio-only outputs is an audio-only ladder.
+
+    Raises:
+        ValueError: with ``strict``, what the ladder refuses (a rung name, a size).
+    """
     outputs = [o for o in group.outputs if not is_caption_output(o)]
     if outputs and all(o.video is None for o in outputs):
         return _audio_only_ladder(group, outputs, source)
@@ -247,6 +256,8 @@ def hls_group_ladder(
             scene_cut_min_frames=scene_cut,
         )
     except ValueError:
+        if strict:
+            raise
         return None
 
 

@@ -285,7 +285,8 @@ class Output:
 class HlsGroup:
     """``HLS_GROUP_SETTINGS``: one multivariant playlist over its outputs' variants."""
 
-    destination: str  # folder/base, the base already resolved (names.destination_base)
+    # folder/base, the base already resolved (vod_testbed.backends.naming.destination_base)
+    destination: str
     outputs: tuple[Output, ...]
     segment_seconds: int = 10
     integer_durations: bool = False
@@ -316,7 +317,3 @@ class JobSpec:
     output_groups: tuple[OutputGroup, ...]
     user_metadata: dict[str, str] = field(default_factory=dict)
     warnings: tuple[tuple[int, str], ...] = ()
-
-    @property
-    def first_input(self) -> Input:
-        return self.inputs[0]

@@ -243,7 +243,7 @@ class _JobParser:
             integer_durations=hls.get("manifestDurationFormat", "FLOATING_POINT") == "INTEGER",
         )
         try:
-            ladder = hls_group_ladder(parsed, source)
+            ladder = hls_group_ladder(parsed, source, strict=True)
         except ValueError as exc:
             raise SettingsError(path, str(exc)) from exc
         if ladder is None:

@@ -1,5 +1,6 @@
-"""The codec-level settings of one output: its video box, H.264 rate control and GOP, and
-its AAC audio, read into the ladder's terms (see :mod:`.parse` for the job around them).
+"""The video settings of one output: its box, H.264/H.265 rate control, GOP and frame
+rate, and its preprocessors, read into the job model's codecs (and the ladder's terms they
+map onto); see :mod:`.parse` for the job around them, :mod:`.parse_audio` for audio.
 
 Each function raises :class:`~vod_testbed.backends.mediaconvert.coverage.SettingsError`
 with the JSON pointer of the setting it cannot honour, and reports approximations through

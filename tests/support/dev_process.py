@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from vod_testbed.fixtures.media import clip_path
+
 VOD_TESTBED = str(Path(sys.executable).with_name("vod-testbed"))
 READY_TIMEOUT_S = 60
 
@@ -59,3 +61,18 @@ def wait_ready(ready_file: Path, timeout_s: float = READY_TIMEOUT_S) -> dict[str
     )
     description: dict[str, Any] = json.loads(ready_file.read_text())
     return description
+
+
+# The CI job of docs/ci.md as a shell script: curl for the upload and the polling.
+SMOKE_SCRIPT = Path(__file__).resolve().parents[1] / "cli" / "dev_smoke.sh"
+
+
+def run_smoke(vod_testbed: str, work: Path) -> subprocess.CompletedProcess[str]:
+    """Run the shell script with ``vod_testbed`` as the command."""
+    return subprocess.run(
+        ["bash", str(SMOKE_SCRIPT), vod_testbed, str(clip_path("short_2s")), str(work)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=clean_env(),
+    )
