@@ -4,6 +4,7 @@ presigned way, handed to the job; the ready video plays with its SUBTITLES group
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 import requests
@@ -13,7 +14,10 @@ from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.server import PipelineServer
+from vod_testbed.pipeline.upload_requests import RegistrationUnavailable
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
@@ -140,3 +144,16 @@ def test_caption_fields_are_checked_by_name(server: PipelineServer, caption, fie
     )
     assert answer.status_code == 400
     assert answer.json()["field"] == field
+
+
+def test_when_storage_does_not_answer_nothing_is_registered(
+    pipeline_settings: PipelineSettings, database: Database
+) -> None:
+    settings = replace(
+        pipeline_settings, backend=replace(pipeline_settings.backend, s3_bucket="no-such-bucket")
+    )
+    service = ContentService(settings, database)
+    caption = {"filename": "a.srt", "content_type": "text/plain", "size": 5, "language": "eng"}
+    with pytest.raises(RegistrationUnavailable, match="the upload was not registered"):
+        service.handle_video_upload("e2e", "a.mp4", "video/mp4", 100, "course-1", [caption])
+    assert service.list(user_id="e2e") == []

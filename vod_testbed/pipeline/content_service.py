@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -41,6 +42,7 @@ from vod_testbed.pipeline.transitions import job_transition, notice_transition
 from vod_testbed.pipeline.trigger import captions
 from vod_testbed.pipeline.trigger.notices import TriggerNotice
 from vod_testbed.pipeline.upload_requests import (
+    RegistrationUnavailable,
     UploadTicket,
     check_content_type,
     check_filename,
@@ -138,12 +140,18 @@ class ContentService:
         if caption_uploads:
             # Before the asset exists: the trigger must find the manifest whenever the
             # video arrives (pipeline/trigger/captions.py).
-            self.storage.client.put_object(
-                Bucket=self.settings.bucket,
-                Key=captions.manifest_key(key),
-                Body=captions.manifest(key, caption_uploads),
-                ContentType="application/json",
-            )
+            try:
+                self.storage.client.put_object(
+                    Bucket=self.settings.bucket,
+                    Key=captions.manifest_key(key),
+                    Body=captions.manifest(key, caption_uploads),
+                    ContentType="application/json",
+                )
+            except (ClientError, BotoCoreError) as exc:
+                log.error("caption manifest not written: %s", exc, extra={"key": key})
+                raise RegistrationUnavailable(
+                    "storage did not answer; the upload was not registered, try again"
+                ) from exc
         with self.db.sessions.begin() as session:
             session.add(asset)
         url = self._presigner.generate_presigned_url(

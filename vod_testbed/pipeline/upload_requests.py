@@ -17,6 +17,11 @@ MAX_FILENAME_LENGTH = 255
 _MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 
 
+class RegistrationUnavailable(Exception):
+    """An upload could not be registered because storage did not answer (nothing was
+    registered); the API answers 503 with this message."""
+
+
 @dataclass(frozen=True)
 class UploadTicket:
     """What a client needs to upload: PUT the file to ``url`` with exactly ``headers``."""

@@ -32,7 +32,7 @@ from vod_testbed.pipeline.deletion import VideoBusy, delete_video
 from vod_testbed.pipeline.http.caller import current_caller
 from vod_testbed.pipeline.playback import playback_for
 from vod_testbed.pipeline.playback.blueprint import playback_service
-from vod_testbed.pipeline.upload_requests import check_id
+from vod_testbed.pipeline.upload_requests import RegistrationUnavailable, check_id
 from vod_testbed.storage.s3 import Storage
 
 api = Blueprint("videos", __name__)
@@ -70,6 +70,11 @@ def json_body() -> dict[str, Any]:
 @api.errorhandler(InvalidRequestError)
 def _invalid(error: InvalidRequestError) -> tuple[Response, int]:
     return error_response(400, error.message, error.field)
+
+
+@api.errorhandler(RegistrationUnavailable)
+def _unavailable(error: RegistrationUnavailable) -> tuple[Response, int]:
+    return error_response(503, str(error))
 
 
 @api.post("/videos")
