@@ -8,10 +8,12 @@ from dataclasses import replace
 import pytest
 
 from tests.backends.ffmpeg.jobs import run_job, validated
+from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER
 from vod_testbed.common import errors
 from vod_testbed.fixtures.media import clip_path
+from vod_testbed.media.captions import CaptionFormat
 
 pytestmark = pytest.mark.e2e
 
@@ -56,3 +58,21 @@ def test_without_the_policy_an_audio_only_source_still_fails_1010(ffmpeg_backend
     assert job.status is JobStatus.ERROR
     assert job.error_code == errors.INPUT_ERROR
     assert "no video stream" in (job.error_message or "")
+
+
+def test_a_recorded_talk_keeps_its_captions(ffmpeg_backend, storage, put_clip, s3_prefix, tmp_path):
+    path = clip_path("audio_mp3")
+    source = put_clip(path, "talk.mp3")
+    srt = tmp_path / "talk.srt"
+    srt.write_bytes(b"1\n00:00:00,500 --> 00:00:02,000\nWelcome to the podcast\n")
+    uri = f"{s3_prefix}/talk.srt"
+    storage.put(srt, uri)
+    request = JobRequest.for_prefix(
+        source, ladder=AUDIO_LADDER, captions=(CaptionTrack(uri, CaptionFormat.SRT, "eng"),)
+    )
+    job, _ = run_job(ffmpeg_backend, request)
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    report = validated(job, AUDIO_LADDER, path, storage)
+    assert report.ok, report.render_text()
+    assert [(s.language, s.cue_count) for s in report.subtitles] == [("eng", 1)]
+    assert not report.failed("subtitles.segments")
