@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test test-fast test-system-ffmpeg fuzz lint docs fmt bench fixtures lambda-package deploy-render clean
+.PHONY: help install dev test test-fast test-system-ffmpeg fuzz lint lint-template docs fmt bench fixtures lambda-package deploy-render clean
 
 # Which ffmpeg the tests use: empty (the project's policy: FFMPEG_BINARY, PATH, the wheel's),
 # wheel, system (ffmpeg on PATH, e.g. Debian 12's 5.1) or a path. CI runs `make test
@@ -48,11 +48,12 @@ test-system-ffmpeg: $(STAMP) ## Run the tests that transcode again with the syst
 fuzz: $(STAMP) ## Property-based fuzzing (Hypothesis, fixed budgets; also part of `make test`)
 	$(BIN)/pytest -m fuzz
 
-lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE.md) + the Dockerfile and compose file + the docs site and its links
+lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE.md) + cfn-lint on staging's template + the Dockerfile and compose file + the docs site and its links
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy vod_testbed tests
 	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory lint-template
 	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/lint-containers
 	$(MAKE) --no-print-directory docs
 	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/check-links
@@ -60,6 +61,16 @@ lint: $(STAMP) ## ruff + mypy + import-linter (the layering of docs/ARCHITECTURE
 # NO_MKDOCS_2_WARNING: mkdocs-material's banner about its successor, printed on every build.
 docs: $(STAMP) ## Build the documentation site from docs/ into site/ (mkdocs, every warning an error)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# cfn-lint on staging's template as rendered without a CDN, for a CloudFront host and for a
+# custom host (with its certificate).
+CFN_DIR := .cache/cfn
+CFN_ENV := env -u PLAYBACK_BASE_URL S3_BUCKET=media-staging PIPELINE_WEBHOOK_URL=https://pipeline.example.com
+lint-template: $(STAMP)
+	$(CFN_ENV) $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/plain >/dev/null
+	$(CFN_ENV) PLAYBACK_BASE_URL=https://d111111abcdef8.cloudfront.net $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/cloudfront >/dev/null
+	$(CFN_ENV) PLAYBACK_BASE_URL=https://media.example.com $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/custom-host >/dev/null
+	$(BIN)/cfn-lint $(CFN_DIR)/plain/template.json $(CFN_DIR)/cloudfront/template.json $(CFN_DIR)/custom-host/template.json
 
 fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
@@ -79,7 +90,7 @@ fixtures: $(STAMP) ## Generate (and cache) the test media
 lambda-package: $(STAMP) ## Build the upload-trigger Lambda zip (dist/lambda-upload-trigger.zip)
 	$(BIN)/python -m vod_testbed.pipeline.deploy package --out dist/lambda-upload-trigger.zip
 
-deploy-render: $(STAMP) ## Render the staging AWS artifacts (IAM, S3 notification, EventBridge) into dist/staging
+deploy-render: $(STAMP) ## Render staging's CloudFormation template (docs/aws-staging.md) into dist/staging/template.json
 	$(BIN)/python -m vod_testbed.pipeline.deploy render --out dist/staging
 
 clean: ## Remove the virtualenv, caches, generated media and build output

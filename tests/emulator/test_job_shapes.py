@@ -52,8 +52,10 @@ def streams(storage: Storage, uri: str, tmp_path: Path) -> dict[str, Any]:
         if container.streams.video:
             video = container.streams.video[0].codec_context
             found["size"] = (video.width, video.height)
+            found["video_bitrate"] = container.streams.video[0].bit_rate
         if container.streams.audio:
             found["sample_rate"] = container.streams.audio[0].codec_context.sample_rate
+        found["bitrate"] = container.bit_rate
         return found
 
 
@@ -80,6 +82,9 @@ def test_an_mp4_file_output_job(
     read = streams(storage, output["outputFilePaths"][0], tmp_path)
     assert (read["video"], read["audio"], read["size"]) == ("h264", "aac", (640, 360))
     assert abs(read["duration_s"] - 2.0) < 0.2
+    # averageBitrate is the video output's (MediaConvert user guide, "Events with COMPLETE
+    # status"): the video stream's, below the file's with its audio.
+    assert output["videoDetails"]["averageBitrate"] == read["video_bitrate"] < read["bitrate"]
 
 
 def test_a_frame_capture_only_job(

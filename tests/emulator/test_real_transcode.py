@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.emulator import create, done, ladder_settings
 from tests.support.fakes import WebhookReceiver
+from vod_testbed.backends.ladder import Ladder, Rung
 from vod_testbed.fixtures.jobs import aws_doc_ladder_settings
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
@@ -119,3 +121,53 @@ def test_the_aws_documentation_job_runs_unchanged_and_validates(
     report = validate_hls(master, storage=storage)
     assert report.ok, report.render_text()
     assert [r.name for r in report.renditions] == ["1080p", "720p", "480p", "360p"]
+
+
+def test_average_bitrate_is_the_video_outputs_own(
+    start_job: StartJob, receiver: WebhookReceiver, storage: Storage
+) -> None:
+    """The COMPLETE event's ``videoDetails.averageBitrate`` is the video output's average
+    bitrate (MediaConvert user guide, "Events with COMPLETE status",
+    https://docs.aws.amazon.com/mediaconvert/latest/ug/ev_status_complete.html): the video
+    stream's bits over its duration, without the audio and the MPEG-TS overhead that HLS's
+    AVERAGE-BANDWIDTH counts."""
+    _, job = start_job("short_2s", "bitrate")
+    hls = completed(receiver, job["Id"])[-1]["detail"]["outputGroupDetails"][0]
+    report = validate_hls(hls["playlistFilePaths"][0], storage=storage)
+    assert report.ok, report.render_text()
+    for detail, measured in zip(hls["outputDetails"], report.renditions, strict=True):
+        average = detail["videoDetails"]["averageBitrate"]
+        assert measured.video_bitrate is not None and measured.average_bandwidth is not None
+        assert abs(average - measured.video_bitrate) <= 0.01 * measured.video_bitrate
+        assert average < measured.average_bandwidth
+
+
+@pytest.mark.parametrize(("mode", "target"), [("LEGACY", 3), ("SPEC_COMPLIANT", 2), (None, 3)])
+def test_target_duration_compatibility_mode_rounds_as_mediaconvert_does(
+    start_job: StartJob,
+    receiver: WebhookReceiver,
+    storage: Storage,
+    tmp_path: Path,
+    mode: str | None,
+    target: int,
+) -> None:
+    """HlsGroupSettings.TargetDurationCompatibilityMode (MediaConvert API reference,
+    https://docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html#jobs-prop-hlsgroupsettings-targetdurationcompatibilitymode):
+    LEGACY, the default, rounds the target duration up; SPEC_COMPLIANT rounds at .5. At
+    29.97 fps a 2 s segment lasts 2.002 s: 3 or 2."""
+    ladder = Ladder(rungs=(Rung("360p", 640, 360, 800_000),), segment_seconds=2, thumbnails=None)
+
+    def settings_for(source: str, prefix: str) -> dict[str, Any]:
+        settings = ladder_settings(source, prefix, ladder)
+        hls = settings["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]
+        assert hls.pop("TargetDurationCompatibilityMode") == "SPEC_COMPLIANT"
+        if mode is not None:
+            hls["TargetDurationCompatibilityMode"] = mode
+        return settings
+
+    _, job = start_job("fps_29_97", f"td-{mode}", settings_for)
+    hls = completed(receiver, job["Id"])[-1]["detail"]["outputGroupDetails"][0]
+    (playlist,) = hls["outputDetails"][0]["outputFilePaths"]
+    text = storage.fetch(playlist, tmp_path / "rung.m3u8").read_text()
+    assert "#EXTINF:2.002" in text
+    assert f"#EXT-X-TARGETDURATION:{target}\n" in text

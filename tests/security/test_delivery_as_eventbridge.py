@@ -1,6 +1,7 @@
-"""Delivery as EventBridge does it: 429 and 5xx are retried with backoff for at most the
-maximum age (24 h by default), a 4xx is not retried, and what is given up on waits in a
-dead-letter list that the admin API shows and redrives. Time is a clock the tests move."""
+"""Delivery as EventBridge does it: 401, 407, 409, 429 and 5xx are retried with backoff for
+at most the maximum age (24 h by default), any other 4xx is not retried, and what is given
+up on waits in a dead-letter list that the admin API shows and redrives. Time is a clock the
+tests move."""
 
 from __future__ import annotations
 
@@ -113,6 +114,25 @@ def test_a_4xx_is_not_retried_and_is_dead_lettered(
     assert receiver.refused == 1
     (dead,) = delivery.store.list_dead_letters()
     assert (dead.last_error, dead.dead_reason) == ("HTTP 400", "HTTP 400 is not retried")
+
+
+@pytest.mark.parametrize("status", [401, 407, 409])
+def test_401_407_and_409_are_retried_as_an_api_destination_retries_them(
+    delivery: EventDelivery, receiver: WebhookReceiver, clock: Clock, status: int
+) -> None:
+    """EventBridge user guide, "API destinations" (error handling): requests answered 401,
+    407, 409, 429 or 5xx are retried; other 4xx answers are not
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html)."""
+    receiver.status = status
+    delivery.publish(event())
+    delivery.run_due()
+    assert delivery.store.list_dead_letters() == []
+    receiver.status = 200
+    clock.now = delivery.store.next_due_at() or clock.now + DAY_S
+    delivery.run_due()
+    assert (receiver.refused, len(receiver.events())) == (1, 1)
+    (row,) = delivery.store.list_deliveries()
+    assert (row.attempts, row.delivered_at) == (2, clock.now)
 
 
 def test_the_admin_api_shows_and_redrives_dead_letters(

@@ -46,6 +46,8 @@ class RenditionOutput:
     height: int
     average_bandwidth: int = 0
     peak_bandwidth: int = 0
+    # The video stream alone (no audio, no container): the COMPLETE event's averageBitrate.
+    video_bitrate: int = 0
 
 
 @dataclass(frozen=True)

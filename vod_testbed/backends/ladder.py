@@ -183,6 +183,9 @@ class Ladder:
     upscale: UpscalePolicy = UpscalePolicy.UPSCALE
     portrait: PortraitPolicy = PortraitPolicy.PAD
     integer_durations: bool = False  # MediaConvert ManifestDurationFormat INTEGER
+    # EXT-X-TARGETDURATION: the longest segment rounded to the nearest second (RFC 8216,
+    # MediaConvert's SPEC_COMPLIANT), or up (LEGACY, MediaConvert's default).
+    round_target_duration_up: bool = False
     rotate: RotatePolicy = RotatePolicy.AUTO
     # None: the source's rate, as MediaConvert's "follow source" gives it (see
     # media.probe.output_frame_rate); else this constant rate.

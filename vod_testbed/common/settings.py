@@ -135,6 +135,8 @@ class BackendSettings:
         s3_bucket: the media bucket.
         mediaconvert_endpoint, mediaconvert_role_arn, mediaconvert_queue_arn: where and as
             whom the MediaConvert backend submits jobs (the endpoint found as the S3 one is).
+        mediaconvert_job_template: the job template jobs name when their settings give
+            every member it has (staging's, rendered from the same ladder).
     """
 
     transcoder_backend: str = variable("TRANSCODER_BACKEND", default="ffmpeg")
@@ -156,6 +158,7 @@ class BackendSettings:
         "MEDIACONVERT_ROLE_ARN", default="arn:aws:iam::123456789012:role/MediaConvertRole"
     )
     mediaconvert_queue_arn: str | None = variable("MEDIACONVERT_QUEUE_ARN", default=None)
+    mediaconvert_job_template: str | None = variable("MEDIACONVERT_JOB_TEMPLATE", default=None)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> BackendSettings:

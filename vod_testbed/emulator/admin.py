@@ -156,7 +156,7 @@ def list_deliveries() -> Response:
 
 @admin.get("/dead-letters")
 def list_dead_letters() -> Response:
-    """Deliveries given up on (a 4xx answer, or retried past the maximum age)."""
+    """Deliveries given up on (an answer not retried, or retried past the maximum age)."""
     dead = emulator().store.list_dead_letters()
     return respond({"deadLetters": [delivery_view(d) for d in dead]})
 

@@ -3,14 +3,14 @@ EventBridge's retry policy.
 
 Publishing an event writes it, and one outbox row per webhook URL, to the SQLite store in
 one transaction; a worker thread then POSTs each due row. A 2xx answer marks the row
-delivered. As an EventBridge API destination does, a 429, a 5xx, a refused connection or a
-timeout is retried after an exponential backoff with jitter (base x 2^attempts, capped,
-times a random factor in [0.5, 1.5)) until the event is older than
-``EMULATOR_DELIVERY_MAX_AGE_S`` (24 h by default); any other answer (4xx, 3xx) is not
-retried. What is given up on goes to the dead-letter list, which the admin API lists and
-can redrive. Rows outlive the process: after a restart the worker picks up every pending
-one, so nothing is lost, and a row whose 2xx arrived just before a crash may be sent again -
-the at-least-once delivery EventBridge promises.
+delivered. As an EventBridge API destination does, a 401, 407, 409, 429, a 5xx, a refused
+connection or a timeout is retried after an exponential backoff with jitter (base x
+2^attempts, capped, times a random factor in [0.5, 1.5)) until the event is older than
+``EMULATOR_DELIVERY_MAX_AGE_S`` (24 h by default); any other answer (another 4xx, a 3xx) is
+not retried (see :data:`RETRIED_STATUSES`). What is given up on goes to the dead-letter
+list, which the admin API lists and can redrive. Rows outlive the process: after a restart
+the worker picks up every pending one, so nothing is lost, and a row whose 2xx arrived just
+before a crash may be sent again - the at-least-once delivery EventBridge promises.
 
 Every delivery is signed (vod_testbed.common.signing) when WEBHOOK_SECRET is set, at the time
 of each attempt, so a retry after a long outage is not stale. Time comes from an injected
@@ -43,6 +43,15 @@ log = logging.getLogger(__name__)
 HELD_OFFSET_S = 10.0 * 365 * 24 * 3600
 MAX_PARALLEL_POSTS = 4
 EVENT_ID_HEADER = "X-Vod-Event-Id"
+# The answers an API destination retries besides 5xx (EventBridge user guide, "API
+# destinations", error handling): a webhook refusing a bad signature with 401 is retried
+# for a day, as in staging, not dead-lettered at once.
+RETRIED_STATUSES = frozenset({401, 407, 409, 429})
+
+
+def is_retried(status: int) -> bool:
+    """Whether an API destination retries an answer with HTTP ``status``."""
+    return status in RETRIED_STATUSES or status >= 500
 
 
 def backoff_s(attempts: int, base_s: float, cap_s: float) -> float:
@@ -168,7 +177,7 @@ class EventDelivery:
                 self.store.mark_delivered(delivery.seq, self.clock())
                 return
             problem = f"HTTP {response.status_code}"
-            retryable = response.status_code == 429 or response.status_code >= 500
+            retryable = is_retried(response.status_code)
         self._after_failure(delivery, problem, retryable)
 
     def _after_failure(self, delivery: Delivery, problem: str, retryable: bool) -> None:

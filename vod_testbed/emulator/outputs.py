@@ -25,6 +25,8 @@ EVENT_ONLY_KEYS = ("playlistFilePaths", "outputFilePaths", "type")
 
 
 def _video(width: int, height: int, average_bitrate: int = 0) -> dict[str, int]:
+    """``videoDetails``; ``averageBitrate`` is the video output's own, as the user guide
+    defines it, not the rendition's with audio and container (HLS AVERAGE-BANDWIDTH)."""
     details = {"widthInPx": width, "heightInPx": height}
     if average_bitrate:
         details["averageBitrate"] = average_bitrate
@@ -71,7 +73,7 @@ def event_output_group_details(
                         {
                             "outputFilePaths": [r.playlist_uri],
                             "durationInMs": r.duration_ms,
-                            "videoDetails": _video(r.width, r.height, r.average_bandwidth),
+                            "videoDetails": _video(r.width, r.height, r.video_bitrate),
                         }
                         for r in outputs.renditions
                     ],

@@ -34,7 +34,7 @@ from vod_testbed.backends.mediaconvert import events
 from vod_testbed.common import errors
 from vod_testbed.common.clock import Clock, system_clock
 from vod_testbed.common.worker import Worker
-from vod_testbed.emulator import outputs
+from vod_testbed.emulator import input_errors, outputs
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.exceptions import MediaConvertError
 from vod_testbed.emulator.faults import Faults
@@ -297,14 +297,12 @@ class JobRunner:
         elif snapshot.status is JobStatus.CANCELED:
             self._finish(job_id, JobStatus.CANCELED, {})
         else:
-            self._finish(
-                job_id,
-                JobStatus.ERROR,
-                {
-                    "error_code": snapshot.error_code or errors.UNKNOWN_ERROR,
-                    "error_message": snapshot.error_message or "The transcode failed.",
-                },
+            code, message = input_errors.as_aws_reports(
+                snapshot.error_code or errors.UNKNOWN_ERROR,
+                snapshot.error_message or "The transcode failed.",
+                snapshot.request.input_uri,
             )
+            self._finish(job_id, JobStatus.ERROR, {"error_code": code, "error_message": message})
 
     def _send_status_updates(self) -> None:
         now = self.clock()

@@ -29,6 +29,11 @@ from vod_testbed.pipeline import upload_keys
 
 # Algorithms an identity provider's JWKS may use; never "none", never HMAC with a public key.
 ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "PS256")
+# Which of them each JWK key type ("kty") can verify.
+KEY_TYPE_ALGORITHMS = {
+    "RSA": ("RS256", "RS384", "RS512", "PS256"),
+    "EC": ("ES256", "ES384"),
+}
 LOCAL_ALGORITHM = "HS256"
 # A token longer than this is not one an identity provider issues; refuse before parsing.
 MAX_TOKEN_CHARS = 8192
@@ -169,8 +174,9 @@ class Authenticator:
         options = {"require": ["sub", "exp"]}
         try:
             if self._jwks is not None:
-                key: Any = self._jwks.get_signing_key_from_jwt(token).key
-                algorithms = list(ASYMMETRIC_ALGORITHMS)
+                signing_key = self._jwks.get_signing_key_from_jwt(token)
+                key: Any = signing_key.key
+                algorithms = _algorithms_of(signing_key)
             else:
                 key, algorithms = self.secret, [LOCAL_ALGORITHM]
             return dict(
@@ -190,6 +196,13 @@ class Authenticator:
             raise AuthError(f"the bearer token's key is unknown: {exc}") from None
         except jwt.PyJWTError as exc:
             raise AuthError(f"the bearer token is not valid: {exc}") from None
+
+
+def _algorithms_of(signing_key: jwt.PyJWK) -> list[str]:
+    """The algorithms a token may name for this key: those of its key type. A token naming
+    another family (ES256 against an RSA key) is then an invalid token, a 401, rather than
+    a key of the wrong type handed to the verifier (a ``TypeError``, a 500)."""
+    return list(KEY_TYPE_ALGORITHMS.get(signing_key.key_type or "", ()))
 
 
 def _caller_from(claims: dict[str, Any]) -> Caller:

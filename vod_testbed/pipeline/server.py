@@ -133,6 +133,9 @@ class PipelineServer:
             self.watcher.stop()
         self.reaper.stop()
         self._http.stop()
+        reports = self.app.extensions.get("vod_reports")
+        if reports is not None:
+            reports.close()
         if self._owns_transcoder:
             self.transcoder.close()
         if self.bridge is not None:

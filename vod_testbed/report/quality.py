@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from vod_testbed.backends.ffmpeg.process import spawn
 from vod_testbed.report.model import Quality
 
 VMAF, PSNR_SSIM = "vmaf", "psnr-ssim"
@@ -91,12 +92,17 @@ def compare(
     with tempfile.TemporaryDirectory(prefix="vod-quality-") as tmp:
         log = Path(tmp) / "vmaf.json"
         argv = compare_argv(ffmpeg, rendition, source, size, seconds, metric, log)
+        # spawn: the comparison dies with the thread that runs it, so a stopping process
+        # never waits for (nor leaves behind) a quality pass.
+        process = spawn(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
-            run = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s)
+            _, stderr = process.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
             raise QualityError(f"comparing {rendition.name} took over {timeout_s:.0f} s") from None
-        if run.returncode != 0:
-            tail = run.stderr.strip().splitlines()[-1:] or ["no output"]
+        if process.returncode != 0:
+            tail = stderr.strip().splitlines()[-1:] or ["no output"]
             raise QualityError(f"ffmpeg could not compare {rendition.name}: {tail[0]}")
         if metric == VMAF:
             pooled = json.loads(log.read_text())["pooled_metrics"]
@@ -107,7 +113,7 @@ def compare(
                 psnr_db=round(pooled["psnr_y"]["mean"], 2),
                 ssim=round(pooled["float_ssim"]["mean"], 4),
             )
-    psnr, ssim = _PSNR.search(run.stderr), _SSIM.search(run.stderr)
+    psnr, ssim = _PSNR.search(stderr), _SSIM.search(stderr)
     if psnr is None or ssim is None:
         raise QualityError(f"ffmpeg printed no PSNR/SSIM for {rendition.name}")
     # Identical pictures have an infinite PSNR; 100 dB is the usual cap (and valid JSON).

@@ -585,3 +585,25 @@ def test_the_default_client_retries_in_standard_mode() -> None:
     config: Any = backend.client.meta.config  # its stubs omit the options it was built with
     assert config.retries == {"mode": "standard", "total_max_attempts": 7}
     assert backend.client.meta.endpoint_url == "http://127.0.0.1:9"
+
+
+@pytest.mark.parametrize(
+    ("source", "names_it"), [(LANDSCAPE, True), (media_info(audio=False), False)]
+)
+def test_a_job_names_the_job_template_only_when_its_settings_cover_it(
+    request_: JobRequest, source: MediaInfo, names_it: bool
+) -> None:
+    """MediaConvert layers a job's settings over its template's: a job for a silent source
+    (no audio) naming the ladder's template would get its audio back, so it goes without."""
+    client = make_client()
+    stubber = Stubber(client)
+    with_template = replace(settings(), mediaconvert_job_template="vod-testbed-ladder")
+    backend = backend_on(client, with_template, source_prober=lambda _uri: source)
+    sent = create_job_params(request_, source)
+    if names_it:
+        sent["JobTemplate"] = "vod-testbed-ladder"
+    with stubber:
+        stubber.add_response("create_job", {"Job": raw_job(request_)}, expected_params=sent)
+        backend.submit(request_)
+        stubber.assert_no_pending_responses()
+    backend.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,3 +54,15 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def wait_until(page: Any, expression: str, timeout_s: float, interval_s: float = 0.1) -> None:
+    """Poll ``expression`` in ``page`` until it is truthy. Playwright's
+    ``wait_for_function`` compiles its string inside the page, which the console's
+    Content-Security-Policy (no ``unsafe-eval``) forbids; ``evaluate`` runs it from the
+    debugging protocol, outside the page's policy."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{expression} still false after {timeout_s} s")
+        page.wait_for_timeout(interval_s * 1000)

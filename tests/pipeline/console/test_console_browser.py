@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.console.browser import SCREENSHOTS, chromium
+from tests.pipeline.console.browser import SCREENSHOTS, chromium, wait_until
 from tests.support.e2e_helpers import AUTH_SECRET
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
@@ -93,9 +93,7 @@ def test_the_console_plays_the_ready_video_past_two_seconds(page: Any, uploaded:
     page.locator(f'.video-row[data-id="{uploaded}"] .pill', has_text="Ready").wait_for(
         timeout=READY_TIMEOUT_MS
     )
-    page.wait_for_function(
-        "document.querySelector('#video').currentTime > 2", timeout=60_000, polling=100
-    )
+    wait_until(page, "document.querySelector('#video').currentTime > 2", timeout_s=60)
     assert page.locator("#player-error").is_hidden()
     assert page.locator("#now-playing").inner_text().startswith("Playing ")
     assert page.locator("#thumbs img").count() >= 1
@@ -104,7 +102,7 @@ def test_the_console_plays_the_ready_video_past_two_seconds(page: Any, uploaded:
 
 
 def test_the_rung_selector_switches_to_the_chosen_rung(page: Any, uploaded: str) -> None:
-    page.wait_for_function("document.querySelector('#rung').options.length > 2", timeout=60_000)
+    wait_until(page, "document.querySelector('#rung').options.length > 2", timeout_s=60)
     labels = page.locator("#rung option").all_inner_texts()
     assert labels[0] == "Auto"
     assert [re.sub(r"^(\d+p).*", r"\1", label) for label in labels[1:]] == [
@@ -114,8 +112,8 @@ def test_the_rung_selector_switches_to_the_chosen_rung(page: Any, uploaded: str)
         "360p",
     ]
     page.select_option("#rung", label=labels[-1])
-    page.wait_for_function(
-        "document.querySelector('#now-playing').dataset.height === '360'", timeout=30_000
+    wait_until(
+        page, "document.querySelector('#now-playing').dataset.height === '360'", timeout_s=30
     )
     assert "640x360" in page.locator("#now-playing").inner_text()
     assert page.locator("#player-error").is_hidden()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -13,6 +12,7 @@ from packaging.utils import canonicalize_name
 from tests.support.lambda_imports import modules_the_handler_loads
 from vod_testbed.pipeline.deploy.__main__ import main
 from vod_testbed.pipeline.deploy.lambda_package import (
+    LAMBDA_PYTHON,
     LAMBDA_REQUIREMENTS,
     LAMBDA_RUNTIME,
     SOURCE_ROOT,
@@ -64,9 +64,14 @@ def test_the_zip_gets_the_compiled_wheels_the_suite_ran_with(tmp_path: Path) -> 
     command = install_command(tmp_path)
     for name in LAMBDA_REQUIREMENTS:
         assert f"{name}=={metadata.version(name)}" in command
-    python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    assert command[command.index("--python-version") + 1] == python
-    assert f"python{python}" == LAMBDA_RUNTIME
+    # The runtime's Python, on Amazon Linux 2023 (glibc 2.34): PyAV's Linux wheels need
+    # glibc 2.28, which the python3.11 runtime (Amazon Linux 2, glibc 2.26) lacks.
+    assert command[command.index("--python-version") + 1] == "3.12" == LAMBDA_PYTHON
+    assert LAMBDA_RUNTIME == "python3.12"
+    platforms = [command[i + 1] for i, arg in enumerate(command) if arg == "--platform"]
+    assert "manylinux_2_28_x86_64" in platforms
+    assert "manylinux_2_34_x86_64" in platforms
+    assert not [p for p in platforms if p.startswith("manylinux_2_") and int(p.split("_")[2]) > 34]
 
 
 # The Lambda runtime's own packages: boto3 and what it needs.

@@ -289,6 +289,11 @@ def test_encoded_key_with_spaces_and_non_ascii_reaches_the_right_object(
     assert storage.fetch(pinned, tmp_path / "pinned.mp4").read_bytes() == (
         clip_path("short_2s").read_bytes()
     )
+    # Tagged for staging's lifecycle rule, which expires the pinned copies.
+    tags = storage.client.get_object_tagging(
+        Bucket=pipeline_settings.bucket, Key=pinned.split("/", 3)[3]
+    )["TagSet"]
+    assert tags == [{"Key": "vod-testbed", "Value": "pinned-source"}]
     assert reporter.notices[-1].status is NoticeStatus.JOB_SUBMITTED
 
 

@@ -283,7 +283,10 @@ class FFmpegBackend(InProcessTranscoder):
             *plan.renditions,
             *plan.audio_renditions,
         ]
-        renditions = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in variants]
+        round_up = request.ladder.round_target_duration_up
+        renditions = [
+            read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up) for r in variants
+        ]
         # Up to one GOP short: a few missing seconds of a long lecture are still truncation.
         check_complete(
             renditions,
@@ -356,7 +359,11 @@ class FFmpegBackend(InProcessTranscoder):
         source_s = media.video_duration_s or media.duration_s
         renditions = []
         for plan in hls_plans:
-            written = [read_rendition(plan.hls_dir, plan.hls_base, r) for r in plan.renditions]
+            round_up = plan.ladder.round_target_duration_up
+            written = [
+                read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
+                for r in plan.renditions
+            ]
             check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
             write_master(plan.hls_dir, plan.hls_base, written, plan.frame_rate)
             renditions.append(written)
@@ -413,7 +420,7 @@ class FFmpegBackend(InProcessTranscoder):
                         round(r.duration_s * 1000),
                         r.plan.geometry.box_width if r.plan else 0,
                         r.plan.geometry.box_height if r.plan else 0,
-                        r.average_bandwidth,
+                        r.video_bitrate(),
                     )
                     for r in written_renditions
                 )
@@ -641,6 +648,7 @@ class FFmpegBackend(InProcessTranscoder):
                     height=r.plan.geometry.box_height if r.plan else 0,
                     average_bandwidth=r.average_bandwidth,
                     peak_bandwidth=r.peak_bandwidth,
+                    video_bitrate=r.video_bitrate(),
                 )
                 for r in renditions
             ),

@@ -30,15 +30,17 @@ class WrittenOutput:
 
 
 def _measure(path: Path) -> tuple[float, int, int, int]:
-    """Duration, picture size and bit rate of a file the job wrote."""
+    """Duration, picture size and video bit rate (the COMPLETE event's averageBitrate: the
+    video stream's own, as MediaConvert's user guide defines it) of a file the job wrote."""
     try:
         with av.open(str(path)) as container:
             duration = (container.duration or 0) / av.time_base
-            width = height = 0
+            width = height = bitrate = 0
             if container.streams.video:
-                context = container.streams.video[0].codec_context
-                width, height = context.width, context.height
-            return duration, width, height, int(container.bit_rate or 0)
+                stream = container.streams.video[0]
+                width, height = stream.codec_context.width, stream.codec_context.height
+                bitrate = int(stream.bit_rate or 0)
+            return duration, width, height, bitrate
     except av.error.FFmpegError as exc:
         raise errors.TranscodeError(
             errors.UNKNOWN_ERROR, f"The encoder wrote an unreadable file: {path.name}."

@@ -10,6 +10,8 @@ FRAME-RATE and EXT-X-INDEPENDENT-SEGMENTS, which ffmpeg's own master lacks or es
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -50,11 +52,30 @@ class RenditionFiles:
     def peak_bandwidth(self) -> int:
         return peak_bitrate(self.sizes, self.target_duration)
 
+    def video_bitrate(self) -> int:
+        """The video stream's bits over the rendition's duration (every segment demuxed)."""
+        video_bytes = sum(inspect_segment(segment).video_bytes for segment in self.segments)
+        return round(video_bytes * 8 / self.duration_s) if self.duration_s else 0
+
+
+_TARGET_DURATION = re.compile(r"^#EXT-X-TARGETDURATION:\d+$", re.M)
+_EXTINF = re.compile(r"^#EXTINF:([0-9.]+)", re.M)
+
+
+def round_target_duration_up(playlist: Path) -> None:
+    """Rewrite the playlist's EXT-X-TARGETDURATION as MediaConvert's LEGACY mode writes it:
+    the longest segment rounded up (ffmpeg rounds to the nearest second, as RFC 8216)."""
+    text = playlist.read_text(encoding="utf-8")
+    longest = max((float(d) for d in _EXTINF.findall(text)), default=0.0)
+    rounded = f"#EXT-X-TARGETDURATION:{math.ceil(round(longest, 6))}"
+    playlist.write_text(_TARGET_DURATION.sub(rounded, text, count=1), encoding="utf-8")
+
 
 def read_rendition(
-    hls_dir: Path, base: str, plan: RenditionPlan | AudioRendition
+    hls_dir: Path, base: str, plan: RenditionPlan | AudioRendition, *, round_up: bool = False
 ) -> RenditionFiles:
-    """Parse one media playlist and stat its segments. Raises TranscodeError if incomplete."""
+    """Parse one media playlist and stat its segments (its target duration first rounded up
+    with ``round_up``). Raises TranscodeError if incomplete."""
     name = plan.name if isinstance(plan, AudioRendition) else plan.rung.name
     video_plan = None if isinstance(plan, AudioRendition) else plan
     playlist = hls_dir / naming.media_playlist_name(base, f"_{name}")
@@ -62,6 +83,8 @@ def read_rendition(
         raise errors.TranscodeError(
             errors.UNKNOWN_ERROR, f"The encoder wrote no playlist for rendition {name}."
         )
+    if round_up:
+        round_target_duration_up(playlist)
     parsed = m3u8.load(str(playlist))
     if not parsed.is_endlist or not parsed.segments:
         raise errors.TranscodeError(

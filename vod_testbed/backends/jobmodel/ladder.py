@@ -130,6 +130,7 @@ def ladder_job(request: JobRequest) -> JobSpec:
         outputs=rungs + caption_outputs,
         segment_seconds=ladder.segment_seconds,
         integer_durations=ladder.integer_durations,
+        round_target_duration_up=ladder.round_target_duration_up,
     )
     groups: list[HlsGroup | FileGroup] = [hls]
     if ladder.thumbnails is not None:
@@ -251,6 +252,7 @@ def hls_group_ladder(
             thumbnails=thumbnails,
             upscale=scalings.pop(),
             integer_durations=group.integer_durations,
+            round_target_duration_up=group.round_target_duration_up,
             rotate=source.rotate,
             frame_rate=frame_rate,
             scene_cut_min_frames=scene_cut,

@@ -290,6 +290,8 @@ class HlsGroup:
     outputs: tuple[Output, ...]
     segment_seconds: int = 10
     integer_durations: bool = False
+    # TargetDurationCompatibilityMode LEGACY (MediaConvert's default): rounded up.
+    round_target_duration_up: bool = False
     type: Literal["HLS_GROUP"] = "HLS_GROUP"
 
 

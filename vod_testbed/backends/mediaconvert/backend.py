@@ -40,7 +40,7 @@ from vod_testbed.backends.ladder import PortraitPolicy, UpscalePolicy
 from vod_testbed.backends.mediaconvert import events
 from vod_testbed.backends.mediaconvert.jobs import apply_event, job_from_api, request_from_settings
 from vod_testbed.backends.mediaconvert.model import to_wire_case
-from vod_testbed.backends.mediaconvert.render import render_job_settings
+from vod_testbed.backends.mediaconvert.render import render_job_settings, render_template_settings
 from vod_testbed.backends.mediaconvert.render_model import render_model_settings
 from vod_testbed.backends.source import DEFAULT_SAMPLE_BYTES, probe_object
 from vod_testbed.common import errors
@@ -91,6 +91,25 @@ def _api_error(exc: Exception, job_id: str | None = None) -> Exception:
     if code == "ConflictException":
         return errors.InvalidRequestError("job_id", message)
     return MediaConvertAPIError(code, message, status)
+
+
+def gives_every_member(template: Any, settings: Any) -> bool:
+    """Whether ``settings`` gives every member ``template`` has. MediaConvert layers a job's
+    settings over its template (objects key by key, lists element by element; see
+    ``emulator/settings_merge.py``), so then the job runs exactly ``settings``: a job with
+    fewer rungs or no audio must not name the template, or it would get them back."""
+    if isinstance(template, dict):
+        return isinstance(settings, dict) and all(
+            key in settings and gives_every_member(value, settings[key])
+            for key, value in template.items()
+        )
+    if isinstance(template, list):
+        return (
+            isinstance(settings, list)
+            and len(settings) >= len(template)
+            and all(gives_every_member(t, s) for t, s in zip(template, settings, strict=False))
+        )
+    return True
 
 
 def _same_state(a: Job, b: Job) -> bool:
@@ -188,9 +207,14 @@ class MediaConvertBackend(Transcoder):
             settings = render_job_settings(rendered, source=source)
         except ValueError as exc:
             raise errors.InvalidRequestError("ladder", str(exc)) from exc
+        template = self.settings.mediaconvert_job_template
+        if template and gives_every_member(render_template_settings(request.ladder), settings):
+            return self._create(request, settings, template)
         return self._create(request, settings)
 
-    def _create(self, request: JobRequest, settings: dict[str, Any]) -> Job:
+    def _create(
+        self, request: JobRequest, settings: dict[str, Any], job_template: str | None = None
+    ) -> Job:
         kwargs: dict[str, Any] = {
             "Role": self.settings.mediaconvert_role_arn,
             "Settings": settings,
@@ -199,6 +223,8 @@ class MediaConvertBackend(Transcoder):
         }
         if self.settings.mediaconvert_queue_arn:
             kwargs["Queue"] = self.settings.mediaconvert_queue_arn
+        if job_template:
+            kwargs["JobTemplate"] = job_template
         raw = self._call("create_job", **kwargs)["Job"]
         with self._lock:
             self._requests[raw["Id"]] = request

@@ -158,8 +158,9 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "segmentLengthControl": approximated(
             "EXACT", "GOP_MULTIPLE", note="segments are cut on GOPs that divide segmentLength"
         ),
-        "targetDurationCompatibilityMode": approximated(
-            note="EXT-X-TARGETDURATION is FFmpeg's rounding"
+        "targetDurationCompatibilityMode": honoured(
+            note="LEGACY (the default) rounds EXT-X-TARGETDURATION up, SPEC_COMPLIANT to the "
+            "nearest second"
         ),
         "progressiveWriteHlsManifest": ignored(note="final playlists are identical"),
         "captionLanguageSetting": ignored("OMIT", "NONE"),

@@ -241,6 +241,8 @@ class _JobParser:
             outputs=tuple(outputs),
             segment_seconds=segment_seconds,
             integer_durations=hls.get("manifestDurationFormat", "FLOATING_POINT") == "INTEGER",
+            round_target_duration_up=hls.get("targetDurationCompatibilityMode", "LEGACY")
+            == "LEGACY",
         )
         try:
             ladder = hls_group_ladder(parsed, source, strict=True)

@@ -203,6 +203,11 @@ def _hls_group(
                 "CodecSpecification": "RFC_4281",
                 "ClientCache": "ENABLED",
                 "ManifestCompression": "NONE",
+                # Explicit: AWS's default, LEGACY, rounds EXT-X-TARGETDURATION up (a
+                # 6.006 s segment at 29.97 fps gets 7) where RFC 8216 rounds it.
+                "TargetDurationCompatibilityMode": (
+                    "LEGACY" if ladder.round_target_duration_up else "SPEC_COMPLIANT"
+                ),
                 **extra,
             },
         },
@@ -461,3 +466,21 @@ def _audio_only_settings(request: JobRequest, audio: AudioSpec) -> dict[str, Any
         ],
         "OutputGroups": [group],
     }
+
+
+def render_template_settings(ladder: Ladder) -> dict[str, Any]:
+    """``ladder`` as a job template's ``Settings``: what :func:`render_job_settings` renders
+    for it without a probed source, minus the input file and the destinations, which each
+    job gives."""
+    placeholder = "s3://job-template/input"
+    settings = render_job_settings(
+        JobRequest(placeholder, f"{placeholder}/hls", f"{placeholder}/thumbnails", ladder)
+    )
+    for job_input in settings["Inputs"]:
+        del job_input["FileInput"]
+    for group in settings["OutputGroups"]:
+        group_settings = group["OutputGroupSettings"]
+        for value in group_settings.values():
+            if isinstance(value, dict):
+                value.pop("Destination", None)
+    return settings

@@ -232,6 +232,9 @@ def _group(group: HlsGroup | FileGroup) -> dict[str, Any]:
                 "ManifestDurationFormat": "INTEGER"
                 if group.integer_durations
                 else "FLOATING_POINT",
+                "TargetDurationCompatibilityMode": "LEGACY"
+                if group.round_target_duration_up
+                else "SPEC_COMPLIANT",
             },
         }
     else:

@@ -33,6 +33,7 @@ from flask import (
 )
 from markupsafe import Markup
 
+from vod_testbed.pipeline.console.policy import content_security_policy
 from vod_testbed.pipeline.console.reports import ReportCache
 from vod_testbed.pipeline.console.views import STATUS_LABELS, event_history, size_label
 from vod_testbed.pipeline.content_service import ContentService
@@ -69,6 +70,17 @@ def hls_js_integrity(path: Path = HLS_JS) -> str | None:
         return None
     digest = hashlib.sha384(path.read_bytes()).digest()
     return "sha384-" + base64.b64encode(digest).decode()
+
+
+@console.after_request
+def _policy(response: Response) -> Response:
+    settings = _content().settings
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        settings.s3_public_endpoint_url or settings.backend.s3_endpoint_url,
+        settings.playback_base_url,
+    )
+    response.headers["X-Frame-Options"] = "DENY"  # frame-ancestors for older browsers
+    return response
 
 
 @console.app_template_filter("status_label")

@@ -4,14 +4,19 @@ A report is asked for by the console when it shows a ready video; asking never w
 first ask queues it on one worker thread (quality decodes every rung: one at a time is
 what a laptop and CI can spare). Measured figures appear first, quality when it is done.
 Reports are kept in memory: a restarted pipeline computes them again when asked.
+
+The worker is a daemon thread, not a ``ThreadPoolExecutor``: the interpreter joins an
+executor's threads at exit, so a stop during a quality pass waited for the whole pass
+(docs/ARCHITECTURE.md, "Time, loops and retries"). A daemon thread ends with the process,
+and the ffmpeg it started dies with it (``backends/ffmpeg/process.spawn``).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from vod_testbed.hls.validation import HlsInputError
@@ -36,7 +41,9 @@ class ReportCache:
         self._builder = builder
         self._lock = threading.Lock()
         self._states: dict[str, dict[str, Any]] = {}
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ladder-report")
+        self._queue: queue.SimpleQueue[tuple[str, str, str | None] | None] = queue.SimpleQueue()
+        self._worker = threading.Thread(target=self._work, name="ladder-report", daemon=True)
+        self._worker.start()
 
     def get(self, video_id: str, master_uri: str, source_uri: str | None) -> dict[str, Any]:
         """The state of the video's report: ``{"status", "report", "error"}`` (``report``
@@ -46,7 +53,7 @@ class ReportCache:
             if state is None:
                 state = {"status": QUEUED, "report": None, "error": None}
                 self._states[video_id] = state
-                self._pool.submit(self._compute, video_id, master_uri, source_uri)
+                self._queue.put((video_id, master_uri, source_uri))
             return dict(state)
 
     def _set(self, video_id: str, **changes: Any) -> None:
@@ -70,8 +77,13 @@ class ReportCache:
             return
         self._set(video_id, status=READY, report=report)
 
+    def _work(self) -> None:
+        while (task := self._queue.get()) is not None:
+            self._compute(*task)
+
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Compute nothing more; a report in progress is abandoned with the process."""
+        self._queue.put(None)
 
 
 def default_builder(storage: Any, quality_seconds: float) -> Builder:

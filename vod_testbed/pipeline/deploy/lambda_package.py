@@ -5,9 +5,11 @@ pipeline's configuration and upload-key contract, ``backends``, ``common``, ``me
 ``storage``), never the pipeline's HTTP layer, database, deployment code, the emulator or
 the CLI; a test checks that every module the handler imports is in the zip.
 
-The zip runs what the tests ran: its compiled wheels (PyAV) and the rest are pinned to the
-versions installed where it is built, for the Python that builds it, and the function's
-runtime is that Python.
+The runtime is ``python3.12`` on Amazon Linux 2023 (glibc 2.34): PyAV ships Linux wheels
+for glibc 2.28 and later only (``manylinux_2_28``), which Amazon Linux 2 (glibc 2.26, the
+``python3.11`` runtime) cannot load. pip is asked for CPython 3.12 wheels of any manylinux
+tag up to 2.34, at the versions installed here, which the suite ran with (PyAV's is an abi3
+wheel: the very file the suite loads). The template declares the same runtime.
 """
 
 from __future__ import annotations
@@ -33,9 +35,15 @@ PACKAGED = (
     "vod_testbed/storage",
 )
 HANDLER = "vod_testbed.pipeline.trigger.handler.handler"
-# The Python the suite runs on (Lambda offers python3.11 and later).
-LAMBDA_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+# The function's runtime and what it can load: CPython 3.12, x86-64, glibc 2.34.
+LAMBDA_PYTHON = "3.12"
 LAMBDA_RUNTIME = f"python{LAMBDA_PYTHON}"
+LAMBDA_GLIBC = (2, 34)
+# Every manylinux tag a wheel loadable there may carry (pip takes only the tags it is given).
+LAMBDA_PLATFORMS = (
+    *(f"manylinux_2_{minor}_x86_64" for minor in range(LAMBDA_GLIBC[1], 16, -1)),
+    "manylinux2014_x86_64",
+)
 # Imported on the trigger's path and missing from the Lambda runtime (which has boto3);
 # pip brings what they need (pydantic pins its compiled pydantic-core exactly).
 LAMBDA_REQUIREMENTS = ("av", "m3u8", "pydantic", "tenacity")
@@ -57,7 +65,9 @@ def _source_files(root: Path) -> list[Path]:
 
 
 def install_command(target: Path, python_version: str = LAMBDA_PYTHON) -> list[str]:
-    """The pip command that installs :func:`pinned_requirements` as Linux x86-64 wheels."""
+    """The pip command that installs :func:`pinned_requirements` as wheels the runtime (or,
+    with ``python_version``, another CPython on the same platform) loads."""
+    platforms = [arg for platform in LAMBDA_PLATFORMS for arg in ("--platform", platform)]
     return [
         sys.executable,
         "-m",
@@ -66,8 +76,7 @@ def install_command(target: Path, python_version: str = LAMBDA_PYTHON) -> list[s
         "--quiet",
         "--target",
         str(target),
-        "--platform",
-        "manylinux2014_x86_64",
+        *platforms,
         "--implementation",
         "cp",
         "--python-version",
@@ -77,18 +86,24 @@ def install_command(target: Path, python_version: str = LAMBDA_PYTHON) -> list[s
     ]
 
 
-def install_requirements(target: Path) -> None:
+def install_requirements(target: Path, python_version: str = LAMBDA_PYTHON) -> None:
     """pip-install the pinned requirements into ``target``."""
-    subprocess.run(install_command(target), check=True)
+    subprocess.run(install_command(target, python_version), check=True)
 
 
-def build_package(out: Path, root: Path = SOURCE_ROOT, with_deps: bool = True) -> list[str]:
-    """Write the Lambda zip to ``out``; returns the archive's member names."""
+def build_package(
+    out: Path,
+    root: Path = SOURCE_ROOT,
+    with_deps: bool = True,
+    python_version: str = LAMBDA_PYTHON,
+) -> list[str]:
+    """Write the Lambda zip to ``out`` (its wheels for ``python_version``, the runtime's
+    unless a test asks for this machine's); returns the archive's member names."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lambda-deps-") as scratch:
         deps = Path(scratch)
         if with_deps:
-            install_requirements(deps)
+            install_requirements(deps, python_version)
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in _source_files(root):
                 archive.write(path, path.relative_to(root).as_posix())

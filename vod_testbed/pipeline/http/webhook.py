@@ -12,8 +12,9 @@ API-key header an EventBridge connection sends. Answers:
 * 503 while the receiver has no ``WEBHOOK_SECRET``: a receiver not yet configured is a
   passing state, and a 4xx would make EventBridge drop events it could later accept.
 
-A 4xx thus means "never": EventBridge API destinations drop a 4xx (to the dead-letter queue
-when one is set) and retry 429 and 5xx.
+A 400 thus means "never": EventBridge API destinations drop it (to the dead-letter queue
+when one is set) and retry 401, 407, 409, 429 and 5xx, so a delivery refused for a wrong
+secret is retried for a day while the secret is fixed.
 """
 
 from __future__ import annotations

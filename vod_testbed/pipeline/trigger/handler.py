@@ -67,6 +67,8 @@ NOT_REGISTERED = frozenset({"refused", "unknown_asset"})
 CHANGED = frozenset({"PreconditionFailed", "412"})
 # The job's own copy of its input, beside its outputs (``<input>_processed/source/``).
 PINNED_FOLDER = "source"
+# Its tag: staging's lifecycle rule expires what carries it (docs/aws-staging.md).
+PINNED_TAG = ("vod-testbed", "pinned-source")
 
 
 @dataclass(frozen=True)
@@ -329,6 +331,8 @@ class UploadTrigger:
             Key=key,
             CopySource={"Bucket": obj.bucket, "Key": obj.key},
             CopySourceIfMatch=etag,
+            Tagging=f"{PINNED_TAG[0]}={PINNED_TAG[1]}",
+            TaggingDirective="REPLACE",
         )
         # A single-part ETag is the MD5 of the bytes and survives the copy; compare it too,
         # for stores that ignore CopySourceIfMatch (moto does).

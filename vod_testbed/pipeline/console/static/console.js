@@ -15,22 +15,59 @@
   // -- who is signed in --------------------------------------------------------------------
   // The bearer token lives in this tab's sessionStorage only. It arrives pasted into the
   // form, or once in the address's fragment (#token=...), which never reaches a server.
+  // A link's token never replaces a signed-in user by someone else without asking: a page
+  // could otherwise open /console#token=<its own token> and receive the user's uploads.
   const TOKEN_KEY = "vod-testbed.token";
-  if (location.hash.startsWith("#token=")) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(location.hash.slice(7)));
-    history.replaceState(null, "", location.pathname);
-  }
   const token = () => sessionStorage.getItem(TOKEN_KEY);
   const auth = (headers = {}) => (token() ? { ...headers, Authorization: `Bearer ${token()}` } : headers);
 
-  function tokenSubject() {
+  function subjectOf(value) {
     try {
-      const payload = token().split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      const payload = value.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
       return JSON.parse(atob(payload)).sub || "?";
     } catch (error) {
       return "?";
     }
   }
+  const tokenSubject = () => subjectOf(token());
+
+  let offeredToken = null;
+  if (location.hash.startsWith("#token=")) {
+    const offered = decodeURIComponent(location.hash.slice(7));
+    history.replaceState(null, "", location.pathname);
+    const current = token();
+    if (!current || subjectOf(current) === subjectOf(offered)) {
+      sessionStorage.setItem(TOKEN_KEY, offered);
+    } else {
+      offeredToken = offered;
+    }
+  }
+
+  function askToSwitch() {
+    const box = $("#switch-user");
+    if (offeredToken === null) {
+      box.hidden = true;
+      return;
+    }
+    $("#switch-text").textContent =
+      `This link signs in as ${subjectOf(offeredToken)}; you are signed in as ${tokenSubject()}.`;
+    $("#switch-to").textContent = `Switch to ${subjectOf(offeredToken)}`;
+    $("#switch-stay").textContent = `Stay ${tokenSubject()}`;
+    box.hidden = false;
+  }
+  $("#switch-to").addEventListener("click", () => {
+    sessionStorage.setItem(TOKEN_KEY, offeredToken);
+    offeredToken = null;
+    askToSwitch();
+    showSignin();
+    rows.innerHTML = "";
+    delete rows.dataset.last;
+    refreshRows(false);
+  });
+  $("#switch-stay").addEventListener("click", () => {
+    offeredToken = null;
+    askToSwitch();
+  });
 
   function showSignin() {
     const signedIn = Boolean(token());
@@ -321,6 +358,7 @@
 
   window.addEventListener("hashchange", () => select(location.hash.slice(1)));
   showSignin();
+  askToSwitch();
   select(location.hash.slice(1));
   refreshRows();
 })();
