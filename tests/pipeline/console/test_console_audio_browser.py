@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.console.browser import SCREENSHOTS, chromium
+from tests.pipeline.console.browser import SCREENSHOTS, chromium, wait_until
 from tests.support.e2e_helpers import AUTH_SECRET
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
@@ -50,9 +50,7 @@ def test_an_audio_upload_plays_in_the_console_past_two_seconds(server: PipelineS
         row = page.locator(".video-row", has_text=clip.name)
         row.wait_for(timeout=30_000)
         row.locator(".pill", has_text="Ready").wait_for(timeout=120_000)
-        page.wait_for_function(
-            "document.querySelector('#video').currentTime > 2", timeout=60_000, polling=100
-        )
+        wait_until(page, "document.querySelector('#video').currentTime > 2", timeout_s=60)
         assert page.locator("#player-error").is_hidden()
         assert page.locator("#now-playing").inner_text().startswith("Playing audio only")
         labels = page.locator("#rung option").all_inner_texts()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.console.browser import SCREENSHOTS, chromium
+from tests.pipeline.console.browser import SCREENSHOTS, chromium, wait_until
 from tests.support.e2e_helpers import AUTH_SECRET, upload_with_captions, wait_for
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
@@ -77,7 +77,7 @@ def page(server: PipelineServer, ready_video: str) -> Iterator[Any]:
 
 
 def test_the_default_caption_track_shows_while_the_video_plays(page: Any) -> None:
-    page.wait_for_function(f"({SHOWING_CUES})() !== null", timeout=60_000, polling=100)
+    wait_until(page, f"({SHOWING_CUES})() !== null", timeout_s=60)
     assert page.evaluate(SHOWING_CUES) == ["eng", "Welcome to the course"]
     page.evaluate("document.querySelector('#video').pause()")
     assert page.locator("#player-error").is_hidden()
@@ -95,10 +95,10 @@ def test_the_track_menu_lists_every_track_and_switches_language(page: Any) -> No
     assert page.input_value("#captions") == "0"
     page.select_option("#captions", label="French (fra)")
     page.evaluate("document.querySelector('#video').currentTime = 1")
-    page.wait_for_function(
+    wait_until(
+        page,
         f"(() => {{ const c = ({SHOWING_CUES})(); return c && c[0] === 'fra'; }})()",
-        timeout=30_000,
-        polling=100,
+        timeout_s=30,
     )
     assert page.evaluate(SHOWING_CUES) == ["fra", "Bienvenue dans le cours"]
     page.locator("#player-card").screenshot(path=str(SCREENSHOTS / "console-captions-fr.png"))
@@ -106,7 +106,7 @@ def test_the_track_menu_lists_every_track_and_switches_language(page: Any) -> No
 
 def test_captions_can_be_turned_off(page: Any) -> None:
     page.select_option("#captions", label="Off")
-    page.wait_for_function(f"({SHOWING_CUES})() === null", timeout=10_000, polling=100)
+    wait_until(page, f"({SHOWING_CUES})() === null", timeout_s=10)
     showing = page.evaluate(
         "[...document.querySelector('#video').textTracks].filter(t => t.mode === 'showing').length"
     )
