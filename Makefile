@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test test-fast test-system-ffmpeg fuzz lint lint-template docs fmt bench fixtures lambda-package deploy-render clean
+.PHONY: help install dev test test-fast test-system-ffmpeg test-postgresql fuzz lint lint-template docs fmt bench fixtures lambda-package deploy-render clean
 
 # Which ffmpeg the tests use: empty (the project's policy: FFMPEG_BINARY, PATH, the wheel's),
 # wheel, system (ffmpeg on PATH, e.g. Debian 12's 5.1) or a path. CI runs `make test
@@ -45,6 +45,9 @@ test-fast: $(STAMP) ## The inner loop (< 30 s): no transcoding, no fuzzing, ever
 test-system-ffmpeg: $(STAMP) ## Run the tests that transcode again with the system's ffmpeg (Debian 12: 5.1)
 	TEST_FFMPEG=system $(BIN)/pytest -m e2e $(FFMPEG_E2E_TESTS)
 
+test-postgresql: $(STAMP) $(HLS_JS) ## Run the pipeline's tests again on a throwaway PostgreSQL server (needs Debian's postgresql)
+	TEST_DATABASE=postgresql $(BIN)/pytest tests/pipeline
+
 fuzz: $(STAMP) ## Property-based fuzzing (Hypothesis, fixed budgets; also part of `make test`)
 	$(BIN)/pytest -m fuzz
 
@@ -76,13 +79,14 @@ fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback; GET /videos/{id} under 8 clients; the stack's costs; chunk-signed S3 PUTs
+bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback; GET /videos/{id} under 8 clients; the stack's costs; chunk-signed S3 PUTs; I-frame playlists of a 1-hour ladder
 	$(BIN)/python -m tests.bench.bench_ladder
 	$(BIN)/python -m tests.bench.bench_emulator
 	$(BIN)/python -m tests.bench.bench_playback
 	$(BIN)/python -m tests.bench.bench_video_api
 	$(BIN)/python -m tests.bench.bench_stack
 	$(BIN)/python -m tests.bench.bench_s3_chunked
+	$(BIN)/python -m tests.bench.bench_iframes
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
 	$(BIN)/python -m vod_testbed.fixtures.media

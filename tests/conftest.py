@@ -9,6 +9,10 @@ ffmpeg is the one the project's policy picks (``FFMPEG_BINARY``, PATH, the wheel
 ``TEST_FFMPEG`` names one: ``wheel`` (the imageio-ffmpeg wheel's), ``system`` (``ffmpeg`` on
 PATH, such as Debian's 5.1) or a path. The run stops when that one is missing or unusable,
 and the header of every run says which ffmpeg it used.
+
+The pipeline's database is a SQLite file per test, or with ``TEST_DATABASE=postgresql`` a
+database per test on a throwaway PostgreSQL server the session starts
+(fixtures of ``tests/support/postgres.py``).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from pathlib import Path
 import requests
 
 from tests.support.net import start_s3_process
+from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
@@ -78,9 +79,11 @@ def seed(service: ContentService, storage: Storage) -> str:
         storage.client.put_object(Bucket=bucket, Key=f"{prefix}/hls/{name}", Body=text.encode())
     video_id = ""
     for n in range(VIDEOS):
-        video_id = service.handle_video_upload(
+        video = service.handle_video_upload(
             "bench", f"lecture-{n:03d}.mp4", "video/mp4", 10**9, "bench"
-        ).video["id"]
+        ).video
+        record_job(service, video, f"job-{n}")
+        video_id = video["id"]
         service.apply_job_change(
             JobStateChange(
                 event_id=f"complete-{n}",
@@ -105,7 +108,7 @@ def bench_service(backend: BackendSettings, folder: Path) -> ContentService:
         auth_jwt_secret=BENCH_AUTH_SECRET,
     )
     database = Database(settings.database_url)
-    database.create_schema()
+    database.migrate()
     return ContentService(settings, database)
 
 

@@ -29,6 +29,7 @@ import requests
 from tests.bench.bench_playback import BENCH_AUTH_SECRET, bench_service
 from tests.bench.load import Load, hammer
 from tests.support.net import start_s3_process
+from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
@@ -50,11 +51,12 @@ P99_TARGET_MS = 20.0
 
 def seed(service: ContentService) -> str:
     """One ready video of ``teacher`` in course ``c1``, ``student`` actively enrolled."""
-    teacher = Caller("teacher")
+    teacher = Caller("teacher", instructor=True)
     courses.claim(service.db, teacher, "c1")
     courses.enroll(service.db, teacher, "c1", "student", "active")
     video = service.handle_video_upload("teacher", "lecture.mp4", "video/mp4", 10**9, "c1").video
     prefix = f"s3://{service.settings.bucket}/{video['key'].rsplit('.', 1)[0]}_processed"
+    record_job(service, video, "job-1")
     service.apply_job_change(
         JobStateChange(
             event_id="complete",

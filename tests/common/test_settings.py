@@ -64,3 +64,21 @@ def test_every_setting_names_its_variable_once(settings_type: type[Any]) -> None
     assert unnamed == []
     names = variables(settings_type)
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("word", ["false", "off", "no", "0", "OFF"])
+def test_the_pipeline_and_the_emulator_read_a_switch_word_alike(word: str) -> None:
+    assert PipelineSettings.from_env({"VOD_AUTH": word}).auth_enabled is False
+    assert EmulatorSettings.from_env({"EMULATOR_AUTH": word}).auth is False
+
+
+def test_a_switch_word_outside_the_documented_ones_is_refused_naming_the_variable() -> None:
+    with pytest.raises(ValueError, match=r"^VOD_AUTH must be one of .*got 'disabled'$"):
+        PipelineSettings.from_env({"VOD_AUTH": "disabled"})
+
+
+def test_a_port_out_of_range_is_refused_naming_the_variable() -> None:
+    with pytest.raises(ValueError, match=r"^EMULATOR_PORT: .*65535"):
+        EmulatorSettings.from_env({"EMULATOR_PORT": "70000"})
+    with pytest.raises(ValueError, match=r"^PIPELINE_PORT: .*0"):
+        PipelineSettings.from_env({"PIPELINE_PORT": "-1"})

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.backends.mediaconvert.job_examples import hls_with_downloads_job
-from tests.contract.test_transcoder_contract import BACKENDS, Run, relative_keys, run_job
+from tests.support.contract import BACKENDS, Run, relative_keys, run_job
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case

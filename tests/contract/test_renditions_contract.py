@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.test_transcoder_contract import BACKENDS, Run, relative_keys
+from tests.support.contract import BACKENDS, TIMEOUT_S, Run, relative_keys
 from vod_testbed.backends.captions import CaptionDestination, CaptionTrack
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest, JobStatus
@@ -25,7 +25,6 @@ from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT_S = 240
 LADDER = Ladder(
     rungs=(
         Rung("360p", 640, 360, 800_000, audio_bitrate=64_000),

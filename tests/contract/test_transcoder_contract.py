@@ -8,18 +8,18 @@ playlists that validate alike (docs/ARCHITECTURE.md: "The ladder", "The object-n
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import m3u8
 import pytest
 
+from tests.support.contract import BACKENDS, TIMEOUT_S, Run, relative_keys, run_job
 from vod_testbed.backends.interface import Transcoder
-from vod_testbed.backends.job import Job, JobRequest, JobStatus
+from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder, PortraitPolicy, UpscalePolicy
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
@@ -31,49 +31,7 @@ from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
-# The backends conftest.py's make_transcoder builds, by name.
-BACKENDS = ("ffmpeg", "mediaconvert")
-TIMEOUT_S = 240
 LANDSCAPE_BOXES = [(1920, 1080), (1280, 720), (854, 480), (640, 360)]
-
-
-@dataclass
-class Run:
-    """One finished job of one backend, and everything observed on the way."""
-
-    backend: Transcoder
-    prefix: str
-    job: Job
-    snapshots: list[Job] = field(default_factory=list)
-
-
-def run_job(
-    transcoder: Transcoder,
-    storage: Storage,
-    bucket: str,
-    clip: str,
-    request_for: Callable[[str, str], JobRequest],
-) -> Run:
-    prefix = f"s3://{bucket}/contract-{uuid.uuid4().hex[:10]}"
-    source = f"{prefix}/in/{clip}.mp4"
-    storage.put(clip_path(clip), source)
-    request = request_for(source, f"{prefix}/out")
-    snapshots: list[Job] = []
-    lock = threading.Lock()
-
-    def listener(job: Job) -> None:
-        with lock:
-            snapshots.append(job)
-
-    unsubscribe = transcoder.subscribe(listener)
-    try:
-        submitted = transcoder.submit(request)
-        finished = transcoder.wait(submitted.id, timeout=TIMEOUT_S)
-    finally:
-        unsubscribe()
-    with lock:
-        mine = [s for s in snapshots if s.id == submitted.id]
-    return Run(transcoder, prefix, finished, mine)
 
 
 def default_request(source: str, out: str) -> JobRequest:
@@ -93,11 +51,6 @@ def runs(
         )
         for name in BACKENDS
     }
-
-
-def relative_keys(storage: Storage, prefix: str) -> set[str]:
-    out = f"{prefix}/out/"
-    return {uri[len(out) :] for uri in storage.list(out)}
 
 
 @pytest.mark.parametrize("name", BACKENDS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from vod_testbed.emulator.config import EmulatorSettings
 
 
@@ -26,10 +28,17 @@ def test_without_emulator_credentials_the_processes_aws_pair_is_expected() -> No
     assert (settings.access_key_id, settings.secret_access_key) == ("AKIDAWS", "aws-secret")
 
 
-def test_emulator_auth_off_is_the_only_way_to_relax_the_checks() -> None:
-    assert EmulatorSettings.from_env({"EMULATOR_AUTH": "OFF"}).auth is False
-    assert EmulatorSettings.from_env({"EMULATOR_AUTH": "no"}).auth is True
+def test_emulator_auth_takes_the_same_words_as_every_switch() -> None:
+    for word in ("OFF", "false", "no", "0"):
+        assert EmulatorSettings.from_env({"EMULATOR_AUTH": word}).auth is False
+    for word in ("on", "True", "yes", "1"):
+        assert EmulatorSettings.from_env({"EMULATOR_AUTH": word}).auth is True
     assert EmulatorSettings.from_env({}).auth is True
+
+
+def test_an_unknown_word_leaves_no_check_on_or_off_by_surprise() -> None:
+    with pytest.raises(ValueError, match=r"^EMULATOR_AUTH must be one of .*got 'of'$"):
+        EmulatorSettings.from_env({"EMULATOR_AUTH": "of"})
 
 
 def test_secrets_are_not_in_the_settings_repr() -> None:

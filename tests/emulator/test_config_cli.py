@@ -78,7 +78,9 @@ def test_the_server_answers_with_emulator_http_threads_threads(make_app: Any, se
 
 def test_cli_emulator_defaults_to_localhost() -> None:
     args = build_parser().parse_args(["emulator"])
-    assert (args.host, args.port, args.data_dir) == ("127.0.0.1", 8888, None)
+    # No --port: the port is the settings' (EMULATOR_PORT, default 8888).
+    assert (args.host, args.port, args.data_dir) == ("127.0.0.1", None, None)
+    assert EmulatorSettings.from_env({}).port == 8888
     args = build_parser().parse_args(["emulator", "--port", "0", "--data-dir", "/tmp/x"])
     assert (args.port, args.data_dir) == (0, Path("/tmp/x"))
 

@@ -3,34 +3,25 @@ columns opens, and its pending deliveries stay pending."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from tests.emulator.old_stores import FIRST_RELEASE, write_state_file
 from vod_testbed.emulator.store import STATE_FILE, Store
-
-# The outbox columns added since the first release.
-ADDED_COLUMNS = ("created_at", "dead_at", "dead_reason")
 
 
 @pytest.fixture
 def old_store(tmp_path: Path) -> Iterator[Store]:
     """A store opened on a state file of the first release, with one pending delivery."""
-    Store(tmp_path).close()
-    with closing(sqlite3.connect(tmp_path / STATE_FILE)) as db:
-        for column in ADDED_COLUMNS:
-            db.execute(f"ALTER TABLE outbox DROP COLUMN {column}")
-        db.execute(
-            "INSERT INTO events (id, job_id, status, body) VALUES ('e-1', 'j-1', 'COMPLETE', '{}')"
-        )
-        db.execute(
-            "INSERT INTO outbox (event_id, url, next_attempt_at)"
-            " VALUES ('e-1', 'http://127.0.0.1:9/x', 5)"
-        )
-        db.commit()
+    write_state_file(
+        tmp_path / STATE_FILE,
+        FIRST_RELEASE,
+        "INSERT INTO events (id, job_id, status, body) VALUES ('e-1', 'j-1', 'COMPLETE', '{}')",
+        "INSERT INTO outbox (event_id, url, next_attempt_at)"
+        " VALUES ('e-1', 'http://127.0.0.1:9/x', 5)",
+    )
     store = Store(tmp_path)
     yield store
     store.close()

@@ -278,3 +278,65 @@ def test_cli_exit_codes(output: Output, tmp_path: Path, capsys) -> None:
     assert captured.out == ""
     assert captured.err.count("\n") == 1
     assert captured.err.startswith("error: no such file")
+
+
+# -- without a ladder: what the job's own settings asked for --------------------------------
+
+
+def _segments(output: Output, rendition: str) -> list[Path]:
+    playlist = output.hls(f"master_{rendition}.m3u8")
+    lines = playlist.read_text().splitlines()
+    return [output.hls(line) for line in lines if line and not line.startswith("#")]
+
+
+def _resample_audio(segment: Path, rate: int) -> None:
+    resampled = segment.with_name("resampled.ts")
+    ffmpeg("-copyts", "-i", str(segment), "-map", "0", "-c:v", "copy", "-c:a", "aac",
+           "-ar", str(rate), "-b:a", "64k", "-muxdelay", "0", "-f", "mpegts",
+           str(resampled))  # fmt: skip
+    resampled.replace(segment)
+
+
+def test_without_a_ladder_any_one_audio_format_per_rendition_passes(output: Output) -> None:
+    # AAC LC stereo at 44.1 kHz from 64 kb/s is a row of MediaConvert's AAC table
+    # (user guide, "Supported bitrates for AAC"): a job may ask for it.
+    for segment in _segments(output, "360p"):
+        _resample_audio(segment, 44_100)
+
+    free = validate_hls(output.master, expected=None)
+    assert not free.failed("audio.format"), free.render_text()
+    assert "audio.format" in {c.id for c in free.checks}
+    # The ladder still asks for its own 48 kHz.
+    assert "44100 Hz" in failure(validate(output), "audio.format", "360p")
+
+
+def test_without_a_ladder_audio_that_changes_between_segments_fails(output: Output) -> None:
+    # A second segment, the first one again with its audio at 44.1 kHz.
+    first = _segments(output, "360p")[0]
+    second = output.hls("master_360p_00002.ts")
+    shutil.copy(first, second)
+    _resample_audio(second, 44_100)
+    playlist = output.hls("master_360p.m3u8")
+    extinf = next(x for x in playlist.read_text().splitlines() if x.startswith("#EXTINF"))
+    edit(playlist, f"{first.name}\n", f"{first.name}\n{extinf}\n{second.name}\n")
+
+    message = failure(validate_hls(output.master, expected=None), "audio.format", "360p")
+    assert "changes between segments" in message
+    assert "44100 Hz" in message
+
+
+def test_segment_modifier_names_pass_and_misnumbering_fails(output: Output) -> None:
+    # MediaConvert puts the segment modifier "between the name modifier and segment index
+    # number" (service model, HlsSettings.SegmentModifier); $dt$ differs per segment.
+    playlist = output.hls("master_720p.m3u8")
+    for i, segment in enumerate(_segments(output, "720p"), start=1):
+        modified = f"master_720p20261204T19000{i}_{i:05d}.ts"
+        segment.rename(output.hls(modified))
+        edit(playlist, segment.name, modified)
+    assert not validate(output).failed("files.naming")
+
+    first = _segments(output, "720p")[0]
+    wrong = first.name.replace("_00001.ts", "_00007.ts")
+    first.rename(output.hls(wrong))
+    edit(playlist, first.name, wrong)
+    assert "_00007.ts" in failure(validate(output), "files.naming", "720p")

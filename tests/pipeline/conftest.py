@@ -30,9 +30,12 @@ def app(service: ContentService) -> Flask:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """A client signed in as ``user-1``, the owner ``new_asset`` registers by default."""
+    """A client signed in as ``user-1``, an instructor (who creates courses by uploading to
+    them), the owner ``new_asset`` registers by default."""
     client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = bearer("user-1")["Authorization"]
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer("user-1", roles=["instructor"])[
+        "Authorization"
+    ]
     return client
 
 

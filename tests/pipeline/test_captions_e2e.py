@@ -87,7 +87,7 @@ def test_a_video_whose_captions_were_not_uploaded_first_fails_with_the_reason(
                 {"filename": "a.srt", "content_type": "text/plain", "size": 10, "language": "eng"}
             ],
         },
-        headers=bearer("e2e"),
+        headers=bearer("e2e", roles=["instructor"]),
         timeout=10,
     ).json()
     with clip.open("rb") as body:
@@ -139,7 +139,7 @@ def test_caption_fields_are_checked_by_name(server: PipelineServer, caption, fie
             "course_id": "course-1",
             "captions": [caption],
         },
-        headers=bearer("e2e"),
+        headers=bearer("e2e", roles=["instructor"]),
         timeout=10,
     )
     assert answer.status_code == 400

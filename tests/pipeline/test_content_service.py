@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from tests.support.pipeline import RecordingNotifier, complete_detail, mc_event
+from tests.support.pipeline import RecordingNotifier, complete_detail, mc_event, record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.job_events import JobStateChange, parse_mediaconvert_event
@@ -36,6 +36,7 @@ def test_racing_status_updates_never_overwrite_complete(
     service: ContentService, new_asset: Callable[..., dict[str, Any]]
 ) -> None:
     asset = new_asset()
+    record_job(service, asset, JOB)
     changes = [
         parse_mediaconvert_event(
             mc_event("STATUS_UPDATE", JOB, asset["id"], jobPercentComplete=percent)
@@ -58,6 +59,7 @@ def test_the_same_event_delivered_concurrently_is_applied_once(
     notifier: RecordingNotifier,
 ) -> None:
     asset = new_asset()
+    record_job(service, asset, JOB)
     change = JobStateChange(
         event_id="same",
         job_id=JOB,

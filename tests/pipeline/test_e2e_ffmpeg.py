@@ -51,7 +51,7 @@ def test_upload_with_the_cli_ends_ready_with_valid_hls(
     args = argparse.Namespace(
         file=clip_path("short_2s"),
         api=server.url,
-        token=bearer("cli-user")["Authorization"].removeprefix("Bearer "),
+        token=bearer("cli-user", roles=["instructor"])["Authorization"].removeprefix("Bearer "),
         course="cli-course",
         content_type=None,
         wait=True,

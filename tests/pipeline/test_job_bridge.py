@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.support.doubles import RecordingTranscoder
+from tests.support.pipeline import record_job
 from vod_testbed.backends.job import Job, JobOutputs, JobPhase, JobRequest, JobStatus
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.job_bridge import JobBridge
@@ -58,6 +59,7 @@ def test_bridge_retries_a_failed_application(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     asset = new_asset()
+    record_job(service, asset, "1-bridge")
     transcoder = RecordingTranscoder()
     original = service.apply_job_change
     failures = iter([RuntimeError("database is locked")])

@@ -103,13 +103,16 @@ def test_a_video_processing_past_its_limit_is_failed_and_its_owner_told(
     assert notifier.videos[0]["error"]["reason"] == "stuck"
 
 
-def test_a_video_waiting_for_its_upload_is_never_reaped(
+def test_a_video_waiting_for_its_upload_expires_only_past_its_limit(
     service: ContentService, reaper: Reaper, clock: Clock, new_asset: Callable[..., Any]
 ) -> None:
     video = new_asset()
-    clock.advance(PROCESSING_LIMIT_S * 10)
+    clock.advance(service.settings.pending_upload_expires_s - 1)
     assert reaper.sweep() == 0
     assert status_of(service, video["id"])["status"] == "pending_upload"
+    clock.advance(2)
+    assert reaper.sweep() == 1
+    assert status_of(service, video["id"])["status"] == "failed"
 
 
 def test_reaped_videos_are_counted_in_healthz_and_metrics(

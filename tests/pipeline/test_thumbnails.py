@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tests.support.pipeline import complete_detail, mc_event
+from tests.support.pipeline import complete_detail, mc_event, record_job
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.thumbnails import list_thumbnails, thumbnails_folder
@@ -65,6 +65,7 @@ def test_a_complete_event_naming_the_last_capture_records_every_capture(
     for index in (0, 1):
         storage.put(image, f"{prefix}/thumbnails/master_thumb.{index:07d}.jpg")
     asset = new_asset()
+    record_job(service, asset, "job-1")
     # complete_detail names master_thumb.0000001.jpg only, as AWS names the last capture.
     response = post_event(mc_event("COMPLETE", "job-1", asset["id"], **complete_detail(prefix)))
     assert response.status_code == 200, response.get_json()

@@ -45,7 +45,7 @@ def pipeline_settings_module(
 
 
 def post_raw(api: str, body: bytes) -> requests.Response:
-    headers = {"Content-Type": "application/json", **bearer("user-1")}
+    headers = {"Content-Type": "application/json", **bearer("user-1", roles=["instructor"])}
     return requests.post(f"{api}/videos", data=body, headers=headers, timeout=10)
 
 

@@ -15,6 +15,7 @@ import requests
 
 from tests.support.doubles import RecordingTranscoder
 from tests.support.e2e_helpers import AUTH_SECRET, bearer
+from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.job_events import JobStateChange
@@ -37,7 +38,8 @@ def server(pipeline_settings: PipelineSettings) -> Iterator[PipelineServer]:
 
 def register(api: str, user: str = "teacher", course: str = COURSE) -> requests.Response:
     body = {**NEW_VIDEO, "course_id": course}
-    return requests.post(f"{api}/videos", json=body, headers=bearer(user), timeout=10)
+    headers = bearer(user, roles=["instructor"])
+    return requests.post(f"{api}/videos", json=body, headers=headers, timeout=10)
 
 
 @pytest.fixture
@@ -47,6 +49,7 @@ def ready_video(server: PipelineServer, storage: Any) -> dict[str, Any]:
     prefix = video["key"].rsplit(".", 1)[0] + "_processed"
     master = f"{prefix}/hls/master.m3u8"
     storage.client.put_object(Bucket=server.settings.bucket, Key=master, Body=b"#EXTM3U\n")
+    record_job(server.service, video, "job-1")
     server.service.apply_job_change(
         JobStateChange(
             event_id="complete-1",

@@ -6,4 +6,4 @@ uses stays beside its tests (``tests/hls/ladders.py``). A directory's own confte
 overrides a fixture of the same name: the pipeline tests' ``transcoder`` records requests,
 everyone else's is the emulator's fake."""
 
-pytest_plugins = ["tests.support.emulator", "tests.support.pipeline"]
+pytest_plugins = ["tests.support.emulator", "tests.support.pipeline", "tests.support.postgres"]

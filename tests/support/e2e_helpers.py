@@ -46,7 +46,7 @@ def upload(
             "size": path.stat().st_size,
             "course_id": COURSE,
         },
-        headers=bearer(user_id),
+        headers=bearer(user_id, roles=["instructor"]),
         timeout=10,
     )
     assert created.status_code == 201, created.text
@@ -86,7 +86,7 @@ def upload_with_captions(
                 for name, data, language, label in captions
             ],
         },
-        headers=bearer(user_id),
+        headers=bearer(user_id, roles=["instructor"]),
         timeout=10,
     )
     assert created.status_code == 201, created.text

@@ -21,6 +21,7 @@ from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 
 SECRET = "pipeline-test-secret"
 EVENTS_DIR = Path(__file__).resolve().parents[2] / "vod_testbed" / "fixtures" / "events"
@@ -121,10 +122,10 @@ def complete_detail(prefix: str = "s3://vod-testbed/video/u/clip_processed") -> 
 
 
 @pytest.fixture
-def pipeline_settings(backend_settings: BackendSettings, tmp_path: Path) -> PipelineSettings:
+def pipeline_settings(backend_settings: BackendSettings, database_url: str) -> PipelineSettings:
     return PipelineSettings(
         backend=backend_settings,
-        database_url=f"sqlite:///{tmp_path / 'pipeline.sqlite3'}",
+        database_url=database_url,
         webhook_secret=SECRET,
         auth_jwt_secret=AUTH_SECRET,
         probe_sample_bytes=256 * 1024,
@@ -136,7 +137,7 @@ def pipeline_settings(backend_settings: BackendSettings, tmp_path: Path) -> Pipe
 @pytest.fixture
 def database(pipeline_settings: PipelineSettings) -> Iterator[Database]:
     db = Database(pipeline_settings.database_url)
-    db.create_schema()
+    db.migrate()
     yield db
     db.dispose()
 
@@ -174,3 +175,12 @@ def trigger(
 ) -> UploadTrigger:
     """The upload trigger, handing jobs to this directory's ``transcoder`` fixture."""
     return UploadTrigger(pipeline_settings, transcoder, ServiceReporter(service))
+
+
+def record_job(service: ContentService, video: dict[str, Any], job_id: str) -> None:
+    """Record ``job_id`` as the video's job, as the upload trigger does once CreateJob has
+    answered: only that job's events move the video."""
+    outcome = service.apply_trigger_notice(
+        TriggerNotice(NoticeStatus.JOB_SUBMITTED, video["id"], video["key"], job_id=job_id)
+    )
+    assert outcome == "applied", outcome

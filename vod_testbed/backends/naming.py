@@ -28,6 +28,11 @@ def media_playlist_name(base: str, name_modifier: str) -> str:
     return f"{base}{name_modifier}.m3u8"
 
 
+def iframe_playlist_name(base: str, name_modifier: str) -> str:
+    """MediaConvert's I-frame-only playlist beside a rendition's: ``master_720p_I-Frame.m3u8``."""
+    return f"{base}{name_modifier}_I-Frame.m3u8"
+
+
 def segment_pattern(base: str, name_modifier: str) -> str:
     """printf-style pattern of a rendition's segments (ffmpeg's ``%05d``)."""
     return f"{base}{name_modifier}_%05d.ts"

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
-from vod_testbed.common.settings import BackendSettings, env_int
+from vod_testbed.common.settings import BackendSettings
 from vod_testbed.common.shutdown import StopSignals, stop_within
 
 log = logging.getLogger(__name__)
@@ -28,7 +27,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--port",
         type=int,
-        default=env_int(os.environ, "EMULATOR_PORT", 8888),
         help="port to bind (default: $EMULATOR_PORT or 8888)",
     )
     parser.add_argument(
@@ -55,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         log.error("%s; stop it or pass another --data-dir", exc)
         return 1
     try:
-        server = EmulatorServer(app, args.host, args.port)
+        port = settings.port if args.port is None else args.port
+        server = EmulatorServer(app, args.host, port)
     except BaseException:
         app.extensions["emulator"].close()
         raise

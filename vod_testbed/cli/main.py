@@ -22,6 +22,9 @@ SUBCOMMANDS = (
     "vod_testbed.cli.emulator",
     "vod_testbed.cli.dev",
     "vod_testbed.cli.wait",
+    "vod_testbed.cli.db",
+    "vod_testbed.cli.parity",
+    "vod_testbed.cli.config_reference",
 )
 
 

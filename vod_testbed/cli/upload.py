@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import mimetypes
-import os
 import sys
 import time
 from pathlib import Path
@@ -17,7 +16,9 @@ from typing import Any
 
 import requests
 
-DEFAULT_API = f"http://127.0.0.1:{os.environ.get('PIPELINE_PORT') or 8000}"
+from vod_testbed.common.settings import ClientSettings
+from vod_testbed.pipeline.config import PipelineSettings
+
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
 
@@ -31,10 +32,11 @@ def register(subparsers: Any) -> None:
         "Exit 0 uploaded (and ready with --wait), 1 failed, 2 unusable input or API error.",
     )
     parser.add_argument("file", type=Path, help="the video to upload")
-    parser.add_argument("--api", default=DEFAULT_API, help=f"pipeline API (default {DEFAULT_API})")
+    parser.add_argument(
+        "--api", help="pipeline API (default http://127.0.0.1:$PIPELINE_PORT, port 8000 unset)"
+    )
     parser.add_argument(
         "--token",
-        default=os.environ.get("VOD_TOKEN"),
         help="bearer token of the owner (default: VOD_TOKEN; vod-testbed dev prints one)",
     )
     parser.add_argument("--course", default="uploads", help="course of the video")
@@ -48,6 +50,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        port = PipelineSettings.from_env().port
+        args.token = args.token or ClientSettings.from_env().token
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    args.api = args.api or f"http://127.0.0.1:{port}"
     try:
         return _upload(args)
     except (requests.RequestException, ValueError, KeyError) as exc:

@@ -31,10 +31,21 @@ EXPECTED = {
 }
 
 
-def variable(name: str, *fallbacks: str, **field: Any) -> Any:
+def variable(
+    name: str, *fallbacks: str, description: str, shown_default: str | None = None, **field: Any
+) -> Any:
     """A settings field read from the environment variable ``name`` (else ``fallbacks``, in
-    order); ``field`` goes to pydantic's ``Field`` (``default``, ``default_factory`` ...)."""
-    return Field(validation_alias=AliasChoices(name, *fallbacks), **field)
+    order). ``description`` is the variable's meaning, written only here: the configuration
+    page is generated from it (``vod-testbed config-reference``); ``shown_default`` is the
+    page's wording of a default computed at run time. ``field`` goes to pydantic's ``Field``
+    (``default``, ``default_factory`` ...)."""
+    extra: dict[str, Any] | None = {"shown_default": shown_default} if shown_default else None
+    return Field(
+        validation_alias=AliasChoices(name, *fallbacks),
+        description=description,
+        json_schema_extra=extra,
+        **field,
+    )
 
 
 def env_int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -60,6 +71,27 @@ def _split_commas(value: Any) -> Any:
 
 # A tuple of strings, given in the environment as a comma-separated list.
 CommaList = Annotated[tuple[str, ...], BeforeValidator(_split_commas)]
+
+# The words every switch accepts, in any case; the same word means the same thing for every
+# variable (docs/configuration.md).
+TRUE_WORDS = frozenset({"on", "true", "yes", "1"})
+FALSE_WORDS = frozenset({"off", "false", "no", "0"})
+
+
+def parse_switch(value: Any) -> Any:
+    """A switch's word as a bool; ValueError for any other word (a typo must not leave a
+    check on or off by surprise)."""
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    if word in TRUE_WORDS or word in FALSE_WORDS:
+        return word in TRUE_WORDS
+    choices = "/".join(sorted(TRUE_WORDS)) + " or " + "/".join(sorted(FALSE_WORDS))
+    raise ValueError(f"must be one of {choices}, got {value!r}")
+
+
+# A boolean given in the environment as one of the switch words.
+Switch = Annotated[bool, BeforeValidator(parse_switch)]
 
 
 def variables(settings_type: type[Any]) -> list[str]:
@@ -93,7 +125,8 @@ def _describe(error: Any, given: Mapping[str, str]) -> str:
     if error["type"] in EXPECTED:
         return f"{name} must be {EXPECTED[error['type']]}, got {given.get(name)!r}"
     if error["type"] == "value_error":
-        return str(error["ctx"]["error"])
+        reason = str(error["ctx"]["error"])
+        return f"{name} {reason}" if reason.startswith("must be one of") else reason
     return f"{name}: {error['msg']}"
 
 
@@ -120,47 +153,100 @@ def with_endpoint_conventions(env: Mapping[str, str]) -> dict[str, str]:
 
 @dataclass(frozen=True, config=SETTINGS_CONFIG)
 class BackendSettings:
-    """Every knob of the backends; each field names its environment variable.
-
-    Attributes:
-        transcoder_backend: registry name, ``ffmpeg`` or ``mediaconvert``.
-        ffmpeg_binary: an ffmpeg to use instead of the one found.
-        x264_preset: libx264 preset of the FFmpeg backend.
-        max_concurrent_jobs: jobs the FFmpeg backend runs at once.
-        work_dir: scratch space for downloads and encodes.
-        s3_endpoint_url: MinIO or other S3; unset means AWS. Found as botocore finds it: the
-            service's variable (or this project's alias of it) before the global one.
-        aws_region: the AWS region.
-        aws_access_key_id, aws_secret_access_key: credentials; unset: boto3's own chain.
-        s3_bucket: the media bucket.
-        mediaconvert_endpoint, mediaconvert_role_arn, mediaconvert_queue_arn: where and as
-            whom the MediaConvert backend submits jobs (the endpoint found as the S3 one is).
-        mediaconvert_job_template: the job template jobs name when their settings give
-            every member it has (staging's, rendered from the same ladder).
+    """Every knob of the backends: each field names its environment variable once, and its
+    description is the variable's meaning (the configuration page is generated from them).
     """
 
-    transcoder_backend: str = variable("TRANSCODER_BACKEND", default="ffmpeg")
-    ffmpeg_binary: str | None = variable("FFMPEG_BINARY", default=None)
-    x264_preset: str = variable("FFMPEG_PRESET", default="superfast")
-    max_concurrent_jobs: int = variable("FFMPEG_MAX_JOBS", default=1)
-    work_dir: Path = variable(
-        "VOD_WORK_DIR", default_factory=lambda: Path(tempfile.gettempdir()) / "vod-testbed"
+    transcoder_backend: str = variable(
+        "TRANSCODER_BACKEND",
+        description="`ffmpeg` (in-process) or `mediaconvert` (boto3)",
+        default="ffmpeg",
     )
-    s3_endpoint_url: str | None = variable("AWS_ENDPOINT_URL_S3", "S3_ENDPOINT_URL", default=None)
-    aws_region: str = variable("AWS_REGION", "AWS_DEFAULT_REGION", default="us-east-1")
-    aws_access_key_id: str | None = variable("AWS_ACCESS_KEY_ID", default=None)
-    aws_secret_access_key: str | None = variable("AWS_SECRET_ACCESS_KEY", default=None, repr=False)
-    s3_bucket: str = variable("S3_BUCKET", default="vod-testbed")
+    ffmpeg_binary: str | None = variable(
+        "FFMPEG_BINARY", description="an ffmpeg to use instead of the one found", default=None
+    )
+    x264_preset: str = variable(
+        "FFMPEG_PRESET", description="libx264 preset of the FFmpeg backend", default="superfast"
+    )
+    max_concurrent_jobs: int = variable(
+        "FFMPEG_MAX_JOBS", description="jobs the FFmpeg backend runs at once", default=1
+    )
+    work_dir: Path = variable(
+        "VOD_WORK_DIR",
+        description="scratch space for downloads and encodes",
+        shown_default="`$TMPDIR/vod-testbed` (`vod-testbed dev`: `<data dir>/work`)",
+        default_factory=lambda: Path(tempfile.gettempdir()) / "vod-testbed",
+    )
+    s3_endpoint_url: str | None = variable(
+        "AWS_ENDPOINT_URL_S3",
+        "S3_ENDPOINT_URL",
+        description="MinIO or other S3; unset: AWS, or the embedded server in dev and tests",
+        default=None,
+    )
+    aws_region: str = variable(
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        description="region of S3 and MediaConvert",
+        default="us-east-1",
+    )
+    aws_access_key_id: str | None = variable(
+        "AWS_ACCESS_KEY_ID",
+        description="the usual AWS meanings",
+        shown_default="— (boto3's chain; the stack's embedded S3 takes only its own keys)",
+        default=None,
+    )
+    aws_secret_access_key: str | None = variable(
+        "AWS_SECRET_ACCESS_KEY",
+        description=("the usual AWS meaning (the access key's secret)"),
+        shown_default="— (boto3's chain; the stack's embedded S3 takes only its own keys)",
+        default=None,
+        repr=False,
+    )
+    s3_bucket: str = variable("S3_BUCKET", description="the media bucket", default="vod-testbed")
     mediaconvert_endpoint: str | None = variable(
-        "AWS_ENDPOINT_URL_MEDIACONVERT", "MEDIACONVERT_ENDPOINT", default=None
+        "AWS_ENDPOINT_URL_MEDIACONVERT",
+        "MEDIACONVERT_ENDPOINT",
+        description="the MediaConvert endpoint (the emulator locally, AWS in staging)",
+        default=None,
     )
     mediaconvert_role_arn: str = variable(
-        "MEDIACONVERT_ROLE_ARN", default="arn:aws:iam::123456789012:role/MediaConvertRole"
+        "MEDIACONVERT_ROLE_ARN",
+        description="role passed to CreateJob",
+        default="arn:aws:iam::123456789012:role/MediaConvertRole",
     )
-    mediaconvert_queue_arn: str | None = variable("MEDIACONVERT_QUEUE_ARN", default=None)
-    mediaconvert_job_template: str | None = variable("MEDIACONVERT_JOB_TEMPLATE", default=None)
+    mediaconvert_queue_arn: str | None = variable(
+        "MEDIACONVERT_QUEUE_ARN",
+        description="queue passed to CreateJob",
+        shown_default="— (the account's Default queue)",
+        default=None,
+    )
+    mediaconvert_job_template: str | None = variable(
+        "MEDIACONVERT_JOB_TEMPLATE",
+        description=(
+            "job template a job names when its settings cover it (staging's ladder template)"
+        ),
+        default=None,
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> BackendSettings:
         """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
         return read_env(cls, with_endpoint_conventions(os.environ if env is None else env))
+
+
+@dataclass(frozen=True, config=SETTINGS_CONFIG)
+class ClientSettings:
+    """What the command-line clients send: each field names its environment variable once,
+    and its description is the variable's meaning."""
+
+    token: str | None = variable(
+        "VOD_TOKEN",
+        description="bearer token `vod-testbed upload` sends (`vod-testbed dev` prints one)",
+        default=None,
+        repr=False,
+    )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ClientSettings:
+        """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
+        return read_env(cls, env)

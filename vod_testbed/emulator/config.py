@@ -6,80 +6,145 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
 
-from pydantic import BeforeValidator
 from pydantic.dataclasses import dataclass
 
-from vod_testbed.common.settings import SETTINGS_CONFIG, CommaList, read_env, variable
-
-
-def _on_unless_off(value: Any) -> Any:
-    return value.strip().lower() != "off" if isinstance(value, str) else value
+from vod_testbed.common.settings import SETTINGS_CONFIG, CommaList, Switch, read_env, variable
 
 
 @dataclass(frozen=True, config=SETTINGS_CONFIG)
 class EmulatorSettings:
-    """Every knob of the emulator; each field names its environment variable.
+    """Every knob of the emulator: each field names its environment variable once, and its
+    description is the variable's meaning (the configuration page is generated from them).
 
     Attributes:
-        data_dir: where the SQLite state file lives.
-        webhook_urls: comma-separated receivers of job-state events.
-        webhook_secret: signs every delivery (empty: unsigned).
-        account_id: the 12-digit account in ARNs and events.
-        region: the region in ARNs and events.
-        queue_concurrency: jobs each queue runs at once unless the queue sets
-            ``concurrentJobs``.
-        account_concurrent_jobs: the service quota "Concurrent jobs per account": the most
-            ``concurrentJobs`` all queues may share.
-        queue_concurrent_jobs_quota: the service quota "Concurrent jobs per on-demand
-            queue".
-        time_compression: divides status-update intervals (and the first update's delay);
-            1 is real time, 100 makes SECONDS_10 a 0.1 s tick.
-        delivery_base_delay_s: first retry delay of an event delivery.
-        delivery_max_delay_s: cap of the backoff.
-        delivery_timeout_s: per-attempt HTTP timeout.
-        delivery_max_age_s: how long a delivery is retried before it goes to the
-            dead-letter list (EventBridge: 24 h).
-        idempotency_window_s: how long a ``clientRequestToken`` replays its job (AWS: 60 s).
-        access_key_id, secret_access_key: the credentials API calls must be signed with
-            (the emulator's own variables, else the AWS ones).
-        admin_token: bearer token of the admin API (``/_emulator``); empty: the admin API
-            answers only ``/_emulator/health``.
-        auth: ``off`` accepts any credentials and no admin token, as moto does (for tests);
-            anything else, or unset, checks them.
-        http_threads: API requests served at once. They are CPU work under one interpreter
-            lock (transcodes, scheduling and deliveries run on threads of their own), so
-            more threads only add lock hand-offs: on 2 cores, 2 threads answered 8 clients
-            polling GetJob with less CPU and a shorter tail than 4 or 8
-            (docs/performance.md, "The emulator"); the second keeps one slow request from
-            holding up every poll.
+        idempotency_window_s: how long a ``clientRequestToken`` replays its job (AWS: 60 s);
+            set by code, not by a variable.
     """
 
     data_dir: Path = variable(
         "EMULATOR_DATA_DIR",
+        description="where the emulator's state (SQLite) lives",
+        shown_default=(
+            "`$TMPDIR/vod-testbed-emulator` (`vod-testbed dev`: in its data dir, this "
+            "variable unread)"
+        ),
         default_factory=lambda: Path(tempfile.gettempdir()) / "vod-testbed-emulator",
     )
-    webhook_urls: CommaList = variable("EVENTS_WEBHOOK_URL", default=())
-    webhook_secret: str = variable("WEBHOOK_SECRET", default="", repr=False)
-    account_id: str = variable("EMULATOR_ACCOUNT_ID", default="123456789012")
-    region: str = variable("AWS_REGION", "AWS_DEFAULT_REGION", default="us-east-1")
-    queue_concurrency: int = variable("EMULATOR_QUEUE_CONCURRENCY", default=1)
-    account_concurrent_jobs: int = variable("EMULATOR_ACCOUNT_CONCURRENT_JOBS", default=20)
-    queue_concurrent_jobs_quota: int = variable("EMULATOR_QUEUE_CONCURRENT_JOBS", default=20)
-    time_compression: float = variable("EMULATOR_TIME_COMPRESSION", default=1.0)
-    delivery_base_delay_s: float = variable("EMULATOR_DELIVERY_BASE_DELAY_S", default=0.5)
-    delivery_max_delay_s: float = variable("EMULATOR_DELIVERY_MAX_DELAY_S", default=30.0)
-    delivery_timeout_s: float = variable("EMULATOR_DELIVERY_TIMEOUT_S", default=5.0)
-    delivery_max_age_s: float = variable("EMULATOR_DELIVERY_MAX_AGE_S", default=24 * 3600.0)
-    idempotency_window_s: float = 60.0
-    access_key_id: str = variable("EMULATOR_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID", default="")
-    secret_access_key: str = variable(
-        "EMULATOR_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", default="", repr=False
+    webhook_urls: CommaList = variable(
+        "EVENTS_WEBHOOK_URL",
+        description="where the emulator delivers job-state events (comma-separated)",
+        default=(),
     )
-    admin_token: str = variable("EMULATOR_ADMIN_TOKEN", default="", repr=False)
-    auth: Annotated[bool, BeforeValidator(_on_unless_off)] = variable("EMULATOR_AUTH", default=True)
-    http_threads: int = variable("EMULATOR_HTTP_THREADS", default=2)
+    webhook_secret: str = variable(
+        "WEBHOOK_SECRET",
+        description="authenticates webhook deliveries both ways",
+        shown_default="`vod-testbed dev`: random per run",
+        default="",
+        repr=False,
+    )
+    account_id: str = variable(
+        "EMULATOR_ACCOUNT_ID",
+        description="the 12-digit account in ARNs and events (`AWS_REGION` gives their region)",
+        default="123456789012",
+    )
+    region: str = variable(
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        description="region of S3 and MediaConvert",
+        default="us-east-1",
+    )
+    queue_concurrency: int = variable(
+        "EMULATOR_QUEUE_CONCURRENCY",
+        description="jobs each queue runs at once unless the queue sets `concurrentJobs`",
+        default=1,
+    )
+    account_concurrent_jobs: int = variable(
+        "EMULATOR_ACCOUNT_CONCURRENT_JOBS",
+        description=(
+            "the service quota per account that queues' `concurrentJobs` must respect together"
+        ),
+        default=20,
+    )
+    queue_concurrent_jobs_quota: int = variable(
+        "EMULATOR_QUEUE_CONCURRENT_JOBS",
+        description=(
+            "the service quota per on-demand queue that a queue's `concurrentJobs` must respect"
+        ),
+        default=20,
+    )
+    time_compression: float = variable(
+        "EMULATOR_TIME_COMPRESSION",
+        description="divides status-update intervals (for tests)",
+        default=1.0,
+    )
+    delivery_base_delay_s: float = variable(
+        "EMULATOR_DELIVERY_BASE_DELAY_S",
+        description=("an event delivery's first retry delay"),
+        default=0.5,
+    )
+    delivery_max_delay_s: float = variable(
+        "EMULATOR_DELIVERY_MAX_DELAY_S",
+        description=("the cap of an event delivery's backoff"),
+        default=30.0,
+    )
+    delivery_timeout_s: float = variable(
+        "EMULATOR_DELIVERY_TIMEOUT_S",
+        description=("each delivery attempt's HTTP timeout"),
+        default=5.0,
+    )
+    delivery_max_age_s: float = variable(
+        "EMULATOR_DELIVERY_MAX_AGE_S",
+        description="how long a delivery is retried before it is dead-lettered",
+        default=24 * 3600.0,
+    )
+    idempotency_window_s: float = 60.0
+    access_key_id: str = variable(
+        "EMULATOR_ACCESS_KEY_ID",
+        "AWS_ACCESS_KEY_ID",
+        description=("the access key MediaConvert API calls must be signed with"),
+        default="",
+    )
+    secret_access_key: str = variable(
+        "EMULATOR_SECRET_ACCESS_KEY",
+        "AWS_SECRET_ACCESS_KEY",
+        description=("the secret key MediaConvert API calls must be signed with"),
+        default="",
+        repr=False,
+    )
+    admin_token: str = variable(
+        "EMULATOR_ADMIN_TOKEN",
+        description="bearer token of `/_emulator/...`; unset: the admin API is closed",
+        shown_default="— (`vod-testbed dev`: random per run, printed in the banner's exports)",
+        default="",
+        repr=False,
+    )
+    auth: Switch = variable(
+        "EMULATOR_AUTH",
+        description=(
+            "a switch: off accepts any credentials and no admin token, as moto does "
+            "(for tests only); in a stack, its S3 too"
+        ),
+        default=True,
+    )
+    port: int = variable(
+        "EMULATOR_PORT",
+        description="where `vod-testbed emulator` and a stack's emulator listen (0: a free port)",
+        default=8888,
+        ge=0,
+        le=65535,
+    )
+    http_threads: int = variable(
+        "EMULATOR_HTTP_THREADS",
+        description=(
+            "API requests served at once; their work is CPU under one interpreter "
+            "lock, so more threads only add lock hand-offs (see "
+            "[Performance](performance.md#the-emulator)); transcodes, scheduling "
+            "and deliveries have threads of their own"
+        ),
+        shown_default="`2` (1 to 64)",
+        default=2,
+    )
 
     def __post_init__(self) -> None:
         if self.queue_concurrency < 1:

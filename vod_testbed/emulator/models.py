@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from vod_testbed.backends.job import JobStatus, new_job_id
+from vod_testbed.backends.mediaconvert import system_presets
 from vod_testbed.common.clock import Clock, system_clock
 from vod_testbed.emulator import pagination, quotas, validation
 from vod_testbed.emulator.config import EmulatorSettings
@@ -74,18 +75,30 @@ class MediaConvertModel:
         self.settings = settings
         self.control = control
         self.clock = clock
-        self.templates = NamedResources(store, settings, JobTemplateRecord, "job template", clock)
-        self.presets = NamedResources(store, settings, PresetRecord, "preset", clock)
+        self.templates = NamedResources(
+            store, settings, JobTemplateRecord, "job template", clock, system_catalogue=True
+        )
+        self.presets = NamedResources(
+            store, settings, PresetRecord, "preset", clock, system_catalogue=True
+        )
         self.queues = NamedResources(store, settings, QueueRecord, "queue", clock)
         # Held from the token lookup to the insert: two concurrent retries carrying one
         # clientRequestToken must create one job, not two.
         self._create_lock = threading.Lock()
-        self.ensure_default_queue()
+        self.ensure_system_resources()
 
-    def ensure_default_queue(self) -> None:
-        """The SYSTEM queue every account has."""
+    def ensure_system_resources(self) -> None:
+        """The SYSTEM queue every account has, and AWS's system presets."""
         if self.store.get_resource(QueueRecord, DEFAULT_QUEUE) is None:
             self.queues.create(DEFAULT_QUEUE, {}, "SYSTEM")
+        for preset in system_presets.system_presets():
+            if self.store.get_resource(PresetRecord, preset.name) is None:
+                fields = {
+                    "settings": preset.settings,
+                    "description": preset.description,
+                    "category": preset.category,
+                }
+                self.presets.create(preset.name, fields, "SYSTEM")
 
     # -- jobs -----------------------------------------------------------------------------
 
@@ -240,7 +253,7 @@ class MediaConvertModel:
         return self.presets.update(params["name"], fields)
 
     def list_presets(self, params: dict[str, Any]) -> tuple[list[PresetRecord], str | None]:
-        """ListPresets: by name unless ``listBy`` says otherwise (no SYSTEM presets)."""
+        """ListPresets: by name unless ``listBy`` says otherwise (SYSTEM: AWS's presets)."""
         validation.validate_request("ListPresets", params)
         return self.presets.list_page(params, default_list_by="NAME")
 

@@ -1,4 +1,4 @@
-"""The delivery outbox in the emulator's SQLite store: one row per event and webhook URL.
+"""The delivery outbox in the emulator's store: one row per event and webhook URL.
 
 A row is pending until a 2xx answer marks it delivered, or delivery gives up on it and
 marks it dead (the dead-letter list, which the admin API shows and can redrive). Mixed
@@ -9,25 +9,31 @@ uses: :class:`OutboxHost` says what a host provides, and the type checker holds 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-_PENDING = "o.delivered_at IS NULL AND o.dead_at IS NULL"
-_COLUMNS = (
-    "o.seq, o.event_id, o.url, o.attempts, o.next_attempt_at, o.delivered_at, o.last_error,"
-    " e.body, o.created_at, o.dead_at, o.dead_reason"
-    " FROM outbox o JOIN events e ON e.id = o.event_id"
-)
-# Columns added after the first release; a state file from before gets them on open.
-_ADDED_COLUMNS = {
-    "created_at": "REAL NOT NULL DEFAULT 0",
-    "dead_at": "REAL",
-    "dead_reason": "TEXT",
-}
+from sqlalchemy import ColumnElement, Connection, Select, func, insert, select, update
+
+from vod_testbed.emulator.tables import events, outbox
+
+_PENDING = outbox.c.delivered_at.is_(None) & outbox.c.dead_at.is_(None)
+# Delivery's fields, in its order.
+_DELIVERIES = select(
+    outbox.c.seq,
+    outbox.c.event_id,
+    outbox.c.url,
+    outbox.c.attempts,
+    outbox.c.next_attempt_at,
+    outbox.c.delivered_at,
+    outbox.c.last_error,
+    events.c.body,
+    outbox.c.created_at,
+    outbox.c.dead_at,
+    outbox.c.dead_reason,
+).select_from(outbox.join(events, events.c.id == outbox.c.event_id))
 
 
 @dataclass(frozen=True)
@@ -48,38 +54,34 @@ class Delivery:
 
 
 class OutboxHost(Protocol):
-    """What a class mixing in :class:`OutboxStore` provides: its SQLite connection, the lock
-    that serialises every use of it, and atomic transactions on it."""
+    """What a class mixing in :class:`OutboxStore` provides: its connection, the lock that
+    serialises every use of it, and atomic transactions on it."""
 
-    _db: sqlite3.Connection
+    _db: Connection
     _lock: threading.RLock
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    def transaction(self) -> AbstractContextManager[Connection]: ...
 
 
-def _rows(host: OutboxHost, where: str, params: Sequence[Any] = ()) -> list[Delivery]:
+def _rows(host: OutboxHost, query: Select[Any]) -> list[Delivery]:
     with host._lock:
-        rows = host._db.execute("SELECT " + _COLUMNS + where, params).fetchall()
+        rows = host._db.execute(query).all()
     return [Delivery(*row) for row in rows]
 
 
-def _insert(db: sqlite3.Connection, event_id: str, url: str, due: float, now: float) -> None:
+def _insert(db: Connection, event_id: str, url: str, due: float, now: float) -> None:
     db.execute(
-        "INSERT INTO outbox (event_id, url, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
-        (event_id, url, due, now),
+        insert(outbox).values(event_id=event_id, url=url, next_attempt_at=due, created_at=now)
     )
+
+
+def _set(db: Connection, where: ColumnElement[bool], **values: Any) -> int:
+    """UPDATE the outbox rows ``where`` holds; returns how many."""
+    return db.execute(update(outbox).where(where).values(**values)).rowcount
 
 
 class OutboxStore:
     """Outbox operations, for a host that is an :class:`OutboxHost`."""
-
-    def upgrade_outbox(self: OutboxHost) -> None:
-        """Add the columns a state file from an older version lacks."""
-        with self._lock:
-            present = {row[1] for row in self._db.execute("PRAGMA table_info(outbox)")}
-            for name, kind in _ADDED_COLUMNS.items():
-                if name not in present:
-                    self._db.execute(f"ALTER TABLE outbox ADD COLUMN {name} {kind}")
 
     def record_event(
         self: OutboxHost, event: dict[str, Any], urls: tuple[str, ...], due_at: float, now: float
@@ -88,8 +90,12 @@ class OutboxStore:
         detail = event["detail"]
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO events (id, job_id, status, body) VALUES (?, ?, ?, ?)",
-                (event["id"], detail["jobId"], detail["status"], json.dumps(event)),
+                insert(events).values(
+                    id=event["id"],
+                    job_id=detail["jobId"],
+                    status=detail["status"],
+                    body=json.dumps(event),
+                )
             )
             for url in urls:
                 _insert(db, event["id"], url, due_at, now)
@@ -101,80 +107,75 @@ class OutboxStore:
 
     def due_deliveries(self: OutboxHost, now: float, limit: int = 50) -> list[Delivery]:
         """Pending rows whose next attempt is due, oldest due first."""
-        return _rows(
-            self,
-            f" WHERE {_PENDING} AND o.next_attempt_at <= ?"
-            " ORDER BY o.next_attempt_at, o.seq LIMIT ?",
-            (now, limit),
+        query = (
+            _DELIVERIES.where(_PENDING, outbox.c.next_attempt_at <= now)
+            .order_by(outbox.c.next_attempt_at, outbox.c.seq)
+            .limit(limit)
         )
+        return _rows(self, query)
 
     def next_due_at(self: OutboxHost) -> float | None:
         with self._lock:
-            row = self._db.execute(
-                f"SELECT MIN(o.next_attempt_at) FROM outbox o WHERE {_PENDING}"  # noqa: S608
-            ).fetchone()
-        return None if row[0] is None else float(row[0])
+            due = self._db.execute(select(func.min(outbox.c.next_attempt_at)).where(_PENDING))
+            first = due.scalar()
+        return None if first is None else float(first)
 
     def list_deliveries(self: OutboxHost) -> list[Delivery]:
-        return _rows(self, " ORDER BY o.seq")
+        return _rows(self, _DELIVERIES.order_by(outbox.c.seq))
 
     def list_dead_letters(self: OutboxHost) -> list[Delivery]:
-        return _rows(self, " WHERE o.dead_at IS NOT NULL ORDER BY o.dead_at, o.seq")
+        query = _DELIVERIES.where(outbox.c.dead_at.is_not(None))
+        return _rows(self, query.order_by(outbox.c.dead_at, outbox.c.seq))
 
     def mark_delivered(self: OutboxHost, seq: int, at: float) -> None:
         with self.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL"
-                " WHERE seq = ?",
-                (at, seq),
+            _set(
+                db,
+                outbox.c.seq == seq,
+                delivered_at=at,
+                attempts=outbox.c.attempts + 1,
+                last_error=None,
             )
 
     def mark_failed(self: OutboxHost, seq: int, error: str, retry_at: float) -> None:
         with self.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
-                " WHERE seq = ?",
-                (error, retry_at, seq),
+            _set(
+                db,
+                outbox.c.seq == seq,
+                attempts=outbox.c.attempts + 1,
+                last_error=error,
+                next_attempt_at=retry_at,
             )
 
     def mark_dead(self: OutboxHost, seq: int, error: str, reason: str, at: float) -> None:
         """Give up on a row: it leaves the queue for the dead-letter list."""
         with self.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, dead_at = ?,"
-                " dead_reason = ? WHERE seq = ?",
-                (error, at, reason, seq),
+            _set(
+                db,
+                outbox.c.seq == seq,
+                attempts=outbox.c.attempts + 1,
+                last_error=error,
+                dead_at=at,
+                dead_reason=reason,
             )
 
     def redrive(self: OutboxHost, now: float, event_ids: Sequence[str] | None = None) -> int:
         """Queue dead rows again (those of ``event_ids``, or all), due now and with a fresh
         age; returns how many."""
-        sql = (
-            "UPDATE outbox SET dead_at = NULL, dead_reason = NULL, next_attempt_at = ?,"
-            " created_at = ? WHERE dead_at IS NOT NULL"
-        )
-        params: list[Any] = [now, now]
+        dead: ColumnElement[bool] = outbox.c.dead_at.is_not(None)
         if event_ids is not None:
-            sql += f" AND event_id IN ({', '.join('?' for _ in event_ids)})"
-            params.extend(event_ids)
+            dead = dead & outbox.c.event_id.in_(event_ids)
         with self.transaction() as db:
-            return db.execute(sql, params).rowcount
+            return _set(
+                db, dead, dead_at=None, dead_reason=None, next_attempt_at=now, created_at=now
+            )
 
     def reschedule_event(self: OutboxHost, event_id: str, at: float) -> None:
         """Make every pending delivery of an event due at ``at``."""
         with self.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET next_attempt_at = ? WHERE event_id = ?"
-                " AND delivered_at IS NULL AND dead_at IS NULL",
-                (at, event_id),
-            )
+            _set(db, _PENDING & (outbox.c.event_id == event_id), next_attempt_at=at)
 
     def release_held(self: OutboxHost, held_after: float, at: float) -> int:
         """Make pending deliveries scheduled beyond ``held_after`` due at ``at``."""
         with self.transaction() as db:
-            cursor = db.execute(
-                "UPDATE outbox SET next_attempt_at = ? WHERE delivered_at IS NULL"
-                " AND dead_at IS NULL AND next_attempt_at > ?",
-                (at, held_after),
-            )
-            return cursor.rowcount
+            return _set(db, _PENDING & (outbox.c.next_attempt_at > held_after), next_attempt_at=at)

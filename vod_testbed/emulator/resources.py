@@ -9,7 +9,11 @@ from typing import Any, Generic
 from vod_testbed.common.clock import Clock
 from vod_testbed.emulator import pagination
 from vod_testbed.emulator.config import EmulatorSettings
-from vod_testbed.emulator.exceptions import ConflictException, NotFoundException
+from vod_testbed.emulator.exceptions import (
+    BadRequestException,
+    ConflictException,
+    NotFoundException,
+)
 from vod_testbed.emulator.store import Named, Store
 
 
@@ -20,6 +24,8 @@ class NamedResources(Generic[Named]):
         record_type: the record of the kind (its ``KIND`` is also the ARN's resource type).
         label: how messages name it: "job template", "preset", "queue".
         clock: the time ``createdAt`` and ``lastUpdated`` are stamped with.
+        system_catalogue: SYSTEM resources of this kind are AWS's own (system presets and
+            templates): listed only by ``listBy`` SYSTEM, and never updated or deleted.
     """
 
     def __init__(
@@ -29,8 +35,11 @@ class NamedResources(Generic[Named]):
         record_type: type[Named],
         label: str,
         clock: Clock,
+        *,
+        system_catalogue: bool = False,
     ) -> None:
         self.store = store
+        self.system_catalogue = system_catalogue
         self.settings = settings
         self.record_type = record_type
         self.label = label
@@ -59,15 +68,26 @@ class NamedResources(Generic[Named]):
             raise NotFoundException(f"The {self.label} {name!r} does not exist.")
         return record
 
+    def _changeable(self, name: str) -> Named:
+        record = self.get(name)
+        if self.system_catalogue and record.type == "SYSTEM":
+            raise BadRequestException(
+                f"The {self.label} {name!r} is a system {self.label}; it cannot be changed or "
+                "deleted."
+            )
+        return record
+
     def update(self, name: str, fields: dict[str, Any]) -> Named:
         """Change the fields given a value (None: unchanged)."""
         changes = {k: v for k, v in fields.items() if v is not None}
-        record = dataclasses.replace(self.get(name), **changes, last_updated=int(self.clock()))
+        current = self._changeable(name)
+        record = dataclasses.replace(current, **changes, last_updated=int(self.clock()))
         if not self.store.put_resource(record, create=False):
             raise NotFoundException(f"The {self.label} {name!r} does not exist.")
         return record
 
     def delete(self, name: str) -> None:
+        self._changeable(name)
         if not self.store.delete_resource(self.record_type, name):
             raise NotFoundException(f"The {self.label} {name!r} does not exist.")
 
@@ -79,6 +99,9 @@ class NamedResources(Generic[Named]):
         list_by = params.get("listBy", default_list_by)
         if list_by == "SYSTEM":
             items = [i for i in items if i.type == "SYSTEM"]
+        elif self.system_catalogue:
+            # As on AWS, listing by name or date shows your own presets and templates.
+            items = [i for i in items if i.type != "SYSTEM"]
         if params.get("category"):
             items = [i for i in items if getattr(i, "category", None) == params["category"]]
         descending = params.get("order") == "DESCENDING"

@@ -31,6 +31,7 @@ from typing import Any
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert import events
+from vod_testbed.backends.mediaconvert.parse import EMULATION_WARNING
 from vod_testbed.common import errors
 from vod_testbed.common.clock import Clock, system_clock
 from vod_testbed.common.worker import Worker
@@ -68,6 +69,8 @@ class _Running:
     launch_at: float
     backend_id: str | None = None
     input_reported: bool = False
+    # The backend's warnings already published (they arrive with its snapshots).
+    warned: int = 0
 
 
 class JobRunner:
@@ -265,6 +268,7 @@ class JobRunner:
             job = self.model.get_job(job_id).to_wire()
             details = [snapshot.input_details]
             self.publish(events.input_information(self.settings, job, details, now=self.clock()))
+        self._publish_warnings(running, snapshot)
         if snapshot.status is JobStatus.PROGRESSING:
             phase = snapshot.phase or JobPhase.PROBING
             percent = snapshot.percent_complete
@@ -303,6 +307,33 @@ class JobRunner:
                 snapshot.request.input_uri,
             )
             self._finish(job_id, JobStatus.ERROR, {"error_code": code, "error_message": message})
+
+    def _publish_warnings(self, running: _Running, snapshot: Job) -> None:
+        """What the transcoder found while running (a silent input, an approximated
+        ladder ...): each a NEW_WARNING event and a line of the job's warnings, as the
+        settings' warnings are."""
+        fresh = snapshot.warnings[running.warned :]
+        if not fresh:
+            return
+        running.warned = len(snapshot.warnings)
+
+        def mutate(record: JobRecord) -> bool:
+            counts = Counter({int(w["code"]): int(w["count"]) for w in record.warnings or []})
+            counts[EMULATION_WARNING] += len(fresh)
+            record.warnings = [{"code": c, "count": n} for c, n in counts.items()]
+            record.messages["warning"] = [*record.messages.get("warning", []), *fresh]
+            return True
+
+        job = self.store.update_job(running.job_id, mutate)
+        if job is None:
+            return
+        wire = job.to_wire()
+        for message in fresh:
+            self.publish(
+                events.new_warning(
+                    self.settings, wire, EMULATION_WARNING, message, now=self.clock()
+                )
+            )
 
     def _send_status_updates(self) -> None:
         now = self.clock()

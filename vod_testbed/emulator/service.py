@@ -66,7 +66,7 @@ class Emulator:
         self.faults.reset()
         self.delivery.forget_held()
         self.store.reset()
-        self.model.ensure_default_queue()
+        self.model.ensure_system_resources()
 
     def close(self) -> None:
         """Stop the threads (running transcodes are killed) and close the store."""

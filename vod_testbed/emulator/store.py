@@ -1,10 +1,13 @@
 """Persistence of the emulator's state in one SQLite file, so a restart loses nothing.
 
 Jobs, named resources (job templates, presets, queues), recorded events and the delivery
-outbox each have a table. Records (:mod:`vod_testbed.emulator.records`) go in and come out;
-they are stored as the JSON of :meth:`~vod_testbed.emulator.records.WireRecord.to_stored`,
-and the columns beside it exist only to filter and order. One connection is shared by every
-thread behind a lock: the emulator's write rate is tiny, and one writer keeps SQLite simple.
+outbox each have a table (:mod:`vod_testbed.emulator.tables`, SQLAlchemy Core; its schema
+changes are Alembic migrations in ``migrations/``, run on open). Records
+(:mod:`vod_testbed.emulator.records`) go in and come out; they are stored as the JSON of
+:meth:`~vod_testbed.emulator.records.WireRecord.to_stored`. One connection is shared by
+every thread behind a lock: the emulator's write rate is tiny, and one writer keeps SQLite
+simple. The connection is in autocommit mode: a read is one statement, and writes that
+belong together run in :meth:`Store.transaction` (``BEGIN IMMEDIATE``).
 
 A job's rendered form is kept between its writes (:meth:`Store.job_view`): GetJob is what
 clients poll, and it then costs neither a query nor a JSON round trip.
@@ -13,7 +16,6 @@ clients poll, and it then costs neither a query nor a JSON round trip.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,11 +24,31 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from cachetools import LRUCache
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.pool import StaticPool
 
 from vod_testbed.backends.job import JobStatus
+from vod_testbed.common import migrations
 from vod_testbed.common.dirlock import DirInUseError, lock_dir
 from vod_testbed.emulator.outbox import OutboxStore
 from vod_testbed.emulator.records import JobRecord, NamedRecord
+from vod_testbed.emulator.tables import events as events_table
+from vod_testbed.emulator.tables import jobs, metadata, outbox, resources
 
 Named = TypeVar("Named", bound=NamedRecord)
 View = TypeVar("View")
@@ -34,50 +56,9 @@ View = TypeVar("View")
 # Jobs whose rendered form (GetJob's answer) is kept: more than CI polls at once.
 KEPT_JOB_VIEWS = 1024
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT UNIQUE NOT NULL,
-    queue TEXT NOT NULL,
-    status TEXT NOT NULL,
-    priority INTEGER NOT NULL,
-    client_token TEXT,
-    created_ms INTEGER NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS jobs_by_token ON jobs (client_token);
-CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, queue);
-CREATE TABLE IF NOT EXISTS resources (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL,
-    name TEXT NOT NULL,
-    body TEXT NOT NULL,
-    UNIQUE (kind, name)
-);
-CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT UNIQUE NOT NULL,
-    job_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS outbox (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id TEXT NOT NULL,
-    url TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL NOT NULL,
-    delivered_at REAL,
-    last_error TEXT,
-    created_at REAL NOT NULL DEFAULT 0,
-    dead_at REAL,
-    dead_reason TEXT
-);
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox (delivered_at, next_attempt_at);
-"""
-
 STATE_FILE = "emulator.sqlite3"
 LOCK_FILE = "emulator.lock"
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 class DataDirInUseError(DirInUseError):
@@ -91,16 +72,35 @@ def _lock_data_dir(data_dir: Path) -> IO[str] | None:
         raise DataDirInUseError(str(exc)) from None
 
 
-def _where(clauses: list[str]) -> str:
-    """A WHERE clause from fixed condition strings (values are always bound parameters)."""
-    return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+def _adopt(connection: Connection) -> str | None:
+    """The revision a state file from before migrations is: the first release's, or with
+    the outbox's dead-letter columns (which the emulator then added by hand) the second."""
+    schema = inspect(connection)
+    if not schema.has_table(jobs.name):
+        return None
+    columns = {column["name"] for column in schema.get_columns(outbox.name)}
+    return "0002" if "created_at" in columns else "0001"
 
 
-def _equal(**columns: Any) -> tuple[list[str], list[Any]]:
-    """``column = ?`` conditions for the columns given a value (None: no condition).
-    Column names come from keyword names in this module, never from requests."""
-    present = {name: value for name, value in columns.items() if value is not None}
-    return [f"{name} = ?" for name in present], list(present.values())
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # WAL: readers never wait for the writer; NORMAL is durable across a process crash.
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+
+
+# The statements of the hot path (GetJob after a write, the runner's progress updates),
+# built once: SQLAlchemy then reuses their compiled form and cache key on every call.
+_JOB_BODY = select(jobs.c.body).where(jobs.c.id == bindparam("job_id"))
+_INSERT_JOB = insert(jobs)
+# The SET clause is the columns the call passes (status, queue, priority, body).
+_UPDATE_JOB = update(jobs).where(jobs.c.id == bindparam("job_id"))
+
+
+def _equal(table: Table, **columns: Any) -> ColumnElement[bool]:
+    """``column = value`` for each column given a value (None: no condition). Column names
+    come from keyword names in this module, never from requests."""
+    present = [table.c[name] == value for name, value in columns.items() if value is not None]
+    return and_(true(), *present)
 
 
 def _job(body: str) -> JobRecord:
@@ -123,12 +123,18 @@ class Store(OutboxStore):
         self._data_dir_lock = _lock_data_dir(data_dir)
         self.path = data_dir / STATE_FILE
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        self.upgrade_outbox()
+        # One connection for the store's life (StaticPool), used by every thread in turn.
+        self._engine = create_engine(
+            f"sqlite:///{self.path}",
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+        )
+        event.listen(self._engine, "connect", _sqlite_pragmas)
+        with self._engine.connect() as connection:
+            migrations.upgrade(connection, MIGRATIONS, _adopt)
+        self._db: Connection = self._engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT"
+        )
         # job id -> (render, render(job)); every write of the job drops its entry.
         self._job_views: LRUCache[str, tuple[Callable[[JobRecord], Any], Any]] = LRUCache(
             KEPT_JOB_VIEWS
@@ -137,26 +143,27 @@ class Store(OutboxStore):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._engine.dispose()
         if self._data_dir_lock is not None:
             self._data_dir_lock.close()  # closing the file releases the lock
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Connection]:
         """Run statements atomically; the lock also serialises read-modify-write cycles."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._db.exec_driver_sql("BEGIN IMMEDIATE")
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.exec_driver_sql("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            self._db.exec_driver_sql("COMMIT")
 
     def reset(self) -> None:
         """Forget everything (the admin API's reset)."""
         with self.transaction() as db:
-            for table in ("jobs", "resources", "events", "outbox"):
-                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            for table in reversed(metadata.sorted_tables):
+                db.execute(delete(table))
             self._job_views.clear()
 
     # -- jobs -------------------------------------------------------------------------
@@ -164,23 +171,22 @@ class Store(OutboxStore):
     def insert_job(self, job: JobRecord, client_token: str | None) -> None:
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO jobs (id, queue, status, priority, client_token, created_ms, body)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    job.id,
-                    job.queue,
-                    job.status,
-                    job.priority,
-                    client_token,
-                    job.created_at * 1000,
-                    json.dumps(job.to_stored()),
-                ),
+                _INSERT_JOB,
+                {
+                    "id": job.id,
+                    "queue": job.queue,
+                    "status": job.status,
+                    "priority": job.priority,
+                    "client_token": client_token,
+                    "created_ms": job.created_at * 1000,
+                    "body": json.dumps(job.to_stored()),
+                },
             )
 
     def get_job(self, job_id: str) -> JobRecord | None:
         with self._lock:
-            row = self._db.execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return None if row is None else _job(row["body"])
+            body = self._db.execute(_JOB_BODY, {"job_id": job_id}).scalar()
+        return None if body is None else _job(body)
 
     def job_view(self, job_id: str, render: Callable[[JobRecord], View]) -> View | None:
         """``render(job)`` of the stored job (None if there is no such job), computed once
@@ -201,13 +207,15 @@ class Store(OutboxStore):
             return view
 
     def job_for_token(self, client_token: str, since_ms: int) -> JobRecord | None:
+        query = (
+            select(jobs.c.body)
+            .where(jobs.c.client_token == client_token, jobs.c.created_ms >= since_ms)
+            .order_by(jobs.c.seq.desc())
+            .limit(1)
+        )
         with self._lock:
-            row = self._db.execute(
-                "SELECT body FROM jobs WHERE client_token = ? AND created_ms >= ?"
-                " ORDER BY seq DESC LIMIT 1",
-                (client_token, since_ms),
-            ).fetchone()
-        return None if row is None else _job(row["body"])
+            body = self._db.execute(query).scalar()
+        return None if body is None else _job(body)
 
     def update_job(
         self, job_id: str, mutate: Callable[[JobRecord], bool | None]
@@ -218,15 +226,21 @@ class Store(OutboxStore):
         Returns the job as it is now stored, or None if there is no such job.
         """
         with self.transaction() as db:
-            row = db.execute("SELECT body FROM jobs WHERE id = ?", (job_id,)).fetchone()
-            if row is None:
+            body = db.execute(_JOB_BODY, {"job_id": job_id}).scalar()
+            if body is None:
                 return None
-            job = _job(row["body"])
+            job = _job(body)
             if mutate(job) is False:
                 return job
             db.execute(
-                "UPDATE jobs SET status = ?, queue = ?, priority = ?, body = ? WHERE id = ?",
-                (job.status, job.queue, job.priority, json.dumps(job.to_stored()), job_id),
+                _UPDATE_JOB,
+                {
+                    "job_id": job_id,
+                    "status": job.status,
+                    "queue": job.queue,
+                    "priority": job.priority,
+                    "body": json.dumps(job.to_stored()),
+                },
             )
             self._job_views.pop(job_id, None)
             return job
@@ -241,34 +255,32 @@ class Store(OutboxStore):
         limit: int | None = None,
     ) -> list[StoredJob]:
         """Jobs by creation order; ``after_seq`` continues past a previous page."""
-        clauses, params = _equal(status=status, queue=queue)
+        query = select(jobs.c.seq, jobs.c.body).where(_equal(jobs, status=status, queue=queue))
         if after_seq is not None:
-            clauses.append("seq < ?" if descending else "seq > ?")
-            params.append(after_seq)
-        sql = "SELECT seq, body FROM jobs" + _where(clauses)  # noqa: S608
-        sql += " ORDER BY seq " + ("DESC" if descending else "ASC")
+            query = query.where(jobs.c.seq < after_seq if descending else jobs.c.seq > after_seq)
+        query = query.order_by(jobs.c.seq.desc() if descending else jobs.c.seq.asc())
         if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+            query = query.limit(limit)
         with self._lock:
-            rows = self._db.execute(sql, params).fetchall()
-        return [StoredJob(row["seq"], _job(row["body"])) for row in rows]
+            rows = self._db.execute(query).all()
+        return [StoredJob(seq, _job(body)) for seq, body in rows]
 
     def next_submitted_jobs(self, queue: str) -> list[JobRecord]:
         """SUBMITTED jobs of a queue in the order they should start: priority, then age."""
+        query = (
+            select(jobs.c.body)
+            .where(jobs.c.status == JobStatus.SUBMITTED, jobs.c.queue == queue)
+            .order_by(jobs.c.priority.desc(), jobs.c.seq.asc())
+        )
         with self._lock:
-            rows = self._db.execute(
-                "SELECT body FROM jobs WHERE status = ? AND queue = ?"
-                " ORDER BY priority DESC, seq ASC",
-                (JobStatus.SUBMITTED, queue),
-            ).fetchall()
-        return [_job(row["body"]) for row in rows]
+            bodies = self._db.execute(query).scalars().all()
+        return [_job(body) for body in bodies]
 
     def count_jobs(self, *, status: str | None = None, queue: str | None = None) -> int:
-        clauses, params = _equal(status=status, queue=queue)
-        sql = "SELECT COUNT(*) FROM jobs" + _where(clauses)  # noqa: S608
+        query = select(func.count()).select_from(jobs)
+        query = query.where(_equal(jobs, status=status, queue=queue))
         with self._lock:
-            return int(self._db.execute(sql, params).fetchone()[0])
+            return int(self._db.execute(query).scalar_one())
 
     # -- job templates, presets, queues (kind: the record's KIND) ---------------------
 
@@ -276,44 +288,44 @@ class Store(OutboxStore):
         """Insert (``create``) or replace a named resource. Returns False if ``create`` and it
         already exists, or if not ``create`` and it does not."""
         kind, name, body = record.KIND, record.name, json.dumps(record.to_stored())
+        this = and_(resources.c.kind == kind, resources.c.name == name)
         with self.transaction() as db:
-            exists = db.execute(
-                "SELECT 1 FROM resources WHERE kind = ? AND name = ?", (kind, name)
-            ).fetchone()
-            if create == bool(exists):
+            exists = db.execute(select(resources.c.seq).where(this)).first() is not None
+            if create == exists:
                 return False
             if create:
-                db.execute(
-                    "INSERT INTO resources (kind, name, body) VALUES (?, ?, ?)", (kind, name, body)
-                )
+                db.execute(insert(resources).values(kind=kind, name=name, body=body))
             else:
-                db.execute(
-                    "UPDATE resources SET body = ? WHERE kind = ? AND name = ?", (body, kind, name)
-                )
+                db.execute(update(resources).where(this).values(body=body))
             return True
 
     def get_resource(self, record_type: type[Named], name: str) -> Named | None:
+        query = select(resources.c.body).where(
+            resources.c.kind == record_type.KIND, resources.c.name == name
+        )
         with self._lock:
-            row = self._db.execute(
-                "SELECT body FROM resources WHERE kind = ? AND name = ?",
-                (record_type.KIND, name),
-            ).fetchone()
-        return None if row is None else record_type.from_stored(json.loads(row["body"]))
+            body = self._db.execute(query).scalar()
+        return None if body is None else record_type.from_stored(json.loads(body))
 
     def list_resources(self, record_type: type[Named]) -> list[Named]:
         """Resources of one kind in creation order."""
+        query = (
+            select(resources.c.body)
+            .where(resources.c.kind == record_type.KIND)
+            .order_by(resources.c.seq)
+        )
         with self._lock:
-            rows = self._db.execute(
-                "SELECT body FROM resources WHERE kind = ? ORDER BY seq", (record_type.KIND,)
-            ).fetchall()
-        return [record_type.from_stored(json.loads(row["body"])) for row in rows]
+            bodies = self._db.execute(query).scalars().all()
+        return [record_type.from_stored(json.loads(body)) for body in bodies]
 
     def delete_resource(self, record_type: type[NamedRecord], name: str) -> bool:
         with self.transaction() as db:
-            cursor = db.execute(
-                "DELETE FROM resources WHERE kind = ? AND name = ?", (record_type.KIND, name)
+            result = db.execute(
+                delete(resources).where(
+                    resources.c.kind == record_type.KIND, resources.c.name == name
+                )
             )
-            return cursor.rowcount > 0
+            return result.rowcount > 0
 
     # -- events ---------------------------------------------------------------------------
 
@@ -321,8 +333,11 @@ class Store(OutboxStore):
         self, *, job_id: str | None = None, status: str | None = None
     ) -> list[dict[str, Any]]:
         """Recorded events in the order they were emitted."""
-        clauses, params = _equal(job_id=job_id, status=status)
-        sql = "SELECT body FROM events" + _where(clauses)  # noqa: S608
+        query = (
+            select(events_table.c.body)
+            .where(_equal(events_table, job_id=job_id, status=status))
+            .order_by(events_table.c.seq)
+        )
         with self._lock:
-            rows = self._db.execute(sql + " ORDER BY seq", params).fetchall()
-        return [json.loads(row["body"]) for row in rows]
+            bodies = self._db.execute(query).scalars().all()
+        return [json.loads(body) for body in bodies]

@@ -26,7 +26,8 @@ Check ids (stable, used by tests and tooling):
 * ``duration.extinf`` - EXTINF equals the media duration of each segment (one frame)
 * ``duration.renditions`` / ``duration.source`` - no rendition shorter than the others or
   than the source (silent truncation)
-* ``audio.presence`` / ``audio.format`` - audio in all renditions or none; AAC-LC 2 ch 48 kHz
+* ``audio.presence`` / ``audio.format`` - audio in all renditions or none; one format per
+  rendition, and with a ladder the ladder's (AAC-LC 2 ch 48 kHz)
 * ``ladder.target-duration`` / ``ladder.keyframe-alignment`` - same TD and IDR times everywhere
 * with an expected ladder: ``ladder.renditions``, ``ladder.video-bitrate``, ``ladder.profile``,
   ``ladder.segment-duration``, ``ladder.keyframe-interval``; a rung's target is a ceiling
@@ -36,6 +37,8 @@ Check ids (stable, used by tests and tooling):
 * ``subtitles.group`` / ``subtitles.playlist`` / ``subtitles.segments`` /
   ``subtitles.duration`` / ``subtitles.cues`` - WebVTT caption renditions
   (:mod:`vod_testbed.hls.checks.subtitles`)
+* ``iframes.playlist`` / ``iframes.keyframe-start`` - each I-frame-only playlist is one,
+  and each of its byte ranges starts with a keyframe
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
   ``thumbnails.count``
 """
@@ -54,6 +57,7 @@ from vod_testbed.common import errors
 from vod_testbed.hls.checks import (
     bitrate,
     files,
+    iframes,
     ladder,
     media,
     playlist,
@@ -168,10 +172,11 @@ def _run(ctx: Context) -> ValidationReport:
             _check_rendition(ctx, r)
     _check_across(ctx, renditions)
     captions = subtitles.check_subtitles(ctx, master_pl, renditions)
-    files.check_files(ctx, renditions, captions)
+    files.check_files(ctx, renditions, captions, tuple(v.uri for v in master_pl.iframe_playlists))
     if ctx.expected is not None:
         ladder.check_expected(ctx, ctx.expected, renditions)
     thumbnails.check_thumbnails(ctx, renditions)
+    iframes.check_iframe_playlists(ctx, master_pl)
     return ctx.report
 
 

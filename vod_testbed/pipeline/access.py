@@ -5,8 +5,9 @@
   status ``active``, or the token's ``courses`` claim) and administrators may list, see and
   play it; anyone else gets 404, as if it did not exist.
 * Only its owner may delete it.
-* A course is owned by whoever registered its first video; only that owner (or an
-  administrator) adds videos to it and manages its enrollments (:mod:`.courses`).
+* A course is created by an instructor or administrator (the token's ``roles``) when they
+  register its first video, and owned by them; only that owner (or an administrator) adds
+  videos to it and manages its enrollments (:mod:`.courses`).
 """
 
 from __future__ import annotations

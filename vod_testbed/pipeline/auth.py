@@ -7,8 +7,10 @@ provider does it.
   (``AUTH_JWKS_URL``, RS256/ES256) with ``AUTH_JWT_AUDIENCE`` and ``AUTH_JWT_ISSUER``.
 
 The caller is the token's ``sub``; its ``courses`` claim (course ids, as an LMS launch
-token carries them) counts as active enrollment in each for the token's life, and a
-``roles`` claim holding ``admin`` manages every course. ``VOD_AUTH=off`` relaxes all of it
+token carries them) counts as active enrollment in each for the token's life. Its ``roles``
+claim (a list of strings) grants: ``admin`` manages every course; ``instructor`` may create
+courses (:func:`.courses.claim`); any other role, or none, is a student's
+(docs/pipeline.md, "The pipeline"). ``VOD_AUTH=off`` relaxes all of it
 for moto-style tests: claims are read without checking the signature, and a request with
 no token is the administrator ``local``.
 """
@@ -39,6 +41,8 @@ LOCAL_ALGORITHM = "HS256"
 MAX_TOKEN_CHARS = 8192
 # The caller of a request without a token when authentication is off.
 LOCAL_ADMIN = "local"
+# The roles claim's values this pipeline acts on.
+ADMIN_ROLE, INSTRUCTOR_ROLE = "admin", "instructor"
 LEEWAY_S = 30
 # A verified token is trusted again without verification for this long (it still expires
 # at its ``exp``): a client's every request carries the same token, and verifying it is a
@@ -58,6 +62,11 @@ class Caller:
     user_id: str
     courses: frozenset[str] = field(default_factory=frozenset)
     admin: bool = False
+    instructor: bool = False
+
+    @property
+    def creates_courses(self) -> bool:
+        return self.admin or self.instructor
 
 
 def mint_token(
@@ -74,7 +83,7 @@ def mint_token(
     Args:
         courses: course ids the user counts as actively enrolled in.
         ttl_s: seconds until it expires.
-        roles: ``admin`` manages every course's enrollments.
+        roles: ``admin`` manages every course; ``instructor`` creates courses.
         audience, issuer: the ``aud``/``iss`` claims, when the verifier requires them.
     """
     if not secret:
@@ -215,4 +224,6 @@ def _caller_from(claims: dict[str, Any]) -> Caller:
         raise AuthError("the token's courses claim must be a list of course ids")
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise AuthError("the token's roles claim must be a list of strings")
-    return Caller(user_id, frozenset(courses), admin="admin" in roles)
+    return Caller(
+        user_id, frozenset(courses), admin=ADMIN_ROLE in roles, instructor=INSTRUCTOR_ROLE in roles
+    )

@@ -21,6 +21,7 @@ from vod_testbed.common.settings import (
     SETTINGS_CONFIG,
     BackendSettings,
     CommaList,
+    Switch,
     read_env,
     variable,
 )
@@ -36,82 +37,182 @@ def _default_database_url() -> str:
 
 @dataclass(frozen=True, config=SETTINGS_CONFIG)
 class PipelineSettings:
-    """Every knob of the pipeline; each field names its environment variable.
+    """Every knob of the pipeline: each field names its environment variable once, and its
+    description is the variable's meaning (the configuration page is generated from them).
 
     Attributes:
         backend: the backends' settings (storage, transcoder), from their own variables.
-        database_url: SQLAlchemy URL; SQLite file or PostgreSQL.
-        webhook_secret: authenticates webhook deliveries, both ways.
-        webhook_api_key_header: the header an EventBridge API destination's API-key
-            connection sends the secret in.
-        webhook_tolerance_s: accepted age of a signature.
-        video_ready_webhook_url: told when a video is ready or failed (unset: only logged).
-        pipeline_webhook_url: the pipeline's own webhook; when set the upload trigger
-            reports there (signed) instead of writing to the database, which is how it runs
-            as a Lambda function.
-        max_upload_bytes: largest accepted upload (default 5 GiB, the limit of one S3 PUT).
-        allowed_content_types: comma-separated, ``type/*`` wildcards allowed (default
-            ``video/*,audio/*``).
-        audio_only_uploads: an upload with sound and no picture (a recorded talk, a
-            podcast) becomes a playable audio-only video (default); off, it fails as "no
-            video stream".
-        upload_url_expires_s: life of a presigned PUT.
-        playback_url_expires_s: life of a playback token and of the presigned URLs in its
-            playlists (default 6 h: a long lecture, watched at once).
-        s3_public_endpoint_url: the S3 endpoint as clients reach it, when it differs from
-            ``S3_ENDPOINT_URL`` (a container network name).
-        playback_base_url: a CDN in front of the bucket; when set, segment and thumbnail
-            URLs are ``<base>/<key>`` (signed with ``CLOUDFRONT_KEY_PAIR_ID``) instead of
-            presigned S3 GETs.
-        probe_sample_bytes: bytes read from each end of an upload to check that it is a
-            video.
-        watch_interval_s: poll period of the upload watcher.
-        port: where the pipeline's HTTP API listens (127.0.0.1).
-        http_threads: requests the HTTP API serves at once. Its requests are CPU work under
-            one interpreter lock, so threads beyond a few only add lock hand-offs: with 8
-            busy clients on 2 cores, 4 threads answer with half the p99 of 8
-            (docs/performance.md, "GET /videos/{id} under 8 clients").
-        auth_enabled: ``off`` reads bearer tokens without verifying them and lets a request
-            without one act as the administrator ``local`` (tests only).
-        auth_jwt_secret: verifies HS256 bearer tokens (local).
-        auth_jwks_url: the identity provider's keys (staging); wins over the secret.
-        auth_jwt_audience, auth_jwt_issuer: required ``aud`` / ``iss`` claims, when set.
-        stuck_uploaded_s: a video ``uploaded`` this long without a job is failed by the reaper.
-        stuck_processing_s: a video ``processing`` this long without news of its job is
-            failed by the reaper.
-        reaper_interval_s: how often the reaper looks.
     """
 
     backend: BackendSettings = Field(default_factory=BackendSettings)
-    database_url: str = variable("DATABASE_URL", default_factory=_default_database_url)
-    webhook_secret: str = variable("WEBHOOK_SECRET", default="", repr=False)
-    webhook_api_key_header: str = variable("WEBHOOK_API_KEY_HEADER", default=signing.API_KEY_HEADER)
+    database_url: str = variable(
+        "DATABASE_URL",
+        description="the pipeline's database (SQLAlchemy URL)",
+        shown_default="SQLite file in `$TMPDIR/vod-testbed/` (`vod-testbed dev`: in its data dir)",
+        default_factory=_default_database_url,
+    )
+    webhook_secret: str = variable(
+        "WEBHOOK_SECRET",
+        description="authenticates webhook deliveries both ways",
+        shown_default="`vod-testbed dev`: random per run",
+        default="",
+        repr=False,
+    )
+    webhook_api_key_header: str = variable(
+        "WEBHOOK_API_KEY_HEADER",
+        description="the header an EventBridge API destination sends the secret in",
+        default=signing.API_KEY_HEADER,
+    )
     webhook_tolerance_s: float = variable(
-        "WEBHOOK_TOLERANCE_S", default=signing.DEFAULT_TOLERANCE_S
+        "WEBHOOK_TOLERANCE_S",
+        description="accepted age of a delivery's signature timestamp",
+        default=signing.DEFAULT_TOLERANCE_S,
     )
-    video_ready_webhook_url: str | None = variable("VIDEO_READY_WEBHOOK_URL", default=None)
-    pipeline_webhook_url: str | None = variable("PIPELINE_WEBHOOK_URL", default=None)
-    max_upload_bytes: int = variable("MAX_UPLOAD_BYTES", default=S3_SINGLE_PUT_LIMIT)
+    video_ready_webhook_url: str | None = variable(
+        "VIDEO_READY_WEBHOOK_URL",
+        description="told (signed POST) when a video is ready or failed",
+        default=None,
+    )
+    pipeline_webhook_url: str | None = variable(
+        "PIPELINE_WEBHOOK_URL",
+        description="set in Lambda: the trigger reports to the webhook instead of the database",
+        default=None,
+    )
+    max_upload_bytes: int = variable(
+        "MAX_UPLOAD_BYTES",
+        description="largest accepted upload",
+        shown_default="5 GiB",
+        default=S3_SINGLE_PUT_LIMIT,
+    )
     allowed_content_types: CommaList = variable(
-        "ALLOWED_CONTENT_TYPES", default=("video/*", "audio/*")
+        "ALLOWED_CONTENT_TYPES",
+        description="accepted upload types",
+        default=("video/*", "audio/*"),
     )
-    audio_only_uploads: bool = variable("AUDIO_ONLY_UPLOADS", default=True)
-    upload_url_expires_s: int = variable("UPLOAD_URL_EXPIRES_S", default=900)
-    playback_url_expires_s: int = variable("PLAYBACK_URL_EXPIRES_S", default=6 * 3600)
-    s3_public_endpoint_url: str | None = variable("S3_PUBLIC_ENDPOINT_URL", default=None)
-    playback_base_url: str | None = variable("PLAYBACK_BASE_URL", default=None)
-    probe_sample_bytes: int = variable("PROBE_SAMPLE_BYTES", default=DEFAULT_SAMPLE_BYTES)
-    watch_interval_s: float = variable("UPLOAD_WATCH_INTERVAL_S", default=1.0)
-    port: int = variable("PIPELINE_PORT", default=8000)
-    http_threads: int = variable("PIPELINE_HTTP_THREADS", default=4)
-    auth_enabled: bool = variable("VOD_AUTH", default=True)
-    auth_jwt_secret: str = variable("AUTH_JWT_SECRET", default="", repr=False)
-    auth_jwks_url: str | None = variable("AUTH_JWKS_URL", default=None)
-    auth_jwt_audience: str | None = variable("AUTH_JWT_AUDIENCE", default=None)
-    auth_jwt_issuer: str | None = variable("AUTH_JWT_ISSUER", default=None)
-    stuck_uploaded_s: float = variable("STUCK_UPLOADED_S", default=15 * 60)
-    stuck_processing_s: float = variable("STUCK_PROCESSING_S", default=6 * 3600)
-    reaper_interval_s: float = variable("REAPER_INTERVAL_S", default=60.0)
+    audio_only_uploads: Switch = variable(
+        "AUDIO_ONLY_UPLOADS",
+        description=(
+            "a switch: an upload of sound alone becomes an audio-only video (off: it fails,"
+            " no video stream; [captions and audio-only media](captions.md))"
+        ),
+        default=True,
+    )
+    upload_url_expires_s: int = variable(
+        "UPLOAD_URL_EXPIRES_S", description="life of a presigned upload PUT", default=900
+    )
+    playback_url_expires_s: int = variable(
+        "PLAYBACK_URL_EXPIRES_S",
+        description=(
+            "life of a playback token and of the presigned URLs in its playlists: how long a"
+            " user who lost access can still play; a player fetches a fresh one from"
+            " `GET /videos/{id}` before it runs out (the console does, and again on a 403)"
+        ),
+        shown_default="`900` (15 min)",
+        default=15 * 60,
+    )
+    s3_public_endpoint_url: str | None = variable(
+        "S3_PUBLIC_ENDPOINT_URL",
+        description="S3 as clients reach it, when it differs from `S3_ENDPOINT_URL`",
+        default=None,
+    )
+    playback_base_url: str | None = variable(
+        "PLAYBACK_BASE_URL",
+        description="a CDN in front of the bucket: segment and thumbnail URLs `<base>/<key>`",
+        default=None,
+    )
+    probe_sample_bytes: int = variable(
+        "PROBE_SAMPLE_BYTES",
+        description="bytes read from each end of an upload to check that it is a video",
+        shown_default="16 MiB (at least 65536)",
+        default=DEFAULT_SAMPLE_BYTES,
+    )
+    watch_interval_s: float = variable(
+        "UPLOAD_WATCH_INTERVAL_S", description="poll period of the upload watcher", default=1.0
+    )
+    port: int = variable(
+        "PIPELINE_PORT",
+        description="where the pipeline API listens (0: a free port)",
+        default=8000,
+        ge=0,
+        le=65535,
+    )
+    http_threads: int = variable(
+        "PIPELINE_HTTP_THREADS",
+        description=(
+            "requests the API serves at once (its work is CPU under one interpreter"
+            " lock: more threads only add lock hand-offs; see "
+            "[Performance](performance.md#get-videosid-under-8-clients))"
+        ),
+        default=4,
+    )
+    auth_enabled: Switch = variable(
+        "VOD_AUTH",
+        description=(
+            "a switch: off reads tokens without verifying them and a request without one "
+            "is the administrator `local`; a stack's S3 and emulator accept any "
+            "credentials (moto-style tests only)"
+        ),
+        default=True,
+    )
+    auth_jwt_secret: str = variable(
+        "AUTH_JWT_SECRET",
+        description=(
+            "verifies HS256 bearer tokens of the API; unset (and no JWKS): every API call is 401"
+        ),
+        shown_default="— (`vod-testbed dev`: random per run)",
+        default="",
+        repr=False,
+    )
+    auth_jwks_url: str | None = variable(
+        "AUTH_JWKS_URL",
+        description=(
+            "the identity provider's JWKS (staging); wins over the secret; RS/ES/PS algorithms only"
+        ),
+        default=None,
+    )
+    auth_jwt_audience: str | None = variable(
+        "AUTH_JWT_AUDIENCE",
+        description=("the required `aud` of tokens, when set"),
+        default=None,
+    )
+    auth_jwt_issuer: str | None = variable(
+        "AUTH_JWT_ISSUER", description=("the required `iss` of tokens, when set"), default=None
+    )
+    stuck_uploaded_s: float = variable(
+        "STUCK_UPLOADED_S",
+        description="a video `uploaded` this long without a job is failed by the reaper",
+        default=15 * 60,
+    )
+    stuck_processing_s: float = variable(
+        "STUCK_PROCESSING_S",
+        description="a video `processing` this long without an event is failed by the reaper",
+        shown_default="`21600` (6 h)",
+        default=6 * 3600,
+    )
+    reaper_interval_s: float = variable(
+        "REAPER_INTERVAL_S", description="how often the reaper looks", default=60.0
+    )
+    max_pending_uploads: int = variable(
+        "MAX_PENDING_UPLOADS",
+        description=(
+            "registrations one user may have waiting for their upload"
+            " (`POST /videos` answers 429 beyond)"
+        ),
+        default=20,
+        ge=1,
+    )
+    max_pending_bytes: int = variable(
+        "MAX_PENDING_BYTES",
+        description="bytes one user's waiting registrations may declare together (429 beyond)",
+        default=4 * S3_SINGLE_PUT_LIMIT,
+        ge=1,
+    )
+    pending_upload_expires_s: float = variable(
+        "PENDING_UPLOAD_EXPIRES_S",
+        description="a registration not uploaded this long is failed by the reaper",
+        default=3600.0,
+        gt=0,
+    )
 
     def __post_init__(self) -> None:
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:

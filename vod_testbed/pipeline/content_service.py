@@ -20,12 +20,13 @@ from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from vod_testbed.backends.mediaconvert.events import EventStatus
+from vod_testbed.backends.naming import default_output_prefix
 from vod_testbed.common import errors
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.logs import log_context
@@ -34,13 +35,14 @@ from vod_testbed.pipeline.access import VISIBLE, access_params, visible_clause
 from vod_testbed.pipeline.asset_states import AssetStatus
 from vod_testbed.pipeline.auth import Caller
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset
+from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset, utcnow
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
 from vod_testbed.pipeline.thumbnails import list_thumbnails
 from vod_testbed.pipeline.transitions import job_transition, notice_transition
 from vod_testbed.pipeline.trigger import captions
-from vod_testbed.pipeline.trigger.notices import TriggerNotice
+from vod_testbed.pipeline.trigger.handler import PINNED_FOLDER
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.pipeline.upload_requests import (
     RegistrationUnavailable,
     UploadTicket,
@@ -59,12 +61,19 @@ OPTIMISTIC_RETRIES = 8
 APPLIED, IGNORED, DUPLICATE, UNKNOWN_ASSET = "applied", "ignored", "duplicate", "unknown_asset"
 # A trigger notice about an object that is not the asset's registered upload.
 REFUSED = "refused"
+# An event of a job not recorded for its asset yet, kept until the asset's job is recorded.
+HELD = "held"
 
 # GET /videos/{id}, the API's hottest path: the asset and whether its caller may see it, in
 # one statement built once (Core: no identity map to fill for a read-only answer).
 _VISIBLE_ASSET = select(VideoAsset.__table__, VISIBLE.label("visible")).where(
     VideoAsset.id == bindparam("asset_id")
 )
+
+
+class QuotaExceeded(Exception):
+    """A user has too many registrations waiting for their upload (answered 429); ``str()``
+    says which limit."""
 
 
 class ContentService:
@@ -123,6 +132,7 @@ class ContentService:
         content_type = check_content_type(content_type, self.settings.allowed_content_types)
         size = check_size(size, self.settings.max_upload_bytes)
         caption_uploads = captions.check_caption_uploads(caption_files)
+        self._check_quota(user_id, size)
         asset_id = str(uuid.uuid4())
         key = upload_keys.upload_key(user_id, filename, asset_id)
         asset = VideoAsset(
@@ -182,6 +192,29 @@ class ContentService:
             ),
         )
 
+    def _check_quota(self, user_id: str, size: int) -> None:
+        """Raises :class:`QuotaExceeded` when ``user_id``'s registrations still waiting for
+        their upload are too many, or would hold too many bytes with ``size`` more (the
+        reaper expires those never uploaded). Two registrations at the same instant may
+        both pass: the limit bounds a flood, it is not an account balance."""
+        query = select(func.count(), func.coalesce(func.sum(VideoAsset.size_bytes), 0)).where(
+            VideoAsset.user_id == user_id,
+            VideoAsset.status == AssetStatus.PENDING_UPLOAD.value,
+        )
+        with self.db.engine.connect() as connection:
+            count, pending = connection.execute(query).one()
+        limits = self.settings
+        if count >= limits.max_pending_uploads:
+            raise QuotaExceeded(
+                f"you have {count} uploads registered and not yet uploaded, the most allowed; "
+                "upload them, delete some, or wait for them to expire"
+            )
+        if pending + size > limits.max_pending_bytes:
+            raise QuotaExceeded(
+                f"your registered uploads not yet uploaded would hold {pending + size} bytes; "
+                f"at most {limits.max_pending_bytes} may wait at once"
+            )
+
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, asset_id: str) -> dict[str, Any] | None:
@@ -200,7 +233,7 @@ class ContentService:
         # The token's courses claim is the part of the rule not stored (access.visible_clause).
         if row is None or not (row.visible or row.course_id in caller.courses):
             return None
-        return self.describe(row)
+        return self.describe(row, caller)
 
     def list(
         self,
@@ -230,7 +263,8 @@ class ContentService:
                 known = ", ".join(s.value for s in AssetStatus)
                 raise InvalidRequestError("status", f"must be one of {known}") from None
         with self.db.engine.connect() as connection:
-            return [self.describe(row) for row in connection.execute(query, params)]
+            rows = connection.execute(query, params)
+            return [self.describe(row, visible_to) for row in rows]
 
     def needs_job(self, asset_id: str) -> bool:
         """Whether asset ``asset_id`` exists and still waits for a transcoding job (a
@@ -266,8 +300,12 @@ class ContentService:
             )
         return lost
 
-    def describe(self, asset: VideoAsset | Row[Any]) -> dict[str, Any]:
-        """The API's view of an asset (a mapped one, or a row of its table)."""
+    def describe(
+        self, asset: VideoAsset | Row[Any], viewer: Caller | None = None
+    ) -> dict[str, Any]:
+        """The API's view of an asset (a mapped one, or a row of its table), as ``viewer``
+        may see it: storage keys only for its owner and administrators (a key is what a
+        copy or an overwrite needs), and a pending upload's size only for them too."""
         error = None
         if asset.failure_reason:
             error = {
@@ -275,7 +313,7 @@ class ContentService:
                 "code": asset.error_code,
                 "message": asset.error_message,
             }
-        return {
+        described: dict[str, Any] = {
             "id": asset.id,
             "user_id": asset.user_id,
             "course_id": asset.course_id,
@@ -295,6 +333,11 @@ class ContentService:
             "updated_at": _iso(asset.updated_at),
             "finished_at": _iso(asset.finished_at),
         }
+        if viewer is not None and not viewer.admin and viewer.user_id != asset.user_id:
+            described.update(key=None, master_playlist_key=None, thumbnail_keys=[])
+            if asset.status == AssetStatus.PENDING_UPLOAD.value:
+                described["size_bytes"] = None
+        return described
 
     # -- state changes ---------------------------------------------------------------------
 
@@ -305,9 +348,15 @@ class ContentService:
         A COMPLETE change records every thumbnail in the job's thumbnails folder, not only
         those it names (MediaConvert's event names the last one).
 
+        Only the job recorded for the asset (the trigger's JOB_SUBMITTED) moves it. An event
+        of another job is ignored with a log line, whatever its ``userMetadata.assetId``
+        says; one that names an asset with no job recorded yet is held (its job may be the
+        one whose CreateJob answer is on its way) and applied or ignored once the asset's
+        job is recorded.
+
         Returns:
             ``applied``, ``ignored`` (it would move the asset backwards, or it belongs to
-            another job), ``duplicate`` (this event id was applied before) or
+            another job), ``held``, ``duplicate`` (this event id was applied before) or
             ``unknown_asset``.
 
         Raises:
@@ -321,19 +370,35 @@ class ContentService:
                 change = replace(change, thumbnail_uris=thumbnails)
 
             def find(session: Session) -> VideoAsset | None:
-                asset = session.get(VideoAsset, change.asset_id) if change.asset_id else None
-                if asset is None:
-                    asset = session.scalars(
-                        select(VideoAsset).where(VideoAsset.job_id == change.job_id)
-                    ).first()
+                # The job recorded for an asset names it; userMetadata only says which
+                # asset a job not recorded yet claims (anyone who can call CreateJob sets it).
+                asset = session.scalars(
+                    select(VideoAsset).where(VideoAsset.job_id == change.job_id)
+                ).first()
+                if asset is None and change.asset_id:
+                    asset = session.get(VideoAsset, change.asset_id)
                 return asset
+
+            def transition(asset: VideoAsset) -> bool | str:
+                if asset.job_id is None and not asset.asset_status.is_final:
+                    log.info(
+                        "%s of job %s held until the asset's job is recorded",
+                        change.status,
+                        change.job_id,
+                    )
+                    # A write to the asset: holding and recording the job serialise on its
+                    # version, so an event is never held after the job's held events were read.
+                    asset.updated_at = utcnow()
+                    return HELD
+                return job_transition(asset, change)
 
             return self._apply(
                 change.event_id,
                 change.status,
                 change.job_id,
                 find,
-                lambda asset: job_transition(asset, change),
+                transition,
+                held=change.to_json(),
             )
 
     def apply_trigger_notice(self, notice: TriggerNotice) -> str:
@@ -348,7 +413,11 @@ class ContentService:
             if mismatch is not None:
                 mismatches.append(mismatch)
                 return False
-            return notice_transition(asset, notice)
+            if not notice_transition(asset, notice):
+                return False
+            if notice.status is NoticeStatus.JOB_SUBMITTED:
+                _release_held(asset)
+            return True
 
         with log_context(asset_id=notice.asset_id, job_id=notice.job_id):
             outcome = self._apply(
@@ -363,13 +432,28 @@ class ContentService:
                 return REFUSED
             return outcome
 
+    def _drop_pinned_source(self, input_key: str) -> None:
+        """Remove the job's pinned copy of the upload (``<input>_processed/source/``, see
+        :mod:`.trigger.handler`) once the video is final: the job that read it has ended,
+        and keeping it would store every upload twice. A failure is logged, not raised (the
+        event is applied; staging's lifecycle rule removes what is left)."""
+        folder = f"s3://{self.settings.bucket}/{default_output_prefix(input_key)}/{PINNED_FOLDER}/"
+        try:
+            pinned = list(self.storage.list(folder))
+            if pinned:
+                self.storage.delete_many(pinned)
+                log.info("pinned source removed", extra={"objects": len(pinned)})
+        except Exception:
+            log.exception("the pinned source under %s was not removed", folder)
+
     def _apply(
         self,
         event_id: str,
         status: str,
         job_id: str | None,
         find: Callable[[Session], VideoAsset | None],
-        transition: Callable[[VideoAsset], bool],
+        transition: Callable[[VideoAsset], bool | str],
+        held: dict[str, Any] | None = None,
     ) -> str:
         for _attempt in range(OPTIMISTIC_RETRIES):
             finished = None
@@ -383,7 +467,8 @@ class ContentService:
                     outcome = UNKNOWN_ASSET
                     log.warning("event %s (%s) names no known asset", event_id, status)
                 else:
-                    outcome = APPLIED if transition(asset) else IGNORED
+                    moved = transition(asset)
+                    outcome = moved if isinstance(moved, str) else APPLIED if moved else IGNORED
                 session.add(
                     ProcessedEvent(
                         event_id=event_id,
@@ -391,6 +476,7 @@ class ContentService:
                         job_id=job_id,
                         status=status,
                         outcome=outcome,
+                        held_change=held if outcome == HELD else None,
                     )
                 )
                 try:
@@ -408,9 +494,30 @@ class ContentService:
                 if asset is not None and asset.asset_status.is_final and not was_final:
                     finished = self.describe(asset)
             if finished is not None:
+                self._drop_pinned_source(finished["key"])
                 self.notifier.notify(finished)
             return outcome
         raise RuntimeError(f"event {event_id}: asset kept changing; giving up for a retry")
+
+
+def _release_held(asset: VideoAsset) -> None:
+    """The asset's job was just recorded: apply the events of that job held until now, in
+    the order they came, and drop every other job's (docs/ARCHITECTURE.md, "A job belongs to
+    its asset"). Runs in the transaction that records the job."""
+    session = object_session(asset)
+    assert session is not None
+    held = select(ProcessedEvent).where(
+        ProcessedEvent.asset_id == asset.id, ProcessedEvent.outcome == HELD
+    )
+    # No autoflush: the asset's UPDATE must meet a concurrent change at the commit, where a
+    # stale version is retried, not in this query.
+    with session.no_autoflush:
+        rows = list(session.scalars(held.order_by(ProcessedEvent.received_at)))
+    for row in rows:
+        change = JobStateChange.from_json(row.held_change or {})
+        with log_context(job_id=change.job_id):
+            row.outcome = APPLIED if job_transition(asset, change) else IGNORED
+        row.held_change = None
 
 
 def presigning_client(settings: PipelineSettings) -> Any:

@@ -20,12 +20,20 @@ class CourseNotFound(Exception):
 
 def claim(db: Database, caller: Caller, course_id: str) -> None:
     """Let ``caller`` add a video to ``course_id``: create the course, owned by the caller,
-    if it is new. Raises :class:`AccessDenied` when another user owns it."""
+    if it is new and the caller is an instructor or administrator (the token's ``roles``).
+    Raises :class:`AccessDenied` when another user owns it, or when it does not exist and
+    the caller may not create courses: a course id is not first come, first served."""
     for attempt in range(2):
         try:
             with db.sessions.begin() as session:
                 course = session.get(Course, course_id)
                 if course is None:
+                    if not caller.creates_courses:
+                        raise AccessDenied(
+                            f"course {course_id!r} does not exist, and only an instructor or "
+                            "an administrator creates one (a token whose roles claim holds "
+                            "instructor or admin)"
+                        )
                     session.add(Course(id=course_id, owner_id=caller.user_id))
                 elif course.owner_id != caller.user_id and not caller.admin:
                     raise AccessDenied(f"course {course_id!r} belongs to another user")

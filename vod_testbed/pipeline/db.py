@@ -1,9 +1,9 @@
 """The content service's database: video assets and the job events already applied.
 
 SQLAlchemy 2 ORM; any SQLAlchemy URL works (``DATABASE_URL``): a SQLite file by default,
-PostgreSQL in a deployment. The schema is created on start (:meth:`Database.create_schema`);
-it has four tables (videos, applied events, courses, enrollments) and no migrations yet: a
-database from an older version is started afresh (a new ``--data-dir``).
+PostgreSQL in a deployment. Four tables (videos, applied events, courses, enrollments), whose
+changes are Alembic migrations (``migrations/``, docs/migrations.md) run on start
+(:meth:`Database.migrate`): a change to a model below comes with a new revision.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Connection,
     DateTime,
     Engine,
     Integer,
@@ -22,12 +23,18 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from vod_testbed.common import migrations
 from vod_testbed.pipeline.asset_states import AssetStatus
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+# The first revision: the schema as it was when tables were still created on start.
+BASELINE = "0001"
 
 
 def utcnow() -> datetime:
@@ -79,7 +86,11 @@ class VideoAsset(Base):
 
 class ProcessedEvent(Base):
     """An event already applied (or knowingly ignored): a redelivery of the same ``id`` is
-    answered without touching the asset again."""
+    answered without touching the asset again.
+
+    An event of a job that may be the asset's own but is not recorded yet is ``held``: the
+    change is kept in ``held_change`` until the trigger records the asset's job, then applied
+    (that job's) or ignored (any other job's) - see ``ContentService.apply_job_change``."""
 
     __tablename__ = "processed_events"
 
@@ -88,6 +99,7 @@ class ProcessedEvent(Base):
     job_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(32))
+    held_change: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -141,6 +153,11 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+def _adopt(connection: Connection) -> str | None:
+    """A database made before migrations (its tables created on start) is the baseline."""
+    return BASELINE if inspect(connection).has_table(VideoAsset.__tablename__) else None
+
+
 class Database:
     """An engine and its session factory for ``url``."""
 
@@ -149,9 +166,10 @@ class Database:
         self.engine = _engine(url)
         self.sessions: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
 
-    def create_schema(self) -> None:
-        """Create the tables that do not exist yet."""
-        Base.metadata.create_all(self.engine)
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (a new database gets every table)."""
+        with self.engine.connect() as connection:
+            migrations.upgrade(connection, MIGRATIONS, _adopt)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -9,7 +9,7 @@ a :class:`vod_testbed.backends.job.Job` snapshot (the in-process FFmpeg backend,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from vod_testbed.backends.job import Job, JobStatus
@@ -42,6 +42,21 @@ class JobStateChange:
     error_code: int | None = None
     error_message: str | None = None
     warning: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The change as a JSON object (a held event is stored so)."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> JobStateChange:
+        """The change :meth:`to_json` stored."""
+        return cls(
+            **{
+                **value,
+                "status": EventStatus(value["status"]),
+                "thumbnail_uris": tuple(value.get("thumbnail_uris") or ()),
+            }
+        )
 
 
 def parse_mediaconvert_event(event: Any) -> JobStateChange:

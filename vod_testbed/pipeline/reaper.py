@@ -1,6 +1,8 @@
 """Nothing stuck, nothing reported that storage does not hold.
 
-* :meth:`Reaper.sweep` fails videos left ``uploaded`` (no job was created: the process died
+* :meth:`Reaper.sweep` expires registrations whose upload never came
+  (``PENDING_UPLOAD_EXPIRES_S``: they then no longer count against their user's limits),
+  and fails videos left ``uploaded`` (no job was created: the process died
   between the upload and CreateJob) or ``processing`` (no event of their job arrived) past
   the configured limits, logs each and counts them; the clock is injectable, so tests move
   time instead of sleeping.
@@ -50,9 +52,15 @@ class Reaper:
         stuck_uploaded_s: float,
         stuck_processing_s: float,
         clock: Clock = utcnow,
+        pending_upload_s: float | None = None,
     ) -> None:
         self.service = service
         self.limits_s = {
+            AssetStatus.PENDING_UPLOAD: (
+                service.settings.pending_upload_expires_s
+                if pending_upload_s is None
+                else pending_upload_s
+            ),
             AssetStatus.UPLOADED: stuck_uploaded_s,
             AssetStatus.PROCESSING: stuck_processing_s,
         }
@@ -77,6 +85,9 @@ class Reaper:
                 message = (
                     f"The video stayed {status.value} for more than {limit_s:.0f} s without "
                     "news of its transcoding job. Upload the video again."
+                    if status is not AssetStatus.PENDING_UPLOAD
+                    else f"The upload did not arrive within {limit_s:.0f} s of its "
+                    "registration; the registration expired. Register the video again."
                 )
                 if self._fail(asset_id, status, FailureReason.STUCK, message, cutoff):
                     failed += 1

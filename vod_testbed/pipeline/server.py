@@ -62,7 +62,7 @@ class PipelineServer:
     ) -> None:
         self.settings = settings
         self.database = Database(settings.database_url)
-        self.database.create_schema()
+        self.database.migrate()
         self.service = ContentService(settings, self.database)
         self._owns_transcoder = transcoder is None
         self.transcoder = transcoder or create_transcoder(settings=settings.backend)

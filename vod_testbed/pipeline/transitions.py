@@ -46,12 +46,12 @@ def _advance(asset: VideoAsset, target: AssetStatus, what: str) -> bool:
 def job_transition(asset: VideoAsset, change: JobStateChange) -> bool:
     """Move ``asset`` as a job state change says; False when the change is ignored (it
     would move the asset backwards, or it belongs to another job)."""
-    if asset.job_id and asset.job_id != change.job_id:
+    if asset.job_id != change.job_id:
         log.warning(
             "%s of job %s ignored: the asset belongs to job %s",
             change.status,
             change.job_id,
-            asset.job_id,
+            asset.job_id or "(none recorded)",
         )
         return False
     target = _JOB_TARGETS.get(change.status, AssetStatus.PROCESSING)
@@ -60,7 +60,6 @@ def job_transition(asset: VideoAsset, change: JobStateChange) -> bool:
         change = replace(change, error_message="The job completed without an HLS playlist.")
     if not _advance(asset, target, change.status):
         return False
-    asset.job_id = change.job_id
     if change.percent is not None and target is not AssetStatus.FAILED:
         asset.progress = max(asset.progress or 0, change.percent)
     if target is AssetStatus.READY:

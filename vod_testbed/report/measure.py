@@ -43,6 +43,8 @@ def measure_ladder(master: Path, label: str, ladder: Ladder = DEFAULT_LADDER) ->
                 segment_count=figures.segment_count,
                 duration_s=figures.duration_s,
                 series=_series(master.parent, figures),
+                target_duration=figures.target_duration,
+                audio=figures.audio,
             )
         )
     return LadderReport(

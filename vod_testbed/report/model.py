@@ -51,6 +51,8 @@ class RungReport:
     segment_count: int
     duration_s: float | None
     series: list[BitratePoint] = field(default_factory=list)
+    target_duration: int | None = None
+    audio: str | None = None
     quality: Quality | None = None
 
     @property

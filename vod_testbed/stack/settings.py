@@ -55,8 +55,9 @@ class StackSettings:
     data_dir: Path = field(default_factory=default_data_dir)
     host: str = "127.0.0.1"
     s3_port: int = 9000
-    emulator_port: int = 8888
-    api_port: int = 8000
+    # The parts declare these variables and their defaults (docs/configuration.md).
+    emulator_port: int = field(default_factory=lambda: EmulatorSettings().port)
+    api_port: int = field(default_factory=lambda: PipelineSettings().port)
     watch: bool = True
     database_url: str | None = None
     webhook_secret: str | None = None
@@ -65,21 +66,31 @@ class StackSettings:
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     emulator: EmulatorSettings = field(default_factory=EmulatorSettings)
 
+    @property
+    def pipeline_database_url(self) -> str:
+        """``database_url``, else the SQLite file in the data dir."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'pipeline.sqlite3'}"
+
+    @property
+    def emulator_data_dir(self) -> Path:
+        return self.data_dir / "emulator"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> StackSettings:
         """Every setting from ``env`` (default ``os.environ``), each part reading its own
         variables."""
         env = os.environ if env is None else env
         defaults = cls(data_dir=Path())
+        pipeline, emulator = PipelineSettings.from_env(env), EmulatorSettings.from_env(env)
         return cls(
             data_dir=Path(env["VOD_DATA_DIR"]) if env.get("VOD_DATA_DIR") else default_data_dir(),
             s3_port=env_int(env, "DEV_S3_PORT", defaults.s3_port),
-            emulator_port=env_int(env, "EMULATOR_PORT", defaults.emulator_port),
-            api_port=env_int(env, "PIPELINE_PORT", defaults.api_port),
+            emulator_port=emulator.port,
+            api_port=pipeline.port,
             database_url=env.get("DATABASE_URL") or None,
-            webhook_secret=env.get("WEBHOOK_SECRET") or None,
+            webhook_secret=pipeline.webhook_secret or None,
             access_key_id=env.get("VOD_ACCESS_KEY_ID") or None,
             secret_access_key=env.get("VOD_SECRET_ACCESS_KEY") or None,
-            pipeline=PipelineSettings.from_env(env),
-            emulator=EmulatorSettings.from_env(env),
+            pipeline=pipeline,
+            emulator=emulator,
         )

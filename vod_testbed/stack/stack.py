@@ -26,7 +26,7 @@ from vod_testbed.common.serving import listen
 from vod_testbed.emulator.app import create_app as create_emulator_app
 from vod_testbed.emulator.server import EmulatorServer
 from vod_testbed.emulator.service import ffmpeg_transcoder
-from vod_testbed.pipeline.auth import mint_token
+from vod_testbed.pipeline.auth import INSTRUCTOR_ROLE, mint_token
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.stack.settings import StackSettings
@@ -126,6 +126,8 @@ class Stack:
                 self.auth_secret,
                 LOCAL_USER,
                 ttl_s=LOCAL_TOKEN_TTL_S,
+                # The local user creates courses by uploading to them (docs/security.md).
+                roles=[INSTRUCTOR_ROLE],
                 audience=pipeline.auth_jwt_audience,
                 issuer=pipeline.auth_jwt_issuer,
             )
@@ -167,13 +169,10 @@ class Stack:
             mediaconvert_endpoint=backend.mediaconvert_endpoint or emulator_url,
             work_dir=settings.data_dir / "work",
         )
-        database_url = (
-            settings.database_url or f"sqlite:///{settings.data_dir / 'pipeline.sqlite3'}"
-        )
         self.pipeline_settings = dataclasses.replace(
             settings.pipeline,
             backend=backend,
-            database_url=database_url,
+            database_url=settings.pipeline_database_url,
             webhook_secret=self.webhook_secret,
             auth_jwt_secret=self.auth_secret,
         )
@@ -184,7 +183,7 @@ class Stack:
             pipeline_url = _local(self.pipeline.url, host)
             emulator_settings = dataclasses.replace(
                 settings.emulator,
-                data_dir=settings.data_dir / "emulator",
+                data_dir=settings.emulator_data_dir,
                 webhook_urls=(pipeline_url + WEBHOOK_PATH, *settings.emulator.webhook_urls),
                 webhook_secret=self.webhook_secret,
                 region=backend.aws_region,

@@ -317,3 +317,15 @@ def console_mp4_job(source: str, destination: str) -> dict[str, Any]:
             }
         ],
     }
+
+
+def iframe_job(source: str, prefix: str) -> dict[str, Any]:
+    group = hls_group(f"{prefix}/hls/index", ("_720p", 1280, 720, 3_000_000))
+    output = group["Outputs"][0]
+    output["OutputSettings"] = {"HlsSettings": {"IFrameOnlyManifest": "INCLUDE"}}
+    h264 = output["VideoDescription"]["CodecSettings"]["H264Settings"]
+    h264["GopSize"] = 1  # two keyframes in a 2 s clip: one range starts mid-segment
+    return {
+        "Inputs": [{"FileInput": source, "AudioSelectors": AUDIO_SELECTORS}],
+        "OutputGroups": [group],
+    }

@@ -93,3 +93,47 @@ def test_an_unknown_selector_and_an_unsupported_destination_are_refused():
         f"/outputGroups/0/outputs/{caption_index}/captionDescriptions/0/destinationSettings",
         "is not supported by the emulator",
     )
+
+
+def test_captions_in_a_job_that_must_run_as_a_model_are_refused_not_dropped():
+    # An I-frame playlist makes the job a model (only the model path writes one), and the
+    # model path writes no captions: the job is refused rather than run without them.
+    settings = wire()
+    first = settings["outputGroups"][0]["outputs"][0]
+    assert "videoDescription" in first
+    first.setdefault("outputSettings", {}).setdefault("hlsSettings", {})["iFrameOnlyManifest"] = (
+        "INCLUDE"
+    )
+    with pytest.raises(SettingsError) as caught:
+        parse_job_settings(settings)
+    assert "/captionDescriptions" in str(caught.value)
+    assert "captions are supported by the emulator only" in str(caught.value)
+
+
+def test_captions_in_a_file_group_are_refused_by_name():
+    settings = wire()
+    settings["outputGroups"].append(
+        {
+            "outputGroupSettings": {
+                "type": "FILE_GROUP_SETTINGS",
+                "fileGroupSettings": {"destination": "s3://b/v/files/talk"},
+            },
+            "outputs": [
+                {
+                    "nameModifier": "_captions",
+                    "containerSettings": {"container": "RAW"},
+                    "captionDescriptions": [
+                        {
+                            "captionSelectorName": "Captions Selector 1",
+                            "destinationSettings": {"destinationType": "SRT"},
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    _refused(
+        settings,
+        f"/outputGroups/{len(settings['outputGroups']) - 1}/outputs/0/captionDescriptions",
+        "captions in file groups are not supported by the emulator",
+    )

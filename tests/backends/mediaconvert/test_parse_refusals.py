@@ -50,16 +50,25 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "as /outputGroups/0/outputGroupSettings/hlsGroupSettings/destination does",
     ),
     (
-        "two-inputs",
-        lambda s: s["inputs"].append(copy.deepcopy(s["inputs"][0])),
+        # "You can have up to 150 inputs in a job" (user guide).
+        "151-inputs",
+        lambda s: s["inputs"].extend(copy.deepcopy(s["inputs"][0]) for _ in range(150)),
         "/inputs",
-        "exactly one input",
+        "at most 150 inputs",
     ),
     (
-        "input-clipping",
-        lambda s: s["inputs"][0].update({"inputClippings": [{"startTimecode": "00:00:01:00"}]}),
-        "/inputs/0/inputClippings",
-        "not supported by the emulator",
+        # "Multiple clips must be in chronological order and can't overlap" (user guide).
+        "input-clips-out-of-order",
+        lambda s: s["inputs"][0].update(
+            {
+                "inputClippings": [
+                    {"startTimecode": "00:00:02:00", "endTimecode": "00:00:03:00"},
+                    {"startTimecode": "00:00:01:00", "endTimecode": "00:00:01:10"},
+                ]
+            }
+        ),
+        "/inputs/0/inputClippings/1/startTimecode",
+        "chronological order",
     ),
     (
         "http-input",

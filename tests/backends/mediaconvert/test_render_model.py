@@ -14,7 +14,7 @@ from tests.backends.mediaconvert.job_examples import (
     mp4_output,
 )
 from tests.backends.mediaconvert.settings_builders import assert_valid_for_boto3
-from vod_testbed.backends.jobmodel.model import Clipping, JobSpec
+from vod_testbed.backends.jobmodel.model import CaptionSelector, JobSpec
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.backends.mediaconvert.render_model import render_model_settings
@@ -46,6 +46,13 @@ def test_a_rendered_model_reads_back_as_the_same_model(example) -> None:
 
 def test_what_the_renderer_cannot_write_is_refused_by_name() -> None:
     job = model(mp4_job(SOURCE, "s3://media/out/"))
-    clipped = replace(job, inputs=(replace(job.inputs[0], clippings=(Clipping("00:00:01:00"),)),))
-    with pytest.raises(ValueError, match="clippings are not rendered"):
-        render_model_settings(clipped)
+    captioned = replace(
+        job,
+        inputs=(
+            replace(
+                job.inputs[0], caption_selectors=(CaptionSelector("c", "SRT", "s3://b/c.srt"),)
+            ),
+        ),
+    )
+    with pytest.raises(ValueError, match="caption selectors are not rendered"):
+        render_model_settings(captioned)

@@ -45,7 +45,8 @@ def test_an_audio_upload_plays_in_the_console_past_two_seconds(server: PipelineS
     with chromium() as browser:
         context = browser.new_context(viewport={"width": 1360, "height": 900})
         page = context.new_page()
-        page.goto(f"{server.url}/console#token={mint_token(AUTH_SECRET, 'listener')}")
+        token = mint_token(AUTH_SECRET, "listener", roles=["instructor"])
+        page.goto(f"{server.url}/console#token={token}")
         page.set_input_files("#file", str(clip))
         row = page.locator(".video-row", has_text=clip.name)
         row.wait_for(timeout=30_000)

@@ -31,11 +31,11 @@ READY_TIMEOUT_MS = 180_000
 
 @pytest.fixture(scope="module")
 def server(
-    backend_settings: Any, ffmpeg_backend: FFmpegBackend, tmp_path_factory: pytest.TempPathFactory
+    backend_settings: Any, ffmpeg_backend: FFmpegBackend, module_database_url: str
 ) -> Iterator[PipelineServer]:
     settings = PipelineSettings(
         backend=backend_settings,
-        database_url=f"sqlite:///{tmp_path_factory.mktemp('console') / 'pipeline.sqlite3'}",
+        database_url=module_database_url,
         webhook_secret="console-e2e",
         auth_jwt_secret=AUTH_SECRET,
         watch_interval_s=0.2,
@@ -58,7 +58,8 @@ def page(browser: Any, server: PipelineServer) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1360, "height": 1100})
     opened = context.new_page()
     # Signed in as vod-testbed dev hands the token over: once, in the fragment.
-    opened.goto(f"{server.url}/console#token={mint_token(AUTH_SECRET, 'console-user')}")
+    token = mint_token(AUTH_SECRET, "console-user", roles=["instructor"])
+    opened.goto(f"{server.url}/console#token={token}")
     yield opened
     context.close()
 

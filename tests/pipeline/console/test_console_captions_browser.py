@@ -72,6 +72,9 @@ def page(server: PipelineServer, ready_video: str) -> Iterator[Any]:
         opened = context.new_page()
         opened.goto(f"{server.url}/console#token={mint_token(AUTH_SECRET, USER)}")
         opened.locator(f'.video-row[data-id="{ready_video}"]').click()
+        # Every test starts once hls.js has read the master's SUBTITLES group (the menu
+        # shows): a test may run first in its worker.
+        wait_until(opened, "!document.querySelector('#captions-label').hidden", timeout_s=60)
         yield opened
         context.close()
 

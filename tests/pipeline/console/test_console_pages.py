@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.pipeline.console.reports import ReportCache
 from vod_testbed.pipeline.content_service import ContentService
@@ -71,6 +72,7 @@ def test_a_failed_video_shows_its_error_in_words(
     client: FlaskClient, service: ContentService, new_asset: Callable[..., dict[str, Any]]
 ) -> None:
     video = new_asset()
+    record_job(service, video, "job-1")
     message = "The input is not a media file that can be read."
     service.apply_job_change(
         change(video["id"], EventStatus.ERROR, "e1", error_code=1010, error_message=message)
@@ -83,6 +85,7 @@ def test_the_event_history_folds_a_run_of_status_updates_into_one_line(
     client: FlaskClient, service: ContentService, new_asset: Callable[..., dict[str, Any]]
 ) -> None:
     video = new_asset()
+    record_job(service, video, "job-1")
     for n in range(5):
         service.apply_job_change(
             change(video["id"], EventStatus.STATUS_UPDATE, f"u{n}", percent=n * 10)
@@ -114,6 +117,7 @@ def test_the_report_is_computed_in_the_background_and_asking_never_waits(
     builder: Builder,
 ) -> None:
     video = new_asset()
+    record_job(service, video, "job-1")
     master = "s3://b/out/hls/master.m3u8"
     service.apply_job_change(
         change(video["id"], EventStatus.COMPLETE, "c1", master_playlist_uri=master)
@@ -150,6 +154,7 @@ def test_a_report_that_fails_says_why(
         {"CONTENT_SERVICE": service, "REPORT_CACHE": ReportCache(broken), "TESTING": True}
     )
     video = new_asset()
+    record_job(service, video, "job-1")
     service.apply_job_change(
         change(video["id"], EventStatus.COMPLETE, "c1", master_playlist_uri="s3://b/m.m3u8")
     )

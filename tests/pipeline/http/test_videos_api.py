@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.support.e2e_helpers import bearer
+from tests.support.pipeline import record_job
 from vod_testbed.pipeline.content_service import ContentService
 
 GOOD = {"filename": "clip.mp4", "content_type": "video/mp4", "size": 1234, "course_id": "c-1"}
@@ -16,7 +17,7 @@ GOOD = {"filename": "clip.mp4", "content_type": "video/mp4", "size": 1234, "cour
 
 def create(client: FlaskClient, user: str | None = None, **overrides: Any) -> Any:
     """POST /videos as the client's user, or as ``user``."""
-    headers = bearer(user) if user else {}
+    headers = bearer(user, roles=["instructor"]) if user else {}
     return client.post("/videos", json={**GOOD, **overrides}, headers=headers)
 
 
@@ -117,6 +118,7 @@ def test_ready_video_has_a_tokened_playback_url_and_presigned_thumbnails(
     from vod_testbed.pipeline.job_events import JobStateChange
 
     video = create(client).get_json()["video"]
+    record_job(service, video, "1-abc")
     service.apply_job_change(
         JobStateChange(
             event_id="e1",

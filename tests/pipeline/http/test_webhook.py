@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.support.pipeline import SECRET, RecordingNotifier, complete_detail, mc_event
+from tests.support.pipeline import (
+    SECRET,
+    RecordingNotifier,
+    complete_detail,
+    mc_event,
+    record_job,
+)
 from vod_testbed.common import signing
 from vod_testbed.pipeline import content_service
 from vod_testbed.pipeline.config import PipelineSettings
@@ -23,6 +29,19 @@ from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 Post = Callable[..., Any]
 NewAsset = Callable[..., dict[str, Any]]
 JOB = "1764064325000-abc123"
+
+
+@pytest.fixture
+def new_asset(service: ContentService, new_asset: NewAsset) -> NewAsset:
+    """Register an upload and record job ``JOB`` as its job (``job=None``: no job yet)."""
+
+    def make(job: str | None = JOB, **kwargs: Any) -> dict[str, Any]:
+        asset = new_asset(**kwargs)
+        if job is not None:
+            record_job(service, asset, job)
+        return asset
+
+    return make
 
 
 def video(service: ContentService, asset_id: str) -> dict[str, Any]:
@@ -41,7 +60,7 @@ def test_unsigned_request_is_401_and_changes_nothing(
     response = post_event(mc_event("COMPLETE", JOB, asset["id"], **complete_detail()), secret=None)
     assert response.status_code == 401
     assert response.get_json()["reason"] == "missing"
-    assert video(service, asset["id"])["status"] == "pending_upload"
+    assert video(service, asset["id"])["status"] == "processing"
 
 
 def test_wrong_secret_is_401_and_changes_nothing(
@@ -51,7 +70,7 @@ def test_wrong_secret_is_401_and_changes_nothing(
     response = post_event(mc_event("ERROR", JOB, asset["id"], errorCode=1010), secret="other")
     assert response.status_code == 401
     assert response.get_json()["reason"] == "bad"
-    assert video(service, asset["id"])["status"] == "pending_upload"
+    assert video(service, asset["id"])["status"] == "processing"
 
 
 def test_tampered_body_is_401(
@@ -63,7 +82,7 @@ def test_tampered_body_is_401(
     tampered = json.dumps(mc_event("COMPLETE", JOB, asset["id"], **complete_detail())).encode()
     response = client.post("/webhooks/mediaconvert", data=tampered, headers=headers)
     assert response.status_code == 401
-    assert video(service, asset["id"])["status"] == "pending_upload"
+    assert video(service, asset["id"])["status"] == "processing"
 
 
 def test_stale_signature_is_401(
@@ -75,7 +94,7 @@ def test_stale_signature_is_401(
     response = client.post("/webhooks/mediaconvert", data=body, headers=headers)
     assert response.status_code == 401
     assert response.get_json()["reason"] == "stale"
-    assert video(service, asset["id"])["status"] == "pending_upload"
+    assert video(service, asset["id"])["status"] == "processing"
 
 
 def test_eventbridge_api_key_header_is_accepted(post_event: Post, new_asset: NewAsset) -> None:
@@ -250,10 +269,12 @@ def test_complete_after_failed_stays_failed(
 def test_job_events_before_the_trigger_notice_still_end_ready(
     post_event: Post, service: ContentService, new_asset: NewAsset
 ) -> None:
-    asset = new_asset()
-    post_event(mc_event("COMPLETE", JOB, asset["id"], **complete_detail()))
+    asset = new_asset(job=None)
+    early = post_event(mc_event("COMPLETE", JOB, asset["id"], **complete_detail()))
+    assert early.get_json()["outcome"] == "held"
+    assert video(service, asset["id"])["status"] == "pending_upload"
     notice = TriggerNotice(NoticeStatus.JOB_SUBMITTED, asset["id"], asset["key"], 10, JOB)
-    assert post_event(notice.to_event()).get_json()["outcome"] == "ignored"
+    assert post_event(notice.to_event()).get_json()["outcome"] == "applied"
     assert video(service, asset["id"])["status"] == "ready"
 
 
@@ -263,7 +284,7 @@ def test_job_events_before_the_trigger_notice_still_end_ready(
 def test_trigger_notices_move_the_asset(
     post_event: Post, service: ContentService, new_asset: NewAsset
 ) -> None:
-    asset = new_asset()
+    asset = new_asset(job=None)
     received = TriggerNotice(NoticeStatus.UPLOAD_RECEIVED, asset["id"], asset["key"], 1000)
     post_event(received.to_event())
     assert video(service, asset["id"])["status"] == "uploaded"
@@ -276,7 +297,7 @@ def test_trigger_notices_move_the_asset(
 def test_rejection_notice_records_the_reason(
     post_event: Post, service: ContentService, new_asset: NewAsset
 ) -> None:
-    asset = new_asset()
+    asset = new_asset(job=None)
     rejected = TriggerNotice(
         NoticeStatus.UPLOAD_REJECTED,
         asset["id"],
@@ -310,7 +331,7 @@ def test_failure_while_applying_is_500_and_the_retry_applies(
     monkeypatch.setattr(content_service, "job_transition", broken)
     failed = post_event(event)
     assert failed.status_code == 500
-    assert video(service, asset["id"])["status"] == "pending_upload"
+    assert video(service, asset["id"])["status"] == "processing"
     monkeypatch.setattr(content_service, "job_transition", original)
     retried = post_event(event)
     assert (retried.status_code, retried.get_json()["outcome"]) == (200, "applied")
@@ -335,4 +356,4 @@ def test_a_receiver_without_a_secret_answers_503_so_the_event_is_retried(
     )
     assert response.status_code == 503
     assert response.get_json()["reason"] == "not_configured"
-    assert video(service, asset["id"])["status"] == "pending_upload"
+    assert video(service, asset["id"])["status"] == "processing"

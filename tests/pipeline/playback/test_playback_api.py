@@ -14,6 +14,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.pipeline.content_service import ContentService
@@ -73,6 +74,7 @@ def ready_video(
         objects[f"{prefix}/thumbnails/master_thumb.0000000.jpg"] = b"\xff\xd8jpeg"
         for key, body in objects.items():
             storage.client.put_object(Bucket=bucket, Key=key, Body=body)
+        record_job(service, video, f"job-{video['id'][:8]}")
         service.apply_job_change(
             JobStateChange(
                 event_id=str(uuid.uuid4()),
@@ -115,7 +117,7 @@ def test_a_ready_video_gets_a_tokened_playback_url_on_the_pipeline(
         f"/play/{video['id']}/master.m3u8",
     )
     assert parse_qs(url.query)["token"]
-    assert playback["expires_in"] == 6 * 3600
+    assert playback["expires_in"] == 15 * 60
 
 
 def test_a_grant_is_handed_out_again_for_a_minute_then_minted_anew(
@@ -134,7 +136,7 @@ def test_a_grant_is_handed_out_again_for_a_minute_then_minted_anew(
     fresh = client.get(f"/videos/{video['id']}").get_json()["playback"]
     assert fresh["master_playlist_url"] != first["master_playlist_url"]
     assert fresh["expires_at"] == first["expires_at"] + GRANT_REUSE_S
-    assert fresh["expires_in"] == 6 * 3600
+    assert fresh["expires_in"] == 15 * 60
 
 
 def test_the_video_list_mints_no_playback_urls(
@@ -190,7 +192,7 @@ def test_an_expired_token_gets_a_bare_403(
     client: FlaskClient, ready_video: Callable[[], dict[str, Any]], clock: ManualClock
 ) -> None:
     path = master_path(client, ready_video()["id"])
-    clock.now += 6 * 3600
+    clock.now += 15 * 60
     assert_forbidden(client.get(path))
 
 

@@ -38,13 +38,10 @@ def played(
 
 
 @pytest.fixture(scope="module")
-def backend_settings_module(
-    backend_settings: object, tmp_path_factory: pytest.TempPathFactory
-) -> PipelineSettings:
-    path = tmp_path_factory.mktemp("playback-e2e") / "pipeline.sqlite3"
+def backend_settings_module(backend_settings: object, module_database_url: str) -> PipelineSettings:
     return replace(
         PipelineSettings(backend=backend_settings),  # type: ignore[arg-type]
-        database_url=f"sqlite:///{path}",
+        database_url=module_database_url,
         webhook_secret="e2e",
         auth_jwt_secret=AUTH_SECRET,
         watch_interval_s=0.2,

@@ -16,11 +16,13 @@ import time
 from collections.abc import MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import IO
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.ffmpeg.assembly import Assembly, assemble
 from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
 from vod_testbed.backends.ffmpeg.captions import (
     CaptionCues,
@@ -43,6 +45,7 @@ from vod_testbed.backends.ffmpeg.diagnostics import (
     stderr_tail,
 )
 from vod_testbed.backends.ffmpeg.file_outputs import WrittenOutput, read_file_group
+from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
 from vod_testbed.backends.ffmpeg.outputs import (
     RenditionFiles,
     check_complete,
@@ -51,6 +54,7 @@ from vod_testbed.backends.ffmpeg.outputs import (
 )
 from vod_testbed.backends.ffmpeg.process import job_workdir, remove_stale_workdirs, spawn
 from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
+from vod_testbed.backends.ffmpeg.segment_modifiers import apply_group_segment_modifiers
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
     CaptionOutput,
@@ -64,7 +68,10 @@ from vod_testbed.backends.job import (
     RenditionOutput,
     new_job_id,
 )
+from vod_testbed.backends.jobmodel.automated_abr import expanded
+from vod_testbed.backends.jobmodel.inputs import Resolution
 from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec
+from vod_testbed.backends.jobmodel.timeline import needs_assembly
 from vod_testbed.backends.ladder import (
     AudioRendition,
     RenditionPlan,
@@ -246,19 +253,34 @@ class FFmpegBackend(InProcessTranscoder):
             job_id, status=JobStatus.PROGRESSING, phase=JobPhase.PROBING, started_at=time.time()
         )
         request = job.request
-        source = self._fetch_input(request.input_uri, work)
+        model = request.model
         ladder = request.ladder
-        media = probe(source, audio_only=ladder.audio_only or ladder.audio_outputs_only)
+        if model is not None and needs_assembly(model):
+            # Several inputs, clips, selections, images or loudness: the output timeline is
+            # assembled first, and the job reads it as its one input (docs/inputs-and-audio.md).
+            assembly = self._assemble(job_id, run, work, model)
+            logs = self._loudness_logs(assembly, model)
+            source, media, model = assembly.path, probe(assembly.path), assembly.spec
+            details = assembly.media.to_input_details(request.input_uri)
+        else:
+            logs = []
+            source = self._fetch_input(request.input_uri, work)
+            media = probe(source, audio_only=ladder.audio_only or ladder.audio_outputs_only)
+            details = media.to_input_details(request.input_uri)
         self._check_canceled(run)
         self._update(
             job_id,
-            input_details=media.to_input_details(request.input_uri),
+            input_details=details,
             source_duration_s=media.duration_s,
             percent_complete=_PROBE_END,
         )
-        if request.model is not None:
+        if model is not None:
+            display = display_size(media, model.inputs[0].rotate)
+            model, notes = expanded(model, Resolution(*display))
+            for note in notes:
+                self._warn(job_id, note)
             self._execute_model(
-                job_id, run, work, request.model, Source(source, media, request.model.inputs[0])
+                job_id, run, work, model, Source(source, media, model.inputs[0]), logs
             )
             return
         check_audio(request.ladder, media)
@@ -324,7 +346,13 @@ class FFmpegBackend(InProcessTranscoder):
             raise
 
     def _execute_model(
-        self, job_id: str, run: _Run, work: Path, model: JobSpec, source: Source
+        self,
+        job_id: str,
+        run: _Run,
+        work: Path,
+        model: JobSpec,
+        source: Source,
+        logs: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Run a job model (docs/ARCHITECTURE.md, "The job model"): one ffmpeg process per
         output group, each into its own folder; every output checked; then everything
@@ -357,21 +385,35 @@ class FFmpegBackend(InProcessTranscoder):
             self._transcode(job_id, run, argv, folder, media.duration_s, span)
             self._check_canceled(run)
         source_s = media.video_duration_s or media.duration_s
+        started = datetime.fromtimestamp(self.get(job_id).started_at or time.time(), tz=UTC)
+        for group, plan in zip(
+            (g for g in model.output_groups if isinstance(g, HlsGroup)), hls_plans, strict=True
+        ):
+            apply_group_segment_modifiers(group, plan, model, started)
         renditions = []
-        for plan in hls_plans:
+        hls_groups = [g for g in model.output_groups if isinstance(g, HlsGroup)]
+        for plan, group in zip(hls_plans, hls_groups, strict=True):
             round_up = plan.ladder.round_target_duration_up
             written = [
                 read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
                 for r in plan.renditions
             ]
             check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
-            write_master(plan.hls_dir, plan.hls_base, written, plan.frame_rate)
+            write_master(
+                plan.hls_dir,
+                plan.hls_base,
+                written,
+                plan.frame_rate,
+                iframe_modifiers=group.iframe_modifiers,
+            )
             renditions.append(written)
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         uploaded: list[str] = []
         try:
-            outputs = self._publish_model(run, model, hls_plans, renditions, file_outputs, uploaded)
+            outputs = self._publish_model(
+                run, model, hls_plans, renditions, file_outputs, uploaded, self._logs(work, logs)
+            )
             with run.lock:
                 self._check_canceled(run)
                 self._update(
@@ -394,9 +436,12 @@ class FFmpegBackend(InProcessTranscoder):
         renditions: Sequence[Sequence[RenditionFiles]],
         file_outputs: Sequence[Sequence[WrittenOutput]],
         written: MutableSequence[str],
+        logs: Sequence[Path] = (),
     ) -> JobOutputs:
-        """Upload a model job's outputs; ``written`` collects every URI written so far."""
-        media: list[tuple[Path, str]] = []
+        """Upload a model job's outputs; ``written`` collects every URI written so far.
+        ``logs`` (loudness logs) go beside the first group's outputs."""
+        first_folder, _ = naming.split_destination(model.output_groups[0].destination)
+        media: list[tuple[Path, str]] = [(p, naming.join_uri(first_folder, p.name)) for p in logs]
         playlists: list[tuple[Path, str]] = []
         masters: list[tuple[Path, str]] = []
         groups: list[GroupOutput] = []
@@ -413,6 +458,11 @@ class FFmpegBackend(InProcessTranscoder):
                 master = plan.hls_dir / naming.master_playlist_name(plan.hls_base)
                 media += [(seg, target(seg)) for r in written_renditions for seg in r.segments]
                 playlists += [(r.playlist, target(r.playlist)) for r in written_renditions]
+                iframes = (
+                    plan.hls_dir / naming.iframe_playlist_name(plan.hls_base, modifier)
+                    for modifier in group.iframe_modifiers
+                )
+                playlists += [(p, target(p)) for p in iframes]
                 masters.append((master, target(master)))
                 details = tuple(
                     FileOutput(
@@ -452,6 +502,47 @@ class FFmpegBackend(InProcessTranscoder):
             renditions=(),
             groups=tuple(groups),
         )
+
+    @staticmethod
+    def _logs(work: Path, logs: Sequence[tuple[str, str]]) -> list[Path]:
+        paths = []
+        for name, text in logs:
+            path = work / name
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        return paths
+
+    def _loudness_logs(self, assembly: Assembly, model: JobSpec) -> list[tuple[str, str]]:
+        """The loudness log of each assembled track whose settings ask for one (``LOG``):
+        ``<base>_loudness.csv`` beside the first group's outputs (docs/inputs-and-audio.md)."""
+        wanted = {k: v for k, v in assembly.loudness.items() if v.log}
+        if not wanted:
+            return []
+        _, base = naming.split_destination(model.output_groups[0].destination)
+        rows = [
+            csv_rows(f"track{k + 1}", settings, [measure(self.ffmpeg, assembly.path, k)])
+            for k, settings in wanted.items()
+        ]
+        text = rows[0] + "".join(r.split("\n", 1)[1] for r in rows[1:])
+        return [(f"{base}_loudness.csv", text)]
+
+    def _assemble(self, job_id: str, run: _Run, work: Path, model: JobSpec) -> Assembly:
+        """Fetch every input and write the job's output timeline as one file."""
+
+        def fetch(uri: str, name: str) -> Path:
+            self._check_canceled(run)
+            if not is_s3(uri):
+                return self._fetch_input(uri, work)
+            return self.storage.fetch(uri, work / name)
+
+        def run_ffmpeg(argv: list[str]) -> None:
+            self._transcode(job_id, run, argv, work, 0.0, (_PROBE_END, _PROBE_END))
+            self._check_canceled(run)
+
+        assembly = assemble(model, fetch, work, run_ffmpeg, self.ffmpeg)
+        for warning in assembly.warnings:
+            self._warn(job_id, warning)
+        return assembly
 
     def _fetch_input(self, input_uri: str, work: Path) -> Path:
         if not is_s3(input_uri):

@@ -67,6 +67,8 @@ class EncodePlan:
     audio_renditions: tuple[AudioRendition, ...] = ()
     # A model's deinterlacer and noise reducer, shared by every rendition.
     preprocessors: VideoPreprocessors = field(default_factory=VideoPreprocessors)
+    # The input's audio stream the renditions take (an assembled input has several).
+    audio_stream: int = 0
 
     @property
     def fixed_rotation(self) -> bool:
@@ -269,7 +271,7 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     if plan.has_audio:
         audio_spec = plan.ladder.audio
         assert audio_spec is not None  # has_audio says so
-        audio = source["a:0"].filter("aresample", audio_spec.sample_rate)
+        audio = source[f"a:{plan.audio_stream}"].filter("aresample", audio_spec.sample_rate)
         asplit = audio.filter_multi_output("asplit", len(plan.renditions))
         streams += [asplit[i] for i in range(len(plan.renditions))]
         options.update(

@@ -78,6 +78,12 @@ class Source:
     def display_size(self) -> tuple[int, int]:
         return display_size(self.media, self.input.rotate)
 
+    def audio_stream(self, selector: str) -> int:
+        """The input's audio stream an audio description's selector takes: its first
+        track (an assembled input has one track per selector; docs/inputs-and-audio.md)."""
+        found = next((s for s in self.input.audio_selectors if s.name == selector), None)
+        return found.tracks[0] - 1 if found is not None and found.tracks else 0
+
 
 def hls_group_plan(
     group: HlsGroup, source: Source, work: Path, preset: str, frame_rate: Fraction | None
@@ -89,6 +95,7 @@ def hls_group_plan(
     assert source.media.video is not None
     width, height = source.display_size
     first = group.outputs[0].video
+    first_audio = group.outputs[0].audio
     _, base = naming.split_destination(group.destination)
     return EncodePlan(
         input_path=source.path,
@@ -104,6 +111,7 @@ def hls_group_plan(
         preset=preset,
         rotation=source.rotation,
         preprocessors=first.preprocessors if first else VideoPreprocessors(),
+        audio_stream=source.audio_stream(first_audio[0].selector) if first_audio else 0,
     )
 
 
@@ -276,9 +284,15 @@ def file_group_plan(
         split = _base_video(source, stream["v:0"]).filter_multi_output("split", len(video_outputs))
         videos = [split[i] for i in range(len(video_outputs))]
     audios: list[Any] = []
-    if audio_tracks:
-        asplit = stream["a:0"].filter_multi_output("asplit", audio_tracks)
-        audios = [asplit[i] for i in range(audio_tracks)]
+    descriptions = [a for o in group.outputs for a in o.audio]
+    by_stream: dict[int, list[int]] = {}
+    for index, description in enumerate(descriptions):
+        by_stream.setdefault(source.audio_stream(description.selector), []).append(index)
+    audios = [None] * audio_tracks
+    for number, users in by_stream.items():
+        split = stream[f"a:{number}"].filter_multi_output("asplit", len(users))
+        for place, index in enumerate(users):
+            audios[index] = split[place]
     targets: list[FileTarget] = []
     outputs: list[Any] = []
     follow = output_frame_rate(source.media.video)

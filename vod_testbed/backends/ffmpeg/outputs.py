@@ -24,6 +24,7 @@ from vod_testbed.backends.captions import SUBTITLES_GROUP_ID
 from vod_testbed.backends.ffmpeg.captions import CaptionFiles, media_lines
 from vod_testbed.backends.ladder import AudioRendition, RenditionPlan
 from vod_testbed.common import errors
+from vod_testbed.media.iframes import iframe_bandwidth, iframe_playlist, rendition_iframes
 from vod_testbed.media.measure import SegmentSize, average_bitrate, peak_bitrate
 from vod_testbed.media.segments import codecs_attribute, inspect_segment
 
@@ -134,12 +135,16 @@ def write_master(
     renditions: list[RenditionFiles],
     frame_rate: Fraction,
     captions: Sequence[CaptionFiles] = (),
+    iframe_modifiers: frozenset[str] = frozenset(),
 ) -> Path:
     """Write ``<base>.m3u8`` from the measured renditions, replacing ffmpeg's; caption
-    renditions become a SUBTITLES group every variant names, as MediaConvert writes it."""
+    renditions become a SUBTITLES group every variant names, as MediaConvert writes it, and
+    the renditions whose name modifier is in ``iframe_modifiers`` also get an I-frame-only
+    playlist."""
     version = max(r.version for r in renditions)
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", "#EXT-X-INDEPENDENT-SEGMENTS"]
     subtitles = f',SUBTITLES="{SUBTITLES_GROUP_ID}"' if captions else ""
+    iframe_lines: list[str] = []
     for rendition in renditions:
         media = inspect_segment(rendition.segments[0])
         try:
@@ -163,9 +168,37 @@ def write_master(
             f"{picture}{subtitles}"
         )
         lines.append(rendition.playlist.name)
+        modifier = rendition.plan.rung.name_modifier if rendition.plan is not None else None
+        if modifier is not None and modifier in iframe_modifiers:
+            uri, peak, average = _write_iframes(hls_dir, base, rendition, modifier)
+            iframe_lines.append(
+                "#EXT-X-I-FRAME-STREAM-INF:"
+                f"BANDWIDTH={peak},AVERAGE-BANDWIDTH={average},"
+                f'CODECS="{codecs.split(",")[0]}",'
+                f'RESOLUTION={media.width}x{media.height},URI="{uri}"'
+            )
     lines += media_lines(captions, SUBTITLES_GROUP_ID)
+    lines += iframe_lines
     master = hls_dir / naming.master_playlist_name(base)
     tmp = master.with_suffix(".m3u8.tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tmp.replace(master)
     return master
+
+
+def _write_iframes(
+    hls_dir: Path, base: str, rendition: RenditionFiles, modifier: str
+) -> tuple[str, int, int]:
+    """Write a rendition's ``_I-Frame.m3u8`` from its segments' keyframes; returns its name
+    and its peak and average bandwidth."""
+    frames = rendition_iframes(list(rendition.segments))
+    if not frames:
+        raise errors.TranscodeError(
+            errors.VIDEO_ERROR,
+            f"Rendition {rendition.name} holds no keyframe for its I-frame playlist.",
+        )
+    end_s = frames[0].time_s + rendition.duration_s
+    name = naming.iframe_playlist_name(base, modifier)
+    text = iframe_playlist(frames, end_s, max(rendition.version, 4), hls_dir)
+    (hls_dir / name).write_text(text, encoding="utf-8")
+    return (name, *iframe_bandwidth(frames, end_s))

@@ -42,6 +42,7 @@ from vod_testbed.backends.jobmodel.model import (
     Raw,
     VideoDescription,
 )
+from vod_testbed.backends.jobmodel.timeline import needs_model
 from vod_testbed.backends.ladder import (
     AudioSpec,
     Ladder,
@@ -332,9 +333,10 @@ def _thumbnails_beside(hls_destination: str) -> str:
 
 def ladder_request(job: JobSpec) -> JobRequest | None:
     """The ladder job a model is, or None: one plain input (no clipping, captions or
-    filters, at most one audio selector), one HLS group that is a ladder, and at most one
-    file group holding only a frame capture."""
-    if len(job.inputs) != 1:
+    filters, at most one audio selector), one HLS group that is a ladder (without I-frame
+    playlists, which only the model path writes), and at most one file group holding only
+    a frame capture."""
+    if len(job.inputs) != 1 or needs_model(job):
         return None
     source = job.inputs[0]
     if (
@@ -347,7 +349,7 @@ def ladder_request(job: JobSpec) -> JobRequest | None:
         return None
     hls = [g for g in job.output_groups if isinstance(g, HlsGroup)]
     files = [g for g in job.output_groups if isinstance(g, FileGroup)]
-    if len(hls) != 1 or len(files) > 1:
+    if len(hls) != 1 or len(files) > 1 or hls[0].iframe_modifiers:
         return None
     thumbnails = _thumbnail_spec(files[0]) if files else None
     if files and thumbnails is None:

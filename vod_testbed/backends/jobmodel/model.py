@@ -25,6 +25,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
+from vod_testbed.backends.jobmodel.inputs import (
+    EMBEDDED,
+    AudioSelectorGroup,
+    AutomatedAbr,
+    InsertedImage,
+    LoudnessSettings,
+    Remix,
+)
 from vod_testbed.backends.ladder import RateControl, RotatePolicy, UpscalePolicy
 
 # -- inputs -----------------------------------------------------------------------------
@@ -55,6 +63,7 @@ class AudioSelector:
     external_file: str | None = None
     offset_ms: int = 0
     default: bool = False
+    remix: Remix | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,11 @@ class Input:
     audio_selectors: tuple[AudioSelector, ...] = ()
     caption_selectors: tuple[CaptionSelector, ...] = ()
     filters: InputFilters = field(default_factory=InputFilters)
+    # The input's clock (clippings and inserted images): TimecodeSource, TimecodeStart.
+    timecode_source: str = EMBEDDED
+    timecode_start: str | None = None
+    audio_selector_groups: tuple[AudioSelectorGroup, ...] = ()
+    images: tuple[InsertedImage, ...] = ()  # ImageInserter on the input, bottom layer first
 
 
 # -- codecs -----------------------------------------------------------------------------
@@ -200,6 +214,8 @@ class VideoPreprocessors:
     # Deinterlacer.Control FORCE_ALL_FRAMES: every frame, flagged interlaced or not.
     deinterlace_all_frames: bool = False
     noise_reducer: str | None = None
+    # ImageInserter, on the job's clock (TimecodeConfig), bottom layer first.
+    images: tuple[InsertedImage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -225,6 +241,8 @@ class AudioDescription:
     selector: str = "Audio Selector 1"
     language: str | None = None
     stream_name: str | None = None
+    remix: Remix | None = None
+    loudness: LoudnessSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -241,6 +259,8 @@ class CaptionDescription:
 
 @dataclass(frozen=True)
 class M3u8:
+    # HlsSettings.IFrameOnlyManifest INCLUDE: an I-frame-only playlist beside the rendition's.
+    iframe_only: bool = False
     container: Literal["M3U8"] = "M3U8"
 
 
@@ -272,6 +292,9 @@ class Output:
     video: VideoDescription | None = None
     audio: tuple[AudioDescription, ...] = ()
     captions: tuple[CaptionDescription, ...] = ()
+    # HlsSettings.SegmentModifier, format identifiers unresolved (they depend on when each
+    # segment is completed).
+    segment_modifier: str = ""
 
     @property
     def is_frame_capture(self) -> bool:
@@ -292,7 +315,18 @@ class HlsGroup:
     integer_durations: bool = False
     # TargetDurationCompatibilityMode LEGACY (MediaConvert's default): rounded up.
     round_target_duration_up: bool = False
+    # AutomatedEncodingSettings: the first output is the base of a ladder chosen per job.
+    automated_abr: AutomatedAbr | None = None
     type: Literal["HLS_GROUP"] = "HLS_GROUP"
+
+    @property
+    def iframe_modifiers(self) -> frozenset[str]:
+        """Name modifiers of the outputs that want an I-frame-only playlist."""
+        return frozenset(
+            o.name_modifier
+            for o in self.outputs
+            if isinstance(o.container, M3u8) and o.container.iframe_only
+        )
 
 
 @dataclass(frozen=True)
@@ -319,3 +353,6 @@ class JobSpec:
     output_groups: tuple[OutputGroup, ...]
     user_metadata: dict[str, str] = field(default_factory=dict)
     warnings: tuple[tuple[int, str], ...] = ()
+    # TimecodeConfig: the output timeline's clock (output inserted images), and its start.
+    timecode_source: str = EMBEDDED
+    timecode_start: str | None = None

@@ -80,21 +80,32 @@ def approximated(*values: Any, note: str = "") -> Coverage:
 # Shape name -> wire member name -> treatment. Members not listed are refused.
 SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
     "JobSettings": {
-        "inputs": honoured(note="exactly one input"),
+        "inputs": honoured(note="1 to 150 inputs, stitched in order (docs/inputs-and-audio.md)"),
         "outputGroups": honoured(
             note='HLS and FILE groups in any number and mix (docs/ARCHITECTURE.md, "The job model")'
         ),
-        "timecodeConfig": ignored(note="timecodes are not written into HLS outputs"),
+        "timecodeConfig": honoured(
+            note="the clock of the outputs' inserted images; timecodes are not written into outputs"
+        ),
         "adAvailOffset": ignored(0),
-        "followSource": ignored(1, note="there is only one input"),
+        "followSource": approximated(
+            1, note="the first input's picture size and frame rate are the timeline's"
+        ),
     },
     "Input": {
         "fileInput": honoured(note="s3:// URI (http(s):// inputs are refused)"),
-        "audioSelectors": honoured(note="exactly one selector; it picks the first audio track"),
+        "audioSelectors": honoured(note="by track, PID or language, or an external file"),
+        "audioSelectorGroups": honoured(note="a group's selectors combined as one source"),
+        "inputClippings": honoured(
+            note="start and end frames included; in order, not overlapping; [] is the whole input"
+        ),
+        "imageInserter": honoured(note="PNG or TGA images on the input's clock"),
         "videoSelector": honoured(),
         "captionSelectors": honoured(note="sidecar SRT, WEBVTT or SCC files (docs/captions.md)"),
-        "timecodeSource": ignored(),
-        "timecodeStart": ignored(),
+        "timecodeSource": honoured(
+            "EMBEDDED", "ZEROBASED", "SPECIFIEDSTART", note="default EMBEDDED (00:00:00:00 without)"
+        ),
+        "timecodeStart": honoured(note="with SPECIFIEDSTART"),
         "deblockFilter": ignored("DISABLED"),
         "denoiseFilter": ignored("DISABLED"),
         "filterEnable": ignored("AUTO"),
@@ -103,11 +114,16 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "psiControl": ignored("USE_PSI"),
     },
     "AudioSelector": {
-        "defaultSelection": ignored(note="there is only one selector"),
-        "selectorType": honoured("TRACK", "STREAM", note="only the first track or stream"),
-        "tracks": honoured((1,), note="only [1]"),
-        "streams": honoured((1,), note="only [1]"),
-        "offset": honoured(0),
+        "defaultSelection": honoured(note="DEFAULT stands in for a selector the input lacks"),
+        "selectorType": honoured("TRACK", "STREAM", "PID", "LANGUAGE_CODE"),
+        "tracks": honoured(note="several tracks are combined channel after channel"),
+        "streams": honoured(note="as tracks"),
+        "pids": honoured(note="MPEG-TS inputs"),
+        "languageCode": honoured(note="the first track in that language"),
+        "customLanguageCode": honoured(note="as languageCode"),
+        "externalAudioFileInput": honoured(note="s3:// file lined up with the input's start"),
+        "remixSettings": honoured(),
+        "offset": honoured(note="milliseconds; positive is later"),
         "programSelection": ignored(),
         "audioDurationCorrection": ignored("DISABLED", "AUTO"),
     },
@@ -135,6 +151,9 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "customName": ignored(),
         "outputGroupSettings": honoured(),
         "outputs": honoured(),
+        "automatedEncodingSettings": approximated(
+            note="HLS groups: a deterministic ladder from the source and the limits (warning)"
+        ),
     },
     "OutputGroupSettings": {
         "type": honoured(*GROUP_TYPES),
@@ -142,7 +161,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "fileGroupSettings": honoured(),
     },
     "HlsGroupSettings": {
-        "destination": honoured(note="a trailing slash takes the base name from the input file"),
+        "destination": honoured(
+            note="a trailing slash takes the base name from the input file; $dt$, $d$, $t$ "
+            "and $fn$ resolve when the job starts"
+        ),
         "segmentLength": honoured(note="default 10"),
         "segmentControl": honoured("SEGMENTED_FILES"),
         "manifestDurationFormat": honoured(note="INTEGER -> integer EXTINF"),
@@ -177,7 +199,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
     },
     "FileGroupSettings": {
-        "destination": honoured(note="a trailing slash takes the base name from the input file"),
+        "destination": honoured(
+            note="a trailing slash takes the base name from the input file; $dt$, $d$, $t$ "
+            "and $fn$ resolve when the job starts"
+        ),
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
     },
     "Output": {
@@ -277,7 +302,11 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
     },
     "OutputSettings": {"hlsSettings": honoured()},
     "HlsSettings": {
-        "iFrameOnlyManifest": honoured("EXCLUDE"),
+        "iFrameOnlyManifest": honoured(
+            "EXCLUDE",
+            "INCLUDE",
+            note="INCLUDE: <name>_I-Frame.m3u8 of byte ranges at the segments' real keyframes",
+        ),
         "audioGroupId": ignored(note="audio is muxed into every rendition"),
         "audioOnlyContainer": approximated(
             note="audio-only segments are MPEG-TS (M2TS); AUTOMATIC's raw AAC is not reproduced"
@@ -288,7 +317,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "audioRenditionSets": ignored(),
         "descriptiveVideoServiceFlag": ignored("DONT_FLAG"),
-        "segmentModifier": honoured("", note="only empty"),
+        "segmentModifier": honoured(
+            note="between the name modifier and the segment number; $dt$, $d$, $t$ are each "
+            "segment's completion time"
+        ),
     },
     "VideoDescription": {
         "width": honoured(note="required, even for H.264"),
@@ -311,7 +343,69 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "timecodeInsertion": ignored("DISABLED"),
         "timecodeTrack": ignored("DISABLED"),
     },
-    "VideoPreprocessor": {"deinterlacer": honoured(), "noiseReducer": approximated()},
+    "VideoPreprocessor": {
+        "deinterlacer": honoured(),
+        "noiseReducer": approximated(),
+        "imageInserter": honoured(
+            note="the same images in every video output of the job, on the job's clock"
+        ),
+    },
+    "ImageInserter": {"insertableImages": honoured()},
+    "InsertableImage": {
+        "imageInserterInput": honoured(note="s3:// PNG or TGA; anything else is ERROR 1010"),
+        "imageX": honoured(),
+        "imageY": honoured(),
+        "width": honoured(),
+        "height": honoured(),
+        "opacity": honoured(note="default 50"),
+        "startTime": honoured(note="blank: the first frame"),
+        "duration": honoured(note="includes the fade-in, not the fade-out; blank: to the end"),
+        "fadeIn": honoured(),
+        "fadeOut": honoured(),
+        "layer": honoured(note="higher on top"),
+    },
+    "InputClipping": {"startTimecode": honoured(), "endTimecode": honoured()},
+    "AudioSelectorGroup": {"audioSelectorNames": honoured()},
+    "RemixSettings": {
+        "channelMapping": honoured(note="dB levels; -60 is mute"),
+        "channelsIn": honoured(),
+        "channelsOut": honoured(),
+    },
+    "ChannelMapping": {"outputChannels": honoured()},
+    "OutputChannelMapping": {"inputChannels": honoured(), "inputChannelsFineTune": honoured()},
+    "AudioNormalizationSettings": {
+        "algorithm": approximated(
+            note="measured with ffmpeg's gated BS.1770-4 meter whatever the version (warning "
+            "for 1770-1 and -2)"
+        ),
+        "algorithmControl": honoured(note="CORRECT_AUDIO (default): one gain to the target"),
+        "targetLkfs": honoured(note="default -24 for 1770-1, else -23"),
+        "truePeakLimiterThreshold": approximated(note="a sample-peak limiter"),
+        "correctionGateLevel": ignored(note="the gain applies whatever the level"),
+        "loudnessLogging": honoured(note="LOG: a CSV beside the outputs"),
+        "peakCalculation": honoured(),
+    },
+    "TimecodeConfig": {
+        "source": honoured("EMBEDDED", "ZEROBASED", "SPECIFIEDSTART"),
+        "start": honoured(),
+        "anchor": ignored(),
+        "timestampOffset": ignored(),
+    },
+    "AutomatedEncodingSettings": {"abrSettings": honoured()},
+    "AutomatedAbrSettings": {
+        "maxRenditions": honoured(note="default 15"),
+        "maxAbrBitrate": honoured(note="default 8000000"),
+        "minAbrBitrate": honoured(note="default 600000"),
+        "maxQualityLevel": honoured(note="blank: 7"),
+        "rules": honoured(),
+    },
+    "AutomatedAbrRule": {
+        "type": honoured(),
+        "minTopRenditionSize": honoured(),
+        "minBottomRenditionSize": honoured(),
+        "forceIncludeRenditions": honoured(),
+        "allowedRenditions": honoured(),
+    },
     "Deinterlacer": {
         "mode": honoured(
             note="DEINTERLACE (the default) and ADAPTIVE -> FFmpeg's bwdif on interlaced "
@@ -482,8 +576,12 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "quality": honoured(),
     },
     "AudioDescription": {
-        "audioSourceName": honoured(note="must name the input's audio selector"),
+        "audioSourceName": honoured(
+            note="a selector or selector group of some input; default Audio Selector 1"
+        ),
         "codecSettings": honoured(),
+        "remixSettings": honoured(),
+        "audioNormalizationSettings": honoured(),
         "audioTypeControl": ignored(),
         "audioType": ignored(),
         "languageCodeControl": ignored(),
@@ -555,7 +653,13 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "sampleRate": honoured(*AAC_SAMPLE_RATES, note="default 48000"),
         "codingMode": honoured(*CODING_MODE_CHANNELS, note="default CODING_MODE_2_0"),
-        "codecProfile": honoured("LC"),
+        "codecProfile": approximated(
+            "LC",
+            "HEV1",
+            "HEV2",
+            note="HEV1/HEV2 are encoded as AAC-LC at the same bitrate (warning); the guide's "
+            "HE-AAC bitrate rows are not checked",
+        ),
         "rateControlMode": honoured("CBR"),
         "specification": honoured("MPEG4"),
         "rawFormat": ignored("NONE"),

@@ -19,17 +19,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel import names
+from vod_testbed.backends.jobmodel.format_identifiers import resolve
+from vod_testbed.backends.jobmodel.inputs import EMBEDDED, InsertedImage
 from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, ladder_request
 from vod_testbed.backends.jobmodel.model import (
     H264,
     Aac,
     AudioDescription,
-    AudioSelector,
     CaptionSelector,
     FileGroup,
     HlsGroup,
@@ -41,9 +43,10 @@ from vod_testbed.backends.jobmodel.model import (
     VideoDescription,
 )
 from vod_testbed.backends.ladder import RotatePolicy
+from vod_testbed.backends.mediaconvert import parse_inputs
 from vod_testbed.backends.mediaconvert.coverage import GROUP_TYPES, SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.model import validate_job_settings
-from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions
+from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions, he_aac_warning
 from vod_testbed.backends.mediaconvert.parse_captions import (
     caption_descriptions,
     caption_output,
@@ -98,6 +101,27 @@ class ParsedJob:
         return self.ladder
 
 
+def _refuse_outside_ladder(job: JobSpec) -> None:
+    """Captions and audio-only HLS outputs are written by the ladder job only
+    (docs/captions.md): refuse them by name in a job that must run as a model, rather than
+    leave them out of its outputs."""
+    for index, group in enumerate(job.output_groups):
+        for number, output in enumerate(group.outputs):
+            where = f"/outputGroups/{index}/outputs/{number}"
+            if output.captions:
+                raise SettingsError(
+                    f"{where}/captionDescriptions",
+                    "captions are supported by the emulator only in a job of one whole input "
+                    "and one HLS group (at most a frame capture beside it)",
+                )
+            if isinstance(group, HlsGroup) and output.video is None:
+                raise SettingsError(
+                    f"{where}/audioDescriptions",
+                    "audio-only HLS outputs are supported by the emulator only in a job of one "
+                    "whole input and one HLS group (at most a frame capture beside it)",
+                )
+
+
 def _is_location(uri: str) -> bool:
     # As on AWS, inputs and destinations are S3 objects: never paths on the emulator's host.
     return uri.startswith("s3://") and len(uri) > len("s3://")
@@ -112,6 +136,8 @@ class _JobParser:
     captions: tuple[CaptionSelector, ...] = ()
     # Every file the job writes, by the pointer of the output that writes it.
     files: dict[str, str] = field(default_factory=dict)
+    # The job's start, for the date and time identifiers of destinations.
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def warn(self, path: str, message: str) -> None:
         self.warnings.append((EMULATION_WARNING, f"{path}: {message}"))
@@ -120,7 +146,8 @@ class _JobParser:
 
     def parse(self, user_metadata: Mapping[str, str] | None) -> ParsedJob:
         check_supported(self.settings, "JobSettings", "")
-        source = self.parse_inputs(self.settings.get("inputs") or [])
+        sources = self.parse_inputs(self.settings.get("inputs") or [])
+        source = sources[0]
         settings_groups = self.settings.get("outputGroups") or []
         if not settings_groups:
             raise SettingsError("/outputGroups", "Should have at least 1 items")
@@ -131,48 +158,103 @@ class _JobParser:
                 groups.append(self.parse_hls_group(group, path, source))
             else:
                 groups.append(self.parse_file_group(group, path))
+        self.warn_he_aac(groups)
+        clock = self.settings.get("timecodeConfig") or {}
+        check_supported(clock, "TimecodeConfig", "/timecodeConfig")
         job = JobSpec(
-            inputs=(source,),
+            inputs=sources,
             output_groups=tuple(groups),
             user_metadata=dict(user_metadata or {}),
             warnings=tuple(self.warnings),
+            timecode_source=clock.get("source", EMBEDDED),
+            timecode_start=clock.get("start"),
         )
-        return ParsedJob(job=job, warnings=tuple(self.warnings), ladder=ladder_request(job))
+        ladder = ladder_request(job)
+        if ladder is None:
+            _refuse_outside_ladder(job)
+        return ParsedJob(job=job, warnings=tuple(self.warnings), ladder=ladder)
 
-    def parse_inputs(self, inputs: list[dict[str, Any]]) -> Input:
-        if len(inputs) != 1:
+    def parse_inputs(self, inputs: list[dict[str, Any]]) -> tuple[Input, ...]:
+        """Every input, stitched in order (docs/inputs-and-audio.md); an output may take
+        audio a selector or selector group of any of them names."""
+        if not inputs:
+            raise SettingsError("/inputs", "Should have at least 1 items")
+        if len(inputs) > parse_inputs.MAX_INPUTS:
             raise SettingsError(
-                "/inputs", f"exactly one input is supported by the emulator (got {len(inputs)})"
+                "/inputs", f"a job has at most {parse_inputs.MAX_INPUTS} inputs (got {len(inputs)})"
             )
-        path = "/inputs/0"
-        source = inputs[0]
+        parsed = tuple(self.parse_input(source, f"/inputs/{i}") for i, source in enumerate(inputs))
+        self.input_uri = parsed[0].uri
+        names = [s.name for i in parsed for s in i.audio_selectors]
+        names += [g.name for i in parsed for g in i.audio_selector_groups]
+        self.selectors = tuple(dict.fromkeys(names))
+        self.captions = tuple(c for i in parsed for c in i.caption_selectors)
+        return parsed
+
+    def parse_input(self, source: Mapping[str, Any], path: str) -> Input:
         check_supported(source, "Input", path)
         uri = source.get("fileInput")
         if not uri:
             raise SettingsError(path, "fileInput is a required property")
         if not _is_location(uri):
             raise SettingsError(f"{path}/fileInput", "only s3:// inputs are supported")
-        self.input_uri = uri
         video_selector = source.get("videoSelector") or {}
         check_supported(video_selector, "VideoSelector", f"{path}/videoSelector")
-        selectors = source.get("audioSelectors") or {}
-        if len(selectors) > 1:
-            raise SettingsError(
-                f"{path}/audioSelectors", "only one audio selector is supported by the emulator"
-            )
-        for name, selector in selectors.items():
-            check_supported(selector, "AudioSelector", f"{path}/audioSelectors/{name}")
-        self.selectors = tuple(selectors)
-        self.captions = caption_selectors(source, path)
+        for name, selector in (source.get("audioSelectors") or {}).items():
+            spath = f"{path}/audioSelectors/{name}"
+            check_supported(selector, "AudioSelector", spath)
+            self.check_remix(selector.get("remixSettings"), f"{spath}/remixSettings")
+            external = selector.get("externalAudioFileInput")
+            if external and not _is_location(external):
+                raise SettingsError(
+                    f"{spath}/externalAudioFileInput", "only s3:// audio files are supported"
+                )
+        for name, group in (source.get("audioSelectorGroups") or {}).items():
+            check_supported(group, "AudioSelectorGroup", f"{path}/audioSelectorGroups/{name}")
+        for index, clip in enumerate(source.get("inputClippings") or []):
+            check_supported(clip, "InputClipping", f"{path}/inputClippings/{index}")
+        selectors, groups = parse_inputs.audio_selectors(source, path)
+        clock, start = parse_inputs.timecode_source(source, path)
+        images: tuple[InsertedImage, ...] = ()
+        if "imageInserter" in source:
+            images = self.images(source["imageInserter"], f"{path}/imageInserter")
         return Input(
             uri=uri,
+            clippings=parse_inputs.clippings(source, path),
             rotate=ROTATE[video_selector.get("rotate", "DEGREE_0")],
-            audio_selectors=tuple(
-                AudioSelector(name, default=s.get("defaultSelection") == "DEFAULT")
-                for name, s in selectors.items()
-            ),
-            caption_selectors=self.captions,
+            audio_selectors=selectors,
+            audio_selector_groups=groups,
+            timecode_source=clock,
+            timecode_start=start,
+            images=images,
+            caption_selectors=caption_selectors(source, path),
         )
+
+    def images(self, inserter: Mapping[str, Any], path: str) -> tuple[InsertedImage, ...]:
+        check_supported(inserter, "ImageInserter", path)
+        for index, image in enumerate(inserter.get("insertableImages") or []):
+            check_supported(image, "InsertableImage", f"{path}/insertableImages/{index}")
+        return parse_inputs.images(inserter, path)
+
+    def check_remix(self, remix: Mapping[str, Any] | None, path: str) -> None:
+        if not remix:
+            return
+        check_supported(remix, "RemixSettings", path)
+        mapping = remix.get("channelMapping") or {}
+        check_supported(mapping, "ChannelMapping", f"{path}/channelMapping")
+        for index, row in enumerate(mapping.get("outputChannels") or []):
+            where = f"{path}/channelMapping/outputChannels/{index}"
+            check_supported(row, "OutputChannelMapping", where)
+
+    def warn_he_aac(self, groups: list[OutputGroup]) -> None:
+        """HE-AAC is AAC-LC on an ffmpeg without libfdk_aac (docs/inputs-and-audio.md)."""
+        for index, group in enumerate(groups):
+            for number, output in enumerate(group.outputs):
+                for track, audio in enumerate(output.audio):
+                    warning = he_aac_warning(audio.codec)
+                    if warning:
+                        where = f"/outputGroups/{index}/outputs/{number}/audioDescriptions/{track}"
+                        self.warn(f"{where}/codecSettings/aacSettings/codecProfile", warning)
 
     def group_kind(self, group: Mapping[str, Any], path: str) -> str:
         check_supported(group, "OutputGroup", path)
@@ -194,11 +276,13 @@ class _JobParser:
         value = settings.get("destination")
         if not value:
             raise SettingsError(path, "destination is a required property")
-        if not _is_location(value) or "$" in value:
-            raise SettingsError(
-                f"{path}/destination",
-                "must be an s3:// URI without format identifiers",
-            )
+        if not _is_location(value):
+            raise SettingsError(f"{path}/destination", "must be an s3:// URI")
+        if "$" in value:
+            # $dt$, $d$, $t$, $fn$: the job's start is when its settings are read to run it
+            # (read_validated_settings at launch); at CreateJob they are only checked.
+            parse_inputs.check_destination_identifiers(value, path)
+            value = resolve(value, started=self.started, input_uri=self.input_uri)
         folder, base = naming.destination_base(value, self.input_uri)
         return f"{folder}/{base}"
 
@@ -232,10 +316,28 @@ class _JobParser:
             if not output.get("videoDescription"):
                 outputs.append(self.audio_only_output(output, opath, modifier))
                 continue
-            outputs.append(self.hls_output(output, opath, segment_seconds, modifier))
+            outputs.append(
+                self.hls_output(
+                    output,
+                    opath,
+                    segment_seconds,
+                    modifier,
+                    automated="automatedEncodingSettings" in group,
+                )
+            )
         videos = [o for o in outputs if o.video is not None]
         if videos:
             self.same_across_outputs(videos, path)
+        abr = parse_inputs.automated_abr(group, path)
+        if abr is not None:
+            settings = group["automatedEncodingSettings"]
+            check_supported(
+                settings, "AutomatedEncodingSettings", f"{path}/automatedEncodingSettings"
+            )
+            apath = f"{path}/automatedEncodingSettings/abrSettings"
+            check_supported(settings["abrSettings"], "AutomatedAbrSettings", apath)
+            for number, rule in enumerate(settings["abrSettings"].get("rules") or []):
+                check_supported(rule, "AutomatedAbrRule", f"{apath}/rules/{number}")
         parsed = HlsGroup(
             destination=destination,
             outputs=tuple(outputs),
@@ -243,6 +345,7 @@ class _JobParser:
             integer_durations=hls.get("manifestDurationFormat", "FLOATING_POINT") == "INTEGER",
             round_target_duration_up=hls.get("targetDurationCompatibilityMode", "LEGACY")
             == "LEGACY",
+            automated_abr=abr,
         )
         try:
             ladder = hls_group_ladder(parsed, source, strict=True)
@@ -253,15 +356,34 @@ class _JobParser:
         return parsed
 
     def hls_output(
-        self, output: Mapping[str, Any], opath: str, segment_seconds: int, modifier: str
+        self,
+        output: Mapping[str, Any],
+        opath: str,
+        segment_seconds: int,
+        modifier: str,
+        *,
+        automated: bool = False,
     ) -> Output:
         if "extension" in output:
             raise SettingsError(f"{opath}/extension", "only file outputs take an extension")
-        self.hls_container(output, opath)
-        box = video_box(output, opath, codecs=("H_264",))
+        container = self.hls_container(output, opath)
+        # Automated ABR chooses each rendition's size; an output box only caps it (a blank
+        # one means the source's; docs/inputs-and-audio.md, "Automated ABR").
+        box = video_box(output, opath, codecs=("H_264",), box_required=not automated)
         vpath = f"{opath}/videoDescription"
         description = output["videoDescription"]
         audio = audio_descriptions(output, opath, self.selectors)
+        for index, settings in enumerate(output.get("audioDescriptions") or []):
+            self.check_remix(
+                settings.get("remixSettings"), f"{opath}/audioDescriptions/{index}/remixSettings"
+            )
+            loudness = settings.get("audioNormalizationSettings")
+            if loudness is not None:
+                check_supported(
+                    loudness,
+                    "AudioNormalizationSettings",
+                    f"{opath}/audioDescriptions/{index}/audioNormalizationSettings",
+                )
         if len(audio) > 1:
             raise SettingsError(
                 f"{opath}/audioDescriptions/1", "only one audio description per output"
@@ -271,9 +393,13 @@ class _JobParser:
                 f"{opath}/audioDescriptions/0/codecSettings/codec",
                 f"{audio[0].codec.codec} in HLS outputs is not supported by the emulator (AAC is)",
             )
+        hls_settings = (output.get("outputSettings") or {}).get("hlsSettings") or {}
         return Output(
-            M3u8(),
+            container,
             modifier,
+            segment_modifier=parse_inputs.segment_modifier(
+                hls_settings, f"{opath}/outputSettings/hlsSettings"
+            ),
             video=VideoDescription(
                 codec=video_codec(description, vpath, segment_seconds, self.warn),
                 width=box.width,
@@ -361,7 +487,7 @@ class _JobParser:
         seen.add(modifier)
         return str(modifier)
 
-    def hls_container(self, output: Mapping[str, Any], path: str) -> None:
+    def hls_container(self, output: Mapping[str, Any], path: str) -> M3u8:
         container_settings = output.get("containerSettings")
         if container_settings is None:
             raise SettingsError(path, "containerSettings is a required property")
@@ -376,6 +502,8 @@ class _JobParser:
             "HlsSettings",
             f"{path}/outputSettings/hlsSettings",
         )
+        hls_settings = output_settings.get("hlsSettings") or {}
+        return M3u8(iframe_only=hls_settings.get("iFrameOnlyManifest", "EXCLUDE") == "INCLUDE")
 
     # File groups ----------------------------------------------------------------------
 
@@ -391,6 +519,12 @@ class _JobParser:
                 # group, Name modifier is required."
                 raise SettingsError(
                     opath, "nameModifier is required when the group has several outputs"
+                )
+            if output.get("captionDescriptions"):
+                raise SettingsError(
+                    f"{opath}/captionDescriptions",
+                    "captions in file groups are not supported by the emulator (WEBVTT "
+                    "outputs and BURN_IN in an HLS group are; docs/captions.md)",
                 )
             parsed = file_output(output, opath, self.selectors, self.warn)
             name = (

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from vod_testbed.backends.jobmodel.model import Aac, Ac3, AudioCodec, AudioDescription, Mp3, Wav
+from vod_testbed.backends.mediaconvert import parse_inputs
 from vod_testbed.backends.mediaconvert.codec_limits import aac_bitrates, aac_problem
 from vod_testbed.backends.mediaconvert.coverage import (
     AAC_BITRATES,
@@ -69,12 +70,28 @@ def _description(
     key = f"{str(codec).lower()}Settings"
     settings = codec_settings.get(key) or {}
     check_supported(settings, f"{str(codec).capitalize()}Settings", f"{cpath}/{key}")
+    remix = description.get("remixSettings")
+    loudness = description.get("audioNormalizationSettings")
     return AudioDescription(
         codec=readers[str(codec)](settings, f"{cpath}/{key}", str(codec)),
         selector=source,
         language=description.get("languageCode") or description.get("customLanguageCode"),
         stream_name=description.get("streamName"),
+        remix=parse_inputs.remix(remix, f"{path}/remixSettings") if remix else None,
+        loudness=parse_inputs.loudness(loudness) if loudness is not None else None,
     )
+
+
+def he_aac_warning(codec: AudioCodec) -> str | None:
+    """The warning of an HE-AAC output. The emulator encodes AAC with ffmpeg's own encoder,
+    which writes AAC-LC only (HE-AAC needs libfdk_aac, which neither the imageio-ffmpeg
+    wheel's ffmpeg nor Debian's is built with, for its licence)."""
+    if isinstance(codec, Aac) and codec.profile in ("HEV1", "HEV2"):
+        return (
+            f"AAC profile {codec.profile} is encoded as AAC-LC at the same bitrate (ffmpeg's "
+            "AAC encoder writes only AAC-LC); players see mp4a.40.2."
+        )
+    return None
 
 
 def _aac(aac: Mapping[str, Any], path: str, _codec: str) -> AudioCodec:
@@ -89,7 +106,8 @@ def _aac(aac: Mapping[str, Any], path: str, _codec: str) -> AudioCodec:
     else:
         allowed = aac_bitrates(profile, mode, sample_rate) or (AAC_DEFAULT_BITRATE[channels],)
         bitrate = min(allowed, key=lambda b: abs(b - AAC_DEFAULT_BITRATE[channels]))
-    problem = aac_problem(profile, mode, sample_rate, bitrate)
+    # The guide's HE-AAC rows are not in the table: only LC bitrates are checked.
+    problem = aac_problem(profile, mode, sample_rate, bitrate) if profile == "LC" else None
     if problem:
         raise SettingsError(f"{path}/bitrate", problem)
     return Aac(bitrate=bitrate, profile=profile, channels=channels, sample_rate=sample_rate)

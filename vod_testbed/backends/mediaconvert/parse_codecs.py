@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from vod_testbed.backends.jobmodel.inputs import InsertedImage
 from vod_testbed.backends.jobmodel.model import (
     H264,
     H265,
@@ -27,6 +28,7 @@ from vod_testbed.backends.ladder import (
     Rung,
     UpscalePolicy,
 )
+from vod_testbed.backends.mediaconvert import parse_inputs
 from vod_testbed.backends.mediaconvert.codec_limits import h264_size_problem
 from vod_testbed.backends.mediaconvert.coverage import (
     H264_PROFILES,
@@ -405,6 +407,14 @@ def video_preprocessors(video: Mapping[str, Any], vpath: str, warn: Warn) -> Vid
                 f"{npath}/filter",
                 f"the {noise} noise reducer is approximated with FFmpeg's hqdn3d denoiser",
             )
+    images: tuple[InsertedImage, ...] = ()
+    if "imageInserter" in preprocessors:
+        ipath = f"{ppath}/imageInserter"
+        inserter = preprocessors["imageInserter"]
+        check_supported(inserter, "ImageInserter", ipath)
+        for index, image in enumerate(inserter.get("insertableImages") or []):
+            check_supported(image, "InsertableImage", f"{ipath}/insertableImages/{index}")
+        images = parse_inputs.images(inserter, ipath)
     return VideoPreprocessors(
-        deinterlace=mode, deinterlace_all_frames=all_frames, noise_reducer=noise
+        deinterlace=mode, deinterlace_all_frames=all_frames, noise_reducer=noise, images=images
     )

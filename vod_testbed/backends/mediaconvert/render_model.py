@@ -4,8 +4,10 @@ so that the MediaConvert backend sends AWS the job the emulator and the FFmpeg b
 Reading the rendered settings back gives the same model. A ladder job is still rendered by
 :mod:`.render`.
 
-What the model holds but this renderer does not write (clippings, selectors beyond the
-default one, captions) is refused with a ValueError naming it, never dropped.
+Inputs and audio (clippings, selectors, remixing, loudness, images, segment modifiers,
+automated ABR) are written by :mod:`.render_inputs`. What the model holds but this renderer
+does not write (captions, input filters) is refused with a ValueError naming it, never
+dropped.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from vod_testbed.backends.jobmodel.model import (
     HlsGroup,
     Input,
     JobSpec,
+    M3u8,
     Mp3,
     Mp4,
     Output,
@@ -30,6 +33,7 @@ from vod_testbed.backends.jobmodel.model import (
     Wav,
 )
 from vod_testbed.backends.ladder import RateControl, Rung
+from vod_testbed.backends.mediaconvert import render_inputs
 from vod_testbed.backends.mediaconvert.parse_audio import AC3_MODES, EAC3_MODES
 from vod_testbed.backends.mediaconvert.parse_codecs import H265_PROFILES
 from vod_testbed.backends.mediaconvert.render import (
@@ -44,30 +48,18 @@ def _input(source: Input) -> dict[str, Any]:
     unsupported = [
         name
         for name, present in (
-            ("clippings", source.clippings),
             ("caption selectors", source.caption_selectors),
             ("input filters", source.filters.deinterlace or source.filters.noise_reducer),
-            (
-                "audio selectors other than the default track",
-                any(s.tracks != (1,) or s.pids or s.language or s.external_file or s.offset_ms
-                    for s in source.audio_selectors),
-            ),
         )
         if present
     ]  # fmt: skip
     if unsupported:
         raise ValueError(f"the model's {', '.join(unsupported)} are not rendered")
-    settings: dict[str, Any] = {
+    return {
         "FileInput": source.uri,
         "VideoSelector": {"Rotate": ROTATE_NAMES[source.rotate]},
-        "TimecodeSource": "ZEROBASED",
+        **render_inputs.input_settings(source),
     }
-    if source.audio_selectors:
-        settings["AudioSelectors"] = {
-            s.name: {"DefaultSelection": "DEFAULT" if s.default else "NOT_DEFAULT"}
-            for s in source.audio_selectors
-        }
-    return settings
 
 
 def _rate(codec: H264 | H265) -> dict[str, Any]:
@@ -147,6 +139,8 @@ def _video(video: VideoDescription) -> dict[str, Any]:
         }
     if video.preprocessors.noise_reducer:
         preprocessors["NoiseReducer"] = {"Filter": video.preprocessors.noise_reducer}
+    if video.preprocessors.images:
+        preprocessors["ImageInserter"] = render_inputs.images(video.preprocessors.images)
     if preprocessors:
         description["VideoPreprocessors"] = preprocessors
     return description
@@ -192,7 +186,12 @@ def _audio(description: AudioDescription) -> dict[str, Any]:
                 "Format": "RIFF",
             },
         }
-    return {"AudioSourceName": description.selector, "CodecSettings": settings}
+    rendered = {"AudioSourceName": description.selector, "CodecSettings": settings}
+    if description.remix is not None:
+        rendered["RemixSettings"] = render_inputs.remix(description.remix)
+    if description.loudness is not None:
+        rendered["AudioNormalizationSettings"] = render_inputs.loudness(description.loudness)
+    return rendered
 
 
 def _output(output: Output) -> dict[str, Any]:
@@ -212,8 +211,13 @@ def _output(output: Output) -> dict[str, Any]:
         }
     else:
         rendered["ContainerSettings"] = {"Container": container.container}
-    if container.container == "M3U8":
-        rendered["OutputSettings"] = {"HlsSettings": {}}
+    if isinstance(container, M3u8):
+        hls: dict[str, Any] = {}
+        if output.segment_modifier:
+            hls["SegmentModifier"] = output.segment_modifier
+        if container.iframe_only:
+            hls["IFrameOnlyManifest"] = "INCLUDE"
+        rendered["OutputSettings"] = {"HlsSettings": hls}
     if output.video is not None:
         rendered["VideoDescription"] = _video(output.video)
     if output.audio:
@@ -242,7 +246,10 @@ def _group(group: HlsGroup | FileGroup) -> dict[str, Any]:
             "Type": "FILE_GROUP_SETTINGS",
             "FileGroupSettings": {"Destination": group.destination},
         }
-    return {"OutputGroupSettings": settings, "Outputs": [_output(o) for o in group.outputs]}
+    rendered = {"OutputGroupSettings": settings, "Outputs": [_output(o) for o in group.outputs]}
+    if isinstance(group, HlsGroup) and group.automated_abr is not None:
+        rendered["AutomatedEncodingSettings"] = render_inputs.automated_abr(group.automated_abr)
+    return rendered
 
 
 def render_model_settings(job: JobSpec) -> dict[str, Any]:
@@ -251,9 +258,11 @@ def render_model_settings(job: JobSpec) -> dict[str, Any]:
     Raises:
         ValueError: the model holds something this renderer does not write (named).
     """
-    if len(job.inputs) != 1:
-        raise ValueError("only jobs of one input are rendered")
+    clock = {"Source": job.timecode_source}
+    if job.timecode_start:
+        clock["Start"] = job.timecode_start
     return {
-        "Inputs": [_input(job.inputs[0])],
+        "TimecodeConfig": clock,
+        "Inputs": [_input(source) for source in job.inputs],
         "OutputGroups": [_group(g) for g in job.output_groups],
     }

@@ -10,11 +10,19 @@ from vod_testbed.hls.model import Context, Rendition
 
 
 def check_files(
-    ctx: Context, renditions: list[Rendition], captions: Set[Path] = frozenset()
+    ctx: Context,
+    renditions: list[Rendition],
+    captions: Set[Path] = frozenset(),
+    iframe_uris: tuple[str, ...] = (),
 ) -> None:
     """``files.orphans`` for the folder, ``files.naming`` for each rendition; ``captions``
-    are the files the caption renditions reference."""
+    are the files the caption renditions reference, ``iframe_uris`` the I-frame-only
+    playlists the master names."""
     referenced = {ctx.master.resolve(), *captions}
+    for uri in iframe_uris:
+        path = ctx.resolve(uri)
+        if path is not None:
+            referenced.add(path.resolve())
     for r in renditions:
         path = ctx.resolve(r.uri)
         if path is not None:
@@ -42,9 +50,15 @@ def _check_naming(ctx: Context, r: Rendition) -> None:
     wanted = naming.media_playlist_name(ctx.base, modifier)
     if r.uri != wanted:
         problems.append(f"playlist {r.uri} (MediaConvert writes {wanted})")
+    stem = ctx.base + modifier
     for i, seg in enumerate(r.segments):
         expected = naming.segment_name(ctx.base, modifier, i + 1)
-        if seg.uri != expected:
+        # A segment modifier sits "between the name modifier and segment index number"
+        # (service model, HlsSettings.SegmentModifier) and may differ per segment ($dt$).
+        index = expected.removeprefix(stem)
+        between = seg.uri.removeprefix(stem).removesuffix(index)
+        named = seg.uri.startswith(stem) and seg.uri.endswith(index) and "/" not in between
+        if not named:
             problems.append(f"segment {i + 1} is {seg.uri}, expected {expected}")
             break  # the first misnumbering explains the rest
     ctx.add(

@@ -3,7 +3,6 @@ RESOLUTION, CODECS, FRAME-RATE, H.264 profile and level, audio presence and form
 
 from __future__ import annotations
 
-from vod_testbed.backends.ladder import AudioSpec
 from vod_testbed.hls.loading import measured_codecs
 from vod_testbed.hls.model import Context, Rendition
 
@@ -93,7 +92,8 @@ def _check_profile_level(ctx: Context, r: Rendition) -> None:
 
 
 def check_audio_format(ctx: Context, r: Rendition) -> None:
-    """Audio in every segment of the rendition, in the format the ladder asks for."""
+    """Audio in every segment of the rendition, in the format the ladder asks for (without
+    a ladder, in one format throughout)."""
     media = r.media
     with_audio = [m for m in media if m.audio is not None]
     if not with_audio:
@@ -105,7 +105,27 @@ def check_audio_format(ctx: Context, r: Rendition) -> None:
             f"audio in {len(with_audio)} of {len(media)} segments",
             r.name,
         )
-    spec = ctx.expected.audio if ctx.expected else AudioSpec()
+    found = sorted(
+        {
+            f"{a.codec} {a.profile or '?'} {a.channels} ch {a.sample_rate} Hz"
+            for a in (m.audio for m in with_audio)
+            if a is not None
+        }
+    )
+    if ctx.expected is None:
+        # Without a ladder the job's own settings chose the audio (any AAC rate and mode
+        # AWS accepts): the rendition must keep one format throughout.
+        ok = len(found) == 1
+        ctx.add(
+            "audio.format",
+            ok,
+            f"audio is {found[0]} in every segment"
+            if ok
+            else f"audio changes between segments: {', '.join(found)}",
+            r.name,
+        )
+        return
+    spec = ctx.expected.audio
     if spec is None:
         ctx.add(
             "audio.format",
@@ -114,13 +134,6 @@ def check_audio_format(ctx: Context, r: Rendition) -> None:
             r.name,
         )
         return
-    found = sorted(
-        {
-            f"{a.codec} {a.profile or '?'} {a.channels} ch {a.sample_rate} Hz"
-            for a in (m.audio for m in with_audio)
-            if a is not None
-        }
-    )
     wanted = f"{spec.codec} {spec.profile} {spec.channels} ch {spec.sample_rate} Hz"
     ok = found == [wanted]
     ctx.add(

@@ -27,7 +27,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from vod_testbed.common import strict_json
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.pipeline import access, courses
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.content_service import ContentService, QuotaExceeded
 from vod_testbed.pipeline.deletion import VideoBusy, delete_video
 from vod_testbed.pipeline.http.caller import current_caller
 from vod_testbed.pipeline.playback import playback_for
@@ -75,6 +75,11 @@ def _invalid(error: InvalidRequestError) -> tuple[Response, int]:
 @api.errorhandler(RegistrationUnavailable)
 def _unavailable(error: RegistrationUnavailable) -> tuple[Response, int]:
     return error_response(503, str(error))
+
+
+@api.errorhandler(QuotaExceeded)
+def _quota(error: QuotaExceeded) -> tuple[Response, int]:
+    return error_response(429, str(error))
 
 
 @api.post("/videos")

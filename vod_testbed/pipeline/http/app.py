@@ -41,7 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if service is None:
         settings = config.pop("PIPELINE_SETTINGS", None) or PipelineSettings.from_env()
         database = Database(settings.database_url)
-        database.create_schema()
+        database.migrate()
         service = ContentService(settings, database)
     config.pop("PIPELINE_SETTINGS", None)
     trigger = config.pop("UPLOAD_TRIGGER", None)

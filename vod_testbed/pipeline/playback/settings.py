@@ -16,22 +16,35 @@ from vod_testbed.common.settings import SETTINGS_CONFIG, read_env, variable
 
 @dataclass(frozen=True, config=SETTINGS_CONFIG)
 class PlaybackSettings:
-    """Each field names its environment variable.
-
-    Attributes:
-        token_secret: signs playback tokens; unset: a random one per process (tokens then
-            die with the process and differ between processes).
-        cloudfront_key_pair_id: with ``PLAYBACK_BASE_URL``, the public key id of the
-            distribution's key group: segment URLs are then signed.
-        cloudfront_private_key_file: its RSA private key (PEM).
-        quality_seconds: seconds of each video the ladder report compares with the source
-            (quality costs a decode of every rung).
+    """Playback's knobs: each field names its environment variable once, and its
+    description is the variable's meaning (the configuration page is generated from them).
     """
 
-    token_secret: str | None = variable("PLAYBACK_TOKEN_SECRET", default=None, repr=False)
-    cloudfront_key_pair_id: str | None = variable("CLOUDFRONT_KEY_PAIR_ID", default=None)
-    cloudfront_private_key_file: Path | None = variable("CLOUDFRONT_PRIVATE_KEY_FILE", default=None)
-    quality_seconds: float = variable("REPORT_QUALITY_SECONDS", default=60.0)
+    token_secret: str | None = variable(
+        "PLAYBACK_TOKEN_SECRET",
+        description="signs playback tokens",
+        shown_default="random per process",
+        default=None,
+        repr=False,
+    )
+    cloudfront_key_pair_id: str | None = variable(
+        "CLOUDFRONT_KEY_PAIR_ID",
+        description=(
+            "with `PLAYBACK_BASE_URL`: the public key id of the distribution's key "
+            "group; segment URLs are then signed for CloudFront"
+        ),
+        default=None,
+    )
+    cloudfront_private_key_file: Path | None = variable(
+        "CLOUDFRONT_PRIVATE_KEY_FILE",
+        description=("with `CLOUDFRONT_KEY_PAIR_ID`: its RSA private key (PEM)"),
+        default=None,
+    )
+    quality_seconds: float = variable(
+        "REPORT_QUALITY_SECONDS",
+        description="seconds of each rung the console's ladder report compares with the source",
+        default=60.0,
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> PlaybackSettings:

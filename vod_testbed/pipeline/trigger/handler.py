@@ -8,8 +8,8 @@ upload-key contract, and reads its configuration from the environment.
 
 For each created object it:
 
-1. keeps only upload keys under ``video/`` (job outputs land there too and are skipped:
-   this is what stops the trigger from triggering itself);
+1. keeps only upload keys under ``video/`` of the configured bucket (job outputs land
+   there too and are skipped: this is what stops the trigger from triggering itself);
 2. skips an asset that already has a job (S3 delivers events at least once);
 3. acts only on the upload registered for the asset: the key, size and content type the
    object has (from a HEAD) must be the registered ones, or the object is ignored with a
@@ -210,6 +210,11 @@ class UploadTrigger:
 
     def handle_object(self, obj: CreatedObject) -> str:
         """Handle one created object; returns ``submitted``, ``rejected`` or ``skipped``."""
+        if obj.bucket != self.settings.bucket:
+            # Uploads are registered in the configured bucket only: an object of another
+            # bucket at a registered key is not the registered upload.
+            log.warning("not the pipeline's bucket %r: %s", obj.bucket, obj.key)
+            return SKIPPED
         if not obj.key.startswith(upload_keys.UPLOAD_PREFIX):
             log.debug("not under %s: %s", upload_keys.UPLOAD_PREFIX, obj.key)
             return SKIPPED
@@ -293,8 +298,9 @@ class UploadTrigger:
                         )
                     )
                 except Exception:
-                    # Not raised: a retry would start a second job. The job's own events
-                    # carry the asset id and will move the asset along.
+                    # Not raised: a retry would start a second job. The job's events are
+                    # held, never applied, until its asset's job is recorded; the reaper
+                    # fails the asset when that never happens.
                     log.exception("job submitted but not reported")
             return SUBMITTED
 

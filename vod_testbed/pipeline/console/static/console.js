@@ -245,6 +245,7 @@
   }
 
   function stopPlayback() {
+    clearTimeout(refreshTimer);
     if (hls) { hls.destroy(); hls = null; }
     video.removeAttribute("src");
     video.load();
@@ -300,7 +301,38 @@
     captionSelect.value = String(hls.subtitleDisplay ? hls.subtitleTrack : -1);
   }
 
+  // A playback grant lives PLAYBACK_URL_EXPIRES_S (docs/playback.md): a fresh one is
+  // fetched a minute before it ends, or when a request is refused, and playback resumes
+  // where it was.
+  const MAX_REFRESHES = 3;
+  let refreshes = 0;
+  let refreshTimer = null;
+
+  function scheduleRefresh(id, expiresIn) {
+    clearTimeout(refreshTimer);
+    const lead = Math.min(60, expiresIn / 4);
+    refreshTimer = setTimeout(() => refreshPlayback(id), Math.max(1, expiresIn - lead) * 1000);
+  }
+
+  async function refreshPlayback(id) {
+    if (id !== selected || !hls) return;
+    const response = await fetch(`/videos/${encodeURIComponent(id)}`, { headers: auth() });
+    if (id !== selected || !hls) return;
+    const detail = await response.json();
+    if (!response.ok || !detail.playback) return fail(detail.error || "playback is no longer allowed");
+    const at = video.currentTime;
+    const playing = !video.paused;
+    hls.loadSource(detail.playback.master_playlist_url);
+    hls.once(window.Hls.Events.MANIFEST_PARSED, () => {
+      video.currentTime = at;
+      if (playing) video.play().catch(() => {});
+      refreshes = 0;
+    });
+    scheduleRefresh(id, detail.playback.expires_in);
+  }
+
   async function startPlayback(id) {
+    refreshes = 0;
     $("#player-card").hidden = false;
     const response = await fetch(`/videos/${encodeURIComponent(id)}`, { headers: auth() });
     const detail = await response.json();
@@ -328,12 +360,19 @@
         captionSelect.value = String(hls.subtitleDisplay ? hls.subtitleTrack : -1);
       });
       hls.on(window.Hls.Events.ERROR, (_event, data) => {
+        // An expired grant: playlists and segments answer 403. Fetch a fresh one and go on.
+        if (data.response && data.response.code === 403 && refreshes < MAX_REFRESHES) {
+          refreshes += 1;
+          refreshPlayback(id);
+          return;
+        }
         if (!data.fatal) return;
         const code = data.response && data.response.code ? ` (HTTP ${data.response.code})` : "";
         fail(`${data.details}${code}`);
       });
       hls.loadSource(url);
       hls.attachMedia(video);
+      scheduleRefresh(id, detail.playback.expires_in);
     } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
       video.src = url; // Safari plays HLS itself
       video.play().catch(() => {});

@@ -1,0 +1,1 @@
+"""The emulator store's schema history (Alembic); see docs/migrations.md."""

@@ -1,0 +1,1 @@
+"""The pipeline database's schema history (Alembic); see docs/migrations.md."""
