@@ -30,19 +30,19 @@ webhook (``PIPELINE_WEBHOOK_URL``).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import logging
 import tempfile
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
@@ -54,6 +54,7 @@ from vod_testbed.common.signed_post import post_signed
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.hls_keys import video_encryption
+from vod_testbed.pipeline.trigger import captions
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.storage.s3 import s3_client
 
@@ -263,11 +264,19 @@ class UploadTrigger:
                 )
                 return REJECTED
             assert pinned is not None  # no problem: pinned above
+            tracks = self._caption_tracks(obj)
+            if isinstance(tracks, str):
+                log.warning("upload rejected: %s", tracks, extra={"key": obj.key})
+                self.reporter.report(
+                    rejected(error_code=errors.FILE_NOT_FOUND, error_message=tracks)
+                )
+                return REJECTED
             request = JobRequest.for_prefix(
                 pinned,
                 naming.default_output_prefix(f"s3://{obj.bucket}/{obj.key}"),
-                user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
                 ladder=self._ladder(upload.asset_id),
+                user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
+                captions=tracks,
             )
             try:
                 job = self.transcoder.submit(request)
@@ -297,12 +306,32 @@ class UploadTrigger:
             return SUBMITTED
 
     def _ladder(self, asset_id: str) -> Ladder:
-        """The ladder of every upload, encrypted under the video's own key with
+        """The ladder of every upload (audio-only for a source without picture, with
+        ``AUDIO_ONLY_UPLOADS``), encrypted under the video's own key with
         ``HLS_ENCRYPTION`` (pipeline/hls_keys.py)."""
+        ladder = replace(DEFAULT_LADDER, audio_only=self.settings.audio_only_uploads)
         if not self.settings.hls_encryption:
-            return DEFAULT_LADDER
-        encryption = video_encryption(self.settings.hls_key_secret, asset_id)
-        return dataclasses.replace(DEFAULT_LADDER, encryption=encryption)
+            return ladder
+        return replace(ladder, encryption=video_encryption(self.settings.hls_key_secret, asset_id))
+
+    def _caption_tracks(self, obj: CreatedObject) -> tuple[CaptionTrack, ...] | str:
+        """The caption files registered with this upload (uploaded before it), or why
+        they are not all there."""
+        try:
+            answer = self.s3.get_object(Bucket=obj.bucket, Key=captions.manifest_key(obj.key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return ()  # no caption registered with this video
+            raise
+        tracks = captions.read_manifest(answer["Body"].read(), obj.key)
+        listing = self.s3.list_objects_v2(
+            Bucket=obj.bucket, Prefix=captions.caption_folder(obj.key) + "/"
+        )
+        present = {item["Key"] for item in listing.get("Contents", [])}
+        missing = captions.missing_captions(tracks, present)
+        if missing is not None:
+            return f"The upload's {missing}."
+        return captions.caption_tracks(obj.bucket, tracks)
 
     def _pin(self, obj: CreatedObject, etag: str) -> str | None:
         """Copy the object as it was at ``etag`` to the job's own key; its s3:// URI, or
@@ -347,6 +376,7 @@ class UploadTrigger:
                     self.settings.probe_sample_bytes,
                     Path(scratch),
                     if_match=etag,
+                    audio_only=self.settings.audio_only_uploads,
                 )
             except errors.TranscodeError as exc:
                 return exc
