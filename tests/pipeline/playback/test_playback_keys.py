@@ -16,8 +16,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.support.doubles import RecordingTranscoder
 from tests.support.pipeline import AUTH_SECRET, SECRET, record_job
-from vod_testbed.backends.ladder import DEFAULT_LADDER
+from vod_testbed.backends.ladder import Ladder
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.pipeline.config import PipelineSettings
@@ -27,6 +28,7 @@ from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.pipeline.playback.settings import PlaybackSettings
+from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.storage.s3 import Storage
 
 KEY_SECRET = "hls-key-secret-for-tests"
@@ -159,16 +161,12 @@ def test_a_wrong_expired_or_other_videos_token_gets_no_key(
 def test_the_trigger_encrypts_the_ladder_under_the_videos_key(
     pipeline_settings: PipelineSettings,
 ) -> None:
-    from tests.support.doubles import RecordingTranscoder
-    from vod_testbed.pipeline.trigger.handler import UploadTrigger
+    def ladder(settings: PipelineSettings) -> Ladder:
+        trigger = UploadTrigger(settings, RecordingTranscoder(), reporter=None)  # type: ignore[arg-type]
+        return trigger._ladder("video-1")
 
-    trigger = UploadTrigger(pipeline_settings, RecordingTranscoder(), reporter=None)  # type: ignore[arg-type]
-    assert trigger._ladder("video-1") == dataclasses.replace(
-        DEFAULT_LADDER, encryption=video_encryption(KEY_SECRET, "video-1")
-    )
-    plain = UploadTrigger(
-        dataclasses.replace(pipeline_settings, hls_encryption=False),
-        RecordingTranscoder(),
-        reporter=None,  # type: ignore[arg-type]
-    )
-    assert plain._ladder("video-1") is DEFAULT_LADDER
+    encrypted = ladder(pipeline_settings)
+    plain = ladder(dataclasses.replace(pipeline_settings, hls_encryption=False))
+    assert encrypted.encryption == video_encryption(KEY_SECRET, "video-1")
+    assert plain.encryption is None
+    assert dataclasses.replace(encrypted, encryption=None) == plain
