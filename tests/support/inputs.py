@@ -117,3 +117,51 @@ def hls_group(destination: str, *outputs: dict[str, Any]) -> dict[str, Any]:
         },
         "Outputs": list(outputs),
     }
+
+
+def audio_rendition(
+    modifier: str,
+    selector: str,
+    language: str,
+    track_type: str,
+    bitrate: int = 96_000,
+    sample_rate: int = 48_000,
+) -> dict[str, Any]:
+    """An audio-only HLS output in an audio rendition group, as AWS's user guide writes one
+    ("Creating an HLS output group with audio-only outputs": AudioGroupId, AudioTrackType,
+    AudioOnlyContainer in HlsSettings; language and name on the audio description)."""
+    return {
+        "NameModifier": modifier,
+        "ContainerSettings": {"Container": "M3U8"},
+        "OutputSettings": {
+            "HlsSettings": {
+                "AudioGroupId": "program_audio",
+                "AudioTrackType": track_type,
+                "AudioOnlyContainer": "M2TS",
+            }
+        },
+        "AudioDescriptions": [
+            {
+                "AudioSourceName": selector,
+                "LanguageCodeControl": "USE_CONFIGURED",
+                "LanguageCode": language,
+                "CodecSettings": {
+                    "Codec": "AAC",
+                    "AacSettings": {
+                        "Bitrate": bitrate,
+                        "CodingMode": "CODING_MODE_2_0",
+                        "SampleRate": sample_rate,
+                    },
+                },
+            }
+        ],
+    }
+
+
+def video_only_output(modifier: str, width: int = 320, height: int = 180) -> dict[str, Any]:
+    """:func:`h264_output` without audio: a variant that plays an audio group
+    (``AudioRenditionSets``)."""
+    output = h264_output(modifier, width, height)
+    del output["AudioDescriptions"]
+    output["OutputSettings"] = {"HlsSettings": {"AudioRenditionSets": "program_audio"}}
+    return output

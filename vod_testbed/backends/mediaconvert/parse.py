@@ -25,6 +25,7 @@ from typing import Any
 from vod_testbed.backends import naming
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel import names
+from vod_testbed.backends.jobmodel.audio_groups import audio_outputs, video_part
 from vod_testbed.backends.jobmodel.format_identifiers import resolve
 from vod_testbed.backends.jobmodel.inputs import EMBEDDED, InsertedImage
 from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, ladder_request
@@ -47,6 +48,7 @@ from vod_testbed.backends.mediaconvert import parse_inputs
 from vod_testbed.backends.mediaconvert.coverage import GROUP_TYPES, SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.model import validate_job_settings
 from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions, he_aac_warning
+from vod_testbed.backends.mediaconvert.parse_audio_groups import with_audio_groups
 from vod_testbed.backends.mediaconvert.parse_captions import (
     caption_descriptions,
     caption_output,
@@ -102,7 +104,7 @@ class ParsedJob:
 
 
 def _refuse_outside_ladder(job: JobSpec) -> None:
-    """Captions and audio-only HLS outputs are written by the ladder job only
+    """Captions and audio-only HLS groups are written by the ladder job only
     (docs/captions.md): refuse them by name in a job that must run as a model, rather than
     leave them out of its outputs."""
     for index, group in enumerate(job.output_groups):
@@ -114,7 +116,12 @@ def _refuse_outside_ladder(job: JobSpec) -> None:
                     "captions are supported by the emulator only in a job of one whole input "
                     "and one HLS group (at most a frame capture beside it)",
                 )
-            if isinstance(group, HlsGroup) and output.video is None:
+            # Beside video outputs they are the group's audio renditions (docs/audio-groups.md).
+            if (
+                isinstance(group, HlsGroup)
+                and output.video is None
+                and output not in audio_outputs(group)
+            ):
                 raise SettingsError(
                     f"{where}/audioDescriptions",
                     "audio-only HLS outputs are supported by the emulator only in a job of one "
@@ -328,6 +335,7 @@ class _JobParser:
         videos = [o for o in outputs if o.video is not None]
         if videos:
             self.same_across_outputs(videos, path)
+        outputs = with_audio_groups(group["outputs"], outputs, path, self.warn)
         abr = parse_inputs.automated_abr(group, path)
         if abr is not None:
             settings = group["automatedEncodingSettings"]
@@ -348,7 +356,8 @@ class _JobParser:
             automated_abr=abr,
         )
         try:
-            ladder = hls_group_ladder(parsed, source, strict=True)
+            # Audio-only outputs beside video ones are its audio renditions, not rungs.
+            ladder = hls_group_ladder(video_part(parsed), source, strict=True)
         except ValueError as exc:
             raise SettingsError(path, str(exc)) from exc
         if ladder is None:

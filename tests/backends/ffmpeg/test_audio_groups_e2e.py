@@ -1,0 +1,101 @@
+"""An HLS group with alternate audio renditions on the FFmpeg backend: video variants that
+name an audio group, one rendition per language from its own selector, as AWS's user guide
+describes them ("Creating an HLS output group with audio-only outputs"; HlsSettings
+AudioGroupId, AudioTrackType, AudioRenditionSets in the service model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import m3u8
+import pytest
+
+from tests.backends.ffmpeg.jobs import run_job
+from tests.support.inputs import audio_rendition, hls_group, video_only_output, write_source
+from vod_testbed.backends.job import JobRequest, JobStatus
+from vod_testbed.backends.mediaconvert.model import to_wire_case
+from vod_testbed.backends.mediaconvert.parse import parse_job_settings
+from vod_testbed.hls.validation import validate_hls
+from vod_testbed.media.segments import inspect_segment
+
+pytestmark = pytest.mark.e2e
+
+
+def two_language_settings(source: str, destination: str) -> dict[str, Any]:
+    return {
+        "Inputs": [
+            {
+                "FileInput": source,
+                "AudioSelectors": {
+                    "English": {"SelectorType": "LANGUAGE_CODE", "LanguageCode": "ENG"},
+                    "Spanish": {"SelectorType": "LANGUAGE_CODE", "LanguageCode": "SPA"},
+                },
+            }
+        ],
+        "OutputGroups": [
+            hls_group(
+                destination,
+                video_only_output("_180p"),
+                video_only_output("_144p", 256, 144),
+                audio_rendition(
+                    "_audio_eng", "English", "ENG", "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT"
+                ),
+                # Per rendition AAC: another bit rate and sample rate than the English one.
+                audio_rendition(
+                    "_audio_spa", "Spanish", "SPA", "ALTERNATE_AUDIO_AUTO_SELECT", 64_000, 44_100
+                ),
+            )
+        ],
+    }
+
+
+def test_alternate_languages_become_an_audio_rendition_group(
+    ffmpeg_backend, put_clip, s3_prefix, storage, tmp_path: Path
+):
+    local = write_source(
+        tmp_path / "two_languages.mov", duration_s=3, tracks=((440, "eng", 2), (660, "spa", 2))
+    )
+    source = put_clip(local, "two_languages.mov")
+    parsed = parse_job_settings(
+        to_wire_case(two_language_settings(source, f"{s3_prefix}/hls/master"))
+    )
+    assert parsed.ladder is None
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_model(parsed.job))
+
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    assert job.outputs is not None
+    (group,) = job.outputs.groups
+    names = [o.uris[0].rsplit("/", 1)[1] for o in group.outputs]
+    assert names == [
+        "master_180p.m3u8",
+        "master_144p.m3u8",
+        "master_audio_eng.m3u8",
+        "master_audio_spa.m3u8",
+    ]
+    assert [(o.width, o.height) for o in group.outputs] == [(320, 180), (256, 144), (0, 0), (0, 0)]
+
+    report = validate_hls(f"{s3_prefix}/hls/master.m3u8", storage=storage, source_duration_s=3.0)
+    assert report.ok, report.render_text()
+    assert {c.id for c in report.checks} >= {"audio.group", "audio.renditions"}
+
+    master_path = storage.fetch(f"{s3_prefix}/hls/master.m3u8", tmp_path / "master.m3u8")
+    master = m3u8.load(str(master_path))
+    audio = [m for m in master.media if m.type == "AUDIO"]
+    assert [(m.group_id, m.language, m.name, m.default, m.autoselect) for m in audio] == [
+        ("program_audio", "eng", "English", "YES", "YES"),
+        ("program_audio", "spa", "Spanish", "NO", "YES"),
+    ]
+    assert [v.stream_info.audio for v in master.playlists] == ["program_audio"] * 2
+    assert all("mp4a.40.2" in v.stream_info.codecs for v in master.playlists)
+    # Each rendition's segments: its own language's track, at its own sample rate.
+    rates = []
+    for rendition in audio:
+        playlist = m3u8.load(
+            str(storage.fetch(f"{s3_prefix}/hls/{rendition.uri}", tmp_path / rendition.uri))
+        )
+        first = playlist.segments[0].uri
+        media = inspect_segment(storage.fetch(f"{s3_prefix}/hls/{first}", tmp_path / first))
+        assert media.video_packets == 0 and media.audio is not None
+        rates.append(media.audio.sample_rate)
+    assert rates == [48_000, 44_100]
