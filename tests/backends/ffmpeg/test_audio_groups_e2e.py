@@ -6,13 +6,13 @@ AudioGroupId, AudioTrackType, AudioRenditionSets in the service model)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import m3u8
 import pytest
 
 from tests.backends.ffmpeg.jobs import run_job
-from tests.support.inputs import audio_rendition, hls_group, video_only_output, write_source
+from tests.support.audio_groups import two_language_settings
+from tests.support.inputs import write_source
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
@@ -20,34 +20,6 @@ from vod_testbed.hls.validation import validate_hls
 from vod_testbed.media.segments import inspect_segment
 
 pytestmark = pytest.mark.e2e
-
-
-def two_language_settings(source: str, destination: str) -> dict[str, Any]:
-    return {
-        "Inputs": [
-            {
-                "FileInput": source,
-                "AudioSelectors": {
-                    "English": {"SelectorType": "LANGUAGE_CODE", "LanguageCode": "ENG"},
-                    "Spanish": {"SelectorType": "LANGUAGE_CODE", "LanguageCode": "SPA"},
-                },
-            }
-        ],
-        "OutputGroups": [
-            hls_group(
-                destination,
-                video_only_output("_180p"),
-                video_only_output("_144p", 256, 144),
-                audio_rendition(
-                    "_audio_eng", "English", "ENG", "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT"
-                ),
-                # Per rendition AAC: another bit rate and sample rate than the English one.
-                audio_rendition(
-                    "_audio_spa", "Spanish", "SPA", "ALTERNATE_AUDIO_AUTO_SELECT", 64_000, 44_100
-                ),
-            )
-        ],
-    }
 
 
 def test_alternate_languages_become_an_audio_rendition_group(
