@@ -5,12 +5,18 @@ AudioGroupId, AudioTrackType, AudioRenditionSets in the service model)."""
 
 from __future__ import annotations
 
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import m3u8
 import pytest
 
 from tests.backends.ffmpeg.jobs import run_job
+from tests.pipeline.console.browser import chromium, wait_until
 from tests.support.audio_groups import two_language_settings
 from tests.support.inputs import write_source
 from vod_testbed.backends.job import JobRequest, JobStatus
@@ -18,6 +24,7 @@ from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.media.segments import inspect_segment
+from vod_testbed.pipeline.console.vendor import TARGET as HLS_JS
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +78,61 @@ def test_alternate_languages_become_an_audio_rendition_group(
         assert media.video_packets == 0 and media.audio is not None
         rates.append(media.audio.sample_rate)
     assert rates == [48_000, 44_100]
+
+
+_PAGE = """<!doctype html><meta charset="utf-8"><video id="video" muted autoplay></video>
+<script src="hls.min.js"></script>
+<script>
+const hls = new Hls();
+window.state = {tracks: [], errors: []};
+hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, (_, data) => {
+  window.state.tracks = data.audioTracks.map(t => [t.lang, t.name, t.default]);
+});
+hls.on(Hls.Events.ERROR, (_, data) => { if (data.fatal) window.state.errors.push(data.details); });
+hls.loadSource("master.m3u8");
+hls.attachMedia(document.getElementById("video"));
+window.hls = hls;
+</script>
+"""
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_hls_js_plays_each_language_of_the_group(
+    ffmpeg_backend, put_clip, s3_prefix, storage, tmp_path: Path
+):
+    """hls.js (the console's pinned copy) lists both renditions of the group and plays the
+    Spanish one past 2 s in headless Chromium."""
+    local = write_source(
+        tmp_path / "lecture.mov", duration_s=4, tracks=((440, "eng", 2), (660, "spa", 2))
+    )
+    source = put_clip(local, "lecture.mov")
+    settings = two_language_settings(source, f"{s3_prefix}/hls/master")
+    job, _ = run_job(
+        ffmpeg_backend, JobRequest.for_model(parse_job_settings(to_wire_case(settings)).job)
+    )
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    site = storage.download_tree(f"{s3_prefix}/hls", tmp_path / "site")
+    shutil.copy(HLS_JS, site / "hls.min.js")
+    (site / "index.html").write_text(_PAGE, encoding="utf-8")
+    handler = functools.partial(_Quiet, directory=str(site))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with chromium() as browser:
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+                wait_until(page, "window.state.tracks.length === 2", timeout_s=30)
+                assert page.evaluate("window.state.tracks") == [
+                    ["eng", "English", True],
+                    ["spa", "Spanish", False],
+                ]
+                page.evaluate("window.hls.audioTrack = 1")
+                wait_until(page, "document.getElementById('video').currentTime > 2", timeout_s=60)
+                assert page.evaluate("window.hls.audioTrack") == 1
+                assert page.evaluate("window.state.errors") == []
+        finally:
+            server.shutdown()
