@@ -16,9 +16,10 @@ import m3u8
 import pytest
 
 from tests.backends.ffmpeg.jobs import run_job
+from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS
 from tests.pipeline.console.browser import chromium, wait_until
 from tests.support.audio_groups import two_language_settings
-from tests.support.inputs import write_source
+from tests.support.inputs import h264_output, hls_group, write_source
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
@@ -136,3 +137,38 @@ def test_hls_js_plays_each_language_of_the_group(
                 assert page.evaluate("window.state.errors") == []
         finally:
             server.shutdown()
+
+
+def test_each_rendition_keeps_its_own_aac_settings(
+    ffmpeg_backend, put_clip, s3_prefix, storage, tmp_path: Path
+):
+    """Outputs of one HLS group with their own AAC bit rate, sample rate and coding mode, as
+    MediaConvert encodes each output's audio description on its own; the job is still a
+    ladder, and validates against it rung by rung."""
+    source = put_clip(write_source(tmp_path / "talk.mov", duration_s=3), "talk.mov")
+    rungs = [h264_output("_180p"), h264_output("_144p", 256, 144), h264_output("_90p", 160, 90)]
+    aac = [r["AudioDescriptions"][0]["CodecSettings"]["AacSettings"] for r in rungs]
+    aac[1].update({"SampleRate": 44_100, "Bitrate": 64_000})
+    aac[2].update({"CodingMode": "CODING_MODE_1_0", "Bitrate": 48_000, "SampleRate": 32_000})
+    settings = {
+        "Inputs": [{"FileInput": source, "AudioSelectors": AUDIO_SELECTORS}],
+        "OutputGroups": [hls_group(f"{s3_prefix}/hls/master", *rungs)],
+    }
+    parsed = parse_job_settings(to_wire_case(settings))
+    assert parsed.ladder is not None
+    job, _ = run_job(ffmpeg_backend, parsed.ladder)
+    assert job.status is JobStatus.COMPLETE, job.error_message
+
+    report = validate_hls(
+        f"{s3_prefix}/hls/master.m3u8",
+        expected=parsed.ladder.ladder,
+        storage=storage,
+        source_duration_s=3.0,
+    )
+    assert report.ok, report.render_text()
+    audio = {f.name: f.audio for f in report.renditions}
+    assert audio == {
+        "180p": "aac LC 2 ch 48000 Hz",
+        "144p": "aac LC 2 ch 44100 Hz",
+        "90p": "aac LC 1 ch 32000 Hz",
+    }

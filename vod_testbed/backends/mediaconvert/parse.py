@@ -32,7 +32,6 @@ from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, ladder_reques
 from vod_testbed.backends.jobmodel.model import (
     H264,
     Aac,
-    AudioDescription,
     CaptionSelector,
     FileGroup,
     HlsGroup,
@@ -432,8 +431,8 @@ class _JobParser:
         return Output(M3u8(), modifier, audio=audio)
 
     def same_across_outputs(self, outputs: list[Output], path: str) -> None:
-        """The renditions of one HLS group share one decode, keyframe grid, frame rate,
-        scaling and audio format: refuse outputs that differ."""
+        """The renditions of one HLS group share one decode, keyframe grid, frame rate and
+        scaling (each has its own AAC settings): refuse outputs that differ."""
         first = outputs[0]
         for index, output in enumerate(outputs[1:], start=1):
             opath = f"{path}/outputs/{index}"
@@ -448,11 +447,6 @@ class _JobParser:
                 raise SettingsError(
                     f"{opath}/audioDescriptions",
                     "every output of the HLS group needs audio, or none does",
-                )
-            if output.audio and _audio_format(output.audio[0]) != _audio_format(first.audio[0]):
-                raise SettingsError(
-                    f"{opath}/audioDescriptions/0/codecSettings/aacSettings",
-                    "sample rate, coding mode and profile must be the same in every output",
                 )
             if output.video.scaling is not first.video.scaling:
                 raise SettingsError(
@@ -552,12 +546,6 @@ def _grid(codec: H264) -> dict[str, Any]:
         "scene_cut_min_frames": codec.gop.scene_cut_min_frames,
         "frame_rate": codec.frame_rate,
     }
-
-
-def _audio_format(description: AudioDescription) -> tuple[object, ...]:
-    codec = description.codec
-    assert isinstance(codec, Aac)
-    return (codec.profile, codec.channels, codec.sample_rate)
 
 
 def _group_settings(

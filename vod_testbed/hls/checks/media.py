@@ -141,6 +141,9 @@ def check_audio_format(ctx: Context, r: Rendition) -> None:
             r.name,
         )
         return
+    rung = next((g for g in ctx.expected.rungs if g.name == r.name), None)
+    if rung is not None:
+        spec = rung.audio_spec(spec)  # a rung may have its own AAC format
     wanted = f"{spec.codec} {spec.profile} {spec.channels} ch {spec.sample_rate} Hz"
     ok = found == [wanted]
     ctx.add(
