@@ -15,7 +15,7 @@ from tests.backends.mediaconvert.job_examples import (
 )
 from tests.backends.mediaconvert.settings_builders import assert_valid_for_boto3
 from tests.support.audio_groups import two_language_settings
-from vod_testbed.backends.jobmodel.model import CaptionSelector, JobSpec
+from vod_testbed.backends.jobmodel.model import CaptionSelector, HlsGroup, JobSpec
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.backends.mediaconvert.render_model import render_model_settings
@@ -78,3 +78,15 @@ def test_an_audio_rendition_group_renders_and_reads_back() -> None:
     ]
     assert outputs[0]["OutputSettings"]["HlsSettings"]["AudioRenditionSets"] == "program_audio"
     assert outputs[3]["AudioDescriptions"][0]["LanguageCode"] == "SPA"
+
+
+def test_gop_multiple_segments_render_and_read_back() -> None:
+    settings = two_language_settings(SOURCE, "s3://media/out/hls/master")
+    group = settings["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]
+    group["SegmentLengthControl"] = "GOP_MULTIPLE"
+    job = model(settings)
+    (hls,) = job.output_groups
+    assert isinstance(hls, HlsGroup) and hls.gop_multiple_segments
+    rendered = render_model_settings(job)
+    assert_valid_for_boto3(rendered)
+    assert model(rendered) == job

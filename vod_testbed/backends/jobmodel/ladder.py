@@ -13,6 +13,7 @@ than the source, portrait boxes, video-only renditions for a silent source) stay
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from fractions import Fraction
 
@@ -236,7 +237,8 @@ def hls_group_ladder(
     if len(grids) != 1 or len({f is None for f in formats}) != 1 or len(scalings) != 1:
         return None
     gop, scene_cut, frame_rate = grids.pop()
-    if group.segment_seconds % gop:
+    segment_seconds = segment_length(group, gop)
+    if segment_seconds is None:
         return None
     audio = None
     if formats[0] is not None:
@@ -253,7 +255,7 @@ def hls_group_ladder(
     try:
         return Ladder(
             rungs=tuple(r for r in rungs if r is not None),
-            segment_seconds=group.segment_seconds,
+            segment_seconds=segment_seconds,
             gop_seconds=int(gop) if gop.denominator == 1 else gop,
             audio=audio,
             thumbnails=thumbnails,
@@ -268,6 +270,18 @@ def hls_group_ladder(
         if strict:
             raise
         return None
+
+
+def segment_length(group: HlsGroup, gop: Fraction) -> int | None:
+    """The segments a group's keyframe grid gives: ``SegmentLength`` when the GOP divides
+    it; with ``SegmentLengthControl: GOP_MULTIPLE``, rounded up to the next GOP boundary
+    (HlsGroupSettings, service model); None when neither gives whole seconds."""
+    seconds = Fraction(group.segment_seconds)
+    if group.gop_multiple_segments:
+        seconds = math.ceil(seconds / gop) * gop
+    if seconds % gop or seconds.denominator != 1:
+        return None
+    return int(seconds)
 
 
 def _audio_only_ladder(group: HlsGroup, outputs: list[Output], source: Input) -> Ladder | None:

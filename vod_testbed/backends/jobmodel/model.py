@@ -340,6 +340,9 @@ class HlsGroup:
     integer_durations: bool = False
     # TargetDurationCompatibilityMode LEGACY (MediaConvert's default): rounded up.
     round_target_duration_up: bool = False
+    # SegmentLengthControl GOP_MULTIPLE: each segment rounded up to the next GOP boundary
+    # (EXACT, the default, cuts at segment_seconds).
+    gop_multiple_segments: bool = False
     # AutomatedEncodingSettings: the first output is the base of a ladder chosen per job.
     automated_abr: AutomatedAbr | None = None
     type: Literal["HLS_GROUP"] = "HLS_GROUP"

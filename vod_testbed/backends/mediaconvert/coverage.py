@@ -177,8 +177,12 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "codecSpecification": ignored(),
         "clientCache": honoured("ENABLED"),
         "manifestCompression": honoured("NONE"),
-        "segmentLengthControl": approximated(
-            "EXACT", "GOP_MULTIPLE", note="segments are cut on GOPs that divide segmentLength"
+        "segmentLengthControl": honoured(
+            "EXACT",
+            "GOP_MULTIPLE",
+            note="EXACT needs a GOP that divides segmentLength (AWS's extra I-frames at "
+            "segment ends are not reproduced: refused by name); GOP_MULTIPLE rounds each "
+            "segment up to the next GOP boundary",
         ),
         "targetDurationCompatibilityMode": honoured(
             note="LEGACY (the default) rounds EXT-X-TARGETDURATION up, SPEC_COMPLIANT to the "

@@ -310,6 +310,8 @@ class _JobParser:
         master = naming.join_uri(folder, naming.master_playlist_name(base))
         self.claim(master, f"{gpath}/destination")
         segment_seconds = int(hls.get("segmentLength", 10))
+        # GOP_MULTIPLE rounds segments up to the GOP: any GOP fits (jobmodel.ladder).
+        gop_multiple = hls.get("segmentLengthControl", "EXACT") == "GOP_MULTIPLE"
         outputs: list[Output] = []
         modifiers: set[str] = set()
         for index, output in enumerate(group["outputs"]):
@@ -326,7 +328,7 @@ class _JobParser:
                 self.hls_output(
                     output,
                     opath,
-                    segment_seconds,
+                    None if gop_multiple else segment_seconds,
                     modifier,
                     automated="automatedEncodingSettings" in group,
                 )
@@ -352,6 +354,7 @@ class _JobParser:
             integer_durations=hls.get("manifestDurationFormat", "FLOATING_POINT") == "INTEGER",
             round_target_duration_up=hls.get("targetDurationCompatibilityMode", "LEGACY")
             == "LEGACY",
+            gop_multiple_segments=gop_multiple,
             automated_abr=abr,
         )
         try:
@@ -367,7 +370,7 @@ class _JobParser:
         self,
         output: Mapping[str, Any],
         opath: str,
-        segment_seconds: int,
+        segment_seconds: int | None,
         modifier: str,
         *,
         automated: bool = False,

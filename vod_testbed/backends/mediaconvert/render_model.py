@@ -243,6 +243,8 @@ def _group(group: HlsGroup | FileGroup) -> dict[str, Any]:
                 else "SPEC_COMPLIANT",
             },
         }
+        if group.gop_multiple_segments:
+            settings["HlsGroupSettings"]["SegmentLengthControl"] = "GOP_MULTIPLE"
     else:
         settings = {
             "Type": "FILE_GROUP_SETTINGS",
