@@ -201,6 +201,20 @@ def _check_rendition(ctx: Context, r: Rendition) -> None:
 
 
 def _check_across(ctx: Context, renditions: list[Rendition]) -> None:
+    # Audio-only variants beside video ones (AUDIO_ONLY_VARIANT_STREAM) have no keyframes
+    # and segments cut on AAC frames: they are compared among themselves
+    # (docs/audio-groups.md).
+    video = [r for r in renditions if not r.audio_only]
+    audio = [r for r in renditions if r.audio_only]
+    for kind in [video, audio] if video and audio else [renditions]:
+        _check_alike(ctx, kind)
+    # A variant that names an audio group takes its sound from there (checks/audio_groups).
+    with_media = [r for r in renditions if r.media and audio_groups.audio_group_of(r) is None]
+    if with_media:
+        media.check_audio_presence(ctx, with_media)
+
+
+def _check_alike(ctx: Context, renditions: list[Rendition]) -> None:
     parsed = [r for r in renditions if r.playlist is not None]
     if parsed:
         playlist.check_independent_segments(ctx, parsed)
@@ -208,10 +222,6 @@ def _check_across(ctx: Context, renditions: list[Rendition]) -> None:
     complete = [r for r in renditions if r.complete]
     timing.check_keyframe_alignment(ctx, complete)
     timing.check_durations(ctx, complete)
-    # A variant that names an audio group takes its sound from there (checks/audio_groups).
-    with_media = [r for r in renditions if r.media and audio_groups.audio_group_of(r) is None]
-    if with_media:
-        media.check_audio_presence(ctx, with_media)
 
 
 __all__ = [

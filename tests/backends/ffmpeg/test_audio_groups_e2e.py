@@ -18,7 +18,7 @@ import pytest
 from tests.backends.ffmpeg.jobs import run_job
 from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS
 from tests.pipeline.console.browser import chromium, wait_until
-from tests.support.audio_groups import two_language_settings
+from tests.support.audio_groups import audio_rendition, two_language_settings
 from tests.support.inputs import h264_output, hls_group, write_source
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
@@ -172,3 +172,30 @@ def test_each_rendition_keeps_its_own_aac_settings(
         "144p": "aac LC 2 ch 44100 Hz",
         "90p": "aac LC 1 ch 32000 Hz",
     }
+
+
+def test_an_audio_only_variant_stream_beside_video_is_a_variant_of_its_own(
+    ffmpeg_backend, put_clip, s3_prefix, storage, tmp_path: Path
+):
+    """AUDIO_ONLY_VARIANT_STREAM: "Represented as an EXT-X-STREAM-INF in the HLS manifest"
+    (HlsSettings.AudioTrackType), beside a video variant that keeps its own audio."""
+    source = put_clip(write_source(tmp_path / "talk.mov", duration_s=3), "talk.mov")
+    audio = audio_rendition(
+        "_audio_64k", "Audio Selector 1", "ENG", "AUDIO_ONLY_VARIANT_STREAM", 64_000
+    )
+    settings = {
+        "Inputs": [{"FileInput": source, "AudioSelectors": AUDIO_SELECTORS}],
+        "OutputGroups": [hls_group(f"{s3_prefix}/hls/master", h264_output("_180p"), audio)],
+    }
+    parsed = parse_job_settings(to_wire_case(settings))
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_model(parsed.job))
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    report = validate_hls(f"{s3_prefix}/hls/master.m3u8", storage=storage, source_duration_s=3.0)
+    assert report.ok, report.render_text()
+    master = m3u8.load(str(storage.fetch(f"{s3_prefix}/hls/master.m3u8", tmp_path / "m.m3u8")))
+    assert [m for m in master.media if m.type == "AUDIO"] == []
+    assert [(v.uri, v.stream_info.resolution) for v in master.playlists] == [
+        ("master_180p.m3u8", (320, 180)),
+        ("master_audio_64k.m3u8", None),
+    ]
+    assert master.playlists[1].stream_info.codecs == "mp4a.40.2"

@@ -37,7 +37,7 @@ def with_audio_groups(
     Raises:
         SettingsError: a video output with audio of its own beside audio renditions, a
             track type left out where several audio-only outputs need it, a rendition set
-            naming a group no output is in.
+            naming a group no output is in, a segment modifier on an audio-only output.
     """
     videos = [i for i, o in enumerate(outputs) if o.video is not None]
     audio = [i for i, o in enumerate(outputs) if o.video is None and o.audio]
@@ -48,6 +48,11 @@ def with_audio_groups(
     for index in audio:
         hls = _hls_settings(wire_outputs[index])
         hpath = f"{path}/outputs/{index}/outputSettings/hlsSettings"
+        if hls.get("segmentModifier"):
+            raise SettingsError(
+                f"{hpath}/segmentModifier",
+                "is not supported by the emulator on an audio-only output beside video outputs",
+            )
         if "audioTrackType" not in hls and len(audio) > 1:
             # HlsSettings.AudioTrackType: "When there is more than one variant in your
             # output group, you must explicitly choose a value for this setting."
