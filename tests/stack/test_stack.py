@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import socket
 import stat
@@ -106,8 +105,8 @@ def test_the_banner_exports_the_runs_own_keys(tmp_path):
 def test_two_stacks_get_different_keys_and_yours_are_kept(tmp_path):
     with start_stack(free_ports(tmp_path / "one")) as one:
         first = one.credentials()
-    mine = dataclasses.replace(
-        free_ports(tmp_path / "two"), access_key_id="AKIAMINE", secret_access_key="my-secret"
+    mine = free_ports(tmp_path / "two").replace(
+        access_key_id="AKIAMINE", secret_access_key="my-secret"
     )
     with start_stack(mine) as two:
         second = two.credentials()
@@ -117,8 +116,7 @@ def test_two_stacks_get_different_keys_and_yours_are_kept(tmp_path):
 
 def test_credentials_of_your_own_s3_are_never_exported_in_the_banner(tmp_path):
     your_s3 = start_embedded_s3(credentials={"AKIAYOURS": "your-secret-key"})
-    yours = dataclasses.replace(
-        BackendSettings(),
+    yours = BackendSettings().replace(
         s3_endpoint_url=your_s3.endpoint_url,
         aws_access_key_id="AKIAYOURS",
         aws_secret_access_key="your-secret-key",

@@ -9,20 +9,19 @@ reads them, and :class:`PipelineSettings` carries one.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
-from pydantic.dataclasses import dataclass
+from pydantic import Field, model_validator
 
 from vod_testbed.backends.source import DEFAULT_SAMPLE_BYTES
 from vod_testbed.common import signing
 from vod_testbed.common.settings import (
-    SETTINGS_CONFIG,
     BackendSettings,
     CommaList,
+    Settings,
     Switch,
-    read_env,
+    WebhookSecret,
     variable,
 )
 
@@ -35,8 +34,7 @@ def _default_database_url() -> str:
     return f"sqlite:///{Path(tempfile.gettempdir()) / 'vod-testbed' / 'pipeline.sqlite3'}"
 
 
-@dataclass(frozen=True, config=SETTINGS_CONFIG)
-class PipelineSettings:
+class PipelineSettings(Settings):
     """Every knob of the pipeline: each field names its environment variable once, and its
     description is the variable's meaning (the configuration page is generated from them).
 
@@ -51,13 +49,7 @@ class PipelineSettings:
         shown_default="SQLite file in `$TMPDIR/vod-testbed/` (`vod-testbed dev`: in its data dir)",
         default_factory=_default_database_url,
     )
-    webhook_secret: str = variable(
-        "WEBHOOK_SECRET",
-        description="authenticates webhook deliveries both ways",
-        shown_default="`vod-testbed dev`: random per run",
-        default="",
-        repr=False,
-    )
+    webhook_secret: WebhookSecret = ""
     webhook_api_key_header: str = variable(
         "WEBHOOK_API_KEY_HEADER",
         description="the header an EventBridge API destination sends the secret in",
@@ -204,7 +196,8 @@ class PipelineSettings:
         gt=0,
     )
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _check(self) -> Self:
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:
             raise ValueError(f"MAX_UPLOAD_BYTES must be between 1 and {S3_SINGLE_PUT_LIMIT}")
         # SigV4 presigned URLs live at most 7 days.
@@ -218,12 +211,8 @@ class PipelineSettings:
             raise ValueError("PIPELINE_HTTP_THREADS must be between 1 and 64")
         if self.probe_sample_bytes < 64 * 1024:
             raise ValueError("PROBE_SAMPLE_BYTES must be at least 65536")
+        return self
 
     @property
     def bucket(self) -> str:
         return self.backend.s3_bucket
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> PipelineSettings:
-        """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
-        return read_env(cls, env, backend=BackendSettings.from_env(env))

@@ -10,7 +10,6 @@ the same data dir is refused.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 import secrets
@@ -154,8 +153,7 @@ class Stack:
                 credentials={self.access_key_id: self.secret_access_key},
                 any_credentials=self.any_credentials,
             )
-            backend = dataclasses.replace(
-                backend,
+            backend = backend.replace(
                 s3_endpoint_url=_local(self.s3.endpoint_url, host),
                 aws_access_key_id=self.access_key_id,
                 aws_secret_access_key=self.secret_access_key,
@@ -164,13 +162,11 @@ class Stack:
         # the pipeline's webhook URL.
         listener = listen(host, settings.emulator_port)
         emulator_url = _local(f"http://{host}:{listener.getsockname()[1]}", host)
-        backend = dataclasses.replace(
-            backend,
+        backend = backend.replace(
             mediaconvert_endpoint=backend.mediaconvert_endpoint or emulator_url,
             work_dir=settings.data_dir / "work",
         )
-        self.pipeline_settings = dataclasses.replace(
-            settings.pipeline,
+        self.pipeline_settings = settings.pipeline.replace(
             backend=backend,
             database_url=settings.pipeline_database_url,
             webhook_secret=self.webhook_secret,
@@ -181,8 +177,7 @@ class Stack:
                 self.pipeline_settings, host=host, port=settings.api_port, watch=settings.watch
             )
             pipeline_url = _local(self.pipeline.url, host)
-            emulator_settings = dataclasses.replace(
-                settings.emulator,
+            emulator_settings = settings.emulator.replace(
                 data_dir=settings.emulator_data_dir,
                 webhook_urls=(pipeline_url + WEBHOOK_PATH, *settings.emulator.webhook_urls),
                 webhook_secret=self.webhook_secret,

@@ -6,16 +6,12 @@ in :class:`vod_testbed.pipeline.config.PipelineSettings`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic.dataclasses import dataclass
-
-from vod_testbed.common.settings import SETTINGS_CONFIG, read_env, variable
+from vod_testbed.common.settings import Settings, variable
 
 
-@dataclass(frozen=True, config=SETTINGS_CONFIG)
-class PlaybackSettings:
+class PlaybackSettings(Settings):
     """Playback's knobs: each field names its environment variable once, and its
     description is the variable's meaning (the configuration page is generated from them).
     """
@@ -45,8 +41,3 @@ class PlaybackSettings:
         description="seconds of each rung the console's ladder report compares with the source",
         default=60.0,
     )
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> PlaybackSettings:
-        """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
-        return read_env(cls, env)
