@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -191,3 +192,15 @@ def test_a_port_out_of_range_is_refused_naming_the_variable() -> None:
         EmulatorSettings.from_env({"EMULATOR_PORT": "70000"})
     with pytest.raises(ValueError, match=r"^PIPELINE_PORT: .*0"):
         PipelineSettings.from_env({"PIPELINE_PORT": "-1"})
+
+
+@pytest.mark.parametrize("settings_type", EVERY_TYPE)
+def test_every_variable_follows_the_naming_scheme(settings_type: type[Settings]) -> None:
+    """Upper-case words joined by `_`; a duration in seconds ends in `_S`."""
+    for field_name, info in settings_type.model_fields.items():
+        if info.validation_alias is None:
+            continue
+        name = variable_names(info)[0]
+        assert re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*", name), name
+        if field_name.endswith(("_s", "_seconds")):
+            assert name.endswith("_S"), name

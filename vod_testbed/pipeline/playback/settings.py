@@ -37,7 +37,8 @@ class PlaybackSettings(Settings):
         default=None,
     )
     quality_seconds: float = variable(
-        "REPORT_QUALITY_SECONDS",
+        "REPORT_QUALITY_S",
+        deprecated=("REPORT_QUALITY_SECONDS",),
         description="seconds of each rung the console's ladder report compares with the source",
         default=60.0,
     )
