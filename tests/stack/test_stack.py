@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from vod_testbed.cli.dev import banner
-from vod_testbed.common.settings import BackendSettings
+from vod_testbed.common.settings import BackendSettings, ServerSettings
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.stack.settings import StackSettings
 from vod_testbed.stack.stack import StackInUseError, start_stack
@@ -75,6 +75,23 @@ def test_every_part_answers_its_health_check(tmp_path):
         "pipeline": (200, "ok"),
         "emulator": (200, "ok"),
     }
+
+
+def test_every_server_of_a_stack_answers_to_the_names_of_its_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOD_ALLOWED_HOSTS", "from-the-environment")
+    servers = ServerSettings(allowed_hosts=("testbed",))
+    with start_stack(free_ports(tmp_path / "data", servers=servers)) as stack:
+        endpoints = stack.endpoints
+        assert endpoints is not None
+        statuses = {
+            (url, name): requests.get(url, headers={"Host": name}, timeout=5).status_code
+            for url in (f"{endpoints.pipeline}/healthz", f"{endpoints.emulator}/healthz",
+                        endpoints.s3)
+            for name in ("testbed", "from-the-environment")
+        }  # fmt: skip
+    refused = {key for key, status in statuses.items() if status == 421}
+    assert {name for _, name in refused} == {"from-the-environment"}
+    assert len(refused) == 3
 
 
 def test_the_embedded_s3_credentials_are_described_and_exported(tmp_path):

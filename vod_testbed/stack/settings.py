@@ -11,7 +11,7 @@ from typing import Any, Self
 import platformdirs
 from pydantic import Field
 
-from vod_testbed.common.settings import Settings, variable
+from vod_testbed.common.settings import ServerSettings, Settings, variable
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.pipeline.config import PipelineSettings
 
@@ -45,6 +45,7 @@ class StackSettings(Settings):
             points the pipeline at the emulator.
         emulator: the emulator's settings; its ``webhook_urls`` are extra receivers of job
             events, beside the pipeline's own webhook which always gets them.
+        servers: what every server of the stack shares (the host names it answers to).
     """
 
     data_dir: Path = variable(
@@ -88,6 +89,7 @@ class StackSettings(Settings):
     webhook_secret: str | None = Field(default=None, repr=False)
     pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
     emulator: EmulatorSettings = Field(default_factory=EmulatorSettings)
+    servers: ServerSettings = Field(default_factory=ServerSettings)
 
     @property
     def pipeline_database_url(self) -> str:

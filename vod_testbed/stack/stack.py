@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from vod_testbed import __version__
 from vod_testbed.common.dirlock import DirInUseError, lock_dir
+from vod_testbed.common.hosts import allowed_hosts
 from vod_testbed.common.serving import listen
 from vod_testbed.emulator.app import create_app as create_emulator_app
 from vod_testbed.emulator.server import EmulatorServer
@@ -141,6 +142,7 @@ class Stack:
     def _start(self) -> None:
         settings = self.settings
         host = settings.host
+        allowed = allowed_hosts(host, settings.servers)
         self._lock = _prepare_data_dir(settings.data_dir)
         backend = settings.pipeline.backend
         if backend.s3_endpoint_url is None:
@@ -152,6 +154,7 @@ class Stack:
                 settings.s3_port,
                 credentials={self.access_key_id: self.secret_access_key},
                 any_credentials=self.any_credentials,
+                allowed=allowed,
             )
             backend = backend.replace(
                 s3_endpoint_url=_local(self.s3.endpoint_url, host),
@@ -174,7 +177,11 @@ class Stack:
         )
         try:
             self.pipeline = PipelineServer(
-                self.pipeline_settings, host=host, port=settings.api_port, watch=settings.watch
+                self.pipeline_settings,
+                host=host,
+                port=settings.api_port,
+                watch=settings.watch,
+                allowed=allowed,
             )
             pipeline_url = _local(self.pipeline.url, host)
             emulator_settings = settings.emulator.replace(
@@ -199,7 +206,7 @@ class Stack:
             listener.close()
             raise
         try:
-            self.emulator = EmulatorServer(app, listener=listener).start()
+            self.emulator = EmulatorServer(app, listener=listener, allowed=allowed).start()
         except BaseException:
             app.extensions["emulator"].close()
             raise
