@@ -20,9 +20,8 @@ from vod_testbed.common.settings import (
 )
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.fixtures.settings import FixtureSettings
-from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
 from vod_testbed.pipeline.deploy.config import DeployConfig
-from vod_testbed.pipeline.playback.settings import PlaybackSettings
 from vod_testbed.stack.settings import StackSettings
 
 EVERY_TYPE: list[type[Settings]] = [
@@ -124,8 +123,12 @@ def test_the_stack_reads_the_whole_tree_from_one_environment() -> None:
             "DATABASE_URL": "sqlite:///elsewhere.db",
             "TRANSCODER_BACKEND": "mediaconvert",
             "EMULATOR_AUTH": "off",
+            "PLAYBACK_TOKEN_SECRET": "tokens",
+            "VOD_ALLOWED_HOSTS": "testbed",
         }
     )
+    assert tree.pipeline.playback.token_secret == "tokens"
+    assert tree.servers.allowed_hosts == ("testbed",)
     assert (str(tree.data_dir), tree.s3_port, tree.api_port, tree.emulator_port) == (
         "/srv/vod",
         0,

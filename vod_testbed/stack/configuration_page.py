@@ -21,9 +21,8 @@ from vod_testbed.common.settings import (
 )
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.fixtures.settings import FixtureSettings
-from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
 from vod_testbed.pipeline.deploy.config import DeployConfig
-from vod_testbed.pipeline.playback.settings import PlaybackSettings
 from vod_testbed.stack.settings import StackSettings
 
 # Each generated table, by the name its markers carry in the page; every settings type of
