@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Self
 
-from pydantic import AliasChoices, BeforeValidator, Field, ValidationError
+from pydantic import AliasChoices, BeforeValidator, Field, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -186,6 +186,16 @@ class Settings(BaseSettings):
             return cls(**given, **parts, **fixed)
         except ValidationError as exc:
             raise ValueError("; ".join(_describe(error, given) for error in exc.errors())) from None
+
+    @model_validator(mode="after")
+    def _rules(self) -> Self:
+        # A part's rules across its fields live in __post_init__, as on a dataclass: run
+        # after every construction, from_env and replace alike.
+        self.__post_init__()
+        return self
+
+    def __post_init__(self) -> None:
+        """Check the rules that span fields; raise ValueError naming the variable."""
 
     def shown(self) -> dict[str, Any]:
         """The tree as JSON-ready values, each secret (a field left out of the repr) masked

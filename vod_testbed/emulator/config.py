@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Self
-
-from pydantic import model_validator
 
 from vod_testbed.common.settings import (
     DEFAULT_REGION,
@@ -143,8 +140,7 @@ class EmulatorSettings(Settings):
         default=2,
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> Self:
+    def __post_init__(self) -> None:
         if self.queue_concurrency < 1:
             raise ValueError("EMULATOR_QUEUE_CONCURRENCY must be at least 1")
         if self.queue_concurrency > self.queue_concurrent_jobs_quota:
@@ -161,7 +157,6 @@ class EmulatorSettings(Settings):
             raise ValueError("EMULATOR_ACCOUNT_ID must be 12 digits")
         if not 1 <= self.http_threads <= 64:
             raise ValueError("EMULATOR_HTTP_THREADS must be between 1 and 64")
-        return self
 
     def arn(self, kind: str, name: str) -> str:
         """``arn:aws:mediaconvert:<region>:<account>:<kind>/<name>`` (kind: jobs, queues...)."""

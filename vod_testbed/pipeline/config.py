@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from vod_testbed.backends.source import DEFAULT_SAMPLE_BYTES
 from vod_testbed.common import signing
@@ -241,8 +240,7 @@ class PipelineSettings(Settings):
         gt=0,
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> Self:
+    def __post_init__(self) -> None:
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:
             raise ValueError(f"MAX_UPLOAD_BYTES must be between 1 and {S3_SINGLE_PUT_LIMIT}")
         # SigV4 presigned URLs live at most 7 days.
@@ -256,7 +254,6 @@ class PipelineSettings(Settings):
             raise ValueError("PIPELINE_HTTP_THREADS must be between 1 and 64")
         if self.probe_sample_bytes < 64 * 1024:
             raise ValueError("PROBE_SAMPLE_BYTES must be at least 65536")
-        return self
 
     @property
     def bucket(self) -> str:
