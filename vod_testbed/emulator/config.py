@@ -1,5 +1,5 @@
-"""Settings of the emulator, read from the environment in this one place (docs/ARCHITECTURE.md,
-"Configuration")."""
+"""Settings of the emulator, declared here once: its branch of the settings tree
+(docs/ARCHITECTURE.md, "Configuration")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Settings of the pipeline, read from the environment in this one place (docs/ARCHITECTURE.md,
-"Configuration").
+"""Settings of the pipeline, declared here once: its branch of the settings tree
+(docs/ARCHITECTURE.md, "Configuration").
 
 Storage and transcoder settings (``S3_ENDPOINT_URL``, ``S3_BUCKET``, ``AWS_REGION``,
 ``TRANSCODER_BACKEND`` ...) are the backends' own: :class:`common.settings.BackendSettings`
