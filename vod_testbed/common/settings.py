@@ -285,7 +285,12 @@ def with_endpoint_conventions(env: Mapping[str, str]) -> dict[str, str]:
     ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`` turns the ``AWS_ENDPOINT_URL*`` variables
     off (the project's own names still count; any switch word, as for every switch)."""
     resolved = dict(env)
-    if parse_switch(resolved.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or "off") is True:
+    ignore = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
+    try:
+        ignored = parse_switch(resolved.get(ignore) or "off")
+    except ValueError as exc:
+        raise ValueError(f"{ignore} {exc}") from None
+    if ignored:
         return {k: v for k, v in resolved.items() if not k.startswith("AWS_ENDPOINT_URL")}
     everything = resolved.get("AWS_ENDPOINT_URL")
     for service, alias in ENDPOINT_ALIASES.items():
