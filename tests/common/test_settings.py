@@ -165,6 +165,12 @@ def test_the_secrets_of_the_tree_are_masked_when_shown() -> None:
     assert tree.shown()["pipeline"]["webhook_secret"] == "***"
 
 
+def test_a_password_in_a_url_is_masked_when_shown() -> None:
+    tree = StackSettings.from_env({"DATABASE_URL": "postgresql://vod:pa55@db:5432/vod"})
+    assert tree.shown()["database_url"] == "postgresql://vod:***@db:5432/vod"
+    assert tree.database_url == "postgresql://vod:pa55@db:5432/vod"
+
+
 class Renamed(Settings):
     seconds: float = variable(
         "NEW_SECONDS", deprecated=("OLD_SECONDS",), description="a renamed one", default=1.0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Self
@@ -225,7 +226,19 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, tuple):
         return list(value)
+    if isinstance(value, str) and "://" in value:
+        return _without_password(value)
     return value
+
+
+def _without_password(url: str) -> str:
+    """``url`` with the password of its user part masked (``DATABASE_URL`` may carry one)."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.password:
+        return url
+    user, _, host = parts.netloc.rpartition("@")
+    name = user.split(":", 1)[0]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{name}:***@{host}"))
 
 
 def branches(settings_type: type[Settings]) -> dict[str, type[Settings]]:
