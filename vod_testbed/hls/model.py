@@ -41,6 +41,9 @@ class Rendition:
     playlist: Any = None  # m3u8.M3U8 once parsed
     text: str = ""
     segments: list[Segment] = field(default_factory=list)
+    # The codecs of the audio group the variant names (checks/audio_groups): its CODECS
+    # lists them beside its own streams'.
+    group_codecs: frozenset[str] = frozenset()
     # Segments that could not be decrypted, and why (hls/checks/encryption.py).
     key_problems: list[str] = field(default_factory=list)
     figures: RenditionFigures = field(init=False)

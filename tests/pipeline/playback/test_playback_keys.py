@@ -21,13 +21,12 @@ from tests.support.pipeline import AUTH_SECRET, SECRET, record_job
 from vod_testbed.backends.ladder import Ladder
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.clock import ManualClock
-from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.hls_keys import KEY_URI, video_encryption, video_key
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.playback import build_playback_service
-from vod_testbed.pipeline.playback.settings import PlaybackSettings
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.storage.s3 import Storage
 
@@ -166,7 +165,7 @@ def test_the_trigger_encrypts_the_ladder_under_the_videos_key(
         return trigger._ladder("video-1")
 
     encrypted = ladder(pipeline_settings)
-    plain = ladder(dataclasses.replace(pipeline_settings, hls_encryption=False))
+    plain = ladder(pipeline_settings.replace(hls_encryption=False))
     assert encrypted.encryption == video_encryption(KEY_SECRET, "video-1")
     assert plain.encryption is None
     assert dataclasses.replace(encrypted, encryption=None) == plain
