@@ -10,6 +10,8 @@ import pytest
 
 from tests.backends.ffmpeg.jobs import run_job
 from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS, hls_group
+from tests.support.audio_groups import two_language_settings
+from tests.support.inputs import write_source
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.hls_encryption import HlsEncryption, sequence_iv
 from vod_testbed.backends.job import JobRequest, JobStatus
@@ -157,3 +159,27 @@ def test_ladder_job_with_a_constant_iv(ffmpeg_backend, put_clip, storage, tmp_pa
     rendition = job.outputs.renditions[0]
     assert rendition.video_bitrate > 0  # measured from the clear segments
     assert "key=" not in repr(ladder) and KEY_HEX not in repr(job)
+
+
+def test_audio_renditions_are_encrypted_with_the_variants(
+    ffmpeg_backend, put_clip, s3_prefix, storage, tmp_path
+):
+    local = write_source(
+        tmp_path / "two_languages.mov", duration_s=2, tracks=((440, "eng", 2), (660, "spa", 2))
+    )
+    source = put_clip(local, "two_languages.mov")
+    settings = two_language_settings(source, f"{s3_prefix}/hls/master")
+    settings["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]["Encryption"] = {
+        "EncryptionMethod": "AES128",
+        "Type": "STATIC_KEY",
+        "StaticKeyProvider": {"StaticKeyValue": KEY_HEX, "Url": "k"},
+    }
+    job, _ = run_job(
+        ffmpeg_backend, JobRequest.for_model(parse_job_settings(to_wire_case(settings)).job)
+    )
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    folder = storage.download_tree(f"{s3_prefix}/hls", tmp_path / "hls")
+    for playlist in ("master_audio_eng.m3u8", "master_180p.m3u8"):
+        assert "#EXT-X-KEY:METHOD=AES-128" in (folder / playlist).read_text()
+    report = validate_hls(folder / "master.m3u8", key=KEY)
+    assert report.ok, report.render_text()
