@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
+from vod_testbed.backends.hls_encryption import HlsEncryption
+
 
 class UpscalePolicy(enum.StrEnum):
     """What to do with rungs larger than the source.
@@ -208,6 +210,8 @@ class Ladder:
     # as MediaConvert runs it): one per rung, named as the rung, at its audio bit rate;
     # the rungs' video fields are unused.
     audio_outputs_only: bool = False
+    # AES-128 segments and EXT-X-KEY tags (docs/encryption.md); None: clear segments.
+    encryption: HlsEncryption | None = None
 
     def __post_init__(self) -> None:
         if not self.rungs:

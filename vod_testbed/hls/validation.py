@@ -41,6 +41,8 @@ Check ids (stable, used by tests and tooling):
   resolves, each rendition is audio alone (:mod:`vod_testbed.hls.checks.audio_groups`)
 * ``iframes.playlist`` / ``iframes.keyframe-start`` - each I-frame-only playlist is one,
   and each of its byte ranges starts with a keyframe
+* ``encryption.tags`` / ``encryption.key`` - EXT-X-KEY well formed; with the key, every
+  segment decrypts into MPEG-TS (without it, or with a wrong one, a clear verdict)
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
   ``thumbnails.count``
 """
@@ -81,6 +83,7 @@ def validate_hls(
     source_duration_s: float | None = None,
     thumbnails: str | Path | None = None,
     storage: Storage | None = None,
+    key: bytes | None = None,
 ) -> ValidationReport:
     """Validate an HLS output and report every check.
 
@@ -92,6 +95,8 @@ def validate_hls(
         thumbnails: folder of the frame captures; defaults to ``../thumbnails`` next to
             the HLS folder when that exists.
         storage: used for ``s3://`` inputs (default: ``Storage()`` from the environment).
+        key: the AES-128 key of encrypted segments (16 bytes); without it their media
+            cannot be checked (``encryption.key`` fails).
 
     Raises:
         HlsInputError: the master is missing or unreadable, or is not a master playlist.
@@ -111,6 +116,7 @@ def validate_hls(
                 local_thumbs,
                 explicit,
                 ValidationReport(master=master_str),
+                key=key,
             )
             report = _run(ctx)
     else:
@@ -127,6 +133,7 @@ def validate_hls(
             thumbs_path,
             thumbs_str is not None,
             ValidationReport(master=master_str),
+            key=key,
         )
         report = _run(ctx)
     report.elapsed_s = time.perf_counter() - started

@@ -133,6 +133,7 @@ def ladder_job(request: JobRequest) -> JobSpec:
         segment_seconds=ladder.segment_seconds,
         integer_durations=ladder.integer_durations,
         round_target_duration_up=ladder.round_target_duration_up,
+        encryption=ladder.encryption,
     )
     groups: list[HlsGroup | FileGroup] = [hls]
     if ladder.thumbnails is not None:
@@ -265,6 +266,7 @@ def hls_group_ladder(
             rotate=source.rotate,
             frame_rate=frame_rate,
             scene_cut_min_frames=scene_cut,
+            encryption=group.encryption,
         )
     except ValueError:
         if strict:

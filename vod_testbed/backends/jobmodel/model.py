@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
+from vod_testbed.backends.hls_encryption import HlsEncryption
 from vod_testbed.backends.jobmodel.inputs import (
     EMBEDDED,
     AudioSelectorGroup,
@@ -345,6 +346,8 @@ class HlsGroup:
     gop_multiple_segments: bool = False
     # AutomatedEncodingSettings: the first output is the base of a ladder chosen per job.
     automated_abr: AutomatedAbr | None = None
+    # Encryption with a static key (docs/encryption.md); None: clear segments.
+    encryption: HlsEncryption | None = None
     type: Literal["HLS_GROUP"] = "HLS_GROUP"
 
     @property

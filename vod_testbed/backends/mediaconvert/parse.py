@@ -60,6 +60,7 @@ from vod_testbed.backends.mediaconvert.parse_codecs import (
     video_codec,
     video_preprocessors,
 )
+from vod_testbed.backends.mediaconvert.parse_encryption import hls_encryption
 from vod_testbed.backends.mediaconvert.parse_files import file_output
 
 # VideoSelector.rotate; absent means DEGREE_0: "By default, the service does no rotation,
@@ -337,6 +338,14 @@ class _JobParser:
         if videos:
             self.same_across_outputs(videos, path)
         outputs = with_audio_groups(group["outputs"], outputs, path, self.warn)
+        encryption = hls_encryption(hls.get("encryption"), f"{gpath}/encryption")
+        if encryption is not None and any(
+            isinstance(o.container, M3u8) and o.container.iframe_only for o in outputs
+        ):
+            raise SettingsError(
+                f"{gpath}/encryption",
+                "I-frame-only playlists of encrypted segments are not supported by the emulator",
+            )
         abr = parse_inputs.automated_abr(group, path)
         if abr is not None:
             settings = group["automatedEncodingSettings"]
@@ -356,6 +365,7 @@ class _JobParser:
             == "LEGACY",
             gop_multiple_segments=gop_multiple,
             automated_abr=abr,
+            encryption=encryption,
         )
         try:
             # Audio-only outputs beside video ones are its audio renditions, not rungs.

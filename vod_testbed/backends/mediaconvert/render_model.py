@@ -42,6 +42,7 @@ from vod_testbed.backends.mediaconvert.render import (
     channels_mode,
     frame_rate_settings,
 )
+from vod_testbed.backends.mediaconvert.render_encryption import render_encryption
 
 
 def _input(source: Input) -> dict[str, Any]:
@@ -241,6 +242,7 @@ def _group(group: HlsGroup | FileGroup) -> dict[str, Any]:
                 "TargetDurationCompatibilityMode": "LEGACY"
                 if group.round_target_duration_up
                 else "SPEC_COMPLIANT",
+                **render_encryption(group.encryption),
             },
         }
         if group.gop_multiple_segments:
