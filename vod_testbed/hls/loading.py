@@ -7,6 +7,7 @@ from typing import Any
 import av
 import m3u8
 
+from vod_testbed.hls.checks.fmp4 import inspect_fmp4, map_path
 from vod_testbed.hls.model import Context, HlsInputError, Rendition, Segment
 from vod_testbed.media.measure import SegmentSize, average_bitrate, peak_bitrate
 from vod_testbed.media.segments import SegmentMedia, inspect_segment
@@ -59,6 +60,7 @@ def load_rendition(ctx: Context, r: Rendition) -> None:
     ctx.add("playlist.syntax", True, f"{r.uri} parses, EXT-X-VERSION {pl.version}", r.name)
     r.playlist = pl
     missing, unreadable = [], []
+    init = map_path(pl, ctx.folder)  # fMP4 segments are read behind their init segment
     for seg in pl.segments:
         seg_path = ctx.resolve(seg.uri)
         item = Segment(seg.uri, seg_path or ctx.folder / seg.uri, float(seg.duration or 0))
@@ -68,8 +70,8 @@ def load_rendition(ctx: Context, r: Rendition) -> None:
             continue
         item.size = seg_path.stat().st_size
         try:
-            item.media = inspect_segment(seg_path)
-        except av.error.FFmpegError as exc:
+            item.media = inspect_segment(seg_path) if init is None else inspect_fmp4(init, seg_path)
+        except (av.error.FFmpegError, OSError) as exc:
             unreadable.append(f"{seg.uri} ({exc.strerror or exc})")
     if unreadable:
         ctx.add("segments.readable", False, f"not readable media: {', '.join(unreadable)}", r.name)
@@ -95,7 +97,7 @@ def _fill_figures(r: Rendition) -> None:
     media = r.media
     if media:
         first = media[0]
-        fig.resolution = f"{first.width}x{first.height}"
+        fig.resolution = None if r.audio_only else f"{first.width}x{first.height}"
         fig.codecs = measured_codecs(first)
         fig.frame_rate = float(first.frame_rate) if first.frame_rate else None
         if first.audio:
@@ -114,7 +116,8 @@ def _fill_figures(r: Rendition) -> None:
 
 def measured_codecs(media: SegmentMedia) -> str:
     """The CODECS a segment's streams call for (``avc1.640028,mp4a.40.2``)."""
-    parts = [media.avc_codecs or "unknown video"]
+    audio_only = media.video_packets == 0 and media.audio is not None
+    parts = [] if audio_only else [media.avc_codecs or "unknown video"]
     if media.audio is not None:
         parts.append(media.audio.codecs_tag or media.audio.codec)
     return ",".join(parts)

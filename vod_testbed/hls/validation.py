@@ -34,6 +34,11 @@ Check ids (stable, used by tests and tooling):
   for the average video bit rate: more than 10 % over is an error, under is a note
 * ``playlist.media-sequence`` - EXT-X-MEDIA-SEQUENCE:1 (segments count from 00001)
 * ``thumbnails.size`` - (with a ladder) the thumbnail box the ladder asks for
+* ``subtitles.group`` / ``subtitles.playlist`` / ``subtitles.segments`` /
+  ``subtitles.duration`` / ``subtitles.cues`` - WebVTT caption renditions
+  (:mod:`vod_testbed.hls.checks.subtitles`)
+* ``fmp4.init`` / ``fmp4.fragments`` / ``fmp4.duration`` / ``fmp4.fragment-length`` -
+  fragmented-MP4 (CMAF) playlists and their boxes (:mod:`vod_testbed.hls.checks.fmp4`)
 * ``iframes.playlist`` / ``iframes.keyframe-start`` - each I-frame-only playlist is one,
   and each of its byte ranges starts with a keyframe
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
@@ -54,10 +59,12 @@ from vod_testbed.common import errors
 from vod_testbed.hls.checks import (
     bitrate,
     files,
+    fmp4,
     iframes,
     ladder,
     media,
     playlist,
+    subtitles,
     thumbnails,
     timing,
 )
@@ -74,6 +81,7 @@ def validate_hls(
     source_duration_s: float | None = None,
     thumbnails: str | Path | None = None,
     storage: Storage | None = None,
+    fragment_seconds: float | None = None,
 ) -> ValidationReport:
     """Validate an HLS output and report every check.
 
@@ -85,6 +93,8 @@ def validate_hls(
         thumbnails: folder of the frame captures; defaults to ``../thumbnails`` next to
             the HLS folder when that exists.
         storage: used for ``s3://`` inputs (default: ``Storage()`` from the environment).
+        fragment_seconds: the fragment length fMP4 segments were asked for (CMAF's
+            ``FragmentLength``); enables ``fmp4.fragment-length``.
 
     Raises:
         HlsInputError: the master is missing or unreadable, or is not a master playlist.
@@ -105,7 +115,7 @@ def validate_hls(
                 explicit,
                 ValidationReport(master=master_str),
             )
-            report = _run(ctx)
+            report = _run(ctx, fragment_seconds)
     else:
         master_path = Path(master_str)
         if thumbs_str is not None:
@@ -121,7 +131,7 @@ def validate_hls(
             thumbs_str is not None,
             ValidationReport(master=master_str),
         )
-        report = _run(ctx)
+        report = _run(ctx, fragment_seconds)
     report.elapsed_s = time.perf_counter() - started
     return report
 
@@ -153,7 +163,7 @@ def _download(
     return local_master, local_thumbs, thumbnails is not None
 
 
-def _run(ctx: Context) -> ValidationReport:
+def _run(ctx: Context, fragment_seconds: float | None = None) -> ValidationReport:
     master_pl, master_text = load_master(ctx)
     ctx.master_independent = bool(master_pl.is_independent_segments)
     renditions = [
@@ -163,11 +173,16 @@ def _run(ctx: Context) -> ValidationReport:
     for r in renditions:
         load_rendition(ctx, r)
     ctx.report.renditions = [r.figures for r in renditions]
+    fmp4.add_audio_group_bandwidth(ctx, master_pl, renditions)
     for r in renditions:
         if r.playlist is not None:
             _check_rendition(ctx, r)
     _check_across(ctx, renditions)
-    files.check_files(ctx, renditions, tuple(v.uri for v in master_pl.iframe_playlists))
+    captions = subtitles.check_subtitles(ctx, master_pl, renditions)
+    streams = fmp4.check_fmp4_playlists(ctx, master_pl, fragment_seconds)
+    files.check_files(
+        ctx, renditions, {*captions, *streams}, tuple(v.uri for v in master_pl.iframe_playlists)
+    )
     if ctx.expected is not None:
         ladder.check_expected(ctx, ctx.expected, renditions)
     thumbnails.check_thumbnails(ctx, renditions)

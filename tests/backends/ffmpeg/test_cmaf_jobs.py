@@ -11,6 +11,7 @@ from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.validation import validate_hls
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +72,17 @@ def test_dash_iso_group_writes_one_mpd_with_separate_audio(
     keys = {uri.rsplit("/", 1)[1] for uri in storage.list(f"{s3_prefix}/dash/")}
     assert {"lecture_360pinit.mp4", "lecture_360p_000000001.mp4", "lecture_audioinit.mp4"} <= keys
     assert not any(k.endswith(".m3u8") for k in keys)
+
+
+def test_cmaf_hls_passes_the_validator_with_its_fragments(
+    ffmpeg_backend, put_clip, s3_prefix, storage
+):
+    source = put_clip(clip_path("short_2s"), "lecture.mp4")
+    group = _run(ffmpeg_backend, cmaf_job(source, f"{s3_prefix}/v/index", iframes=True))
+
+    report = validate_hls(group.playlist_uri, storage=storage, fragment_seconds=1)
+    assert report.ok, [(c.id, c.message) for c in report.errors]
+    ids = {c.id for c in report.checks if c.ok}
+    assert {"fmp4.init", "fmp4.fragments", "fmp4.duration", "fmp4.fragment-length"} <= ids
+    assert {"iframes.keyframe-start", "media.codecs", "bandwidth.peak"} <= ids
+    assert validate_hls(group.playlist_uri, storage=storage, fragment_seconds=0.5).errors

@@ -26,8 +26,13 @@ def init_name(base: str, group: StreamingGroup, output: Output) -> str:
     return f"{base}{output.name_modifier}init.{extension(group, output)}"
 
 
+def numbered(stem: str, number: int, ext: str) -> str:
+    """``<stem>_<nine digits>.<ext>``: segment ``number`` (from 1) of ``<base><modifier>``."""
+    return f"{stem}_{number:09d}.{ext}"
+
+
 def segment_name(base: str, group: StreamingGroup, output: Output, number: int) -> str:
-    return f"{base}{output.name_modifier}_{number:09d}.{extension(group, output)}"
+    return numbered(f"{base}{output.name_modifier}", number, extension(group, output))
 
 
 def segment_template(base: str, group: StreamingGroup, output: Output) -> str:
