@@ -169,15 +169,9 @@ def add_audio_group_bandwidth(ctx: Context, master: Any, renditions: list[Rendit
         path = ctx.resolve(media.uri or "")
         if media.type != "AUDIO" or path is None or not path.is_file():
             continue
-        try:
-            playlist = m3u8.loads(path.read_text(encoding="utf-8", errors="replace"))
-            sizes = [
-                SegmentSize(float(s.duration or 0), (ctx.folder / s.uri).stat().st_size)
-                for s in playlist.segments
-            ]
-        except Exception:  # unreadable renditions are reported by check_fmp4_playlists
+        figures = _measured(ctx, path)
+        if figures is None:  # reported by check_fmp4_playlists
             continue
-        figures = (peak_bitrate(sizes, playlist.target_duration or 1), average_bitrate(sizes))
         best = groups.get(media.group_id, (0, 0))
         groups[media.group_id] = (max(best[0], figures[0]), max(best[1], figures[1]))
     for r in renditions:
@@ -185,3 +179,16 @@ def add_audio_group_bandwidth(ctx: Context, master: Any, renditions: list[Rendit
         if extra and r.figures.peak_bandwidth and not any(m.audio for m in r.media):
             r.figures.peak_bandwidth += extra[0]
             r.figures.average_bandwidth = (r.figures.average_bandwidth or 0) + extra[1]
+
+
+def _measured(ctx: Context, path: Path) -> tuple[int, int] | None:
+    """(peak, average) of a media playlist's segments; None when it cannot be read."""
+    try:
+        playlist = m3u8.loads(path.read_text(encoding="utf-8", errors="replace"))
+        sizes = [
+            SegmentSize(float(s.duration or 0), (ctx.folder / s.uri).stat().st_size)
+            for s in playlist.segments
+        ]
+    except (OSError, ValueError, IndexError, TypeError):
+        return None
+    return peak_bitrate(sizes, playlist.target_duration or 1), average_bitrate(sizes)

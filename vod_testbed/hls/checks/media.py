@@ -49,11 +49,11 @@ def check_media_attributes(ctx: Context, r: Rendition) -> None:
         )
     measured = sorted({measured_codecs(m) for m in media})
     if info.codecs:
-        declared = _codec_set(info.codecs)
+        named = _codec_set(info.codecs)
         if getattr(info, "audio", None) and not any(m.audio for m in media):
             # The audio is a rendition of the AUDIO group (CMAF): CODECS names it too.
-            declared = {c for c in declared if not c.startswith(("mp4a", "ac-3", "ec-3"))}
-        ok = len(measured) == 1 and declared == _codec_set(measured[0])
+            named = {c for c in named if not c.startswith(("mp4a", "ac-3", "ec-3"))}
+        ok = len(measured) == 1 and named == _codec_set(measured[0])
         ctx.add(
             "media.codecs",
             ok,
