@@ -11,6 +11,7 @@ from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.dash import validate_dash
 from vod_testbed.hls.validation import validate_hls
 
 pytestmark = pytest.mark.e2e
@@ -86,3 +87,20 @@ def test_cmaf_hls_passes_the_validator_with_its_fragments(
     assert {"fmp4.init", "fmp4.fragments", "fmp4.duration", "fmp4.fragment-length"} <= ids
     assert {"iframes.keyframe-start", "media.codecs", "bandwidth.peak"} <= ids
     assert validate_hls(group.playlist_uri, storage=storage, fragment_seconds=0.5).errors
+
+
+@pytest.mark.parametrize("timeline", ["DISABLED", "ENABLED"])
+def test_both_groups_mpds_pass_the_dash_validator(
+    ffmpeg_backend, put_clip, s3_prefix, storage, timeline
+):
+    source = put_clip(clip_path("short_2s"), "lecture.mp4")
+    group = {"WriteSegmentTimelineInRepresentation": timeline}
+    cmaf = _run(ffmpeg_backend, cmaf_job(source, f"{s3_prefix}/c{timeline}/index", **group))
+    dash = _run(ffmpeg_backend, dash_job(source, f"{s3_prefix}/d{timeline}/", **group))
+
+    for mpd in (cmaf.more_playlist_uris[0], dash.playlist_uri):
+        report = validate_dash(mpd, storage=storage, fragment_seconds=1)
+        assert report.ok, [(c.id, c.message) for c in report.errors]
+        ids = {c.id for c in report.checks if c.ok}
+        assert {"mpd.adaptation-sets", "dash.files", "dash.codecs", "dash.duration"} <= ids
+        assert {"dash.bandwidth", "fmp4.fragment-length"} <= ids

@@ -148,7 +148,9 @@ def _seconds(value: float) -> str:
 def _write_mpd(plan: StreamGroupPlan, tracks: list[WrittenTrack]) -> Path:
     group = plan.group
     options = group.mpd
-    duration = max(t.duration_s for t in tracks)
+    # The picture's length: AAC frames run a few ms past it, and a longer presentation
+    # would make SegmentTemplate@duration name a video segment that does not exist.
+    duration = max(t.duration_s for t in tracks if t.track.output.video is not None)
     mpd = ET.Element(
         "MPD",
         {
