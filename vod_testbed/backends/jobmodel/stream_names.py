@@ -42,3 +42,14 @@ def segment_template(base: str, group: StreamingGroup, output: Output) -> str:
 
 def mpd_name(base: str) -> str:
     return f"{base}.mpd"
+
+
+def top_manifests(base: str, group: StreamingGroup) -> tuple[str, ...]:
+    """The group's top-level manifests as its COMPLETE event lists them: a CMAF group's HLS
+    multivariant playlist first, then the MPD."""
+    names = []
+    if isinstance(group, CmafGroup) and group.write_hls:
+        names.append(f"{base}.m3u8")
+    if not isinstance(group, CmafGroup) or group.write_dash:
+        names.append(mpd_name(base))
+    return tuple(names)
