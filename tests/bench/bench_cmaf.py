@@ -11,8 +11,10 @@ FFmpeg backend makes it, from the command to the checked outputs and written man
   (``dash`` muxer per track, 2 s fragments), then every track's boxes read back and the HLS
   and DASH manifests written.
 
-The two are interleaved, three runs each; the figure is the ratio of the medians, cmaf / ts,
-target at most 1.05. S3 is left out: both upload the same amount of media.
+The two are interleaved, three runs each; the figure is the median of each run's cmaf / ts
+ratio (a burst of load on a shared machine then spoils one pair, not the verdict), target
+at most 1.05; the ratio of the medians is printed beside it. S3 is left out: both upload
+the same amount of media.
 """
 
 from __future__ import annotations
@@ -125,8 +127,10 @@ def main() -> int:
                 times[name].append(_timed(lambda way=way, work=work: way(work)))
                 print(f"  run {number + 1} {name}: {times[name][-1]:.2f} s", flush=True)
     ts_s, cmaf_s = statistics.median(times["ts"]), statistics.median(times["cmaf"])
-    ratio = cmaf_s / ts_s
-    print(f"TS HLS {ts_s:.2f} s, CMAF (HLS + DASH) {cmaf_s:.2f} s: cmaf / ts = {ratio:.3f}")
+    pairs = [c / t for t, c in zip(times["ts"], times["cmaf"], strict=True)]
+    ratio = statistics.median(pairs)
+    print(f"TS HLS {ts_s:.2f} s, CMAF (HLS + DASH) {cmaf_s:.2f} s (medians): {cmaf_s / ts_s:.3f}")
+    print(f"cmaf / ts per run: {', '.join(f'{r:.3f}' for r in pairs)}; median {ratio:.3f}")
     verdict = "met" if ratio <= TARGET else "NOT met"
     print(f"target cmaf / ts <= {TARGET}: {verdict}")
     return 0 if ratio <= TARGET else 1
