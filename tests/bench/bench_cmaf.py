@@ -90,9 +90,9 @@ def _source(ffmpeg: str, folder: Path) -> Path:
     return path
 
 
-def _timed(run: Callable[[], None]) -> float:
+def _timed(run: Callable[[Path], None], work: Path) -> float:
     started = time.perf_counter()
-    run()
+    run(work)
     return time.perf_counter() - started
 
 
@@ -120,11 +120,12 @@ def main() -> int:
             finish_stream_group(plan, duration)
 
         times: dict[str, list[float]] = {"ts": [], "cmaf": []}
+        ways: tuple[tuple[str, Callable[[Path], None]], ...] = (("ts", ts), ("cmaf", fmp4))
         for number in range(RUNS):
-            for name, way in (("ts", ts), ("cmaf", fmp4)):
+            for name, way in ways:
                 work = folder / f"{name}{number}"
                 work.mkdir()
-                times[name].append(_timed(lambda way=way, work=work: way(work)))
+                times[name].append(_timed(way, work))
                 print(f"  run {number + 1} {name}: {times[name][-1]:.2f} s", flush=True)
     ts_s, cmaf_s = statistics.median(times["ts"]), statistics.median(times["cmaf"])
     pairs = [c / t for t, c in zip(times["ts"], times["cmaf"], strict=True)]
