@@ -192,6 +192,7 @@ class Fragment:
     # Bytes from the moof to the end of the first sample's data: an I-frame's range.
     first_sample_end: int
     end: int
+    media_bytes: int  # the mdat's payload: the samples alone, without boxes
 
 
 def read_fragments(data: bytes, init: Init) -> list[Fragment]:
@@ -253,4 +254,5 @@ def _fragment(data: bytes, moof: Box, mdat: Box, init: Init) -> Fragment:
         starts_with_sync=not sync_flags & NON_SYNC,
         first_sample_end=min(mdat.body + first_size, mdat.end),
         end=mdat.end,
+        media_bytes=mdat.size - mdat.header,
     )

@@ -38,6 +38,8 @@ def test_cmaf_group_writes_both_manifests_over_one_set_of_segments(
     )
     assert [(o.width, o.height) for o in group.outputs] == [(640, 360), (320, 180), (0, 0)]
     assert all(o.uris == () and abs(o.duration_ms - 2000) <= 100 for o in group.outputs)
+    # The video's own bit rate, under the 1 Mb/s cap; none for the audio track.
+    assert [0 < o.average_bitrate < 1_100_000 for o in group.outputs] == [True, True, False]
     keys = sorted(uri.rsplit("/", 1)[1] for uri in storage.list(f"{s3_prefix}/cmaf/"))
     # AAC frames do not end on the 2 s mark: the audio track may end with a short segment.
     assert next(k for k in keys if k.startswith("index_audio_0")) == "index_audio_000000001.cmfa"

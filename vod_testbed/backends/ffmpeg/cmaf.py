@@ -76,6 +76,12 @@ class WrittenTrack:
     def sizes(self) -> list[int]:
         return [s.stat().st_size for s in self.segments]
 
+    def media_bitrate(self) -> int:
+        """The track's own bit rate: its samples, without boxes (the event's
+        ``averageBitrate``)."""
+        bits = 8 * sum(f.media_bytes for fragments in self.fragments for f in fragments)
+        return round(bits / self.duration_s) if self.duration_s else 0
+
 
 def stream_group_plan(
     group: StreamingGroup, source: Source, work: Path, preset: str, ffmpeg_binary: str

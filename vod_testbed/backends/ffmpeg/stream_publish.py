@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vod_testbed.backends.ffmpeg.cmaf import StreamGroupPlan, WrittenTrack, read_tracks
-from vod_testbed.backends.ffmpeg.stream_manifests import bandwidths, write_manifests
+from vod_testbed.backends.ffmpeg.stream_manifests import write_manifests
 from vod_testbed.backends.job import FileOutput, GroupOutput
 
 
@@ -32,7 +32,7 @@ class StreamGroupFiles:
                 round(t.duration_s * 1000),
                 t.init.width,
                 t.init.height,
-                bandwidths(t, self.plan.group.segment_seconds)[1] if t.init.width else 0,
+                t.media_bitrate() if t.init.width else 0,
             )
             for t in self.tracks
         )
