@@ -130,6 +130,10 @@ def stream_group_plan(
             video = picture(video, geometry, source.display_size)
             media = video.filter("fps", fps=str(rate)).filter("format", "yuv420p")
             options.update(_video_options(codec, rate, preset))
+            # Each track starts at its encoder's B-frame delay, which x264's B-pyramid makes
+            # differ between sizes (one frame or two); without the pyramid every rendition's
+            # frames, and so its keyframes and segments, fall at the same times.
+            options["x264-params"] = "b-pyramid=none"
         else:
             description = output.audio[0]
             media = stream[f"a:{source.audio_stream(description.selector)}"]
