@@ -44,3 +44,10 @@ def test_a_missing_manifest_gets_a_verdict(tmp_path: Path) -> None:
     report = validate_dash(tmp_path / "absent.mpd")
 
     assert [c.id for c in report.errors] == ["mpd.syntax"]
+
+
+def test_the_validate_command_judges_an_mpd(capsys: pytest.CaptureFixture[str]) -> None:
+    from vod_testbed.cli.main import main
+
+    assert main(["validate", str(FIXTURES / "dynamic.mpd")]) == 1
+    assert "not a static MPD" in capsys.readouterr().out
