@@ -123,6 +123,13 @@ class Rung:
     qvbr_quality: int | None = None
     buffer_bits: int | None = None
     buffer_initial_fill_percent: int = VBV_INITIAL_FILL_PERCENT
+    # This rung's own AAC format (profile, channels, sample rate) when it differs from the
+    # ladder's: MediaConvert sets each output's audio on its own (docs/audio-groups.md).
+    audio_format: AudioSpec | None = None
+
+    def audio_spec(self, ladder_audio: AudioSpec) -> AudioSpec:
+        """The AAC format this rung's audio is encoded in."""
+        return self.audio_format or ladder_audio
 
     @property
     def name_modifier(self) -> str:

@@ -41,6 +41,9 @@ class Rendition:
     playlist: Any = None  # m3u8.M3U8 once parsed
     text: str = ""
     segments: list[Segment] = field(default_factory=list)
+    # The codecs of the audio group the variant names (checks/audio_groups): its CODECS
+    # lists them beside its own streams'.
+    group_codecs: frozenset[str] = frozenset()
     figures: RenditionFigures = field(init=False)
 
     def __post_init__(self) -> None:

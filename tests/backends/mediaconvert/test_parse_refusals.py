@@ -241,12 +241,6 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "'CODING_MODE_5_1' is not supported",
     ),
     (
-        "mixed-sample-rates",
-        lambda s: aac_of(s, 3).update({"sampleRate": 32_000}),
-        "/outputGroups/0/outputs/3/audioDescriptions/0/codecSettings/aacSettings",
-        "must be the same in every output",
-    ),
-    (
         "negative-gop",
         lambda s: h264_of(s).update({"gopSize": -2.0}),
         "/outputGroups/0/outputs/0/videoDescription/codecSettings/h264Settings/gopSize",

@@ -23,6 +23,13 @@ from typing import IO
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.assembly import Assembly, assemble
+from vod_testbed.backends.ffmpeg.audio_groups import (
+    AudioGroupPlan,
+    audio_group_plan,
+    in_settings_order,
+    read_audio_renditions,
+    write_audio_groups,
+)
 from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
 from vod_testbed.backends.ffmpeg.captions import (
     CaptionCues,
@@ -70,6 +77,7 @@ from vod_testbed.backends.job import (
     RenditionOutput,
     new_job_id,
 )
+from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.automated_abr import expanded
 from vod_testbed.backends.jobmodel.inputs import Resolution
 from vod_testbed.backends.jobmodel.model import CmafGroup, DashIsoGroup, HlsGroup, JobSpec
@@ -362,6 +370,7 @@ class FFmpegBackend(InProcessTranscoder):
         media = source.media
         commands: list[tuple[Path, list[str]]] = []
         hls_plans: list[EncodePlan] = []
+        audio_plans: list[AudioGroupPlan | None] = []
         file_plans: list[FileGroupPlan] = []
         stream_plans: list[StreamGroupPlan] = []
         for index, group in enumerate(model.output_groups):
@@ -375,6 +384,10 @@ class FFmpegBackend(InProcessTranscoder):
                     self._warn(job_id, rate_note)
                 hls_plans.append(plan)
                 commands.append((folder, build_command(plan, self.ffmpeg)))
+                audio = audio_group_plan(group, source, plan, self.ffmpeg)
+                audio_plans.append(audio)
+                if audio is not None:
+                    commands.append((folder, audio.argv))
             elif isinstance(group, CmafGroup | DashIsoGroup):
                 streams = stream_group_plan(
                     group, source, folder, self.settings.x264_preset, self.ffmpeg
@@ -398,23 +411,27 @@ class FFmpegBackend(InProcessTranscoder):
         for group, plan in zip(
             (g for g in model.output_groups if isinstance(g, HlsGroup)), hls_plans, strict=True
         ):
-            apply_group_segment_modifiers(group, plan, model, started)
+            apply_group_segment_modifiers(video_part(group), plan, model, started)
         renditions = []
         hls_groups = [g for g in model.output_groups if isinstance(g, HlsGroup)]
-        for plan, group in zip(hls_plans, hls_groups, strict=True):
+        for plan, group, audio in zip(hls_plans, hls_groups, audio_plans, strict=True):
             round_up = plan.ladder.round_target_duration_up
             written = [
                 read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
                 for r in plan.renditions
             ]
-            check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
-            write_master(
+            extra = read_audio_renditions(plan, audio) if audio is not None else []
+            check_complete(written + extra, source_s, max(0.5, float(plan.ladder.gop_seconds)))
+            master = write_master(
                 plan.hls_dir,
                 plan.hls_base,
                 written,
                 plan.frame_rate,
                 iframe_modifiers=group.iframe_modifiers,
             )
+            if audio is not None:
+                write_audio_groups(master, group, audio, extra)
+                written = in_settings_order(group, written + extra)
             renditions.append(written)
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
         stream_files = [finish_stream_group(plan, source_s) for plan in stream_plans]

@@ -124,9 +124,10 @@ def _check_renderable(ladder: Ladder, boxes: list[tuple[Rung, tuple[int, int]]])
         if audio.channels not in CODING_MODE_CHANNELS.values():
             problems.append(f"{audio.channels} audio channels: only mono and stereo are rendered")
     for rung, box in boxes:
-        if audio is not None and audio.channels in CODING_MODE_CHANNELS.values():
+        own = rung.audio_spec(audio) if audio is not None else None
+        if own is not None and own.channels in CODING_MODE_CHANNELS.values():
             aac = aac_problem(
-                audio.profile, channels_mode(audio.channels), audio.sample_rate, rung.audio_bitrate
+                own.profile, channels_mode(own.channels), own.sample_rate, rung.audio_bitrate
             )
             if aac:
                 problems.append(f"rung {rung.name}: {aac}")
@@ -160,9 +161,9 @@ def _hls_output(
             },
         },
     }
-    audio = ladder.audio
-    if audio is None or not with_audio:
+    if ladder.audio is None or not with_audio:
         return output
+    audio = rung.audio_spec(ladder.audio)
     output["AudioDescriptions"] = [
         {
             "AudioSourceName": AUDIO_SELECTOR,

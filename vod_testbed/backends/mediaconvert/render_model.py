@@ -37,7 +37,7 @@ from vod_testbed.backends.jobmodel.model import (
     Wav,
 )
 from vod_testbed.backends.ladder import RateControl, Rung
-from vod_testbed.backends.mediaconvert import render_inputs, render_streaming
+from vod_testbed.backends.mediaconvert import render_audio_groups, render_inputs, render_streaming
 from vod_testbed.backends.mediaconvert.parse_audio import AC3_MODES, EAC3_MODES
 from vod_testbed.backends.mediaconvert.parse_codecs import H265_PROFILES
 from vod_testbed.backends.mediaconvert.render import (
@@ -191,6 +191,7 @@ def _audio(description: AudioDescription) -> dict[str, Any]:
             },
         }
     rendered = {"AudioSourceName": description.selector, "CodecSettings": settings}
+    rendered.update(render_audio_groups.language_and_name(description))
     if description.remix is not None:
         rendered["RemixSettings"] = render_inputs.remix(description.remix)
     if description.loudness is not None:
@@ -225,6 +226,7 @@ def _output(output: Output) -> dict[str, Any]:
             hls["SegmentModifier"] = output.segment_modifier
         if container.iframe_only:
             hls["IFrameOnlyManifest"] = "INCLUDE"
+        hls.update(render_audio_groups.hls_settings(output))
         rendered["OutputSettings"] = {"HlsSettings": hls}
     if output.video is not None:
         rendered["VideoDescription"] = _video(output.video)
@@ -251,6 +253,8 @@ def _group(group: OutputGroup) -> dict[str, Any]:
                 else "SPEC_COMPLIANT",
             },
         }
+        if group.gop_multiple_segments:
+            settings["HlsGroupSettings"]["SegmentLengthControl"] = "GOP_MULTIPLE"
     else:
         settings = {
             "Type": "FILE_GROUP_SETTINGS",

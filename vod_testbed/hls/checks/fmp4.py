@@ -23,9 +23,8 @@ from typing import Any
 
 import m3u8
 
-from vod_testbed.hls.model import Context, Rendition
+from vod_testbed.hls.model import Context
 from vod_testbed.media.fmp4 import Fmp4Error, Fragment, Init, read_fragments, read_init
-from vod_testbed.media.measure import SegmentSize, average_bitrate, peak_bitrate
 from vod_testbed.media.segments import SegmentMedia, inspect_segment
 
 EXTINF_TOLERANCE_S = 0.05
@@ -158,37 +157,3 @@ def _order(uri: str, fragments: list[Fragment], previous: Fragment | None, init:
                 )
         previous = fragment
     return problems
-
-
-def add_audio_group_bandwidth(ctx: Context, master: Any, renditions: list[Rendition]) -> None:
-    """A variant whose audio is an ``AUDIO`` rendition group declares a BANDWIDTH that
-    includes it (RFC 8216 4.3.4.2): its measured figures get the group's largest rendition
-    added, so ``bandwidth.*`` compare like with like."""
-    groups: dict[str, tuple[int, int]] = {}
-    for media in master.media:
-        path = ctx.resolve(media.uri or "")
-        if media.type != "AUDIO" or path is None or not path.is_file():
-            continue
-        figures = _measured(ctx, path)
-        if figures is None:  # reported by check_fmp4_playlists
-            continue
-        best = groups.get(media.group_id, (0, 0))
-        groups[media.group_id] = (max(best[0], figures[0]), max(best[1], figures[1]))
-    for r in renditions:
-        extra = groups.get(getattr(r.stream_info, "audio", None) or "")
-        if extra and r.figures.peak_bandwidth and not any(m.audio for m in r.media):
-            r.figures.peak_bandwidth += extra[0]
-            r.figures.average_bandwidth = (r.figures.average_bandwidth or 0) + extra[1]
-
-
-def _measured(ctx: Context, path: Path) -> tuple[int, int] | None:
-    """(peak, average) of a media playlist's segments; None when it cannot be read."""
-    try:
-        playlist = m3u8.loads(path.read_text(encoding="utf-8", errors="replace"))
-        sizes = [
-            SegmentSize(float(s.duration or 0), (ctx.folder / s.uri).stat().st_size)
-            for s in playlist.segments
-        ]
-    except (OSError, ValueError, IndexError, TypeError):
-        return None
-    return peak_bitrate(sizes, playlist.target_duration or 1), average_bitrate(sizes)
