@@ -27,6 +27,7 @@ import botocore.exceptions
 
 from tests.support.emulator import ROLE
 from vod_testbed.backends.ffmpeg import binary
+from vod_testbed.hls.dash import validate_dash
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.storage.s3 import Storage
 
@@ -175,6 +176,10 @@ def check_outputs(storage: Storage, settings: dict[str, Any]) -> list[str]:
                 folder, _, prefix = uri.rpartition("/")
                 if not any(k.rsplit("/", 1)[-1].startswith(prefix) for k in storage.list(folder)):
                     problems.append(f"no frame capture {uri}*.jpg")
+            elif kind == "mpd":
+                dash = validate_dash(uri, storage=storage)
+                if not dash.ok:
+                    problems.append(f"{uri}: {[c.id for c in dash.errors]}")
             elif not storage.exists(uri):
                 problems.append(f"missing {uri}")
             elif kind == "file" and not uri.endswith((".srt", ".vtt", ".scc")):

@@ -1,4 +1,5 @@
-"""``vod-testbed validate``: check an HLS output against the authoring rules and the ladder.
+"""``vod-testbed validate``: check an HLS output against the authoring rules and the ladder,
+or a DASH manifest (``.mpd``) and its segments.
 
 Exit codes: 0 valid, 1 invalid (a check of severity error failed), 2 unusable input.
 """
@@ -42,24 +43,34 @@ def register(subparsers: Any) -> None:
         help="the AES-128 key of encrypted segments: 16 bytes, or 32 hexadecimal digits "
         "(a file, so that the key is in no command line)",
     )
+    parser.add_argument(
+        "--fragment-length",
+        type=float,
+        metavar="S",
+        help="the fMP4 fragment length asked for (FragmentLength); no fragment may be longer",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: PyAV and the validator are not needed to build the command line.
     from vod_testbed.backends.ladder import DEFAULT_LADDER
+    from vod_testbed.hls.dash import validate_dash
     from vod_testbed.hls.report import ValidationReport
     from vod_testbed.hls.validation import validate_hls
 
     key = read_key_file(args.key_file) if args.key_file else None
 
     def build(master: str) -> ValidationReport:
+        if master.endswith(".mpd"):
+            return validate_dash(master, fragment_seconds=args.fragment_length)
         return validate_hls(
             master,
             expected=DEFAULT_LADDER if args.expect_default_ladder else None,
             source_duration_s=args.source_duration,
             thumbnails=args.thumbnails,
             key=key,
+            fragment_seconds=args.fragment_length,
         )
 
     def render(report: ValidationReport) -> str:

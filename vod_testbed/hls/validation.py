@@ -39,6 +39,8 @@ Check ids (stable, used by tests and tooling):
   (:mod:`vod_testbed.hls.checks.subtitles`)
 * ``audio.group`` / ``audio.renditions`` - audio rendition groups: every ``AUDIO=``
   resolves, each rendition is audio alone (:mod:`vod_testbed.hls.checks.audio_groups`)
+* ``fmp4.init`` / ``fmp4.fragments`` / ``fmp4.duration`` / ``fmp4.fragment-length`` -
+  fragmented-MP4 (CMAF) playlists and their boxes (:mod:`vod_testbed.hls.checks.fmp4`)
 * ``iframes.playlist`` / ``iframes.keyframe-start`` - each I-frame-only playlist is one,
   and each of its byte ranges starts with a keyframe
 * ``encryption.tags`` / ``encryption.key`` - EXT-X-KEY well formed; with the key, every
@@ -62,6 +64,7 @@ from vod_testbed.hls.checks import (
     audio_groups,
     bitrate,
     files,
+    fmp4,
     iframes,
     ladder,
     media,
@@ -84,6 +87,7 @@ def validate_hls(
     thumbnails: str | Path | None = None,
     storage: Storage | None = None,
     key: bytes | None = None,
+    fragment_seconds: float | None = None,
 ) -> ValidationReport:
     """Validate an HLS output and report every check.
 
@@ -97,6 +101,8 @@ def validate_hls(
         storage: used for ``s3://`` inputs (default: ``Storage()`` from the environment).
         key: the AES-128 key of encrypted segments (16 bytes); without it their media
             cannot be checked (``encryption.key`` fails).
+        fragment_seconds: the fragment length fMP4 segments were asked for (CMAF's
+            ``FragmentLength``); enables ``fmp4.fragment-length``.
 
     Raises:
         HlsInputError: the master is missing or unreadable, or is not a master playlist.
@@ -118,7 +124,7 @@ def validate_hls(
                 ValidationReport(master=master_str),
                 key=key,
             )
-            report = _run(ctx)
+            report = _run(ctx, fragment_seconds)
     else:
         master_path = Path(master_str)
         if thumbs_str is not None:
@@ -135,7 +141,7 @@ def validate_hls(
             ValidationReport(master=master_str),
             key=key,
         )
-        report = _run(ctx)
+        report = _run(ctx, fragment_seconds)
     report.elapsed_s = time.perf_counter() - started
     return report
 
@@ -167,7 +173,7 @@ def _download(
     return local_master, local_thumbs, thumbnails is not None
 
 
-def _run(ctx: Context) -> ValidationReport:
+def _run(ctx: Context, fragment_seconds: float | None = None) -> ValidationReport:
     master_pl, master_text = load_master(ctx)
     ctx.master_independent = bool(master_pl.is_independent_segments)
     renditions = [
@@ -185,6 +191,7 @@ def _run(ctx: Context) -> ValidationReport:
     _check_across(ctx, renditions)
     captions = subtitles.check_subtitles(ctx, master_pl, renditions)
     captions |= audio_groups.check_audio_groups(ctx, master_pl, renditions, audio)
+    captions |= fmp4.check_fmp4_playlists(ctx, master_pl, fragment_seconds)
     files.check_files(ctx, renditions, captions, tuple(v.uri for v in master_pl.iframe_playlists))
     if ctx.expected is not None:
         ladder.check_expected(ctx, ctx.expected, renditions)

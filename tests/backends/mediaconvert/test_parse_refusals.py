@@ -32,16 +32,10 @@ def _extra_group(kind: str) -> Callable[[dict[str, Any]], None]:
 
 REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
     (
-        "dash-group",
-        _extra_group("DASH_ISO_GROUP_SETTINGS"),
+        "smooth-group",
+        _extra_group("MS_SMOOTH_GROUP_SETTINGS"),
         "/outputGroups/2/outputGroupSettings/type",
-        "DASH_ISO_GROUP_SETTINGS output groups are not supported",
-    ),
-    (
-        "cmaf-group",
-        _extra_group("CMAF_GROUP_SETTINGS"),
-        "/outputGroups/2/outputGroupSettings/type",
-        "CMAF_GROUP_SETTINGS output groups are not supported",
+        "MS_SMOOTH_GROUP_SETTINGS output groups are not supported",
     ),
     (
         "two-hls-groups-on-one-destination",

@@ -39,6 +39,7 @@ from vod_testbed.backends.ffmpeg.captions import (
     write_burn_in,
     write_caption_rendition,
 )
+from vod_testbed.backends.ffmpeg.cmaf import StreamGroupPlan, stream_group_plan
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_audio_command, build_command
 from vod_testbed.backends.ffmpeg.compile import (
     FileGroupPlan,
@@ -63,6 +64,7 @@ from vod_testbed.backends.ffmpeg.outputs import (
 from vod_testbed.backends.ffmpeg.process import job_workdir, remove_stale_workdirs, spawn
 from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
 from vod_testbed.backends.ffmpeg.segment_modifiers import apply_group_segment_modifiers
+from vod_testbed.backends.ffmpeg.stream_publish import StreamGroupFiles, finish_stream_group
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
     CaptionOutput,
@@ -79,7 +81,7 @@ from vod_testbed.backends.job import (
 from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.automated_abr import expanded
 from vod_testbed.backends.jobmodel.inputs import Resolution
-from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec
+from vod_testbed.backends.jobmodel.model import CmafGroup, DashIsoGroup, HlsGroup, JobSpec
 from vod_testbed.backends.jobmodel.timeline import needs_assembly
 from vod_testbed.backends.ladder import (
     AudioRendition,
@@ -156,7 +158,7 @@ def _validate_model(model: JobSpec) -> None:
         patterned = [
             o.name_modifier
             for o in group.outputs
-            if isinstance(group, HlsGroup) or o.is_frame_capture
+            if isinstance(group, HlsGroup | CmafGroup | DashIsoGroup) or o.is_frame_capture
         ]
         if any("%" in name for name in (base, *patterned)):
             raise errors.InvalidRequestError(
@@ -372,6 +374,7 @@ class FFmpegBackend(InProcessTranscoder):
         hls_plans: list[EncodePlan] = []
         audio_plans: list[AudioGroupPlan | None] = []
         file_plans: list[FileGroupPlan] = []
+        stream_plans: list[StreamGroupPlan] = []
         for index, group in enumerate(model.output_groups):
             folder = work / f"group{index}"
             folder.mkdir(parents=True, exist_ok=True)
@@ -387,6 +390,12 @@ class FFmpegBackend(InProcessTranscoder):
                 audio_plans.append(audio)
                 if audio is not None:
                     commands.append((folder, audio.argv))
+            elif isinstance(group, CmafGroup | DashIsoGroup):
+                streams = stream_group_plan(
+                    group, source, folder, self.settings.x264_preset, self.ffmpeg
+                )
+                stream_plans.append(streams)
+                commands.append((folder, streams.argv))
             else:
                 files = file_group_plan(
                     group, source, folder, self.settings.x264_preset, self.ffmpeg
@@ -429,11 +438,19 @@ class FFmpegBackend(InProcessTranscoder):
                 encrypt_renditions(written, group.encryption, plan.hls_dir.parent / "encrypted")
             )
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
+        stream_files = [finish_stream_group(plan, source_s) for plan in stream_plans]
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         uploaded: list[str] = []
         try:
             outputs = self._publish_model(
-                run, model, hls_plans, renditions, file_outputs, uploaded, self._logs(work, logs)
+                run,
+                model,
+                hls_plans,
+                renditions,
+                file_outputs,
+                uploaded,
+                self._logs(work, logs),
+                stream_files,
             )
             with run.lock:
                 self._check_canceled(run)
@@ -458,6 +475,7 @@ class FFmpegBackend(InProcessTranscoder):
         file_outputs: Sequence[Sequence[WrittenOutput]],
         written: MutableSequence[str],
         logs: Sequence[Path] = (),
+        stream_files: Sequence[StreamGroupFiles] = (),
     ) -> JobOutputs:
         """Upload a model job's outputs; ``written`` collects every URI written so far.
         ``logs`` (loudness logs) go beside the first group's outputs."""
@@ -468,6 +486,7 @@ class FFmpegBackend(InProcessTranscoder):
         groups: list[GroupOutput] = []
         hls = iter(zip(hls_plans, renditions, strict=True))
         files = iter(file_outputs)
+        streams = iter(stream_files)
         for group in model.output_groups:
             folder, _ = naming.split_destination(group.destination)
 
@@ -496,6 +515,13 @@ class FFmpegBackend(InProcessTranscoder):
                     for r in written_renditions
                 )
                 groups.append(GroupOutput("HLS_GROUP", details, target(master)))
+                continue
+            if isinstance(group, CmafGroup | DashIsoGroup):
+                written_group = next(streams)
+                media += [(p, target(p)) for p in written_group.media]
+                playlists += [(p, target(p)) for p in written_group.playlists]
+                masters += [(p, target(p)) for p in written_group.top]
+                groups.append(written_group.output(target))
                 continue
             outputs = next(files)
             media += [(path, target(path)) for output in outputs for path in output.files]

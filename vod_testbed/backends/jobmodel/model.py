@@ -15,8 +15,8 @@ Extension points, each a tuple or a union so that adding a kind is adding a type
 * :attr:`Output.audio` (one :class:`AudioDescription` per audio track of the output),
   :attr:`Output.captions` (one :class:`CaptionDescription` per caption track);
 * :data:`VideoCodec`, :data:`AudioCodec` and :data:`Container`: unions of settings types;
-* :data:`OutputGroup`: ``HlsGroup | FileGroup`` today; CMAF and DASH ISO groups join it
-  as further types with their own ``type`` tag.
+* :data:`OutputGroup`: ``HlsGroup | FileGroup | CmafGroup | DashIsoGroup``, each with its
+  own ``type`` tag.
 """
 
 from __future__ import annotations
@@ -279,7 +279,25 @@ class Raw:
     container: Literal["RAW"] = "RAW"
 
 
-Container = M3u8 | Mp4 | Raw
+@dataclass(frozen=True)
+class Cmfc:
+    """A CMAF track (``CMFC``): fragmented MP4 segments behind one init segment."""
+
+    # CmfcSettings.IFrameOnlyManifest INCLUDE: an I-frame-only HLS playlist beside it.
+    iframe_only: bool = False
+    # CmfcSettings.AudioGroupId of an audio track: its HLS rendition group.
+    audio_group: str = "program_audio"
+    container: Literal["CMFC"] = "CMFC"
+
+
+@dataclass(frozen=True)
+class Mpd:
+    """A DASH ISO track (``MPD``): fragmented MP4 segments behind one init segment."""
+
+    container: Literal["MPD"] = "MPD"
+
+
+Container = M3u8 | Mp4 | Raw | Cmfc | Mpd
 
 
 @dataclass(frozen=True)
@@ -369,7 +387,49 @@ class FileGroup:
     type: Literal["FILE_GROUP"] = "FILE_GROUP"
 
 
-OutputGroup = HlsGroup | FileGroup
+@dataclass(frozen=True)
+class MpdOptions:
+    """What the DASH manifest of a CMAF or DASH ISO group says: ``MinBufferTime``,
+    ``MpdManifestBandwidthType`` MAX (peak) or AVERAGE, and whether each representation has
+    a SegmentTimeline (``WriteSegmentTimelineInRepresentation``)."""
+
+    min_buffer_ms: int = 30_000
+    peak_bandwidth: bool = True
+    segment_timeline: bool = False
+
+
+@dataclass(frozen=True)
+class CmafGroup:
+    """``CMAF_GROUP_SETTINGS``: one set of fMP4 segments per output (one video or one audio
+    track each), an HLS and a DASH manifest over them (docs/jobs.md, "CMAF and DASH")."""
+
+    destination: str
+    outputs: tuple[Output, ...]
+    segment_seconds: int = 10
+    fragment_seconds: int = 2
+    write_hls: bool = True
+    write_dash: bool = True
+    integer_durations: bool = False
+    round_target_duration_up: bool = True
+    mpd: MpdOptions = field(default_factory=MpdOptions)
+    type: Literal["CMAF_GROUP"] = "CMAF_GROUP"
+
+
+@dataclass(frozen=True)
+class DashIsoGroup:
+    """``DASH_ISO_GROUP_SETTINGS``: fMP4 segments per output and one MPD whose video and
+    audio are separate adaptation sets."""
+
+    destination: str
+    outputs: tuple[Output, ...]
+    segment_seconds: int = 30
+    fragment_seconds: int = 2
+    mpd: MpdOptions = field(default_factory=MpdOptions)
+    type: Literal["DASH_ISO_GROUP"] = "DASH_ISO_GROUP"
+
+
+StreamingGroup = CmafGroup | DashIsoGroup
+OutputGroup = HlsGroup | FileGroup | CmafGroup | DashIsoGroup
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ AAC_SAMPLE_RATES = frozenset({8000, 12000, 16000, 22050, 24000, 32000, 44100, 48
 # AacSettings.codingMode -> channels; H264Settings.codecProfile -> the ladder's profile name.
 CODING_MODE_CHANNELS = {"CODING_MODE_1_0": 1, "CODING_MODE_2_0": 2}
 H264_PROFILES = {"HIGH": "high", "MAIN": "main", "BASELINE": "baseline"}
-GROUP_TYPES = ("HLS_GROUP_SETTINGS", "FILE_GROUP_SETTINGS")
+STREAMING_GROUP_TYPES = ("CMAF_GROUP_SETTINGS", "DASH_ISO_GROUP_SETTINGS")
+GROUP_TYPES = ("HLS_GROUP_SETTINGS", "FILE_GROUP_SETTINGS", *STREAMING_GROUP_TYPES)
 ENCODER_INTERNAL = "encoder internals; x264 uses its own"
 
 
@@ -77,12 +78,42 @@ def approximated(*values: Any, note: str = "") -> Coverage:
     return Coverage(Treatment.APPROXIMATED, frozenset(values) or None, note)
 
 
+# What CMAF and DASH ISO groups share (CmafGroupSettings, DashIsoGroupSettings).
+_STREAMING_GROUP: dict[str, Coverage] = {
+    "destination": honoured(
+        note="a trailing slash takes the base name from the input file; $dt$, $d$, $t$ "
+        "and $fn$ resolve when the job starts"
+    ),
+    "fragmentLength": honoured(
+        note="default 2; a segment holds fragments of this length (one, when longer)"
+    ),
+    "segmentControl": honoured("SEGMENTED_FILES"),
+    "segmentLengthControl": approximated(
+        "EXACT", "GOP_MULTIPLE", note="segments are cut on GOPs that divide segmentLength"
+    ),
+    "minFinalSegmentLength": honoured(0, 0.0),
+    "mpdProfile": honoured("MAIN_PROFILE", note="urn:mpeg:dash:profile:isoff-main:2011"),
+    "minBufferTime": honoured(note="milliseconds; default 30000 (inferred)"),
+    "mpdManifestBandwidthType": honoured(
+        note="MAX (default): the peak segment bit rate; AVERAGE: the average"
+    ),
+    "writeSegmentTimelineInRepresentation": honoured(
+        note="ENABLED: a SegmentTimeline of the real durations; DISABLED (default): "
+        "SegmentTemplate@duration"
+    ),
+    "ptsOffsetHandlingForBFrames": ignored("ZERO_BASED"),
+    "videoCompositionOffsets": ignored(note="ffmpeg writes its own composition offsets"),
+    "imageBasedTrickPlay": ignored("NONE"),
+    "additionalManifests": ignored((), note="only an empty list"),
+    "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
+}
+
 # Shape name -> wire member name -> treatment. Members not listed are refused.
 SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
     "JobSettings": {
         "inputs": honoured(note="1 to 150 inputs, stitched in order (docs/inputs-and-audio.md)"),
         "outputGroups": honoured(
-            note='HLS and FILE groups in any number and mix (docs/ARCHITECTURE.md, "The job model")'
+            note="HLS, FILE, CMAF and DASH ISO groups in any number and mix (docs/jobs.md)"
         ),
         "timecodeConfig": honoured(
             note="the clock of the outputs' inserted images; timecodes are not written into outputs"
@@ -159,6 +190,8 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "type": honoured(*GROUP_TYPES),
         "hlsGroupSettings": honoured(),
         "fileGroupSettings": honoured(),
+        "cmafGroupSettings": honoured(),
+        "dashIsoGroupSettings": honoured(),
     },
     "HlsGroupSettings": {
         "destination": honoured(
@@ -210,6 +243,62 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
     },
+    # -- CMAF and DASH ISO groups (docs/jobs.md, "CMAF and DASH") --------------------------
+    "CmafGroupSettings": {
+        **_STREAMING_GROUP,
+        "segmentLength": honoured(note="default 10"),
+        "writeHlsManifest": honoured(
+            note="ENABLED (default): <base>.m3u8 and a playlist per output"
+        ),
+        "writeDashManifest": honoured(note="ENABLED (default): <base>.mpd"),
+        "manifestDurationFormat": honoured(note="INTEGER -> integer EXTINF"),
+        "targetDurationCompatibilityMode": honoured(
+            note="LEGACY (the default) rounds EXT-X-TARGETDURATION up, SPEC_COMPLIANT to the "
+            "nearest second"
+        ),
+        "streamInfResolution": honoured("INCLUDE"),
+        "clientCache": honoured("ENABLED"),
+        "manifestCompression": honoured("NONE"),
+        "codecSpecification": ignored(note="CODECS are RFC 6381 strings read from the media"),
+    },
+    "DashIsoGroupSettings": {
+        **_STREAMING_GROUP,
+        "segmentLength": honoured(note="default 30"),
+        "hbbtvCompliance": ignored("NONE"),
+        "audioChannelConfigSchemeIdUri": honoured("MPEG_CHANNEL_CONFIGURATION"),
+    },
+    "CmfcSettings": {
+        "iFrameOnlyManifest": honoured(
+            "EXCLUDE",
+            "INCLUDE",
+            note="INCLUDE: <base><modifier>_I-Frame.m3u8 of byte ranges at the real keyframes",
+        ),
+        "audioGroupId": honoured(note="one group per CMAF group; default program_audio"),
+        "audioRenditionSets": ignored(note="every video variant plays the group's audio"),
+        "audioTrackType": ignored(
+            "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT",
+            "ALTERNATE_AUDIO_AUTO_SELECT",
+            note="the first audio output is DEFAULT=YES, every one AUTOSELECT=YES",
+        ),
+        "audioDuration": ignored("DEFAULT_CODEC_DURATION"),
+        "descriptiveVideoServiceFlag": ignored("DONT_FLAG"),
+        "scte35Source": ignored("NONE"),
+        "scte35Esam": ignored("NONE"),
+        "timedMetadata": ignored("NONE"),
+        "klvMetadata": ignored("NONE"),
+        "manifestMetadataSignaling": ignored("DISABLED"),
+        "c2paManifest": ignored("EXCLUDE"),
+    },
+    "MpdSettings": {
+        "audioDuration": ignored("DEFAULT_CODEC_DURATION"),
+        "accessibilityCaptionHints": ignored("EXCLUDE"),
+        "scte35Source": ignored("NONE"),
+        "scte35Esam": ignored("NONE"),
+        "timedMetadata": ignored("NONE"),
+        "klvMetadata": ignored("NONE"),
+        "manifestMetadataSignaling": ignored("DISABLED"),
+        "c2paManifest": ignored("EXCLUDE"),
+    },
     "Output": {
         "nameModifier": honoured(
             note="HLS: must start with '_' (the rung name is the rest); files: any, "
@@ -233,7 +322,9 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
     },
     "ContainerSettings": {
-        "container": honoured("M3U8", "MP4", "RAW"),
+        "container": honoured("M3U8", "MP4", "RAW", "CMFC", "MPD"),
+        "cmfcSettings": honoured(),
+        "mpdSettings": honoured(note="its members are metadata the emulator ignores"),
         "m3u8Settings": ignored(note="transport stream muxer internals (PIDs, PCR, intervals)"),
         "mp4Settings": honoured(),
     },

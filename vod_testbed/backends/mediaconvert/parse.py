@@ -44,7 +44,12 @@ from vod_testbed.backends.jobmodel.model import (
 )
 from vod_testbed.backends.ladder import RotatePolicy
 from vod_testbed.backends.mediaconvert import parse_inputs
-from vod_testbed.backends.mediaconvert.coverage import GROUP_TYPES, SettingsError, check_supported
+from vod_testbed.backends.mediaconvert.coverage import (
+    GROUP_TYPES,
+    STREAMING_GROUP_TYPES,
+    SettingsError,
+    check_supported,
+)
 from vod_testbed.backends.mediaconvert.model import validate_job_settings
 from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions, he_aac_warning
 from vod_testbed.backends.mediaconvert.parse_audio_groups import with_audio_groups
@@ -62,6 +67,7 @@ from vod_testbed.backends.mediaconvert.parse_codecs import (
 )
 from vod_testbed.backends.mediaconvert.parse_encryption import hls_encryption
 from vod_testbed.backends.mediaconvert.parse_files import file_output
+from vod_testbed.backends.mediaconvert.parse_streaming import streaming_group
 
 # VideoSelector.rotate; absent means DEGREE_0: "By default, the service does no rotation,
 # even if your input video has rotation metadata" (service model).
@@ -161,8 +167,21 @@ class _JobParser:
         groups: list[OutputGroup] = []
         for index, group in enumerate(settings_groups):
             path = f"/outputGroups/{index}"
-            if self.group_kind(group, path) == "HLS_GROUP_SETTINGS":
+            kind = self.group_kind(group, path)
+            if kind == "HLS_GROUP_SETTINGS":
                 groups.append(self.parse_hls_group(group, path, source))
+            elif kind in STREAMING_GROUP_TYPES:
+                groups.append(
+                    streaming_group(
+                        kind,
+                        group,
+                        path,
+                        destination=self.destination,
+                        claim=self.claim,
+                        selectors=self.selectors,
+                        warn=self.warn,
+                    )
+                )
             else:
                 groups.append(self.parse_file_group(group, path))
         self.warn_he_aac(groups)

@@ -20,7 +20,9 @@ from vod_testbed.backends.jobmodel.model import (
     Aac,
     Ac3,
     AudioDescription,
-    FileGroup,
+    CmafGroup,
+    Cmfc,
+    DashIsoGroup,
     FrameCapture,
     HlsGroup,
     Input,
@@ -28,12 +30,14 @@ from vod_testbed.backends.jobmodel.model import (
     M3u8,
     Mp3,
     Mp4,
+    Mpd,
     Output,
+    OutputGroup,
     VideoDescription,
     Wav,
 )
 from vod_testbed.backends.ladder import RateControl, Rung
-from vod_testbed.backends.mediaconvert import render_audio_groups, render_inputs
+from vod_testbed.backends.mediaconvert import render_audio_groups, render_inputs, render_streaming
 from vod_testbed.backends.mediaconvert.parse_audio import AC3_MODES, EAC3_MODES
 from vod_testbed.backends.mediaconvert.parse_codecs import H265_PROFILES
 from vod_testbed.backends.mediaconvert.render import (
@@ -211,6 +215,10 @@ def _output(output: Output) -> dict[str, Any]:
             "Container": "MP4",
             "Mp4Settings": {"MoovPlacement": placement},
         }
+    elif isinstance(container, Cmfc | Mpd):
+        rendered["ContainerSettings"] = render_streaming.container_settings(
+            container, bool(output.audio)
+        )
     else:
         rendered["ContainerSettings"] = {"Container": container.container}
     if isinstance(container, M3u8):
@@ -228,9 +236,11 @@ def _output(output: Output) -> dict[str, Any]:
     return rendered
 
 
-def _group(group: HlsGroup | FileGroup) -> dict[str, Any]:
-    if isinstance(group, HlsGroup):
-        settings: dict[str, Any] = {
+def _group(group: OutputGroup) -> dict[str, Any]:
+    if isinstance(group, CmafGroup | DashIsoGroup):
+        settings: dict[str, Any] = render_streaming.group_settings(group)
+    elif isinstance(group, HlsGroup):
+        settings = {
             "Type": "HLS_GROUP_SETTINGS",
             "HlsGroupSettings": {
                 "Destination": group.destination,
