@@ -127,7 +127,7 @@ def main() -> int:
         storage.ensure_bucket(backend.s3_bucket)
         service = bench_service(backend, tmp)
         lecture = seed(service, storage)
-        app = create_app({"CONTENT_SERVICE": service})
+        app = create_app(service)
         server = BackgroundServer(app, port=0).start()
         http = requests.Session()
         http.headers["Authorization"] = f"Bearer {mint_token(BENCH_AUTH_SECRET, 'bench')}"

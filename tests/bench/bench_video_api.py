@@ -132,7 +132,7 @@ def main() -> int:
     database = service.db
     video_id = seed(service)
     threads = PipelineSettings.from_env().http_threads
-    app = create_app({"CONTENT_SERVICE": service})
+    app = create_app(service)
     server = BackgroundServer(app, port=0, threads=threads).start()
     try:
         url = f"{server.url}/videos/{video_id}"

@@ -25,7 +25,7 @@ from vod_testbed.storage.s3 import Storage
 
 @pytest.fixture
 def app(service: ContentService) -> Flask:
-    return create_app({"CONTENT_SERVICE": service, "TESTING": True})
+    return create_app(service, config={"TESTING": True})
 
 
 @pytest.fixture

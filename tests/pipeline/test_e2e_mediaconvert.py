@@ -123,9 +123,7 @@ def test_events_sent_while_the_receiver_is_down_still_end_ready(
     assert mediaconvert.wait(job_id, timeout=90).status.value == "COMPLETE"
     # The job is over and every delivery has failed so far: nothing listens on the port.
     assert _video(service, ticket.video["id"])["status"] == "processing"
-    http = make_server(
-        "127.0.0.1", webhook_port, create_app({"CONTENT_SERVICE": service}), threaded=True
-    )
+    http = make_server("127.0.0.1", webhook_port, create_app(service), threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     try:

@@ -122,7 +122,7 @@ def test_reaped_videos_are_counted_in_healthz_and_metrics(
         put_in(service, new_asset()["id"], AssetStatus.UPLOADED)
     clock.advance(UPLOADED_LIMIT_S + 1)
     reaper.sweep()
-    client: FlaskClient = create_app({"CONTENT_SERVICE": service, "REAPER": reaper}).test_client()
+    client: FlaskClient = create_app(service, reaper=reaper).test_client()
     assert client.get("/healthz").get_json()["stuck_videos_failed"] == 2
     metrics = client.get("/metrics").get_data(as_text=True)
     assert "vod_pipeline_stuck_videos_failed_total 2\n" in metrics

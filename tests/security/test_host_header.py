@@ -26,7 +26,7 @@ def server_url(
 ) -> Iterator[str]:
     monkeypatch.setenv("VOD_ALLOWED_HOSTS", "testbed, media.internal")
     if request.param == "pipeline":
-        pipeline = BackgroundServer(create_app({"CONTENT_SERVICE": service})).start()
+        pipeline = BackgroundServer(create_app(service)).start()
         yield pipeline.url
         pipeline.stop()
     elif request.param == "emulator":

@@ -61,7 +61,7 @@ def emulator_client(make_app: Any) -> Any:
 
 @pytest.fixture
 def pipeline_client(service: ContentService) -> Any:
-    return create_pipeline_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": None}).test_client()
+    return create_pipeline_app(service, trigger=None).test_client()
 
 
 # -- the report's attacks ------------------------------------------------------------------
@@ -112,7 +112,7 @@ def test_malformed_s3_records_are_acknowledged_and_listed_not_retried(
     from vod_testbed.pipeline.trigger.handler import UploadTrigger
 
     trigger = UploadTrigger(pipeline_settings, RecordingTranscoder(), ServiceReporter(service))
-    client = create_pipeline_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": trigger})
+    client = create_pipeline_app(service, trigger=trigger)
     notification = {"Records": [7, {"eventName": "s3:ObjectCreated:Put", "s3": {"object": []}}]}
     answer = client.test_client().post(
         "/webhooks/s3", json=notification, headers={"Authorization": f"Bearer {SECRET}"}

@@ -49,7 +49,7 @@ def clock() -> ManualClock:
 @pytest.fixture
 def api(service: ContentService, clock: ManualClock) -> Iterator[str]:
     playback = build_playback_service(service, PlaybackSettings(token_secret="s"), clock=clock)
-    app = create_app({"CONTENT_SERVICE": service, "PLAYBACK_SERVICE": playback})
+    app = create_app(service, playback=playback)
     server = BackgroundServer(app, "127.0.0.1", 0, name="playback-lifetime").start()
     yield server.url
     server.stop()

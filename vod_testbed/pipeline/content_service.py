@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
@@ -41,13 +41,8 @@ from vod_testbed.pipeline.thumbnails import list_thumbnails
 from vod_testbed.pipeline.transitions import job_transition, notice_transition
 from vod_testbed.pipeline.trigger.handler import PINNED_FOLDER
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
-from vod_testbed.pipeline.upload_requests import (
-    UploadTicket,
-    check_content_type,
-    check_filename,
-    check_id,
-    check_size,
-)
+from vod_testbed.pipeline.upload_requests import NewVideo, UploadTicket, check_id
+from vod_testbed.pipeline.videos import Video
 from vod_testbed.storage.s3 import Storage, s3_client
 
 log = logging.getLogger(__name__)
@@ -106,6 +101,23 @@ class ContentService:
     def handle_video_upload(
         self, user_id: Any, filename: Any, content_type: Any, size: Any, course_id: Any
     ) -> UploadTicket:
+        """:meth:`register_upload` from plain values, checked as ``POST /videos`` checks them.
+
+        Raises:
+            InvalidRequestError: a field is missing or unacceptable; ``field`` names it.
+        """
+        new = NewVideo.parse(
+            {
+                "filename": filename,
+                "content_type": content_type,
+                "size": size,
+                "course_id": course_id,
+            },
+            self.settings,
+        )
+        return self.register_upload(check_id("user_id", user_id), new)
+
+    def register_upload(self, user_id: str, new: NewVideo) -> UploadTicket:
         """Register an upload in a course and presign its PUT (who may add to the course
         is :func:`courses.claim`'s business, checked before).
 
@@ -115,13 +127,14 @@ class ContentService:
             key and the URL's lifetime in seconds.
 
         Raises:
-            InvalidRequestError: a field is missing or unacceptable; ``field`` names it.
+            QuotaExceeded: the user has too many uploads waiting.
         """
-        user_id = check_id("user_id", user_id)
-        course_id = check_id("course_id", course_id)
-        filename = check_filename(filename)
-        content_type = check_content_type(content_type, self.settings.allowed_content_types)
-        size = check_size(size, self.settings.max_upload_bytes)
+        filename, content_type, size, course_id = (
+            new.filename,
+            new.content_type,
+            new.size,
+            new.course_id,
+        )
         self._check_quota(user_id, size)
         asset_id = str(uuid.uuid4())
         key = upload_keys.upload_key(user_id, filename, asset_id)
@@ -153,7 +166,7 @@ class ContentService:
         with log_context(asset_id=asset_id):
             log.info("upload registered", extra={"key": key, "size_bytes": size})
         return UploadTicket(
-            video=self.describe(asset),
+            video=Video.of(asset),
             url=url,
             headers={"Content-Type": content_type, "Content-Length": str(size)},
             key=key,
@@ -189,7 +202,7 @@ class ContentService:
         """The description of asset ``asset_id``, or ``None``."""
         with self.db.sessions() as session:
             asset = session.get(VideoAsset, asset_id)
-            return self.describe(asset) if asset else None
+            return Video.of(asset) if asset else None
 
     def get_visible(self, asset_id: str, caller: Caller) -> dict[str, Any] | None:
         """The description of asset ``asset_id`` if ``caller`` may see it (:mod:`.access`),
@@ -201,7 +214,7 @@ class ContentService:
         # The token's courses claim is the part of the rule not stored (access.visible_clause).
         if row is None or not (row.visible or row.course_id in caller.courses):
             return None
-        return self.describe(row, caller)
+        return Video.of(row, caller)
 
     def list(
         self,
@@ -232,7 +245,7 @@ class ContentService:
                 raise InvalidRequestError("status", f"must be one of {known}") from None
         with self.db.engine.connect() as connection:
             rows = connection.execute(query, params)
-            return [self.describe(row, visible_to) for row in rows]
+            return [Video.of(row, visible_to) for row in rows]
 
     def needs_job(self, asset_id: str) -> bool:
         """Whether asset ``asset_id`` exists and still waits for a transcoding job (a
@@ -267,45 +280,6 @@ class ContentService:
                 )
             )
         return lost
-
-    def describe(
-        self, asset: VideoAsset | Row[Any], viewer: Caller | None = None
-    ) -> dict[str, Any]:
-        """The API's view of an asset (a mapped one, or a row of its table), as ``viewer``
-        may see it: storage keys only for its owner and administrators (a key is what a
-        copy or an overwrite needs), and a pending upload's size only for them too."""
-        error = None
-        if asset.failure_reason:
-            error = {
-                "reason": asset.failure_reason,
-                "code": asset.error_code,
-                "message": asset.error_message,
-            }
-        described: dict[str, Any] = {
-            "id": asset.id,
-            "user_id": asset.user_id,
-            "course_id": asset.course_id,
-            "filename": asset.filename,
-            "content_type": asset.content_type,
-            "size_bytes": asset.size_bytes,
-            "key": asset.input_key,
-            "status": asset.status,
-            "progress": asset.progress,
-            "job_id": asset.job_id,
-            "error": error,
-            "master_playlist_key": asset.master_playlist_key,
-            "thumbnail_keys": list(asset.thumbnail_keys or []),
-            # Minted only for one video at a time (GET /videos/{id}): see pipeline.playback.
-            "playback": None,
-            "created_at": _iso(asset.created_at),
-            "updated_at": _iso(asset.updated_at),
-            "finished_at": _iso(asset.finished_at),
-        }
-        if viewer is not None and not viewer.admin and viewer.user_id != asset.user_id:
-            described.update(key=None, master_playlist_key=None, thumbnail_keys=[])
-            if asset.status == AssetStatus.PENDING_UPLOAD.value:
-                described["size_bytes"] = None
-        return described
 
     # -- state changes ---------------------------------------------------------------------
 
@@ -460,7 +434,7 @@ class ContentService:
                         return DUPLICATE
                     raise
                 if asset is not None and asset.asset_status.is_final and not was_final:
-                    finished = self.describe(asset)
+                    finished = Video.of(asset)
             if finished is not None:
                 self._drop_pinned_source(finished["key"])
                 self.notifier.notify(finished)
@@ -493,10 +467,6 @@ def presigning_client(settings: PipelineSettings) -> Any:
     else ``S3_ENDPOINT_URL``)."""
     endpoint = settings.s3_public_endpoint_url or settings.backend.s3_endpoint_url
     return s3_client(replace(settings.backend, s3_endpoint_url=endpoint))
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 class ServiceReporter:

@@ -76,13 +76,7 @@ class PipelineServer:
             else None
         )
         self.reaper = Reaper(self.service, settings.stuck_uploaded_s, settings.stuck_processing_s)
-        self.app = create_app(
-            {
-                "CONTENT_SERVICE": self.service,
-                "UPLOAD_TRIGGER": self.trigger,
-                "REAPER": self.reaper,
-            }
-        )
+        self.app = create_app(self.service, trigger=self.trigger, reaper=self.reaper)
         self._http = BackgroundServer(
             self.app,
             host,

@@ -1,20 +1,39 @@
-"""What ``POST /videos`` accepts: each field checked, with an error naming it, and the
-ticket the client gets back.
+"""What ``POST /videos`` accepts (:class:`NewVideo`: each field checked, with an error
+naming it) and the ticket the client gets back.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BeforeValidator, Field, ValidationInfo
 
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.pipeline import upload_keys
+from vod_testbed.pipeline.config import S3_SINGLE_PUT_LIMIT, PipelineSettings
+from vod_testbed.pipeline.request_model import RequestModel, refuse
 
 MAX_FILENAME_LENGTH = 255
 # RFC 6838 restricted names: no wildcards, spaces, CR/LF or parameters in what gets signed.
-_MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
+_MIME_NAME = "[a-z0-9][a-z0-9!#$&^_.+-]{0,126}"
+_MIME_TYPE = re.compile(f"{_MIME_NAME}/{_MIME_NAME}")
+ID_MESSAGE = "must be 1-64 characters of A-Z a-z 0-9 _ -"
+
+
+def _any_case(suffix: str) -> str:
+    return "".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in suffix)
+
+
+# Not blank, no NUL, ending with an upload suffix in any case (upload_keys.UPLOAD_SUFFIXES).
+FILENAME_PATTERN = (
+    r"^[^\x00]*[^\s\x00][^\x00]*\.("
+    + "|".join(_any_case(suffix[1:]) for suffix in upload_keys.UPLOAD_SUFFIXES)
+    + ")$"
+)
 
 
 @dataclass(frozen=True)
@@ -28,49 +47,105 @@ class UploadTicket:
     expires_in: int
 
 
+def _id(value: Any) -> str:
+    if not isinstance(value, str) or not upload_keys.is_valid_user_id(value):
+        refuse(ID_MESSAGE)
+    return value
+
+
 def check_id(field: str, value: Any) -> str:
     """A user or course id: 1-64 characters of A-Z a-z 0-9 _ - (it may become a folder)."""
     if not isinstance(value, str) or not upload_keys.is_valid_user_id(value):
-        raise InvalidRequestError(field, "must be 1-64 characters of A-Z a-z 0-9 _ -")
+        raise InvalidRequestError(field, ID_MESSAGE)
     return value
 
 
-def check_filename(value: Any) -> str:
+def _filename(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidRequestError("filename", "must be a non-empty string")
+        refuse("must be a non-empty string")
     if len(value) > MAX_FILENAME_LENGTH or "\x00" in value:
-        raise InvalidRequestError(
-            "filename", f"must be at most {MAX_FILENAME_LENGTH} characters, with no NUL"
-        )
+        refuse(f"must be at most {MAX_FILENAME_LENGTH} characters, with no NUL")
     if not upload_keys.has_upload_suffix(value):
-        raise InvalidRequestError(
-            "filename",
-            f"must end with a video file extension ({', '.join(upload_keys.UPLOAD_SUFFIXES)})",
-        )
+        refuse(f"must end with a video file extension ({', '.join(upload_keys.UPLOAD_SUFFIXES)})")
     return value
 
 
-def check_content_type(value: Any, allowed: tuple[str, ...]) -> str:
-    """The bare, lower-case MIME type, if one of ``allowed`` (glob patterns) matches."""
+def _settings(info: ValidationInfo) -> PipelineSettings:
+    settings = info.context
+    if not isinstance(settings, PipelineSettings):
+        raise TypeError("a new video is validated against the pipeline's settings")
+    return settings
+
+
+def _content_type(value: Any, info: ValidationInfo) -> str:
+    """The bare, lower-case MIME type, if one of ``ALLOWED_CONTENT_TYPES`` matches."""
     if not isinstance(value, str) or not value:
-        raise InvalidRequestError("content_type", "must be a MIME type such as video/mp4")
+        refuse("must be a MIME type such as video/mp4")
     normalized = value.strip().lower()
     # Parameters (``; codecs=...``) would have to be echoed byte for byte in the signed
     # PUT; a bare type/subtype is all S3 needs.
     if not _MIME_TYPE.fullmatch(normalized):
-        raise InvalidRequestError(
-            "content_type", f"{value!r} is not a bare MIME type (type/subtype)"
-        )
+        refuse(f"{value!r} is not a bare MIME type (type/subtype)")
+    allowed = _settings(info).allowed_content_types
     if not any(fnmatch.fnmatchcase(normalized, pattern) for pattern in allowed):
-        raise InvalidRequestError(
-            "content_type", f"{value!r} is not accepted; allowed: {', '.join(allowed)}"
-        )
+        refuse(f"{value!r} is not accepted; allowed: {', '.join(allowed)}")
     return normalized
 
 
-def check_size(value: Any, max_bytes: int) -> int:
+def _size(value: Any, info: ValidationInfo) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON Schema's integer: 1234.0 is one
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidRequestError("size", "must be an integer number of bytes")
+        refuse("must be an integer number of bytes")
+    max_bytes = _settings(info).max_upload_bytes
     if not 0 < value <= max_bytes:
-        raise InvalidRequestError("size", f"must be between 1 and {max_bytes} bytes")
+        refuse(f"must be between 1 and {max_bytes} bytes")
     return value
+
+
+Id = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="1-64 characters of A-Z a-z 0-9 _ -"),
+    BeforeValidator(_id),
+]
+
+
+class NewVideo(RequestModel):
+    """``POST /videos``: an upload to register in a course; its owner is the caller."""
+
+    unknown_field: ClassVar[str] = "is not a field of a new video"
+    unknown_fields: ClassVar[Mapping[str, str]] = {
+        "user_id": "the owner is the bearer token's user; do not send user_id"
+    }
+
+    filename: Annotated[
+        str,
+        Field(
+            max_length=MAX_FILENAME_LENGTH,
+            pattern=FILENAME_PATTERN,
+            description="the name the user gave; not blank, no NUL, ending with a video "
+            f"extension ({', '.join(upload_keys.UPLOAD_SUFFIXES)}): the S3 notification "
+            "that starts transcoding matches these",
+        ),
+        BeforeValidator(_filename),
+    ]
+    content_type: Annotated[
+        str,
+        Field(
+            description="a bare MIME type allowed by ALLOWED_CONTENT_TYPES (default video/*)",
+            examples=["video/mp4"],
+            # What the default allows; the check reads the setting.
+            json_schema_extra={"pattern": "^video/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},
+        ),
+        BeforeValidator(_content_type),
+    ]
+    size: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=S3_SINGLE_PUT_LIMIT,
+            description="bytes; at most MAX_UPLOAD_BYTES (default 5 GiB, S3's largest PUT)",
+        ),
+        BeforeValidator(_size),
+    ]
+    course_id: Id

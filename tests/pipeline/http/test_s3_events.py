@@ -24,7 +24,7 @@ def notify(
     service: ContentService, trigger: UploadTrigger, pipeline_settings: PipelineSettings
 ) -> Notify:
     """POST MinIO's notification of an uploaded ``video`` with a bearer ``token``."""
-    client = create_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": trigger}).test_client()
+    client = create_app(service, trigger=trigger).test_client()
 
     def post(video: dict[str, Any], token: str) -> TestResponse:
         event = s3_notification(

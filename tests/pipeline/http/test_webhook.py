@@ -348,7 +348,7 @@ def test_a_receiver_without_a_secret_answers_503_so_the_event_is_retried(
     that is not configured yet must not answer 4xx for an event it will accept later."""
     unconfigured = replace(pipeline_settings, webhook_secret="")
     service = ContentService(unconfigured, database, notifier=notifier)
-    client = create_app({"CONTENT_SERVICE": service, "TESTING": True}).test_client()
+    client = create_app(service, config={"TESTING": True}).test_client()
     asset = new_asset()
     body = json.dumps(mc_event("PROGRESSING", JOB, asset["id"])).encode()
     response = client.post(

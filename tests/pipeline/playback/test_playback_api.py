@@ -53,7 +53,7 @@ def app(service: ContentService, clock: ManualClock) -> Flask:
     playback = build_playback_service(
         service, PlaybackSettings(token_secret="playback-secret"), clock=clock
     )
-    return create_app({"CONTENT_SERVICE": service, "PLAYBACK_SERVICE": playback, "TESTING": True})
+    return create_app(service, playback=playback, config={"TESTING": True})
 
 
 @pytest.fixture
