@@ -193,6 +193,14 @@ class Ladder:
     # None: keyframes only on the gop_seconds grid. N: scene cuts at least N frames after
     # the last IDR start a new GOP too (MediaConvert's scene change detection).
     scene_cut_min_frames: int | None = None
+    # A source with sound and no picture (a podcast, a recorded talk) gets an audio-only
+    # ladder (:func:`audio_renditions`); False: the job fails 1010, as a job with video
+    # outputs does on AWS.
+    audio_only: bool = False
+    # Every variant is audio-only whatever the source (an HLS group of audio-only outputs,
+    # as MediaConvert runs it): one per rung, named as the rung, at its audio bit rate;
+    # the rungs' video fields are unused.
+    audio_outputs_only: bool = False
 
     def __post_init__(self) -> None:
         if not self.rungs:
@@ -222,6 +230,31 @@ DEFAULT_LADDER = Ladder(
         Rung("360p", 640, 360, 800_000, audio_bitrate=64_000),
     )
 )
+
+
+@dataclass(frozen=True)
+class AudioRendition:
+    """One variant of an audio-only ladder: AAC at ``bitrate``, named ``audio_<kb/s>k``."""
+
+    bitrate: int
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or f"audio_{round(self.bitrate / 1000)}k"
+
+    @property
+    def name_modifier(self) -> str:
+        return f"_{self.name}"
+
+
+def audio_renditions(ladder: Ladder) -> tuple[AudioRendition, ...]:
+    """The audio-only ladder of a source without video: one variant per distinct audio bit
+    rate of the rungs, highest first (128, 96 and 64 kb/s for the default ladder)."""
+    if ladder.audio_outputs_only:
+        return tuple(AudioRendition(rung.audio_bitrate, rung.name) for rung in ladder.rungs)
+    rates = sorted({rung.audio_bitrate for rung in ladder.rungs}, reverse=True)
+    return tuple(AudioRendition(rate) for rate in rates)
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,14 @@ class Rendition:
         )
 
     @property
+    def audio_only(self) -> bool:
+        """Sound alone: the segments hold no video (or, unread, CODECS names none)."""
+        if self.media:
+            return all(m.video_packets == 0 and m.audio is not None for m in self.media)
+        codecs = (self.stream_info.codecs or "").lower()
+        return bool(codecs) and not any(v in codecs for v in ("avc1", "avc3", "hvc1", "hev1"))
+
+    @property
     def media(self) -> list[SegmentMedia]:
         return [s.media for s in self.segments if s.media is not None]
 

@@ -34,6 +34,9 @@ Check ids (stable, used by tests and tooling):
   for the average video bit rate: more than 10 % over is an error, under is a note
 * ``playlist.media-sequence`` - EXT-X-MEDIA-SEQUENCE:1 (segments count from 00001)
 * ``thumbnails.size`` - (with a ladder) the thumbnail box the ladder asks for
+* ``subtitles.group`` / ``subtitles.playlist`` / ``subtitles.segments`` /
+  ``subtitles.duration`` / ``subtitles.cues`` - WebVTT caption renditions
+  (:mod:`vod_testbed.hls.checks.subtitles`)
 * ``iframes.playlist`` / ``iframes.keyframe-start`` - each I-frame-only playlist is one,
   and each of its byte ranges starts with a keyframe
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
@@ -58,6 +61,7 @@ from vod_testbed.hls.checks import (
     ladder,
     media,
     playlist,
+    subtitles,
     thumbnails,
     timing,
 )
@@ -167,7 +171,8 @@ def _run(ctx: Context) -> ValidationReport:
         if r.playlist is not None:
             _check_rendition(ctx, r)
     _check_across(ctx, renditions)
-    files.check_files(ctx, renditions, tuple(v.uri for v in master_pl.iframe_playlists))
+    captions = subtitles.check_subtitles(ctx, master_pl, renditions)
+    files.check_files(ctx, renditions, captions, tuple(v.uri for v in master_pl.iframe_playlists))
     if ctx.expected is not None:
         ladder.check_expected(ctx, ctx.expected, renditions)
     thumbnails.check_thumbnails(ctx, renditions)

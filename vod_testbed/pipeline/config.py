@@ -85,7 +85,17 @@ class PipelineSettings:
         default=S3_SINGLE_PUT_LIMIT,
     )
     allowed_content_types: CommaList = variable(
-        "ALLOWED_CONTENT_TYPES", description="accepted upload types", default=("video/*",)
+        "ALLOWED_CONTENT_TYPES",
+        description="accepted upload types",
+        default=("video/*", "audio/*"),
+    )
+    audio_only_uploads: Switch = variable(
+        "AUDIO_ONLY_UPLOADS",
+        description=(
+            "a switch: an upload of sound alone becomes an audio-only video (off: it fails,"
+            " no video stream; [captions and audio-only media](captions.md))"
+        ),
+        default=True,
     )
     upload_url_expires_s: int = variable(
         "UPLOAD_URL_EXPIRES_S", description="life of a presigned upload PUT", default=900

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
@@ -39,9 +40,15 @@ from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
 from vod_testbed.pipeline.thumbnails import list_thumbnails
 from vod_testbed.pipeline.transitions import job_transition, notice_transition
+from vod_testbed.pipeline.trigger import captions
 from vod_testbed.pipeline.trigger.handler import PINNED_FOLDER
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
-from vod_testbed.pipeline.upload_requests import NewVideo, UploadTicket, check_id
+from vod_testbed.pipeline.upload_requests import (
+    NewVideo,
+    RegistrationUnavailable,
+    UploadTicket,
+    check_id,
+)
 from vod_testbed.pipeline.videos import Video
 from vod_testbed.storage.s3 import Storage, s3_client
 
@@ -99,7 +106,13 @@ class ContentService:
     # -- uploads ---------------------------------------------------------------------------
 
     def handle_video_upload(
-        self, user_id: Any, filename: Any, content_type: Any, size: Any, course_id: Any
+        self,
+        user_id: Any,
+        filename: Any,
+        content_type: Any,
+        size: Any,
+        course_id: Any,
+        caption_files: Any = (),
     ) -> UploadTicket:
         """:meth:`register_upload` from plain values, checked as ``POST /videos`` checks them.
 
@@ -112,6 +125,7 @@ class ContentService:
                 "content_type": content_type,
                 "size": size,
                 "course_id": course_id,
+                "captions": list(caption_files),
             },
             self.settings,
         )
@@ -135,6 +149,7 @@ class ContentService:
             new.size,
             new.course_id,
         )
+        caption_uploads = new.captions
         self._check_quota(user_id, size)
         asset_id = str(uuid.uuid4())
         key = upload_keys.upload_key(user_id, filename, asset_id)
@@ -150,6 +165,21 @@ class ContentService:
             progress=0,
             thumbnail_keys=[],
         )
+        if caption_uploads:
+            # Before the asset exists: the trigger must find the manifest whenever the
+            # video arrives (pipeline/trigger/captions.py).
+            try:
+                self.storage.client.put_object(
+                    Bucket=self.settings.bucket,
+                    Key=captions.manifest_key(key),
+                    Body=captions.manifest(key, caption_uploads),
+                    ContentType="application/json",
+                )
+            except (ClientError, BotoCoreError) as exc:
+                log.error("caption manifest not written: %s", exc, extra={"key": key})
+                raise RegistrationUnavailable(
+                    "storage did not answer; the upload was not registered, try again"
+                ) from exc
         with self.db.sessions.begin() as session:
             session.add(asset)
         url = self._presigner.generate_presigned_url(
@@ -171,6 +201,13 @@ class ContentService:
             headers={"Content-Type": content_type, "Content-Length": str(size)},
             key=key,
             expires_in=self.settings.upload_url_expires_s,
+            captions=captions.presign_caption_uploads(
+                self._presigner,
+                self.settings.bucket,
+                key,
+                caption_uploads,
+                self.settings.upload_url_expires_s,
+            ),
         )
 
     def _check_quota(self, user_id: str, size: int) -> None:

@@ -61,6 +61,9 @@ def request_error(model: type[BaseModel], error: Mapping[str, Any]) -> InvalidRe
     if error["type"] == "extra_forbidden":
         default = str(getattr(model, "unknown_field", "is not a known field"))
         return InvalidRequestError(field, getattr(model, "unknown_fields", {}).get(field, default))
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, InvalidRequestError):
+        return cause  # a check that names a field inside the value (captions[1].language)
     if error["type"] == "missing":
         return InvalidRequestError(field, "is required")
     return InvalidRequestError(field, str(error["msg"]))

@@ -7,15 +7,25 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BeforeValidator, Field, ValidationInfo
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    PlainValidator,
+    ValidationInfo,
+)
+from pydantic.json_schema import JsonDict
 
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import S3_SINGLE_PUT_LIMIT, PipelineSettings
 from vod_testbed.pipeline.request_model import RequestModel, refuse
+from vod_testbed.pipeline.trigger import captions
 
 MAX_FILENAME_LENGTH = 255
 # RFC 6838 restricted names: no wildcards, spaces, CR/LF or parameters in what gets signed.
@@ -36,6 +46,11 @@ FILENAME_PATTERN = (
 )
 
 
+class RegistrationUnavailable(Exception):
+    """An upload could not be registered because storage did not answer (nothing was
+    registered); the API answers 503 with this message."""
+
+
 @dataclass(frozen=True)
 class UploadTicket:
     """What a client needs to upload: PUT the file to ``url`` with exactly ``headers``."""
@@ -45,6 +60,8 @@ class UploadTicket:
     headers: dict[str, str]
     key: str
     expires_in: int
+    # Each caption file's PUT (pipeline/trigger/captions.py), to be done before the video's.
+    captions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _id(value: Any) -> str:
@@ -66,7 +83,10 @@ def _filename(value: Any) -> str:
     if len(value) > MAX_FILENAME_LENGTH or "\x00" in value:
         refuse(f"must be at most {MAX_FILENAME_LENGTH} characters, with no NUL")
     if not upload_keys.has_upload_suffix(value):
-        refuse(f"must end with a video file extension ({', '.join(upload_keys.UPLOAD_SUFFIXES)})")
+        refuse(
+            "must end with a video or audio file extension "
+            f"({', '.join(upload_keys.UPLOAD_SUFFIXES)})"
+        )
     return value
 
 
@@ -110,6 +130,40 @@ Id = Annotated[
 ]
 
 
+def _language_codes(schema: JsonDict) -> None:
+    codes: list[JsonValue] = [*sorted(captions.language_codes())]
+    schema["enum"] = codes
+
+
+def _without_default(schema: JsonDict) -> None:
+    schema.pop("default", None)
+
+
+class CaptionFile(BaseModel):
+    """A sidecar caption file, uploaded with its own presigned PUT before the video
+    (docs/captions.md). Its schema; ``captions.check_caption_uploads`` checks it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field(
+        pattern=r"^.*\.([Ss][Rr][Tt]|[Vv][Tt][Tt]|[Ww][Ee][Bb][Vv][Tt][Tt]|[Ss][Cc][Cc])$",
+        description="an SRT, WebVTT or SCC file",
+    )
+    content_type: str = Field(json_schema_extra={"enum": [*sorted(captions.CAPTION_CONTENT_TYPES)]})
+    size: int = Field(ge=1, le=captions.MAX_CAPTION_BYTES)
+    language: str = Field(
+        description="MediaConvert's LanguageCode (ISO 639), lower case: the HLS LANGUAGE",
+        json_schema_extra=_language_codes,
+    )
+    label: str = Field(
+        default="",  # the language's name; a schema default would be one more promise
+        json_schema_extra=_without_default,
+        pattern=rf"^[^\x00-\x1f\x7f]{{1,{captions.MAX_LABEL_LENGTH}}}$",
+        description="the track's name in players, 1-64 characters without control "
+        "characters (default, or blank: the language's name)",
+    )
+
+
 class NewVideo(RequestModel):
     """``POST /videos``: an upload to register in a course; its owner is the caller."""
 
@@ -123,8 +177,8 @@ class NewVideo(RequestModel):
         Field(
             max_length=MAX_FILENAME_LENGTH,
             pattern=FILENAME_PATTERN,
-            description="the name the user gave; not blank, no NUL, ending with a video "
-            f"extension ({', '.join(upload_keys.UPLOAD_SUFFIXES)}): the S3 notification "
+            description="the name the user gave; not blank, no NUL, ending with a video or "
+            f"audio extension ({', '.join(upload_keys.UPLOAD_SUFFIXES)}): the S3 notification "
             "that starts transcoding matches these",
         ),
         BeforeValidator(_filename),
@@ -132,10 +186,11 @@ class NewVideo(RequestModel):
     content_type: Annotated[
         str,
         Field(
-            description="a bare MIME type allowed by ALLOWED_CONTENT_TYPES (default video/*)",
+            description="a bare MIME type allowed by ALLOWED_CONTENT_TYPES "
+            "(default video/*,audio/*)",
             examples=["video/mp4"],
             # What the default allows; the check reads the setting.
-            json_schema_extra={"pattern": "^video/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},
+            json_schema_extra={"pattern": "^(video|audio)/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},
         ),
         BeforeValidator(_content_type),
     ]
@@ -149,3 +204,17 @@ class NewVideo(RequestModel):
         BeforeValidator(_size),
     ]
     course_id: Id
+    captions: Annotated[
+        list[captions.CaptionUpload],
+        Field(
+            default_factory=list,
+            description="sidecar caption files, each uploaded with its own presigned PUT "
+            "before the video (docs/captions.md)",
+        ),
+        PlainValidator(
+            captions.check_caption_uploads,
+            json_schema_input_type=Annotated[
+                list[CaptionFile], Field(max_length=captions.MAX_CAPTION_FILES)
+            ],
+        ),
+    ]

@@ -91,8 +91,8 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
     (
         "captions",
         lambda s: output_of(s).update({"captionDescriptions": [{"captionSelectorName": "c"}]}),
-        "/outputGroups/0/outputs/0/captionDescriptions",
-        "not supported by the emulator",
+        "/outputGroups/0/outputs/0/captionDescriptions/0/captionSelectorName",
+        "names no caption selector of the input",
     ),
     (
         "drm",

@@ -101,6 +101,7 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "imageInserter": honoured(note="PNG or TGA images on the input's clock"),
         "videoSelector": honoured(),
+        "captionSelectors": honoured(note="sidecar SRT, WEBVTT or SCC files (docs/captions.md)"),
         "timecodeSource": honoured(
             "EMBEDDED", "ZEROBASED", "SPECIFIEDSTART", note="default EMBEDDED (00:00:00:00 without)"
         ),
@@ -185,7 +186,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "progressiveWriteHlsManifest": ignored(note="final playlists are identical"),
         "captionLanguageSetting": ignored("OMIT", "NONE"),
-        "captionSegmentLengthControl": ignored(),
+        "captionSegmentLengthControl": approximated(
+            note="caption segments always follow the video's (MATCH_VIDEO); LARGE_SEGMENTS' "
+            "longer caption segments are not reproduced"
+        ),
         "audioOnlyHeader": ignored(),
         "timedMetadataId3Frame": ignored(),
         "timedMetadataId3Period": ignored(),
@@ -211,6 +215,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "outputSettings": honoured(),
         "videoDescription": honoured(),
+        "captionDescriptions": honoured(
+            note="HLS: a captions-only output with one WEBVTT description, or BURN_IN on "
+            "every video output"
+        ),
         "audioDescriptions": honoured(
             note="HLS: one AAC description per output, or none in any (video only); MP4: "
             "AAC, AC3 or EAC3 tracks; RAW: one MP3 or WAV track"
@@ -232,6 +240,66 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "mp4MajorBrand": ignored(),
         "audioDuration": ignored(),
     },
+    "CaptionSelector": {
+        "languageCode": honoured(note="the track's LANGUAGE when its description names none"),
+        "sourceSettings": honoured(),
+    },
+    "CaptionSourceSettings": {
+        "sourceType": honoured("SRT", "WEBVTT", "SCC", note="sidecar files only"),
+        "fileSourceSettings": honoured(),
+    },
+    "FileSourceSettings": {
+        "sourceFile": honoured(note="s3:// URI; UTF-8 text (SCC: ASCII), checked as captions"),
+        "timeDelta": honoured(),
+        "timeDeltaUnits": honoured(note="default SECONDS"),
+        "convert608To708": ignored(note="WebVTT and burn-in carry no 608/708 distinction"),
+        "convertPaintToPop": ignored(),
+        "framerate": approximated(note="SCC timecodes are read at 29.97 fps"),
+    },
+    "CaptionDescription": {
+        "captionSelectorName": honoured(),
+        "destinationSettings": honoured(),
+        "languageCode": honoured(note="the manifest's LANGUAGE, lower case"),
+        "languageDescription": honoured(note="the manifest's NAME"),
+    },
+    "CaptionDestinationSettings": {
+        "destinationType": honoured("WEBVTT", "BURN_IN"),
+        "webvttDestinationSettings": honoured(),
+        "burninDestinationSettings": approximated(
+            note="drawn by libass in its default style: white text, black outline, centred "
+            "at the bottom"
+        ),
+    },
+    "WebvttDestinationSettings": {
+        "stylePassthrough": approximated(note="cues are written as plain text with b/i/u"),
+        "accessibility": ignored("DISABLED"),
+    },
+    "BurninDestinationSettings": {
+        member: approximated(note="libass's default style")
+        for member in (
+            "alignment",
+            "applyFontColor",
+            "backgroundColor",
+            "backgroundOpacity",
+            "fallbackFont",
+            "fontColor",
+            "fontOpacity",
+            "fontResolution",
+            "fontScript",
+            "fontSize",
+            "hexFontColor",
+            "outlineColor",
+            "outlineSize",
+            "shadowColor",
+            "shadowOpacity",
+            "shadowXOffset",
+            "shadowYOffset",
+            "stylePassthrough",
+            "teletextSpacing",
+            "xPosition",
+            "yPosition",
+        )
+    },
     "OutputSettings": {"hlsSettings": honoured()},
     "HlsSettings": {
         "iFrameOnlyManifest": honoured(
@@ -240,7 +308,13 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
             note="INCLUDE: <name>_I-Frame.m3u8 of byte ranges at the segments' real keyframes",
         ),
         "audioGroupId": ignored(note="audio is muxed into every rendition"),
-        "audioOnlyContainer": ignored(),
+        "audioOnlyContainer": approximated(
+            note="audio-only segments are MPEG-TS (M2TS); AUTOMATIC's raw AAC is not reproduced"
+        ),
+        "audioTrackType": honoured(
+            "AUDIO_ONLY_VARIANT_STREAM",
+            note="audio-only outputs are variants of their own (no audio rendition groups)",
+        ),
         "audioRenditionSets": ignored(),
         "descriptiveVideoServiceFlag": ignored("DONT_FLAG"),
         "segmentModifier": honoured(

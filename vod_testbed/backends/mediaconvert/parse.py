@@ -32,6 +32,7 @@ from vod_testbed.backends.jobmodel.model import (
     H264,
     Aac,
     AudioDescription,
+    CaptionSelector,
     FileGroup,
     HlsGroup,
     Input,
@@ -46,6 +47,12 @@ from vod_testbed.backends.mediaconvert import parse_inputs
 from vod_testbed.backends.mediaconvert.coverage import GROUP_TYPES, SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.model import validate_job_settings
 from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions, he_aac_warning
+from vod_testbed.backends.mediaconvert.parse_captions import (
+    caption_descriptions,
+    caption_output,
+    caption_selectors,
+    is_caption_output,
+)
 from vod_testbed.backends.mediaconvert.parse_codecs import (
     same_in_every_output,
     video_box,
@@ -94,6 +101,27 @@ class ParsedJob:
         return self.ladder
 
 
+def _refuse_outside_ladder(job: JobSpec) -> None:
+    """Captions and audio-only HLS outputs are written by the ladder job only
+    (docs/captions.md): refuse them by name in a job that must run as a model, rather than
+    leave them out of its outputs."""
+    for index, group in enumerate(job.output_groups):
+        for number, output in enumerate(group.outputs):
+            where = f"/outputGroups/{index}/outputs/{number}"
+            if output.captions:
+                raise SettingsError(
+                    f"{where}/captionDescriptions",
+                    "captions are supported by the emulator only in a job of one whole input "
+                    "and one HLS group (at most a frame capture beside it)",
+                )
+            if isinstance(group, HlsGroup) and output.video is None:
+                raise SettingsError(
+                    f"{where}/audioDescriptions",
+                    "audio-only HLS outputs are supported by the emulator only in a job of one "
+                    "whole input and one HLS group (at most a frame capture beside it)",
+                )
+
+
 def _is_location(uri: str) -> bool:
     # As on AWS, inputs and destinations are S3 objects: never paths on the emulator's host.
     return uri.startswith("s3://") and len(uri) > len("s3://")
@@ -105,6 +133,7 @@ class _JobParser:
     warnings: list[tuple[int, str]] = field(default_factory=list)
     input_uri: str = ""
     selectors: tuple[str, ...] = ()
+    captions: tuple[CaptionSelector, ...] = ()
     # Every file the job writes, by the pointer of the output that writes it.
     files: dict[str, str] = field(default_factory=dict)
     # The job's start, for the date and time identifiers of destinations.
@@ -140,7 +169,10 @@ class _JobParser:
             timecode_source=clock.get("source", EMBEDDED),
             timecode_start=clock.get("start"),
         )
-        return ParsedJob(job=job, warnings=tuple(self.warnings), ladder=ladder_request(job))
+        ladder = ladder_request(job)
+        if ladder is None:
+            _refuse_outside_ladder(job)
+        return ParsedJob(job=job, warnings=tuple(self.warnings), ladder=ladder)
 
     def parse_inputs(self, inputs: list[dict[str, Any]]) -> tuple[Input, ...]:
         """Every input, stitched in order (docs/inputs-and-audio.md); an output may take
@@ -156,6 +188,7 @@ class _JobParser:
         names = [s.name for i in parsed for s in i.audio_selectors]
         names += [g.name for i in parsed for g in i.audio_selector_groups]
         self.selectors = tuple(dict.fromkeys(names))
+        self.captions = tuple(c for i in parsed for c in i.caption_selectors)
         return parsed
 
     def parse_input(self, source: Mapping[str, Any], path: str) -> Input:
@@ -194,6 +227,7 @@ class _JobParser:
             timecode_source=clock,
             timecode_start=start,
             images=images,
+            caption_selectors=caption_selectors(source, path),
         )
 
     def images(self, inserter: Mapping[str, Any], path: str) -> tuple[InsertedImage, ...]:
@@ -275,6 +309,13 @@ class _JobParser:
         for index, output in enumerate(group["outputs"]):
             opath = f"{path}/outputs/{index}"
             modifier = self.rung_modifier(output, opath, len(group["outputs"]), modifiers)
+            if is_caption_output(output):
+                self.hls_container(output, opath)
+                outputs.append(caption_output(output, opath, modifier, self.captions))
+                continue
+            if not output.get("videoDescription"):
+                outputs.append(self.audio_only_output(output, opath, modifier))
+                continue
             outputs.append(
                 self.hls_output(
                     output,
@@ -284,7 +325,9 @@ class _JobParser:
                     automated="automatedEncodingSettings" in group,
                 )
             )
-        self.same_across_outputs(outputs, path)
+        videos = [o for o in outputs if o.video is not None]
+        if videos:
+            self.same_across_outputs(videos, path)
         abr = parse_inputs.automated_abr(group, path)
         if abr is not None:
             settings = group["automatedEncodingSettings"]
@@ -365,7 +408,19 @@ class _JobParser:
                 preprocessors=video_preprocessors(description, vpath, self.warn),
             ),
             audio=audio,
+            captions=caption_descriptions(output, opath, self.captions),
         )
+
+    def audio_only_output(self, output: Mapping[str, Any], opath: str, modifier: str) -> Output:
+        """An HLS output of sound alone (one AAC description): an audio-only variant."""
+        self.hls_container(output, opath)
+        audio = audio_descriptions(output, opath, self.selectors)
+        if len(audio) != 1 or not isinstance(audio[0].codec, Aac):
+            raise SettingsError(
+                f"{opath}/audioDescriptions",
+                "an audio-only HLS output needs exactly one AAC audio description",
+            )
+        return Output(M3u8(), modifier, audio=audio)
 
     def same_across_outputs(self, outputs: list[Output], path: str) -> None:
         """The renditions of one HLS group share one decode, keyframe grid, frame rate,
@@ -464,6 +519,12 @@ class _JobParser:
                 # group, Name modifier is required."
                 raise SettingsError(
                     opath, "nameModifier is required when the group has several outputs"
+                )
+            if output.get("captionDescriptions"):
+                raise SettingsError(
+                    f"{opath}/captionDescriptions",
+                    "captions in file groups are not supported by the emulator (WEBVTT "
+                    "outputs and BURN_IN in an HLS group are; docs/captions.md)",
                 )
             parsed = file_output(output, opath, self.selectors, self.warn)
             name = (

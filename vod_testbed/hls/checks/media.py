@@ -18,6 +18,9 @@ def avc_profile(avc: str) -> int:
 
 def check_keyframe_start(ctx: Context, r: Rendition) -> None:
     """``segments.keyframe-start``: every segment opens on an IDR (Apple 7.4)."""
+    if r.audio_only:
+        ctx.add("segments.keyframe-start", True, "audio only: every AAC frame starts", r.name)
+        return
     bad = [s.uri for s in r.segments if s.media and not s.media.first_packet_is_keyframe]
     ctx.add(
         "segments.keyframe-start",
@@ -55,7 +58,8 @@ def check_media_attributes(ctx: Context, r: Rendition) -> None:
             else f'CODECS="{info.codecs}" but the segments hold {" / ".join(measured)}',
             name,
         )
-    _check_profile_level(ctx, r)
+    if not r.audio_only:
+        _check_profile_level(ctx, r)
     rates = sorted({float(m.frame_rate) for m in media if m.frame_rate})
     if info.frame_rate is not None and rates:
         ok = len(rates) == 1 and abs(rates[0] - info.frame_rate) <= 0.01

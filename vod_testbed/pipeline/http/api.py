@@ -3,7 +3,9 @@
 declared with :func:`.operations.operation`, from which ``/openapi.json`` is written.
 
 * ``POST /videos`` (:class:`NewVideo`) -> 201 :class:`.models.Ticket`; the owner is the
-  caller (a ``user_id`` in the body is refused: it would suggest the client chooses it)
+  caller (a ``user_id`` in the body is refused: it would suggest the client chooses it).
+  Each caption file gets its own presigned PUT, to be done before the video's
+  (docs/captions.md)
 * ``GET /videos/<id>`` -> the video: status, progress, error, and once ready a playback URL
   minted for this request (``/play/<id>/master.m3u8?token=...``)
 * ``GET /videos?user_id=&status=&limit=`` -> ``{"videos": [...]}``: only what the caller
@@ -46,6 +48,7 @@ NOT_VISIBLE = "no such video, or one the caller may not see"
         429: "the caller has too many registrations waiting for their upload, or they "
         "declare too many bytes together (MAX_PENDING_UPLOADS, MAX_PENDING_BYTES); the "
         "error says which",
+        503: "storage did not answer while registering caption files; nothing was registered",
     },
 )
 def create_video(body: NewVideo) -> tuple[Response, int]:
@@ -61,6 +64,7 @@ def create_video(body: NewVideo) -> tuple[Response, int]:
             "upload_headers": ticket.headers,
             "key": ticket.key,
             "expires_in": ticket.expires_in,
+            "captions": ticket.captions,
             "video": ticket.video,
         }
     ), 201

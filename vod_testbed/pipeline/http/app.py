@@ -29,6 +29,7 @@ from vod_testbed.pipeline.playback import install as install_playback
 from vod_testbed.pipeline.playback.service import PlaybackService
 from vod_testbed.pipeline.reaper import Reaper
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
+from vod_testbed.pipeline.upload_requests import RegistrationUnavailable
 
 # The routes' blueprints; the console's and playback's come with their install().
 BLUEPRINTS = (api, enrollments, webhooks, s3_events)
@@ -65,6 +66,7 @@ def create_app(
     app.extensions["vod_upload_trigger"] = trigger
     app.register_error_handler(InvalidRequestError, _invalid)
     app.register_error_handler(QuotaExceeded, _quota)
+    app.register_error_handler(RegistrationUnavailable, _unavailable)
     caller.install(app, authenticator or caller.authenticator_for(service.settings))
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
@@ -90,6 +92,10 @@ def _invalid(error: InvalidRequestError) -> tuple[Response, int]:
 
 def _quota(error: QuotaExceeded) -> tuple[Response, int]:
     return error_response(429, str(error))
+
+
+def _unavailable(error: RegistrationUnavailable) -> tuple[Response, int]:
+    return error_response(503, str(error))
 
 
 def _serve_status(app: Flask, reaper: Reaper | None) -> None:

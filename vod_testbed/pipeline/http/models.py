@@ -28,6 +28,18 @@ class ApiError(BaseModel):
     )
 
 
+class CaptionTicket(BaseModel):
+    """One caption file's PUT: do it, with exactly ``upload_headers``, before the video's."""
+
+    upload_url: str
+    upload_method: Literal["PUT"]
+    upload_headers: dict[str, str]
+    key: str
+    language: str
+    label: str
+    format: Literal["SRT", "WEBVTT", "SCC"]
+
+
 class Ticket(BaseModel):
     """What a client needs to upload: PUT the file to ``upload_url`` with exactly
     ``upload_headers`` before ``expires_in`` seconds have passed."""
@@ -38,6 +50,9 @@ class Ticket(BaseModel):
     upload_headers: dict[str, str]
     key: str
     expires_in: int
+    captions: list[CaptionTicket] = Field(
+        description="each caption file's PUT, in the order given; do them before the video's"
+    )
     video: Video
 
 
