@@ -25,12 +25,12 @@ from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.server import EmulatorServer
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
+from vod_testbed.pipeline.assets.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
-from vod_testbed.pipeline.watcher import object_created_event
+from vod_testbed.pipeline.workers.watcher import object_created_event
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e

@@ -21,9 +21,9 @@ from vod_testbed.backends.mediaconvert.events import (
     EventStatus,
 )
 from vod_testbed.common import signing
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import parse_mediaconvert_event
 from vod_testbed.pipeline.http.app import create_app as create_pipeline_app
-from vod_testbed.pipeline.job_events import parse_mediaconvert_event
 from vod_testbed.pipeline.trigger.handler import S3EventFormatError, read_s3_event
 from vod_testbed.pipeline.trigger.notices import DETAIL_TYPE as NOTICE_DETAIL_TYPE
 from vod_testbed.pipeline.trigger.notices import SOURCE as NOTICE_SOURCE
@@ -108,7 +108,7 @@ def test_malformed_s3_records_are_acknowledged_and_listed_not_retried(
     service: ContentService, pipeline_settings: Any
 ) -> None:
     from tests.support.doubles import RecordingTranscoder
-    from vod_testbed.pipeline.content_service import ServiceReporter
+    from vod_testbed.pipeline.assets.content_service import ServiceReporter
     from vod_testbed.pipeline.trigger.handler import UploadTrigger
 
     trigger = UploadTrigger(pipeline_settings, RecordingTranscoder(), ServiceReporter(service))

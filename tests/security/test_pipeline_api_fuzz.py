@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, settings
 from tests.support.e2e_helpers import AUTH_SECRET, bearer
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.http.openapi import openapi_document

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 
 from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange
 from vod_testbed.pipeline.console.reports import ReportCache
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.report.model import LadderReport
 
 

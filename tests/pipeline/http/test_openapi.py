@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
 from vod_testbed.pipeline.http.openapi import openapi_document
-from vod_testbed.pipeline.upload_keys import has_upload_suffix
+from vod_testbed.pipeline.trigger.upload_keys import has_upload_suffix
 
 
 def test_the_document_is_valid_openapi_3(app: Flask) -> None:

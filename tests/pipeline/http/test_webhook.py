@@ -20,9 +20,9 @@ from tests.support.pipeline import (
     record_job,
 )
 from vod_testbed.common import signing
-from vod_testbed.pipeline import content_service
+from vod_testbed.pipeline.assets import content_service
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 

@@ -33,10 +33,10 @@ from flask import (
 )
 from markupsafe import Markup
 
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.console.policy import content_security_policy
 from vod_testbed.pipeline.console.reports import ReportCache
 from vod_testbed.pipeline.console.views import STATUS_LABELS, event_history, size_label
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.caller import BEARER, current_caller
 from vod_testbed.pipeline.http.context import visible_video
 from vod_testbed.pipeline.http.models import JsonObject

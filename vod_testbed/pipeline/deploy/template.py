@@ -26,7 +26,6 @@ from vod_testbed.backends import naming
 from vod_testbed.backends.ladder import DEFAULT_LADDER
 from vod_testbed.backends.mediaconvert import events
 from vod_testbed.backends.mediaconvert.render import render_template_settings
-from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.deploy.config import DeployConfig
 from vod_testbed.pipeline.deploy.delivery import (
     CACHING_OPTIMIZED,
@@ -36,6 +35,7 @@ from vod_testbed.pipeline.deploy.delivery import (
 )
 from vod_testbed.pipeline.deploy.iam import policy, statement, trust
 from vod_testbed.pipeline.deploy.lambda_package import HANDLER, LAMBDA_RUNTIME
+from vod_testbed.pipeline.trigger import upload_keys
 from vod_testbed.pipeline.trigger.handler import PINNED_FOLDER, PINNED_TAG
 from vod_testbed.storage.cors import console_origins, cors_rules
 

@@ -20,16 +20,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from vod_testbed.pipeline import access, courses
-from vod_testbed.pipeline.deletion import VideoBusy, delete_video
+from vod_testbed.pipeline.assets import access, courses
+from vod_testbed.pipeline.assets.deletion import VideoBusy, delete_video
+from vod_testbed.pipeline.assets.upload_requests import NewVideo
+from vod_testbed.pipeline.assets.videos import Video
 from vod_testbed.pipeline.http.caller import BEARER, current_caller
 from vod_testbed.pipeline.http.context import content_service, error_response, visible_video
 from vod_testbed.pipeline.http.models import Ticket, VideoList, VideoQuery
 from vod_testbed.pipeline.http.operations import Answer, operation
 from vod_testbed.pipeline.playback import playback_for
 from vod_testbed.pipeline.playback.blueprint import playback_service
-from vod_testbed.pipeline.upload_requests import NewVideo
-from vod_testbed.pipeline.videos import Video
 from vod_testbed.storage.s3 import Storage
 
 api = Blueprint("videos", __name__)

@@ -10,11 +10,12 @@ from typing import Any
 from flask import Flask, Response, jsonify
 
 from vod_testbed.common.errors import InvalidRequestError
+from vod_testbed.pipeline.assets.content_service import ContentService, QuotaExceeded
+from vod_testbed.pipeline.assets.upload_requests import RegistrationUnavailable
 from vod_testbed.pipeline.auth import Authenticator
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.console import install as install_console
 from vod_testbed.pipeline.console.reports import ReportCache
-from vod_testbed.pipeline.content_service import ContentService, QuotaExceeded
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.http import caller
 from vod_testbed.pipeline.http.api import api
@@ -27,9 +28,8 @@ from vod_testbed.pipeline.http.s3_events import s3_events
 from vod_testbed.pipeline.http.webhook import webhooks
 from vod_testbed.pipeline.playback import install as install_playback
 from vod_testbed.pipeline.playback.service import PlaybackService
-from vod_testbed.pipeline.reaper import Reaper
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
-from vod_testbed.pipeline.upload_requests import RegistrationUnavailable
+from vod_testbed.pipeline.workers.reaper import Reaper
 
 # The routes' blueprints; the console's and playback's come with their install().
 BLUEPRINTS = (api, enrollments, webhooks, s3_events)

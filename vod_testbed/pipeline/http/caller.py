@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, jsonify, request
 
-from vod_testbed.pipeline.access import AccessDenied
+from vod_testbed.pipeline.assets.access import AccessDenied
+from vod_testbed.pipeline.assets.courses import CourseNotFound
 from vod_testbed.pipeline.auth import Authenticator, AuthError, Caller
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.courses import CourseNotFound
 from vod_testbed.pipeline.http.operations import Security
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Response, current_app, jsonify
 
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.http.caller import current_caller
 
 SERVICE = "vod_pipeline"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from vod_testbed.pipeline import courses
+from vod_testbed.pipeline.assets import courses
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.http.caller import BEARER, current_caller
 from vod_testbed.pipeline.http.context import content_service, error_response

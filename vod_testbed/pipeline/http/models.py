@@ -9,11 +9,11 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
 
-from vod_testbed.pipeline.access import ENROLLMENT_STATUSES
-from vod_testbed.pipeline.asset_states import AssetStatus
-from vod_testbed.pipeline.request_model import RequestModel, refuse
-from vod_testbed.pipeline.upload_requests import Id
-from vod_testbed.pipeline.videos import Video
+from vod_testbed.pipeline.assets.access import ENROLLMENT_STATUSES
+from vod_testbed.pipeline.assets.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.request_model import RequestModel, refuse
+from vod_testbed.pipeline.assets.upload_requests import Id
+from vod_testbed.pipeline.assets.videos import Video
 
 MAX_LIST_LIMIT = 500
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from vod_testbed.common import strict_json
 from vod_testbed.common.errors import InvalidRequestError
-from vod_testbed.pipeline.request_model import parse
+from vod_testbed.pipeline.assets.request_model import parse
 
 F = TypeVar("F", bound=Callable[..., Any])
 

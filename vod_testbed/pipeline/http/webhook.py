@@ -26,11 +26,11 @@ from flask import Blueprint, Response, jsonify, request
 
 from vod_testbed.backends.mediaconvert.events import EventFormatError
 from vod_testbed.common import signing
+from vod_testbed.pipeline.assets.job_events import parse_mediaconvert_event
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.http.context import content_service, error_response
 from vod_testbed.pipeline.http.models import EventOutcome, JsonObject
 from vod_testbed.pipeline.http.operations import Answer, Security, operation
-from vod_testbed.pipeline.job_events import parse_mediaconvert_event
 from vod_testbed.pipeline.trigger.notices import is_trigger_notice, parse_trigger_notice
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from vod_testbed.pipeline.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.asset_states import AssetStatus
 from vod_testbed.pipeline.auth import Caller
 
 

@@ -12,11 +12,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.support.pipeline import RecordingNotifier
-from vod_testbed.pipeline.asset_states import AssetStatus
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.db import VideoAsset, utcnow
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.reaper import Reaper
+from vod_testbed.pipeline.workers.reaper import Reaper
 
 UPLOADED_LIMIT_S, PROCESSING_LIMIT_S = 600, 3600
 

@@ -21,8 +21,8 @@ from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import Job
 from vod_testbed.common.logs import log_context
 from vod_testbed.common.worker import Worker
-from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.job_events import JobStateChange, change_from_job
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange, change_from_job
 
 log = logging.getLogger(__name__)
 

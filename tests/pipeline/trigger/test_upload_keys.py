@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from vod_testbed.pipeline.upload_keys import has_upload_suffix, parse_upload_key, upload_key
+from vod_testbed.pipeline.trigger.upload_keys import has_upload_suffix, parse_upload_key, upload_key
 
 ASSET = "0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c"
 WHEN = datetime(2026, 3, 5, 9, 52, 5, tzinfo=UTC)

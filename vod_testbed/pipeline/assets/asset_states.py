@@ -13,7 +13,7 @@ transition is applied only when it moves the asset forward:
   another job (a duplicate submission) and an asset that failed stays failed; to try
   again, upload again (a new asset);
 * events of a job other than the asset's recorded job are ignored (see
-  :mod:`vod_testbed.pipeline.content_service`).
+  :mod:`vod_testbed.pipeline.assets.content_service`).
 """
 
 from __future__ import annotations

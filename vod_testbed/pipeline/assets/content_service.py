@@ -4,7 +4,7 @@
   PUT bound to the declared content type and length.
 * :meth:`ContentService.apply_job_change` and :meth:`ContentService.apply_trigger_notice`
   move assets along ``pending_upload < uploaded < processing < ready | failed``, never
-  backwards (rules in :mod:`vod_testbed.pipeline.asset_states`), once per event id.
+  backwards (rules in :mod:`vod_testbed.pipeline.assets.asset_states`), once per event id.
 
 Concurrent deliveries about one asset are serialised by optimistic locking (a version
 column): the loser of a race re-reads the asset and applies its event again, so a late
@@ -30,26 +30,25 @@ from vod_testbed.backends.naming import default_output_prefix
 from vod_testbed.common import errors
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.logs import log_context
-from vod_testbed.pipeline import upload_keys
-from vod_testbed.pipeline.access import VISIBLE, access_params, visible_clause
-from vod_testbed.pipeline.asset_states import AssetStatus
-from vod_testbed.pipeline.auth import Caller
-from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset, utcnow
-from vod_testbed.pipeline.job_events import JobStateChange
-from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
-from vod_testbed.pipeline.thumbnails import list_thumbnails
-from vod_testbed.pipeline.transitions import job_transition, notice_transition
-from vod_testbed.pipeline.trigger import captions
-from vod_testbed.pipeline.trigger.handler import PINNED_FOLDER
-from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
-from vod_testbed.pipeline.upload_requests import (
+from vod_testbed.pipeline.assets.access import VISIBLE, access_params, visible_clause
+from vod_testbed.pipeline.assets.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.job_events import JobStateChange
+from vod_testbed.pipeline.assets.ready_notifier import VideoReadyNotifier
+from vod_testbed.pipeline.assets.thumbnails import list_thumbnails
+from vod_testbed.pipeline.assets.transitions import job_transition, notice_transition
+from vod_testbed.pipeline.assets.upload_requests import (
     NewVideo,
     RegistrationUnavailable,
     UploadTicket,
     check_id,
 )
-from vod_testbed.pipeline.videos import Video
+from vod_testbed.pipeline.assets.videos import Video
+from vod_testbed.pipeline.auth import Caller
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset, utcnow
+from vod_testbed.pipeline.trigger import captions, upload_keys
+from vod_testbed.pipeline.trigger.handler import PINNED_FOLDER
+from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.storage.s3 import Storage, s3_client
 
 log = logging.getLogger(__name__)

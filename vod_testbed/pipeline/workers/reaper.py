@@ -27,10 +27,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from vod_testbed.common import errors
 from vod_testbed.common.logs import log_context
-from vod_testbed.pipeline.asset_states import AssetStatus, FailureReason
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.asset_states import AssetStatus, FailureReason
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.videos import Video
 from vod_testbed.pipeline.db import VideoAsset, utcnow
-from vod_testbed.pipeline.videos import Video
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,9 @@ from pydantic import (
 from pydantic.json_schema import JsonDict
 
 from vod_testbed.common.errors import InvalidRequestError
-from vod_testbed.pipeline import upload_keys
+from vod_testbed.pipeline.assets.request_model import RequestModel, refuse
 from vod_testbed.pipeline.config import S3_SINGLE_PUT_LIMIT, PipelineSettings
-from vod_testbed.pipeline.request_model import RequestModel, refuse
-from vod_testbed.pipeline.trigger import captions
+from vod_testbed.pipeline.trigger import captions, upload_keys
 
 MAX_FILENAME_LENGTH = 255
 # RFC 6838 restricted names: no wildcards, spaces, CR/LF or parameters in what gets signed.
