@@ -52,7 +52,7 @@ class FailureReason(enum.StrEnum):
     INVALID_INPUT = "invalid_input"  # the upload is not a video, or too large
     JOB_ERROR = "job_error"  # the transcoding job ended in ERROR
     CANCELED = "canceled"  # the transcoding job was canceled
-    STUCK = "stuck"  # no news past the reaper's limit (pipeline.reaper)
+    STUCK = "stuck"  # no news past the reaper's limit (pipeline.workers.reaper)
     OUTPUTS_LOST = "outputs_lost"  # ready, but its playlist is gone from storage
 
 
