@@ -10,7 +10,8 @@ from typing import Any
 from flask import Flask, Response, jsonify
 
 from vod_testbed.common.errors import InvalidRequestError
-from vod_testbed.pipeline.assets.content_service import ContentService, QuotaExceeded
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.registrations import QuotaExceeded
 from vod_testbed.pipeline.assets.upload_requests import RegistrationUnavailable
 from vod_testbed.pipeline.auth import Authenticator
 from vod_testbed.pipeline.config import PipelineSettings
