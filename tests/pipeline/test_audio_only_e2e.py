@@ -5,7 +5,6 @@ says why."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 import requests
@@ -56,7 +55,7 @@ def test_an_audio_upload_becomes_a_ready_playable_audio_item(
 def test_with_the_policy_off_an_audio_upload_fails_saying_why(
     pipeline_settings: PipelineSettings, ffmpeg_backend: FFmpegBackend
 ) -> None:
-    running = _server(replace(pipeline_settings, audio_only_uploads=False), ffmpeg_backend)
+    running = _server(pipeline_settings.replace(audio_only_uploads=False), ffmpeg_backend)
     try:
         video_id = upload(
             running.url, clip_path("audio_wav"), "lecture.wav", content_type="audio/wav"

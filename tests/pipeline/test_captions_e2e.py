@@ -4,7 +4,6 @@ presigned way, handed to the job; the ready video plays with its SUBTITLES group
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 import requests
@@ -149,8 +148,8 @@ def test_caption_fields_are_checked_by_name(server: PipelineServer, caption, fie
 def test_when_storage_does_not_answer_nothing_is_registered(
     pipeline_settings: PipelineSettings, database: Database
 ) -> None:
-    settings = replace(
-        pipeline_settings, backend=replace(pipeline_settings.backend, s3_bucket="no-such-bucket")
+    settings = pipeline_settings.replace(
+        backend=pipeline_settings.backend.replace(s3_bucket="no-such-bucket")
     )
     service = ContentService(settings, database)
     caption = {"filename": "a.srt", "content_type": "text/plain", "size": 5, "language": "eng"}

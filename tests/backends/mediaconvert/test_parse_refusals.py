@@ -96,9 +96,9 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
     ),
     (
         "drm",
-        lambda s: hls_of(s).update({"encryption": {"encryptionMethod": "AES128"}}),
-        "/outputGroups/0/outputGroupSettings/hlsGroupSettings/encryption",
-        "not supported by the emulator",
+        lambda s: hls_of(s).update({"encryption": {"type": "SPEKE"}}),
+        "/outputGroups/0/outputGroupSettings/hlsGroupSettings/encryption/type",
+        "SPEKE key providers are not supported by the emulator",
     ),
     (
         "single-file",
@@ -245,12 +245,6 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         lambda s: aac_of(s).update({"codingMode": "CODING_MODE_5_1"}),
         "/outputGroups/0/outputs/0/audioDescriptions/0/codecSettings/aacSettings/codingMode",
         "'CODING_MODE_5_1' is not supported",
-    ),
-    (
-        "mixed-sample-rates",
-        lambda s: aac_of(s, 3).update({"sampleRate": 32_000}),
-        "/outputGroups/0/outputs/3/audioDescriptions/0/codecSettings/aacSettings",
-        "must be the same in every output",
     ),
     (
         "negative-gop",

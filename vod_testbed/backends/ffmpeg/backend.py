@@ -23,6 +23,13 @@ from typing import IO
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.assembly import Assembly, assemble
+from vod_testbed.backends.ffmpeg.audio_groups import (
+    AudioGroupPlan,
+    audio_group_plan,
+    in_settings_order,
+    read_audio_renditions,
+    write_audio_groups,
+)
 from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
 from vod_testbed.backends.ffmpeg.captions import (
     CaptionCues,
@@ -44,6 +51,7 @@ from vod_testbed.backends.ffmpeg.diagnostics import (
     count_concealed_errors,
     stderr_tail,
 )
+from vod_testbed.backends.ffmpeg.encryption import encrypt_renditions
 from vod_testbed.backends.ffmpeg.file_outputs import WrittenOutput, read_file_group
 from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
 from vod_testbed.backends.ffmpeg.outputs import (
@@ -68,6 +76,7 @@ from vod_testbed.backends.job import (
     RenditionOutput,
     new_job_id,
 )
+from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.automated_abr import expanded
 from vod_testbed.backends.jobmodel.inputs import Resolution
 from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec
@@ -317,6 +326,7 @@ class FFmpegBackend(InProcessTranscoder):
         )
         caption_files = self._write_captions(plan, renditions, captions)
         write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate, caption_files)
+        renditions = encrypt_renditions(renditions, request.ladder.encryption, work / "encrypted")
         thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
         if plan.thumbnail and not thumbnails:
             raise errors.TranscodeError(errors.UNKNOWN_ERROR, "The encoder wrote no thumbnail.")
@@ -360,6 +370,7 @@ class FFmpegBackend(InProcessTranscoder):
         media = source.media
         commands: list[tuple[Path, list[str]]] = []
         hls_plans: list[EncodePlan] = []
+        audio_plans: list[AudioGroupPlan | None] = []
         file_plans: list[FileGroupPlan] = []
         for index, group in enumerate(model.output_groups):
             folder = work / f"group{index}"
@@ -372,6 +383,10 @@ class FFmpegBackend(InProcessTranscoder):
                     self._warn(job_id, rate_note)
                 hls_plans.append(plan)
                 commands.append((folder, build_command(plan, self.ffmpeg)))
+                audio = audio_group_plan(group, source, plan, self.ffmpeg)
+                audio_plans.append(audio)
+                if audio is not None:
+                    commands.append((folder, audio.argv))
             else:
                 files = file_group_plan(
                     group, source, folder, self.settings.x264_preset, self.ffmpeg
@@ -389,24 +404,30 @@ class FFmpegBackend(InProcessTranscoder):
         for group, plan in zip(
             (g for g in model.output_groups if isinstance(g, HlsGroup)), hls_plans, strict=True
         ):
-            apply_group_segment_modifiers(group, plan, model, started)
+            apply_group_segment_modifiers(video_part(group), plan, model, started)
         renditions = []
         hls_groups = [g for g in model.output_groups if isinstance(g, HlsGroup)]
-        for plan, group in zip(hls_plans, hls_groups, strict=True):
+        for plan, group, audio in zip(hls_plans, hls_groups, audio_plans, strict=True):
             round_up = plan.ladder.round_target_duration_up
             written = [
                 read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
                 for r in plan.renditions
             ]
-            check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
-            write_master(
+            extra = read_audio_renditions(plan, audio) if audio is not None else []
+            check_complete(written + extra, source_s, max(0.5, float(plan.ladder.gop_seconds)))
+            master = write_master(
                 plan.hls_dir,
                 plan.hls_base,
                 written,
                 plan.frame_rate,
                 iframe_modifiers=group.iframe_modifiers,
             )
-            renditions.append(written)
+            if audio is not None:
+                write_audio_groups(master, group, audio, extra)
+                written = in_settings_order(group, written + extra)
+            renditions.append(
+                encrypt_renditions(written, group.encryption, plan.hls_dir.parent / "encrypted")
+            )
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         uploaded: list[str] = []

@@ -177,8 +177,12 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "codecSpecification": ignored(),
         "clientCache": honoured("ENABLED"),
         "manifestCompression": honoured("NONE"),
-        "segmentLengthControl": approximated(
-            "EXACT", "GOP_MULTIPLE", note="segments are cut on GOPs that divide segmentLength"
+        "segmentLengthControl": honoured(
+            "EXACT",
+            "GOP_MULTIPLE",
+            note="EXACT needs a GOP that divides segmentLength (AWS's extra I-frames at "
+            "segment ends are not reproduced: refused by name); GOP_MULTIPLE rounds each "
+            "segment up to the next GOP boundary",
         ),
         "targetDurationCompatibilityMode": honoured(
             note="LEGACY (the default) rounds EXT-X-TARGETDURATION up, SPEC_COMPLIANT to the "
@@ -197,6 +201,7 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "minFinalSegmentLength": honoured(0, 0.0),
         "adMarkers": ignored((), note="only an empty list"),
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
+        "encryption": honoured(note="AES-128 with a static key (docs/encryption.md)"),
     },
     "FileGroupSettings": {
         "destination": honoured(
@@ -307,15 +312,25 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
             "INCLUDE",
             note="INCLUDE: <name>_I-Frame.m3u8 of byte ranges at the segments' real keyframes",
         ),
-        "audioGroupId": ignored(note="audio is muxed into every rendition"),
+        # Audio rendition groups (docs/audio-groups.md).
+        "audioGroupId": honoured(
+            note="an alternate audio rendition's GROUP-ID; default program_audio"
+        ),
         "audioOnlyContainer": approximated(
             note="audio-only segments are MPEG-TS (M2TS); AUTOMATIC's raw AAC is not reproduced"
         ),
         "audioTrackType": honoured(
             "AUDIO_ONLY_VARIANT_STREAM",
-            note="audio-only outputs are variants of their own (no audio rendition groups)",
+            "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT",
+            "ALTERNATE_AUDIO_AUTO_SELECT",
+            "ALTERNATE_AUDIO_NOT_AUTO_SELECT",
+            note="beside video outputs, ALTERNATE_* make an EXT-X-MEDIA:TYPE=AUDIO rendition "
+            "(DEFAULT/AUTOSELECT as named); in a group of audio alone every output is a variant",
         ),
-        "audioRenditionSets": ignored(),
+        "audioRenditionSets": honoured(
+            note="the audio groups a video output's variants name (AUDIO=), one variant per "
+            "group; default program_audio"
+        ),
         "descriptiveVideoServiceFlag": ignored("DONT_FLAG"),
         "segmentModifier": honoured(
             note="between the name modifier and the segment number; $dt$, $d$, $t$ are each "
@@ -584,10 +599,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "audioNormalizationSettings": honoured(),
         "audioTypeControl": ignored(),
         "audioType": ignored(),
-        "languageCodeControl": ignored(),
-        "languageCode": ignored(),
-        "customLanguageCode": ignored(),
-        "streamName": ignored(),
+        "languageCodeControl": ignored(note="the configured code is used whenever it is set"),
+        "languageCode": honoured(note="an audio rendition's LANGUAGE, lower case"),
+        "customLanguageCode": honoured(note="as languageCode"),
+        "streamName": honoured(note="an audio rendition's NAME; default the language's name"),
     },
     "AudioCodecSettings": {
         "codec": honoured("AAC", "AC3", "EAC3", "MP3", "WAV"),
@@ -664,6 +679,23 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "specification": honoured("MPEG4"),
         "rawFormat": ignored("NONE"),
         "audioDescriptionBroadcasterMix": ignored("NORMAL"),
+    },
+    # Encrypted HLS (docs/encryption.md). SPEKE, SAMPLE_AES are refused by name.
+    "HlsEncryptionSettings": {
+        "encryptionMethod": honoured("AES128", note="whole segments, AES-128-CBC"),
+        "type": honoured("STATIC_KEY"),
+        "staticKeyProvider": honoured(),
+        "constantInitializationVector": honoured(note="else each segment's IV is its number"),
+        "initializationVectorInManifest": honoured(
+            note="INCLUDE (the emulator's default): IV on each EXT-X-KEY; EXCLUDE: none"
+        ),
+        "offlineEncrypted": honoured("DISABLED", note="ENABLED is FairPlay's session key"),
+    },
+    "StaticKeyProvider": {
+        "staticKeyValue": honoured(note="32 hexadecimal digits: the AES-128 key"),
+        "url": honoured(note="EXT-X-KEY's URI, as written"),
+        "keyFormat": honoured(note="EXT-X-KEY's KEYFORMAT, when set"),
+        "keyFormatVersions": honoured(note="EXT-X-KEY's KEYFORMATVERSIONS, when set"),
     },
 }
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -176,4 +175,4 @@ def presigning_client(settings: PipelineSettings) -> Any:
     """An S3 client for presigning, on the endpoint clients reach (``S3_PUBLIC_ENDPOINT_URL``,
     else ``S3_ENDPOINT_URL``)."""
     endpoint = settings.s3_public_endpoint_url or settings.backend.s3_endpoint_url
-    return s3_client(replace(settings.backend, s3_endpoint_url=endpoint))
+    return s3_client(settings.backend.replace(s3_endpoint_url=endpoint))
