@@ -32,12 +32,12 @@ from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
-from vod_testbed.pipeline import courses
+from vod_testbed.pipeline.assets import courses
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange
 from vod_testbed.pipeline.auth import Caller, mint_token
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.storage.s3 import Storage
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
@@ -131,7 +131,7 @@ def main() -> int:
     database = service.db
     video_id = seed(service)
     threads = PipelineSettings.from_env().http_threads
-    app = create_app({"CONTENT_SERVICE": service})
+    app = create_app(service)
     server = BackgroundServer(app, port=0, threads=threads).start()
     try:
         url = f"{server.url}/videos/{video_id}"

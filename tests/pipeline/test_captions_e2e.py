@@ -12,11 +12,11 @@ from tests.support.e2e_helpers import bearer, upload_with_captions, wait_for
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.upload_requests import RegistrationUnavailable
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.server import PipelineServer
-from vod_testbed.pipeline.upload_requests import RegistrationUnavailable
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e

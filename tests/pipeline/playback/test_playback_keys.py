@@ -21,11 +21,11 @@ from tests.support.pipeline import AUTH_SECRET, SECRET, record_job
 from vod_testbed.backends.ladder import Ladder
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.clock import ManualClock
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange
 from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.hls_keys import KEY_URI, video_encryption, video_key
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.storage.s3 import Storage
@@ -65,7 +65,7 @@ def app(service: ContentService, clock: ManualClock) -> Flask:
     playback = build_playback_service(
         service, PlaybackSettings(token_secret="playback-secret"), clock=clock
     )
-    return create_app({"CONTENT_SERVICE": service, "PLAYBACK_SERVICE": playback, "TESTING": True})
+    return create_app(service, playback=playback, config={"TESTING": True})
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.console.blueprint import console
 from vod_testbed.pipeline.console.reports import ReportCache, default_builder
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.storage.s3 import Storage
 
 __all__ = ["install"]

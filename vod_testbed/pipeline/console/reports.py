@@ -21,7 +21,7 @@ from typing import Any
 
 from vod_testbed.hls.validation import HlsInputError
 from vod_testbed.pipeline.hls_keys import video_key
-from vod_testbed.pipeline.upload_keys import parse_upload_key
+from vod_testbed.pipeline.trigger.upload_keys import parse_upload_key
 from vod_testbed.report.build import build_report
 from vod_testbed.report.model import LadderReport
 

@@ -28,7 +28,6 @@ PACKAGED = (
     "vod_testbed/pipeline/__init__.py",
     "vod_testbed/pipeline/trigger",
     "vod_testbed/pipeline/config.py",
-    "vod_testbed/pipeline/upload_keys.py",
     "vod_testbed/pipeline/hls_keys.py",
     "vod_testbed/backends",
     "vod_testbed/common",

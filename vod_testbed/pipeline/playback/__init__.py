@@ -13,9 +13,9 @@ import boto3
 from flask import Flask
 from sqlalchemy import select
 
-from vod_testbed.pipeline.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import VideoAsset
 from vod_testbed.pipeline.playback.blueprint import playback, playback_for
 from vod_testbed.pipeline.playback.keys import EXTENSION as KEYS_EXTENSION

@@ -13,6 +13,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from vod_testbed.pipeline.http.models import PlaybackQuery
+from vod_testbed.pipeline.http.operations import PUBLIC, Answer, operation
 from vod_testbed.pipeline.playback.rewrite import PlaylistError
 from vod_testbed.pipeline.playback.service import PlaybackService, PlaylistNotFound
 from vod_testbed.pipeline.playback.tokens import PlaybackDenied
@@ -47,9 +49,20 @@ def _cors(response: Response) -> Response:
 
 
 @playback.get("/play/<video_id>/<name>")
-def play(video_id: str, name: str) -> Response | tuple[Response, int]:
+@operation(
+    "A rewritten playlist of a ready video; authorised by its playback token alone",
+    security=PUBLIC,
+    query=PlaybackQuery,
+    responses={
+        200: Answer("the playlist", media_type=HLS_MIME),
+        403: "no, a forged or an expired token",
+        404: "no such playlist",
+        503: "storage unavailable",
+    },
+)
+def play(video_id: str, name: str, query: PlaybackQuery) -> Response | tuple[Response, int]:
     try:
-        text = playback_service().playlist(video_id, name, request.args.get("token"))
+        text = playback_service().playlist(video_id, name, query.token)
     except PlaybackDenied as exc:
         log.info("playback of %s refused: %s", video_id, exc)
         return _cors(jsonify({"error": "forbidden"})), 403

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 
 from vod_testbed.pipeline.hls_keys import video_key
+from vod_testbed.pipeline.http.models import PlaybackQuery
+from vod_testbed.pipeline.http.operations import PUBLIC, Answer, operation
 from vod_testbed.pipeline.playback.blueprint import playback_service
 from vod_testbed.pipeline.playback.service import KEY_NAME
 from vod_testbed.pipeline.playback.tokens import PlaybackDenied
@@ -34,10 +36,20 @@ def _answer(response: Response, status: int = 200) -> tuple[Response, int]:
 
 
 @keys.get(f"/play/<video_id>/{KEY_NAME}")
-def key(video_id: str) -> tuple[Response, int]:
+@operation(
+    "The AES-128 key of an encrypted ladder; authorised by the video's playback token alone",
+    security=PUBLIC,
+    query=PlaybackQuery,
+    responses={
+        200: Answer("the 16-byte key", media_type="application/octet-stream"),
+        403: "no, a forged or an expired token",
+        404: "the video is not ready, or this pipeline encrypts nothing",
+    },
+)
+def key(video_id: str, query: PlaybackQuery) -> tuple[Response, int]:
     service = playback_service()
     try:
-        service.tokens.check(request.args.get("token"), video_id)
+        service.tokens.check(query.token, video_id)
     except PlaybackDenied as exc:
         log.info("key of %s refused: %s", video_id, exc)
         return _answer(jsonify({"error": "forbidden"}), 403)

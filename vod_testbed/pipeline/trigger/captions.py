@@ -90,6 +90,8 @@ def _check_one(item: Any, field: str) -> CaptionUpload:
             f"{field}.content_type", f"must be one of {', '.join(sorted(CAPTION_CONTENT_TYPES))}"
         )
     size = item.get("size")
+    if isinstance(size, float) and size.is_integer():
+        size = int(size)  # JSON Schema's integer: 866.0 is one
     if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= MAX_CAPTION_BYTES:
         raise InvalidRequestError(
             f"{field}.size", f"must be an integer from 1 to {MAX_CAPTION_BYTES} bytes"

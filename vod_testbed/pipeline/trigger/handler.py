@@ -1,10 +1,10 @@
 """The upload trigger: an S3 ObjectCreated event in, a transcoding job out.
 
 Deployed unchanged as an AWS Lambda function (``vod_testbed.pipeline.trigger.handler.handler``)
-and called in-process by :mod:`vod_testbed.pipeline.watcher` where storage cannot notify. Its
-folder, ``pipeline/trigger/``, is what the Lambda zip ships of the pipeline: it imports no
-web framework, no database and nothing else of the pipeline but its configuration and the
-upload-key contract, and reads its configuration from the environment.
+and called in-process by :mod:`vod_testbed.pipeline.workers.watcher` where storage cannot
+notify. Its folder, ``pipeline/trigger/``, is what the Lambda zip ships of the pipeline: it
+imports no web framework, no database and nothing else of the pipeline but its configuration
+and the upload-key contract, and reads its configuration from the environment.
 
 For each created object it:
 
@@ -51,10 +51,9 @@ from vod_testbed.backends.source import probe_object
 from vod_testbed.common import errors
 from vod_testbed.common.logs import configure_logging, log_context
 from vod_testbed.common.signed_post import post_signed
-from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.hls_keys import video_encryption
-from vod_testbed.pipeline.trigger import captions
+from vod_testbed.pipeline.trigger import captions, upload_keys
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.storage.s3 import s3_client
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from vod_testbed.pipeline.asset_states import AssetStatus, may_transition
+from vod_testbed.pipeline.assets.asset_states import AssetStatus, may_transition
 
 S = AssetStatus
 FORWARD = [

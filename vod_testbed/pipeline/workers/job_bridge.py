@@ -2,7 +2,7 @@
 
 With the FFmpeg backend there is no EventBridge: state changes arrive through
 :meth:`vod_testbed.backends.interface.Transcoder.subscribe`. The bridge turns each snapshot into the
-:class:`pipeline.job_events.JobStateChange` a webhook event would give and applies it with
+:class:`pipeline.assets.job_events.JobStateChange` a webhook event would give and applies it with
 the same service function. Snapshots are queued and applied from the bridge's own thread
 (the transcoder's worker never waits on the database); one whose application fails is
 tried again with backoff, never dropped.
@@ -21,8 +21,8 @@ from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import Job
 from vod_testbed.common.logs import log_context
 from vod_testbed.common.worker import Worker
-from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.job_events import JobStateChange, change_from_job
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange, change_from_job
 
 log = logging.getLogger(__name__)
 

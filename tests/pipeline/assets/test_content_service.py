@@ -9,8 +9,8 @@ from typing import Any
 
 from tests.support.pipeline import RecordingNotifier, complete_detail, mc_event, record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
-from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.job_events import JobStateChange, parse_mediaconvert_event
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange, parse_mediaconvert_event
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 
 JOB = "1764064325000-conc01"

@@ -12,11 +12,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.support.pipeline import RecordingNotifier
-from vod_testbed.pipeline.asset_states import AssetStatus
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.db import VideoAsset, utcnow
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.reaper import Reaper
+from vod_testbed.pipeline.workers.reaper import Reaper
 
 UPLOADED_LIMIT_S, PROCESSING_LIMIT_S = 600, 3600
 
@@ -122,7 +122,7 @@ def test_reaped_videos_are_counted_in_healthz_and_metrics(
         put_in(service, new_asset()["id"], AssetStatus.UPLOADED)
     clock.advance(UPLOADED_LIMIT_S + 1)
     reaper.sweep()
-    client: FlaskClient = create_app({"CONTENT_SERVICE": service, "REAPER": reaper}).test_client()
+    client: FlaskClient = create_app(service, reaper=reaper).test_client()
     assert client.get("/healthz").get_json()["stuck_videos_failed"] == 2
     metrics = client.get("/metrics").get_data(as_text=True)
     assert "vod_pipeline_stuck_videos_failed_total 2\n" in metrics

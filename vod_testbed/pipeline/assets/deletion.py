@@ -10,8 +10,8 @@ from sqlalchemy import delete
 
 from vod_testbed.backends.naming import default_output_prefix
 from vod_testbed.common.logs import log_context
-from vod_testbed.pipeline.asset_states import AssetStatus
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.db import ProcessedEvent, VideoAsset
 from vod_testbed.storage.s3 import Storage
 

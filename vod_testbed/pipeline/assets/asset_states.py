@@ -13,7 +13,7 @@ transition is applied only when it moves the asset forward:
   another job (a duplicate submission) and an asset that failed stays failed; to try
   again, upload again (a new asset);
 * events of a job other than the asset's recorded job are ignored (see
-  :mod:`vod_testbed.pipeline.content_service`).
+  :mod:`vod_testbed.pipeline.assets.content_service`).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class FailureReason(enum.StrEnum):
     INVALID_INPUT = "invalid_input"  # the upload is not a video, or too large
     JOB_ERROR = "job_error"  # the transcoding job ended in ERROR
     CANCELED = "canceled"  # the transcoding job was canceled
-    STUCK = "stuck"  # no news past the reaper's limit (pipeline.reaper)
+    STUCK = "stuck"  # no news past the reaper's limit (pipeline.workers.reaper)
     OUTPUTS_LOST = "outputs_lost"  # ready, but its playlist is gone from storage
 
 

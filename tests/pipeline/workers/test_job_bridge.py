@@ -10,9 +10,9 @@ import pytest
 from tests.support.doubles import RecordingTranscoder
 from tests.support.pipeline import record_job
 from vod_testbed.backends.job import Job, JobOutputs, JobPhase, JobRequest, JobStatus
-from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.job_bridge import JobBridge
-from vod_testbed.pipeline.job_events import change_from_job
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import change_from_job
+from vod_testbed.pipeline.workers.job_bridge import JobBridge
 
 
 def job(asset_id: str, **changes: Any) -> Job:

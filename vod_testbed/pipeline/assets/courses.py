@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from vod_testbed.common.errors import InvalidRequestError
-from vod_testbed.pipeline.access import ENROLLMENT_STATUSES, AccessDenied
+from vod_testbed.pipeline.assets.access import ENROLLMENT_STATUSES, AccessDenied
+from vod_testbed.pipeline.assets.upload_requests import check_id
 from vod_testbed.pipeline.auth import Caller
 from vod_testbed.pipeline.db import Course, Database, Enrollment
-from vod_testbed.pipeline.upload_requests import check_id
 
 
 class CourseNotFound(Exception):

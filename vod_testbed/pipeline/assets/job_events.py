@@ -4,7 +4,7 @@ A :class:`JobStateChange` is what the content service applies. It is read from a
 EventBridge "MediaConvert Job State Change" event (the webhook: MediaConvert on AWS, or the
 emulator; the event itself is :mod:`vod_testbed.backends.mediaconvert.events`) or made from
 a :class:`vod_testbed.backends.job.Job` snapshot (the in-process FFmpeg backend, through
-:mod:`vod_testbed.pipeline.job_bridge`), so both paths end in the same code.
+:mod:`vod_testbed.pipeline.workers.job_bridge`), so both paths end in the same code.
 """
 
 from __future__ import annotations

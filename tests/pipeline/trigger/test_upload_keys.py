@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from vod_testbed.pipeline.upload_keys import has_upload_suffix, parse_upload_key, upload_key
+from vod_testbed.pipeline.trigger.upload_keys import has_upload_suffix, parse_upload_key, upload_key
 
 ASSET = "0b7e3c2a-5d1e-4f7a-9c1b-2f3e4d5a6b7c"
 WHEN = datetime(2026, 3, 5, 9, 52, 5, tzinfo=UTC)
@@ -75,34 +71,3 @@ def test_the_extension_is_lower_case_in_the_key() -> None:
 def test_no_output_of_a_job_ends_with_an_upload_suffix() -> None:
     outputs = ("master.m3u8", "master_1080p.m3u8", "master_1080p_00001.ts", "m_thumb.0000000.jpg")
     assert not [name for name in outputs if has_upload_suffix(name)]
-
-
-def test_the_api_description_takes_the_file_names_post_videos_takes() -> None:
-    """openapi.json's filename pattern and the API's check agree (the fuzzer reads it)."""
-    schema = json.loads(
-        (Path(__file__).parents[2] / "vod_testbed/pipeline/http/openapi.json").read_text()
-    )
-    pattern = re.compile(
-        next(
-            prop["pattern"]
-            for prop in _properties(schema)
-            if prop.get("description", "").startswith("the name the user gave")
-        )
-    )
-    names = ["clip.mp4", "Lecture 1.MOV", "a.webm", "x.m2ts", "clip", "notes.m3u8", "seg.ts"]
-    for name in names:
-        assert bool(pattern.search(name)) is has_upload_suffix(name), name
-
-
-def _properties(node: Any) -> list[dict[str, Any]]:
-    """Every schema object under a ``properties`` member, anywhere in ``node``."""
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "properties" and isinstance(value, dict):
-                found += [v for v in value.values() if isinstance(v, dict)]
-            found += _properties(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += _properties(item)
-    return found

@@ -9,8 +9,8 @@ from typing import Any
 
 from tests.support.pipeline import complete_detail, mc_event, record_job
 from vod_testbed.common.settings import BackendSettings
-from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.thumbnails import list_thumbnails, thumbnails_folder
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.thumbnails import list_thumbnails, thumbnails_folder
 from vod_testbed.storage.s3 import Storage
 
 ROOT = "s3://media/video/u/clip_processed"

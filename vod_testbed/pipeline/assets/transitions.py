@@ -9,9 +9,9 @@ import logging
 from dataclasses import replace
 
 from vod_testbed.backends.mediaconvert.events import EventStatus
-from vod_testbed.pipeline.asset_states import AssetStatus, FailureReason, may_transition
+from vod_testbed.pipeline.assets.asset_states import AssetStatus, FailureReason, may_transition
+from vod_testbed.pipeline.assets.job_events import JobStateChange
 from vod_testbed.pipeline.db import VideoAsset, utcnow
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.storage.s3 import is_s3, parse_s3_uri
 

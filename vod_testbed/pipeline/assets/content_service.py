@@ -1,10 +1,10 @@
 """The content service: video assets from upload request to playback.
 
-* :meth:`ContentService.handle_video_upload` registers an asset and hands out a presigned
-  PUT bound to the declared content type and length.
+* :meth:`ContentService.register_upload` registers an asset and hands out a presigned
+  PUT bound to the declared content type and length (:mod:`.registrations`).
 * :meth:`ContentService.apply_job_change` and :meth:`ContentService.apply_trigger_notice`
   move assets along ``pending_upload < uploaded < processing < ready | failed``, never
-  backwards (rules in :mod:`vod_testbed.pipeline.asset_states`), once per event id.
+  backwards (rules in :mod:`vod_testbed.pipeline.assets.asset_states`), once per event id.
 
 Concurrent deliveries about one asset are serialised by optimistic locking (a version
 column): the loser of a race re-reads the asset and applies its event again, so a late
@@ -14,13 +14,11 @@ STATUS_UPDATE can never overwrite a COMPLETE that committed in between.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
@@ -30,28 +28,20 @@ from vod_testbed.backends.naming import default_output_prefix
 from vod_testbed.common import errors
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.logs import log_context
-from vod_testbed.pipeline import upload_keys
-from vod_testbed.pipeline.access import VISIBLE, access_params, visible_clause
-from vod_testbed.pipeline.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.access import VISIBLE, access_params, visible_clause
+from vod_testbed.pipeline.assets.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.job_events import JobStateChange
+from vod_testbed.pipeline.assets.ready_notifier import VideoReadyNotifier
+from vod_testbed.pipeline.assets.registrations import Registrations, presigning_client
+from vod_testbed.pipeline.assets.thumbnails import list_thumbnails
+from vod_testbed.pipeline.assets.transitions import job_transition, notice_transition
+from vod_testbed.pipeline.assets.videos import Video
 from vod_testbed.pipeline.auth import Caller
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.db import Database, ProcessedEvent, VideoAsset, utcnow
-from vod_testbed.pipeline.job_events import JobStateChange
-from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
-from vod_testbed.pipeline.thumbnails import list_thumbnails
-from vod_testbed.pipeline.transitions import job_transition, notice_transition
-from vod_testbed.pipeline.trigger import captions
 from vod_testbed.pipeline.trigger.handler import PINNED_FOLDER
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
-from vod_testbed.pipeline.upload_requests import (
-    RegistrationUnavailable,
-    UploadTicket,
-    check_content_type,
-    check_filename,
-    check_id,
-    check_size,
-)
-from vod_testbed.storage.s3 import Storage, s3_client
+from vod_testbed.storage.s3 import Storage
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +61,7 @@ _VISIBLE_ASSET = select(VideoAsset.__table__, VISIBLE.label("visible")).where(
 )
 
 
-class QuotaExceeded(Exception):
-    """A user has too many registrations waiting for their upload (answered 429); ``str()``
-    says which limit."""
-
-
-class ContentService:
+class ContentService(Registrations):
     """Assets in the database, presigned URLs for their objects.
 
     Args:
@@ -104,124 +89,13 @@ class ContentService:
         self._presigner = presigner or presigning_client(settings)
         self.storage = storage or Storage(settings.backend)
 
-    # -- uploads ---------------------------------------------------------------------------
-
-    def handle_video_upload(
-        self,
-        user_id: Any,
-        filename: Any,
-        content_type: Any,
-        size: Any,
-        course_id: Any,
-        caption_files: Any = (),
-    ) -> UploadTicket:
-        """Register an upload in a course and presign its PUT (who may add to the course
-        is :func:`courses.claim`'s business, checked before).
-
-        Returns:
-            The ticket: the new asset (``pending_upload``), the URL, the headers the PUT
-            must carry (Content-Type and Content-Length are part of the signature), the
-            key and the URL's lifetime in seconds.
-
-        Raises:
-            InvalidRequestError: a field is missing or unacceptable; ``field`` names it.
-        """
-        user_id = check_id("user_id", user_id)
-        course_id = check_id("course_id", course_id)
-        filename = check_filename(filename)
-        content_type = check_content_type(content_type, self.settings.allowed_content_types)
-        size = check_size(size, self.settings.max_upload_bytes)
-        caption_uploads = captions.check_caption_uploads(caption_files)
-        self._check_quota(user_id, size)
-        asset_id = str(uuid.uuid4())
-        key = upload_keys.upload_key(user_id, filename, asset_id)
-        asset = VideoAsset(
-            id=asset_id,
-            user_id=user_id,
-            course_id=course_id,
-            filename=filename,
-            content_type=content_type,
-            size_bytes=size,
-            input_key=key,
-            status=AssetStatus.PENDING_UPLOAD.value,
-            progress=0,
-            thumbnail_keys=[],
-        )
-        if caption_uploads:
-            # Before the asset exists: the trigger must find the manifest whenever the
-            # video arrives (pipeline/trigger/captions.py).
-            try:
-                self.storage.client.put_object(
-                    Bucket=self.settings.bucket,
-                    Key=captions.manifest_key(key),
-                    Body=captions.manifest(key, caption_uploads),
-                    ContentType="application/json",
-                )
-            except (ClientError, BotoCoreError) as exc:
-                log.error("caption manifest not written: %s", exc, extra={"key": key})
-                raise RegistrationUnavailable(
-                    "storage did not answer; the upload was not registered, try again"
-                ) from exc
-        with self.db.sessions.begin() as session:
-            session.add(asset)
-        url = self._presigner.generate_presigned_url(
-            "put_object",
-            Params={
-                "Bucket": self.settings.bucket,
-                "Key": key,
-                "ContentType": content_type,
-                "ContentLength": size,
-            },
-            ExpiresIn=self.settings.upload_url_expires_s,
-            HttpMethod="PUT",
-        )
-        with log_context(asset_id=asset_id):
-            log.info("upload registered", extra={"key": key, "size_bytes": size})
-        return UploadTicket(
-            video=self.describe(asset),
-            url=url,
-            headers={"Content-Type": content_type, "Content-Length": str(size)},
-            key=key,
-            expires_in=self.settings.upload_url_expires_s,
-            captions=captions.presign_caption_uploads(
-                self._presigner,
-                self.settings.bucket,
-                key,
-                caption_uploads,
-                self.settings.upload_url_expires_s,
-            ),
-        )
-
-    def _check_quota(self, user_id: str, size: int) -> None:
-        """Raises :class:`QuotaExceeded` when ``user_id``'s registrations still waiting for
-        their upload are too many, or would hold too many bytes with ``size`` more (the
-        reaper expires those never uploaded). Two registrations at the same instant may
-        both pass: the limit bounds a flood, it is not an account balance."""
-        query = select(func.count(), func.coalesce(func.sum(VideoAsset.size_bytes), 0)).where(
-            VideoAsset.user_id == user_id,
-            VideoAsset.status == AssetStatus.PENDING_UPLOAD.value,
-        )
-        with self.db.engine.connect() as connection:
-            count, pending = connection.execute(query).one()
-        limits = self.settings
-        if count >= limits.max_pending_uploads:
-            raise QuotaExceeded(
-                f"you have {count} uploads registered and not yet uploaded, the most allowed; "
-                "upload them, delete some, or wait for them to expire"
-            )
-        if pending + size > limits.max_pending_bytes:
-            raise QuotaExceeded(
-                f"your registered uploads not yet uploaded would hold {pending + size} bytes; "
-                f"at most {limits.max_pending_bytes} may wait at once"
-            )
-
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, asset_id: str) -> dict[str, Any] | None:
         """The description of asset ``asset_id``, or ``None``."""
         with self.db.sessions() as session:
             asset = session.get(VideoAsset, asset_id)
-            return self.describe(asset) if asset else None
+            return Video.of(asset) if asset else None
 
     def get_visible(self, asset_id: str, caller: Caller) -> dict[str, Any] | None:
         """The description of asset ``asset_id`` if ``caller`` may see it (:mod:`.access`),
@@ -233,7 +107,7 @@ class ContentService:
         # The token's courses claim is the part of the rule not stored (access.visible_clause).
         if row is None or not (row.visible or row.course_id in caller.courses):
             return None
-        return self.describe(row, caller)
+        return Video.of(row, caller)
 
     def list(
         self,
@@ -264,7 +138,7 @@ class ContentService:
                 raise InvalidRequestError("status", f"must be one of {known}") from None
         with self.db.engine.connect() as connection:
             rows = connection.execute(query, params)
-            return [self.describe(row, visible_to) for row in rows]
+            return [Video.of(row, visible_to) for row in rows]
 
     def needs_job(self, asset_id: str) -> bool:
         """Whether asset ``asset_id`` exists and still waits for a transcoding job (a
@@ -299,45 +173,6 @@ class ContentService:
                 )
             )
         return lost
-
-    def describe(
-        self, asset: VideoAsset | Row[Any], viewer: Caller | None = None
-    ) -> dict[str, Any]:
-        """The API's view of an asset (a mapped one, or a row of its table), as ``viewer``
-        may see it: storage keys only for its owner and administrators (a key is what a
-        copy or an overwrite needs), and a pending upload's size only for them too."""
-        error = None
-        if asset.failure_reason:
-            error = {
-                "reason": asset.failure_reason,
-                "code": asset.error_code,
-                "message": asset.error_message,
-            }
-        described: dict[str, Any] = {
-            "id": asset.id,
-            "user_id": asset.user_id,
-            "course_id": asset.course_id,
-            "filename": asset.filename,
-            "content_type": asset.content_type,
-            "size_bytes": asset.size_bytes,
-            "key": asset.input_key,
-            "status": asset.status,
-            "progress": asset.progress,
-            "job_id": asset.job_id,
-            "error": error,
-            "master_playlist_key": asset.master_playlist_key,
-            "thumbnail_keys": list(asset.thumbnail_keys or []),
-            # Minted only for one video at a time (GET /videos/{id}): see pipeline.playback.
-            "playback": None,
-            "created_at": _iso(asset.created_at),
-            "updated_at": _iso(asset.updated_at),
-            "finished_at": _iso(asset.finished_at),
-        }
-        if viewer is not None and not viewer.admin and viewer.user_id != asset.user_id:
-            described.update(key=None, master_playlist_key=None, thumbnail_keys=[])
-            if asset.status == AssetStatus.PENDING_UPLOAD.value:
-                described["size_bytes"] = None
-        return described
 
     # -- state changes ---------------------------------------------------------------------
 
@@ -492,7 +327,7 @@ class ContentService:
                         return DUPLICATE
                     raise
                 if asset is not None and asset.asset_status.is_final and not was_final:
-                    finished = self.describe(asset)
+                    finished = Video.of(asset)
             if finished is not None:
                 self._drop_pinned_source(finished["key"])
                 self.notifier.notify(finished)
@@ -518,17 +353,6 @@ def _release_held(asset: VideoAsset) -> None:
         with log_context(job_id=change.job_id):
             row.outcome = APPLIED if job_transition(asset, change) else IGNORED
         row.held_change = None
-
-
-def presigning_client(settings: PipelineSettings) -> Any:
-    """An S3 client for presigning, on the endpoint clients reach (``S3_PUBLIC_ENDPOINT_URL``,
-    else ``S3_ENDPOINT_URL``)."""
-    endpoint = settings.s3_public_endpoint_url or settings.backend.s3_endpoint_url
-    return s3_client(settings.backend.replace(s3_endpoint_url=endpoint))
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 class ServiceReporter:

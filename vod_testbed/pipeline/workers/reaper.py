@@ -27,8 +27,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from vod_testbed.common import errors
 from vod_testbed.common.logs import log_context
-from vod_testbed.pipeline.asset_states import AssetStatus, FailureReason
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.asset_states import AssetStatus, FailureReason
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.videos import Video
 from vod_testbed.pipeline.db import VideoAsset, utcnow
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class Reaper:
                 session.rollback()
                 return False
             log.error("video failed: %s", message, extra={"reason": reason.value})
-            described = self.service.describe(asset)
+            described = Video.of(asset)
         self.service.notifier.notify(described)
         return True
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from vod_testbed.common.clock import Clock, system_clock
 from vod_testbed.common.worker import Worker
-from vod_testbed.pipeline import upload_keys
+from vod_testbed.pipeline.trigger import upload_keys
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
 
 log = logging.getLogger(__name__)
