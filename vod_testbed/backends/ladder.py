@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
+from vod_testbed.backends.trickplay import TrickPlay
+
 
 class UpscalePolicy(enum.StrEnum):
     """What to do with rungs larger than the source.
@@ -193,6 +195,8 @@ class Ladder:
     # None: keyframes only on the gop_seconds grid. N: scene cuts at least N frames after
     # the last IDR start a new GOP too (MediaConvert's scene change detection).
     scene_cut_min_frames: int | None = None
+    # Image-based trick play: tiles of thumbnails beside the renditions (docs/packaging.md).
+    trick_play: TrickPlay | None = None
 
     def __post_init__(self) -> None:
         if not self.rungs:

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -46,6 +46,7 @@ from vod_testbed.backends.ffmpeg.outputs import (
 from vod_testbed.backends.ffmpeg.process import job_workdir, remove_stale_workdirs, spawn
 from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
 from vod_testbed.backends.ffmpeg.segment_modifiers import apply_group_segment_modifiers
+from vod_testbed.backends.ffmpeg.trickplay import plan_tile_sets, write_image_playlists
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
     FileOutput,
@@ -278,7 +279,12 @@ class FFmpegBackend(InProcessTranscoder):
             media.video_duration_s or media.duration_s,
             max(0.5, float(request.ladder.gop_seconds)),
         )
-        write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate)
+        image_lines, image_playlists, tiles = write_image_playlists(
+            plan.hls_dir, plan.hls_base, plan.tile_sets, renditions[0].duration_s
+        )
+        write_master(
+            plan.hls_dir, plan.hls_base, renditions, plan.frame_rate, image_lines=image_lines
+        )
         thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
         if plan.thumbnail and not thumbnails:
             raise errors.TranscodeError(errors.UNKNOWN_ERROR, "The encoder wrote no thumbnail.")
@@ -286,7 +292,9 @@ class FFmpegBackend(InProcessTranscoder):
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         written: list[str] = []
         try:
-            outputs = self._publish(run, request, plan, renditions, thumbnails, written)
+            outputs = self._publish(
+                run, request, plan, renditions, thumbnails, written, (tiles, image_playlists)
+            )
             # Under the run's lock, a cancel either lands before COMPLETE (and the outputs
             # are withdrawn) or finds the job already COMPLETE; never both.
             with run.lock:
@@ -351,6 +359,7 @@ class FFmpegBackend(InProcessTranscoder):
         ):
             apply_group_segment_modifiers(group, plan, model, started)
         renditions = []
+        trick_play_files: list[tuple[list[Path], list[Path]]] = []
         hls_groups = [g for g in model.output_groups if isinstance(g, HlsGroup)]
         for plan, group in zip(hls_plans, hls_groups, strict=True):
             round_up = plan.ladder.round_target_duration_up
@@ -359,16 +368,32 @@ class FFmpegBackend(InProcessTranscoder):
                 for r in plan.renditions
             ]
             check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
-            write_master(
-                plan.hls_dir, plan.hls_base, written, plan.frame_rate, group.iframe_modifiers
+            image_lines, image_playlists, tiles = write_image_playlists(
+                plan.hls_dir, plan.hls_base, plan.tile_sets, written[0].duration_s
             )
+            write_master(
+                plan.hls_dir,
+                plan.hls_base,
+                written,
+                plan.frame_rate,
+                group.iframe_modifiers,
+                image_lines=image_lines,
+            )
+            trick_play_files.append((tiles, image_playlists))
             renditions.append(written)
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         uploaded: list[str] = []
         try:
             outputs = self._publish_model(
-                run, model, hls_plans, renditions, file_outputs, uploaded, self._logs(work, logs)
+                run,
+                model,
+                hls_plans,
+                renditions,
+                file_outputs,
+                uploaded,
+                self._logs(work, logs),
+                trick_play_files,
             )
             with run.lock:
                 self._check_canceled(run)
@@ -393,6 +418,7 @@ class FFmpegBackend(InProcessTranscoder):
         file_outputs: Sequence[Sequence[WrittenOutput]],
         written: MutableSequence[str],
         logs: Sequence[Path] = (),
+        trick_play: Sequence[tuple[Sequence[Path], Sequence[Path]]] = (),
     ) -> JobOutputs:
         """Upload a model job's outputs; ``written`` collects every URI written so far.
         ``logs`` (loudness logs) go beside the first group's outputs."""
@@ -402,6 +428,8 @@ class FFmpegBackend(InProcessTranscoder):
         masters: list[tuple[Path, str]] = []
         groups: list[GroupOutput] = []
         hls = iter(zip(hls_plans, renditions, strict=True))
+        # Each HLS group's trick-play tiles and image playlists, in the groups' order.
+        tiles_of = iter(trick_play or [((), ())] * len(hls_plans))
         files = iter(file_outputs)
         for group in model.output_groups:
             folder, _ = naming.split_destination(group.destination)
@@ -419,6 +447,9 @@ class FFmpegBackend(InProcessTranscoder):
                     for modifier in group.iframe_modifiers
                 )
                 playlists += [(p, target(p)) for p in iframes]
+                tiles, image_playlists = next(tiles_of)
+                media += [(tile, target(tile)) for tile in tiles]
+                playlists += [(p, target(p)) for p in image_playlists]
                 masters.append((master, target(master)))
                 details = tuple(
                     FileOutput(
@@ -530,6 +561,12 @@ class FFmpegBackend(InProcessTranscoder):
             preset=self.settings.x264_preset,
             rotation=applied_rotation(media, request.ladder.rotate),
         )
+        plan = replace(
+            plan,
+            tile_sets=plan_tile_sets(
+                request.ladder, (display_w, display_h), plan.frame_rate, plan.renditions
+            ),
+        )
         # The hls and image2 muxers exit 0 when they cannot create a file: make the folders.
         plan.hls_dir.mkdir(parents=True, exist_ok=True)
         plan.thumbnail_dir.mkdir(parents=True, exist_ok=True)
@@ -597,8 +634,10 @@ class FFmpegBackend(InProcessTranscoder):
         renditions: Sequence[RenditionFiles],
         thumbnails: Sequence[Path],
         written: MutableSequence[str],
+        trick_play: tuple[Sequence[Path], Sequence[Path]] = ((), ()),
     ) -> JobOutputs:
-        """Upload the outputs; ``written`` collects every URI written so far."""
+        """Upload the outputs; ``written`` collects every URI written so far.
+        ``trick_play`` holds the tiles and the image playlists, if any."""
         hls_folder, _ = naming.split_destination(request.hls_destination)
         thumb_folder, _ = naming.split_destination(request.thumbnail_destination)
         master = plan.hls_dir / naming.master_playlist_name(plan.hls_base)
@@ -611,6 +650,9 @@ class FFmpegBackend(InProcessTranscoder):
         segments = [(seg, target(hls_folder, seg)) for r in renditions for seg in r.segments]
         images = [(img, target(thumb_folder, img)) for img in thumbnails]
         playlists = [(r.playlist, target(hls_folder, r.playlist)) for r in renditions]
+        tiles, image_playlists = trick_play
+        segments += [(tile, target(hls_folder, tile)) for tile in tiles]
+        playlists += [(p, target(hls_folder, p)) for p in image_playlists]
         for batch in (segments + images, playlists, [(master, target(hls_folder, master))]):
             self._check_canceled(run)
             self.storage.put_many(batch, written=written)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -127,6 +128,7 @@ def write_master(
     renditions: list[RenditionFiles],
     frame_rate: Fraction,
     iframe_modifiers: frozenset[str] = frozenset(),
+    image_lines: Sequence[str] = (),
 ) -> Path:
     """Write ``<base>.m3u8`` from the measured renditions, replacing ffmpeg's; the renditions
     whose name modifier is in ``iframe_modifiers`` also get an I-frame-only playlist."""
@@ -160,6 +162,7 @@ def write_master(
                 f'RESOLUTION={media.width}x{media.height},URI="{uri}"'
             )
     lines += iframe_lines
+    lines += image_lines  # EXT-X-IMAGE-STREAM-INF of trick play (backends/ffmpeg/trickplay.py)
     master = hls_dir / naming.master_playlist_name(base)
     tmp = master.with_suffix(".m3u8.tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -84,6 +84,7 @@ def ladder_job(request: JobRequest) -> JobSpec:
         segment_seconds=ladder.segment_seconds,
         integer_durations=ladder.integer_durations,
         round_target_duration_up=ladder.round_target_duration_up,
+        trick_play=ladder.trick_play,
     )
     groups: list[HlsGroup | FileGroup] = [hls]
     if ladder.thumbnails is not None:
@@ -195,6 +196,7 @@ def hls_group_ladder(
             rotate=source.rotate,
             frame_rate=frame_rate,
             scene_cut_min_frames=scene_cut,
+            trick_play=group.trick_play,
         )
     except ValueError:
         if strict:

@@ -34,6 +34,7 @@ from vod_testbed.backends.jobmodel.inputs import (
     Remix,
 )
 from vod_testbed.backends.ladder import RateControl, RotatePolicy, UpscalePolicy
+from vod_testbed.backends.trickplay import TrickPlay
 
 # -- inputs -----------------------------------------------------------------------------
 
@@ -317,6 +318,8 @@ class HlsGroup:
     round_target_duration_up: bool = False
     # AutomatedEncodingSettings: the first output is the base of a ladder chosen per job.
     automated_abr: AutomatedAbr | None = None
+    # ImageBasedTrickPlay: JPEG tiles and their image playlists (backends/trickplay.py).
+    trick_play: TrickPlay | None = None
     type: Literal["HLS_GROUP"] = "HLS_GROUP"
 
     @property

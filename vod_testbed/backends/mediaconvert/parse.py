@@ -53,6 +53,7 @@ from vod_testbed.backends.mediaconvert.parse_codecs import (
     video_preprocessors,
 )
 from vod_testbed.backends.mediaconvert.parse_files import file_output
+from vod_testbed.backends.mediaconvert.trickplay import read_trick_play
 
 # VideoSelector.rotate; absent means DEGREE_0: "By default, the service does no rotation,
 # even if your input video has rotation metadata" (service model).
@@ -303,6 +304,7 @@ class _JobParser:
             round_target_duration_up=hls.get("targetDurationCompatibilityMode", "LEGACY")
             == "LEGACY",
             automated_abr=abr,
+            trick_play=read_trick_play(hls, gpath, "HlsImageBasedTrickPlaySettings"),
         )
         try:
             ladder = hls_group_ladder(parsed, source, strict=True)

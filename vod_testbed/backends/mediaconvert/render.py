@@ -33,6 +33,7 @@ from vod_testbed.backends.mediaconvert.coverage import (
     H264_PROFILES,
 )
 from vod_testbed.backends.mediaconvert.parse import ROTATE
+from vod_testbed.backends.mediaconvert.trickplay import render_trick_play
 from vod_testbed.backends.source import display_size
 from vod_testbed.media.probe import MediaInfo, follow_source_rate, output_frame_rate
 
@@ -286,6 +287,7 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
                     "TargetDurationCompatibilityMode": (
                         "LEGACY" if ladder.round_target_duration_up else "SPEC_COMPLIANT"
                     ),
+                    **render_trick_play(ladder.trick_play),
                 },
             },
             "Outputs": [

@@ -42,6 +42,7 @@ from vod_testbed.backends.mediaconvert.render import (
     channels_mode,
     frame_rate_settings,
 )
+from vod_testbed.backends.mediaconvert.trickplay import render_trick_play
 
 
 def _input(source: Input) -> dict[str, Any]:
@@ -239,6 +240,7 @@ def _group(group: HlsGroup | FileGroup) -> dict[str, Any]:
                 "TargetDurationCompatibilityMode": "LEGACY"
                 if group.round_target_duration_up
                 else "SPEC_COMPLIANT",
+                **render_trick_play(group.trick_play),
             },
         }
     else:
