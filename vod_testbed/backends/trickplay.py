@@ -60,6 +60,10 @@ class TrickPlay:
             raise ValueError("ThumbnailHeight must be 2..4096 and divisible by 2")
         if not 1 <= self.tile_columns <= 512 or not 1 <= self.tile_rows <= 2048:
             raise ValueError("TileWidth must be 1..512 and TileHeight 1..2048")
+        if self.thumbnail_height is not None and self.thumbnail_height * self.tile_rows > (
+            MAX_TILE_HEIGHT
+        ):
+            raise ValueError(f"a tile may be at most {MAX_TILE_HEIGHT} px tall")
         if self.interval_s is not None and self.interval_s <= 0:
             raise ValueError("ThumbnailInterval must be above 0 with FOLLOW_CUSTOM")
 

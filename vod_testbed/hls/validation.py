@@ -36,6 +36,9 @@ Check ids (stable, used by tests and tooling):
 * ``thumbnails.size`` - (with a ladder) the thumbnail box the ladder asks for
 * ``iframes.playlist`` / ``iframes.keyframe-start`` - each I-frame-only playlist is one,
   and each of its byte ranges starts with a keyframe
+* ``tiles.playlist`` / ``tiles.image`` / ``tiles.count`` - each image (trick-play)
+  playlist is one, agreeing with its EXT-X-IMAGE-STREAM-INF; every tile is a JPEG of the
+  grid's size; the tiles cover the video at the thumbnails' interval
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
   ``thumbnails.count``
 """
@@ -59,6 +62,7 @@ from vod_testbed.hls.checks import (
     media,
     playlist,
     thumbnails,
+    tiles,
     timing,
 )
 from vod_testbed.hls.loading import load_master, load_rendition
@@ -167,11 +171,13 @@ def _run(ctx: Context) -> ValidationReport:
         if r.playlist is not None:
             _check_rendition(ctx, r)
     _check_across(ctx, renditions)
-    files.check_files(ctx, renditions, tuple(v.uri for v in master_pl.iframe_playlists))
+    others = [*master_pl.iframe_playlists, *master_pl.image_playlists]
+    files.check_files(ctx, renditions, tuple(str(v.uri) for v in others))
     if ctx.expected is not None:
         ladder.check_expected(ctx, ctx.expected, renditions)
     thumbnails.check_thumbnails(ctx, renditions)
     iframes.check_iframe_playlists(ctx, master_pl)
+    tiles.check_image_playlists(ctx, master_pl, renditions)
     return ctx.report
 
 

@@ -11,6 +11,9 @@ import m3u8
 import pytest
 
 from tests.backends.ffmpeg.jobs import run_job
+from tests.backends.mediaconvert.job_examples import iframe_job as job
+from vod_testbed.backends.mediaconvert.model import to_wire_case
+from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.backends.ffmpeg.command import build_command
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import Ladder, Rung
@@ -62,6 +65,36 @@ def test_ladder_job_writes_tiles_and_image_playlists(
     assert "#EXT-X-TILES:RESOLUTION=312x176,LAYOUT=3x3,DURATION=1.000" in text
     assert _size(local / "index_Thumbnail_000000001.jpg") == (936, 528)
     assert _size(local / "index_FullFrame_000000002.jpg") == (640, 360)
+    report = validate_hls(local / "index.m3u8")
+    assert report.ok, report.render_text()
+    tiles = [c for c in report.checks if c.id.startswith("tiles.")]
+    assert len(tiles) == 6 and all(c.ok for c in tiles)
+
+
+def test_model_job_with_advanced_settings(ffmpeg_backend, put_clip, s3_prefix, storage, tmp_path):
+    source = put_clip(clip_path("short_2s"), "talk.mp4")
+    settings = job(source, s3_prefix)
+    hls = settings["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]
+    hls["ImageBasedTrickPlay"] = "ADVANCED"
+    hls["ImageBasedTrickPlaySettings"] = {
+        "TileWidth": 2,
+        "TileHeight": 1,
+        "ThumbnailWidth": 160,
+        "IntervalCadence": "FOLLOW_CUSTOM",
+        "ThumbnailInterval": 0.5,
+    }
+    model = parse_job_settings(to_wire_case(settings)).job
+    job_, _ = run_job(ffmpeg_backend, JobRequest.for_model(model))
+    assert job_.status is JobStatus.COMPLETE, job_.error_message
+    local = storage.download_tree(f"{s3_prefix}/hls", tmp_path / "hls")
+    # Four thumbnails of 2 s at one per 0.5 s, two per 2x1 tile.
+    assert sorted(p.name for p in local.glob("*.jpg")) == [
+        "index_Thumbnail_000000001.jpg",
+        "index_Thumbnail_000000002.jpg",
+    ]
+    assert _size(local / "index_Thumbnail_000000002.jpg") == (320, 90)
+    text = (local / "index_Thumbnail.m3u8").read_text()
+    assert text.count("#EXT-X-TILES:RESOLUTION=160x90,LAYOUT=2x1,DURATION=0.500") == 2
     report = validate_hls(local / "index.m3u8")
     assert report.ok, report.render_text()
 

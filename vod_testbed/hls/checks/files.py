@@ -7,11 +7,12 @@ from vod_testbed.hls.model import Context, Rendition
 
 
 def check_files(
-    ctx: Context, renditions: list[Rendition], iframe_uris: tuple[str, ...] = ()
+    ctx: Context, renditions: list[Rendition], playlist_uris: tuple[str, ...] = ()
 ) -> None:
-    """``files.orphans`` for the folder, ``files.naming`` for each rendition."""
+    """``files.orphans`` for the folder, ``files.naming`` for each rendition;
+    ``playlist_uris`` are the other playlists the master references (I-frame, image)."""
     referenced = {ctx.master.resolve()}
-    for uri in iframe_uris:
+    for uri in playlist_uris:
         path = ctx.resolve(uri)
         if path is not None:
             referenced.add(path.resolve())
