@@ -224,7 +224,9 @@ DEFAULT_LADDER = Ladder(
         Rung("720p", 1280, 720, 3_000_000, audio_bitrate=128_000),
         Rung("480p", 854, 480, 1_500_000, audio_bitrate=96_000),
         Rung("360p", 640, 360, 800_000, audio_bitrate=64_000),
-    )
+    ),
+    # Seek-bar previews: MediaConvert's THUMBNAIL tiles, which the console's scrub bar shows.
+    trick_play=TrickPlay(),
 )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -225,3 +226,76 @@ def tile_bandwidth(sizes: list[int], spans: list[float]) -> int:
         (round(size * 8 / max(span, 1e-3)) for size, span in zip(sizes, spans, strict=True)),
         default=0,
     )
+
+
+# -- reading an image playlist ---------------------------------------------------------------
+
+_SIZE = re.compile(r"(\d{1,5})x(\d{1,5})")
+_NUMBER = re.compile(r"\d{1,9}(?:\.\d{1,9})?")
+
+
+@dataclass(frozen=True)
+class Tile:
+    uri: str
+    extinf: float
+    resolution: tuple[int, int]
+    layout: tuple[int, int]
+    duration: float
+
+
+class ImagePlaylistError(ValueError):
+    """An image playlist that does not follow the specification (the message says how)."""
+
+
+def _attributes(value: str) -> dict[str, str]:
+    pairs = (part.partition("=") for part in value.split(","))
+    return {key.strip(): val.strip() for key, _, val in pairs}
+
+
+def _tiles_tag(value: str, line: int) -> tuple[tuple[int, int], tuple[int, int], float]:
+    attrs = _attributes(value)
+    resolution = _SIZE.fullmatch(attrs.get("RESOLUTION", ""))
+    layout = _SIZE.fullmatch(attrs.get("LAYOUT", ""))
+    duration = attrs.get("DURATION", "")
+    if resolution is None or layout is None or not _NUMBER.fullmatch(duration):
+        raise ImagePlaylistError(f"line {line}: EXT-X-TILES needs RESOLUTION, LAYOUT, DURATION")
+    size = (int(resolution[1]), int(resolution[2]))
+    grid = (int(layout[1]), int(layout[2]))
+    if 0 in size or 0 in grid or float(duration) <= 0:
+        raise ImagePlaylistError(f"line {line}: EXT-X-TILES with a zero size, grid or duration")
+    return size, grid, float(duration)
+
+
+def parse_image_playlist(text: str) -> list[Tile]:
+    """The tiles of an image media playlist, in order.
+
+    Raises:
+        ImagePlaylistError: not an ``EXT-X-IMAGES-ONLY`` VOD playlist whose every tile has
+            an ``EXTINF`` and a well-formed ``EXT-X-TILES``.
+    """
+    lines = [line.strip() for line in text.splitlines()]
+    if not lines or lines[0] != "#EXTM3U":
+        raise ImagePlaylistError("does not start with #EXTM3U")
+    if "#EXT-X-IMAGES-ONLY" not in lines:
+        raise ImagePlaylistError("lacks EXT-X-IMAGES-ONLY")
+    if "#EXT-X-ENDLIST" not in lines:
+        raise ImagePlaylistError("lacks EXT-X-ENDLIST")
+    tiles: list[Tile] = []
+    extinf: float | None = None
+    tag: tuple[tuple[int, int], tuple[int, int], float] | None = None
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("#EXTINF:"):
+            value = line[len("#EXTINF:") :].partition(",")[0]
+            if not _NUMBER.fullmatch(value):
+                raise ImagePlaylistError(f"line {number}: EXTINF {value!r} is not a duration")
+            extinf = float(value)
+        elif line.startswith("#EXT-X-TILES:"):
+            tag = _tiles_tag(line[len("#EXT-X-TILES:") :], number)
+        elif line and not line.startswith("#"):
+            if extinf is None or tag is None:
+                raise ImagePlaylistError(f"line {number}: {line} lacks EXTINF or EXT-X-TILES")
+            tiles.append(Tile(line, extinf, *tag))
+            extinf = None  # EXTINF is per tile; EXT-X-TILES may be written once
+    if not tiles:
+        raise ImagePlaylistError("lists no tile")
+    return tiles
