@@ -1,4 +1,5 @@
-"""``GET /play/<video_id>/<playlist>?token=...``: the rewritten playlists of a ready video.
+"""``GET /play/<video_id>/<playlist>?token=...``: the rewritten playlists of a ready video,
+and ``thumbs.vtt``, the storyboard of its trick-play tiles.
 
 A missing, forged, expired or other-video token gets 403 ``{"error": "forbidden"}`` and
 nothing else: no hint whether the video exists. Playlists are served to any origin (the
@@ -15,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from vod_testbed.pipeline.playback.rewrite import PlaylistError
 from vod_testbed.pipeline.playback.service import PlaybackService, PlaylistNotFound
+from vod_testbed.pipeline.playback.storyboard import STORYBOARD_NAME, VTT_MIME, storyboard
 from vod_testbed.pipeline.playback.tokens import PlaybackDenied
 
 log = logging.getLogger(__name__)
@@ -48,8 +50,12 @@ def _cors(response: Response) -> Response:
 
 @playback.get("/play/<video_id>/<name>")
 def play(video_id: str, name: str) -> Response | tuple[Response, int]:
+    token = request.args.get("token")
     try:
-        text = playback_service().playlist(video_id, name, request.args.get("token"))
+        if name == STORYBOARD_NAME:  # the trick-play tiles as WebVTT (storyboard.py)
+            text = storyboard(playback_service(), video_id, token)
+        else:
+            text = playback_service().playlist(video_id, name, token)
     except PlaybackDenied as exc:
         log.info("playback of %s refused: %s", video_id, exc)
         return _cors(jsonify({"error": "forbidden"})), 403
@@ -59,7 +65,7 @@ def play(video_id: str, name: str) -> Response | tuple[Response, int]:
     except (BotoCoreError, ClientError) as exc:
         log.warning("playback of %s: storage unavailable: %s", video_id, exc)
         return _cors(jsonify({"error": "storage unavailable; try again"})), 503
-    response = Response(text, mimetype=HLS_MIME)
+    response = Response(text, mimetype=VTT_MIME if name == STORYBOARD_NAME else HLS_MIME)
     # Tokened and per viewer: no shared caches; the token must not leak through Referer.
     response.headers["Cache-Control"] = "private, max-age=300"
     response.headers["Referrer-Policy"] = "no-referrer"
