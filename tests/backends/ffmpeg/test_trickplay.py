@@ -12,11 +12,11 @@ import pytest
 
 from tests.backends.ffmpeg.jobs import run_job
 from tests.backends.mediaconvert.job_examples import iframe_job as job
-from vod_testbed.backends.mediaconvert.model import to_wire_case
-from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.backends.ffmpeg.command import build_command
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import Ladder, Rung
+from vod_testbed.backends.mediaconvert.model import to_wire_case
+from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.backends.trickplay import TrickPlay, TrickPlayMode
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
