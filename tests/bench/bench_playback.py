@@ -19,7 +19,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import requests
@@ -120,8 +119,8 @@ def main() -> int:
     proc, endpoint = start_s3_process()
     tmp = Path(tempfile.mkdtemp(prefix="bench-playback-"))
     try:
-        backend = replace(
-            BackendSettings.from_env({}), s3_endpoint_url=endpoint, s3_bucket="bench-playback"
+        backend = BackendSettings.from_env({}).replace(
+            s3_endpoint_url=endpoint, s3_bucket="bench-playback"
         )
         storage = Storage(backend)
         storage.ensure_bucket(backend.s3_bucket)

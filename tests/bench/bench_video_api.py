@@ -20,7 +20,6 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -124,8 +123,8 @@ def main() -> int:
     # An S3 in its own process: a COMPLETE lists the thumbnails folder; the requests measured
     # only presign, they read no object.
     s3, endpoint = start_s3_process()
-    backend = replace(
-        BackendSettings.from_env({}), s3_endpoint_url=endpoint, s3_bucket="bench-video-api"
+    backend = BackendSettings.from_env({}).replace(
+        s3_endpoint_url=endpoint, s3_bucket="bench-video-api"
     )
     Storage(backend).ensure_bucket(backend.s3_bucket)
     service = bench_service(backend, tmp)

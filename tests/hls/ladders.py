@@ -3,7 +3,6 @@ and validate copies of them."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -41,9 +40,7 @@ def make_ladder(
     clip = clip_path(clip_name)
     out_dir = tmp_path_factory.mktemp(clip_name) / "out"
     # A private work folder: the default one under /tmp is shared by every run on the machine.
-    settings = dataclasses.replace(
-        BackendSettings.from_env(), work_dir=tmp_path_factory.mktemp("work")
-    )
+    settings = BackendSettings.from_env().replace(work_dir=tmp_path_factory.mktemp("work"))
     backend = FFmpegBackend(settings=settings)
     try:
         job = backend.submit(JobRequest.for_prefix(str(clip), str(out_dir), ladder=ladder))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,12 +69,11 @@ def emulator(
 
 @pytest.fixture
 def mc_settings(pipeline_settings: PipelineSettings, emulator: EmulatorServer) -> PipelineSettings:
-    backend = replace(
-        pipeline_settings.backend,
+    backend = pipeline_settings.backend.replace(
         transcoder_backend="mediaconvert",
         mediaconvert_endpoint=emulator.url,
     )
-    return replace(pipeline_settings, backend=backend)
+    return pipeline_settings.replace(backend=backend)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.http.app import create_app
+from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.fuzz
 
@@ -34,7 +35,9 @@ schema = schemathesis.openapi.from_path(OPENAPI)
 def api_url(
     backend_settings: BackendSettings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """The pipeline API on 127.0.0.1 with a fresh database, S3 reachable for presigning."""
+    """The pipeline API on 127.0.0.1 with a fresh database, S3 reachable for presigning
+    and its bucket there (a video registered with captions writes their manifest)."""
+    Storage(backend_settings).ensure_bucket(backend_settings.s3_bucket)
     settings = PipelineSettings(
         backend=backend_settings,
         database_url=f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'pipeline.sqlite3'}",

@@ -9,7 +9,6 @@ with ``ACCESS_KEY``/``SECRET_KEY``, admin calls send ``ADMIN``, and the Flask te
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import time
 from collections.abc import Callable, Iterator
@@ -211,7 +210,7 @@ def make_app(
         clock: Callable[[], float] | None = None,
         **overrides: Any,
     ) -> Flask:
-        settings = dataclasses.replace(emulator_settings, **overrides)
+        settings = emulator_settings.replace(**overrides)
         config = {
             "TESTING": True,
             "EMULATOR_SETTINGS": settings,

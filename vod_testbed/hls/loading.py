@@ -95,7 +95,7 @@ def _fill_figures(r: Rendition) -> None:
     media = r.media
     if media:
         first = media[0]
-        fig.resolution = f"{first.width}x{first.height}"
+        fig.resolution = None if r.audio_only else f"{first.width}x{first.height}"
         fig.codecs = measured_codecs(first)
         fig.frame_rate = float(first.frame_rate) if first.frame_rate else None
         if first.audio:
@@ -114,7 +114,8 @@ def _fill_figures(r: Rendition) -> None:
 
 def measured_codecs(media: SegmentMedia) -> str:
     """The CODECS a segment's streams call for (``avc1.640028,mp4a.40.2``)."""
-    parts = [media.avc_codecs or "unknown video"]
+    audio_only = media.video_packets == 0 and media.audio is not None
+    parts = [] if audio_only else [media.avc_codecs or "unknown video"]
     if media.audio is not None:
         parts.append(media.audio.codecs_tag or media.audio.codec)
     return ",".join(parts)

@@ -41,6 +41,9 @@ class Rendition:
     playlist: Any = None  # m3u8.M3U8 once parsed
     text: str = ""
     segments: list[Segment] = field(default_factory=list)
+    # The codecs of the audio group the variant names (checks/audio_groups): its CODECS
+    # lists them beside its own streams'.
+    group_codecs: frozenset[str] = frozenset()
     figures: RenditionFigures = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,6 +66,14 @@ class Rendition:
             and bool(self.segments)
             and all(s.media is not None for s in self.segments)
         )
+
+    @property
+    def audio_only(self) -> bool:
+        """Sound alone: the segments hold no video (or, unread, CODECS names none)."""
+        if self.media:
+            return all(m.video_packets == 0 and m.audio is not None for m in self.media)
+        codecs = (self.stream_info.codecs or "").lower()
+        return bool(codecs) and not any(v in codecs for v in ("avc1", "avc3", "hvc1", "hev1"))
 
     @property
     def media(self) -> list[SegmentMedia]:

@@ -34,6 +34,11 @@ Check ids (stable, used by tests and tooling):
   for the average video bit rate: more than 10 % over is an error, under is a note
 * ``playlist.media-sequence`` - EXT-X-MEDIA-SEQUENCE:1 (segments count from 00001)
 * ``thumbnails.size`` - (with a ladder) the thumbnail box the ladder asks for
+* ``subtitles.group`` / ``subtitles.playlist`` / ``subtitles.segments`` /
+  ``subtitles.duration`` / ``subtitles.cues`` - WebVTT caption renditions
+  (:mod:`vod_testbed.hls.checks.subtitles`)
+* ``audio.group`` / ``audio.renditions`` - audio rendition groups: every ``AUDIO=``
+  resolves, each rendition is audio alone (:mod:`vod_testbed.hls.checks.audio_groups`)
 * ``iframes.playlist`` / ``iframes.keyframe-start`` - each I-frame-only playlist is one,
   and each of its byte ranges starts with a keyframe
 * ``tiles.playlist`` / ``tiles.image`` / ``tiles.count`` - each image (trick-play)
@@ -55,12 +60,14 @@ from vod_testbed.backends import naming
 from vod_testbed.backends.ladder import Ladder
 from vod_testbed.common import errors
 from vod_testbed.hls.checks import (
+    audio_groups,
     bitrate,
     files,
     iframes,
     ladder,
     media,
     playlist,
+    subtitles,
     thumbnails,
     tiles,
     timing,
@@ -166,13 +173,17 @@ def _run(ctx: Context) -> ValidationReport:
     playlist.check_master(ctx, master_text, renditions)
     for r in renditions:
         load_rendition(ctx, r)
+    audio = audio_groups.load_audio_renditions(ctx, master_pl)
+    audio_groups.add_group_media(renditions, audio)
     ctx.report.renditions = [r.figures for r in renditions]
     for r in renditions:
         if r.playlist is not None:
             _check_rendition(ctx, r)
     _check_across(ctx, renditions)
+    captions = subtitles.check_subtitles(ctx, master_pl, renditions)
+    captions |= audio_groups.check_audio_groups(ctx, master_pl, renditions, audio)
     others = [*master_pl.iframe_playlists, *master_pl.image_playlists]
-    files.check_files(ctx, renditions, tuple(str(v.uri) for v in others))
+    files.check_files(ctx, renditions, captions, tuple(str(v.uri) for v in others))
     if ctx.expected is not None:
         ladder.check_expected(ctx, ctx.expected, renditions)
     thumbnails.check_thumbnails(ctx, renditions)
@@ -196,6 +207,20 @@ def _check_rendition(ctx: Context, r: Rendition) -> None:
 
 
 def _check_across(ctx: Context, renditions: list[Rendition]) -> None:
+    # Audio-only variants beside video ones (AUDIO_ONLY_VARIANT_STREAM) have no keyframes
+    # and segments cut on AAC frames: they are compared among themselves
+    # (docs/audio-groups.md).
+    video = [r for r in renditions if not r.audio_only]
+    audio = [r for r in renditions if r.audio_only]
+    for kind in [video, audio] if video and audio else [renditions]:
+        _check_alike(ctx, kind)
+    # A variant that names an audio group takes its sound from there (checks/audio_groups).
+    with_media = [r for r in renditions if r.media and audio_groups.audio_group_of(r) is None]
+    if with_media:
+        media.check_audio_presence(ctx, with_media)
+
+
+def _check_alike(ctx: Context, renditions: list[Rendition]) -> None:
     parsed = [r for r in renditions if r.playlist is not None]
     if parsed:
         playlist.check_independent_segments(ctx, parsed)
@@ -203,9 +228,6 @@ def _check_across(ctx: Context, renditions: list[Rendition]) -> None:
     complete = [r for r in renditions if r.complete]
     timing.check_keyframe_alignment(ctx, complete)
     timing.check_durations(ctx, complete)
-    with_media = [r for r in renditions if r.media]
-    if with_media:
-        media.check_audio_presence(ctx, with_media)
 
 
 __all__ = [

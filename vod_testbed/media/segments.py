@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 
@@ -96,6 +97,7 @@ def inspect_segment(path: Path) -> SegmentMedia:
             acc = astream.codec_context
             seg.audio = AudioFormat(acc.name, astream.profile, acc.channels, acc.sample_rate)
         if vstream is None:
+            _audio_times(seg, container, astream)
             return seg
         frame_s = float(1 / seg.frame_rate) if seg.frame_rate else 0.0
         for packet in container.demux(vstream):
@@ -116,6 +118,19 @@ def inspect_segment(path: Path) -> SegmentMedia:
     return seg
 
 
+def _audio_times(seg: SegmentMedia, container: Any, astream: Any) -> None:
+    """An audio-only segment's span, from its packets (every AAC frame is a sync point)."""
+    if astream is None:
+        return
+    for packet in container.demux(astream):
+        if packet.pts is None or packet.size == 0:
+            continue
+        start = float(packet.pts * packet.time_base)
+        end = start + float((packet.duration or 0) * packet.time_base)
+        seg.start_time = start if seg.start_time is None else min(seg.start_time, start)
+        seg.end_time = end if seg.end_time is None else max(seg.end_time, end)
+
+
 def codecs_attribute(video: SegmentMedia) -> str:
     """The CODECS attribute for a rendition whose first segment is ``video``.
 
@@ -123,6 +138,8 @@ def codecs_attribute(video: SegmentMedia) -> str:
         ValueError: the segment holds no H.264 sequence parameter set to read it from.
     """
     if not video.avc_codecs:
+        if video.video_packets == 0 and video.audio and video.audio.codecs_tag:
+            return video.audio.codecs_tag  # an audio-only segment
         raise ValueError(f"{video.path.name} holds no H.264 sequence parameter set")
     parts = [video.avc_codecs]
     if video.audio and video.audio.codecs_tag:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
@@ -39,9 +40,11 @@ from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.ready_notifier import VideoReadyNotifier
 from vod_testbed.pipeline.thumbnails import list_thumbnails
 from vod_testbed.pipeline.transitions import job_transition, notice_transition
+from vod_testbed.pipeline.trigger import captions
 from vod_testbed.pipeline.trigger.handler import PINNED_FOLDER
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.pipeline.upload_requests import (
+    RegistrationUnavailable,
     UploadTicket,
     check_content_type,
     check_filename,
@@ -104,7 +107,13 @@ class ContentService:
     # -- uploads ---------------------------------------------------------------------------
 
     def handle_video_upload(
-        self, user_id: Any, filename: Any, content_type: Any, size: Any, course_id: Any
+        self,
+        user_id: Any,
+        filename: Any,
+        content_type: Any,
+        size: Any,
+        course_id: Any,
+        caption_files: Any = (),
     ) -> UploadTicket:
         """Register an upload in a course and presign its PUT (who may add to the course
         is :func:`courses.claim`'s business, checked before).
@@ -122,6 +131,7 @@ class ContentService:
         filename = check_filename(filename)
         content_type = check_content_type(content_type, self.settings.allowed_content_types)
         size = check_size(size, self.settings.max_upload_bytes)
+        caption_uploads = captions.check_caption_uploads(caption_files)
         self._check_quota(user_id, size)
         asset_id = str(uuid.uuid4())
         key = upload_keys.upload_key(user_id, filename, asset_id)
@@ -137,6 +147,21 @@ class ContentService:
             progress=0,
             thumbnail_keys=[],
         )
+        if caption_uploads:
+            # Before the asset exists: the trigger must find the manifest whenever the
+            # video arrives (pipeline/trigger/captions.py).
+            try:
+                self.storage.client.put_object(
+                    Bucket=self.settings.bucket,
+                    Key=captions.manifest_key(key),
+                    Body=captions.manifest(key, caption_uploads),
+                    ContentType="application/json",
+                )
+            except (ClientError, BotoCoreError) as exc:
+                log.error("caption manifest not written: %s", exc, extra={"key": key})
+                raise RegistrationUnavailable(
+                    "storage did not answer; the upload was not registered, try again"
+                ) from exc
         with self.db.sessions.begin() as session:
             session.add(asset)
         url = self._presigner.generate_presigned_url(
@@ -158,6 +183,13 @@ class ContentService:
             headers={"Content-Type": content_type, "Content-Length": str(size)},
             key=key,
             expires_in=self.settings.upload_url_expires_s,
+            captions=captions.presign_caption_uploads(
+                self._presigner,
+                self.settings.bucket,
+                key,
+                caption_uploads,
+                self.settings.upload_url_expires_s,
+            ),
         )
 
     def _check_quota(self, user_id: str, size: int) -> None:
@@ -492,7 +524,7 @@ def presigning_client(settings: PipelineSettings) -> Any:
     """An S3 client for presigning, on the endpoint clients reach (``S3_PUBLIC_ENDPOINT_URL``,
     else ``S3_ENDPOINT_URL``)."""
     endpoint = settings.s3_public_endpoint_url or settings.backend.s3_endpoint_url
-    return s3_client(replace(settings.backend, s3_endpoint_url=endpoint))
+    return s3_client(settings.backend.replace(s3_endpoint_url=endpoint))
 
 
 def _iso(value: Any) -> str | None:

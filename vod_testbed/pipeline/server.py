@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.registry import create_transcoder
@@ -59,6 +59,7 @@ class PipelineServer:
         host: str = "127.0.0.1",
         port: int | None = None,
         watch: bool = True,
+        allowed: Iterable[str] | None = None,
     ) -> None:
         self.settings = settings
         self.database = Database(settings.database_url)
@@ -89,6 +90,7 @@ class PipelineServer:
             settings.port if port is None else port,
             name="pipeline-http",
             threads=settings.http_threads,
+            allowed=allowed,
         )
         self.url = self._http.url
 

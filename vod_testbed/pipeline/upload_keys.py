@@ -23,6 +23,8 @@ TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 UPLOAD_SUFFIXES = (
     ".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".mxf", ".3gp",
     ".wmv", ".flv", ".mts", ".m2ts",
+    # Sound alone: an audio-only ladder (PipelineSettings.audio_only_uploads).
+    ".m4a", ".mp3", ".wav", ".flac",
 )  # fmt: skip
 
 # User ids become a folder: no dots (no ``..``), no slashes, nothing to encode.

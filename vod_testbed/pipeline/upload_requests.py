@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vod_testbed.common.errors import InvalidRequestError
@@ -15,6 +15,11 @@ from vod_testbed.pipeline import upload_keys
 MAX_FILENAME_LENGTH = 255
 # RFC 6838 restricted names: no wildcards, spaces, CR/LF or parameters in what gets signed.
 _MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
+
+
+class RegistrationUnavailable(Exception):
+    """An upload could not be registered because storage did not answer (nothing was
+    registered); the API answers 503 with this message."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,8 @@ class UploadTicket:
     headers: dict[str, str]
     key: str
     expires_in: int
+    # Each caption file's PUT (pipeline/trigger/captions.py), to be done before the video's.
+    captions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def check_id(field: str, value: Any) -> str:
@@ -45,7 +52,8 @@ def check_filename(value: Any) -> str:
     if not upload_keys.has_upload_suffix(value):
         raise InvalidRequestError(
             "filename",
-            f"must end with a video file extension ({', '.join(upload_keys.UPLOAD_SUFFIXES)})",
+            "must end with a video or audio file extension "
+            f"({', '.join(upload_keys.UPLOAD_SUFFIXES)})",
         )
     return value
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 
 def run_on_a_backend_of_its_own(settings, storage: Storage, work_dir: Path, source: str) -> Job:
-    backend = FFmpegBackend(settings=replace(settings, work_dir=work_dir), storage=storage)
+    backend = FFmpegBackend(settings=settings.replace(work_dir=work_dir), storage=storage)
     try:
         job, _ = run_job(backend, JobRequest.for_prefix(source))
     finally:
@@ -164,7 +164,7 @@ def test_missing_object_is_error_1404(ffmpeg_backend, s3_prefix):
 
 
 def test_unreachable_storage_is_a_readable_error(backend_settings, tmp_path):
-    settings = replace(backend_settings, s3_endpoint_url="http://127.0.0.1:9", work_dir=tmp_path)
+    settings = backend_settings.replace(s3_endpoint_url="http://127.0.0.1:9", work_dir=tmp_path)
     backend = FFmpegBackend(settings=settings)
     try:
         job, _ = run_job(backend, JobRequest.for_prefix("s3://bucket/in.mp4"))
@@ -244,7 +244,7 @@ def test_cancel_while_uploading_withdraws_what_was_written(
             proceed.wait(30)
 
     backend = FFmpegBackend(
-        settings=replace(backend_settings, work_dir=tmp_path),
+        settings=backend_settings.replace(work_dir=tmp_path),
         storage=SlowStorage(backend_settings, storage.client),
     )
     try:

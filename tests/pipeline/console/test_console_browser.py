@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,7 @@ def server(
         watch_interval_s=0.2,
         port=0,
     )
-    running = PipelineServer(replace(settings), transcoder=ffmpeg_backend, port=0).start()
+    running = PipelineServer(settings.replace(), transcoder=ffmpeg_backend, port=0).start()
     allow_origins(Storage(backend_settings).client, settings.bucket, console_origins(running.url))
     yield running
     running.stop()

@@ -48,8 +48,8 @@ def test_the_put_signature_binds_content_type_and_length(client: FlaskClient) ->
         ("filename", None, "non-empty"),
         ("filename", "x" * 300, "at most 255"),
         # The S3 notification that starts transcoding matches video extensions only.
-        ("filename", "lecture", "must end with a video file extension (.mp4, .mov"),
-        ("filename", "capture.ts", "must end with a video file extension"),
+        ("filename", "lecture", "must end with a video or audio file extension (.mp4, .mov"),
+        ("filename", "capture.ts", "must end with a video or audio file extension"),
         ("content_type", "image/png", "not accepted"),
         ("content_type", "video/mp4; codecs=avc1", "bare MIME type"),
         ("content_type", 7, "MIME type"),

@@ -17,13 +17,29 @@ from collections.abc import MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import IO
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.assembly import Assembly, assemble
+from vod_testbed.backends.ffmpeg.audio_groups import (
+    AudioGroupPlan,
+    audio_group_plan,
+    in_settings_order,
+    read_audio_renditions,
+    write_audio_groups,
+)
 from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
-from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
+from vod_testbed.backends.ffmpeg.captions import (
+    CaptionCues,
+    CaptionFiles,
+    check_captions,
+    read_caption_file,
+    write_burn_in,
+    write_caption_rendition,
+)
+from vod_testbed.backends.ffmpeg.command import EncodePlan, build_audio_command, build_command
 from vod_testbed.backends.ffmpeg.compile import (
     FileGroupPlan,
     Source,
@@ -49,6 +65,7 @@ from vod_testbed.backends.ffmpeg.segment_modifiers import apply_group_segment_mo
 from vod_testbed.backends.ffmpeg.trickplay import plan_tile_sets, write_image_playlists
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
+    CaptionOutput,
     FileOutput,
     GroupOutput,
     Job,
@@ -59,11 +76,18 @@ from vod_testbed.backends.job import (
     RenditionOutput,
     new_job_id,
 )
+from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.automated_abr import expanded
 from vod_testbed.backends.jobmodel.inputs import Resolution
 from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec
 from vod_testbed.backends.jobmodel.timeline import needs_assembly
-from vod_testbed.backends.ladder import plan_renditions, thumbnail_geometry
+from vod_testbed.backends.ladder import (
+    AudioRendition,
+    RenditionPlan,
+    audio_renditions,
+    plan_renditions,
+    thumbnail_geometry,
+)
 from vod_testbed.backends.source import (
     applied_rotation,
     check_audio,
@@ -73,6 +97,7 @@ from vod_testbed.backends.source import (
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.media.probe import MediaInfo, output_frame_rate, probe
+from vod_testbed.media.segments import inspect_segment
 from vod_testbed.storage.s3 import Storage, is_s3, parse_s3_uri
 
 log = logging.getLogger(__name__)
@@ -112,6 +137,13 @@ def _validate_request(request: JobRequest) -> None:
         _validate_model(request.model)
     if not is_s3(request.input_uri) and not Path(request.input_uri).exists():
         raise errors.InvalidRequestError("input_uri", f"no such file: {request.input_uri}")
+    for i, track in enumerate(request.captions):
+        if is_s3(track.source_uri):
+            parse_s3_uri(track.source_uri)
+        elif not Path(track.source_uri).is_file():
+            raise errors.InvalidRequestError(
+                f"captions[{i}].source_uri", f"no such file: {track.source_uri}"
+            )
 
 
 def _validate_model(model: JobSpec) -> None:
@@ -231,6 +263,7 @@ class FFmpegBackend(InProcessTranscoder):
         )
         request = job.request
         model = request.model
+        ladder = request.ladder
         if model is not None and needs_assembly(model):
             # Several inputs, clips, selections, images or loudness: the output timeline is
             # assembled first, and the job reads it as its one input (docs/inputs-and-audio.md).
@@ -241,7 +274,7 @@ class FFmpegBackend(InProcessTranscoder):
         else:
             logs = []
             source = self._fetch_input(request.input_uri, work)
-            media = probe(source)
+            media = probe(source, audio_only=ladder.audio_only or ladder.audio_outputs_only)
             details = media.to_input_details(request.input_uri)
         self._check_canceled(run)
         self._update(
@@ -260,18 +293,30 @@ class FFmpegBackend(InProcessTranscoder):
             )
             return
         check_audio(request.ladder, media)
-        plan = self._plan(request, media, source, work)
+        captions = self._read_captions(request, media, work)
+        burnt = next((c for c in captions if c.track.burn_in), None)
+        plan = (
+            self._plan(request, media, source, work)
+            if media.video is not None and not ladder.audio_outputs_only
+            else self._audio_plan(request, media, source, work)
+        )
+        if burnt is not None:
+            plan = replace(plan, burn_in=write_burn_in(work, burnt))
         rate_note = frame_rate_warning(request.ladder, media)
         if rate_note:
             self._warn(job_id, rate_note)
         self._update(job_id, phase=JobPhase.TRANSCODING)
-        self._transcode(job_id, run, build_command(plan, self.ffmpeg), work, media.duration_s)
+        build = build_audio_command if plan.audio_renditions else build_command
+        self._transcode(job_id, run, build(plan, self.ffmpeg), work, media.duration_s)
         self._check_canceled(run)
 
+        variants: list[RenditionPlan | AudioRendition] = [
+            *plan.renditions,
+            *plan.audio_renditions,
+        ]
         round_up = request.ladder.round_target_duration_up
         renditions = [
-            read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
-            for r in plan.renditions
+            read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up) for r in variants
         ]
         # Up to one GOP short: a few missing seconds of a long lecture are still truncation.
         check_complete(
@@ -279,11 +324,17 @@ class FFmpegBackend(InProcessTranscoder):
             media.video_duration_s or media.duration_s,
             max(0.5, float(request.ladder.gop_seconds)),
         )
+        caption_files = self._write_captions(plan, renditions, captions)
         image_lines, image_playlists, tiles = write_image_playlists(
             plan.hls_dir, plan.hls_base, plan.tile_sets, renditions[0].duration_s
         )
         write_master(
-            plan.hls_dir, plan.hls_base, renditions, plan.frame_rate, image_lines=image_lines
+            plan.hls_dir,
+            plan.hls_base,
+            renditions,
+            plan.frame_rate,
+            caption_files,
+            image_lines=image_lines,
         )
         thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
         if plan.thumbnail and not thumbnails:
@@ -293,7 +344,14 @@ class FFmpegBackend(InProcessTranscoder):
         written: list[str] = []
         try:
             outputs = self._publish(
-                run, request, plan, renditions, thumbnails, written, (tiles, image_playlists)
+                run,
+                request,
+                plan,
+                renditions,
+                caption_files,
+                thumbnails,
+                written,
+                (tiles, image_playlists),
             )
             # Under the run's lock, a cancel either lands before COMPLETE (and the outputs
             # are withdrawn) or finds the job already COMPLETE; never both.
@@ -328,6 +386,7 @@ class FFmpegBackend(InProcessTranscoder):
         media = source.media
         commands: list[tuple[Path, list[str]]] = []
         hls_plans: list[EncodePlan] = []
+        audio_plans: list[AudioGroupPlan | None] = []
         file_plans: list[FileGroupPlan] = []
         for index, group in enumerate(model.output_groups):
             folder = work / f"group{index}"
@@ -340,6 +399,10 @@ class FFmpegBackend(InProcessTranscoder):
                     self._warn(job_id, rate_note)
                 hls_plans.append(plan)
                 commands.append((folder, build_command(plan, self.ffmpeg)))
+                audio = audio_group_plan(group, source, plan, self.ffmpeg)
+                audio_plans.append(audio)
+                if audio is not None:
+                    commands.append((folder, audio.argv))
             else:
                 files = file_group_plan(
                     group, source, folder, self.settings.x264_preset, self.ffmpeg
@@ -357,29 +420,33 @@ class FFmpegBackend(InProcessTranscoder):
         for group, plan in zip(
             (g for g in model.output_groups if isinstance(g, HlsGroup)), hls_plans, strict=True
         ):
-            apply_group_segment_modifiers(group, plan, model, started)
+            apply_group_segment_modifiers(video_part(group), plan, model, started)
         renditions = []
         trick_play_files: list[tuple[list[Path], list[Path]]] = []
         hls_groups = [g for g in model.output_groups if isinstance(g, HlsGroup)]
-        for plan, group in zip(hls_plans, hls_groups, strict=True):
+        for plan, group, audio in zip(hls_plans, hls_groups, audio_plans, strict=True):
             round_up = plan.ladder.round_target_duration_up
             written = [
                 read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
                 for r in plan.renditions
             ]
-            check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
+            extra = read_audio_renditions(plan, audio) if audio is not None else []
+            check_complete(written + extra, source_s, max(0.5, float(plan.ladder.gop_seconds)))
             image_lines, image_playlists, tiles = write_image_playlists(
                 plan.hls_dir, plan.hls_base, plan.tile_sets, written[0].duration_s
             )
-            write_master(
+            master = write_master(
                 plan.hls_dir,
                 plan.hls_base,
                 written,
                 plan.frame_rate,
-                group.iframe_modifiers,
+                iframe_modifiers=group.iframe_modifiers,
                 image_lines=image_lines,
             )
             trick_play_files.append((tiles, image_playlists))
+            if audio is not None:
+                write_audio_groups(master, group, audio, extra)
+                written = in_settings_order(group, written + extra)
             renditions.append(written)
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
@@ -455,8 +522,8 @@ class FFmpegBackend(InProcessTranscoder):
                     FileOutput(
                         (target(r.playlist),),
                         round(r.duration_s * 1000),
-                        r.plan.geometry.box_width,
-                        r.plan.geometry.box_height,
+                        r.plan.geometry.box_width if r.plan else 0,
+                        r.plan.geometry.box_height if r.plan else 0,
                         r.video_bitrate(),
                     )
                     for r in written_renditions
@@ -541,6 +608,71 @@ class FFmpegBackend(InProcessTranscoder):
             return path
         suffix = Path(parse_s3_uri(input_uri).key).suffix[:16]
         return self.storage.fetch(input_uri, work / f"input{suffix}")
+
+    def _read_captions(
+        self, request: JobRequest, media: MediaInfo, work: Path
+    ) -> list[CaptionCues]:
+        """Fetch and check every caption file before any encoding: a bad one fails the job
+        now, with its reason, rather than after minutes of work."""
+        duration = media.video_duration_s or media.duration_s
+        result = []
+        for i, track in enumerate(request.captions):
+            local = self._fetch_input(track.source_uri, work / f"captions-{i}")
+            result.append(check_captions(track, read_caption_file(track, local), duration))
+        return result
+
+    def _write_captions(
+        self,
+        plan: EncodePlan,
+        renditions: Sequence[RenditionFiles],
+        captions: Sequence[CaptionCues],
+    ) -> list[CaptionFiles]:
+        """The WebVTT caption renditions, cut on the first rendition's segment boundaries
+        (every rendition shares them: IDRs on one grid)."""
+        tracks = [c for c in captions if not c.track.burn_in]
+        if not tracks:
+            return []
+        first = renditions[0]
+        start = inspect_segment(first.segments[0]).start_time or 0.0
+        durations = [s.duration_s for s in first.sizes]
+        return [
+            write_caption_rendition(plan.hls_dir, plan.hls_base, c, durations, start)
+            for c in tracks
+        ]
+
+    def _audio_plan(
+        self, request: JobRequest, media: MediaInfo, source: Path, work: Path
+    ) -> EncodePlan:
+        """The plan of an audio-only ladder (a source with sound and no picture, and a
+        ladder that allows it; probe() refused it otherwise)."""
+        if request.ladder.audio is None:
+            raise errors.TranscodeError(
+                errors.INPUT_ERROR,
+                "The input has no video stream and the outputs take no audio: "
+                "there is nothing to encode.",
+            )
+        if any(t.burn_in for t in request.captions):
+            raise errors.TranscodeError(
+                errors.SETTINGS_ERROR,
+                "Captions cannot be burnt in: the input has no video stream.",
+            )
+        _, hls_base = naming.destination_base(request.hls_destination, request.input_uri)
+        _, thumb_base = naming.destination_base(request.thumbnail_destination, request.input_uri)
+        plan = EncodePlan(
+            input_path=source,
+            media=media,
+            ladder=request.ladder,
+            renditions=(),
+            thumbnail=None,  # no picture, no frame captures
+            frame_rate=Fraction(0),
+            hls_dir=work / naming.HLS_FOLDER,
+            hls_base=hls_base,
+            thumbnail_dir=work / naming.THUMBNAIL_FOLDER,
+            thumbnail_base=thumb_base,
+            audio_renditions=audio_renditions(request.ladder),
+        )
+        plan.hls_dir.mkdir(parents=True, exist_ok=True)
+        return plan
 
     def _plan(self, request: JobRequest, media: MediaInfo, source: Path, work: Path) -> EncodePlan:
         assert media.video is not None  # probe() refuses inputs without video
@@ -632,6 +764,7 @@ class FFmpegBackend(InProcessTranscoder):
         request: JobRequest,
         plan: EncodePlan,
         renditions: Sequence[RenditionFiles],
+        captions: Sequence[CaptionFiles],
         thumbnails: Sequence[Path],
         written: MutableSequence[str],
         trick_play: tuple[Sequence[Path], Sequence[Path]] = ((), ()),
@@ -648,8 +781,10 @@ class FFmpegBackend(InProcessTranscoder):
         # Media first, then media playlists, the master last: a reader that sees the master
         # finds everything it references.
         segments = [(seg, target(hls_folder, seg)) for r in renditions for seg in r.segments]
+        segments += [(seg, target(hls_folder, seg)) for c in captions for seg in c.segments]
         images = [(img, target(thumb_folder, img)) for img in thumbnails]
         playlists = [(r.playlist, target(hls_folder, r.playlist)) for r in renditions]
+        playlists += [(c.playlist, target(hls_folder, c.playlist)) for c in captions]
         tiles, image_playlists = trick_play
         segments += [(tile, target(hls_folder, tile)) for tile in tiles]
         playlists += [(p, target(hls_folder, p)) for p in image_playlists]
@@ -657,21 +792,31 @@ class FFmpegBackend(InProcessTranscoder):
             self._check_canceled(run)
             self.storage.put_many(batch, written=written)
 
-        geometry_of = {r.plan.rung.name: r.plan.geometry for r in renditions}
         return JobOutputs(
             master_playlist_uri=target(hls_folder, master),
             renditions=tuple(
                 RenditionOutput(
-                    name=r.plan.rung.name,
+                    name=r.name,
                     playlist_uri=target(hls_folder, r.playlist),
                     duration_ms=round(r.duration_s * 1000),
-                    width=geometry_of[r.plan.rung.name].box_width,
-                    height=geometry_of[r.plan.rung.name].box_height,
+                    # An audio-only variant has no picture: 0 x 0.
+                    width=r.plan.geometry.box_width if r.plan else 0,
+                    height=r.plan.geometry.box_height if r.plan else 0,
                     average_bandwidth=r.average_bandwidth,
                     peak_bandwidth=r.peak_bandwidth,
                     video_bitrate=r.video_bitrate(),
                 )
                 for r in renditions
+            ),
+            captions=tuple(
+                CaptionOutput(
+                    name_modifier=c.track.name_modifier,
+                    playlist_uri=target(hls_folder, c.playlist),
+                    language=c.track.language,
+                    name=c.track.name,
+                    segment_count=len(c.segments),
+                )
+                for c in captions
             ),
             thumbnail_uris=tuple(uri for _, uri in images),
             thumbnail_width=plan.thumbnail.box_width if plan.thumbnail else 0,

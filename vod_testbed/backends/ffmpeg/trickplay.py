@@ -39,8 +39,8 @@ def plan_tile_sets(
         TranscodeError: the tile would be taller than MediaConvert accepts (a settings
             error, as AWS rejects the job).
     """
-    if ladder.trick_play is None:
-        return ()
+    if ladder.trick_play is None or ladder.audio_outputs_only or not renditions:
+        return ()  # no picture, no thumbnails
     largest = max(renditions, key=lambda r: r.geometry.box_width * r.geometry.box_height)
     full_frame = (largest.geometry.box_width, largest.geometry.box_height)
     try:

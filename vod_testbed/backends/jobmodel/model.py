@@ -283,6 +283,25 @@ Container = M3u8 | Mp4 | Raw
 
 
 @dataclass(frozen=True)
+class AudioRenditionSettings:
+    """An audio-only HLS output that is an alternate audio rendition of a video group
+    (``HlsSettings``): an ``EXT-X-MEDIA:TYPE=AUDIO`` of group ``group_id`` whose DEFAULT and
+    AUTOSELECT follow ``track_type`` (``ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT``,
+    ``ALTERNATE_AUDIO_AUTO_SELECT``, ``ALTERNATE_AUDIO_NOT_AUTO_SELECT``); docs/audio-groups.md."""
+
+    group_id: str = "program_audio"
+    track_type: str = "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT"
+
+    @property
+    def default(self) -> bool:
+        return self.track_type == "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT"
+
+    @property
+    def autoselect(self) -> bool:
+        return self.track_type != "ALTERNATE_AUDIO_NOT_AUTO_SELECT"
+
+
+@dataclass(frozen=True)
 class Output:
     """One output of a group. ``name_modifier`` and ``extension`` name its files
     (:mod:`.names`)."""
@@ -296,6 +315,12 @@ class Output:
     # HlsSettings.SegmentModifier, format identifiers unresolved (they depend on when each
     # segment is completed).
     segment_modifier: str = ""
+    # An audio-only HLS output in a group with video: its audio rendition group, or None
+    # for a variant of its own (AUDIO_ONLY_VARIANT_STREAM).
+    audio_rendition: AudioRenditionSettings | None = None
+    # A video HLS output's AudioRenditionSets: the audio groups its variants name; empty
+    # is AWS's default, program_audio.
+    audio_rendition_sets: tuple[str, ...] = ()
 
     @property
     def is_frame_capture(self) -> bool:
@@ -316,6 +341,9 @@ class HlsGroup:
     integer_durations: bool = False
     # TargetDurationCompatibilityMode LEGACY (MediaConvert's default): rounded up.
     round_target_duration_up: bool = False
+    # SegmentLengthControl GOP_MULTIPLE: each segment rounded up to the next GOP boundary
+    # (EXACT, the default, cuts at segment_seconds).
+    gop_multiple_segments: bool = False
     # AutomatedEncodingSettings: the first output is the base of a ladder chosen per job.
     automated_abr: AutomatedAbr | None = None
     # ImageBasedTrickPlay: JPEG tiles and their image playlists (backends/trickplay.py).

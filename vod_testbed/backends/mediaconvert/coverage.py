@@ -101,6 +101,7 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "imageInserter": honoured(note="PNG or TGA images on the input's clock"),
         "videoSelector": honoured(),
+        "captionSelectors": honoured(note="sidecar SRT, WEBVTT or SCC files (docs/captions.md)"),
         "timecodeSource": honoured(
             "EMBEDDED", "ZEROBASED", "SPECIFIEDSTART", note="default EMBEDDED (00:00:00:00 without)"
         ),
@@ -176,8 +177,12 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "codecSpecification": ignored(),
         "clientCache": honoured("ENABLED"),
         "manifestCompression": honoured("NONE"),
-        "segmentLengthControl": approximated(
-            "EXACT", "GOP_MULTIPLE", note="segments are cut on GOPs that divide segmentLength"
+        "segmentLengthControl": honoured(
+            "EXACT",
+            "GOP_MULTIPLE",
+            note="EXACT needs a GOP that divides segmentLength (AWS's extra I-frames at "
+            "segment ends are not reproduced: refused by name); GOP_MULTIPLE rounds each "
+            "segment up to the next GOP boundary",
         ),
         "targetDurationCompatibilityMode": honoured(
             note="LEGACY (the default) rounds EXT-X-TARGETDURATION up, SPEC_COMPLIANT to the "
@@ -185,7 +190,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "progressiveWriteHlsManifest": ignored(note="final playlists are identical"),
         "captionLanguageSetting": ignored("OMIT", "NONE"),
-        "captionSegmentLengthControl": ignored(),
+        "captionSegmentLengthControl": approximated(
+            note="caption segments always follow the video's (MATCH_VIDEO); LARGE_SEGMENTS' "
+            "longer caption segments are not reproduced"
+        ),
         "audioOnlyHeader": ignored(),
         "timedMetadataId3Frame": ignored(),
         "timedMetadataId3Period": ignored(),
@@ -233,6 +241,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "outputSettings": honoured(),
         "videoDescription": honoured(),
+        "captionDescriptions": honoured(
+            note="HLS: a captions-only output with one WEBVTT description, or BURN_IN on "
+            "every video output"
+        ),
         "audioDescriptions": honoured(
             note="HLS: one AAC description per output, or none in any (video only); MP4: "
             "AAC, AC3 or EAC3 tracks; RAW: one MP3 or WAV track"
@@ -254,6 +266,66 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "mp4MajorBrand": ignored(),
         "audioDuration": ignored(),
     },
+    "CaptionSelector": {
+        "languageCode": honoured(note="the track's LANGUAGE when its description names none"),
+        "sourceSettings": honoured(),
+    },
+    "CaptionSourceSettings": {
+        "sourceType": honoured("SRT", "WEBVTT", "SCC", note="sidecar files only"),
+        "fileSourceSettings": honoured(),
+    },
+    "FileSourceSettings": {
+        "sourceFile": honoured(note="s3:// URI; UTF-8 text (SCC: ASCII), checked as captions"),
+        "timeDelta": honoured(),
+        "timeDeltaUnits": honoured(note="default SECONDS"),
+        "convert608To708": ignored(note="WebVTT and burn-in carry no 608/708 distinction"),
+        "convertPaintToPop": ignored(),
+        "framerate": approximated(note="SCC timecodes are read at 29.97 fps"),
+    },
+    "CaptionDescription": {
+        "captionSelectorName": honoured(),
+        "destinationSettings": honoured(),
+        "languageCode": honoured(note="the manifest's LANGUAGE, lower case"),
+        "languageDescription": honoured(note="the manifest's NAME"),
+    },
+    "CaptionDestinationSettings": {
+        "destinationType": honoured("WEBVTT", "BURN_IN"),
+        "webvttDestinationSettings": honoured(),
+        "burninDestinationSettings": approximated(
+            note="drawn by libass in its default style: white text, black outline, centred "
+            "at the bottom"
+        ),
+    },
+    "WebvttDestinationSettings": {
+        "stylePassthrough": approximated(note="cues are written as plain text with b/i/u"),
+        "accessibility": ignored("DISABLED"),
+    },
+    "BurninDestinationSettings": {
+        member: approximated(note="libass's default style")
+        for member in (
+            "alignment",
+            "applyFontColor",
+            "backgroundColor",
+            "backgroundOpacity",
+            "fallbackFont",
+            "fontColor",
+            "fontOpacity",
+            "fontResolution",
+            "fontScript",
+            "fontSize",
+            "hexFontColor",
+            "outlineColor",
+            "outlineSize",
+            "shadowColor",
+            "shadowOpacity",
+            "shadowXOffset",
+            "shadowYOffset",
+            "stylePassthrough",
+            "teletextSpacing",
+            "xPosition",
+            "yPosition",
+        )
+    },
     "OutputSettings": {"hlsSettings": honoured()},
     "HlsSettings": {
         "iFrameOnlyManifest": honoured(
@@ -261,9 +333,25 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
             "INCLUDE",
             note="INCLUDE: <name>_I-Frame.m3u8 of byte ranges at the segments' real keyframes",
         ),
-        "audioGroupId": ignored(note="audio is muxed into every rendition"),
-        "audioOnlyContainer": ignored(),
-        "audioRenditionSets": ignored(),
+        # Audio rendition groups (docs/audio-groups.md).
+        "audioGroupId": honoured(
+            note="an alternate audio rendition's GROUP-ID; default program_audio"
+        ),
+        "audioOnlyContainer": approximated(
+            note="audio-only segments are MPEG-TS (M2TS); AUTOMATIC's raw AAC is not reproduced"
+        ),
+        "audioTrackType": honoured(
+            "AUDIO_ONLY_VARIANT_STREAM",
+            "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT",
+            "ALTERNATE_AUDIO_AUTO_SELECT",
+            "ALTERNATE_AUDIO_NOT_AUTO_SELECT",
+            note="beside video outputs, ALTERNATE_* make an EXT-X-MEDIA:TYPE=AUDIO rendition "
+            "(DEFAULT/AUTOSELECT as named); in a group of audio alone every output is a variant",
+        ),
+        "audioRenditionSets": honoured(
+            note="the audio groups a video output's variants name (AUDIO=), one variant per "
+            "group; default program_audio"
+        ),
         "descriptiveVideoServiceFlag": ignored("DONT_FLAG"),
         "segmentModifier": honoured(
             note="between the name modifier and the segment number; $dt$, $d$, $t$ are each "
@@ -532,10 +620,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "audioNormalizationSettings": honoured(),
         "audioTypeControl": ignored(),
         "audioType": ignored(),
-        "languageCodeControl": ignored(),
-        "languageCode": ignored(),
-        "customLanguageCode": ignored(),
-        "streamName": ignored(),
+        "languageCodeControl": ignored(note="the configured code is used whenever it is set"),
+        "languageCode": honoured(note="an audio rendition's LANGUAGE, lower case"),
+        "customLanguageCode": honoured(note="as languageCode"),
+        "streamName": honoured(note="an audio rendition's NAME; default the language's name"),
     },
     "AudioCodecSettings": {
         "codec": honoured("AAC", "AC3", "EAC3", "MP3", "WAV"),

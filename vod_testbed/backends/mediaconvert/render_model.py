@@ -33,7 +33,7 @@ from vod_testbed.backends.jobmodel.model import (
     Wav,
 )
 from vod_testbed.backends.ladder import RateControl, Rung
-from vod_testbed.backends.mediaconvert import render_inputs
+from vod_testbed.backends.mediaconvert import render_audio_groups, render_inputs
 from vod_testbed.backends.mediaconvert.parse_audio import AC3_MODES, EAC3_MODES
 from vod_testbed.backends.mediaconvert.parse_codecs import H265_PROFILES
 from vod_testbed.backends.mediaconvert.render import (
@@ -188,6 +188,7 @@ def _audio(description: AudioDescription) -> dict[str, Any]:
             },
         }
     rendered = {"AudioSourceName": description.selector, "CodecSettings": settings}
+    rendered.update(render_audio_groups.language_and_name(description))
     if description.remix is not None:
         rendered["RemixSettings"] = render_inputs.remix(description.remix)
     if description.loudness is not None:
@@ -218,6 +219,7 @@ def _output(output: Output) -> dict[str, Any]:
             hls["SegmentModifier"] = output.segment_modifier
         if container.iframe_only:
             hls["IFrameOnlyManifest"] = "INCLUDE"
+        hls.update(render_audio_groups.hls_settings(output))
         rendered["OutputSettings"] = {"HlsSettings": hls}
     if output.video is not None:
         rendered["VideoDescription"] = _video(output.video)
@@ -243,6 +245,8 @@ def _group(group: HlsGroup | FileGroup) -> dict[str, Any]:
                 **render_trick_play(group.trick_play),
             },
         }
+        if group.gop_multiple_segments:
+            settings["HlsGroupSettings"]["SegmentLengthControl"] = "GOP_MULTIPLE"
     else:
         settings = {
             "Type": "FILE_GROUP_SETTINGS",

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+from pathlib import Path
+
 from vod_testbed.backends import naming
 from vod_testbed.hls.model import Context, Rendition
 
 
 def check_files(
-    ctx: Context, renditions: list[Rendition], playlist_uris: tuple[str, ...] = ()
+    ctx: Context,
+    renditions: list[Rendition],
+    captions: Set[Path] = frozenset(),
+    iframe_uris: tuple[str, ...] = (),
 ) -> None:
-    """``files.orphans`` for the folder, ``files.naming`` for each rendition;
-    ``playlist_uris`` are the other playlists the master references (I-frame, image)."""
-    referenced = {ctx.master.resolve()}
-    for uri in playlist_uris:
+    """``files.orphans`` for the folder, ``files.naming`` for each rendition; ``captions``
+    are the files the caption renditions reference, ``iframe_uris`` the other
+    playlists the master names (I-frame-only, image)."""
+    referenced = {ctx.master.resolve(), *captions}
+    for uri in iframe_uris:
         path = ctx.resolve(uri)
         if path is not None:
             referenced.add(path.resolve())
@@ -24,14 +31,14 @@ def check_files(
     strays = sorted(
         str(p.relative_to(ctx.folder))
         for p in ctx.folder.rglob("*")
-        if p.suffix in (".ts", ".m3u8") and p.is_file() and p.resolve() not in referenced
+        if p.suffix in (".ts", ".m3u8", ".vtt") and p.is_file() and p.resolve() not in referenced
     )
     ctx.add(
         "files.orphans",
         not strays,
         f"file(s) no playlist references: {', '.join(strays)}"
         if strays
-        else "no unreferenced .ts or .m3u8 files",
+        else "no unreferenced .ts, .vtt or .m3u8 files",
     )
     for r in renditions:
         _check_naming(ctx, r)

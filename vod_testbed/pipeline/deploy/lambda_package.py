@@ -46,7 +46,7 @@ LAMBDA_PLATFORMS = (
 )
 # Imported on the trigger's path and missing from the Lambda runtime (which has boto3);
 # pip brings what they need (pydantic pins its compiled pydantic-core exactly).
-LAMBDA_REQUIREMENTS = ("av", "m3u8", "pydantic", "tenacity")
+LAMBDA_REQUIREMENTS = ("av", "m3u8", "pydantic", "pydantic-settings", "tenacity")
 
 
 def pinned_requirements() -> list[str]:

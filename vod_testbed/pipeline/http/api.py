@@ -2,9 +2,11 @@
 (:mod:`..auth`); the caller is the token's ``sub``. The full description is
 ``openapi.json``, served at ``/openapi.json``.
 
-* ``POST /videos`` ``{filename, content_type, size, course_id}`` -> 201 ``{id, upload_url,
-  upload_headers, key, expires_in, video}``; the owner is the caller (a ``user_id`` in the
-  body is refused: it would suggest the client chooses it)
+* ``POST /videos`` ``{filename, content_type, size, course_id, captions?}`` -> 201 ``{id,
+  upload_url, upload_headers, key, expires_in, captions, video}``; the owner is the caller
+  (a ``user_id`` in the body is refused: it would suggest the client chooses it). Each
+  caption file (``{filename, content_type, size, language, label}``) gets its own presigned
+  PUT, to be done before the video's (docs/captions.md)
 * ``GET /videos/<id>`` -> the video: status, progress, error, and once ready a playback URL
   minted for this request (``/play/<id>/master.m3u8?token=...``)
 * ``GET /videos?user_id=&status=&limit=`` -> ``{"videos": [...]}``: only what the caller
@@ -30,13 +32,13 @@ from vod_testbed.pipeline.deletion import VideoBusy, delete_video
 from vod_testbed.pipeline.http.caller import current_caller
 from vod_testbed.pipeline.playback import playback_for
 from vod_testbed.pipeline.playback.blueprint import playback_service
-from vod_testbed.pipeline.upload_requests import check_id
+from vod_testbed.pipeline.upload_requests import RegistrationUnavailable, check_id
 from vod_testbed.storage.s3 import Storage
 
 api = Blueprint("videos", __name__)
 
 MAX_LIST_LIMIT = 500
-NEW_VIDEO_FIELDS = frozenset({"filename", "content_type", "size", "course_id"})
+NEW_VIDEO_FIELDS = frozenset({"filename", "content_type", "size", "course_id", "captions"})
 # ASCII digits only: str.isdigit() also accepts superscripts and other scripts' digits.
 _LIMIT = re.compile(r"[0-9]{1,3}")
 
@@ -70,6 +72,11 @@ def _invalid(error: InvalidRequestError) -> tuple[Response, int]:
     return error_response(400, error.message, error.field)
 
 
+@api.errorhandler(RegistrationUnavailable)
+def _unavailable(error: RegistrationUnavailable) -> tuple[Response, int]:
+    return error_response(503, str(error))
+
+
 @api.errorhandler(QuotaExceeded)
 def _quota(error: QuotaExceeded) -> tuple[Response, int]:
     return error_response(429, str(error))
@@ -90,7 +97,12 @@ def create_video() -> tuple[Response, int]:
     course_id = check_id("course_id", body.get("course_id"))
     courses.claim(service.db, caller, course_id)
     ticket = service.handle_video_upload(
-        caller.user_id, body.get("filename"), body.get("content_type"), body.get("size"), course_id
+        caller.user_id,
+        body.get("filename"),
+        body.get("content_type"),
+        body.get("size"),
+        course_id,
+        body.get("captions", []),
     )
     return jsonify(
         {
@@ -100,6 +112,7 @@ def create_video() -> tuple[Response, int]:
             "upload_headers": ticket.headers,
             "key": ticket.key,
             "expires_in": ticket.expires_in,
+            "captions": ticket.captions,
             "video": ticket.video,
         }
     ), 201

@@ -14,12 +14,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from vod_testbed.pipeline.asset_states import AssetStatus
-from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import VideoAsset
 from vod_testbed.pipeline.playback.blueprint import playback, playback_for
 from vod_testbed.pipeline.playback.service import PlayableVideo, PlaybackService
-from vod_testbed.pipeline.playback.settings import PlaybackSettings
 from vod_testbed.pipeline.playback.signing import (
     CloudFrontUrlSigner,
     PlainUrls,
@@ -75,7 +74,7 @@ def build_playback_service(
 ) -> PlaybackService:
     """The playback service of ``content``'s videos, storage and settings."""
     settings = content.settings
-    playback_settings = playback_settings or PlaybackSettings.from_env()
+    playback_settings = playback_settings or settings.playback
     secret = playback_settings.token_secret
     if not secret:
         log.warning(

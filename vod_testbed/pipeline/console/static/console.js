@@ -234,6 +234,7 @@
   // -- player -----------------------------------------------------------------------------
   const video = $("#video");
   const rungSelect = $("#rung");
+  const captionSelect = $("#captions");
   const nowPlaying = $("#now-playing");
   const playerError = $("#player-error");
 
@@ -254,12 +255,21 @@
     playerError.hidden = true;
     nowPlaying.textContent = "-";
     rungSelect.length = 1;
+    captionSelect.length = 1;
+    $("#captions-label").hidden = true;
     $("#thumbs").innerHTML = "";
   }
 
   function showLevel(index) {
     const level = hls.levels[index];
     if (!level) return;
+    if (!level.height) {
+      // An audio-only variant (a recorded talk): no picture to size.
+      nowPlaying.dataset.height = "0";
+      nowPlaying.textContent = `Playing audio only · ${Math.round(level.bitrate / 1e3)} kb/s` +
+        (hls.autoLevelEnabled ? " (auto)" : "");
+      return;
+    }
     const name = hls.levels.length > 1 ? `${level.height}p` : "single rung";
     nowPlaying.dataset.height = String(level.height);
     nowPlaying.textContent =
@@ -278,6 +288,18 @@
       img.addEventListener("click", () => { video.currentTime = index * 10; });
       strip.appendChild(img);
     });
+  }
+
+  // The SUBTITLES renditions of the master (WebVTT captions), one option each; the
+  // playlist's DEFAULT track is on from the start, as players show it.
+  function showCaptionTracks() {
+    captionSelect.length = 1;
+    hls.subtitleTracks.forEach((track, index) => {
+      const label = track.lang ? `${track.name} (${track.lang})` : track.name;
+      captionSelect.add(new Option(label, String(index)));
+    });
+    $("#captions-label").hidden = hls.subtitleTracks.length === 0;
+    captionSelect.value = String(hls.subtitleDisplay ? hls.subtitleTrack : -1);
   }
 
   // A playback grant lives PLAYBACK_URL_EXPIRES_S (docs/playback.md): a fresh one is
@@ -326,13 +348,20 @@
       hls.on(window.Hls.Events.MANIFEST_PARSED, () => {
         hls.levels
           .map((level, index) => ({ level, index }))
-          .sort((a, b) => b.level.height - a.level.height)
+          .sort((a, b) => b.level.height - a.level.height || b.level.bitrate - a.level.bitrate)
           .forEach(({ level, index }) => {
-            rungSelect.add(new Option(`${level.height}p · ${(level.bitrate / 1e6).toFixed(1)} Mb/s`, String(index)));
+            const label = level.height
+              ? `${level.height}p · ${(level.bitrate / 1e6).toFixed(1)} Mb/s`
+              : `audio · ${Math.round(level.bitrate / 1e3)} kb/s`;
+            rungSelect.add(new Option(label, String(index)));
           });
         video.play().catch(() => {});
       });
       hls.on(window.Hls.Events.LEVEL_SWITCHED, (_event, data) => showLevel(data.level));
+      hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, () => showCaptionTracks());
+      hls.on(window.Hls.Events.SUBTITLE_TRACK_SWITCH, () => {
+        captionSelect.value = String(hls.subtitleDisplay ? hls.subtitleTrack : -1);
+      });
       hls.on(window.Hls.Events.ERROR, (_event, data) => {
         // An expired grant: playlists and segments answer 403. Fetch a fresh one and go on.
         if (data.response && data.response.code === 403 && refreshes < MAX_REFRESHES) {
@@ -358,6 +387,12 @@
   rungSelect.addEventListener("change", () => {
     if (!hls) return;
     hls.currentLevel = Number(rungSelect.value); // -1: automatic
+  });
+  captionSelect.addEventListener("change", () => {
+    if (!hls) return;
+    const index = Number(captionSelect.value); // -1: off
+    hls.subtitleDisplay = index >= 0;
+    hls.subtitleTrack = index;
   });
   video.addEventListener("error", () => {
     if (!hls && video.error) fail(`the browser could not play it (code ${video.error.code})`);
