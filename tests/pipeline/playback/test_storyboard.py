@@ -18,11 +18,11 @@ from vod_testbed.backends import trickplay
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.backends.trickplay import Tile, TileSet
 from vod_testbed.common.clock import ManualClock
+from vod_testbed.pipeline.config import PlaybackSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.playback import build_playback_service
-from vod_testbed.pipeline.playback.settings import PlaybackSettings
 from vod_testbed.pipeline.playback.storyboard import storyboard_vtt
 from vod_testbed.storage.s3 import Storage
 
