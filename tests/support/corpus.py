@@ -168,7 +168,7 @@ def check_outputs(storage: Storage, settings: dict[str, Any]) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
         for i, (kind, uri) in enumerate(expected_outputs(settings)):
             if kind == "hls":
-                report = validate_hls(uri, storage=storage)
+                report = validate_hls(uri, storage=storage, key=_static_key(settings))
                 if not report.ok:
                     problems.append(f"{uri}: {[c.id for c in report.errors]}")
             elif kind == "frames":
@@ -182,6 +182,16 @@ def check_outputs(storage: Storage, settings: dict[str, Any]) -> list[str]:
                 storage.fetch(uri, local)
                 problems += _unreadable(local)
     return problems
+
+
+def _static_key(settings: dict[str, Any]) -> bytes | None:
+    """The AES-128 key of the job's encrypted HLS output (the corpus has at most one)."""
+    for group in settings["OutputGroups"]:
+        hls = group["OutputGroupSettings"].get("HlsGroupSettings") or {}
+        provider = (hls.get("Encryption") or {}).get("StaticKeyProvider") or {}
+        if "StaticKeyValue" in provider:
+            return bytes.fromhex(provider["StaticKeyValue"])
+    return None
 
 
 def _unreadable(path: Path) -> list[str]:

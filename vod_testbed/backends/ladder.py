@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
+from vod_testbed.backends.hls_encryption import HlsEncryption
 from vod_testbed.backends.trickplay import TrickPlay
 
 
@@ -212,6 +213,8 @@ class Ladder:
     audio_outputs_only: bool = False
     # Image-based trick play: tiles of thumbnails beside the renditions (docs/packaging.md).
     trick_play: TrickPlay | None = None
+    # AES-128 segments and EXT-X-KEY tags (docs/encryption.md); None: clear segments.
+    encryption: HlsEncryption | None = None
 
     def __post_init__(self) -> None:
         if not self.rungs:

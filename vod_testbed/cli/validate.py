@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from vod_testbed.cli.hls_output import add_output_arguments, print_report
@@ -35,6 +36,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--thumbnails", metavar="DIR", help="thumbnail folder (default: ../thumbnails)"
     )
+    parser.add_argument(
+        "--key-file",
+        metavar="FILE",
+        help="the AES-128 key of encrypted segments: 16 bytes, or 32 hexadecimal digits "
+        "(a file, so that the key is in no command line)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -44,12 +51,15 @@ def run(args: argparse.Namespace) -> int:
     from vod_testbed.hls.report import ValidationReport
     from vod_testbed.hls.validation import validate_hls
 
+    key = read_key_file(args.key_file) if args.key_file else None
+
     def build(master: str) -> ValidationReport:
         return validate_hls(
             master,
             expected=DEFAULT_LADDER if args.expect_default_ladder else None,
             source_duration_s=args.source_duration,
             thumbnails=args.thumbnails,
+            key=key,
         )
 
     def render(report: ValidationReport) -> str:
@@ -65,3 +75,25 @@ def _can_print(text: str) -> bool:
     except (UnicodeEncodeError, LookupError):
         return False
     return True
+
+
+def read_key_file(path: str) -> bytes:
+    """An AES-128 key from a file: its 16 bytes, or 32 hexadecimal digits.
+
+    Raises:
+        SystemExit: (2) the file is unreadable or holds something else.
+    """
+    from vod_testbed.backends.hls_encryption import parse_hex_128
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        print(f"--key-file: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if len(data) == 16:
+        return data
+    try:
+        return parse_hex_128(data.decode("ascii").strip(), "--key-file")
+    except (UnicodeDecodeError, ValueError):
+        print("--key-file must hold 16 bytes or 32 hexadecimal digits", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -44,6 +44,8 @@ Check ids (stable, used by tests and tooling):
 * ``tiles.playlist`` / ``tiles.image`` / ``tiles.count`` - each image (trick-play)
   playlist is one, agreeing with its EXT-X-IMAGE-STREAM-INF; every tile is a JPEG of the
   grid's size; the tiles cover the video at the thumbnails' interval
+* ``encryption.tags`` / ``encryption.key`` - EXT-X-KEY well formed; with the key, every
+  segment decrypts into MPEG-TS (without it, or with a wrong one, a clear verdict)
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
   ``thumbnails.count``
 """
@@ -85,6 +87,7 @@ def validate_hls(
     source_duration_s: float | None = None,
     thumbnails: str | Path | None = None,
     storage: Storage | None = None,
+    key: bytes | None = None,
 ) -> ValidationReport:
     """Validate an HLS output and report every check.
 
@@ -96,6 +99,8 @@ def validate_hls(
         thumbnails: folder of the frame captures; defaults to ``../thumbnails`` next to
             the HLS folder when that exists.
         storage: used for ``s3://`` inputs (default: ``Storage()`` from the environment).
+        key: the AES-128 key of encrypted segments (16 bytes); without it their media
+            cannot be checked (``encryption.key`` fails).
 
     Raises:
         HlsInputError: the master is missing or unreadable, or is not a master playlist.
@@ -115,6 +120,7 @@ def validate_hls(
                 local_thumbs,
                 explicit,
                 ValidationReport(master=master_str),
+                key=key,
             )
             report = _run(ctx)
     else:
@@ -131,6 +137,7 @@ def validate_hls(
             thumbs_path,
             thumbs_str is not None,
             ValidationReport(master=master_str),
+            key=key,
         )
         report = _run(ctx)
     report.elapsed_s = time.perf_counter() - started

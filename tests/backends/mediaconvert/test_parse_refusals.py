@@ -96,9 +96,9 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
     ),
     (
         "drm",
-        lambda s: hls_of(s).update({"encryption": {"encryptionMethod": "AES128"}}),
-        "/outputGroups/0/outputGroupSettings/hlsGroupSettings/encryption",
-        "not supported by the emulator",
+        lambda s: hls_of(s).update({"encryption": {"type": "SPEKE"}}),
+        "/outputGroups/0/outputGroupSettings/hlsGroupSettings/encryption/type",
+        "SPEKE key providers are not supported by the emulator",
     ),
     (
         "single-file",

@@ -51,6 +51,7 @@ from vod_testbed.backends.ffmpeg.diagnostics import (
     count_concealed_errors,
     stderr_tail,
 )
+from vod_testbed.backends.ffmpeg.encryption import encrypt_renditions
 from vod_testbed.backends.ffmpeg.file_outputs import WrittenOutput, read_file_group
 from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
 from vod_testbed.backends.ffmpeg.outputs import (
@@ -336,6 +337,7 @@ class FFmpegBackend(InProcessTranscoder):
             caption_files,
             image_lines=image_lines,
         )
+        renditions = encrypt_renditions(renditions, request.ladder.encryption, work / "encrypted")
         thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
         if plan.thumbnail and not thumbnails:
             raise errors.TranscodeError(errors.UNKNOWN_ERROR, "The encoder wrote no thumbnail.")
@@ -447,7 +449,9 @@ class FFmpegBackend(InProcessTranscoder):
             if audio is not None:
                 write_audio_groups(master, group, audio, extra)
                 written = in_settings_order(group, written + extra)
-            renditions.append(written)
+            renditions.append(
+                encrypt_renditions(written, group.encryption, plan.hls_dir.parent / "encrypted")
+            )
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         uploaded: list[str] = []

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
+from vod_testbed.backends.hls_encryption import HlsEncryption
 from vod_testbed.backends.jobmodel.inputs import (
     EMBEDDED,
     AudioSelectorGroup,
@@ -348,6 +349,8 @@ class HlsGroup:
     automated_abr: AutomatedAbr | None = None
     # ImageBasedTrickPlay: JPEG tiles and their image playlists (backends/trickplay.py).
     trick_play: TrickPlay | None = None
+    # Encryption with a static key (docs/encryption.md); None: clear segments.
+    encryption: HlsEncryption | None = None
     type: Literal["HLS_GROUP"] = "HLS_GROUP"
 
     @property

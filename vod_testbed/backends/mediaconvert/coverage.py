@@ -211,6 +211,7 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "minFinalSegmentLength": honoured(0, 0.0),
         "adMarkers": ignored((), note="only an empty list"),
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
+        "encryption": honoured(note="AES-128 with a static key (docs/encryption.md)"),
     },
     "HlsImageBasedTrickPlaySettings": {
         "intervalCadence": honoured(
@@ -700,6 +701,23 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "specification": honoured("MPEG4"),
         "rawFormat": ignored("NONE"),
         "audioDescriptionBroadcasterMix": ignored("NORMAL"),
+    },
+    # Encrypted HLS (docs/encryption.md). SPEKE, SAMPLE_AES are refused by name.
+    "HlsEncryptionSettings": {
+        "encryptionMethod": honoured("AES128", note="whole segments, AES-128-CBC"),
+        "type": honoured("STATIC_KEY"),
+        "staticKeyProvider": honoured(),
+        "constantInitializationVector": honoured(note="else each segment's IV is its number"),
+        "initializationVectorInManifest": honoured(
+            note="INCLUDE (the emulator's default): IV on each EXT-X-KEY; EXCLUDE: none"
+        ),
+        "offlineEncrypted": honoured("DISABLED", note="ENABLED is FairPlay's session key"),
+    },
+    "StaticKeyProvider": {
+        "staticKeyValue": honoured(note="32 hexadecimal digits: the AES-128 key"),
+        "url": honoured(note="EXT-X-KEY's URI, as written"),
+        "keyFormat": honoured(note="EXT-X-KEY's KEYFORMAT, when set"),
+        "keyFormatVersions": honoured(note="EXT-X-KEY's KEYFORMATVERSIONS, when set"),
     },
 }
 

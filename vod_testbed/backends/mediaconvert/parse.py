@@ -60,6 +60,7 @@ from vod_testbed.backends.mediaconvert.parse_codecs import (
     video_codec,
     video_preprocessors,
 )
+from vod_testbed.backends.mediaconvert.parse_encryption import hls_encryption
 from vod_testbed.backends.mediaconvert.parse_files import file_output
 from vod_testbed.backends.mediaconvert.trickplay import read_trick_play
 
@@ -338,6 +339,14 @@ class _JobParser:
         if videos:
             self.same_across_outputs(videos, path)
         outputs = with_audio_groups(group["outputs"], outputs, path, self.warn)
+        encryption = hls_encryption(hls.get("encryption"), f"{gpath}/encryption")
+        if encryption is not None and any(
+            isinstance(o.container, M3u8) and o.container.iframe_only for o in outputs
+        ):
+            raise SettingsError(
+                f"{gpath}/encryption",
+                "I-frame-only playlists of encrypted segments are not supported by the emulator",
+            )
         abr = parse_inputs.automated_abr(group, path)
         if abr is not None:
             settings = group["automatedEncodingSettings"]
@@ -358,6 +367,7 @@ class _JobParser:
             gop_multiple_segments=gop_multiple,
             automated_abr=abr,
             trick_play=read_trick_play(hls, gpath, "HlsImageBasedTrickPlaySettings"),
+            encryption=encryption,
         )
         try:
             # Audio-only outputs beside video ones are its audio renditions, not rungs.

@@ -38,6 +38,7 @@ from vod_testbed.backends.mediaconvert.coverage import (
     H264_PROFILES,
 )
 from vod_testbed.backends.mediaconvert.parse import ROTATE
+from vod_testbed.backends.mediaconvert.render_encryption import render_encryption
 from vod_testbed.backends.mediaconvert.trickplay import render_trick_play
 from vod_testbed.backends.source import display_size
 from vod_testbed.media.probe import MediaInfo, follow_source_rate, output_frame_rate
@@ -211,6 +212,7 @@ def _hls_group(
                     "LEGACY" if ladder.round_target_duration_up else "SPEC_COMPLIANT"
                 ),
                 **extra,
+                **render_encryption(ladder.encryption),
             },
         },
         "Outputs": outputs,

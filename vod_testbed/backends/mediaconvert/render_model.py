@@ -42,6 +42,7 @@ from vod_testbed.backends.mediaconvert.render import (
     channels_mode,
     frame_rate_settings,
 )
+from vod_testbed.backends.mediaconvert.render_encryption import render_encryption
 from vod_testbed.backends.mediaconvert.trickplay import render_trick_play
 
 
@@ -243,6 +244,7 @@ def _group(group: HlsGroup | FileGroup) -> dict[str, Any]:
                 if group.round_target_duration_up
                 else "SPEC_COMPLIANT",
                 **render_trick_play(group.trick_play),
+                **render_encryption(group.encryption),
             },
         }
         if group.gop_multiple_segments:
