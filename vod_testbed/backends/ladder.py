@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from vod_testbed.backends.hls_encryption import HlsEncryption
+from vod_testbed.backends.trickplay import TrickPlay
 
 
 class UpscalePolicy(enum.StrEnum):
@@ -210,6 +211,8 @@ class Ladder:
     # as MediaConvert runs it): one per rung, named as the rung, at its audio bit rate;
     # the rungs' video fields are unused.
     audio_outputs_only: bool = False
+    # Image-based trick play: tiles of thumbnails beside the renditions (docs/packaging.md).
+    trick_play: TrickPlay | None = None
     # AES-128 segments and EXT-X-KEY tags (docs/encryption.md); None: clear segments.
     encryption: HlsEncryption | None = None
 
@@ -239,7 +242,9 @@ DEFAULT_LADDER = Ladder(
         Rung("720p", 1280, 720, 3_000_000, audio_bitrate=128_000),
         Rung("480p", 854, 480, 1_500_000, audio_bitrate=96_000),
         Rung("360p", 640, 360, 800_000, audio_bitrate=64_000),
-    )
+    ),
+    # Seek-bar previews: MediaConvert's THUMBNAIL tiles, which the console's scrub bar shows.
+    trick_play=TrickPlay(),
 )
 
 

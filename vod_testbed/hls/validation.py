@@ -43,6 +43,9 @@ Check ids (stable, used by tests and tooling):
   fragmented-MP4 (CMAF) playlists and their boxes (:mod:`vod_testbed.hls.checks.fmp4`)
 * ``iframes.playlist`` / ``iframes.keyframe-start`` - each I-frame-only playlist is one,
   and each of its byte ranges starts with a keyframe
+* ``tiles.playlist`` / ``tiles.image`` / ``tiles.count`` - each image (trick-play)
+  playlist is one, agreeing with its EXT-X-IMAGE-STREAM-INF; every tile is a JPEG of the
+  grid's size; the tiles cover the video at the thumbnails' interval
 * ``encryption.tags`` / ``encryption.key`` - EXT-X-KEY well formed; with the key, every
   segment decrypts into MPEG-TS (without it, or with a wrong one, a clear verdict)
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
@@ -71,6 +74,7 @@ from vod_testbed.hls.checks import (
     playlist,
     subtitles,
     thumbnails,
+    tiles,
     timing,
 )
 from vod_testbed.hls.loading import load_master, load_rendition
@@ -192,11 +196,13 @@ def _run(ctx: Context, fragment_seconds: float | None = None) -> ValidationRepor
     captions = subtitles.check_subtitles(ctx, master_pl, renditions)
     captions |= audio_groups.check_audio_groups(ctx, master_pl, renditions, audio)
     captions |= fmp4.check_fmp4_playlists(ctx, master_pl, fragment_seconds)
-    files.check_files(ctx, renditions, captions, tuple(v.uri for v in master_pl.iframe_playlists))
+    others = [*master_pl.iframe_playlists, *master_pl.image_playlists]
+    files.check_files(ctx, renditions, captions, tuple(str(v.uri) for v in others))
     if ctx.expected is not None:
         ladder.check_expected(ctx, ctx.expected, renditions)
     thumbnails.check_thumbnails(ctx, renditions)
     iframes.check_iframe_playlists(ctx, master_pl)
+    tiles.check_image_playlists(ctx, master_pl, renditions)
     return ctx.report
 
 

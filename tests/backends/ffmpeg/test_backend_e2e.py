@@ -46,8 +46,10 @@ def test_ladder_lands_in_s3_with_mediaconvert_names_and_validates(
     keys = keys_under(storage, f"{s3_prefix}/{out}")
     rungs = ["1080p", "720p", "480p", "360p"]
     assert [k for k in keys if k.endswith(".m3u8")] == sorted(
-        ["hls/master.m3u8"] + [f"hls/master_{r}.m3u8" for r in rungs]
+        ["hls/master.m3u8", "hls/master_Thumbnail.m3u8"] + [f"hls/master_{r}.m3u8" for r in rungs]
     )
+    # The ladder's THUMBNAIL trick play: 4 s at one thumbnail per 2 s GOP, one 3x3 tile.
+    assert [k for k in keys if "_Thumbnail_" in k] == ["hls/master_Thumbnail_000000001.jpg"]
     for rung in rungs:
         assert f"hls/master_{rung}_00001.ts" in keys
     assert "thumbnails/master_thumb.0000000.jpg" in keys

@@ -65,6 +65,7 @@ from vod_testbed.backends.ffmpeg.process import job_workdir, remove_stale_workdi
 from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
 from vod_testbed.backends.ffmpeg.segment_modifiers import apply_group_segment_modifiers
 from vod_testbed.backends.ffmpeg.stream_publish import StreamGroupFiles, finish_stream_group
+from vod_testbed.backends.ffmpeg.trickplay import plan_tile_sets, write_image_playlists
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
     CaptionOutput,
@@ -327,7 +328,17 @@ class FFmpegBackend(InProcessTranscoder):
             max(0.5, float(request.ladder.gop_seconds)),
         )
         caption_files = self._write_captions(plan, renditions, captions)
-        write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate, caption_files)
+        image_lines, image_playlists, tiles = write_image_playlists(
+            plan.hls_dir, plan.hls_base, plan.tile_sets, renditions[0].duration_s
+        )
+        write_master(
+            plan.hls_dir,
+            plan.hls_base,
+            renditions,
+            plan.frame_rate,
+            caption_files,
+            image_lines=image_lines,
+        )
         renditions = encrypt_renditions(renditions, request.ladder.encryption, work / "encrypted")
         thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
         if plan.thumbnail and not thumbnails:
@@ -337,7 +348,14 @@ class FFmpegBackend(InProcessTranscoder):
         written: list[str] = []
         try:
             outputs = self._publish(
-                run, request, plan, renditions, caption_files, thumbnails, written
+                run,
+                request,
+                plan,
+                renditions,
+                caption_files,
+                thumbnails,
+                written,
+                (tiles, image_playlists),
             )
             # Under the run's lock, a cancel either lands before COMPLETE (and the outputs
             # are withdrawn) or finds the job already COMPLETE; never both.
@@ -415,6 +433,7 @@ class FFmpegBackend(InProcessTranscoder):
         ):
             apply_group_segment_modifiers(video_part(group), plan, model, started)
         renditions = []
+        trick_play_files: list[tuple[list[Path], list[Path]]] = []
         hls_groups = [g for g in model.output_groups if isinstance(g, HlsGroup)]
         for plan, group, audio in zip(hls_plans, hls_groups, audio_plans, strict=True):
             round_up = plan.ladder.round_target_duration_up
@@ -424,13 +443,18 @@ class FFmpegBackend(InProcessTranscoder):
             ]
             extra = read_audio_renditions(plan, audio) if audio is not None else []
             check_complete(written + extra, source_s, max(0.5, float(plan.ladder.gop_seconds)))
+            image_lines, image_playlists, tiles = write_image_playlists(
+                plan.hls_dir, plan.hls_base, plan.tile_sets, written[0].duration_s
+            )
             master = write_master(
                 plan.hls_dir,
                 plan.hls_base,
                 written,
                 plan.frame_rate,
                 iframe_modifiers=group.iframe_modifiers,
+                image_lines=image_lines,
             )
+            trick_play_files.append((tiles, image_playlists))
             if audio is not None:
                 write_audio_groups(master, group, audio, extra)
                 written = in_settings_order(group, written + extra)
@@ -450,7 +474,8 @@ class FFmpegBackend(InProcessTranscoder):
                 file_outputs,
                 uploaded,
                 self._logs(work, logs),
-                stream_files,
+                stream_files=stream_files,
+                trick_play=trick_play_files,
             )
             with run.lock:
                 self._check_canceled(run)
@@ -476,6 +501,7 @@ class FFmpegBackend(InProcessTranscoder):
         written: MutableSequence[str],
         logs: Sequence[Path] = (),
         stream_files: Sequence[StreamGroupFiles] = (),
+        trick_play: Sequence[tuple[Sequence[Path], Sequence[Path]]] = (),
     ) -> JobOutputs:
         """Upload a model job's outputs; ``written`` collects every URI written so far.
         ``logs`` (loudness logs) go beside the first group's outputs."""
@@ -485,6 +511,8 @@ class FFmpegBackend(InProcessTranscoder):
         masters: list[tuple[Path, str]] = []
         groups: list[GroupOutput] = []
         hls = iter(zip(hls_plans, renditions, strict=True))
+        # Each HLS group's trick-play tiles and image playlists, in the groups' order.
+        tiles_of = iter(trick_play or [((), ())] * len(hls_plans))
         files = iter(file_outputs)
         streams = iter(stream_files)
         for group in model.output_groups:
@@ -503,6 +531,9 @@ class FFmpegBackend(InProcessTranscoder):
                     for modifier in group.iframe_modifiers
                 )
                 playlists += [(p, target(p)) for p in iframes]
+                tiles, image_playlists = next(tiles_of)
+                media += [(tile, target(tile)) for tile in tiles]
+                playlists += [(p, target(p)) for p in image_playlists]
                 masters.append((master, target(master)))
                 details = tuple(
                     FileOutput(
@@ -686,6 +717,12 @@ class FFmpegBackend(InProcessTranscoder):
             preset=self.settings.x264_preset,
             rotation=applied_rotation(media, request.ladder.rotate),
         )
+        plan = replace(
+            plan,
+            tile_sets=plan_tile_sets(
+                request.ladder, (display_w, display_h), plan.frame_rate, plan.renditions
+            ),
+        )
         # The hls and image2 muxers exit 0 when they cannot create a file: make the folders.
         plan.hls_dir.mkdir(parents=True, exist_ok=True)
         plan.thumbnail_dir.mkdir(parents=True, exist_ok=True)
@@ -754,8 +791,10 @@ class FFmpegBackend(InProcessTranscoder):
         captions: Sequence[CaptionFiles],
         thumbnails: Sequence[Path],
         written: MutableSequence[str],
+        trick_play: tuple[Sequence[Path], Sequence[Path]] = ((), ()),
     ) -> JobOutputs:
-        """Upload the outputs; ``written`` collects every URI written so far."""
+        """Upload the outputs; ``written`` collects every URI written so far.
+        ``trick_play`` holds the tiles and the image playlists, if any."""
         hls_folder, _ = naming.split_destination(request.hls_destination)
         thumb_folder, _ = naming.split_destination(request.thumbnail_destination)
         master = plan.hls_dir / naming.master_playlist_name(plan.hls_base)
@@ -770,6 +809,9 @@ class FFmpegBackend(InProcessTranscoder):
         images = [(img, target(thumb_folder, img)) for img in thumbnails]
         playlists = [(r.playlist, target(hls_folder, r.playlist)) for r in renditions]
         playlists += [(c.playlist, target(hls_folder, c.playlist)) for c in captions]
+        tiles, image_playlists = trick_play
+        segments += [(tile, target(hls_folder, tile)) for tile in tiles]
+        playlists += [(p, target(hls_folder, p)) for p in image_playlists]
         for batch in (segments + images, playlists, [(master, target(hls_folder, master))]):
             self._check_canceled(run)
             self.storage.put_many(batch, written=written)

@@ -17,6 +17,7 @@ import ffmpeg
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.filters import preprocess
+from vod_testbed.backends.ffmpeg.trickplay import tile_outputs
 from vod_testbed.backends.jobmodel.model import VideoPreprocessors
 from vod_testbed.backends.ladder import (
     AudioRendition,
@@ -26,6 +27,7 @@ from vod_testbed.backends.ladder import (
     RenditionPlan,
     Rung,
 )
+from vod_testbed.backends.trickplay import TileSet
 from vod_testbed.media import containers
 from vod_testbed.media.probe import MediaInfo
 
@@ -69,6 +71,8 @@ class EncodePlan:
     preprocessors: VideoPreprocessors = field(default_factory=VideoPreprocessors)
     # The input's audio stream the renditions take (an assembled input has several).
     audio_stream: int = 0
+    # Image-based trick play: more branches of the same decode (backends/ffmpeg/trickplay.py).
+    tile_sets: tuple[TileSet, ...] = ()
 
     @property
     def fixed_rotation(self) -> bool:
@@ -250,7 +254,8 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     """
     source = _source(plan)
     video, size = _normalised_video(plan, source)
-    branches = len(plan.renditions) + (1 if plan.thumbnail else 0)
+    first_tiles = len(plan.renditions) + (1 if plan.thumbnail else 0)
+    branches = first_tiles + len(plan.tile_sets)
     split = video.filter_multi_output("split", branches)
     streams: list[Any] = [
         picture(split[i], r.geometry, size) for i, r in enumerate(plan.renditions)
@@ -320,6 +325,15 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
                 },
             )
         )
+    outputs += tile_outputs(
+        [split[first_tiles + i] for i in range(len(plan.tile_sets))],
+        plan.tile_sets,
+        plan.frame_rate,
+        size,
+        plan.hls_dir,
+        plan.hls_base,
+        picture,
+    )
     graph = ffmpeg.merge_outputs(*outputs).global_args(*GLOBAL_ARGS)
     argv: list[str] = graph.compile(cmd=ffmpeg_binary, overwrite_output=True)
     return argv

@@ -139,6 +139,7 @@ def write_master(
     frame_rate: Fraction,
     captions: Sequence[CaptionFiles] = (),
     iframe_modifiers: frozenset[str] = frozenset(),
+    image_lines: Sequence[str] = (),
 ) -> Path:
     """Write ``<base>.m3u8`` from the measured renditions, replacing ffmpeg's; caption
     renditions become a SUBTITLES group every variant names, as MediaConvert writes it, and
@@ -182,6 +183,7 @@ def write_master(
             )
     lines += media_lines(captions, SUBTITLES_GROUP_ID)
     lines += iframe_lines
+    lines += image_lines  # EXT-X-IMAGE-STREAM-INF of trick play (backends/ffmpeg/trickplay.py)
     master = hls_dir / naming.master_playlist_name(base)
     tmp = master.with_suffix(".m3u8.tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")

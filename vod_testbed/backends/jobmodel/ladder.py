@@ -133,6 +133,7 @@ def ladder_job(request: JobRequest) -> JobSpec:
         segment_seconds=ladder.segment_seconds,
         integer_durations=ladder.integer_durations,
         round_target_duration_up=ladder.round_target_duration_up,
+        trick_play=ladder.trick_play,
         encryption=ladder.encryption,
     )
     groups: list[HlsGroup | FileGroup] = [hls]
@@ -266,6 +267,7 @@ def hls_group_ladder(
             rotate=source.rotate,
             frame_rate=frame_rate,
             scene_cut_min_frames=scene_cut,
+            trick_play=group.trick_play,
             encryption=group.encryption,
         )
     except ValueError:

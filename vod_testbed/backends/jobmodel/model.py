@@ -35,6 +35,7 @@ from vod_testbed.backends.jobmodel.inputs import (
     Remix,
 )
 from vod_testbed.backends.ladder import RateControl, RotatePolicy, UpscalePolicy
+from vod_testbed.backends.trickplay import TrickPlay
 
 # -- inputs -----------------------------------------------------------------------------
 
@@ -364,6 +365,8 @@ class HlsGroup:
     gop_multiple_segments: bool = False
     # AutomatedEncodingSettings: the first output is the base of a ladder chosen per job.
     automated_abr: AutomatedAbr | None = None
+    # ImageBasedTrickPlay: JPEG tiles and their image playlists (backends/trickplay.py).
+    trick_play: TrickPlay | None = None
     # Encryption with a static key (docs/encryption.md); None: clear segments.
     encryption: HlsEncryption | None = None
     type: Literal["HLS_GROUP"] = "HLS_GROUP"

@@ -230,11 +230,33 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "audioOnlyHeader": ignored(),
         "timedMetadataId3Frame": ignored(),
         "timedMetadataId3Period": ignored(),
-        "imageBasedTrickPlay": ignored("NONE"),
+        # Image-based trick play (docs/packaging.md): JPEG tiles, their image playlists
+        # and EXT-X-IMAGE-STREAM-INF lines; VARIANTS and FOLLOW_SEGMENTATION are refused.
+        "imageBasedTrickPlay": honoured(
+            "NONE",
+            "THUMBNAIL",
+            "THUMBNAIL_AND_FULLFRAME",
+            "ADVANCED",
+            note="THUMBNAIL: 312 px wide thumbnails in 3x3 tiles, one per GOP; "
+            "THUMBNAIL_AND_FULLFRAME adds 1x1 tiles at the largest rendition's size",
+        ),
+        "imageBasedTrickPlaySettings": honoured(note="read with ADVANCED only, as on AWS"),
         "minFinalSegmentLength": honoured(0, 0.0),
         "adMarkers": ignored((), note="only an empty list"),
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
         "encryption": honoured(note="AES-128 with a static key (docs/encryption.md)"),
+    },
+    "HlsImageBasedTrickPlaySettings": {
+        "intervalCadence": honoured(
+            "FOLLOW_IFRAME",
+            "FOLLOW_CUSTOM",
+            note="FOLLOW_IFRAME: one thumbnail per GOP of the keyframe grid (default)",
+        ),
+        "thumbnailInterval": honoured(note="FOLLOW_CUSTOM; rounded to whole frames"),
+        "thumbnailWidth": honoured(note="default 312; divisible by 8"),
+        "thumbnailHeight": honoured(note="blank keeps the aspect ratio; tile at most 4096 px"),
+        "tileWidth": honoured(note="thumbnails per row; default 3"),
+        "tileHeight": honoured(note="thumbnails per column; default 3"),
     },
     "FileGroupSettings": {
         "destination": honoured(

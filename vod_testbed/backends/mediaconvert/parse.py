@@ -68,6 +68,7 @@ from vod_testbed.backends.mediaconvert.parse_codecs import (
 from vod_testbed.backends.mediaconvert.parse_encryption import hls_encryption
 from vod_testbed.backends.mediaconvert.parse_files import file_output
 from vod_testbed.backends.mediaconvert.parse_streaming import streaming_group
+from vod_testbed.backends.mediaconvert.trickplay import read_trick_play
 
 # VideoSelector.rotate; absent means DEGREE_0: "By default, the service does no rotation,
 # even if your input video has rotation metadata" (service model).
@@ -384,6 +385,7 @@ class _JobParser:
             == "LEGACY",
             gop_multiple_segments=gop_multiple,
             automated_abr=abr,
+            trick_play=read_trick_play(hls, gpath, "HlsImageBasedTrickPlaySettings"),
             encryption=encryption,
         )
         try:

@@ -39,6 +39,7 @@ from vod_testbed.backends.mediaconvert.coverage import (
 )
 from vod_testbed.backends.mediaconvert.parse import ROTATE
 from vod_testbed.backends.mediaconvert.render_encryption import render_encryption
+from vod_testbed.backends.mediaconvert.trickplay import render_trick_play
 from vod_testbed.backends.source import display_size
 from vod_testbed.media.probe import MediaInfo, follow_source_rate, output_frame_rate
 
@@ -412,11 +413,12 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
     caption_outputs = [
         _caption_output(i, track) for i, track in enumerate(request.captions) if not track.burn_in
     ]
-    hls_captions: dict[str, Any] = {}
+    # Image-based trick play (backends/trickplay.py) beside the video renditions.
+    hls_captions: dict[str, Any] = render_trick_play(ladder.trick_play)
     if caption_outputs:
         # Caption segments on the video's boundaries, as the FFmpeg backend cuts them;
         # CaptionLanguageSetting is for embedded 608 captions only.
-        hls_captions = {"CaptionSegmentLengthControl": "MATCH_VIDEO"}
+        hls_captions["CaptionSegmentLengthControl"] = "MATCH_VIDEO"
     groups = [
         _hls_group(request.hls_destination, ladder, video_outputs + caption_outputs, hls_captions)
     ]

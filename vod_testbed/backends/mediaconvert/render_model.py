@@ -47,6 +47,7 @@ from vod_testbed.backends.mediaconvert.render import (
     frame_rate_settings,
 )
 from vod_testbed.backends.mediaconvert.render_encryption import render_encryption
+from vod_testbed.backends.mediaconvert.trickplay import render_trick_play
 
 
 def _input(source: Input) -> dict[str, Any]:
@@ -252,6 +253,7 @@ def _group(group: OutputGroup) -> dict[str, Any]:
                 "TargetDurationCompatibilityMode": "LEGACY"
                 if group.round_target_duration_up
                 else "SPEC_COMPLIANT",
+                **render_trick_play(group.trick_play),
                 **render_encryption(group.encryption),
             },
         }

@@ -17,8 +17,8 @@ def check_files(
     iframe_uris: tuple[str, ...] = (),
 ) -> None:
     """``files.orphans`` for the folder, ``files.naming`` for each rendition; ``captions``
-    are the files the caption renditions reference, ``iframe_uris`` the I-frame-only
-    playlists the master names."""
+    are the files the caption renditions reference, ``iframe_uris`` the other
+    playlists the master names (I-frame-only, image)."""
     referenced = {ctx.master.resolve(), *captions}
     for uri in iframe_uris:
         path = ctx.resolve(uri)

@@ -1,4 +1,5 @@
-"""``GET /play/<video_id>/<playlist>?token=...``: the rewritten playlists of a ready video.
+"""``GET /play/<video_id>/<playlist>?token=...``: the rewritten playlists of a ready video,
+and ``thumbs.vtt``, the storyboard of its trick-play tiles.
 
 A missing, forged, expired or other-video token gets 403 ``{"error": "forbidden"}`` and
 nothing else: no hint whether the video exists. Playlists are served to any origin (the
@@ -17,6 +18,7 @@ from vod_testbed.pipeline.http.models import PlaybackQuery
 from vod_testbed.pipeline.http.operations import PUBLIC, Answer, operation
 from vod_testbed.pipeline.playback.rewrite import PlaylistError
 from vod_testbed.pipeline.playback.service import PlaybackService, PlaylistNotFound
+from vod_testbed.pipeline.playback.storyboard import STORYBOARD_NAME, VTT_MIME, storyboard
 from vod_testbed.pipeline.playback.tokens import PlaybackDenied
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,8 @@ def _cors(response: Response) -> Response:
 
 @playback.get("/play/<video_id>/<name>")
 @operation(
-    "A rewritten playlist of a ready video; authorised by its playback token alone",
+    "A rewritten playlist of a ready video, or its trick-play storyboard (WebVTT); "
+    "authorised by its playback token alone",
     security=PUBLIC,
     query=PlaybackQuery,
     responses={
@@ -62,7 +65,10 @@ def _cors(response: Response) -> Response:
 )
 def play(video_id: str, name: str, query: PlaybackQuery) -> Response | tuple[Response, int]:
     try:
-        text = playback_service().playlist(video_id, name, query.token)
+        if name == STORYBOARD_NAME:  # the trick-play tiles as WebVTT (storyboard.py)
+            text = storyboard(playback_service(), video_id, query.token)
+        else:
+            text = playback_service().playlist(video_id, name, query.token)
     except PlaybackDenied as exc:
         log.info("playback of %s refused: %s", video_id, exc)
         return _cors(jsonify({"error": "forbidden"})), 403
@@ -72,7 +78,7 @@ def play(video_id: str, name: str, query: PlaybackQuery) -> Response | tuple[Res
     except (BotoCoreError, ClientError) as exc:
         log.warning("playback of %s: storage unavailable: %s", video_id, exc)
         return _cors(jsonify({"error": "storage unavailable; try again"})), 503
-    response = Response(text, mimetype=HLS_MIME)
+    response = Response(text, mimetype=VTT_MIME if name == STORYBOARD_NAME else HLS_MIME)
     # Tokened and per viewer: no shared caches; the token must not leak through Referer.
     response.headers["Cache-Control"] = "private, max-age=300"
     response.headers["Referrer-Policy"] = "no-referrer"

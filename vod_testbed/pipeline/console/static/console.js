@@ -248,6 +248,7 @@
     clearTimeout(refreshTimer);
     if (hls) { hls.destroy(); hls = null; }
     video.removeAttribute("src");
+    delete video.dataset.master;
     video.load();
     $("#player-card").hidden = true;
     $("#player-card").classList.remove("failed");
@@ -323,6 +324,7 @@
     const at = video.currentTime;
     const playing = !video.paused;
     hls.loadSource(detail.playback.master_playlist_url);
+    video.dataset.master = detail.playback.master_playlist_url; // storyboard.js: previews
     hls.once(window.Hls.Events.MANIFEST_PARSED, () => {
       video.currentTime = at;
       if (playing) video.play().catch(() => {});
@@ -342,6 +344,7 @@
     if (!response.ok || !detail.playback) return fail(detail.error || "no playback URL");
     showThumbnails(detail.playback.thumbnail_urls || []);
     const url = detail.playback.master_playlist_url;
+    video.dataset.master = url; // storyboard.js: seek-bar previews from the trick-play tiles
     if (window.Hls && window.Hls.isSupported()) {
       hls = new window.Hls({ maxBufferLength: 12 });
       hls.on(window.Hls.Events.MANIFEST_PARSED, () => {
