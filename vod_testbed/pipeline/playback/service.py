@@ -148,6 +148,14 @@ class PlaybackService:
 
         return rewrite_uris(self._text(key), presign)
 
+    def text(self, key: str) -> str:
+        """The text of a ready video's manifest ``key`` (cached: ready outputs never change).
+
+        Raises:
+            PlaylistNotFound: no such object.
+        """
+        return self._text(key)
+
     def _text(self, key: str) -> str:
         text = self._texts.get(key)
         if text is None:
