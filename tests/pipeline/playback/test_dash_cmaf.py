@@ -7,10 +7,9 @@ The fixtures are small CMAF outputs written by ffmpeg itself (``-f dash`` and ``
 
 from __future__ import annotations
 
+import functools
 import re
-import subprocess
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,50 +22,23 @@ from defusedxml.ElementTree import fromstring
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.support.pipeline import record_job
-from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
-from vod_testbed.backends.mediaconvert.events import EventStatus
+from tests.pipeline.playback.packaged import DURATION_S, package, token_of
+from tests.pipeline.playback.packaged import ready_video as packaged_video
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.pipeline.config import PlaybackSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.pipeline.playback.manifests import REDIRECT_URL_S, ManifestError, check_mpd
+from vod_testbed.pipeline.playback.mpd import sign_mpd
 from vod_testbed.storage.s3 import Storage
 
 NS = {"d": "urn:mpeg:dash:schema:mpd:2011"}
-SOURCE = ["-f", "lavfi", "-i", "testsrc=size=320x180:rate=25", "-f", "lavfi"]
-SOURCE += ["-i", "sine=frequency=440:sample_rate=48000", "-t", "3", "-c:v", "libx264"]
-SOURCE += ["-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k"]
-
-
-def ffmpeg(*args: str | Path) -> None:
-    subprocess.run(
-        [find_ffmpeg(), "-nostdin", "-loglevel", "error", *SOURCE, *map(str, args)],
-        check=True,
-        timeout=60,
-    )
 
 
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A 3 s clip as DASH (separate audio and video adaptation sets) and as CMAF HLS."""
-    root = tmp_path_factory.mktemp("packaged")
-    (root / "dash").mkdir()
-    (root / "cmaf").mkdir()
-    ffmpeg(
-        "-f", "dash", "-seg_duration", "1",
-        "-adaptation_sets", "id=0,streams=v id=1,streams=a",
-        root / "dash" / "master.mpd",
-    )  # fmt: skip
-    ffmpeg(
-        "-f", "hls", "-hls_segment_type", "fmp4", "-hls_time", "1",
-        "-hls_playlist_type", "vod", "-hls_fmp4_init_filename", "master_360p_init.mp4",
-        "-hls_segment_filename", root / "cmaf" / "master_360p_%05d.m4s",
-        "-master_pl_name", "master.m3u8", root / "cmaf" / "master_360p.m3u8",
-    )  # fmt: skip
-    return {"dash": root / "dash", "cmaf": root / "cmaf"}
+    return package(tmp_path_factory.mktemp("packaged"))
 
 
 @pytest.fixture
@@ -90,59 +62,13 @@ def ready_video(
     new_asset: Callable[..., dict[str, Any]],
     packaged: dict[str, Path],
 ) -> Callable[..., tuple[dict[str, Any], str]]:
-    """A ready video whose outputs folder holds ``dash/`` and ``cmaf/`` (plus a master
-    playlist, as every ready video has); ``extra`` objects are put beside them."""
-
-    def make(extra: dict[str, bytes] | None = None) -> tuple[dict[str, Any], str]:
-        video = new_asset()
-        bucket = service.settings.bucket
-        prefix = f"video/u/{uuid.uuid4().hex}-clip_processed"
-        objects = {f"{prefix}/hls/master.m3u8": (packaged["cmaf"] / "master.m3u8").read_bytes()}
-        for folder, path in packaged.items():
-            for file in path.iterdir():
-                objects[f"{prefix}/{folder}/{file.name}"] = file.read_bytes()
-        for name, body in (extra or {}).items():
-            objects[f"{prefix}/{name}"] = body
-        for key, body in objects.items():
-            storage.client.put_object(Bucket=bucket, Key=key, Body=body)
-        job_id = f"job-{video['id'][:8]}"
-        record_job(service, video, job_id)
-        service.apply_job_change(
-            JobStateChange(
-                event_id=str(uuid.uuid4()),
-                job_id=job_id,
-                status=EventStatus.COMPLETE,
-                asset_id=video["id"],
-                master_playlist_uri=f"s3://{bucket}/{prefix}/hls/master.m3u8",
-            )
-        )
-        return video, prefix
-
-    return make
+    return functools.partial(packaged_video, service, storage, new_asset, packaged)
 
 
-def token_of(client: FlaskClient, video_id: str) -> str:
-    url = client.get(f"/videos/{video_id}").get_json()["playback"]["master_playlist_url"]
-    return parse_qs(urlsplit(url).query)["token"][0]
-
-
-def follow(client: FlaskClient, path: str) -> requests.Response:
-    """GET ``path`` on the pipeline, expect a redirect, and GET its target from storage."""
-    answer = client.get(path)
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    assert answer.headers["Access-Control-Allow-Origin"] == "*"
-    media = requests.get(answer.headers["Location"], timeout=10)
-    media.raise_for_status()
-    return media
-
-
-def expand(template: str, representation: str, number: int) -> str:
-    text = template.replace("$RepresentationID$", representation)
-    return re.sub(r"\$Number(%0(\d+)d)?\$", lambda m: f"{number:0{m.group(2) or 1}d}", text)
-
-
-def test_a_dash_player_gets_the_mpd_and_every_segment_of_every_representation(
-    client: FlaskClient, ready_video: Callable[..., tuple[dict[str, Any], str]]
+def test_a_dash_player_gets_every_segment_of_every_representation_signed_in_the_mpd(
+    client: FlaskClient,
+    ready_video: Callable[..., tuple[dict[str, Any], str]],
+    packaged: dict[str, Path],
 ) -> None:
     video, _ = ready_video()
     base = f"/play/{video['id']}/t/{token_of(client, video['id'])}/dash/"
@@ -150,20 +76,46 @@ def test_a_dash_player_gets_the_mpd_and_every_segment_of_every_representation(
     assert answer.status_code == 200
     assert answer.mimetype == "application/dash+xml"
     mpd = fromstring(answer.get_data(as_text=True))
-    fetched = 0
-    for representation in mpd.iterfind(".//d:Representation", NS):
-        template = representation.find("d:SegmentTemplate", NS)
-        assert template is not None
-        rid = representation.get("id", "")
-        init = follow(client, urljoin(base, expand(template.get("initialization", ""), rid, 0)))
-        assert init.content[4:8] == b"ftyp", "a CMAF init segment starts with ftyp"
-        timeline = template.findall("d:SegmentTimeline/d:S", NS)
-        count = sum(1 + int(s.get("r", "0")) for s in timeline)
-        for number in range(1, count + 1):
-            media = follow(client, urljoin(base, expand(template.get("media", ""), rid, number)))
+    written = fromstring((packaged["dash"] / "master.mpd").read_text())
+    representations = mpd.findall(".//d:Representation", NS)
+    assert len(representations) == 2  # video and audio, in their own adaptation sets
+    for representation, original in zip(
+        representations, written.iterfind(".//d:Representation", NS), strict=True
+    ):
+        assert representation.find("d:SegmentTemplate", NS) is None
+        init = representation.find("d:SegmentList/d:Initialization", NS)
+        assert init is not None
+        assert requests.get(init.get("sourceURL", ""), timeout=10).content[4:8] == b"ftyp"
+        urls = [
+            u.get("media", "") for u in representation.iterfind("d:SegmentList/d:SegmentURL", NS)
+        ]
+        timeline = original.findall("d:SegmentTemplate/d:SegmentTimeline/d:S", NS)
+        assert len(urls) == sum(1 + int(s.get("r", "0")) for s in timeline)
+        for url in urls:
+            assert "X-Amz-Signature=" in url
+            media = requests.get(url, timeout=10)
+            media.raise_for_status()
             assert b"moof" in media.content[:200], "a media segment holds a movie fragment"
-            fetched += 1
-    assert fetched >= 6  # 3 s of video and of audio in 1 s segments
+
+
+def test_a_template_of_fixed_duration_is_expanded_to_the_periods_end() -> None:
+    text = (
+        '<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" '
+        'mediaPresentationDuration="PT1M0.5S"><Period><BaseURL>v/</BaseURL><AdaptationSet>'
+        '<SegmentTemplate timescale="1000" duration="6000" startNumber="1" '
+        'media="$RepresentationID$_$Number%05d$.mp4" initialization="$RepresentationID$_init.mp4"/>'
+        '<Representation id="720p" bandwidth="1"/></AdaptationSet></Period></MPD>'
+    )
+    signed = fromstring(sign_mpd(text, "out/dash", lambda key: f"https://s/{key}?sig"))
+    listed = signed.find(".//d:Representation/d:SegmentList", NS)
+    assert listed is not None
+    init = listed.find("d:Initialization", NS)
+    assert init is not None and init.get("sourceURL") == "https://s/out/dash/v/720p_init.mp4?sig"
+    media = [u.get("media") for u in listed.iterfind("d:SegmentURL", NS)]
+    assert len(media) == 11  # 60.5 s in 6 s segments
+    assert media[0] == "https://s/out/dash/v/720p_00001.mp4?sig"
+    assert media[-1] == "https://s/out/dash/v/720p_00011.mp4?sig"
+    assert signed.find(".//d:BaseURL", NS) is None
 
 
 def test_the_redirect_lives_minutes_not_the_tokens_life(
@@ -204,7 +156,7 @@ def test_cmaf_hls_plays_with_its_init_segment_presigned(
     init_url = media.segment_map[0].uri
     assert "X-Amz-Signature=" in init_url
     assert requests.get(init_url, timeout=10).content[4:8] == b"ftyp"
-    assert len(media.segments) == 3
+    assert len(media.segments) == DURATION_S
     for segment in media.segments:
         body = requests.get(segment.uri, timeout=10)
         body.raise_for_status()

@@ -23,10 +23,10 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from vod_testbed.pipeline.playback.mpd import MPD_NAMESPACE, MpdError, sign_mpd
 from vod_testbed.pipeline.playback.rewrite import PlaylistError, is_absolute, rewrite_uris
 from vod_testbed.pipeline.playback.service import PlaybackService, PlaylistNotFound
 
-MPD_NAMESPACE = "urn:mpeg:dash:schema:mpd:2011"
 DASH_MIME = "application/dash+xml"
 HLS_MIME = "application/vnd.apple.mpegurl"
 # A redirect's presigned URL is used at once: it lives this long (never past the token).
@@ -121,7 +121,18 @@ class TokenedPaths:
         if rest.endswith(".mpd"):
             text = self.service.text(key)
             check_mpd(text)
-            return Served(text=text, mimetype=DASH_MIME)
+            sign = self.service.signer.batch(expires_at, video.outputs_prefix)
+
+            def inside(target: str) -> str:
+                if not target.startswith(video.outputs_prefix):
+                    raise ManifestError(f"{target!r} is outside the video's outputs")
+                return sign(target)
+
+            try:
+                signed = sign_mpd(text, posixpath.dirname(key), inside)
+            except MpdError as exc:
+                raise ManifestError(str(exc)) from None
+            return Served(text=signed, mimetype=DASH_MIME)
         if rest.endswith(".m3u8"):
             return Served(
                 text=self._playlist(video.outputs_prefix, key, expires_at), mimetype=HLS_MIME
