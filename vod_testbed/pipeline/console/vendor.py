@@ -123,9 +123,9 @@ def pack(cache: Path, pinned: Pinned = HLS_JS) -> Path:
 
 def vendor(pinned: Pinned, cache: Path) -> bool:
     """Fetch, verify and extract one release; False when it was already in place."""
-    if pinned.target.is_file() and pinned.stamp.is_file():
-        if pinned.stamp.read_text().strip() == pinned.integrity:
-            return False
+    stamp = pinned.stamp.read_text().strip() if pinned.stamp.is_file() else ""
+    if pinned.target.is_file() and stamp == pinned.integrity:
+        return False
     tarball = pack(cache, pinned)
     verify(tarball, pinned.integrity)
     extract(tarball, pinned.target, pinned.member)
