@@ -79,7 +79,7 @@ fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback; GET /videos/{id} under 8 clients; the stack's costs; chunk-signed S3 PUTs; I-frame playlists of a 1-hour ladder
+bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback; GET /videos/{id} under 8 clients; the stack's costs; chunk-signed S3 PUTs; I-frame playlists of a 1-hour ladder; CMAF against TS packaging
 	$(BIN)/python -m tests.bench.bench_ladder
 	$(BIN)/python -m tests.bench.bench_emulator
 	$(BIN)/python -m tests.bench.bench_playback
@@ -87,6 +87,7 @@ bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator u
 	$(BIN)/python -m tests.bench.bench_stack
 	$(BIN)/python -m tests.bench.bench_s3_chunked
 	$(BIN)/python -m tests.bench.bench_iframes
+	$(BIN)/python -m tests.bench.bench_cmaf
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
 	$(BIN)/python -m vod_testbed.fixtures.media

@@ -76,12 +76,14 @@ class FileOutput:
 @dataclass(frozen=True)
 class GroupOutput:
     """One output group of a model job as written, in the job's group order: ``type`` is
-    the event's (``HLS_GROUP``, ``FILE_GROUP``); ``playlist_uri`` an HLS group's
-    multivariant playlist."""
+    the event's (``HLS_GROUP``, ``FILE_GROUP``, ``CMAF_GROUP``, ``DASH_ISO_GROUP``);
+    ``playlist_uri`` an HLS group's multivariant playlist (a CMAF group's, else its MPD),
+    ``more_playlist_uris`` a CMAF group's MPD beside it."""
 
     type: str
     outputs: tuple[FileOutput, ...]
     playlist_uri: str = ""
+    more_playlist_uris: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
+from vod_testbed.backends.hls_encryption import HlsEncryption
+
 
 class UpscalePolicy(enum.StrEnum):
     """What to do with rungs larger than the source.
@@ -123,6 +125,13 @@ class Rung:
     qvbr_quality: int | None = None
     buffer_bits: int | None = None
     buffer_initial_fill_percent: int = VBV_INITIAL_FILL_PERCENT
+    # This rung's own AAC format (profile, channels, sample rate) when it differs from the
+    # ladder's: MediaConvert sets each output's audio on its own (docs/audio-groups.md).
+    audio_format: AudioSpec | None = None
+
+    def audio_spec(self, ladder_audio: AudioSpec) -> AudioSpec:
+        """The AAC format this rung's audio is encoded in."""
+        return self.audio_format or ladder_audio
 
     @property
     def name_modifier(self) -> str:
@@ -201,6 +210,8 @@ class Ladder:
     # as MediaConvert runs it): one per rung, named as the rung, at its audio bit rate;
     # the rungs' video fields are unused.
     audio_outputs_only: bool = False
+    # AES-128 segments and EXT-X-KEY tags (docs/encryption.md); None: clear segments.
+    encryption: HlsEncryption | None = None
 
     def __post_init__(self) -> None:
         if not self.rungs:

@@ -78,6 +78,16 @@ def has_idr(data: bytes) -> bool:
     return False
 
 
+def has_idr_avcc(data: bytes) -> bool:
+    """As :func:`has_idr` for an MP4 sample: NAL units behind 4-byte lengths (avcC)."""
+    at = 0
+    while at + 5 <= len(data):
+        if data[at + 4] & 0x1F == 5:
+            return True
+        at += 4 + int.from_bytes(data[at : at + 4], "big")
+    return False
+
+
 def inspect_segment(path: Path) -> SegmentMedia:
     """Demux one segment and summarise its video and audio packets.
 
@@ -100,14 +110,19 @@ def inspect_segment(path: Path) -> SegmentMedia:
             _audio_times(seg, container, astream)
             return seg
         frame_s = float(1 / seg.frame_rate) if seg.frame_rate else 0.0
+        # MP4 and fMP4 carry the parameter sets in avcC (extradata) and length-prefixed NALs.
+        avcc = bytes(vstream.codec_context.extradata or b"")
+        if avcc[:1] != b"\x01" or len(avcc) < 4:
+            avcc = b""
         for packet in container.demux(vstream):
             if packet.size == 0 or packet.pts is None:
                 continue
             t = float(packet.pts * packet.time_base)
-            idr = bool(packet.is_keyframe) and has_idr(bytes(packet))
+            data = bytes(packet)
+            idr = bool(packet.is_keyframe) and (has_idr_avcc(data) if avcc else has_idr(data))
             if seg.video_packets == 0:
                 seg.first_packet_is_keyframe = idr
-                seg.avc_codecs = avc_codecs_from_annexb(bytes(packet))
+                seg.avc_codecs = f"avc1.{avcc[1:4].hex()}" if avcc else avc_codecs_from_annexb(data)
             seg.video_packets += 1
             seg.video_bytes += packet.size
             if idr:

@@ -239,8 +239,27 @@ class PipelineSettings(Settings):
         default=3600.0,
         gt=0,
     )
+    hls_encryption: Switch = variable(
+        "HLS_ENCRYPTION",
+        description=(
+            "a switch: each new video's ladder is encrypted with AES-128 under its own key,"
+            " served only with a valid playback token ([Encrypted HLS](encryption.md))"
+        ),
+        default=False,
+    )
+    hls_key_secret: str = variable(
+        "HLS_KEY_SECRET",
+        description=(
+            "derives each video's AES-128 key (needed by `HLS_ENCRYPTION`, and kept while"
+            " encrypted videos exist: changing it makes them unplayable)"
+        ),
+        default="",
+        repr=False,
+    )
 
     def __post_init__(self) -> None:
+        if self.hls_encryption and len(self.hls_key_secret) < 16:
+            raise ValueError("HLS_ENCRYPTION needs HLS_KEY_SECRET of at least 16 characters")
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:
             raise ValueError(f"MAX_UPLOAD_BYTES must be between 1 and {S3_SINGLE_PUT_LIMIT}")
         # SigV4 presigned URLs live at most 7 days.

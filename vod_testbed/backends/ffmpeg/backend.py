@@ -23,6 +23,13 @@ from typing import IO
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.assembly import Assembly, assemble
+from vod_testbed.backends.ffmpeg.audio_groups import (
+    AudioGroupPlan,
+    audio_group_plan,
+    in_settings_order,
+    read_audio_renditions,
+    write_audio_groups,
+)
 from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
 from vod_testbed.backends.ffmpeg.captions import (
     CaptionCues,
@@ -32,6 +39,7 @@ from vod_testbed.backends.ffmpeg.captions import (
     write_burn_in,
     write_caption_rendition,
 )
+from vod_testbed.backends.ffmpeg.cmaf import StreamGroupPlan, stream_group_plan
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_audio_command, build_command
 from vod_testbed.backends.ffmpeg.compile import (
     FileGroupPlan,
@@ -44,6 +52,7 @@ from vod_testbed.backends.ffmpeg.diagnostics import (
     count_concealed_errors,
     stderr_tail,
 )
+from vod_testbed.backends.ffmpeg.encryption import encrypt_renditions
 from vod_testbed.backends.ffmpeg.file_outputs import WrittenOutput, read_file_group
 from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
 from vod_testbed.backends.ffmpeg.outputs import (
@@ -55,6 +64,7 @@ from vod_testbed.backends.ffmpeg.outputs import (
 from vod_testbed.backends.ffmpeg.process import job_workdir, remove_stale_workdirs, spawn
 from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
 from vod_testbed.backends.ffmpeg.segment_modifiers import apply_group_segment_modifiers
+from vod_testbed.backends.ffmpeg.stream_publish import StreamGroupFiles, finish_stream_group
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
     CaptionOutput,
@@ -68,9 +78,10 @@ from vod_testbed.backends.job import (
     RenditionOutput,
     new_job_id,
 )
+from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.automated_abr import expanded
 from vod_testbed.backends.jobmodel.inputs import Resolution
-from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec
+from vod_testbed.backends.jobmodel.model import CmafGroup, DashIsoGroup, HlsGroup, JobSpec
 from vod_testbed.backends.jobmodel.timeline import needs_assembly
 from vod_testbed.backends.ladder import (
     AudioRendition,
@@ -147,7 +158,7 @@ def _validate_model(model: JobSpec) -> None:
         patterned = [
             o.name_modifier
             for o in group.outputs
-            if isinstance(group, HlsGroup) or o.is_frame_capture
+            if isinstance(group, HlsGroup | CmafGroup | DashIsoGroup) or o.is_frame_capture
         ]
         if any("%" in name for name in (base, *patterned)):
             raise errors.InvalidRequestError(
@@ -317,6 +328,7 @@ class FFmpegBackend(InProcessTranscoder):
         )
         caption_files = self._write_captions(plan, renditions, captions)
         write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate, caption_files)
+        renditions = encrypt_renditions(renditions, request.ladder.encryption, work / "encrypted")
         thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
         if plan.thumbnail and not thumbnails:
             raise errors.TranscodeError(errors.UNKNOWN_ERROR, "The encoder wrote no thumbnail.")
@@ -360,7 +372,9 @@ class FFmpegBackend(InProcessTranscoder):
         media = source.media
         commands: list[tuple[Path, list[str]]] = []
         hls_plans: list[EncodePlan] = []
+        audio_plans: list[AudioGroupPlan | None] = []
         file_plans: list[FileGroupPlan] = []
+        stream_plans: list[StreamGroupPlan] = []
         for index, group in enumerate(model.output_groups):
             folder = work / f"group{index}"
             folder.mkdir(parents=True, exist_ok=True)
@@ -372,6 +386,16 @@ class FFmpegBackend(InProcessTranscoder):
                     self._warn(job_id, rate_note)
                 hls_plans.append(plan)
                 commands.append((folder, build_command(plan, self.ffmpeg)))
+                audio = audio_group_plan(group, source, plan, self.ffmpeg)
+                audio_plans.append(audio)
+                if audio is not None:
+                    commands.append((folder, audio.argv))
+            elif isinstance(group, CmafGroup | DashIsoGroup):
+                streams = stream_group_plan(
+                    group, source, folder, self.settings.x264_preset, self.ffmpeg
+                )
+                stream_plans.append(streams)
+                commands.append((folder, streams.argv))
             else:
                 files = file_group_plan(
                     group, source, folder, self.settings.x264_preset, self.ffmpeg
@@ -389,30 +413,44 @@ class FFmpegBackend(InProcessTranscoder):
         for group, plan in zip(
             (g for g in model.output_groups if isinstance(g, HlsGroup)), hls_plans, strict=True
         ):
-            apply_group_segment_modifiers(group, plan, model, started)
+            apply_group_segment_modifiers(video_part(group), plan, model, started)
         renditions = []
         hls_groups = [g for g in model.output_groups if isinstance(g, HlsGroup)]
-        for plan, group in zip(hls_plans, hls_groups, strict=True):
+        for plan, group, audio in zip(hls_plans, hls_groups, audio_plans, strict=True):
             round_up = plan.ladder.round_target_duration_up
             written = [
                 read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
                 for r in plan.renditions
             ]
-            check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
-            write_master(
+            extra = read_audio_renditions(plan, audio) if audio is not None else []
+            check_complete(written + extra, source_s, max(0.5, float(plan.ladder.gop_seconds)))
+            master = write_master(
                 plan.hls_dir,
                 plan.hls_base,
                 written,
                 plan.frame_rate,
                 iframe_modifiers=group.iframe_modifiers,
             )
-            renditions.append(written)
+            if audio is not None:
+                write_audio_groups(master, group, audio, extra)
+                written = in_settings_order(group, written + extra)
+            renditions.append(
+                encrypt_renditions(written, group.encryption, plan.hls_dir.parent / "encrypted")
+            )
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
+        stream_files = [finish_stream_group(plan, source_s) for plan in stream_plans]
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         uploaded: list[str] = []
         try:
             outputs = self._publish_model(
-                run, model, hls_plans, renditions, file_outputs, uploaded, self._logs(work, logs)
+                run,
+                model,
+                hls_plans,
+                renditions,
+                file_outputs,
+                uploaded,
+                self._logs(work, logs),
+                stream_files,
             )
             with run.lock:
                 self._check_canceled(run)
@@ -437,6 +475,7 @@ class FFmpegBackend(InProcessTranscoder):
         file_outputs: Sequence[Sequence[WrittenOutput]],
         written: MutableSequence[str],
         logs: Sequence[Path] = (),
+        stream_files: Sequence[StreamGroupFiles] = (),
     ) -> JobOutputs:
         """Upload a model job's outputs; ``written`` collects every URI written so far.
         ``logs`` (loudness logs) go beside the first group's outputs."""
@@ -447,6 +486,7 @@ class FFmpegBackend(InProcessTranscoder):
         groups: list[GroupOutput] = []
         hls = iter(zip(hls_plans, renditions, strict=True))
         files = iter(file_outputs)
+        streams = iter(stream_files)
         for group in model.output_groups:
             folder, _ = naming.split_destination(group.destination)
 
@@ -475,6 +515,13 @@ class FFmpegBackend(InProcessTranscoder):
                     for r in written_renditions
                 )
                 groups.append(GroupOutput("HLS_GROUP", details, target(master)))
+                continue
+            if isinstance(group, CmafGroup | DashIsoGroup):
+                written_group = next(streams)
+                media += [(p, target(p)) for p in written_group.media]
+                playlists += [(p, target(p)) for p in written_group.playlists]
+                masters += [(p, target(p)) for p in written_group.top]
+                groups.append(written_group.output(target))
                 continue
             outputs = next(files)
             media += [(path, target(path)) for output in outputs for path in output.files]

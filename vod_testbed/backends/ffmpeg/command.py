@@ -283,6 +283,10 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
         )
         for i, rendition in enumerate(plan.renditions):
             options[f"b:a:{i}"] = kbps(rendition.rung.audio_bitrate)
+            own = rendition.rung.audio_format  # a rung's own AAC format, after the shared one
+            if own is not None:
+                options[f"ac:a:{i}"] = str(own.channels)
+                options[f"ar:a:{i}"] = str(own.sample_rate)
     for i, rendition in enumerate(plan.renditions):
         entry = f"v:{i},a:{i}" if plan.has_audio else f"v:{i}"
         stream_map.append(f"{entry},name:{rendition.rung.name_modifier}")

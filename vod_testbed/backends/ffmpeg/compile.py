@@ -29,6 +29,7 @@ from vod_testbed.backends.ffmpeg.command import (
 )
 from vod_testbed.backends.ffmpeg.filters import preprocess
 from vod_testbed.backends.jobmodel import names
+from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.ladder import hls_group_ladder
 from vod_testbed.backends.jobmodel.model import (
     H264,
@@ -89,6 +90,7 @@ def hls_group_plan(
     group: HlsGroup, source: Source, work: Path, preset: str, frame_rate: Fraction | None
 ) -> EncodePlan:
     """The ladder command's plan for one HLS group, written into ``work``."""
+    group = video_part(group)  # audio renditions have a command of their own (audio_groups)
     ladder = hls_group_ladder(group, source.input)
     if ladder is None:  # the parser admits only HLS groups that are ladders
         raise errors.TranscodeError(errors.SETTINGS_ERROR, "The HLS group is not a ladder.")

@@ -40,6 +40,8 @@ class RenditionFiles:
     sizes: tuple[SegmentSize, ...]
     target_duration: int
     version: int
+    # The segments in the clear when ``segments`` are encrypted (backends/ffmpeg/encryption.py).
+    clear_segments: tuple[Path, ...] = ()
 
     @property
     def duration_s(self) -> float:
@@ -55,7 +57,8 @@ class RenditionFiles:
 
     def video_bitrate(self) -> int:
         """The video stream's bits over the rendition's duration (every segment demuxed)."""
-        video_bytes = sum(inspect_segment(segment).video_bytes for segment in self.segments)
+        clear = self.clear_segments or self.segments
+        video_bytes = sum(inspect_segment(segment).video_bytes for segment in clear)
         return round(video_bytes * 8 / self.duration_s) if self.duration_s else 0
 
 

@@ -13,6 +13,7 @@ than the source, portrait boxes, video-only renditions for a silent source) stay
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from fractions import Fraction
 
@@ -77,7 +78,7 @@ def _rung_output(ladder: Ladder, rung: Rung) -> Output:
     )
     audio: tuple[AudioDescription, ...] = ()
     if ladder.audio is not None:
-        spec = ladder.audio
+        spec = rung.audio_spec(ladder.audio)
         codec = Aac(rung.audio_bitrate, spec.profile, spec.channels, spec.sample_rate)
         audio = (AudioDescription(codec, AUDIO_SELECTOR),)
     return Output(M3u8(), rung.name_modifier, video=video, audio=audio)
@@ -132,6 +133,7 @@ def ladder_job(request: JobRequest) -> JobSpec:
         segment_seconds=ladder.segment_seconds,
         integer_durations=ladder.integer_durations,
         round_target_duration_up=ladder.round_target_duration_up,
+        encryption=ladder.encryption,
     )
     groups: list[HlsGroup | FileGroup] = [hls]
     if ladder.thumbnails is not None:
@@ -210,7 +212,7 @@ def hls_group_ladder(
     strict: bool = False,
 ) -> Ladder | None:
     """The ladder an HLS group is, or None when it is not one: every output an H.264 rung
-    on one keyframe grid and frame rate, with the same AAC format (or none) in each, and
+    on one keyframe grid and frame rate, with AAC (each rung its own format) or none, and
     the same burnt-in captions (or none); captions-only outputs are its WebVTT tracks, and
     a group of audio-only outputs is an audio-only ladder.
 
@@ -229,25 +231,32 @@ def hls_group_ladder(
     scalings = {o.video.scaling for o in outputs if o.video}
     grids = {(v.gop.seconds, v.gop.scene_cut_min_frames, v.frame_rate) for v in videos}
     # _rung refused any audio but AAC.
-    formats = {
+    formats = [
         (a.profile, a.channels, a.sample_rate) if isinstance(a, Aac) else None
         for a in (o.audio[0].codec if o.audio else None for o in outputs)
-    }
-    if len(grids) != 1 or len(formats) != 1 or len(scalings) != 1:
+    ]
+    if len(grids) != 1 or len({f is None for f in formats}) != 1 or len(scalings) != 1:
         return None
     gop, scene_cut, frame_rate = grids.pop()
-    audio_format = formats.pop()
-    if group.segment_seconds % gop:
+    segment_seconds = segment_length(group, gop)
+    if segment_seconds is None:
         return None
     audio = None
-    if audio_format is not None:
-        profile, channels, sample_rate = audio_format
+    if formats[0] is not None:
         # On AWS a job whose outputs take audio from an input without any fails (1021).
-        audio = AudioSpec("aac", profile, channels, sample_rate, MissingAudio.FAIL)
+        audio = AudioSpec("aac", *formats[0], MissingAudio.FAIL)
+        # Each output's AAC is its own (docs/audio-groups.md): a rung whose format is not
+        # the first output's carries it.
+        rungs = [
+            replace(r, audio_format=AudioSpec("aac", *f, MissingAudio.FAIL))
+            if r is not None and f is not None and f != formats[0]
+            else r
+            for r, f in zip(rungs, formats, strict=True)
+        ]
     try:
         return Ladder(
             rungs=tuple(r for r in rungs if r is not None),
-            segment_seconds=group.segment_seconds,
+            segment_seconds=segment_seconds,
             gop_seconds=int(gop) if gop.denominator == 1 else gop,
             audio=audio,
             thumbnails=thumbnails,
@@ -257,11 +266,24 @@ def hls_group_ladder(
             rotate=source.rotate,
             frame_rate=frame_rate,
             scene_cut_min_frames=scene_cut,
+            encryption=group.encryption,
         )
     except ValueError:
         if strict:
             raise
         return None
+
+
+def segment_length(group: HlsGroup, gop: Fraction) -> int | None:
+    """The segments a group's keyframe grid gives: ``SegmentLength`` when the GOP divides
+    it; with ``SegmentLengthControl: GOP_MULTIPLE``, rounded up to the next GOP boundary
+    (HlsGroupSettings, service model); None when neither gives whole seconds."""
+    seconds = Fraction(group.segment_seconds)
+    if group.gop_multiple_segments:
+        seconds = math.ceil(seconds / gop) * gop
+    if seconds % gop or seconds.denominator != 1:
+        return None
+    return int(seconds)
 
 
 def _audio_only_ladder(group: HlsGroup, outputs: list[Output], source: Input) -> Ladder | None:

@@ -38,6 +38,7 @@ from vod_testbed.backends.mediaconvert.coverage import (
     H264_PROFILES,
 )
 from vod_testbed.backends.mediaconvert.parse import ROTATE
+from vod_testbed.backends.mediaconvert.render_encryption import render_encryption
 from vod_testbed.backends.source import display_size
 from vod_testbed.media.probe import MediaInfo, follow_source_rate, output_frame_rate
 
@@ -124,9 +125,10 @@ def _check_renderable(ladder: Ladder, boxes: list[tuple[Rung, tuple[int, int]]])
         if audio.channels not in CODING_MODE_CHANNELS.values():
             problems.append(f"{audio.channels} audio channels: only mono and stereo are rendered")
     for rung, box in boxes:
-        if audio is not None and audio.channels in CODING_MODE_CHANNELS.values():
+        own = rung.audio_spec(audio) if audio is not None else None
+        if own is not None and own.channels in CODING_MODE_CHANNELS.values():
             aac = aac_problem(
-                audio.profile, channels_mode(audio.channels), audio.sample_rate, rung.audio_bitrate
+                own.profile, channels_mode(own.channels), own.sample_rate, rung.audio_bitrate
             )
             if aac:
                 problems.append(f"rung {rung.name}: {aac}")
@@ -160,9 +162,9 @@ def _hls_output(
             },
         },
     }
-    audio = ladder.audio
-    if audio is None or not with_audio:
+    if ladder.audio is None or not with_audio:
         return output
+    audio = rung.audio_spec(ladder.audio)
     output["AudioDescriptions"] = [
         {
             "AudioSourceName": AUDIO_SELECTOR,
@@ -209,6 +211,7 @@ def _hls_group(
                     "LEGACY" if ladder.round_target_duration_up else "SPEC_COMPLIANT"
                 ),
                 **extra,
+                **render_encryption(ladder.encryption),
             },
         },
         "Outputs": outputs,

@@ -6,6 +6,7 @@ from collections.abc import Set
 from pathlib import Path
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.jobmodel import stream_names
 from vod_testbed.hls.model import Context, Rendition
 
 
@@ -51,8 +52,11 @@ def _check_naming(ctx: Context, r: Rendition) -> None:
     if r.uri != wanted:
         problems.append(f"playlist {r.uri} (MediaConvert writes {wanted})")
     stem = ctx.base + modifier
+    fmp4 = bool(getattr(r.playlist, "segment_map", None))
     for i, seg in enumerate(r.segments):
         expected = naming.segment_name(ctx.base, modifier, i + 1)
+        if fmp4:  # CMAF: nine digits, the track's extension (docs/jobs.md)
+            expected = stream_names.numbered(stem, i + 1, Path(seg.uri).suffix.lstrip("."))
         # A segment modifier sits "between the name modifier and segment index number"
         # (service model, HlsSettings.SegmentModifier) and may differ per segment ($dt$).
         index = expected.removeprefix(stem)
@@ -64,10 +68,6 @@ def _check_naming(ctx: Context, r: Rendition) -> None:
     ctx.add(
         "files.naming",
         not problems,
-        "; ".join(problems)
-        if problems
-        else f"MediaConvert names {wanted}, "
-        + naming.segment_pattern(ctx.base, modifier).replace("%05d", "NNNNN")
-        + " from 00001",
+        "; ".join(problems) if problems else f"MediaConvert names {wanted} and its segments",
         r.name,
     )

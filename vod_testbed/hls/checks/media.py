@@ -49,13 +49,20 @@ def check_media_attributes(ctx: Context, r: Rendition) -> None:
         )
     measured = sorted({measured_codecs(m) for m in media})
     if info.codecs:
-        ok = len(measured) == 1 and _codec_set(info.codecs) == _codec_set(measured[0])
+        ok = len(measured) == 1 and _codec_set(info.codecs) == _codec_set(measured[0]) | {
+            c.lower() for c in r.group_codecs
+        }
         ctx.add(
             "media.codecs",
             ok,
             f'CODECS="{info.codecs}" matches the streams'
             if ok
-            else f'CODECS="{info.codecs}" but the segments hold {" / ".join(measured)}',
+            else f'CODECS="{info.codecs}" but the segments hold {" / ".join(measured)}'
+            + (
+                f" and its audio group {', '.join(sorted(r.group_codecs))}"
+                if r.group_codecs
+                else ""
+            ),
             name,
         )
     if not r.audio_only:
@@ -134,6 +141,9 @@ def check_audio_format(ctx: Context, r: Rendition) -> None:
             r.name,
         )
         return
+    rung = next((g for g in ctx.expected.rungs if g.name == r.name), None)
+    if rung is not None:
+        spec = rung.audio_spec(spec)  # a rung may have its own AAC format
     wanted = f"{spec.codec} {spec.profile} {spec.channels} ch {spec.sample_rate} Hz"
     ok = found == [wanted]
     ctx.add(

@@ -19,6 +19,8 @@ def install(app: Flask, content: ContentService, reports: ReportCache | None = N
     """Serve ``/console`` (and redirect ``/`` to it) from ``app``."""
     if reports is None:
         quality_seconds = content.settings.playback.quality_seconds
-        reports = ReportCache(default_builder(Storage(content.settings.backend), quality_seconds))
+        storage = Storage(content.settings.backend)
+        secret = content.settings.hls_key_secret
+        reports = ReportCache(default_builder(storage, quality_seconds, secret))
     app.extensions["vod_reports"] = reports
     app.register_blueprint(console)

@@ -18,6 +18,8 @@ from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
 from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import VideoAsset
 from vod_testbed.pipeline.playback.blueprint import playback, playback_for
+from vod_testbed.pipeline.playback.keys import EXTENSION as KEYS_EXTENSION
+from vod_testbed.pipeline.playback.keys import keys
 from vod_testbed.pipeline.playback.service import PlayableVideo, PlaybackService
 from vod_testbed.pipeline.playback.signing import (
     CloudFrontUrlSigner,
@@ -112,4 +114,6 @@ def build_playback_service(
 def install(app: Flask, content: ContentService, service: PlaybackService | None = None) -> None:
     """Serve ``/play/...`` from ``app``; ``GET /videos/{id}`` then grants playback."""
     app.extensions["vod_playback"] = service or build_playback_service(content)
+    app.extensions[KEYS_EXTENSION] = content.settings.hls_key_secret
     app.register_blueprint(playback)
+    app.register_blueprint(keys)

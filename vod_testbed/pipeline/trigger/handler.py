@@ -45,7 +45,7 @@ from vod_testbed.backends import naming
 from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
-from vod_testbed.backends.ladder import DEFAULT_LADDER
+from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.backends.source import probe_object
 from vod_testbed.common import errors
@@ -53,6 +53,7 @@ from vod_testbed.common.logs import configure_logging, log_context
 from vod_testbed.common.signed_post import post_signed
 from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.hls_keys import video_encryption
 from vod_testbed.pipeline.trigger import captions
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.storage.s3 import s3_client
@@ -273,7 +274,7 @@ class UploadTrigger:
             request = JobRequest.for_prefix(
                 pinned,
                 naming.default_output_prefix(f"s3://{obj.bucket}/{obj.key}"),
-                ladder=replace(DEFAULT_LADDER, audio_only=self.settings.audio_only_uploads),
+                ladder=self._ladder(upload.asset_id),
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
                 captions=tracks,
             )
@@ -303,6 +304,15 @@ class UploadTrigger:
                     # fails the asset when that never happens.
                     log.exception("job submitted but not reported")
             return SUBMITTED
+
+    def _ladder(self, asset_id: str) -> Ladder:
+        """The ladder of every upload (audio-only for a source without picture, with
+        ``AUDIO_ONLY_UPLOADS``), encrypted under the video's own key with
+        ``HLS_ENCRYPTION`` (pipeline/hls_keys.py)."""
+        ladder = replace(DEFAULT_LADDER, audio_only=self.settings.audio_only_uploads)
+        if not self.settings.hls_encryption:
+            return ladder
+        return replace(ladder, encryption=video_encryption(self.settings.hls_key_secret, asset_id))
 
     def _caption_tracks(self, obj: CreatedObject) -> tuple[CaptionTrack, ...] | str:
         """The caption files registered with this upload (uploaded before it), or why

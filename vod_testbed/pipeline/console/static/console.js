@@ -326,8 +326,10 @@
     hls.once(window.Hls.Events.MANIFEST_PARSED, () => {
       video.currentTime = at;
       if (playing) video.play().catch(() => {});
-      refreshes = 0;
     });
+    // Counted again only once media plays: a grant whose playlists load but whose key
+    // or segments keep answering 403 ends in an error, not in endless refreshes.
+    hls.once(window.Hls.Events.FRAG_BUFFERED, () => { refreshes = 0; });
     scheduleRefresh(id, detail.playback.expires_in);
   }
 
