@@ -219,3 +219,18 @@ def test_names_outside_the_outputs_or_missing_are_404(
     video, _ = ready_video()
     answer = client.get(f"/play/{video['id']}/t/{token_of(client, video['id'])}/{rest}")
     assert answer.status_code == 404
+
+
+def test_an_encrypted_cmaf_playlist_names_the_services_key_for_this_token(
+    client: FlaskClient, ready_video: Callable[..., tuple[dict[str, Any], str]]
+) -> None:
+    playlist = (
+        '#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI="https://keys.example/k"\n'
+        '#EXT-X-MAP:URI="master_360p_init.mp4"\n#EXTINF:1,\nmaster_360p_00000.m4s\n'
+    )
+    video, _ = ready_video({"cmaf/encrypted.m3u8": playlist.encode()})
+    token = token_of(client, video["id"])
+    url = f"/play/{video['id']}/t/{token}/cmaf/encrypted.m3u8"
+    media = m3u8.loads(client.get(url).get_data(as_text=True))
+    key_url = urljoin(f"http://localhost{url}", media.keys[0].uri)
+    assert key_url == f"http://localhost/play/{video['id']}/key?token={token}"

@@ -25,7 +25,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 from vod_testbed.pipeline.playback.mpd import MPD_NAMESPACE, MpdError, sign_mpd
 from vod_testbed.pipeline.playback.rewrite import PlaylistError, is_absolute, rewrite_uris
-from vod_testbed.pipeline.playback.service import PlaybackService, PlaylistNotFound
+from vod_testbed.pipeline.playback.service import KEY_NAME, PlaybackService, PlaylistNotFound
 
 DASH_MIME = "application/dash+xml"
 HLS_MIME = "application/vnd.apple.mpegurl"
@@ -134,16 +134,17 @@ class TokenedPaths:
                 raise ManifestError(str(exc)) from None
             return Served(text=signed, mimetype=DASH_MIME)
         if rest.endswith(".m3u8"):
-            return Served(
-                text=self._playlist(video.outputs_prefix, key, expires_at), mimetype=HLS_MIME
-            )
+            # An encrypted playlist's key is the service's /play/{id}/key, for this token.
+            key_uri = "../" * (rest.count("/") + 2) + f"{KEY_NAME}?token={token}"
+            text = self._playlist(video.outputs_prefix, key, expires_at, key_uri)
+            return Served(text=text, mimetype=HLS_MIME)
         now = int(self.service.tokens.clock())
         sign = self.service.signer.batch(
             min(expires_at, now + self.redirect_url_s), video.outputs_prefix
         )
         return Served(redirect=sign(key))
 
-    def _playlist(self, prefix: str, key: str, expires_at: int) -> str:
+    def _playlist(self, prefix: str, key: str, expires_at: int, key_uri: str) -> str:
         """An HLS playlist under the tokened path: a multivariant one unchanged (its
         relative URIs stay under the path), a media one with every URI presigned."""
         text = self.service.text(key)
@@ -165,7 +166,7 @@ class TokenedPaths:
                 raise ManifestError(f"{uri!r} leaves the video's folder")
             return sign(target)
 
-        return rewrite_uris(text, presign)
+        return rewrite_uris(text, presign, key_uri if "#EXT-X-KEY:" in text else None)
 
 
 __all__ = ["ManifestError", "PlaylistNotFound", "Served", "TokenedPaths", "check_mpd"]
