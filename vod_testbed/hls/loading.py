@@ -74,9 +74,7 @@ def load_rendition(ctx: Context, r: Rendition) -> None:
             if clear is None:
                 continue
             try:
-                item.media = (
-                    inspect_segment(clear) if init is None else inspect_fmp4(init, clear)
-                )
+                item.media = inspect_segment(clear) if init is None else inspect_fmp4(init, clear)
             except (av.error.FFmpegError, OSError) as exc:
                 unreadable.append(f"{seg.uri} ({exc.strerror or exc})")
     if encryption.is_encrypted(pl):
