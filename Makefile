@@ -25,13 +25,13 @@ $(STAMP): pyproject.toml constraints-dev.txt
 	$(BIN)/pip install --quiet -c constraints-dev.txt -e '.[dev]'
 	@touch $(STAMP)
 
-HLS_JS := vod_testbed/pipeline/console/static/vendor/hls.min.js
+HLS_JS := vod_testbed/pipeline/console/static/vendor/hls.min.js vod_testbed/pipeline/console/static/vendor/dash.all.min.js
 
-# The console's player: the pinned hls.js from the npm registry, integrity-checked.
+# The console's players: the pinned hls.js and dash.js from the npm registry, integrity-checked.
 $(HLS_JS): vod_testbed/pipeline/console/vendor.py | $(STAMP)
 	$(BIN)/python -m vod_testbed.pipeline.console.vendor --cache .cache/npm
 
-install: $(STAMP) $(HLS_JS) ## Create .venv, install the project with its dev tools, fetch hls.js
+install: $(STAMP) $(HLS_JS) ## Create .venv, install the project with its dev tools, fetch hls.js and dash.js
 
 dev: $(STAMP) $(HLS_JS) ## Start the local stack (embedded S3 unless S3_ENDPOINT_URL is set)
 	$(BIN)/vod-testbed dev

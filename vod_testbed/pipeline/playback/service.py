@@ -153,6 +153,14 @@ class PlaybackService:
         key_uri = f"{KEY_NAME}?token={token}" if "#EXT-X-KEY:" in text else None
         return rewrite_uris(text, presign, key_uri)
 
+    def text(self, key: str) -> str:
+        """The text of a ready video's manifest ``key`` (cached: ready outputs never change).
+
+        Raises:
+            PlaylistNotFound: no such object.
+        """
+        return self._text(key)
+
     def _text(self, key: str) -> str:
         text = self._texts.get(key)
         if text is None:
