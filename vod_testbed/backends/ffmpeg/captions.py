@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vod_testbed.backends.captions import CAPTION_SEGMENT_EXTENSION, CaptionTrack
+from vod_testbed.backends.ffmpeg.playlist_text import quoted_string
 from vod_testbed.common import errors
 from vod_testbed.media.captions import CaptionFileError, Cue, fit_to_duration, read_cues, webvtt
 
@@ -142,13 +143,9 @@ def media_lines(files: Sequence[CaptionFiles], group_id: str) -> list[str]:
     for i, f in enumerate(files):
         default = "YES" if i == 0 else "NO"
         lines.append(
-            f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="{group_id}",NAME="{_quoted(f.track.name)}",'
+            f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="{group_id}",'
+            f'NAME="{quoted_string(f.track.name)}",'
             f"DEFAULT={default},AUTOSELECT=YES,FORCED=NO,"
             f'LANGUAGE="{f.track.language}",URI="{f.playlist.name}"'
         )
     return lines
-
-
-def _quoted(value: str) -> str:
-    """A quoted-string attribute value: RFC 8216 forbids double quotes and line breaks."""
-    return value.replace('"', "'").replace("\n", " ").replace("\r", " ")

@@ -15,7 +15,6 @@ job checks each file as captions (a bad one ends it in ERROR with its reason).
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -47,7 +46,11 @@ def language_codes() -> frozenset[str]:
     return frozenset(code.lower() for code in codes)
 
 
-_LABEL = re.compile(rf"[^\x00-\x1f\x7f]{{1,{MAX_LABEL_LENGTH}}}")
+def is_label(value: object) -> bool:
+    """A track label: 1-64 printable characters. ``str.isprintable`` refuses the line
+    breaks beyond CR and LF (U+0085, U+2028 ...) and bidi overrides as well as controls: a
+    label becomes a NAME attribute of the multivariant playlist, on one line."""
+    return isinstance(value, str) and 0 < len(value) <= MAX_LABEL_LENGTH and value.isprintable()
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,10 @@ def _check_one(item: Any, field: str) -> CaptionUpload:
             "must be a lower-case three-letter ISO 639 code MediaConvert knows (eng)",
         )
     label = item.get("label", language_name(language))
-    if not isinstance(label, str) or not _LABEL.fullmatch(label):
+    if not is_label(label):
         raise InvalidRequestError(
-            f"{field}.label", f"must be 1-{MAX_LABEL_LENGTH} characters, no control characters"
+            f"{field}.label",
+            f"must be 1-{MAX_LABEL_LENGTH} printable characters (no line breaks or controls)",
         )
     # A blank label names the track by its language.
     return CaptionUpload(
