@@ -42,9 +42,9 @@ def test_the_cues_are_read_once_whatever_the_number_of_segments(tmp_path: Path) 
     files = write_caption_rendition(
         tmp_path,
         "master",
-        CaptionCues(track, cues),
+        CaptionCues(track, cues),  # type: ignore[arg-type]  # a counting Sequence
         [2.0] * 500,
-        0.0,  # type: ignore[arg-type]
+        0.0,
     )
     assert len(files.segments) == 500
     assert cues.passes <= 2

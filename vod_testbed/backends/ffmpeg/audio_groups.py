@@ -201,8 +201,8 @@ def write_audio_groups(
                 + '"'
             )
             rest = line[found.end() :]
-            audio = quoted_string(group_id)
-            out.append(f'#EXT-X-STREAM-INF:{attributes}{rest},AUDIO="{audio}"')
+            named_group = quoted_string(group_id)
+            out.append(f'#EXT-X-STREAM-INF:{attributes}{rest},AUDIO="{named_group}"')
             out.append(uri)
         index += 2
     for rendition in variants:
