@@ -153,6 +153,9 @@ class Settings(BaseSettings):
         hide_input_in_errors=True,
         case_sensitive=True,
         env_ignore_empty=True,
+        # No setting means NaN or infinity: every comparison with NaN is false, so a NaN
+        # duration would silently switch off what it times.
+        allow_inf_nan=False,
     )
 
     @classmethod

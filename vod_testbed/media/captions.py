@@ -54,9 +54,24 @@ class Cue:
 _BINARY = frozenset(range(0x00, 0x09)) | {0x0B, 0x0E, 0x0F} | frozenset(range(0x10, 0x1B))
 
 
+# Byte order marks of the encodings text editors save captions in besides UTF-8; UTF-32's
+# little-endian mark starts with UTF-16's, so it is looked for first.
+_OTHER_UNICODE = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def _decode(data: bytes, fmt: CaptionFormat) -> str:
     if not data.strip():
         raise CaptionFileError("is empty")
+    encoding = next((name for bom, name in _OTHER_UNICODE if data.startswith(bom)), None)
+    if encoding:
+        raise CaptionFileError(
+            f"is {encoding}, not UTF-8 (re-save it as UTF-8: {fmt} captions must be UTF-8)"
+        )
     if any(b in _BINARY for b in data[:4096]):
         raise CaptionFileError(f"is not a text file (binary data where {fmt} text was expected)")
     try:

@@ -142,6 +142,13 @@ def _fraction(value: Any) -> Fraction | None:
     return frac if frac > 0 else None
 
 
+def _moving_pictures(container: Any) -> list[Any]:
+    """The video streams that are video: an attached picture (an MP3's ID3 cover, an M4A's
+    ``covr``) is one still image beside the sound, and a song with its cover is audio."""
+    attached = av.stream.Disposition.attached_pic
+    return [s for s in container.streams.video if not s.disposition & attached]
+
+
 def probe(path: Path | str, *, audio_only: bool = False) -> MediaInfo:
     """Read what the backends need to know about a media file.
 
@@ -175,16 +182,17 @@ def probe(path: Path | str, *, audio_only: bool = False) -> MediaInfo:
             f"The input is not a media file that can be read: {exc.strerror or 'unreadable'}.",
         ) from exc
     with container:
-        if audio_only and not container.streams.video and container.streams.audio:
+        pictures = _moving_pictures(container)
+        if audio_only and not pictures and container.streams.audio:
             return _probe_audio(container, size)
-        if not container.streams.video:
+        if not pictures:
             kinds = ", ".join(sorted({s.type for s in container.streams})) or "none"
             raise errors.TranscodeError(
                 errors.INPUT_ERROR,
                 f"The input has no video stream (streams found: {kinds}); "
                 "an HLS video ladder needs one.",
             )
-        vstream = container.streams.video[0]
+        vstream = pictures[0]
         rotation, interlaced = _first_frame(container, vstream)
         cc = vstream.codec_context
         pix_fmt = cc.pix_fmt or "unknown"

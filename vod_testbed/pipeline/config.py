@@ -208,15 +208,17 @@ class PipelineSettings(Settings):
         "STUCK_UPLOADED_S",
         description="a video `uploaded` this long without a job is failed by the reaper",
         default=15 * 60,
+        gt=0,
     )
     stuck_processing_s: float = variable(
         "STUCK_PROCESSING_S",
         description="a video `processing` this long without an event is failed by the reaper",
         shown_default="`21600` (6 h)",
         default=6 * 3600,
+        gt=0,
     )
     reaper_interval_s: float = variable(
-        "REAPER_INTERVAL_S", description="how often the reaper looks", default=60.0
+        "REAPER_INTERVAL_S", description="how often the reaper looks", default=60.0, gt=0
     )
     max_pending_uploads: int = variable(
         "MAX_PENDING_UPLOADS",

@@ -25,6 +25,7 @@ from vod_testbed.backends.captions import language_name
 from vod_testbed.backends.ffmpeg.command import GLOBAL_ARGS, EncodePlan, kbps
 from vod_testbed.backends.ffmpeg.compile import Source
 from vod_testbed.backends.ffmpeg.outputs import RenditionFiles, read_rendition
+from vod_testbed.backends.ffmpeg.playlist_text import quoted_string
 from vod_testbed.backends.jobmodel.audio_groups import audio_outputs, rendition_sets
 from vod_testbed.backends.jobmodel.model import Aac, HlsGroup, Output
 from vod_testbed.backends.ladder import AudioRendition
@@ -128,21 +129,17 @@ def in_settings_order(
 _STREAM_INF = re.compile(r"BANDWIDTH=(\d+),AVERAGE-BANDWIDTH=(\d+),CODECS=\"([^\"]*)\"")
 
 
-def _quoted(value: str) -> str:
-    return value.replace('"', "'").replace("\n", " ").replace("\r", " ")
-
-
 def _media_line(output: Output, rendition: RenditionFiles) -> str:
     settings = output.audio_rendition
     assert settings is not None
     description = output.audio[0]
     language = (description.language or "").lower()
     name = description.stream_name or (language_name(language) if language else rendition.name)
-    attributes = [f'TYPE=AUDIO,GROUP-ID="{_quoted(settings.group_id)}"']
+    attributes = [f'TYPE=AUDIO,GROUP-ID="{quoted_string(settings.group_id)}"']
     if language:
         attributes.append(f'LANGUAGE="{language}"')
     attributes += [
-        f'NAME="{_quoted(name)}"',
+        f'NAME="{quoted_string(name)}"',
         f"AUTOSELECT={'YES' if settings.autoselect else 'NO'}",
         f"DEFAULT={'YES' if settings.default else 'NO'}",
         f'CHANNELS="{_aac(output).channels}"',
@@ -204,7 +201,8 @@ def write_audio_groups(
                 + '"'
             )
             rest = line[found.end() :]
-            out.append(f'#EXT-X-STREAM-INF:{attributes}{rest},AUDIO="{_quoted(group_id)}"')
+            named_group = quoted_string(group_id)
+            out.append(f'#EXT-X-STREAM-INF:{attributes}{rest},AUDIO="{named_group}"')
             out.append(uri)
         index += 2
     for rendition in variants:

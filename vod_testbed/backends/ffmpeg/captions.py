@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vod_testbed.backends.captions import CAPTION_SEGMENT_EXTENSION, CaptionTrack
+from vod_testbed.backends.ffmpeg.playlist_text import quoted_string
 from vod_testbed.common import errors
 from vod_testbed.media.captions import CaptionFileError, Cue, fit_to_duration, read_cues, webvtt
 
@@ -84,10 +85,26 @@ def segment_name(base: str, name_modifier: str, index: int) -> str:
     return f"{base}{name_modifier}_{index:05d}.{CAPTION_SEGMENT_EXTENSION}"
 
 
-def _clip(cues: Sequence[Cue], start: float, end: float) -> list[Cue]:
-    """The cues shown between ``start`` and ``end``; a cue that spans a boundary is
-    repeated in each segment it overlaps, as segmented WebVTT requires."""
-    return [c for c in cues if c.start_s < end and c.end_s > start]
+def _per_segment(cues: Sequence[Cue], segment_durations: Sequence[float]) -> list[list[Cue]]:
+    """The cues shown in each segment; a cue that spans a boundary is repeated in each
+    segment it overlaps, as segmented WebVTT requires. One pass over the cues (sorted by
+    start), keeping those still showing: a file of a million cues over thousands of
+    segments costs their sum, not their product."""
+    result: list[list[Cue]] = []
+    showing: list[Cue] = []
+    ordered = sorted(cues, key=lambda c: c.start_s)
+    following = 0
+    start = 0.0
+    for duration in segment_durations:
+        end = start + duration
+        first = following
+        while following < len(ordered) and ordered[following].start_s < end:
+            following += 1
+        # A new list each time: the previous segment's stays as it was.
+        showing = [c for c in (*showing, *ordered[first:following]) if c.end_s > start]
+        result.append(showing)
+        start = end
+    return result
 
 
 def write_caption_rendition(
@@ -113,15 +130,13 @@ def write_caption_rendition(
         "#EXT-X-PLAYLIST-TYPE:VOD",
     ]
     segments = []
-    start = 0.0
-    for index, duration in enumerate(segment_durations, start=1):
-        end = start + duration
+    shown = _per_segment(captions.cues, segment_durations)
+    for index, (duration, cues) in enumerate(zip(segment_durations, shown, strict=True), 1):
         name = segment_name(base, track.name_modifier, index)
         path = hls_dir / name
-        path.write_text(webvtt(_clip(captions.cues, start, end), header=[header]), "utf-8")
+        path.write_text(webvtt(cues, header=[header]), "utf-8")
         segments.append(path)
         lines += [f"#EXTINF:{duration:.3f},", name]
-        start = end
     lines.append("#EXT-X-ENDLIST")
     playlist = hls_dir / f"{base}{track.name_modifier}.m3u8"
     playlist.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -142,13 +157,9 @@ def media_lines(files: Sequence[CaptionFiles], group_id: str) -> list[str]:
     for i, f in enumerate(files):
         default = "YES" if i == 0 else "NO"
         lines.append(
-            f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="{group_id}",NAME="{_quoted(f.track.name)}",'
+            f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="{group_id}",'
+            f'NAME="{quoted_string(f.track.name)}",'
             f"DEFAULT={default},AUTOSELECT=YES,FORCED=NO,"
             f'LANGUAGE="{f.track.language}",URI="{f.playlist.name}"'
         )
     return lines
-
-
-def _quoted(value: str) -> str:
-    """A quoted-string attribute value: RFC 8216 forbids double quotes and line breaks."""
-    return value.replace('"', "'").replace("\n", " ").replace("\r", " ")

@@ -15,7 +15,6 @@ job checks each file as captions (a bad one ends it in ERROR with its reason).
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -47,7 +46,18 @@ def language_codes() -> frozenset[str]:
     return frozenset(code.lower() for code in codes)
 
 
-_LABEL = re.compile(rf"[^\x00-\x1f\x7f]{{1,{MAX_LABEL_LENGTH}}}")
+MAX_MANIFEST_BYTES = 64 * 1024  # eight tracks of a few hundred bytes each
+
+
+def is_label(value: object) -> bool:
+    """A track label: 1-64 printable characters. ``str.isprintable`` refuses the line
+    breaks beyond CR and LF (U+0085, U+2028 ...) and bidi overrides as well as controls: a
+    label becomes a NAME attribute of the multivariant playlist, on one line."""
+    return isinstance(value, str) and 0 < len(value) <= MAX_LABEL_LENGTH and value.isprintable()
+
+
+class CaptionManifestError(ValueError):
+    """A caption manifest that is not one registration wrote; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -103,9 +113,10 @@ def _check_one(item: Any, field: str) -> CaptionUpload:
             "must be a lower-case three-letter ISO 639 code MediaConvert knows (eng)",
         )
     label = item.get("label", language_name(language))
-    if not isinstance(label, str) or not _LABEL.fullmatch(label):
+    if not is_label(label):
         raise InvalidRequestError(
-            f"{field}.label", f"must be 1-{MAX_LABEL_LENGTH} characters, no control characters"
+            f"{field}.label",
+            f"must be 1-{MAX_LABEL_LENGTH} printable characters (no line breaks or controls)",
         )
     # A blank label names the track by its language.
     return CaptionUpload(
@@ -177,11 +188,39 @@ def presign_caption_uploads(
 
 
 def read_manifest(data: bytes, upload_key: str) -> list[dict[str, str]]:
-    """The tracks a manifest lists; entries whose key is not this upload's are dropped
-    (a manifest only names files in its own folder)."""
-    folder = caption_folder(upload_key) + "/"
-    tracks = json.loads(data.decode("utf-8")).get("captions", [])
-    return [t for t in tracks if isinstance(t, dict) and str(t.get("key", "")).startswith(folder)]
+    """The tracks a manifest lists, each checked as registration checked it: a key in this
+    upload's own caption folder, a format, a language MediaConvert knows, a label.
+
+    Raises:
+        CaptionManifestError: anything else (the manifest was not written by registration).
+    """
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise CaptionManifestError(f"is larger than {MAX_MANIFEST_BYTES} bytes")
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise CaptionManifestError("is not UTF-8 JSON") from None
+    tracks = document.get("captions") if isinstance(document, dict) else None
+    if not isinstance(tracks, list) or not 0 < len(tracks) <= MAX_CAPTION_FILES:
+        raise CaptionManifestError(f"does not list 1-{MAX_CAPTION_FILES} caption files")
+    return [_track(t, i, caption_folder(upload_key) + "/") for i, t in enumerate(tracks)]
+
+
+def _track(track: object, index: int, folder: str) -> dict[str, str]:
+    where = f"caption file {index + 1}"
+    if not isinstance(track, dict):
+        raise CaptionManifestError(f"names {where} with no object")
+    key, fmt, language = track.get("key"), track.get("format"), track.get("language")
+    if not isinstance(key, str) or not key.startswith(folder) or "/" in key[len(folder) :]:
+        raise CaptionManifestError(f"names {where} outside the upload's caption folder")
+    if fmt not in {f.value for f in CaptionFormat}:
+        raise CaptionManifestError(f"names {where} in no format the job reads")
+    if not isinstance(language, str) or language not in language_codes():
+        raise CaptionManifestError(f"names {where} in no language MediaConvert knows")
+    label = track.get("label", language_name(language))
+    if not is_label(label):
+        raise CaptionManifestError(f"names {where} with a label that is not printable text")
+    return {"key": key, "format": fmt, "language": language, "label": label}
 
 
 def missing_captions(tracks: list[dict[str, str]], present: set[str]) -> str | None:

@@ -264,11 +264,9 @@ class UploadTrigger:
                 return REJECTED
             assert pinned is not None  # no problem: pinned above
             tracks = self._caption_tracks(obj)
-            if isinstance(tracks, str):
-                log.warning("upload rejected: %s", tracks, extra={"key": obj.key})
-                self.reporter.report(
-                    rejected(error_code=errors.FILE_NOT_FOUND, error_message=tracks)
-                )
+            if isinstance(tracks, errors.TranscodeError):
+                log.warning("upload rejected: %s", tracks.message, extra={"key": obj.key})
+                self.reporter.report(rejected(error_code=tracks.code, error_message=tracks.message))
                 return REJECTED
             request = JobRequest.for_prefix(
                 pinned,
@@ -313,23 +311,33 @@ class UploadTrigger:
             return ladder
         return replace(ladder, encryption=video_encryption(self.settings.hls_key_secret, asset_id))
 
-    def _caption_tracks(self, obj: CreatedObject) -> tuple[CaptionTrack, ...] | str:
+    def _caption_tracks(
+        self, obj: CreatedObject
+    ) -> tuple[CaptionTrack, ...] | errors.TranscodeError:
         """The caption files registered with this upload (uploaded before it), or why
-        they are not all there."""
+        they cannot be used: not all there (1404), or a manifest registration did not
+        write (1010)."""
         try:
             answer = self.s3.get_object(Bucket=obj.bucket, Key=captions.manifest_key(obj.key))
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 return ()  # no caption registered with this video
             raise
-        tracks = captions.read_manifest(answer["Body"].read(), obj.key)
+        try:
+            tracks = captions.read_manifest(
+                answer["Body"].read(captions.MAX_MANIFEST_BYTES + 1), obj.key
+            )
+        except captions.CaptionManifestError as exc:
+            return errors.TranscodeError(
+                errors.INPUT_ERROR, f"The upload's caption manifest {exc}."
+            )
         listing = self.s3.list_objects_v2(
             Bucket=obj.bucket, Prefix=captions.caption_folder(obj.key) + "/"
         )
         present = {item["Key"] for item in listing.get("Contents", [])}
         missing = captions.missing_captions(tracks, present)
         if missing is not None:
-            return f"The upload's {missing}."
+            return errors.TranscodeError(errors.FILE_NOT_FOUND, f"The upload's {missing}.")
         return captions.caption_tracks(obj.bucket, tracks)
 
     def _pin(self, obj: CreatedObject, etag: str) -> str | None:
