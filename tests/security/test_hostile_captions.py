@@ -14,8 +14,6 @@ from typing import Any
 import m3u8
 import pytest
 import requests
-from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.watcher import object_created_event
 
 from tests.support.doubles import RecordingTranscoder
 from tests.support.e2e_helpers import AUTH_SECRET, COURSE, bearer
@@ -23,10 +21,12 @@ from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.ffmpeg.captions import CaptionFiles, media_lines
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.media.captions import CaptionFormat
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.pipeline.trigger import captions
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
+from vod_testbed.pipeline.workers.watcher import object_created_event
 from vod_testbed.storage.s3 import Storage
 
 # Characters Python's str.splitlines (and so the m3u8 library) and other readers take as
