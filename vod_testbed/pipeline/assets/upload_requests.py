@@ -157,7 +157,7 @@ class CaptionFile(BaseModel):
     label: str = Field(
         default="",  # the language's name; a schema default would be one more promise
         json_schema_extra=_without_default,
-        pattern=rf"^[^\x00-\x1f\x7f]{{1,{captions.MAX_LABEL_LENGTH}}}$",
+        pattern=captions.LABEL_PATTERN,
         description="the track's name in players, 1-64 characters without control "
         "characters (default, or blank: the language's name)",
     )

@@ -142,6 +142,20 @@ class Health(BaseModel):
     lost_outputs_failed: int
 
 
+# A path segment as a URL carries it: no control characters (Flask's routing never
+# matches a line break in a path) and, but for ``rest``, no slash.
+_Segment = Annotated[str, Field(pattern=r"^[^/\x00-\x1f\x7f]+$")]
+
+
+class TokenedPath(RequestModel):
+    """DASH and CMAF under ``/play/{video_id}/t/{token}/{rest}``: the token in the path,
+    so that the relative URLs of a manifest keep it (docs/playback.md, "DASH and CMAF")."""
+
+    video_id: _Segment
+    token: _Segment
+    rest: Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f]+$")]
+
+
 class PlaybackQuery(RequestModel):
     """A playlist's token; other parameters are a player's business and are ignored."""
 

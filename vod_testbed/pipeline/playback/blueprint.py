@@ -14,7 +14,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from vod_testbed.pipeline.http.models import PlaybackQuery
+from vod_testbed.pipeline.http.models import PlaybackQuery, TokenedPath
 from vod_testbed.pipeline.http.operations import PUBLIC, Answer, operation
 from vod_testbed.pipeline.playback.manifests import HLS_MIME, ManifestError, TokenedPaths
 from vod_testbed.pipeline.playback.rewrite import PlaylistError
@@ -89,6 +89,7 @@ def play(video_id: str, name: str, query: PlaybackQuery) -> Response | tuple[Res
     "DASH and CMAF of a ready video under a path that carries its playback token: "
     "manifests with every segment URL signed, other objects redirected to a short-lived URL",
     security=PUBLIC,
+    path=TokenedPath,
     responses={
         200: Answer("the manifest (MPD or HLS playlist)", media_type="application/dash+xml"),
         302: Answer("a redirect to the object's short-lived signed URL"),

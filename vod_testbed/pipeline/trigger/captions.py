@@ -15,6 +15,7 @@ job checks each file as captions (a bad one ends it in ERROR with its reason).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -49,11 +50,20 @@ def language_codes() -> frozenset[str]:
 MAX_MANIFEST_BYTES = 64 * 1024  # eight tracks of a few hundred bytes each
 
 
+# A label becomes a NAME attribute of the multivariant playlist, on one line: no controls
+# (C0, DEL, C1), no line or paragraph separators (Python's and the m3u8 library's readers
+# end lines at U+0085, U+2028, U+2029) and no bidi marks or overrides. The API's schema
+# carries the same pattern, so what it promises is what the check takes; the playlist
+# writer (backends/ffmpeg/playlist_text.py) still blanks anything else unprintable.
+LABEL_PATTERN = (
+    r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    rf"{{1,{MAX_LABEL_LENGTH}}}$"
+)
+
+
 def is_label(value: object) -> bool:
-    """A track label: 1-64 printable characters. ``str.isprintable`` refuses the line
-    breaks beyond CR and LF (U+0085, U+2028 ...) and bidi overrides as well as controls: a
-    label becomes a NAME attribute of the multivariant playlist, on one line."""
-    return isinstance(value, str) and 0 < len(value) <= MAX_LABEL_LENGTH and value.isprintable()
+    """A track label: 1-64 characters matching ``LABEL_PATTERN``."""
+    return isinstance(value, str) and re.fullmatch(LABEL_PATTERN, value) is not None
 
 
 class CaptionManifestError(ValueError):
