@@ -4,20 +4,17 @@
 equal the ``integrity`` pinned here (the value the registry publishes for that release)
 before ``package/dist/hls.min.js`` is extracted into the console's static folder. Nothing
 is fetched at run time, and nothing of hls.js is kept in the repository.
-``python -m vod_testbed.pipeline.console.vendor`` does it; it is a no-op when the file is
-already there and matches.
+``vod-testbed fetch-player`` does it; it is a no-op when the file is already there and
+matches.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import shutil
 import subprocess
-import sys
 import tarfile
-from collections.abc import Sequence
 from pathlib import Path
 
 HLS_JS_VERSION = "1.6.15"
@@ -83,23 +80,13 @@ def pack(cache: Path, version: str = HLS_JS_VERSION) -> Path:
     return tarball
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Fetch and verify the console's hls.js.")
-    parser.add_argument("--cache", type=Path, default=Path(".cache/npm"))
-    args = parser.parse_args(argv)
+def install(cache: Path) -> bool:
+    """Fetch, verify and extract the pinned hls.js unless it is already there and matches;
+    whether it fetched. Raises VendorError."""
     if TARGET.is_file() and STAMP.is_file() and STAMP.read_text().strip() == HLS_JS_INTEGRITY:
-        return 0
-    try:
-        tarball = pack(args.cache)
-        verify(tarball)
-        extract(tarball)
-    except VendorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return False
+    tarball = pack(cache)
+    verify(tarball)
+    extract(tarball)
     STAMP.write_text(HLS_JS_INTEGRITY + "\n")
-    print(f"hls.js {HLS_JS_VERSION} verified ({HLS_JS_INTEGRITY[:20]}...) -> {TARGET}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return True
