@@ -36,17 +36,22 @@ install: $(STAMP) $(HLS_JS) ## Create .venv, install the project with its dev to
 dev: $(STAMP) $(HLS_JS) ## Start the local stack (embedded S3 unless S3_ENDPOINT_URL is set)
 	$(BIN)/vod-testbed dev
 
-test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end)
-	$(BIN)/pytest
+# Every suite runs on every core (pytest-xdist; --dist loadgroup in pyproject.toml keeps a
+# file's tests, and those sharing a costly session fixture, on one worker). `pytest -n 0`
+# runs serially.
+XDIST := -n auto
 
-test-fast: $(STAMP) ## The inner loop (< 30 s): no transcoding, no fuzzing, every core; `make test` runs all
-	$(BIN)/pytest -m "not e2e and not fuzz" -n auto
+test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end) on every core
+	$(BIN)/pytest $(XDIST)
+
+test-fast: $(STAMP) ## The inner loop (< 30 s): no transcoding, fuzzing or packaging, every core; `make test` runs all
+	$(BIN)/pytest -m "not e2e and not fuzz and not packaging" $(XDIST)
 
 test-system-ffmpeg: $(STAMP) ## Run the tests that transcode again with the system's ffmpeg (Debian 12: 5.1)
-	TEST_FFMPEG=system $(BIN)/pytest -m e2e $(FFMPEG_E2E_TESTS)
+	TEST_FFMPEG=system $(BIN)/pytest $(XDIST) -m e2e $(FFMPEG_E2E_TESTS)
 
 test-postgresql: $(STAMP) $(HLS_JS) ## Run the pipeline's tests again on a throwaway PostgreSQL server (needs Debian's postgresql)
-	TEST_DATABASE=postgresql $(BIN)/pytest tests/pipeline
+	TEST_DATABASE=postgresql $(BIN)/pytest $(XDIST) tests/pipeline
 
 fuzz: $(STAMP) ## Property-based fuzzing (Hypothesis, fixed budgets; also part of `make test`)
 	$(BIN)/pytest -m fuzz
