@@ -25,13 +25,13 @@ $(STAMP): pyproject.toml constraints-dev.txt
 	$(BIN)/pip install --quiet -c constraints-dev.txt -e '.[dev]'
 	@touch $(STAMP)
 
-HLS_JS := vod_testbed/pipeline/console/static/vendor/hls.min.js
+HLS_JS := vod_testbed/pipeline/console/static/vendor/hls.min.js vod_testbed/pipeline/console/static/vendor/dash.all.min.js
 
-# The console's player: the pinned hls.js from the npm registry, integrity-checked.
+# The console's players: the pinned hls.js and dash.js from the npm registry, integrity-checked.
 $(HLS_JS): vod_testbed/pipeline/console/vendor.py vod_testbed/cli/player.py | $(STAMP)
 	$(BIN)/vod-testbed fetch-player --cache .cache/npm
 
-install: $(STAMP) $(HLS_JS) ## Create .venv, install the project with its dev tools, fetch hls.js
+install: $(STAMP) $(HLS_JS) ## Create .venv, install the project with its dev tools, fetch hls.js and dash.js
 
 dev: $(STAMP) $(HLS_JS) ## Start the local stack (embedded S3 unless S3_ENDPOINT_URL is set)
 	$(BIN)/vod-testbed dev
@@ -84,7 +84,7 @@ fmt: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback; GET /videos/{id} under 8 clients; the stack's costs; chunk-signed S3 PUTs; I-frame playlists of a 1-hour ladder
+bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator under load; playback; GET /videos/{id} under 8 clients; the stack's costs; chunk-signed S3 PUTs; I-frame playlists of a 1-hour ladder; CMAF against TS packaging
 	$(BIN)/python -m tests.bench.bench_ladder
 	$(BIN)/python -m tests.bench.bench_emulator
 	$(BIN)/python -m tests.bench.bench_playback
@@ -92,6 +92,7 @@ bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator u
 	$(BIN)/python -m tests.bench.bench_stack
 	$(BIN)/python -m tests.bench.bench_s3_chunked
 	$(BIN)/python -m tests.bench.bench_iframes
+	$(BIN)/python -m tests.bench.bench_cmaf
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
 	$(BIN)/vod-testbed fixtures

@@ -21,7 +21,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -122,8 +121,7 @@ def s3_endpoint() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def backend_settings(s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> BackendSettings:
-    return replace(
-        BackendSettings.from_env({}),
+    return BackendSettings.from_env({}).replace(
         s3_endpoint_url=s3_endpoint,
         s3_bucket=TEST_BUCKET,
         work_dir=tmp_path_factory.mktemp("work"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 import threading
 
@@ -26,5 +25,5 @@ def our_webhook():
 @pytest.fixture(scope="session")
 def vod_stack_settings(vod_stack_settings, our_webhook):
     """The stack as the plugin configures it, plus our webhook and its secret."""
-    emulator = dataclasses.replace(vod_stack_settings.emulator, webhook_urls=(our_webhook.url,))
-    return dataclasses.replace(vod_stack_settings, emulator=emulator, webhook_secret=WEBHOOK_SECRET)
+    emulator = vod_stack_settings.emulator.replace(webhook_urls=(our_webhook.url,))
+    return vod_stack_settings.replace(emulator=emulator, webhook_secret=WEBHOOK_SECRET)

@@ -15,7 +15,6 @@ S3 runs in a child process; the emulator and the webhook receiver run in this on
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import http.client
 import logging
@@ -188,13 +187,12 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="vod-bench-") as tmp:
             os.environ["S3_ENDPOINT_URL"] = s3_endpoint
             os.environ["VOD_WORK_DIR"] = str(Path(tmp) / "work")
-            backend_settings = dataclasses.replace(BackendSettings.from_env(), s3_bucket="bench")
+            backend_settings = BackendSettings.from_env().replace(s3_bucket="bench")
             storage = Storage(backend_settings)
             storage.ensure_bucket("bench")
             storage.put(clip_path("short_2s"), "s3://bench/in/short.mp4")
             storage.put(clip_path("bench_1080p"), "s3://bench/in/bench.mp4")
-            emulator_settings = dataclasses.replace(
-                EmulatorSettings.from_env({}),
+            emulator_settings = EmulatorSettings.from_env({}).replace(
                 data_dir=Path(tmp) / "emulator",
                 webhook_urls=(f"{receiver.server.url}/events",),
                 access_key_id="bench",

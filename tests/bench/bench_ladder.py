@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from tests.support.net import start_s3_process
@@ -187,8 +186,7 @@ def main() -> int:
     s3_proc, endpoint = start_s3_process()
     try:
         with tempfile.TemporaryDirectory(prefix="vod-bench-") as tmp:
-            settings = replace(
-                BackendSettings.from_env(),
+            settings = BackendSettings.from_env().replace(
                 s3_endpoint_url=endpoint,
                 s3_bucket="bench",
                 x264_preset=PRESET,

@@ -19,7 +19,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import requests
@@ -29,12 +28,12 @@ from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange
 from vod_testbed.pipeline.auth import mint_token
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.storage.s3 import Storage, s3_client
 
 VIDEOS = 100
@@ -120,14 +119,14 @@ def main() -> int:
     proc, endpoint = start_s3_process()
     tmp = Path(tempfile.mkdtemp(prefix="bench-playback-"))
     try:
-        backend = replace(
-            BackendSettings.from_env({}), s3_endpoint_url=endpoint, s3_bucket="bench-playback"
+        backend = BackendSettings.from_env({}).replace(
+            s3_endpoint_url=endpoint, s3_bucket="bench-playback"
         )
         storage = Storage(backend)
         storage.ensure_bucket(backend.s3_bucket)
         service = bench_service(backend, tmp)
         lecture = seed(service, storage)
-        app = create_app({"CONTENT_SERVICE": service})
+        app = create_app(service)
         server = BackgroundServer(app, port=0).start()
         http = requests.Session()
         http.headers["Authorization"] = f"Bearer {mint_token(BENCH_AUTH_SECRET, 'bench')}"

@@ -20,7 +20,6 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,12 +32,12 @@ from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
-from vod_testbed.pipeline import courses
+from vod_testbed.pipeline.assets import courses
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange
 from vod_testbed.pipeline.auth import Caller, mint_token
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.storage.s3 import Storage
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
@@ -124,15 +123,15 @@ def main() -> int:
     # An S3 in its own process: a COMPLETE lists the thumbnails folder; the requests measured
     # only presign, they read no object.
     s3, endpoint = start_s3_process()
-    backend = replace(
-        BackendSettings.from_env({}), s3_endpoint_url=endpoint, s3_bucket="bench-video-api"
+    backend = BackendSettings.from_env({}).replace(
+        s3_endpoint_url=endpoint, s3_bucket="bench-video-api"
     )
     Storage(backend).ensure_bucket(backend.s3_bucket)
     service = bench_service(backend, tmp)
     database = service.db
     video_id = seed(service)
     threads = PipelineSettings.from_env().http_threads
-    app = create_app({"CONTENT_SERVICE": service})
+    app = create_app(service)
     server = BackgroundServer(app, port=0, threads=threads).start()
     try:
         url = f"{server.url}/videos/{video_id}"

@@ -12,7 +12,6 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from tests.support.corpus import corpus, corpus_emulator, inputs_uploaded, matches, run_job
@@ -36,8 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     try:
         with tempfile.TemporaryDirectory(prefix="corpus-report-") as tmp:
-            settings = replace(
-                BackendSettings.from_env({}),
+            settings = BackendSettings.from_env({}).replace(
                 s3_endpoint_url=s3.endpoint_url,
                 s3_bucket=BUCKET,
                 work_dir=Path(tmp) / "work",

@@ -3,7 +3,6 @@ on SIGTERM whatever follows, and keeps to its own data dir."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import signal
 import socket
@@ -31,7 +30,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(params=["ffmpeg", "mediaconvert"])
 def stack(request, tmp_path) -> Iterator[Stack]:
-    backend = dataclasses.replace(BackendSettings(), transcoder_backend=request.param)
+    backend = BackendSettings().replace(transcoder_backend=request.param)
     settings = StackSettings(
         data_dir=tmp_path / "data",
         s3_port=0,

@@ -55,3 +55,15 @@ def test_the_secret_key_never_shows_in_the_settings_repr():
     )
     assert settings.aws_secret_access_key == "s3cr3t-value"
     assert "s3cr3t-value" not in repr(settings)
+
+
+@pytest.mark.parametrize("word", ["true", "TRUE", "on", "1"])
+def test_ignoring_the_aws_endpoints_takes_any_switch_word(word):
+    env = {"AWS_ENDPOINT_URL": GLOBAL, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": word}
+    assert BackendSettings.from_env(env).s3_endpoint_url is None
+
+
+def test_a_word_that_is_no_switch_is_refused_naming_the_variable():
+    env = {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "please"}
+    with pytest.raises(ValueError, match=r"^AWS_IGNORE_CONFIGURED_ENDPOINT_URLS must be one of"):
+        BackendSettings.from_env(env)

@@ -4,7 +4,6 @@ session's S3 server, so their outputs can be compared object by object."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,7 +54,7 @@ def make_transcoder(
             server = EmulatorServer(app).start()
             servers.append(server)
             transcoder = MediaConvertBackend(
-                dataclasses.replace(backend_settings, mediaconvert_endpoint=server.url),
+                backend_settings.replace(mediaconvert_endpoint=server.url),
                 storage=storage,
                 poll_interval_s=0.1,
             )

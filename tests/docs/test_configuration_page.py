@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from vod_testbed.cli.main import main
 from vod_testbed.emulator.config import EmulatorSettings
-from vod_testbed.stack.configuration_page import PAGE, render, table
+from vod_testbed.stack.configuration_page import PAGE, TABLES, render, table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,5 +29,17 @@ def test_a_changed_declaration_makes_the_check_fail(tmp_path: Path) -> None:
 def test_each_row_carries_the_fields_description_and_default() -> None:
     rows = table(EmulatorSettings).splitlines()
     auth = next(row for row in rows if row.startswith("| `EMULATOR_AUTH` "))
-    description = EmulatorSettings.__pydantic_fields__["auth"].description  # type: ignore[attr-defined]
+    description = EmulatorSettings.model_fields["auth"].description
     assert auth == f"| `EMULATOR_AUTH` | `on` | {description} |"
+
+
+def test_every_settings_type_has_a_table_on_the_page() -> None:
+    declared = {
+        node.name
+        for path in (ROOT / "vod_testbed").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+        and any(isinstance(base, ast.Name) and base.id == "Settings" for base in node.bases)
+    }
+    tabled = {settings_type.__name__ for types in TABLES.values() for settings_type in types}
+    assert declared == tabled

@@ -17,15 +17,15 @@ from tests.support.doubles import RecordingTranscoder
 from tests.support.e2e_helpers import COURSE, bearer
 from tests.support.pipeline import SECRET
 from vod_testbed.common import signing
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.storage.s3 import Storage
 
 
 @pytest.fixture
 def app(service: ContentService) -> Flask:
-    return create_app({"CONTENT_SERVICE": service, "TESTING": True})
+    return create_app(service, config={"TESTING": True})
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,7 +37,7 @@ def ready_hook() -> Iterator[WebhookReceiver]:
 def server(
     pipeline_settings: PipelineSettings, ffmpeg_backend: FFmpegBackend, ready_hook: WebhookReceiver
 ) -> Iterator[PipelineServer]:
-    settings = replace(pipeline_settings, video_ready_webhook_url=ready_hook.url)
+    settings = pipeline_settings.replace(video_ready_webhook_url=ready_hook.url)
     running = PipelineServer(settings, transcoder=ffmpeg_backend, port=0).start()
     yield running
     running.stop()

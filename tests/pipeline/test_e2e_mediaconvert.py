@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,12 @@ from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.emulator.server import EmulatorServer
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
+from vod_testbed.pipeline.assets.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
-from vod_testbed.pipeline.watcher import object_created_event
+from vod_testbed.pipeline.workers.watcher import object_created_event
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
@@ -70,12 +69,11 @@ def emulator(
 
 @pytest.fixture
 def mc_settings(pipeline_settings: PipelineSettings, emulator: EmulatorServer) -> PipelineSettings:
-    backend = replace(
-        pipeline_settings.backend,
+    backend = pipeline_settings.backend.replace(
         transcoder_backend="mediaconvert",
         mediaconvert_endpoint=emulator.url,
     )
-    return replace(pipeline_settings, backend=backend)
+    return pipeline_settings.replace(backend=backend)
 
 
 @pytest.fixture
@@ -123,9 +121,7 @@ def test_events_sent_while_the_receiver_is_down_still_end_ready(
     assert mediaconvert.wait(job_id, timeout=90).status.value == "COMPLETE"
     # The job is over and every delivery has failed so far: nothing listens on the port.
     assert _video(service, ticket.video["id"])["status"] == "processing"
-    http = make_server(
-        "127.0.0.1", webhook_port, create_app({"CONTENT_SERVICE": service}), threaded=True
-    )
+    http = make_server("127.0.0.1", webhook_port, create_app(service), threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     try:

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from vod_testbed.common.serving import BackgroundServer
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.storage.embedded import start_embedded_s3
 
@@ -26,7 +26,7 @@ def server_url(
 ) -> Iterator[str]:
     monkeypatch.setenv("VOD_ALLOWED_HOSTS", "testbed, media.internal")
     if request.param == "pipeline":
-        pipeline = BackgroundServer(create_app({"CONTENT_SERVICE": service})).start()
+        pipeline = BackgroundServer(create_app(service)).start()
         yield pipeline.url
         pipeline.stop()
     elif request.param == "emulator":

@@ -21,9 +21,9 @@ from vod_testbed.backends.mediaconvert.events import (
     EventStatus,
 )
 from vod_testbed.common import signing
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import parse_mediaconvert_event
 from vod_testbed.pipeline.http.app import create_app as create_pipeline_app
-from vod_testbed.pipeline.job_events import parse_mediaconvert_event
 from vod_testbed.pipeline.trigger.handler import S3EventFormatError, read_s3_event
 from vod_testbed.pipeline.trigger.notices import DETAIL_TYPE as NOTICE_DETAIL_TYPE
 from vod_testbed.pipeline.trigger.notices import SOURCE as NOTICE_SOURCE
@@ -61,7 +61,7 @@ def emulator_client(make_app: Any) -> Any:
 
 @pytest.fixture
 def pipeline_client(service: ContentService) -> Any:
-    return create_pipeline_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": None}).test_client()
+    return create_pipeline_app(service, trigger=None).test_client()
 
 
 # -- the report's attacks ------------------------------------------------------------------
@@ -108,11 +108,11 @@ def test_malformed_s3_records_are_acknowledged_and_listed_not_retried(
     service: ContentService, pipeline_settings: Any
 ) -> None:
     from tests.support.doubles import RecordingTranscoder
-    from vod_testbed.pipeline.content_service import ServiceReporter
+    from vod_testbed.pipeline.assets.content_service import ServiceReporter
     from vod_testbed.pipeline.trigger.handler import UploadTrigger
 
     trigger = UploadTrigger(pipeline_settings, RecordingTranscoder(), ServiceReporter(service))
-    client = create_pipeline_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": trigger})
+    client = create_pipeline_app(service, trigger=trigger)
     notification = {"Records": [7, {"eventName": "s3:ObjectCreated:Put", "s3": {"object": []}}]}
     answer = client.test_client().post(
         "/webhooks/s3", json=notification, headers={"Authorization": f"Bearer {SECRET}"}

@@ -19,10 +19,10 @@ from vod_testbed.backends.mediaconvert.render import render_job_settings
 from vod_testbed.cli.main import main
 from vod_testbed.common import errors
 from vod_testbed.media.probe import probe
+from vod_testbed.pipeline.assets.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
-from vod_testbed.pipeline.watcher import object_created_event
+from vod_testbed.pipeline.workers.watcher import object_created_event
 from vod_testbed.storage.s3 import Storage
 
 WHAT = {

@@ -19,7 +19,7 @@ from vod_testbed.common import signing
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
-from vod_testbed.pipeline.watcher import object_created_event
+from vod_testbed.pipeline.workers.watcher import object_created_event
 
 SIZE = 1000
 NEW_VIDEO: dict[str, Any] = {"filename": "lecture.mp4", "content_type": "video/mp4", "size": SIZE}

@@ -5,7 +5,6 @@ by both. ``VOD_AUTH=off`` is the one switch back to moto's "any credentials"."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,9 +81,7 @@ def test_the_runs_own_keys_are_random_and_open_both(stack: Stack) -> None:
 
 
 def test_vod_auth_off_accepts_any_credentials_everywhere(tmp_path: Path) -> None:
-    relaxed = stack_settings(
-        tmp_path, pipeline=dataclasses.replace(PipelineSettings(), auth_enabled=False)
-    )
+    relaxed = stack_settings(tmp_path, pipeline=PipelineSettings().replace(auth_enabled=False))
     with start_stack(relaxed) as stack:
         assert stack.any_credentials
         client(stack, "s3", "testing", "testing").list_objects_v2(Bucket=stack.bucket)

@@ -18,7 +18,7 @@ from vod_testbed.common import signing
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
-from vod_testbed.pipeline.watcher import object_created_event
+from vod_testbed.pipeline.workers.watcher import object_created_event
 from vod_testbed.storage.s3 import Storage
 
 CLIP = clip_path("short_2s")

@@ -18,12 +18,11 @@ from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.common.serving import BackgroundServer
-from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange
+from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.playback import build_playback_service
-from vod_testbed.pipeline.playback.settings import PlaybackSettings
 from vod_testbed.storage.s3 import Storage
 
 # The documented default (docs/configuration.md).
@@ -49,7 +48,7 @@ def clock() -> ManualClock:
 @pytest.fixture
 def api(service: ContentService, clock: ManualClock) -> Iterator[str]:
     playback = build_playback_service(service, PlaybackSettings(token_secret="s"), clock=clock)
-    app = create_app({"CONTENT_SERVICE": service, "PLAYBACK_SERVICE": playback})
+    app = create_app(service, playback=playback)
     server = BackgroundServer(app, "127.0.0.1", 0, name="playback-lifetime").start()
     yield server.url
     server.stop()

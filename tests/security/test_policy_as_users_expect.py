@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +22,7 @@ COURSE = "physics-101"
 
 @pytest.fixture
 def server(pipeline_settings: PipelineSettings) -> Iterator[PipelineServer]:
-    settings = replace(pipeline_settings, max_pending_uploads=3, max_pending_bytes=10_000)
+    settings = pipeline_settings.replace(max_pending_uploads=3, max_pending_bytes=10_000)
     running = PipelineServer(settings, transcoder=RecordingTranscoder(), port=0, watch=False)
     yield running.start()
     running.stop()

@@ -11,10 +11,10 @@ import pytest
 
 from tests.support.fakes import FakeTranscoder
 from vod_testbed.fixtures.media import clip_path
+from vod_testbed.pipeline.assets.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
-from vod_testbed.pipeline.watcher import object_created_event
+from vod_testbed.pipeline.workers.watcher import object_created_event
 from vod_testbed.storage.s3 import Storage
 
 VIDEO = clip_path("short_2s")

@@ -17,8 +17,8 @@ from tests.support.doubles import RecordingTranscoder
 from tests.support.e2e_helpers import AUTH_SECRET, bearer
 from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
+from vod_testbed.pipeline.assets.job_events import JobStateChange
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.storage.s3 import Storage
 

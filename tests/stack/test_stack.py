@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import socket
 import stat
@@ -12,7 +11,7 @@ import pytest
 import requests
 
 from vod_testbed.cli.dev import banner
-from vod_testbed.common.settings import BackendSettings
+from vod_testbed.common.settings import BackendSettings, ServerSettings
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.stack.settings import StackSettings
 from vod_testbed.stack.stack import StackInUseError, start_stack
@@ -78,6 +77,23 @@ def test_every_part_answers_its_health_check(tmp_path):
     }
 
 
+def test_every_server_of_a_stack_answers_to_the_names_of_its_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOD_ALLOWED_HOSTS", "from-the-environment")
+    servers = ServerSettings(allowed_hosts=("testbed",))
+    with start_stack(free_ports(tmp_path / "data", servers=servers)) as stack:
+        endpoints = stack.endpoints
+        assert endpoints is not None
+        statuses = {
+            (url, name): requests.get(url, headers={"Host": name}, timeout=5).status_code
+            for url in (f"{endpoints.pipeline}/healthz", f"{endpoints.emulator}/healthz",
+                        endpoints.s3)
+            for name in ("testbed", "from-the-environment")
+        }  # fmt: skip
+    refused = {key for key, status in statuses.items() if status == 421}
+    assert {name for _, name in refused} == {"from-the-environment"}
+    assert len(refused) == 3
+
+
 def test_the_embedded_s3_credentials_are_described_and_exported(tmp_path):
     with start_stack(free_ports(tmp_path / "data")) as stack:
         described = stack.describe()
@@ -106,8 +122,8 @@ def test_the_banner_exports_the_runs_own_keys(tmp_path):
 def test_two_stacks_get_different_keys_and_yours_are_kept(tmp_path):
     with start_stack(free_ports(tmp_path / "one")) as one:
         first = one.credentials()
-    mine = dataclasses.replace(
-        free_ports(tmp_path / "two"), access_key_id="AKIAMINE", secret_access_key="my-secret"
+    mine = free_ports(tmp_path / "two").replace(
+        access_key_id="AKIAMINE", secret_access_key="my-secret"
     )
     with start_stack(mine) as two:
         second = two.credentials()
@@ -117,8 +133,7 @@ def test_two_stacks_get_different_keys_and_yours_are_kept(tmp_path):
 
 def test_credentials_of_your_own_s3_are_never_exported_in_the_banner(tmp_path):
     your_s3 = start_embedded_s3(credentials={"AKIAYOURS": "your-secret-key"})
-    yours = dataclasses.replace(
-        BackendSettings(),
+    yours = BackendSettings().replace(
         s3_endpoint_url=your_s3.endpoint_url,
         aws_access_key_id="AKIAYOURS",
         aws_secret_access_key="your-secret-key",

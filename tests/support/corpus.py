@@ -27,6 +27,7 @@ import botocore.exceptions
 from tests.support.emulator import ROLE
 from tests.support.polling import eventually
 from vod_testbed.backends.ffmpeg import binary
+from vod_testbed.hls.dash import validate_dash
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.storage.s3 import Storage
 
@@ -171,13 +172,17 @@ def check_outputs(storage: Storage, settings: dict[str, Any]) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
         for i, (kind, uri) in enumerate(expected_outputs(settings)):
             if kind == "hls":
-                report = validate_hls(uri, storage=storage)
+                report = validate_hls(uri, storage=storage, key=_static_key(settings))
                 if not report.ok:
                     problems.append(f"{uri}: {[c.id for c in report.errors]}")
             elif kind == "frames":
                 folder, _, prefix = uri.rpartition("/")
                 if not any(k.rsplit("/", 1)[-1].startswith(prefix) for k in storage.list(folder)):
                     problems.append(f"no frame capture {uri}*.jpg")
+            elif kind == "mpd":
+                dash = validate_dash(uri, storage=storage)
+                if not dash.ok:
+                    problems.append(f"{uri}: {[c.id for c in dash.errors]}")
             elif not storage.exists(uri):
                 problems.append(f"missing {uri}")
             elif kind == "file" and not uri.endswith((".srt", ".vtt", ".scc")):
@@ -185,6 +190,16 @@ def check_outputs(storage: Storage, settings: dict[str, Any]) -> list[str]:
                 storage.fetch(uri, local)
                 problems += _unreadable(local)
     return problems
+
+
+def _static_key(settings: dict[str, Any]) -> bytes | None:
+    """The AES-128 key of the job's encrypted HLS output (the corpus has at most one)."""
+    for group in settings["OutputGroups"]:
+        hls = group["OutputGroupSettings"].get("HlsGroupSettings") or {}
+        provider = (hls.get("Encryption") or {}).get("StaticKeyProvider") or {}
+        if "StaticKeyValue" in provider:
+            return bytes.fromhex(provider["StaticKeyValue"])
+    return None
 
 
 def _unreadable(path: Path) -> list[str]:

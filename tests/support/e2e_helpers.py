@@ -22,14 +22,20 @@ def bearer(user_id: str = "user-1", **claims: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token(AUTH_SECRET, user_id, **claims)}"}
 
 
-def upload(api: str, path: Path, filename: str | None = None, user_id: str = "e2e") -> str:
+def upload(
+    api: str,
+    path: Path,
+    filename: str | None = None,
+    user_id: str = "e2e",
+    content_type: str = "video/mp4",
+) -> str:
     """POST /videos as ``user_id`` and PUT ``path`` to the presigned URL over real HTTP;
     returns the id."""
     created = requests.post(
         f"{api}/videos",
         json={
             "filename": filename or path.name,
-            "content_type": "video/mp4",
+            "content_type": content_type,
             "size": path.stat().st_size,
             "course_id": COURSE,
         },
@@ -45,6 +51,50 @@ def upload(api: str, path: Path, filename: str | None = None, user_id: str = "e2
     assert put.status_code == 200, put.text
     video_id: str = ticket["id"]
     return video_id
+
+
+def upload_with_captions(
+    api: str,
+    path: Path,
+    captions: list[tuple[str, bytes, str, str]],
+    user_id: str = "e2e",
+) -> tuple[str, dict[str, Any]]:
+    """POST /videos with caption files (``(filename, bytes, language, label)``), PUT each
+    caption file, then the video, as a client does; returns the id and the ticket."""
+    created = requests.post(
+        f"{api}/videos",
+        json={
+            "filename": path.name,
+            "content_type": "video/mp4",
+            "size": path.stat().st_size,
+            "course_id": COURSE,
+            "captions": [
+                {
+                    "filename": name,
+                    "content_type": "text/plain",
+                    "size": len(data),
+                    "language": language,
+                    "label": label,
+                }
+                for name, data, language, label in captions
+            ],
+        },
+        headers=bearer(user_id, roles=["instructor"]),
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    ticket: dict[str, Any] = created.json()
+    for caption, (_name, data, _language, _label) in zip(ticket["captions"], captions, strict=True):
+        put = requests.put(
+            caption["upload_url"], data=data, headers=caption["upload_headers"], timeout=30
+        )
+        assert put.status_code == 200, put.text
+    with path.open("rb") as body:
+        put = requests.put(
+            ticket["upload_url"], data=body, headers=ticket["upload_headers"], timeout=30
+        )
+    assert put.status_code == 200, put.text
+    return ticket["id"], ticket
 
 
 def wait_for(

@@ -9,7 +9,6 @@ with ``ACCESS_KEY``/``SECRET_KEY``, admin calls send ``ADMIN``, and the Flask te
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -214,7 +213,7 @@ def make_app(
         clock: Callable[[], float] | None = None,
         **overrides: Any,
     ) -> Flask:
-        settings = dataclasses.replace(emulator_settings, **overrides)
+        settings = emulator_settings.replace(**overrides)
         config = {
             "TESTING": True,
             "EMULATOR_SETTINGS": settings,

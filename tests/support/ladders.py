@@ -4,7 +4,6 @@ The validator's tests and the report's read it; a test that breaks a ladder brea
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -31,9 +30,7 @@ def transcode_locally(
     clip = clip_path(clip_name)
     out_dir = tmp_path_factory.mktemp(clip_name) / "out"
     # A private work folder: the default one under /tmp is shared by every run on the machine.
-    settings = dataclasses.replace(
-        BackendSettings.from_env(), work_dir=tmp_path_factory.mktemp("work")
-    )
+    settings = BackendSettings.from_env().replace(work_dir=tmp_path_factory.mktemp("work"))
     backend = FFmpegBackend(settings=settings)
     try:
         job = backend.submit(JobRequest.for_prefix(str(clip), str(out_dir), ladder=ladder))

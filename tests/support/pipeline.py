@@ -17,8 +17,8 @@ import pytest
 from tests.support.e2e_helpers import AUTH_SECRET, COURSE
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.common.settings import BackendSettings
+from vod_testbed.pipeline.assets.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.captions import CaptionTrack, check_tracks
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 
 if TYPE_CHECKING:  # the model imports the ladder, which this module re-exports
@@ -50,6 +51,17 @@ class RenditionOutput:
 
 
 @dataclass(frozen=True)
+class CaptionOutput:
+    """One WebVTT caption rendition as written: its playlist, language and name."""
+
+    name_modifier: str
+    playlist_uri: str
+    language: str
+    name: str
+    segment_count: int
+
+
+@dataclass(frozen=True)
 class FileOutput:
     """One output of a model job as written: its files (a frame capture's images, in order)
     and what was measured from them (0 where the output has no video)."""
@@ -64,12 +76,14 @@ class FileOutput:
 @dataclass(frozen=True)
 class GroupOutput:
     """One output group of a model job as written, in the job's group order: ``type`` is
-    the event's (``HLS_GROUP``, ``FILE_GROUP``); ``playlist_uri`` an HLS group's
-    multivariant playlist."""
+    the event's (``HLS_GROUP``, ``FILE_GROUP``, ``CMAF_GROUP``, ``DASH_ISO_GROUP``);
+    ``playlist_uri`` an HLS group's multivariant playlist (a CMAF group's, else its MPD),
+    ``more_playlist_uris`` a CMAF group's MPD beside it."""
 
     type: str
     outputs: tuple[FileOutput, ...]
     playlist_uri: str = ""
+    more_playlist_uris: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,7 @@ class JobOutputs:
     thumbnail_uris: tuple[str, ...] = ()
     thumbnail_width: int = 0
     thumbnail_height: int = 0
+    captions: tuple[CaptionOutput, ...] = ()
     groups: tuple[GroupOutput, ...] = ()
 
 
@@ -99,6 +114,7 @@ class JobRequest:
         thumbnail_destination: folder and base name of the frame captures.
         ladder: the renditions to produce.
         user_metadata: string pairs carried on the job and its events.
+        captions: sidecar caption tracks (WebVTT renditions or burnt in).
         model: a MediaConvert job of any shape (docs/ARCHITECTURE.md, "The job model"):
             when set, the backend runs the model, and the other fields only describe it
             (its first input; its first groups' destinations).
@@ -109,7 +125,11 @@ class JobRequest:
     thumbnail_destination: str
     ladder: Ladder = DEFAULT_LADDER
     user_metadata: dict[str, str] = field(default_factory=dict)
+    captions: tuple[CaptionTrack, ...] = ()
     model: JobSpec | None = None
+
+    def __post_init__(self) -> None:
+        check_tracks(self.captions)
 
     @classmethod
     def for_model(cls, model: JobSpec) -> JobRequest:
@@ -130,6 +150,7 @@ class JobRequest:
         output_prefix: str | None = None,
         ladder: Ladder = DEFAULT_LADDER,
         user_metadata: dict[str, str] | None = None,
+        captions: tuple[CaptionTrack, ...] = (),
     ) -> JobRequest:
         """The standard layout: ``<prefix>/hls/master*`` and ``<prefix>/thumbnails/master*``,
         where the prefix defaults to the input minus its extension plus ``_processed``."""
@@ -142,6 +163,7 @@ class JobRequest:
             ),
             ladder=ladder,
             user_metadata=dict(user_metadata or {}),
+            captions=captions,
         )
 
 

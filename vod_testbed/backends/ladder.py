@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
+from vod_testbed.backends.hls_encryption import HlsEncryption
+from vod_testbed.backends.trickplay import TrickPlay
+
 
 class UpscalePolicy(enum.StrEnum):
     """What to do with rungs larger than the source.
@@ -123,6 +126,13 @@ class Rung:
     qvbr_quality: int | None = None
     buffer_bits: int | None = None
     buffer_initial_fill_percent: int = VBV_INITIAL_FILL_PERCENT
+    # This rung's own AAC format (profile, channels, sample rate) when it differs from the
+    # ladder's: MediaConvert sets each output's audio on its own (docs/audio-groups.md).
+    audio_format: AudioSpec | None = None
+
+    def audio_spec(self, ladder_audio: AudioSpec) -> AudioSpec:
+        """The AAC format this rung's audio is encoded in."""
+        return self.audio_format or ladder_audio
 
     @property
     def name_modifier(self) -> str:
@@ -193,6 +203,18 @@ class Ladder:
     # None: keyframes only on the gop_seconds grid. N: scene cuts at least N frames after
     # the last IDR start a new GOP too (MediaConvert's scene change detection).
     scene_cut_min_frames: int | None = None
+    # A source with sound and no picture (a podcast, a recorded talk) gets an audio-only
+    # ladder (:func:`audio_renditions`); False: the job fails 1010, as a job with video
+    # outputs does on AWS.
+    audio_only: bool = False
+    # Every variant is audio-only whatever the source (an HLS group of audio-only outputs,
+    # as MediaConvert runs it): one per rung, named as the rung, at its audio bit rate;
+    # the rungs' video fields are unused.
+    audio_outputs_only: bool = False
+    # Image-based trick play: tiles of thumbnails beside the renditions (docs/packaging.md).
+    trick_play: TrickPlay | None = None
+    # AES-128 segments and EXT-X-KEY tags (docs/encryption.md); None: clear segments.
+    encryption: HlsEncryption | None = None
 
     def __post_init__(self) -> None:
         if not self.rungs:
@@ -220,8 +242,35 @@ DEFAULT_LADDER = Ladder(
         Rung("720p", 1280, 720, 3_000_000, audio_bitrate=128_000),
         Rung("480p", 854, 480, 1_500_000, audio_bitrate=96_000),
         Rung("360p", 640, 360, 800_000, audio_bitrate=64_000),
-    )
+    ),
+    # Seek-bar previews: MediaConvert's THUMBNAIL tiles, which the console's scrub bar shows.
+    trick_play=TrickPlay(),
 )
+
+
+@dataclass(frozen=True)
+class AudioRendition:
+    """One variant of an audio-only ladder: AAC at ``bitrate``, named ``audio_<kb/s>k``."""
+
+    bitrate: int
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or f"audio_{round(self.bitrate / 1000)}k"
+
+    @property
+    def name_modifier(self) -> str:
+        return f"_{self.name}"
+
+
+def audio_renditions(ladder: Ladder) -> tuple[AudioRendition, ...]:
+    """The audio-only ladder of a source without video: one variant per distinct audio bit
+    rate of the rungs, highest first (128, 96 and 64 kb/s for the default ladder)."""
+    if ladder.audio_outputs_only:
+        return tuple(AudioRendition(rung.audio_bitrate, rung.name) for rung in ladder.rungs)
+    rates = sorted({rung.audio_bitrate for rung in ladder.rungs}, reverse=True)
+    return tuple(AudioRendition(rate) for rate in rates)
 
 
 @dataclass(frozen=True)

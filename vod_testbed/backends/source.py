@@ -83,8 +83,11 @@ def probe_object(
     sample_bytes: int,
     work_dir: Path,
     if_match: str | None = None,
+    *,
+    audio_only: bool = False,
 ) -> MediaInfo:
-    """Probe ``s3://bucket/key`` from its head and tail (see the module docstring).
+    """Probe ``s3://bucket/key`` from its head and tail (see the module docstring);
+    ``audio_only`` accepts sound without picture (:func:`~vod_testbed.media.probe.probe`).
 
     Raises:
         TranscodeError: 1010 (not media, no video stream) or 1030 (undecodable video).
@@ -95,7 +98,7 @@ def probe_object(
     dest = work_dir / f"sample{suffix}"
     path = fetch_sample(client, bucket, key, size, sample_bytes, dest, if_match)
     try:
-        return probe(path)
+        return probe(path, audio_only=audio_only)
     finally:
         path.unlink(missing_ok=True)
 

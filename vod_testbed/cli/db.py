@@ -4,7 +4,6 @@ store, outside a start (which runs them anyway). See docs/migrations.md."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import tempfile
 from pathlib import Path
@@ -51,8 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from vod_testbed.stack.settings import StackSettings
 
     settings = StackSettings.from_env()
-    settings = dataclasses.replace(
-        settings,
+    settings = settings.replace(
         data_dir=args.data_dir or settings.data_dir,
         database_url=args.database_url or settings.database_url,
     )

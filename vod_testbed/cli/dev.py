@@ -4,10 +4,9 @@ Ctrl-C (see :mod:`vod_testbed.stack`)."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import errno
+import json
 import logging
-import os
 import sys
 import time
 from collections.abc import Mapping
@@ -78,18 +77,28 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="do not poll the bucket for uploads (the storage posts events to /webhooks/s3)",
     )
+    parser.add_argument(
+        "--print-settings",
+        action="store_true",
+        help="print the settings tree the stack would start from (secrets masked) as JSON, "
+        "and exit",
+    )
     parser.set_defaults(func=run)
 
 
-def settings_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> StackSettings:
-    """The environment's settings, with what the command line says on top."""
+def settings_from_args(
+    args: argparse.Namespace, env: Mapping[str, str] | None = None
+) -> StackSettings:
+    """The environment's settings (default: the process's), with what the command line says
+    on top."""
     from vod_testbed.stack.settings import StackSettings
 
     settings = StackSettings.from_env(env)
     pipeline = settings.pipeline
     if args.backend:
-        backend = dataclasses.replace(pipeline.backend, transcoder_backend=args.backend)
-        pipeline = dataclasses.replace(pipeline, backend=backend)
+        pipeline = pipeline.replace(
+            backend=pipeline.backend.replace(transcoder_backend=args.backend)
+        )
     given = {
         "host": args.host,
         "s3_port": args.s3_port,
@@ -97,8 +106,7 @@ def settings_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> Stac
         "api_port": args.api_port,
         "data_dir": args.data_dir,
     }
-    return dataclasses.replace(
-        settings,
+    return settings.replace(
         pipeline=pipeline,
         watch=not args.no_watcher,
         **{name: value for name, value in given.items() if value is not None},
@@ -161,10 +169,13 @@ def run(args: argparse.Namespace) -> int:
     if not args.text_logs:
         configure_logging(logging.DEBUG if args.verbose else logging.INFO)
     try:
-        settings = settings_from_args(args, os.environ)
+        settings = settings_from_args(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    if args.print_settings:
+        print(json.dumps(settings.shown(), indent=2))
+        return EXIT_OK
     ready_file: Path | None = args.ready_file
     if ready_file is not None:
         # A file left by a stack that was killed must not pass for this one.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -46,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = EmulatorSettings.from_env()
     if args.data_dir is not None:
-        settings = dataclasses.replace(settings, data_dir=args.data_dir)
+        settings = settings.replace(data_dir=args.data_dir)
     try:
         app = create_app({"EMULATOR_SETTINGS": settings})
     except DataDirInUseError as exc:

@@ -11,7 +11,6 @@ difference (or a job that failed), 2 unusable input.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import tempfile
@@ -177,7 +176,7 @@ def _transcoder(name: str, settings: BackendSettings, storage: Storage) -> Itera
             transcoder = MediaConvertBackend(settings, storage=storage)
         else:
             endpoint = stack.enter_context(_local_emulator(settings, storage))
-            local = dataclasses.replace(settings, mediaconvert_endpoint=endpoint)
+            local = settings.replace(mediaconvert_endpoint=endpoint)
             transcoder = MediaConvertBackend(local, storage=storage, poll_interval_s=0.2)
         stack.callback(transcoder.close)
         yield transcoder
@@ -199,8 +198,7 @@ def _local_emulator(settings: BackendSettings, storage: Storage) -> Iterator[str
     if frozen is None or not frozen.access_key or not frozen.secret_key:
         raise ValueError("the local emulator needs AWS credentials to check (any will do)")
     with tempfile.TemporaryDirectory(prefix="vod-parity-emulator-") as data_dir:
-        emulator_settings = dataclasses.replace(
-            EmulatorSettings.from_env({}),
+        emulator_settings = EmulatorSettings.from_env({}).replace(
             data_dir=Path(data_dir),
             access_key_id=frozen.access_key,
             secret_access_key=frozen.secret_key,

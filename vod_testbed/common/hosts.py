@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from vod_testbed.common.settings import env_list
+from vod_testbed.common.settings import ServerSettings
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +35,11 @@ def json_error(status: int, message: str) -> tuple[str, bytes]:
     return "application/json", json.dumps(body).encode()
 
 
-def allowed_hosts(bind_host: str, env: Mapping[str, str] | None = None) -> tuple[str, ...]:
-    """The names a server bound to ``bind_host`` answers to (see the module docstring)."""
-    env = os.environ if env is None else env
-    names = [*LOCAL_NAMES, *env_list(env.get("VOD_ALLOWED_HOSTS"))]
+def allowed_hosts(bind_host: str, settings: ServerSettings | None = None) -> tuple[str, ...]:
+    """The names a server bound to ``bind_host`` answers to (see the module docstring);
+    ``settings`` default to the environment's."""
+    settings = ServerSettings.from_env() if settings is None else settings
+    names = [*LOCAL_NAMES, *settings.allowed_hosts]
     if bind_host not in WILDCARDS:
         names.append(bind_host)
     return tuple(dict.fromkeys(name.lower() for name in names))

@@ -1,19 +1,23 @@
-"""Settings of the emulator, read from the environment in this one place (docs/ARCHITECTURE.md,
-"Configuration")."""
+"""Settings of the emulator, declared here once: its branch of the settings tree
+(docs/ARCHITECTURE.md, "Configuration")."""
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic.dataclasses import dataclass
+from vod_testbed.common.settings import (
+    DEFAULT_REGION,
+    AwsRegion,
+    CommaList,
+    Settings,
+    Switch,
+    WebhookSecret,
+    variable,
+)
 
-from vod_testbed.common.settings import SETTINGS_CONFIG, CommaList, Switch, read_env, variable
 
-
-@dataclass(frozen=True, config=SETTINGS_CONFIG)
-class EmulatorSettings:
+class EmulatorSettings(Settings):
     """Every knob of the emulator: each field names its environment variable once, and its
     description is the variable's meaning (the configuration page is generated from them).
 
@@ -34,26 +38,16 @@ class EmulatorSettings:
     webhook_urls: CommaList = variable(
         "EVENTS_WEBHOOK_URL",
         description="where the emulator delivers job-state events (comma-separated)",
+        shown_default="— (`vod-testbed dev`: the pipeline's webhook, besides these)",
         default=(),
     )
-    webhook_secret: str = variable(
-        "WEBHOOK_SECRET",
-        description="authenticates webhook deliveries both ways",
-        shown_default="`vod-testbed dev`: random per run",
-        default="",
-        repr=False,
-    )
+    webhook_secret: WebhookSecret = ""
     account_id: str = variable(
         "EMULATOR_ACCOUNT_ID",
         description="the 12-digit account in ARNs and events (`AWS_REGION` gives their region)",
         default="123456789012",
     )
-    region: str = variable(
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        description="region of S3 and MediaConvert",
-        default="us-east-1",
-    )
+    region: AwsRegion = DEFAULT_REGION
     queue_concurrency: int = variable(
         "EMULATOR_QUEUE_CONCURRENCY",
         description="jobs each queue runs at once unless the queue sets `concurrentJobs`",
@@ -163,11 +157,6 @@ class EmulatorSettings:
             raise ValueError("EMULATOR_ACCOUNT_ID must be 12 digits")
         if not 1 <= self.http_threads <= 64:
             raise ValueError("EMULATOR_HTTP_THREADS must be between 1 and 64")
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> EmulatorSettings:
-        """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
-        return read_env(cls, env)
 
     def arn(self, kind: str, name: str) -> str:
         """``arn:aws:mediaconvert:<region>:<account>:<kind>/<name>`` (kind: jobs, queues...)."""

@@ -41,16 +41,15 @@ def _model_group_details(outputs: JobOutputs) -> list[dict[str, Any]]:
     for group in outputs.groups:
         details = []
         for output in group.outputs:
-            detail: dict[str, Any] = {
-                "outputFilePaths": [output.uris[-1]],
-                "durationInMs": output.duration_ms,
-            }
+            detail: dict[str, Any] = {"durationInMs": output.duration_ms}
+            if output.uris:  # CMAF and DASH outputs name no file (docs/jobs.md)
+                detail["outputFilePaths"] = [output.uris[-1]]
             if output.width:
                 detail["videoDetails"] = _video(output.width, output.height, output.average_bitrate)
             details.append(detail)
         entry: dict[str, Any] = {"outputDetails": details, "type": group.type}
         if group.playlist_uri:
-            entry["playlistFilePaths"] = [group.playlist_uri]
+            entry["playlistFilePaths"] = [group.playlist_uri, *group.more_playlist_uris]
         groups.append(entry)
     return groups
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterable
 
 from flask import Flask
 
@@ -22,9 +23,18 @@ class EmulatorServer(BackgroundServer):
         host: str = "127.0.0.1",
         port: int = 0,
         listener: socket.socket | None = None,
+        allowed: Iterable[str] | None = None,
     ) -> None:
         threads = app.extensions["emulator"].settings.http_threads
-        super().__init__(app, host, port, name="emulator-http", threads=threads, listener=listener)
+        super().__init__(
+            app,
+            host,
+            port,
+            name="emulator-http",
+            threads=threads,
+            listener=listener,
+            allowed=allowed,
+        )
 
     def start(self) -> EmulatorServer:
         super().start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import logging
 
 from vod_testbed.backends.interface import Transcoder
@@ -27,9 +26,7 @@ BACKEND_WORKERS = 16
 def ffmpeg_transcoder(backend: BackendSettings | None = None) -> Transcoder:
     """The FFmpeg backend with ``backend``'s storage and ffmpeg settings (default: from the
     environment: S3_ENDPOINT_URL, ...)."""
-    settings = dataclasses.replace(
-        backend or BackendSettings.from_env(), max_concurrent_jobs=BACKEND_WORKERS
-    )
+    settings = (backend or BackendSettings.from_env()).replace(max_concurrent_jobs=BACKEND_WORKERS)
     return create_transcoder("ffmpeg", settings)
 
 

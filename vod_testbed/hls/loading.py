@@ -7,6 +7,8 @@ from typing import Any
 import av
 import m3u8
 
+from vod_testbed.hls.checks import encryption
+from vod_testbed.hls.checks.fmp4 import inspect_fmp4, map_path
 from vod_testbed.hls.model import Context, HlsInputError, Rendition, Segment
 from vod_testbed.media.measure import SegmentSize, average_bitrate, peak_bitrate
 from vod_testbed.media.segments import SegmentMedia, inspect_segment
@@ -59,7 +61,8 @@ def load_rendition(ctx: Context, r: Rendition) -> None:
     ctx.add("playlist.syntax", True, f"{r.uri} parses, EXT-X-VERSION {pl.version}", r.name)
     r.playlist = pl
     missing, unreadable = [], []
-    for seg in pl.segments:
+    init = map_path(pl, ctx.folder)  # fMP4 segments are read behind their init segment
+    for index, seg in enumerate(pl.segments):
         seg_path = ctx.resolve(seg.uri)
         item = Segment(seg.uri, seg_path or ctx.folder / seg.uri, float(seg.duration or 0))
         r.segments.append(item)
@@ -67,10 +70,16 @@ def load_rendition(ctx: Context, r: Rendition) -> None:
             missing.append(seg.uri)
             continue
         item.size = seg_path.stat().st_size
-        try:
-            item.media = inspect_segment(seg_path)
-        except av.error.FFmpegError as exc:
-            unreadable.append(f"{seg.uri} ({exc.strerror or exc})")
+        with encryption.clear_segment(ctx, r, index, seg_path) as clear:
+            if clear is None:
+                continue
+            try:
+                item.media = inspect_segment(clear) if init is None else inspect_fmp4(init, clear)
+            except (av.error.FFmpegError, OSError) as exc:
+                unreadable.append(f"{seg.uri} ({exc.strerror or exc})")
+    if encryption.is_encrypted(pl):
+        encryption.check_tags(ctx, r)
+        encryption.check_key(ctx, r)
     if unreadable:
         ctx.add("segments.readable", False, f"not readable media: {', '.join(unreadable)}", r.name)
     elif r.media:
@@ -95,7 +104,7 @@ def _fill_figures(r: Rendition) -> None:
     media = r.media
     if media:
         first = media[0]
-        fig.resolution = f"{first.width}x{first.height}"
+        fig.resolution = None if r.audio_only else f"{first.width}x{first.height}"
         fig.codecs = measured_codecs(first)
         fig.frame_rate = float(first.frame_rate) if first.frame_rate else None
         if first.audio:
@@ -114,7 +123,8 @@ def _fill_figures(r: Rendition) -> None:
 
 def measured_codecs(media: SegmentMedia) -> str:
     """The CODECS a segment's streams call for (``avc1.640028,mp4a.40.2``)."""
-    parts = [media.avc_codecs or "unknown video"]
+    audio_only = media.video_packets == 0 and media.audio is not None
+    parts = [] if audio_only else [media.avc_codecs or "unknown video"]
     if media.audio is not None:
         parts.append(media.audio.codecs_tag or media.audio.codec)
     return ",".join(parts)

@@ -41,6 +41,11 @@ class Rendition:
     playlist: Any = None  # m3u8.M3U8 once parsed
     text: str = ""
     segments: list[Segment] = field(default_factory=list)
+    # The codecs of the audio group the variant names (checks/audio_groups): its CODECS
+    # lists them beside its own streams'.
+    group_codecs: frozenset[str] = frozenset()
+    # Segments that could not be decrypted, and why (hls/checks/encryption.py).
+    key_problems: list[str] = field(default_factory=list)
     figures: RenditionFigures = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,6 +68,14 @@ class Rendition:
             and bool(self.segments)
             and all(s.media is not None for s in self.segments)
         )
+
+    @property
+    def audio_only(self) -> bool:
+        """Sound alone: the segments hold no video (or, unread, CODECS names none)."""
+        if self.media:
+            return all(m.video_packets == 0 and m.audio is not None for m in self.media)
+        codecs = (self.stream_info.codecs or "").lower()
+        return bool(codecs) and not any(v in codecs for v in ("avc1", "avc3", "hvc1", "hev1"))
 
     @property
     def media(self) -> list[SegmentMedia]:
@@ -103,6 +116,8 @@ class Context:
     thumbnails_explicit: bool
     report: ValidationReport
     master_independent: bool = False
+    # The AES-128 key of encrypted segments, when the caller has it.
+    key: bytes | None = None
 
     @property
     def folder(self) -> Path:

@@ -47,12 +47,25 @@ class RenditionFigures:
 
 
 @dataclass
+class SubtitleFigures:
+    """One SUBTITLES rendition (a WebVTT caption track) as the master names it and as read."""
+
+    language: str | None
+    name: str | None
+    playlist: str
+    default: bool
+    segment_count: int = 0
+    cue_count: int = 0
+
+
+@dataclass
 class ValidationReport:
     """Every check run against one HLS output, and the figures measured on the way."""
 
     master: str
     checks: list[Check] = field(default_factory=list)
     renditions: list[RenditionFigures] = field(default_factory=list)
+    subtitles: list[SubtitleFigures] = field(default_factory=list)
     thumbnail_count: int | None = None
     elapsed_s: float = 0.0
 
@@ -92,6 +105,7 @@ class ValidationReport:
             "elapsed_s": round(self.elapsed_s, 3),
             "thumbnail_count": self.thumbnail_count,
             "renditions": [asdict(r) for r in self.renditions],
+            "subtitles": [asdict(s) for s in self.subtitles],
             "checks": [asdict(c) for c in self.checks],
         }
 

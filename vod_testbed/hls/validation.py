@@ -34,8 +34,20 @@ Check ids (stable, used by tests and tooling):
   for the average video bit rate: more than 10 % over is an error, under is a note
 * ``playlist.media-sequence`` - EXT-X-MEDIA-SEQUENCE:1 (segments count from 00001)
 * ``thumbnails.size`` - (with a ladder) the thumbnail box the ladder asks for
+* ``subtitles.group`` / ``subtitles.playlist`` / ``subtitles.segments`` /
+  ``subtitles.duration`` / ``subtitles.cues`` - WebVTT caption renditions
+  (:mod:`vod_testbed.hls.checks.subtitles`)
+* ``audio.group`` / ``audio.renditions`` - audio rendition groups: every ``AUDIO=``
+  resolves, each rendition is audio alone (:mod:`vod_testbed.hls.checks.audio_groups`)
+* ``fmp4.init`` / ``fmp4.fragments`` / ``fmp4.duration`` / ``fmp4.fragment-length`` -
+  fragmented-MP4 (CMAF) playlists and their boxes (:mod:`vod_testbed.hls.checks.fmp4`)
 * ``iframes.playlist`` / ``iframes.keyframe-start`` - each I-frame-only playlist is one,
   and each of its byte ranges starts with a keyframe
+* ``tiles.playlist`` / ``tiles.image`` / ``tiles.count`` - each image (trick-play)
+  playlist is one, agreeing with its EXT-X-IMAGE-STREAM-INF; every tile is a JPEG of the
+  grid's size; the tiles cover the video at the thumbnails' interval
+* ``encryption.tags`` / ``encryption.key`` - EXT-X-KEY well formed; with the key, every
+  segment decrypts into MPEG-TS (without it, or with a wrong one, a clear verdict)
 * ``thumbnails.present`` / ``thumbnails.naming`` / ``thumbnails.decodable`` /
   ``thumbnails.count``
 """
@@ -52,13 +64,17 @@ from vod_testbed.backends import naming
 from vod_testbed.backends.ladder import Ladder
 from vod_testbed.common import errors
 from vod_testbed.hls.checks import (
+    audio_groups,
     bitrate,
     files,
+    fmp4,
     iframes,
     ladder,
     media,
     playlist,
+    subtitles,
     thumbnails,
+    tiles,
     timing,
 )
 from vod_testbed.hls.loading import load_master, load_rendition
@@ -74,6 +90,8 @@ def validate_hls(
     source_duration_s: float | None = None,
     thumbnails: str | Path | None = None,
     storage: Storage | None = None,
+    key: bytes | None = None,
+    fragment_seconds: float | None = None,
 ) -> ValidationReport:
     """Validate an HLS output and report every check.
 
@@ -85,6 +103,10 @@ def validate_hls(
         thumbnails: folder of the frame captures; defaults to ``../thumbnails`` next to
             the HLS folder when that exists.
         storage: used for ``s3://`` inputs (default: ``Storage()`` from the environment).
+        key: the AES-128 key of encrypted segments (16 bytes); without it their media
+            cannot be checked (``encryption.key`` fails).
+        fragment_seconds: the fragment length fMP4 segments were asked for (CMAF's
+            ``FragmentLength``); enables ``fmp4.fragment-length``.
 
     Raises:
         HlsInputError: the master is missing or unreadable, or is not a master playlist.
@@ -104,8 +126,9 @@ def validate_hls(
                 local_thumbs,
                 explicit,
                 ValidationReport(master=master_str),
+                key=key,
             )
-            report = _run(ctx)
+            report = _run(ctx, fragment_seconds)
     else:
         master_path = Path(master_str)
         if thumbs_str is not None:
@@ -120,8 +143,9 @@ def validate_hls(
             thumbs_path,
             thumbs_str is not None,
             ValidationReport(master=master_str),
+            key=key,
         )
-        report = _run(ctx)
+        report = _run(ctx, fragment_seconds)
     report.elapsed_s = time.perf_counter() - started
     return report
 
@@ -153,7 +177,7 @@ def _download(
     return local_master, local_thumbs, thumbnails is not None
 
 
-def _run(ctx: Context) -> ValidationReport:
+def _run(ctx: Context, fragment_seconds: float | None = None) -> ValidationReport:
     master_pl, master_text = load_master(ctx)
     ctx.master_independent = bool(master_pl.is_independent_segments)
     renditions = [
@@ -162,16 +186,23 @@ def _run(ctx: Context) -> ValidationReport:
     playlist.check_master(ctx, master_text, renditions)
     for r in renditions:
         load_rendition(ctx, r)
+    audio = audio_groups.load_audio_renditions(ctx, master_pl)
+    audio_groups.add_group_media(renditions, audio)
     ctx.report.renditions = [r.figures for r in renditions]
     for r in renditions:
         if r.playlist is not None:
             _check_rendition(ctx, r)
     _check_across(ctx, renditions)
-    files.check_files(ctx, renditions, tuple(v.uri for v in master_pl.iframe_playlists))
+    captions = subtitles.check_subtitles(ctx, master_pl, renditions)
+    captions |= audio_groups.check_audio_groups(ctx, master_pl, renditions, audio)
+    captions |= fmp4.check_fmp4_playlists(ctx, master_pl, fragment_seconds)
+    others = [*master_pl.iframe_playlists, *master_pl.image_playlists]
+    files.check_files(ctx, renditions, captions, tuple(str(v.uri) for v in others))
     if ctx.expected is not None:
         ladder.check_expected(ctx, ctx.expected, renditions)
     thumbnails.check_thumbnails(ctx, renditions)
     iframes.check_iframe_playlists(ctx, master_pl)
+    tiles.check_image_playlists(ctx, master_pl, renditions)
     return ctx.report
 
 
@@ -190,6 +221,20 @@ def _check_rendition(ctx: Context, r: Rendition) -> None:
 
 
 def _check_across(ctx: Context, renditions: list[Rendition]) -> None:
+    # Audio-only variants beside video ones (AUDIO_ONLY_VARIANT_STREAM) have no keyframes
+    # and segments cut on AAC frames: they are compared among themselves
+    # (docs/audio-groups.md).
+    video = [r for r in renditions if not r.audio_only]
+    audio = [r for r in renditions if r.audio_only]
+    for kind in [video, audio] if video and audio else [renditions]:
+        _check_alike(ctx, kind)
+    # A variant that names an audio group takes its sound from there (checks/audio_groups).
+    with_media = [r for r in renditions if r.media and audio_groups.audio_group_of(r) is None]
+    if with_media:
+        media.check_audio_presence(ctx, with_media)
+
+
+def _check_alike(ctx: Context, renditions: list[Rendition]) -> None:
     parsed = [r for r in renditions if r.playlist is not None]
     if parsed:
         playlist.check_independent_segments(ctx, parsed)
@@ -197,9 +242,6 @@ def _check_across(ctx: Context, renditions: list[Rendition]) -> None:
     complete = [r for r in renditions if r.complete]
     timing.check_keyframe_alignment(ctx, complete)
     timing.check_durations(ctx, complete)
-    with_media = [r for r in renditions if r.media]
-    if with_media:
-        media.check_audio_presence(ctx, with_media)
 
 
 __all__ = [

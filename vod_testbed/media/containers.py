@@ -35,8 +35,14 @@ ACCEPTED_DEMUXERS = (
     "flv",
     "mxf",
     "asf",
+    # Sound alone (audio-only ladders; M4A is the MP4 family's).
+    "mp3",
+    "wav",
+    "flac",
 )
-ACCEPTED_DESCRIPTION = "MP4/MOV, Matroska/WebM, AVI, MPEG-TS, MPEG-PS, FLV, MXF or ASF"
+ACCEPTED_DESCRIPTION = (
+    "MP4/MOV, Matroska/WebM, AVI, MPEG-TS, MPEG-PS, FLV, MXF, ASF, or MP3, WAV or FLAC audio"
+)
 FORMAT_WHITELIST = ",".join(ACCEPTED_DEMUXERS)
 PROTOCOL_WHITELIST = "file"
 

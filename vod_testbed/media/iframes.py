@@ -126,11 +126,16 @@ def rendition_iframes(segments: list[Path]) -> list[IFrame]:
 
 
 def iframe_playlist(
-    frames: list[IFrame], end_s: float, version: int = 4, folder: Path | None = None
+    frames: list[IFrame],
+    end_s: float,
+    version: int = 4,
+    folder: Path | None = None,
+    map_uri: str | None = None,
 ) -> str:
     """An ``EXT-X-I-FRAMES-ONLY`` media playlist (RFC 8216 4.3.3.6): each EXTINF is the time
     to the next I-frame (or to ``end_s`` for the last), each range an ``EXT-X-BYTERANGE``;
-    segment URIs are relative to ``folder`` (the playlist's), or bare names without it."""
+    segment URIs are relative to ``folder`` (the playlist's), or bare names without it.
+    ``map_uri`` is the init segment of fragmented-MP4 segments (``EXT-X-MAP``)."""
     spans = [
         (frames[n + 1].time_s if n + 1 < len(frames) else end_s) - f.time_s
         for n, f in enumerate(frames)
@@ -144,6 +149,8 @@ def iframe_playlist(
         "#EXT-X-PLAYLIST-TYPE:VOD",
         "#EXT-X-I-FRAMES-ONLY",
     ]
+    if map_uri:
+        lines.append(f'#EXT-X-MAP:URI="{map_uri}"')
     for frame, span in zip(frames, spans, strict=True):
         lines += [
             f"#EXTINF:{max(span, 0.0):.5f},",

@@ -142,15 +142,17 @@ def _fraction(value: Any) -> Fraction | None:
     return frac if frac > 0 else None
 
 
-def probe(path: Path | str) -> MediaInfo:
+def probe(path: Path | str, *, audio_only: bool = False) -> MediaInfo:
     """Read what the backends need to know about a media file.
 
-    Only accepted video containers are opened, as plain files (see
-    :mod:`vod_testbed.media.containers`).
+    Only accepted containers are opened, as plain files (see
+    :mod:`vod_testbed.media.containers`). With ``audio_only``, a file with sound and no
+    picture is described (``video`` None) rather than refused.
 
     Raises:
         TranscodeError: 1010 when the file is empty, not media, a still image, not in an
-            accepted container, or has no video stream; 1030 when its video cannot be decoded.
+            accepted container, or has no video stream (and, with ``audio_only``, no audio
+            either); 1030 when its video cannot be decoded.
     """
     path = Path(path)
     size = os.path.getsize(path)
@@ -173,6 +175,8 @@ def probe(path: Path | str) -> MediaInfo:
             f"The input is not a media file that can be read: {exc.strerror or 'unreadable'}.",
         ) from exc
     with container:
+        if audio_only and not container.streams.video and container.streams.audio:
+            return _probe_audio(container, size)
         if not container.streams.video:
             kinds = ", ".join(sorted({s.type for s in container.streams})) or "none"
             raise errors.TranscodeError(
@@ -210,6 +214,15 @@ def probe(path: Path | str) -> MediaInfo:
         return MediaInfo(container.format.name, duration, size, video, audio, video_duration)
 
 
+def _probe_audio(container: Any, size: int) -> MediaInfo:
+    """A file of sound alone; its duration is the audio stream's (else the container's)."""
+    astream = container.streams.audio[0]
+    acc = astream.codec_context
+    audio = AudioInfo(codec=acc.name, channels=acc.channels, sample_rate=acc.sample_rate)
+    duration = _duration_s(container, astream)
+    return MediaInfo(container.format.name, duration, size, None, audio, None)
+
+
 def _first_frame(container: Any, vstream: Any) -> tuple[int, bool]:
     """Decode one frame: proves the video decodes, and yields its display rotation and
     whether it is interlaced."""
@@ -228,8 +241,8 @@ def _first_frame(container: Any, vstream: Any) -> tuple[int, bool]:
 
 
 def _duration_s(container: Any, vstream: Any) -> float:
-    """The longer of the container's and the video stream's durations: the ladder muxes audio
-    and video together, so its renditions last as long as the longer stream."""
+    """The longer of the container's and the (video) stream's durations: the ladder muxes
+    audio and video together, so its renditions last as long as the longer stream."""
     candidates = []
     if vstream.duration and vstream.time_base:
         candidates.append(float(vstream.duration * vstream.time_base))

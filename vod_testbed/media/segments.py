@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 
@@ -77,6 +78,16 @@ def has_idr(data: bytes) -> bool:
     return False
 
 
+def has_idr_avcc(data: bytes) -> bool:
+    """As :func:`has_idr` for an MP4 sample: NAL units behind 4-byte lengths (avcC)."""
+    at = 0
+    while at + 5 <= len(data):
+        if data[at + 4] & 0x1F == 5:
+            return True
+        at += 4 + int.from_bytes(data[at : at + 4], "big")
+    return False
+
+
 def inspect_segment(path: Path) -> SegmentMedia:
     """Demux one segment and summarise its video and audio packets.
 
@@ -96,16 +107,22 @@ def inspect_segment(path: Path) -> SegmentMedia:
             acc = astream.codec_context
             seg.audio = AudioFormat(acc.name, astream.profile, acc.channels, acc.sample_rate)
         if vstream is None:
+            _audio_times(seg, container, astream)
             return seg
         frame_s = float(1 / seg.frame_rate) if seg.frame_rate else 0.0
+        # MP4 and fMP4 carry the parameter sets in avcC (extradata) and length-prefixed NALs.
+        avcc = bytes(vstream.codec_context.extradata or b"")
+        if avcc[:1] != b"\x01" or len(avcc) < 4:
+            avcc = b""
         for packet in container.demux(vstream):
             if packet.size == 0 or packet.pts is None:
                 continue
             t = float(packet.pts * packet.time_base)
-            idr = bool(packet.is_keyframe) and has_idr(bytes(packet))
+            data = bytes(packet)
+            idr = bool(packet.is_keyframe) and (has_idr_avcc(data) if avcc else has_idr(data))
             if seg.video_packets == 0:
                 seg.first_packet_is_keyframe = idr
-                seg.avc_codecs = avc_codecs_from_annexb(bytes(packet))
+                seg.avc_codecs = f"avc1.{avcc[1:4].hex()}" if avcc else avc_codecs_from_annexb(data)
             seg.video_packets += 1
             seg.video_bytes += packet.size
             if idr:
@@ -116,6 +133,19 @@ def inspect_segment(path: Path) -> SegmentMedia:
     return seg
 
 
+def _audio_times(seg: SegmentMedia, container: Any, astream: Any) -> None:
+    """An audio-only segment's span, from its packets (every AAC frame is a sync point)."""
+    if astream is None:
+        return
+    for packet in container.demux(astream):
+        if packet.pts is None or packet.size == 0:
+            continue
+        start = float(packet.pts * packet.time_base)
+        end = start + float((packet.duration or 0) * packet.time_base)
+        seg.start_time = start if seg.start_time is None else min(seg.start_time, start)
+        seg.end_time = end if seg.end_time is None else max(seg.end_time, end)
+
+
 def codecs_attribute(video: SegmentMedia) -> str:
     """The CODECS attribute for a rendition whose first segment is ``video``.
 
@@ -123,6 +153,8 @@ def codecs_attribute(video: SegmentMedia) -> str:
         ValueError: the segment holds no H.264 sequence parameter set to read it from.
     """
     if not video.avc_codecs:
+        if video.video_packets == 0 and video.audio and video.audio.codecs_tag:
+            return video.audio.codecs_tag  # an audio-only segment
         raise ValueError(f"{video.path.name} holds no H.264 sequence parameter set")
     parts = [video.avc_codecs]
     if video.audio and video.audio.codecs_tag:

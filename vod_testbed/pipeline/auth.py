@@ -27,7 +27,7 @@ import jwt
 from cachetools import TTLCache
 
 from vod_testbed.common.caches import SharedCache
-from vod_testbed.pipeline import upload_keys
+from vod_testbed.pipeline.trigger import upload_keys
 
 # Algorithms an identity provider's JWKS may use; never "none", never HMAC with a public key.
 ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "PS256")

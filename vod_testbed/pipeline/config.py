@@ -1,5 +1,5 @@
-"""Settings of the pipeline, read from the environment in this one place (docs/ARCHITECTURE.md,
-"Configuration").
+"""Settings of the pipeline, declared here once: its branch of the settings tree
+(docs/ARCHITECTURE.md, "Configuration").
 
 Storage and transcoder settings (``S3_ENDPOINT_URL``, ``S3_BUCKET``, ``AWS_REGION``,
 ``TRANSCODER_BACKEND`` ...) are the backends' own: :class:`common.settings.BackendSettings`
@@ -9,20 +9,18 @@ reads them, and :class:`PipelineSettings` carries one.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import Field
-from pydantic.dataclasses import dataclass
 
 from vod_testbed.backends.source import DEFAULT_SAMPLE_BYTES
 from vod_testbed.common import signing
 from vod_testbed.common.settings import (
-    SETTINGS_CONFIG,
     BackendSettings,
     CommaList,
+    Settings,
     Switch,
-    read_env,
+    WebhookSecret,
     variable,
 )
 
@@ -35,29 +33,57 @@ def _default_database_url() -> str:
     return f"sqlite:///{Path(tempfile.gettempdir()) / 'vod-testbed' / 'pipeline.sqlite3'}"
 
 
-@dataclass(frozen=True, config=SETTINGS_CONFIG)
-class PipelineSettings:
+class PlaybackSettings(Settings):
+    """Playback's knobs, a branch of :class:`PipelineSettings`. The token lifetime is
+    ``PLAYBACK_URL_EXPIRES_S`` and the CDN is ``PLAYBACK_BASE_URL``, both the pipeline's own.
+    """
+
+    token_secret: str | None = variable(
+        "PLAYBACK_TOKEN_SECRET",
+        description="signs playback tokens",
+        shown_default="random per process",
+        default=None,
+        repr=False,
+    )
+    cloudfront_key_pair_id: str | None = variable(
+        "CLOUDFRONT_KEY_PAIR_ID",
+        description=(
+            "with `PLAYBACK_BASE_URL`: the public key id of the distribution's key "
+            "group; segment URLs are then signed for CloudFront"
+        ),
+        default=None,
+    )
+    cloudfront_private_key_file: Path | None = variable(
+        "CLOUDFRONT_PRIVATE_KEY_FILE",
+        description=("with `CLOUDFRONT_KEY_PAIR_ID`: its RSA private key (PEM)"),
+        default=None,
+    )
+    quality_seconds: float = variable(
+        "REPORT_QUALITY_S",
+        deprecated=("REPORT_QUALITY_SECONDS",),
+        description="seconds of each rung the console's ladder report compares with the source",
+        default=60.0,
+    )
+
+
+class PipelineSettings(Settings):
     """Every knob of the pipeline: each field names its environment variable once, and its
     description is the variable's meaning (the configuration page is generated from them).
 
     Attributes:
         backend: the backends' settings (storage, transcoder), from their own variables.
+        playback: playback's settings (tokens, CloudFront, the console's reports).
     """
 
     backend: BackendSettings = Field(default_factory=BackendSettings)
+    playback: PlaybackSettings = Field(default_factory=PlaybackSettings)
     database_url: str = variable(
         "DATABASE_URL",
         description="the pipeline's database (SQLAlchemy URL)",
         shown_default="SQLite file in `$TMPDIR/vod-testbed/` (`vod-testbed dev`: in its data dir)",
         default_factory=_default_database_url,
     )
-    webhook_secret: str = variable(
-        "WEBHOOK_SECRET",
-        description="authenticates webhook deliveries both ways",
-        shown_default="`vod-testbed dev`: random per run",
-        default="",
-        repr=False,
-    )
+    webhook_secret: WebhookSecret = ""
     webhook_api_key_header: str = variable(
         "WEBHOOK_API_KEY_HEADER",
         description="the header an EventBridge API destination sends the secret in",
@@ -85,7 +111,17 @@ class PipelineSettings:
         default=S3_SINGLE_PUT_LIMIT,
     )
     allowed_content_types: CommaList = variable(
-        "ALLOWED_CONTENT_TYPES", description="accepted upload types", default=("video/*",)
+        "ALLOWED_CONTENT_TYPES",
+        description="accepted upload types",
+        default=("video/*", "audio/*"),
+    )
+    audio_only_uploads: Switch = variable(
+        "AUDIO_ONLY_UPLOADS",
+        description=(
+            "a switch: an upload of sound alone becomes an audio-only video (off: it fails,"
+            " no video stream; [captions and audio-only media](captions.md))"
+        ),
+        default=True,
     )
     upload_url_expires_s: int = variable(
         "UPLOAD_URL_EXPIRES_S", description="life of a presigned upload PUT", default=900
@@ -203,8 +239,27 @@ class PipelineSettings:
         default=3600.0,
         gt=0,
     )
+    hls_encryption: Switch = variable(
+        "HLS_ENCRYPTION",
+        description=(
+            "a switch: each new video's ladder is encrypted with AES-128 under its own key,"
+            " served only with a valid playback token ([Encrypted HLS](encryption.md))"
+        ),
+        default=False,
+    )
+    hls_key_secret: str = variable(
+        "HLS_KEY_SECRET",
+        description=(
+            "derives each video's AES-128 key (needed by `HLS_ENCRYPTION`, and kept while"
+            " encrypted videos exist: changing it makes them unplayable)"
+        ),
+        default="",
+        repr=False,
+    )
 
     def __post_init__(self) -> None:
+        if self.hls_encryption and len(self.hls_key_secret) < 16:
+            raise ValueError("HLS_ENCRYPTION needs HLS_KEY_SECRET of at least 16 characters")
         if not 0 < self.max_upload_bytes <= S3_SINGLE_PUT_LIMIT:
             raise ValueError(f"MAX_UPLOAD_BYTES must be between 1 and {S3_SINGLE_PUT_LIMIT}")
         # SigV4 presigned URLs live at most 7 days.
@@ -222,8 +277,3 @@ class PipelineSettings:
     @property
     def bucket(self) -> str:
         return self.backend.s3_bucket
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> PipelineSettings:
-        """From ``env`` (default ``os.environ``); ValueError naming a refused variable."""
-        return read_env(cls, env, backend=BackendSettings.from_env(env))

@@ -30,7 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.pool import StaticPool
 
 from vod_testbed.common import migrations
-from vod_testbed.pipeline.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.asset_states import AssetStatus
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The first revision: the schema as it was when tables were still created on start.

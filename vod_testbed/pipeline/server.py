@@ -11,19 +11,20 @@ the EventBridge API destination (AWS) there.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.common.errors import JobNotFoundError
 from vod_testbed.common.serving import BackgroundServer
+from vod_testbed.pipeline.assets.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.db import Database
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.job_bridge import JobBridge
-from vod_testbed.pipeline.reaper import Reaper
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
-from vod_testbed.pipeline.watcher import UploadWatcher
+from vod_testbed.pipeline.workers.job_bridge import JobBridge
+from vod_testbed.pipeline.workers.reaper import Reaper
+from vod_testbed.pipeline.workers.watcher import UploadWatcher
 from vod_testbed.storage.s3 import Storage
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class PipelineServer:
         host: str = "127.0.0.1",
         port: int | None = None,
         watch: bool = True,
+        allowed: Iterable[str] | None = None,
     ) -> None:
         self.settings = settings
         self.database = Database(settings.database_url)
@@ -72,19 +74,14 @@ class PipelineServer:
             else None
         )
         self.reaper = Reaper(self.service, settings.stuck_uploaded_s, settings.stuck_processing_s)
-        self.app = create_app(
-            {
-                "CONTENT_SERVICE": self.service,
-                "UPLOAD_TRIGGER": self.trigger,
-                "REAPER": self.reaper,
-            }
-        )
+        self.app = create_app(self.service, trigger=self.trigger, reaper=self.reaper)
         self._http = BackgroundServer(
             self.app,
             host,
             settings.port if port is None else port,
             name="pipeline-http",
             threads=settings.http_threads,
+            allowed=allowed,
         )
         self.url = self._http.url
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,9 @@ from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.backends.naming import HLS_FOLDER
 from vod_testbed.common.errors import TranscodeError
+from vod_testbed.hls.decrypt import decrypt_ladder
 from vod_testbed.hls.validation import HlsInputError
+from vod_testbed.media.aes128 import DecryptionError
 from vod_testbed.media.probe import probe
 from vod_testbed.report.measure import measure_ladder
 from vod_testbed.report.model import LadderReport
@@ -33,6 +36,7 @@ def build_report(
     ffmpeg: str | None = None,
     ladder: Ladder = DEFAULT_LADDER,
     on_measured: Callable[[LadderReport], None] | None = None,
+    key: bytes | None = None,
 ) -> LadderReport:
     """The report of ``master`` (``s3://`` or local), with quality against ``source``.
 
@@ -47,6 +51,8 @@ def build_report(
         ladder: rung targets, matched by name.
         on_measured: called with the report once measured, before quality (which can take
             minutes), so a caller can show the figures early.
+        key: the AES-128 key of an encrypted ladder: a private copy is decrypted first
+            (hls/decrypt.py), and everything is measured on the clear media.
 
     Raises:
         HlsInputError: the output cannot be read at all.
@@ -54,6 +60,14 @@ def build_report(
     storage = storage or Storage()
     with tempfile.TemporaryDirectory(prefix="vod-report-") as tmp:
         local_master = _local_master(master, Path(tmp), storage)
+        if key is not None:
+            if not is_s3(master):  # never decrypt the caller's own files
+                copy = shutil.copytree(local_master.parent, Path(tmp) / HLS_FOLDER)
+                local_master = Path(copy) / local_master.name
+            try:
+                decrypt_ladder(local_master, key)
+            except DecryptionError as exc:
+                raise HlsInputError(f"{master} does not decrypt with its key: {exc}") from exc
         report = measure_ladder(local_master, master, ladder)
         if source is None:
             return report

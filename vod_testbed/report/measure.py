@@ -3,13 +3,14 @@ segment (size over EXTINF, container overhead included, as RFC 8216 counts it)."
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import m3u8
 
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.hls.validation import RenditionFigures, validate_hls
-from vod_testbed.report.model import BitratePoint, LadderReport, RungReport
+from vod_testbed.report.model import BitratePoint, CaptionTrackReport, LadderReport, RungReport
 
 
 def measure_ladder(master: Path, label: str, ladder: Ladder = DEFAULT_LADDER) -> LadderReport:
@@ -52,6 +53,7 @@ def measure_ladder(master: Path, label: str, ladder: Ladder = DEFAULT_LADDER) ->
         errors=[f"{c.rendition or 'ladder'}: {c.message}" for c in validation.errors],
         warnings=[f"{c.rendition or 'ladder'}: {c.message}" for c in validation.warnings],
         rungs=rungs,
+        captions=[CaptionTrackReport(**asdict(s)) for s in validation.subtitles],
         source=None,
     )
 

@@ -64,6 +64,18 @@ class RungReport:
 
 
 @dataclass
+class CaptionTrackReport:
+    """One caption track of the output (a SUBTITLES rendition)."""
+
+    language: str | None
+    name: str | None
+    playlist: str
+    default: bool
+    segment_count: int
+    cue_count: int
+
+
+@dataclass
 class LadderReport:
     """The report of one HLS output.
 
@@ -76,6 +88,7 @@ class LadderReport:
     errors: list[str]
     warnings: list[str]
     rungs: list[RungReport]
+    captions: list[CaptionTrackReport] = field(default_factory=list)
     quality_status: str = "skipped"
     quality_metric: str | None = None
     quality_error: str | None = None

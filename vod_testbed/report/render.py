@@ -36,6 +36,12 @@ def render_text(report: LadderReport) -> str:
             f"{_kbps(rung.average_bps):>8} {_kbps(rung.peak_bps):>8} {rung.segment_count:>5}  "
             f"{_quality(rung)}"
         )
+    for track in report.captions:
+        lines.append(
+            f"captions {track.language or '-'} {track.name or ''!r}: {track.playlist}, "
+            f"{track.segment_count} segment(s), {track.cue_count} cue(s)"
+            + (", default" if track.default else "")
+        )
     lines.append("")
     lines.append(
         "HLS validation: "

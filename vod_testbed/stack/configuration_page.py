@@ -7,22 +7,35 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from vod_testbed.common.settings import BackendSettings, ClientSettings
+from vod_testbed.common.settings import (
+    BackendSettings,
+    ClientSettings,
+    ServerSettings,
+    Settings,
+    deprecated_names,
+    variable_names,
+)
 from vod_testbed.emulator.config import EmulatorSettings
-from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.playback.settings import PlaybackSettings
+from vod_testbed.fixtures.settings import FixtureSettings
+from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
+from vod_testbed.pipeline.deploy.config import DeployConfig
+from vod_testbed.stack.settings import StackSettings
 
-# Each generated table, by the name its markers carry in the page.
-TABLES: dict[str, tuple[type[Any], ...]] = {
+# Each generated table, by the name its markers carry in the page; every settings type of
+# the project is in one (a test checks it).
+TABLES: dict[str, tuple[type[Settings], ...]] = {
+    "stack": (StackSettings,),
     "backends": (BackendSettings,),
+    "fixtures": (FixtureSettings,),
     "pipeline": (PipelineSettings, PlaybackSettings),
     "emulator": (EmulatorSettings,),
+    "servers": (ServerSettings,),
     "clients": (ClientSettings,),
+    "deploy": (DeployConfig,),
 }
 PAGE = Path("docs/configuration.md")
 HEADER = "| variable | default | meaning |\n|---|---|---|\n"
@@ -30,9 +43,13 @@ _REGION = re.compile(r"(<!-- generated: (\w+) -->\n)(.*?)(<!-- end generated -->
 
 
 def _names(info: FieldInfo) -> str:
-    first, *fallbacks = (str(choice) for choice in info.validation_alias.choices)  # type: ignore[union-attr]
-    shown = f"`{first}`"
-    return shown + (f" (else {', '.join(f'`{name}`' for name in fallbacks)})" if fallbacks else "")
+    first, *others = variable_names(info)
+    old = set(deprecated_names(info))
+    fallbacks = [f"`{name}`" for name in others if name not in old]
+    shown = f"`{first}`" + (f" (else {', '.join(fallbacks)})" if fallbacks else "")
+    if old:
+        shown += f" (formerly {', '.join(f'`{name}`' for name in sorted(old))}, deprecated)"
+    return shown
 
 
 def _default(info: FieldInfo) -> str:
@@ -51,17 +68,27 @@ def _default(info: FieldInfo) -> str:
     return f"`{value}`"
 
 
-def table(*settings_types: type[Any]) -> str:
-    """The Markdown table of every variable the settings types read, in field order."""
-    rows = [
-        f"| {_names(info)} | {_default(info)} | {info.description} |\n"
-        for settings_type in settings_types
-        for info in settings_type.__pydantic_fields__.values()
-        if info.validation_alias is not None
-    ]
-    return HEADER + "".join(rows)
+def table(*settings_types: type[Settings], shown: set[str] | None = None) -> str:
+    """The Markdown table of every variable the settings types read, in field order. A
+    variable in ``shown`` (an earlier table's; a shared declaration) is named after the
+    table instead of described again; ``shown`` gains this table's variables."""
+    shown = set() if shown is None else shown
+    rows, again = [], []
+    for settings_type in settings_types:
+        for info in settings_type.model_fields.values():
+            if info.validation_alias is None:
+                continue
+            first = variable_names(info)[0]
+            if first in shown:
+                again.append(f"`{first}`")
+                continue
+            shown.add(first)
+            rows.append(f"| {_names(info)} | {_default(info)} | {info.description} |\n")
+    also = f"\nAlso read here, as described above: {', '.join(again)}.\n" if again else ""
+    return HEADER + "".join(rows) + also
 
 
 def render(page: str) -> str:
     """``page`` with each generated region replaced by its table."""
-    return _REGION.sub(lambda m: m[1] + table(*TABLES[m[2]]) + m[4], page)
+    shown: set[str] = set()
+    return _REGION.sub(lambda m: m[1] + table(*TABLES[m[2]], shown=shown) + m[4], page)

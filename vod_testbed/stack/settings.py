@@ -1,17 +1,17 @@
-"""What a local stack is started from: one settings object, built from explicit values or
-from an environment mapping that is read, never written.
+"""What a local stack is started from: the root of the settings tree, built from explicit
+values or from an environment mapping that is read once, never written.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Self
 
 import platformdirs
+from pydantic import Field
 
-from vod_testbed.common.settings import env_int
+from vod_testbed.common.settings import ServerSettings, Settings, variable
 from vod_testbed.emulator.config import EmulatorSettings
 from vod_testbed.pipeline.config import PipelineSettings
 
@@ -23,48 +23,73 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME))
 
 
-@dataclass(frozen=True)
-class StackSettings:
-    """How to start storage, the MediaConvert emulator and the pipeline together.
+class StackSettings(Settings):
+    """How to start storage, the MediaConvert emulator and the pipeline together: the root
+    of the settings tree, holding each part's settings as a branch (docs/configuration.md).
 
-    The parts' own settings objects carry every knob they have; the stack fills in what
-    ties them together (endpoints, the shared webhook secret, where state lives) and leaves
-    the rest as given.
+    The parts' own settings carry every knob they have; the stack adds what ties them
+    together (endpoints, the shared webhook secret, where state lives) and leaves the rest as
+    given. :meth:`from_env` reads the environment once, for every branch.
 
     Attributes:
-        data_dir: ``VOD_DATA_DIR`` - holds the pipeline's database, the emulator's state and
-            the work files; one stack at a time may use it. Default: the per-user state
-            folder.
         host: address every server binds (127.0.0.1; 0.0.0.0 only inside a container).
-        s3_port, emulator_port, api_port: ``DEV_S3_PORT`` (9000), ``EMULATOR_PORT`` (8888),
-            ``PIPELINE_PORT`` (8000); 0 picks a free port.
+        emulator_port, api_port: the emulator's ``EMULATOR_PORT`` and the pipeline's
+            ``PIPELINE_PORT``, as their parts declare them; 0 picks a free port.
         watch: poll the bucket for uploads (storage that cannot notify, like the embedded S3).
-        database_url: ``DATABASE_URL``; None: a SQLite file in the data dir.
-        webhook_secret: ``WEBHOOK_SECRET``, shared by the emulator (signs) and the pipeline
-            (checks); None: a random one per start.
-        access_key_id, secret_access_key: ``VOD_ACCESS_KEY_ID`` / ``VOD_SECRET_ACCESS_KEY``,
-            the only credentials the embedded S3 and the emulator accept (with the embedded
-            S3); None: a random pair per start, printed and in the ready file.
+        database_url: the pipeline's ``DATABASE_URL`` when it is set; None: a SQLite file in
+            the data dir.
+        webhook_secret: the shared ``WEBHOOK_SECRET`` (the emulator signs, the pipeline
+            checks); None: a random one per start.
         pipeline: the pipeline's settings, its ``backend`` (storage, transcoder) included. An
             S3 endpoint of None starts the embedded S3; a MediaConvert endpoint of None
             points the pipeline at the emulator.
         emulator: the emulator's settings; its ``webhook_urls`` are extra receivers of job
             events, beside the pipeline's own webhook which always gets them.
+        servers: what every server of the stack shares (the host names it answers to).
     """
 
-    data_dir: Path = field(default_factory=default_data_dir)
+    data_dir: Path = variable(
+        "VOD_DATA_DIR",
+        description=(
+            "`vod-testbed dev`'s data dir (database, emulator state, work files); one stack at"
+            " a time may use it"
+        ),
+        shown_default="the per-user state folder (`~/.local/state/vod-testbed` on Linux)",
+        default_factory=default_data_dir,
+    )
+    s3_port: int = variable(
+        "DEV_S3_PORT",
+        description="where a stack's embedded S3 listens (0: a free port)",
+        default=9000,
+        ge=0,
+        le=65535,
+    )
+    access_key_id: str | None = variable(
+        "VOD_ACCESS_KEY_ID",
+        description=(
+            "the only access key a stack's embedded S3 and emulator accept (printed, and in"
+            " the ready file)"
+        ),
+        shown_default="random per start",
+        default=None,
+    )
+    secret_access_key: str | None = variable(
+        "VOD_SECRET_ACCESS_KEY",
+        description="the secret of `VOD_ACCESS_KEY_ID`",
+        shown_default="random per start",
+        default=None,
+        repr=False,
+    )
     host: str = "127.0.0.1"
-    s3_port: int = 9000
     # The parts declare these variables and their defaults (docs/configuration.md).
-    emulator_port: int = field(default_factory=lambda: EmulatorSettings().port)
-    api_port: int = field(default_factory=lambda: PipelineSettings().port)
+    emulator_port: int = Field(default_factory=lambda: EmulatorSettings().port, ge=0, le=65535)
+    api_port: int = Field(default_factory=lambda: PipelineSettings().port, ge=0, le=65535)
     watch: bool = True
     database_url: str | None = None
-    webhook_secret: str | None = None
-    access_key_id: str | None = None
-    secret_access_key: str | None = field(default=None, repr=False)
-    pipeline: PipelineSettings = field(default_factory=PipelineSettings)
-    emulator: EmulatorSettings = field(default_factory=EmulatorSettings)
+    webhook_secret: str | None = Field(default=None, repr=False)
+    pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
+    emulator: EmulatorSettings = Field(default_factory=EmulatorSettings)
+    servers: ServerSettings = Field(default_factory=ServerSettings)
 
     @property
     def pipeline_database_url(self) -> str:
@@ -76,21 +101,18 @@ class StackSettings:
         return self.data_dir / "emulator"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> StackSettings:
-        """Every setting from ``env`` (default ``os.environ``), each part reading its own
-        variables."""
-        env = os.environ if env is None else env
-        defaults = cls(data_dir=Path())
-        pipeline, emulator = PipelineSettings.from_env(env), EmulatorSettings.from_env(env)
-        return cls(
-            data_dir=Path(env["VOD_DATA_DIR"]) if env.get("VOD_DATA_DIR") else default_data_dir(),
-            s3_port=env_int(env, "DEV_S3_PORT", defaults.s3_port),
-            emulator_port=emulator.port,
-            api_port=pipeline.port,
-            database_url=env.get("DATABASE_URL") or None,
-            webhook_secret=pipeline.webhook_secret or None,
-            access_key_id=env.get("VOD_ACCESS_KEY_ID") or None,
-            secret_access_key=env.get("VOD_SECRET_ACCESS_KEY") or None,
-            pipeline=pipeline,
-            emulator=emulator,
-        )
+    def from_env(cls, env: Mapping[str, str] | None = None, **fixed: Any) -> Self:
+        """The whole tree from ``env`` (default: the process's environment), each branch
+        reading its own variables; the stack's own fields follow the branches'."""
+        tree = super().from_env(env, **fixed)
+        pipeline, emulator = tree.pipeline, tree.emulator
+        ties: dict[str, Any] = {
+            "emulator_port": emulator.port,
+            "api_port": pipeline.port,
+            "webhook_secret": pipeline.webhook_secret or None,
+            # Set: the pipeline's; unset: the stack's own file in its data dir.
+            "database_url": (
+                pipeline.database_url if "database_url" in pipeline.model_fields_set else None
+            ),
+        }
+        return tree.replace(**{name: value for name, value in ties.items() if name not in fixed})

@@ -10,7 +10,6 @@ the same data dir is refused.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 import secrets
@@ -22,6 +21,7 @@ from typing import IO, Any
 
 from vod_testbed import __version__
 from vod_testbed.common.dirlock import DirInUseError, lock_dir
+from vod_testbed.common.hosts import allowed_hosts
 from vod_testbed.common.serving import listen
 from vod_testbed.emulator.app import create_app as create_emulator_app
 from vod_testbed.emulator.server import EmulatorServer
@@ -142,6 +142,7 @@ class Stack:
     def _start(self) -> None:
         settings = self.settings
         host = settings.host
+        allowed = allowed_hosts(host, settings.servers)
         self._lock = _prepare_data_dir(settings.data_dir)
         backend = settings.pipeline.backend
         if backend.s3_endpoint_url is None:
@@ -153,9 +154,9 @@ class Stack:
                 settings.s3_port,
                 credentials={self.access_key_id: self.secret_access_key},
                 any_credentials=self.any_credentials,
+                allowed=allowed,
             )
-            backend = dataclasses.replace(
-                backend,
+            backend = backend.replace(
                 s3_endpoint_url=_local(self.s3.endpoint_url, host),
                 aws_access_key_id=self.access_key_id,
                 aws_secret_access_key=self.secret_access_key,
@@ -164,13 +165,11 @@ class Stack:
         # the pipeline's webhook URL.
         listener = listen(host, settings.emulator_port)
         emulator_url = _local(f"http://{host}:{listener.getsockname()[1]}", host)
-        backend = dataclasses.replace(
-            backend,
+        backend = backend.replace(
             mediaconvert_endpoint=backend.mediaconvert_endpoint or emulator_url,
             work_dir=settings.data_dir / "work",
         )
-        self.pipeline_settings = dataclasses.replace(
-            settings.pipeline,
+        self.pipeline_settings = settings.pipeline.replace(
             backend=backend,
             database_url=settings.pipeline_database_url,
             webhook_secret=self.webhook_secret,
@@ -178,11 +177,14 @@ class Stack:
         )
         try:
             self.pipeline = PipelineServer(
-                self.pipeline_settings, host=host, port=settings.api_port, watch=settings.watch
+                self.pipeline_settings,
+                host=host,
+                port=settings.api_port,
+                watch=settings.watch,
+                allowed=allowed,
             )
             pipeline_url = _local(self.pipeline.url, host)
-            emulator_settings = dataclasses.replace(
-                settings.emulator,
+            emulator_settings = settings.emulator.replace(
                 data_dir=settings.emulator_data_dir,
                 webhook_urls=(pipeline_url + WEBHOOK_PATH, *settings.emulator.webhook_urls),
                 webhook_secret=self.webhook_secret,
@@ -204,7 +206,7 @@ class Stack:
             listener.close()
             raise
         try:
-            self.emulator = EmulatorServer(app, listener=listener).start()
+            self.emulator = EmulatorServer(app, listener=listener, allowed=allowed).start()
         except BaseException:
             app.extensions["emulator"].close()
             raise

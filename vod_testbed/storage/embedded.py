@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +76,7 @@ def start_embedded_s3(
     clock: Callable[[], float] | None = None,
     *,
     any_credentials: bool = False,
+    allowed: Iterable[str] | None = None,
 ) -> EmbeddedS3:
     """Start the server (``port=0`` picks a free port).
 
@@ -88,6 +89,8 @@ def start_embedded_s3(
         any_credentials: accept any request, signed or not, as moto alone does (the
             documented switch for tests that want no checks; see ``docs/ARCHITECTURE.md``,
             "Storage").
+        allowed: the host names it answers to (default: ``common/hosts.py``'s
+            ``allowed_hosts`` of the environment's settings).
 
     Raises:
         OSError: (EADDRINUSE) the port is taken.
@@ -106,6 +109,7 @@ def start_embedded_s3(
         render_error=render_host_error,
         max_body_bytes=MAX_OBJECT_BYTES,
         screen=app.screen,
+        allowed=allowed,
     ).start()
     log.info(
         "embedded S3 server (in memory, lost on exit) at %s%s",

@@ -96,11 +96,9 @@ def vod_stack_settings(
 
         @pytest.fixture(scope="session")
         def vod_stack_settings(vod_stack_settings, my_webhook_url):
-            emulator = dataclasses.replace(
-                vod_stack_settings.emulator, webhook_urls=(my_webhook_url,))
-            return dataclasses.replace(vod_stack_settings, emulator=emulator)
+            emulator = vod_stack_settings.emulator.replace(webhook_urls=(my_webhook_url,))
+            return vod_stack_settings.replace(emulator=emulator)
     """
-    import dataclasses
 
     from vod_testbed.common.settings import BackendSettings
     from vod_testbed.emulator.config import EmulatorSettings
@@ -122,7 +120,7 @@ def vod_stack_settings(
         emulator_port=_port(pytestconfig, "emulator"),
         api_port=_port(pytestconfig, "api"),
         pipeline=PipelineSettings(
-            backend=dataclasses.replace(BackendSettings(), transcoder_backend=backend),
+            backend=BackendSettings().replace(transcoder_backend=backend),
             watch_interval_s=WATCH_INTERVAL_S,
         ),
         emulator=emulator,

@@ -4,7 +4,6 @@ events, and the few calls a platform's tests make (upload through the API, arm a
 
 from __future__ import annotations
 
-import dataclasses
 import mimetypes
 import secrets
 from pathlib import Path
@@ -60,15 +59,12 @@ class VodStack:
         receiver = BackgroundServer(receiver_app(events, secret), name="vod-events").start()
         pipeline = settings.pipeline
         try:
-            settings = dataclasses.replace(
-                settings,
+            settings = settings.replace(
                 webhook_secret=secret,
-                emulator=dataclasses.replace(
-                    settings.emulator,
+                emulator=settings.emulator.replace(
                     webhook_urls=(*settings.emulator.webhook_urls, receiver.url + EVENTS_PATH),
                 ),
-                pipeline=dataclasses.replace(
-                    pipeline,
+                pipeline=pipeline.replace(
                     video_ready_webhook_url=pipeline.video_ready_webhook_url
                     or receiver.url + VIDEOS_PATH,
                 ),

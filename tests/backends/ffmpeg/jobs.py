@@ -51,7 +51,7 @@ def validated(job: Job, ladder: Ladder, source: Path, storage: Storage) -> Valid
     return validate_hls(
         job.outputs.master_playlist_uri,
         expected=ladder,
-        source_duration_s=probe(source).duration_s,
+        source_duration_s=probe(source, audio_only=ladder.audio_only).duration_s,
         storage=storage,
     )
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 
 def run_on_a_backend_of_its_own(settings, storage: Storage, work_dir: Path, source: str) -> Job:
-    backend = FFmpegBackend(settings=replace(settings, work_dir=work_dir), storage=storage)
+    backend = FFmpegBackend(settings=settings.replace(work_dir=work_dir), storage=storage)
     try:
         job, _ = run_job(backend, JobRequest.for_prefix(source))
     finally:
@@ -46,8 +46,10 @@ def test_ladder_lands_in_s3_with_mediaconvert_names_and_validates(
     keys = keys_under(storage, f"{s3_prefix}/{out}")
     rungs = ["1080p", "720p", "480p", "360p"]
     assert [k for k in keys if k.endswith(".m3u8")] == sorted(
-        ["hls/master.m3u8"] + [f"hls/master_{r}.m3u8" for r in rungs]
+        ["hls/master.m3u8", "hls/master_Thumbnail.m3u8"] + [f"hls/master_{r}.m3u8" for r in rungs]
     )
+    # The ladder's THUMBNAIL trick play: 4 s at one thumbnail per 2 s GOP, one 3x3 tile.
+    assert [k for k in keys if "_Thumbnail_" in k] == ["hls/master_Thumbnail_000000001.jpg"]
     for rung in rungs:
         assert f"hls/master_{rung}_00001.ts" in keys
     assert "thumbnails/master_thumb.0000000.jpg" in keys
@@ -162,7 +164,7 @@ def test_missing_object_is_error_1404(ffmpeg_backend, s3_prefix):
 
 
 def test_unreachable_storage_is_a_readable_error(backend_settings, tmp_path):
-    settings = replace(backend_settings, s3_endpoint_url="http://127.0.0.1:9", work_dir=tmp_path)
+    settings = backend_settings.replace(s3_endpoint_url="http://127.0.0.1:9", work_dir=tmp_path)
     backend = FFmpegBackend(settings=settings)
     try:
         job, _ = run_job(backend, JobRequest.for_prefix("s3://bucket/in.mp4"))
@@ -242,7 +244,7 @@ def test_cancel_while_uploading_withdraws_what_was_written(
             proceed.wait(30)
 
     backend = FFmpegBackend(
-        settings=replace(backend_settings, work_dir=tmp_path),
+        settings=backend_settings.replace(work_dir=tmp_path),
         storage=SlowStorage(backend_settings, storage.client),
     )
     try:

@@ -62,7 +62,7 @@ def make_client(endpoint: str = "https://mediaconvert.test", attempts: int = 1) 
 
 
 def settings(queue: str | None = QUEUE) -> BackendSettings:
-    return replace(BackendSettings(), mediaconvert_role_arn=ROLE, mediaconvert_queue_arn=queue)
+    return BackendSettings().replace(mediaconvert_role_arn=ROLE, mediaconvert_queue_arn=queue)
 
 
 def backend_on(
@@ -163,7 +163,7 @@ def test_drop_ladder_probes_the_source_and_renders_only_kept_rungs(tmp_path: Pat
     )
     client = make_client()
     backend = MediaConvertBackend(
-        replace(settings(), work_dir=tmp_path), client=client, storage=Storage(settings())
+        settings().replace(work_dir=tmp_path), client=client, storage=Storage(settings())
     )
     small = media_info(640, 360)
     with Stubber(client) as stubber:
@@ -554,7 +554,7 @@ def scripted_server() -> Iterator[Any]:
 def _http_backend(server: Any, attempts: int) -> MediaConvertBackend:
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
     return backend_on(
-        make_client(endpoint, attempts), replace(settings(), mediaconvert_endpoint=endpoint)
+        make_client(endpoint, attempts), settings().replace(mediaconvert_endpoint=endpoint)
     )
 
 
@@ -580,7 +580,7 @@ def test_retries_give_up_after_max_attempts(scripted_server: Any, request_: JobR
 
 def test_the_default_client_retries_in_standard_mode() -> None:
     backend = MediaConvertBackend(
-        replace(settings(), mediaconvert_endpoint="http://127.0.0.1:9"), max_attempts=7
+        settings().replace(mediaconvert_endpoint="http://127.0.0.1:9"), max_attempts=7
     )
     config: Any = backend.client.meta.config  # its stubs omit the options it was built with
     assert config.retries == {"mode": "standard", "total_max_attempts": 7}
@@ -597,7 +597,7 @@ def test_a_job_names_the_job_template_only_when_its_settings_cover_it(
     (no audio) naming the ladder's template would get its audio back, so it goes without."""
     client = make_client()
     stubber = Stubber(client)
-    with_template = replace(settings(), mediaconvert_job_template="vod-testbed-ladder")
+    with_template = settings().replace(mediaconvert_job_template="vod-testbed-ladder")
     backend = backend_on(client, with_template, source_prober=lambda _uri: source)
     sent = create_job_params(request_, source)
     if names_it:

@@ -14,7 +14,8 @@ from tests.backends.mediaconvert.job_examples import (
     mp4_output,
 )
 from tests.backends.mediaconvert.settings_builders import assert_valid_for_boto3
-from vod_testbed.backends.jobmodel.model import CaptionSelector, JobSpec
+from tests.support.audio_groups import two_language_settings
+from vod_testbed.backends.jobmodel.model import CaptionSelector, HlsGroup, JobSpec
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.backends.mediaconvert.render_model import render_model_settings
@@ -56,3 +57,36 @@ def test_what_the_renderer_cannot_write_is_refused_by_name() -> None:
     )
     with pytest.raises(ValueError, match="caption selectors are not rendered"):
         render_model_settings(captioned)
+
+
+def test_an_audio_rendition_group_renders_and_reads_back() -> None:
+    """AudioGroupId, AudioTrackType, AudioRenditionSets and the renditions' languages and
+    names survive rendering (HlsSettings and AudioDescription in the service model)."""
+    settings = two_language_settings(SOURCE, "s3://media/out/hls/master")
+    rendition = settings["OutputGroups"][0]["Outputs"][3]["AudioDescriptions"][0]
+    rendition["StreamName"] = "Español"
+    job = model(settings)
+    rendered = render_model_settings(job)
+    assert_valid_for_boto3(rendered)
+    assert model(rendered) == job
+    outputs = rendered["OutputGroups"][0]["Outputs"]
+    assert [o["OutputSettings"]["HlsSettings"].get("AudioTrackType") for o in outputs] == [
+        None,
+        None,
+        "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT",
+        "ALTERNATE_AUDIO_AUTO_SELECT",
+    ]
+    assert outputs[0]["OutputSettings"]["HlsSettings"]["AudioRenditionSets"] == "program_audio"
+    assert outputs[3]["AudioDescriptions"][0]["LanguageCode"] == "SPA"
+
+
+def test_gop_multiple_segments_render_and_read_back() -> None:
+    settings = two_language_settings(SOURCE, "s3://media/out/hls/master")
+    group = settings["OutputGroups"][0]["OutputGroupSettings"]["HlsGroupSettings"]
+    group["SegmentLengthControl"] = "GOP_MULTIPLE"
+    job = model(settings)
+    (hls,) = job.output_groups
+    assert isinstance(hls, HlsGroup) and hls.gop_multiple_segments
+    rendered = render_model_settings(job)
+    assert_valid_for_boto3(rendered)
+    assert model(rendered) == job

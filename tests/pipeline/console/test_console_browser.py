@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,7 @@ def server(
         watch_interval_s=0.2,
         port=0,
     )
-    running = PipelineServer(replace(settings), transcoder=ffmpeg_backend, port=0).start()
+    running = PipelineServer(settings.replace(), transcoder=ffmpeg_backend, port=0).start()
     allow_origins(Storage(backend_settings).client, settings.bucket, console_origins(running.url))
     yield running
     running.stop()
@@ -187,3 +186,28 @@ def test_the_screenshot_path_is_the_one_the_console_page_names() -> None:
     repo = Path(__file__).resolve().parents[3]
     page = (repo / "docs" / "console.md").read_text()
     assert (SCREENSHOTS / "console.png").relative_to(repo).as_posix() in page
+
+
+def test_hovering_the_scrub_bar_shows_a_trick_play_tile(page: Any, uploaded: str) -> None:
+    """The ladder's THUMBNAIL tiles, read through thumbs.vtt, preview the time under the
+    pointer: the second half of the clip shows a thumbnail further along in its tile."""
+    wait_until(page, "Number(document.querySelector('#scrub')?.dataset.cues) > 0", timeout_s=60)
+    cues = int(page.locator("#scrub").get_attribute("data-cues"))
+    assert cues == 7  # 13.5 s at one thumbnail per 2 s GOP
+    bar = page.locator("#scrub")
+    box = bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
+    preview = page.locator("#scrub-preview")
+    preview.wait_for(state="visible", timeout=10_000)
+    assert preview.get_attribute("data-tile") == "master_Thumbnail_000000001.jpg"
+    assert preview.get_attribute("data-xywh") == "624,176,312,176"  # the sixth thumbnail
+    assert 9.5 < float(preview.get_attribute("data-time")) < 10.5
+    wait_until(
+        page,
+        "(() => { const p = document.querySelector('#scrub-preview');"
+        " const url = getComputedStyle(p).backgroundImage.slice(5, -2);"
+        " if (!url) return false; const img = new Image(); img.src = url;"
+        " return img.complete && img.naturalWidth === 936; })()",
+        timeout_s=20,
+    )
+    page.locator("#player-card").screenshot(path=str(SCREENSHOTS / "console-scrub.png"))

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 
 from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange
 from vod_testbed.pipeline.console.reports import ReportCache
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.report.model import LadderReport
 
 
@@ -42,9 +42,7 @@ def builder() -> Builder:
 
 @pytest.fixture
 def app(service: ContentService, builder: Builder) -> Flask:
-    return create_app(
-        {"CONTENT_SERVICE": service, "REPORT_CACHE": ReportCache(builder), "TESTING": True}
-    )
+    return create_app(service, reports=ReportCache(builder), config={"TESTING": True})
 
 
 def change(video_id: str, status: EventStatus, event_id: str, **extra: Any) -> JobStateChange:
@@ -150,9 +148,7 @@ def test_a_report_that_fails_says_why(
     def broken(master: str, source: str | None, on_measured: Any) -> LadderReport:
         raise RuntimeError("storage is gone")
 
-    app = create_app(
-        {"CONTENT_SERVICE": service, "REPORT_CACHE": ReportCache(broken), "TESTING": True}
-    )
+    app = create_app(service, reports=ReportCache(broken), config={"TESTING": True})
     video = new_asset()
     record_job(service, video, "job-1")
     service.apply_job_change(

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from vod_testbed.pipeline.console.blueprint import hls_js_integrity
-from vod_testbed.pipeline.console.vendor import VendorError, extract, sri_sha512, verify
+from vod_testbed.pipeline.console.vendor import (
+    PINNED,
+    Pinned,
+    VendorError,
+    extract,
+    sri_sha512,
+    verify,
+)
 
 
 def tarball(tmp_path: Path, members: dict[str, bytes]) -> Path:
@@ -48,3 +55,18 @@ def test_the_page_pins_the_served_file_by_its_sha384(tmp_path: Path) -> None:
     expected = "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn"
     assert hls_js_integrity(file) == expected
     assert hls_js_integrity(tmp_path / "absent.js") is None
+
+
+@pytest.mark.parametrize("pinned", PINNED, ids=lambda p: p.package)
+def test_each_vendored_player_is_the_pinned_release(pinned: Pinned) -> None:
+    """What ``make install`` put in the static folder came out of the tarball whose
+    sha512 is the pinned ``dist.integrity``."""
+    tarball = Path(".cache/npm") / pinned.tarball_name
+    if not (pinned.target.is_file() and tarball.is_file()):
+        pytest.skip(f"{pinned.package} is not vendored here (make install fetches it)")
+    assert pinned.stamp.read_text().strip() == pinned.integrity
+    verify(tarball, pinned.integrity)
+    with tarfile.open(tarball, "r:gz") as archive:
+        member = archive.extractfile(pinned.member)
+        assert member is not None
+        assert member.read() == pinned.target.read_bytes()

@@ -48,7 +48,7 @@ def test_the_lambda_zip_holds_no_http_database_deployment_emulator_or_cli(
             (
                 "vod_testbed/pipeline/http/",
                 "vod_testbed/pipeline/deploy/",
-                "vod_testbed/pipeline/content_service.py",
+                "vod_testbed/pipeline/assets/content_service.py",
                 "vod_testbed/pipeline/db.py",
                 "vod_testbed/emulator/",
                 "vod_testbed/cli/",

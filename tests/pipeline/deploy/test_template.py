@@ -18,7 +18,7 @@ from vod_testbed.pipeline.deploy.config import DeployConfig
 from vod_testbed.pipeline.deploy.lambda_package import HANDLER, LAMBDA_RUNTIME
 from vod_testbed.pipeline.deploy.template import render_template
 from vod_testbed.pipeline.trigger.handler import PINNED_TAG
-from vod_testbed.pipeline.upload_keys import UPLOAD_SUFFIXES, upload_key
+from vod_testbed.pipeline.trigger.upload_keys import UPLOAD_SUFFIXES, upload_key
 
 ENV = {
     "AWS_REGION": "eu-west-1",

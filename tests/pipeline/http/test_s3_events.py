@@ -11,8 +11,8 @@ from werkzeug.test import TestResponse
 from tests.support.doubles import RecordingTranscoder
 from tests.support.pipeline import SECRET, s3_notification
 from vod_testbed.fixtures.media import clip_path
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
 
@@ -24,7 +24,7 @@ def notify(
     service: ContentService, trigger: UploadTrigger, pipeline_settings: PipelineSettings
 ) -> Notify:
     """POST MinIO's notification of an uploaded ``video`` with a bearer ``token``."""
-    client = create_app({"CONTENT_SERVICE": service, "UPLOAD_TRIGGER": trigger}).test_client()
+    client = create_app(service, trigger=trigger).test_client()
 
     def post(video: dict[str, Any], token: str) -> TestResponse:
         event = s3_notification(

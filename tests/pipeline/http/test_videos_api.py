@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from tests.support.e2e_helpers import bearer
 from tests.support.pipeline import record_job
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.content_service import ContentService
 
 GOOD = {"filename": "clip.mp4", "content_type": "video/mp4", "size": 1234, "course_id": "c-1"}
 
@@ -48,8 +48,8 @@ def test_the_put_signature_binds_content_type_and_length(client: FlaskClient) ->
         ("filename", None, "non-empty"),
         ("filename", "x" * 300, "at most 255"),
         # The S3 notification that starts transcoding matches video extensions only.
-        ("filename", "lecture", "must end with a video file extension (.mp4, .mov"),
-        ("filename", "capture.ts", "must end with a video file extension"),
+        ("filename", "lecture", "must end with a video or audio file extension (.mp4, .mov"),
+        ("filename", "capture.ts", "must end with a video or audio file extension"),
         ("content_type", "image/png", "not accepted"),
         ("content_type", "video/mp4; codecs=avc1", "bare MIME type"),
         ("content_type", 7, "MIME type"),
@@ -115,7 +115,7 @@ def test_ready_video_has_a_tokened_playback_url_and_presigned_thumbnails(
     service: ContentService, client: FlaskClient
 ) -> None:
     from vod_testbed.backends.mediaconvert.events import EventStatus
-    from vod_testbed.pipeline.job_events import JobStateChange
+    from vod_testbed.pipeline.assets.job_events import JobStateChange
 
     video = create(client).get_json()["video"]
     record_job(service, video, "1-abc")

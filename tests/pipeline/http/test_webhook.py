@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -20,9 +19,9 @@ from tests.support.pipeline import (
     record_job,
 )
 from vod_testbed.common import signing
-from vod_testbed.pipeline import content_service
+from vod_testbed.pipeline.assets import content_service
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.http.app import create_app
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 
@@ -346,9 +345,9 @@ def test_a_receiver_without_a_secret_answers_503_so_the_event_is_retried(
 ) -> None:
     """EventBridge API destinations retry 429 and 5xx and drop other 4xx answers: a receiver
     that is not configured yet must not answer 4xx for an event it will accept later."""
-    unconfigured = replace(pipeline_settings, webhook_secret="")
+    unconfigured = pipeline_settings.replace(webhook_secret="")
     service = ContentService(unconfigured, database, notifier=notifier)
-    client = create_app({"CONTENT_SERVICE": service, "TESTING": True}).test_client()
+    client = create_app(service, config={"TESTING": True}).test_client()
     asset = new_asset()
     body = json.dumps(mc_event("PROGRESSING", JOB, asset["id"])).encode()
     response = client.post(

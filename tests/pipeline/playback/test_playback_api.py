@@ -17,12 +17,12 @@ from flask.testing import FlaskClient
 from tests.support.pipeline import record_job
 from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.clock import ManualClock
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.job_events import JobStateChange
+from vod_testbed.pipeline.config import PlaybackSettings
 from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.job_events import JobStateChange
 from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.pipeline.playback.service import GRANT_REUSE_S
-from vod_testbed.pipeline.playback.settings import PlaybackSettings
 from vod_testbed.storage.s3 import Storage
 
 MASTER = """#EXTM3U
@@ -53,7 +53,7 @@ def app(service: ContentService, clock: ManualClock) -> Flask:
     playback = build_playback_service(
         service, PlaybackSettings(token_secret="playback-secret"), clock=clock
     )
-    return create_app({"CONTENT_SERVICE": service, "PLAYBACK_SERVICE": playback, "TESTING": True})
+    return create_app(service, playback=playback, config={"TESTING": True})
 
 
 @pytest.fixture

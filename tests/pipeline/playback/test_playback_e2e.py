@@ -5,7 +5,6 @@ HLS client from its playback URL alone (the session's S3: embedded, or MinIO wit
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -39,8 +38,7 @@ def played(
 
 @pytest.fixture(scope="module")
 def backend_settings_module(backend_settings: object, module_database_url: str) -> PipelineSettings:
-    return replace(
-        PipelineSettings(backend=backend_settings),  # type: ignore[arg-type]
+    return PipelineSettings(backend=backend_settings).replace(  # type: ignore[arg-type]
         database_url=module_database_url,
         webhook_secret="e2e",
         auth_jwt_secret=AUTH_SECRET,

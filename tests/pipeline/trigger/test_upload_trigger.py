@@ -20,8 +20,8 @@ from vod_testbed.common.clock import ManualClock
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.signed_post import DeliveryError
 from vod_testbed.fixtures.media import clip_path
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
 from vod_testbed.pipeline.trigger.handler import (
     UploadTrigger,
     WebhookReporter,
@@ -30,7 +30,7 @@ from vod_testbed.pipeline.trigger.handler import (
     parse_s3_event,
 )
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
-from vod_testbed.pipeline.watcher import UploadWatcher, object_created_event
+from vod_testbed.pipeline.workers.watcher import UploadWatcher, object_created_event
 from vod_testbed.storage.s3 import Storage, parse_s3_uri
 
 DECODED = (

@@ -15,15 +15,32 @@ import threading
 import time
 from collections.abc import MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import IO
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.assembly import Assembly, assemble
+from vod_testbed.backends.ffmpeg.audio_groups import (
+    AudioGroupPlan,
+    audio_group_plan,
+    in_settings_order,
+    read_audio_renditions,
+    write_audio_groups,
+)
 from vod_testbed.backends.ffmpeg.binary import choose_ffmpeg
-from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
+from vod_testbed.backends.ffmpeg.captions import (
+    CaptionCues,
+    CaptionFiles,
+    check_captions,
+    read_caption_file,
+    write_burn_in,
+    write_caption_rendition,
+)
+from vod_testbed.backends.ffmpeg.cmaf import StreamGroupPlan, stream_group_plan
+from vod_testbed.backends.ffmpeg.command import EncodePlan, build_audio_command, build_command
 from vod_testbed.backends.ffmpeg.compile import (
     FileGroupPlan,
     Source,
@@ -35,6 +52,7 @@ from vod_testbed.backends.ffmpeg.diagnostics import (
     count_concealed_errors,
     stderr_tail,
 )
+from vod_testbed.backends.ffmpeg.encryption import encrypt_renditions
 from vod_testbed.backends.ffmpeg.file_outputs import WrittenOutput, read_file_group
 from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
 from vod_testbed.backends.ffmpeg.outputs import (
@@ -46,8 +64,11 @@ from vod_testbed.backends.ffmpeg.outputs import (
 from vod_testbed.backends.ffmpeg.process import job_workdir, remove_stale_workdirs, spawn
 from vod_testbed.backends.ffmpeg.progress import percent_done, progress_blocks
 from vod_testbed.backends.ffmpeg.segment_modifiers import apply_group_segment_modifiers
+from vod_testbed.backends.ffmpeg.stream_publish import StreamGroupFiles, finish_stream_group
+from vod_testbed.backends.ffmpeg.trickplay import plan_tile_sets, write_image_playlists
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
+    CaptionOutput,
     FileOutput,
     GroupOutput,
     Job,
@@ -58,11 +79,18 @@ from vod_testbed.backends.job import (
     RenditionOutput,
     new_job_id,
 )
+from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.automated_abr import expanded
 from vod_testbed.backends.jobmodel.inputs import Resolution
-from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec
+from vod_testbed.backends.jobmodel.model import CmafGroup, DashIsoGroup, HlsGroup, JobSpec
 from vod_testbed.backends.jobmodel.timeline import needs_assembly
-from vod_testbed.backends.ladder import plan_renditions, thumbnail_geometry
+from vod_testbed.backends.ladder import (
+    AudioRendition,
+    RenditionPlan,
+    audio_renditions,
+    plan_renditions,
+    thumbnail_geometry,
+)
 from vod_testbed.backends.source import (
     applied_rotation,
     check_audio,
@@ -72,6 +100,7 @@ from vod_testbed.backends.source import (
 from vod_testbed.common import errors
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.media.probe import MediaInfo, output_frame_rate, probe
+from vod_testbed.media.segments import inspect_segment
 from vod_testbed.storage.s3 import Storage, is_s3, parse_s3_uri
 
 log = logging.getLogger(__name__)
@@ -111,6 +140,13 @@ def _validate_request(request: JobRequest) -> None:
         _validate_model(request.model)
     if not is_s3(request.input_uri) and not Path(request.input_uri).exists():
         raise errors.InvalidRequestError("input_uri", f"no such file: {request.input_uri}")
+    for i, track in enumerate(request.captions):
+        if is_s3(track.source_uri):
+            parse_s3_uri(track.source_uri)
+        elif not Path(track.source_uri).is_file():
+            raise errors.InvalidRequestError(
+                f"captions[{i}].source_uri", f"no such file: {track.source_uri}"
+            )
 
 
 def _validate_model(model: JobSpec) -> None:
@@ -123,7 +159,7 @@ def _validate_model(model: JobSpec) -> None:
         patterned = [
             o.name_modifier
             for o in group.outputs
-            if isinstance(group, HlsGroup) or o.is_frame_capture
+            if isinstance(group, HlsGroup | CmafGroup | DashIsoGroup) or o.is_frame_capture
         ]
         if any("%" in name for name in (base, *patterned)):
             raise errors.InvalidRequestError(
@@ -230,6 +266,7 @@ class FFmpegBackend(InProcessTranscoder):
         )
         request = job.request
         model = request.model
+        ladder = request.ladder
         if model is not None and needs_assembly(model):
             # Several inputs, clips, selections, images or loudness: the output timeline is
             # assembled first, and the job reads it as its one input (docs/inputs-and-audio.md).
@@ -240,7 +277,7 @@ class FFmpegBackend(InProcessTranscoder):
         else:
             logs = []
             source = self._fetch_input(request.input_uri, work)
-            media = probe(source)
+            media = probe(source, audio_only=ladder.audio_only or ladder.audio_outputs_only)
             details = media.to_input_details(request.input_uri)
         self._check_canceled(run)
         self._update(
@@ -259,18 +296,30 @@ class FFmpegBackend(InProcessTranscoder):
             )
             return
         check_audio(request.ladder, media)
-        plan = self._plan(request, media, source, work)
+        captions = self._read_captions(request, media, work)
+        burnt = next((c for c in captions if c.track.burn_in), None)
+        plan = (
+            self._plan(request, media, source, work)
+            if media.video is not None and not ladder.audio_outputs_only
+            else self._audio_plan(request, media, source, work)
+        )
+        if burnt is not None:
+            plan = replace(plan, burn_in=write_burn_in(work, burnt))
         rate_note = frame_rate_warning(request.ladder, media)
         if rate_note:
             self._warn(job_id, rate_note)
         self._update(job_id, phase=JobPhase.TRANSCODING)
-        self._transcode(job_id, run, build_command(plan, self.ffmpeg), work, media.duration_s)
+        build = build_audio_command if plan.audio_renditions else build_command
+        self._transcode(job_id, run, build(plan, self.ffmpeg), work, media.duration_s)
         self._check_canceled(run)
 
+        variants: list[RenditionPlan | AudioRendition] = [
+            *plan.renditions,
+            *plan.audio_renditions,
+        ]
         round_up = request.ladder.round_target_duration_up
         renditions = [
-            read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
-            for r in plan.renditions
+            read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up) for r in variants
         ]
         # Up to one GOP short: a few missing seconds of a long lecture are still truncation.
         check_complete(
@@ -278,7 +327,19 @@ class FFmpegBackend(InProcessTranscoder):
             media.video_duration_s or media.duration_s,
             max(0.5, float(request.ladder.gop_seconds)),
         )
-        write_master(plan.hls_dir, plan.hls_base, renditions, plan.frame_rate)
+        caption_files = self._write_captions(plan, renditions, captions)
+        image_lines, image_playlists, tiles = write_image_playlists(
+            plan.hls_dir, plan.hls_base, plan.tile_sets, renditions[0].duration_s
+        )
+        write_master(
+            plan.hls_dir,
+            plan.hls_base,
+            renditions,
+            plan.frame_rate,
+            caption_files,
+            image_lines=image_lines,
+        )
+        renditions = encrypt_renditions(renditions, request.ladder.encryption, work / "encrypted")
         thumbnails = sorted(plan.thumbnail_dir.glob("*.jpg")) if plan.thumbnail else []
         if plan.thumbnail and not thumbnails:
             raise errors.TranscodeError(errors.UNKNOWN_ERROR, "The encoder wrote no thumbnail.")
@@ -286,7 +347,16 @@ class FFmpegBackend(InProcessTranscoder):
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         written: list[str] = []
         try:
-            outputs = self._publish(run, request, plan, renditions, thumbnails, written)
+            outputs = self._publish(
+                run,
+                request,
+                plan,
+                renditions,
+                caption_files,
+                thumbnails,
+                written,
+                (tiles, image_playlists),
+            )
             # Under the run's lock, a cancel either lands before COMPLETE (and the outputs
             # are withdrawn) or finds the job already COMPLETE; never both.
             with run.lock:
@@ -320,7 +390,9 @@ class FFmpegBackend(InProcessTranscoder):
         media = source.media
         commands: list[tuple[Path, list[str]]] = []
         hls_plans: list[EncodePlan] = []
+        audio_plans: list[AudioGroupPlan | None] = []
         file_plans: list[FileGroupPlan] = []
+        stream_plans: list[StreamGroupPlan] = []
         for index, group in enumerate(model.output_groups):
             folder = work / f"group{index}"
             folder.mkdir(parents=True, exist_ok=True)
@@ -332,6 +404,16 @@ class FFmpegBackend(InProcessTranscoder):
                     self._warn(job_id, rate_note)
                 hls_plans.append(plan)
                 commands.append((folder, build_command(plan, self.ffmpeg)))
+                audio = audio_group_plan(group, source, plan, self.ffmpeg)
+                audio_plans.append(audio)
+                if audio is not None:
+                    commands.append((folder, audio.argv))
+            elif isinstance(group, CmafGroup | DashIsoGroup):
+                streams = stream_group_plan(
+                    group, source, folder, self.settings.x264_preset, self.ffmpeg
+                )
+                stream_plans.append(streams)
+                commands.append((folder, streams.argv))
             else:
                 files = file_group_plan(
                     group, source, folder, self.settings.x264_preset, self.ffmpeg
@@ -349,26 +431,51 @@ class FFmpegBackend(InProcessTranscoder):
         for group, plan in zip(
             (g for g in model.output_groups if isinstance(g, HlsGroup)), hls_plans, strict=True
         ):
-            apply_group_segment_modifiers(group, plan, model, started)
+            apply_group_segment_modifiers(video_part(group), plan, model, started)
         renditions = []
+        trick_play_files: list[tuple[list[Path], list[Path]]] = []
         hls_groups = [g for g in model.output_groups if isinstance(g, HlsGroup)]
-        for plan, group in zip(hls_plans, hls_groups, strict=True):
+        for plan, group, audio in zip(hls_plans, hls_groups, audio_plans, strict=True):
             round_up = plan.ladder.round_target_duration_up
             written = [
                 read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
                 for r in plan.renditions
             ]
-            check_complete(written, source_s, max(0.5, float(plan.ladder.gop_seconds)))
-            write_master(
-                plan.hls_dir, plan.hls_base, written, plan.frame_rate, group.iframe_modifiers
+            extra = read_audio_renditions(plan, audio) if audio is not None else []
+            check_complete(written + extra, source_s, max(0.5, float(plan.ladder.gop_seconds)))
+            image_lines, image_playlists, tiles = write_image_playlists(
+                plan.hls_dir, plan.hls_base, plan.tile_sets, written[0].duration_s
             )
-            renditions.append(written)
+            master = write_master(
+                plan.hls_dir,
+                plan.hls_base,
+                written,
+                plan.frame_rate,
+                iframe_modifiers=group.iframe_modifiers,
+                image_lines=image_lines,
+            )
+            trick_play_files.append((tiles, image_playlists))
+            if audio is not None:
+                write_audio_groups(master, group, audio, extra)
+                written = in_settings_order(group, written + extra)
+            renditions.append(
+                encrypt_renditions(written, group.encryption, plan.hls_dir.parent / "encrypted")
+            )
         file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
+        stream_files = [finish_stream_group(plan, source_s) for plan in stream_plans]
         self._update(job_id, phase=JobPhase.UPLOADING, percent_complete=_TRANSCODE_END)
         uploaded: list[str] = []
         try:
             outputs = self._publish_model(
-                run, model, hls_plans, renditions, file_outputs, uploaded, self._logs(work, logs)
+                run,
+                model,
+                hls_plans,
+                renditions,
+                file_outputs,
+                uploaded,
+                self._logs(work, logs),
+                stream_files=stream_files,
+                trick_play=trick_play_files,
             )
             with run.lock:
                 self._check_canceled(run)
@@ -393,6 +500,8 @@ class FFmpegBackend(InProcessTranscoder):
         file_outputs: Sequence[Sequence[WrittenOutput]],
         written: MutableSequence[str],
         logs: Sequence[Path] = (),
+        stream_files: Sequence[StreamGroupFiles] = (),
+        trick_play: Sequence[tuple[Sequence[Path], Sequence[Path]]] = (),
     ) -> JobOutputs:
         """Upload a model job's outputs; ``written`` collects every URI written so far.
         ``logs`` (loudness logs) go beside the first group's outputs."""
@@ -402,7 +511,10 @@ class FFmpegBackend(InProcessTranscoder):
         masters: list[tuple[Path, str]] = []
         groups: list[GroupOutput] = []
         hls = iter(zip(hls_plans, renditions, strict=True))
+        # Each HLS group's trick-play tiles and image playlists, in the groups' order.
+        tiles_of = iter(trick_play or [((), ())] * len(hls_plans))
         files = iter(file_outputs)
+        streams = iter(stream_files)
         for group in model.output_groups:
             folder, _ = naming.split_destination(group.destination)
 
@@ -419,18 +531,28 @@ class FFmpegBackend(InProcessTranscoder):
                     for modifier in group.iframe_modifiers
                 )
                 playlists += [(p, target(p)) for p in iframes]
+                tiles, image_playlists = next(tiles_of)
+                media += [(tile, target(tile)) for tile in tiles]
+                playlists += [(p, target(p)) for p in image_playlists]
                 masters.append((master, target(master)))
                 details = tuple(
                     FileOutput(
                         (target(r.playlist),),
                         round(r.duration_s * 1000),
-                        r.plan.geometry.box_width,
-                        r.plan.geometry.box_height,
+                        r.plan.geometry.box_width if r.plan else 0,
+                        r.plan.geometry.box_height if r.plan else 0,
                         r.video_bitrate(),
                     )
                     for r in written_renditions
                 )
                 groups.append(GroupOutput("HLS_GROUP", details, target(master)))
+                continue
+            if isinstance(group, CmafGroup | DashIsoGroup):
+                written_group = next(streams)
+                media += [(p, target(p)) for p in written_group.media]
+                playlists += [(p, target(p)) for p in written_group.playlists]
+                masters += [(p, target(p)) for p in written_group.top]
+                groups.append(written_group.output(target))
                 continue
             outputs = next(files)
             media += [(path, target(path)) for output in outputs for path in output.files]
@@ -511,6 +633,71 @@ class FFmpegBackend(InProcessTranscoder):
         suffix = Path(parse_s3_uri(input_uri).key).suffix[:16]
         return self.storage.fetch(input_uri, work / f"input{suffix}")
 
+    def _read_captions(
+        self, request: JobRequest, media: MediaInfo, work: Path
+    ) -> list[CaptionCues]:
+        """Fetch and check every caption file before any encoding: a bad one fails the job
+        now, with its reason, rather than after minutes of work."""
+        duration = media.video_duration_s or media.duration_s
+        result = []
+        for i, track in enumerate(request.captions):
+            local = self._fetch_input(track.source_uri, work / f"captions-{i}")
+            result.append(check_captions(track, read_caption_file(track, local), duration))
+        return result
+
+    def _write_captions(
+        self,
+        plan: EncodePlan,
+        renditions: Sequence[RenditionFiles],
+        captions: Sequence[CaptionCues],
+    ) -> list[CaptionFiles]:
+        """The WebVTT caption renditions, cut on the first rendition's segment boundaries
+        (every rendition shares them: IDRs on one grid)."""
+        tracks = [c for c in captions if not c.track.burn_in]
+        if not tracks:
+            return []
+        first = renditions[0]
+        start = inspect_segment(first.segments[0]).start_time or 0.0
+        durations = [s.duration_s for s in first.sizes]
+        return [
+            write_caption_rendition(plan.hls_dir, plan.hls_base, c, durations, start)
+            for c in tracks
+        ]
+
+    def _audio_plan(
+        self, request: JobRequest, media: MediaInfo, source: Path, work: Path
+    ) -> EncodePlan:
+        """The plan of an audio-only ladder (a source with sound and no picture, and a
+        ladder that allows it; probe() refused it otherwise)."""
+        if request.ladder.audio is None:
+            raise errors.TranscodeError(
+                errors.INPUT_ERROR,
+                "The input has no video stream and the outputs take no audio: "
+                "there is nothing to encode.",
+            )
+        if any(t.burn_in for t in request.captions):
+            raise errors.TranscodeError(
+                errors.SETTINGS_ERROR,
+                "Captions cannot be burnt in: the input has no video stream.",
+            )
+        _, hls_base = naming.destination_base(request.hls_destination, request.input_uri)
+        _, thumb_base = naming.destination_base(request.thumbnail_destination, request.input_uri)
+        plan = EncodePlan(
+            input_path=source,
+            media=media,
+            ladder=request.ladder,
+            renditions=(),
+            thumbnail=None,  # no picture, no frame captures
+            frame_rate=Fraction(0),
+            hls_dir=work / naming.HLS_FOLDER,
+            hls_base=hls_base,
+            thumbnail_dir=work / naming.THUMBNAIL_FOLDER,
+            thumbnail_base=thumb_base,
+            audio_renditions=audio_renditions(request.ladder),
+        )
+        plan.hls_dir.mkdir(parents=True, exist_ok=True)
+        return plan
+
     def _plan(self, request: JobRequest, media: MediaInfo, source: Path, work: Path) -> EncodePlan:
         assert media.video is not None  # probe() refuses inputs without video
         display_w, display_h = display_size(media, request.ladder.rotate)
@@ -529,6 +716,12 @@ class FFmpegBackend(InProcessTranscoder):
             thumbnail_base=thumb_base,
             preset=self.settings.x264_preset,
             rotation=applied_rotation(media, request.ladder.rotate),
+        )
+        plan = replace(
+            plan,
+            tile_sets=plan_tile_sets(
+                request.ladder, (display_w, display_h), plan.frame_rate, plan.renditions
+            ),
         )
         # The hls and image2 muxers exit 0 when they cannot create a file: make the folders.
         plan.hls_dir.mkdir(parents=True, exist_ok=True)
@@ -595,10 +788,13 @@ class FFmpegBackend(InProcessTranscoder):
         request: JobRequest,
         plan: EncodePlan,
         renditions: Sequence[RenditionFiles],
+        captions: Sequence[CaptionFiles],
         thumbnails: Sequence[Path],
         written: MutableSequence[str],
+        trick_play: tuple[Sequence[Path], Sequence[Path]] = ((), ()),
     ) -> JobOutputs:
-        """Upload the outputs; ``written`` collects every URI written so far."""
+        """Upload the outputs; ``written`` collects every URI written so far.
+        ``trick_play`` holds the tiles and the image playlists, if any."""
         hls_folder, _ = naming.split_destination(request.hls_destination)
         thumb_folder, _ = naming.split_destination(request.thumbnail_destination)
         master = plan.hls_dir / naming.master_playlist_name(plan.hls_base)
@@ -609,27 +805,42 @@ class FFmpegBackend(InProcessTranscoder):
         # Media first, then media playlists, the master last: a reader that sees the master
         # finds everything it references.
         segments = [(seg, target(hls_folder, seg)) for r in renditions for seg in r.segments]
+        segments += [(seg, target(hls_folder, seg)) for c in captions for seg in c.segments]
         images = [(img, target(thumb_folder, img)) for img in thumbnails]
         playlists = [(r.playlist, target(hls_folder, r.playlist)) for r in renditions]
+        playlists += [(c.playlist, target(hls_folder, c.playlist)) for c in captions]
+        tiles, image_playlists = trick_play
+        segments += [(tile, target(hls_folder, tile)) for tile in tiles]
+        playlists += [(p, target(hls_folder, p)) for p in image_playlists]
         for batch in (segments + images, playlists, [(master, target(hls_folder, master))]):
             self._check_canceled(run)
             self.storage.put_many(batch, written=written)
 
-        geometry_of = {r.plan.rung.name: r.plan.geometry for r in renditions}
         return JobOutputs(
             master_playlist_uri=target(hls_folder, master),
             renditions=tuple(
                 RenditionOutput(
-                    name=r.plan.rung.name,
+                    name=r.name,
                     playlist_uri=target(hls_folder, r.playlist),
                     duration_ms=round(r.duration_s * 1000),
-                    width=geometry_of[r.plan.rung.name].box_width,
-                    height=geometry_of[r.plan.rung.name].box_height,
+                    # An audio-only variant has no picture: 0 x 0.
+                    width=r.plan.geometry.box_width if r.plan else 0,
+                    height=r.plan.geometry.box_height if r.plan else 0,
                     average_bandwidth=r.average_bandwidth,
                     peak_bandwidth=r.peak_bandwidth,
                     video_bitrate=r.video_bitrate(),
                 )
                 for r in renditions
+            ),
+            captions=tuple(
+                CaptionOutput(
+                    name_modifier=c.track.name_modifier,
+                    playlist_uri=target(hls_folder, c.playlist),
+                    language=c.track.language,
+                    name=c.track.name,
+                    segment_count=len(c.segments),
+                )
+                for c in captions
             ),
             thumbnail_uris=tuple(uri for _, uri in images),
             thumbnail_width=plan.thumbnail.box_width if plan.thumbnail else 0,

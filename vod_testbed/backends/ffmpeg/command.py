@@ -17,8 +17,17 @@ import ffmpeg
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.filters import preprocess
+from vod_testbed.backends.ffmpeg.trickplay import tile_outputs
 from vod_testbed.backends.jobmodel.model import VideoPreprocessors
-from vod_testbed.backends.ladder import Geometry, Ladder, RateControl, RenditionPlan, Rung
+from vod_testbed.backends.ladder import (
+    AudioRendition,
+    Geometry,
+    Ladder,
+    RateControl,
+    RenditionPlan,
+    Rung,
+)
+from vod_testbed.backends.trickplay import TileSet
 from vod_testbed.media import containers
 from vod_testbed.media.probe import MediaInfo
 
@@ -54,10 +63,16 @@ class EncodePlan:
     preset: str = "superfast"
     # Clockwise degrees the source is turned (backends.source.applied_rotation).
     rotation: int = 0
+    # A WebVTT file drawn into every rendition (a BURN_IN caption track), or None.
+    burn_in: Path | None = None
+    # A source without video: the audio-only variants (then ``renditions`` is empty).
+    audio_renditions: tuple[AudioRendition, ...] = ()
     # A model's deinterlacer and noise reducer, shared by every rendition.
     preprocessors: VideoPreprocessors = field(default_factory=VideoPreprocessors)
     # The input's audio stream the renditions take (an assembled input has several).
     audio_stream: int = 0
+    # Image-based trick play: more branches of the same decode (backends/ffmpeg/trickplay.py).
+    tile_sets: tuple[TileSet, ...] = ()
 
     @property
     def fixed_rotation(self) -> bool:
@@ -135,6 +150,10 @@ def _normalised_video(plan: EncodePlan, source: Any) -> tuple[Any, tuple[int, in
         target = (largest.geometry.picture_width, largest.geometry.picture_height)
     if target != stored or plan.media.video.sample_aspect_ratio != 1:
         video = video.filter("scale", target[0], target[1]).filter("setsar", "1")
+    if plan.burn_in is not None:
+        # Drawn once, at the largest rung's size, before the split: every rendition shows
+        # the same captions for the cost of one render.
+        video = video.filter("subtitles", filename=str(plan.burn_in))
     # Constant frame rate: VFR sources become CFR so the GOP is exactly gop_seconds long.
     video = video.filter("fps", fps=str(plan.frame_rate)).filter("format", "yuv420p")
     return video, target
@@ -175,6 +194,58 @@ def jpeg_qscale(quality: int) -> int:
     return max(2, min(31, round(31 - quality * 0.29)))
 
 
+def _hls_options(plan: EncodePlan, stream_map: list[str]) -> dict[str, str]:
+    """The hls muxer's options, MediaConvert's file names: the same for every ladder."""
+    hls_flags = ["independent_segments"]
+    if plan.ladder.integer_durations:
+        hls_flags.append("round_durations")
+    return {
+        "f": "hls",
+        "hls_time": str(plan.ladder.segment_seconds),
+        "hls_playlist_type": "vod",
+        "hls_flags": "+".join(hls_flags),
+        "hls_segment_type": "mpegts",
+        "start_number": "1",
+        "hls_segment_filename": str(plan.hls_dir / naming.segment_pattern(plan.hls_base, "%v")),
+        "master_pl_name": naming.master_playlist_name(plan.hls_base),
+        "var_stream_map": " ".join(stream_map),
+        "max_muxing_queue_size": "4096",
+    }
+
+
+def build_audio_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
+    """The argv of an audio-only ladder: the source's sound resampled once, split, and
+    encoded as AAC at each variant's bit rate into MPEG-TS segments (MediaConvert's
+    ``AudioOnlyContainer: M2TS``) on the ladder's segment grid."""
+    audio_spec = plan.ladder.audio
+    assert audio_spec is not None and plan.audio_renditions  # the backend checked
+    source = ffmpeg.input(
+        containers.file_url(plan.input_path),
+        **containers.ffmpeg_input_options(plan.media.format_name),
+    )
+    audio = source["a:0"].filter("aresample", audio_spec.sample_rate)
+    split = audio.filter_multi_output("asplit", len(plan.audio_renditions))
+    streams = [split[i] for i in range(len(plan.audio_renditions))]
+    options: dict[str, str] = {
+        "c:a": "aac",
+        "ac": str(audio_spec.channels),
+        "ar": str(audio_spec.sample_rate),
+    }
+    for i, rendition in enumerate(plan.audio_renditions):
+        options[f"b:a:{i}"] = kbps(rendition.bitrate)
+    stream_map = [f"a:{i},name:{r.name_modifier}" for i, r in enumerate(plan.audio_renditions)]
+    hls = ffmpeg.output(
+        *streams,
+        str(plan.hls_dir / naming.media_playlist_name(plan.hls_base, "%v")),
+        **_hls_options(plan, stream_map),
+        **options,
+    )
+    argv: list[str] = hls.global_args(*GLOBAL_ARGS).compile(
+        cmd=ffmpeg_binary, overwrite_output=True
+    )
+    return argv
+
+
 def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     """The argv of the one ffmpeg process that produces the whole job.
 
@@ -183,7 +254,8 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     """
     source = _source(plan)
     video, size = _normalised_video(plan, source)
-    branches = len(plan.renditions) + (1 if plan.thumbnail else 0)
+    first_tiles = len(plan.renditions) + (1 if plan.thumbnail else 0)
+    branches = first_tiles + len(plan.tile_sets)
     split = video.filter_multi_output("split", branches)
     streams: list[Any] = [
         picture(split[i], r.geometry, size) for i, r in enumerate(plan.renditions)
@@ -216,26 +288,17 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
         )
         for i, rendition in enumerate(plan.renditions):
             options[f"b:a:{i}"] = kbps(rendition.rung.audio_bitrate)
+            own = rendition.rung.audio_format  # a rung's own AAC format, after the shared one
+            if own is not None:
+                options[f"ac:a:{i}"] = str(own.channels)
+                options[f"ar:a:{i}"] = str(own.sample_rate)
     for i, rendition in enumerate(plan.renditions):
         entry = f"v:{i},a:{i}" if plan.has_audio else f"v:{i}"
         stream_map.append(f"{entry},name:{rendition.rung.name_modifier}")
-    hls_flags = ["independent_segments"]
-    if plan.ladder.integer_durations:
-        hls_flags.append("round_durations")
-    hls_dir = plan.hls_dir
     hls = ffmpeg.output(
         *streams,
-        str(hls_dir / naming.media_playlist_name(plan.hls_base, "%v")),
-        f="hls",
-        hls_time=str(plan.ladder.segment_seconds),
-        hls_playlist_type="vod",
-        hls_flags="+".join(hls_flags),
-        hls_segment_type="mpegts",
-        start_number="1",
-        hls_segment_filename=str(hls_dir / naming.segment_pattern(plan.hls_base, "%v")),
-        master_pl_name=naming.master_playlist_name(plan.hls_base),
-        var_stream_map=" ".join(stream_map),
-        max_muxing_queue_size="4096",
+        str(plan.hls_dir / naming.media_playlist_name(plan.hls_base, "%v")),
+        **_hls_options(plan, stream_map),
         **options,
     )
     outputs = [hls]
@@ -262,6 +325,15 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
                 },
             )
         )
+    outputs += tile_outputs(
+        [split[first_tiles + i] for i in range(len(plan.tile_sets))],
+        plan.tile_sets,
+        plan.frame_rate,
+        size,
+        plan.hls_dir,
+        plan.hls_base,
+        picture,
+    )
     graph = ffmpeg.merge_outputs(*outputs).global_args(*GLOBAL_ARGS)
     argv: list[str] = graph.compile(cmd=ffmpeg_binary, overwrite_output=True)
     return argv

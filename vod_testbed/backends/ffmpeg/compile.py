@@ -28,7 +28,9 @@ from vod_testbed.backends.ffmpeg.command import (
     picture,
 )
 from vod_testbed.backends.ffmpeg.filters import preprocess
+from vod_testbed.backends.ffmpeg.trickplay import plan_tile_sets
 from vod_testbed.backends.jobmodel import names
+from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.ladder import hls_group_ladder
 from vod_testbed.backends.jobmodel.model import (
     H264,
@@ -89,6 +91,7 @@ def hls_group_plan(
     group: HlsGroup, source: Source, work: Path, preset: str, frame_rate: Fraction | None
 ) -> EncodePlan:
     """The ladder command's plan for one HLS group, written into ``work``."""
+    group = video_part(group)  # audio renditions have a command of their own (audio_groups)
     ladder = hls_group_ladder(group, source.input)
     if ladder is None:  # the parser admits only HLS groups that are ladders
         raise errors.TranscodeError(errors.SETTINGS_ERROR, "The HLS group is not a ladder.")
@@ -97,13 +100,15 @@ def hls_group_plan(
     first = group.outputs[0].video
     first_audio = group.outputs[0].audio
     _, base = naming.split_destination(group.destination)
+    renditions = tuple(plan_renditions(ladder, width, height))
+    rate = ladder.frame_rate or frame_rate or output_frame_rate(source.media.video)
     return EncodePlan(
         input_path=source.path,
         media=source.media,
         ladder=ladder,
-        renditions=tuple(plan_renditions(ladder, width, height)),
+        renditions=renditions,
         thumbnail=None,
-        frame_rate=ladder.frame_rate or frame_rate or output_frame_rate(source.media.video),
+        frame_rate=rate,
         hls_dir=work,
         hls_base=base,
         thumbnail_dir=work,
@@ -112,6 +117,7 @@ def hls_group_plan(
         rotation=source.rotation,
         preprocessors=first.preprocessors if first else VideoPreprocessors(),
         audio_stream=source.audio_stream(first_audio[0].selector) if first_audio else 0,
+        tile_sets=plan_tile_sets(ladder, (width, height), rate, renditions),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +20,9 @@ from pathlib import Path
 import m3u8
 
 from vod_testbed.backends import naming
-from vod_testbed.backends.ladder import RenditionPlan
+from vod_testbed.backends.captions import SUBTITLES_GROUP_ID
+from vod_testbed.backends.ffmpeg.captions import CaptionFiles, media_lines
+from vod_testbed.backends.ladder import AudioRendition, RenditionPlan
 from vod_testbed.common import errors
 from vod_testbed.media.iframes import iframe_bandwidth, iframe_playlist, rendition_iframes
 from vod_testbed.media.measure import SegmentSize, average_bitrate, peak_bitrate
@@ -28,12 +31,17 @@ from vod_testbed.media.segments import codecs_attribute, inspect_segment
 
 @dataclass(frozen=True)
 class RenditionFiles:
-    plan: RenditionPlan
+    """One variant as written; ``plan`` is None for an audio-only variant."""
+
+    name: str
+    plan: RenditionPlan | None
     playlist: Path
     segments: tuple[Path, ...]
     sizes: tuple[SegmentSize, ...]
     target_duration: int
     version: int
+    # The segments in the clear when ``segments`` are encrypted (backends/ffmpeg/encryption.py).
+    clear_segments: tuple[Path, ...] = ()
 
     @property
     def duration_s(self) -> float:
@@ -49,7 +57,8 @@ class RenditionFiles:
 
     def video_bitrate(self) -> int:
         """The video stream's bits over the rendition's duration (every segment demuxed)."""
-        video_bytes = sum(inspect_segment(segment).video_bytes for segment in self.segments)
+        clear = self.clear_segments or self.segments
+        video_bytes = sum(inspect_segment(segment).video_bytes for segment in clear)
         return round(video_bytes * 8 / self.duration_s) if self.duration_s else 0
 
 
@@ -67,14 +76,16 @@ def round_target_duration_up(playlist: Path) -> None:
 
 
 def read_rendition(
-    hls_dir: Path, base: str, plan: RenditionPlan, *, round_up: bool = False
+    hls_dir: Path, base: str, plan: RenditionPlan | AudioRendition, *, round_up: bool = False
 ) -> RenditionFiles:
     """Parse one media playlist and stat its segments (its target duration first rounded up
     with ``round_up``). Raises TranscodeError if incomplete."""
-    playlist = hls_dir / naming.media_playlist_name(base, plan.rung.name_modifier)
+    name = plan.name if isinstance(plan, AudioRendition) else plan.rung.name
+    video_plan = None if isinstance(plan, AudioRendition) else plan
+    playlist = hls_dir / naming.media_playlist_name(base, f"_{name}")
     if not playlist.is_file():
         raise errors.TranscodeError(
-            errors.UNKNOWN_ERROR, f"The encoder wrote no playlist for rendition {plan.rung.name}."
+            errors.UNKNOWN_ERROR, f"The encoder wrote no playlist for rendition {name}."
         )
     if round_up:
         round_target_duration_up(playlist)
@@ -82,8 +93,7 @@ def read_rendition(
     if not parsed.is_endlist or not parsed.segments:
         raise errors.TranscodeError(
             errors.UNKNOWN_ERROR,
-            f"The playlist of rendition {plan.rung.name} is incomplete "
-            "(no segments or no ENDLIST).",
+            f"The playlist of rendition {name} is incomplete (no segments or no ENDLIST).",
         )
     segments, sizes = [], []
     for segment in parsed.segments:
@@ -91,12 +101,13 @@ def read_rendition(
         if not path.is_file():
             raise errors.TranscodeError(
                 errors.UNKNOWN_ERROR,
-                f"Segment {segment.uri} of rendition {plan.rung.name} was not written.",
+                f"Segment {segment.uri} of rendition {name} was not written.",
             )
         segments.append(path)
         sizes.append(SegmentSize(float(segment.duration), path.stat().st_size))
     return RenditionFiles(
-        plan,
+        name,
+        video_plan,
         playlist,
         tuple(segments),
         tuple(sizes),
@@ -117,7 +128,7 @@ def check_complete(
                 errors.INPUT_ERROR,
                 f"The input is truncated or corrupt: it declares {source_duration_s:.2f} s but "
                 f"only {rendition.duration_s:.2f} s could be decoded "
-                f"(rendition {rendition.plan.rung.name}).",
+                f"(rendition {rendition.name}).",
             )
 
 
@@ -126,12 +137,17 @@ def write_master(
     base: str,
     renditions: list[RenditionFiles],
     frame_rate: Fraction,
+    captions: Sequence[CaptionFiles] = (),
     iframe_modifiers: frozenset[str] = frozenset(),
+    image_lines: Sequence[str] = (),
 ) -> Path:
-    """Write ``<base>.m3u8`` from the measured renditions, replacing ffmpeg's; the renditions
-    whose name modifier is in ``iframe_modifiers`` also get an I-frame-only playlist."""
+    """Write ``<base>.m3u8`` from the measured renditions, replacing ffmpeg's; caption
+    renditions become a SUBTITLES group every variant names, as MediaConvert writes it, and
+    the renditions whose name modifier is in ``iframe_modifiers`` also get an I-frame-only
+    playlist."""
     version = max(r.version for r in renditions)
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{version}", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    subtitles = f',SUBTITLES="{SUBTITLES_GROUP_ID}"' if captions else ""
     iframe_lines: list[str] = []
     for rendition in renditions:
         media = inspect_segment(rendition.segments[0])
@@ -142,24 +158,32 @@ def write_master(
                 errors.VIDEO_ERROR, f"The encoder output is unusable: {exc}."
             ) from exc
         # What the segments hold, not what was asked for: the master must tell the truth.
+        # An audio-only variant has no RESOLUTION or FRAME-RATE to tell.
+        picture = (
+            f",RESOLUTION={media.width}x{media.height},FRAME-RATE={float(frame_rate):.3f}"
+            if rendition.plan is not None
+            else ""
+        )
         lines.append(
             "#EXT-X-STREAM-INF:"
             f"BANDWIDTH={rendition.peak_bandwidth},"
             f"AVERAGE-BANDWIDTH={rendition.average_bandwidth},"
-            f'CODECS="{codecs}",'
-            f"RESOLUTION={media.width}x{media.height},"
-            f"FRAME-RATE={float(frame_rate):.3f}"
+            f'CODECS="{codecs}"'
+            f"{picture}{subtitles}"
         )
         lines.append(rendition.playlist.name)
-        if rendition.plan.rung.name_modifier in iframe_modifiers:
-            uri, peak, average = _write_iframes(hls_dir, base, rendition)
+        modifier = rendition.plan.rung.name_modifier if rendition.plan is not None else None
+        if modifier is not None and modifier in iframe_modifiers:
+            uri, peak, average = _write_iframes(hls_dir, base, rendition, modifier)
             iframe_lines.append(
                 "#EXT-X-I-FRAME-STREAM-INF:"
                 f"BANDWIDTH={peak},AVERAGE-BANDWIDTH={average},"
                 f'CODECS="{codecs.split(",")[0]}",'
                 f'RESOLUTION={media.width}x{media.height},URI="{uri}"'
             )
+    lines += media_lines(captions, SUBTITLES_GROUP_ID)
     lines += iframe_lines
+    lines += image_lines  # EXT-X-IMAGE-STREAM-INF of trick play (backends/ffmpeg/trickplay.py)
     master = hls_dir / naming.master_playlist_name(base)
     tmp = master.with_suffix(".m3u8.tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -167,17 +191,19 @@ def write_master(
     return master
 
 
-def _write_iframes(hls_dir: Path, base: str, rendition: RenditionFiles) -> tuple[str, int, int]:
+def _write_iframes(
+    hls_dir: Path, base: str, rendition: RenditionFiles, modifier: str
+) -> tuple[str, int, int]:
     """Write a rendition's ``_I-Frame.m3u8`` from its segments' keyframes; returns its name
     and its peak and average bandwidth."""
     frames = rendition_iframes(list(rendition.segments))
     if not frames:
         raise errors.TranscodeError(
             errors.VIDEO_ERROR,
-            f"Rendition {rendition.plan.rung.name} holds no keyframe for its I-frame playlist.",
+            f"Rendition {rendition.name} holds no keyframe for its I-frame playlist.",
         )
     end_s = frames[0].time_s + rendition.duration_s
-    name = naming.iframe_playlist_name(base, rendition.plan.rung.name_modifier)
+    name = naming.iframe_playlist_name(base, modifier)
     text = iframe_playlist(frames, end_s, max(rendition.version, 4), hls_dir)
     (hls_dir / name).write_text(text, encoding="utf-8")
     return (name, *iframe_bandwidth(frames, end_s))

@@ -13,15 +13,24 @@ than the source, portrait boxes, video-only renditions for a silent source) stay
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from fractions import Fraction
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.captions import (
+    CaptionDestination,
+    CaptionTrack,
+    check_tracks,
+)
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel.model import (
     H264,
     Aac,
     AudioDescription,
     AudioSelector,
+    CaptionDescription,
+    CaptionSelector,
     FileGroup,
     FrameCapture,
     GopSettings,
@@ -43,6 +52,7 @@ from vod_testbed.backends.ladder import (
     ThumbnailSpec,
     UpscalePolicy,
 )
+from vod_testbed.media.captions import CaptionFormat
 
 AUDIO_SELECTOR = "Audio Selector 1"
 
@@ -68,22 +78,63 @@ def _rung_output(ladder: Ladder, rung: Rung) -> Output:
     )
     audio: tuple[AudioDescription, ...] = ()
     if ladder.audio is not None:
-        spec = ladder.audio
+        spec = rung.audio_spec(ladder.audio)
         codec = Aac(rung.audio_bitrate, spec.profile, spec.channels, spec.sample_rate)
         audio = (AudioDescription(codec, AUDIO_SELECTOR),)
     return Output(M3u8(), rung.name_modifier, video=video, audio=audio)
+
+
+def caption_selector_name(index: int) -> str:
+    """The console's default selector names: ``Captions Selector 1``, ``2``, ..."""
+    return f"Captions Selector {index + 1}"
+
+
+def _caption_parts(
+    tracks: tuple[CaptionTrack, ...],
+) -> tuple[tuple[CaptionSelector, ...], tuple[CaptionDescription, ...], tuple[Output, ...]]:
+    """A ladder job's caption tracks as a model: one sidecar selector each, the burnt-in
+    description every rung carries, and one captions-only output per WebVTT track."""
+    selectors = tuple(
+        CaptionSelector(
+            caption_selector_name(i),
+            t.source_format.value,
+            t.source_uri,
+            t.time_delta_ms,
+            t.language,
+        )
+        for i, t in enumerate(tracks)
+    )
+    burn_in = tuple(
+        CaptionDescription(caption_selector_name(i), "BURN_IN", t.language)
+        for i, t in enumerate(tracks)
+        if t.burn_in
+    )
+    outputs = tuple(
+        Output(
+            M3u8(),
+            t.name_modifier,
+            captions=(CaptionDescription(caption_selector_name(i), "WEBVTT", t.language, t.name),),
+        )
+        for i, t in enumerate(tracks)
+        if not t.burn_in
+    )
+    return selectors, burn_in, outputs
 
 
 def ladder_job(request: JobRequest) -> JobSpec:
     """A ladder job as a model."""
     ladder = request.ladder
     selectors = (AudioSelector(AUDIO_SELECTOR),) if ladder.audio is not None else ()
+    caption_selectors, burn_in, caption_outputs = _caption_parts(request.captions)
+    rungs = tuple(replace(_rung_output(ladder, r), captions=burn_in) for r in ladder.rungs)
     hls = HlsGroup(
         destination=request.hls_destination,
-        outputs=tuple(_rung_output(ladder, r) for r in ladder.rungs),
+        outputs=rungs + caption_outputs,
         segment_seconds=ladder.segment_seconds,
         integer_durations=ladder.integer_durations,
         round_target_duration_up=ladder.round_target_duration_up,
+        trick_play=ladder.trick_play,
+        encryption=ladder.encryption,
     )
     groups: list[HlsGroup | FileGroup] = [hls]
     if ladder.thumbnails is not None:
@@ -106,7 +157,14 @@ def ladder_job(request: JobRequest) -> JobSpec:
             )
         )
     return JobSpec(
-        inputs=(Input(request.input_uri, rotate=ladder.rotate, audio_selectors=selectors),),
+        inputs=(
+            Input(
+                request.input_uri,
+                rotate=ladder.rotate,
+                audio_selectors=selectors,
+                caption_selectors=caption_selectors,
+            ),
+        ),
         output_groups=tuple(groups),
         user_metadata=dict(request.user_metadata),
     )
@@ -116,7 +174,7 @@ def _rung(output: Output) -> Rung | None:
     video = output.video
     if (
         not isinstance(output.container, M3u8)
-        or output.captions
+        or any(c.destination != "BURN_IN" for c in output.captions)
         or output.extension
         or video is None
         or not isinstance(video.codec, H264)
@@ -155,37 +213,51 @@ def hls_group_ladder(
     strict: bool = False,
 ) -> Ladder | None:
     """The ladder an HLS group is, or None when it is not one: every output an H.264 rung
-    on one keyframe grid and frame rate, with the same AAC format (or none) in each.
+    on one keyframe grid and frame rate, with AAC (each rung its own format) or none, and
+    the same burnt-in captions (or none); captions-only outputs are its WebVTT tracks, and
+    a group of audio-only outputs is an audio-only ladder.
 
     Raises:
         ValueError: with ``strict``, what the ladder refuses (a rung name, a size).
     """
-    rungs = [_rung(o) for o in group.outputs]
+    outputs = [o for o in group.outputs if not is_caption_output(o)]
+    if outputs and all(o.video is None for o in outputs):
+        return _audio_only_ladder(group, outputs, source)
+    rungs = [_rung(o) for o in outputs]
     if not rungs or any(r is None for r in rungs):
         return None
-    videos = [o.video.codec for o in group.outputs if o.video and isinstance(o.video.codec, H264)]
-    scalings = {o.video.scaling for o in group.outputs if o.video}
+    if len({o.captions for o in outputs}) != 1:
+        return None
+    videos = [o.video.codec for o in outputs if o.video and isinstance(o.video.codec, H264)]
+    scalings = {o.video.scaling for o in outputs if o.video}
     grids = {(v.gop.seconds, v.gop.scene_cut_min_frames, v.frame_rate) for v in videos}
     # _rung refused any audio but AAC.
-    formats = {
+    formats = [
         (a.profile, a.channels, a.sample_rate) if isinstance(a, Aac) else None
-        for a in (o.audio[0].codec if o.audio else None for o in group.outputs)
-    }
-    if len(grids) != 1 or len(formats) != 1 or len(scalings) != 1:
+        for a in (o.audio[0].codec if o.audio else None for o in outputs)
+    ]
+    if len(grids) != 1 or len({f is None for f in formats}) != 1 or len(scalings) != 1:
         return None
     gop, scene_cut, frame_rate = grids.pop()
-    audio_format = formats.pop()
-    if group.segment_seconds % gop:
+    segment_seconds = segment_length(group, gop)
+    if segment_seconds is None:
         return None
     audio = None
-    if audio_format is not None:
-        profile, channels, sample_rate = audio_format
+    if formats[0] is not None:
         # On AWS a job whose outputs take audio from an input without any fails (1021).
-        audio = AudioSpec("aac", profile, channels, sample_rate, MissingAudio.FAIL)
+        audio = AudioSpec("aac", *formats[0], MissingAudio.FAIL)
+        # Each output's AAC is its own (docs/audio-groups.md): a rung whose format is not
+        # the first output's carries it.
+        rungs = [
+            replace(r, audio_format=AudioSpec("aac", *f, MissingAudio.FAIL))
+            if r is not None and f is not None and f != formats[0]
+            else r
+            for r, f in zip(rungs, formats, strict=True)
+        ]
     try:
         return Ladder(
             rungs=tuple(r for r in rungs if r is not None),
-            segment_seconds=group.segment_seconds,
+            segment_seconds=segment_seconds,
             gop_seconds=int(gop) if gop.denominator == 1 else gop,
             audio=audio,
             thumbnails=thumbnails,
@@ -195,10 +267,59 @@ def hls_group_ladder(
             rotate=source.rotate,
             frame_rate=frame_rate,
             scene_cut_min_frames=scene_cut,
+            trick_play=group.trick_play,
+            encryption=group.encryption,
         )
     except ValueError:
         if strict:
             raise
+        return None
+
+
+def segment_length(group: HlsGroup, gop: Fraction) -> int | None:
+    """The segments a group's keyframe grid gives: ``SegmentLength`` when the GOP divides
+    it; with ``SegmentLengthControl: GOP_MULTIPLE``, rounded up to the next GOP boundary
+    (HlsGroupSettings, service model); None when neither gives whole seconds."""
+    seconds = Fraction(group.segment_seconds)
+    if group.gop_multiple_segments:
+        seconds = math.ceil(seconds / gop) * gop
+    if seconds % gop or seconds.denominator != 1:
+        return None
+    return int(seconds)
+
+
+def _audio_only_ladder(group: HlsGroup, outputs: list[Output], source: Input) -> Ladder | None:
+    """An HLS group of audio-only outputs (one AAC track each, one format): a ladder whose
+    variants are all audio-only, one per output, named by its modifier."""
+    codecs = [o.audio[0].codec if len(o.audio) == 1 else None for o in outputs]
+    if any(
+        not isinstance(c, Aac) or not o.name_modifier.startswith("_")
+        for c, o in zip(codecs, outputs, strict=True)
+    ):
+        return None
+    aac = [c for c in codecs if isinstance(c, Aac)]
+    if len({(c.profile, c.channels, c.sample_rate) for c in aac}) != 1:
+        return None
+    first = aac[0]
+    try:
+        return Ladder(
+            # Rungs carry only their names and audio bit rates here (audio_outputs_only).
+            rungs=tuple(
+                Rung(o.name_modifier[1:], 2, 2, 1, audio_bitrate=c.bitrate)
+                for o, c in zip(outputs, aac, strict=True)
+            ),
+            segment_seconds=group.segment_seconds,
+            gop_seconds=group.segment_seconds,
+            audio=AudioSpec(
+                "aac", first.profile, first.channels, first.sample_rate, MissingAudio.FAIL
+            ),
+            thumbnails=None,
+            integer_durations=group.integer_durations,
+            rotate=source.rotate,
+            audio_only=True,
+            audio_outputs_only=True,
+        )
+    except ValueError:
         return None
 
 
@@ -244,7 +365,7 @@ def ladder_request(job: JobSpec) -> JobRequest | None:
     source = job.inputs[0]
     if (
         source.clippings
-        or source.caption_selectors
+        or any(s.file is None for s in source.caption_selectors)
         or len(source.audio_selectors) > 1
         or source.filters.deinterlace
         or source.filters.noise_reducer
@@ -260,6 +381,9 @@ def ladder_request(job: JobSpec) -> JobRequest | None:
     ladder = hls_group_ladder(hls[0], source, thumbnails)
     if ladder is None:
         return None
+    captions = caption_tracks(hls[0], source)
+    if captions is None:
+        return None
     return JobRequest(
         input_uri=source.uri,
         hls_destination=hls[0].destination,
@@ -268,4 +392,49 @@ def ladder_request(job: JobSpec) -> JobRequest | None:
         ),
         ladder=ladder,
         user_metadata=dict(job.user_metadata),
+        captions=captions,
     )
+
+
+def is_caption_output(output: Output) -> bool:
+    """A captions-only output of an HLS group (a WebVTT track)."""
+    return output.video is None and not output.audio and bool(output.captions)
+
+
+def caption_tracks(group: HlsGroup, source: Input) -> tuple[CaptionTrack, ...] | None:
+    """The caption tracks of a ladder job's HLS group: its captions-only outputs (WebVTT)
+    and the burn-in its rungs share; None when a track cannot be one (a selector without
+    a sidecar file, a language MediaConvert does not list)."""
+    selectors = {s.name: s for s in source.caption_selectors}
+    wanted: list[tuple[CaptionDescription, str]] = [
+        (o.captions[0], o.name_modifier) for o in group.outputs if is_caption_output(o)
+    ]
+    rungs = [o for o in group.outputs if not is_caption_output(o)]
+    if rungs:
+        wanted += [(c, "") for c in rungs[0].captions]
+    tracks = []
+    for description, modifier in wanted:
+        selector = selectors.get(description.selector)
+        if selector is None or selector.file is None:
+            return None
+        try:
+            tracks.append(
+                CaptionTrack(
+                    source_uri=selector.file,
+                    source_format=CaptionFormat(selector.source_type),
+                    # Neither the description nor the selector names a language: English,
+                    # as the console's default LanguageCode.
+                    language=description.language or selector.language or "eng",
+                    name=description.name or "",
+                    time_delta_ms=selector.time_delta_ms,
+                    destination=CaptionDestination(description.destination),
+                    name_modifier=modifier,
+                )
+            )
+        except ValueError:
+            return None
+    try:
+        check_tracks(tracks)
+    except ValueError:
+        return None
+    return tuple(tracks)

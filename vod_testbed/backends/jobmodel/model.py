@@ -15,8 +15,8 @@ Extension points, each a tuple or a union so that adding a kind is adding a type
 * :attr:`Output.audio` (one :class:`AudioDescription` per audio track of the output),
   :attr:`Output.captions` (one :class:`CaptionDescription` per caption track);
 * :data:`VideoCodec`, :data:`AudioCodec` and :data:`Container`: unions of settings types;
-* :data:`OutputGroup`: ``HlsGroup | FileGroup`` today; CMAF and DASH ISO groups join it
-  as further types with their own ``type`` tag.
+* :data:`OutputGroup`: ``HlsGroup | FileGroup | CmafGroup | DashIsoGroup``, each with its
+  own ``type`` tag.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
+from vod_testbed.backends.hls_encryption import HlsEncryption
 from vod_testbed.backends.jobmodel.inputs import (
     EMBEDDED,
     AudioSelectorGroup,
@@ -34,6 +35,7 @@ from vod_testbed.backends.jobmodel.inputs import (
     Remix,
 )
 from vod_testbed.backends.ladder import RateControl, RotatePolicy, UpscalePolicy
+from vod_testbed.backends.trickplay import TrickPlay
 
 # -- inputs -----------------------------------------------------------------------------
 
@@ -278,7 +280,44 @@ class Raw:
     container: Literal["RAW"] = "RAW"
 
 
-Container = M3u8 | Mp4 | Raw
+@dataclass(frozen=True)
+class Cmfc:
+    """A CMAF track (``CMFC``): fragmented MP4 segments behind one init segment."""
+
+    # CmfcSettings.IFrameOnlyManifest INCLUDE: an I-frame-only HLS playlist beside it.
+    iframe_only: bool = False
+    # CmfcSettings.AudioGroupId of an audio track: its HLS rendition group.
+    audio_group: str = "program_audio"
+    container: Literal["CMFC"] = "CMFC"
+
+
+@dataclass(frozen=True)
+class Mpd:
+    """A DASH ISO track (``MPD``): fragmented MP4 segments behind one init segment."""
+
+    container: Literal["MPD"] = "MPD"
+
+
+Container = M3u8 | Mp4 | Raw | Cmfc | Mpd
+
+
+@dataclass(frozen=True)
+class AudioRenditionSettings:
+    """An audio-only HLS output that is an alternate audio rendition of a video group
+    (``HlsSettings``): an ``EXT-X-MEDIA:TYPE=AUDIO`` of group ``group_id`` whose DEFAULT and
+    AUTOSELECT follow ``track_type`` (``ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT``,
+    ``ALTERNATE_AUDIO_AUTO_SELECT``, ``ALTERNATE_AUDIO_NOT_AUTO_SELECT``); docs/audio-groups.md."""
+
+    group_id: str = "program_audio"
+    track_type: str = "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT"
+
+    @property
+    def default(self) -> bool:
+        return self.track_type == "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT"
+
+    @property
+    def autoselect(self) -> bool:
+        return self.track_type != "ALTERNATE_AUDIO_NOT_AUTO_SELECT"
 
 
 @dataclass(frozen=True)
@@ -295,6 +334,12 @@ class Output:
     # HlsSettings.SegmentModifier, format identifiers unresolved (they depend on when each
     # segment is completed).
     segment_modifier: str = ""
+    # An audio-only HLS output in a group with video: its audio rendition group, or None
+    # for a variant of its own (AUDIO_ONLY_VARIANT_STREAM).
+    audio_rendition: AudioRenditionSettings | None = None
+    # A video HLS output's AudioRenditionSets: the audio groups its variants name; empty
+    # is AWS's default, program_audio.
+    audio_rendition_sets: tuple[str, ...] = ()
 
     @property
     def is_frame_capture(self) -> bool:
@@ -315,8 +360,15 @@ class HlsGroup:
     integer_durations: bool = False
     # TargetDurationCompatibilityMode LEGACY (MediaConvert's default): rounded up.
     round_target_duration_up: bool = False
+    # SegmentLengthControl GOP_MULTIPLE: each segment rounded up to the next GOP boundary
+    # (EXACT, the default, cuts at segment_seconds).
+    gop_multiple_segments: bool = False
     # AutomatedEncodingSettings: the first output is the base of a ladder chosen per job.
     automated_abr: AutomatedAbr | None = None
+    # ImageBasedTrickPlay: JPEG tiles and their image playlists (backends/trickplay.py).
+    trick_play: TrickPlay | None = None
+    # Encryption with a static key (docs/encryption.md); None: clear segments.
+    encryption: HlsEncryption | None = None
     type: Literal["HLS_GROUP"] = "HLS_GROUP"
 
     @property
@@ -338,7 +390,49 @@ class FileGroup:
     type: Literal["FILE_GROUP"] = "FILE_GROUP"
 
 
-OutputGroup = HlsGroup | FileGroup
+@dataclass(frozen=True)
+class MpdOptions:
+    """What the DASH manifest of a CMAF or DASH ISO group says: ``MinBufferTime``,
+    ``MpdManifestBandwidthType`` MAX (peak) or AVERAGE, and whether each representation has
+    a SegmentTimeline (``WriteSegmentTimelineInRepresentation``)."""
+
+    min_buffer_ms: int = 30_000
+    peak_bandwidth: bool = True
+    segment_timeline: bool = False
+
+
+@dataclass(frozen=True)
+class CmafGroup:
+    """``CMAF_GROUP_SETTINGS``: one set of fMP4 segments per output (one video or one audio
+    track each), an HLS and a DASH manifest over them (docs/jobs.md, "CMAF and DASH")."""
+
+    destination: str
+    outputs: tuple[Output, ...]
+    segment_seconds: int = 10
+    fragment_seconds: int = 2
+    write_hls: bool = True
+    write_dash: bool = True
+    integer_durations: bool = False
+    round_target_duration_up: bool = True
+    mpd: MpdOptions = field(default_factory=MpdOptions)
+    type: Literal["CMAF_GROUP"] = "CMAF_GROUP"
+
+
+@dataclass(frozen=True)
+class DashIsoGroup:
+    """``DASH_ISO_GROUP_SETTINGS``: fMP4 segments per output and one MPD whose video and
+    audio are separate adaptation sets."""
+
+    destination: str
+    outputs: tuple[Output, ...]
+    segment_seconds: int = 30
+    fragment_seconds: int = 2
+    mpd: MpdOptions = field(default_factory=MpdOptions)
+    type: Literal["DASH_ISO_GROUP"] = "DASH_ISO_GROUP"
+
+
+StreamingGroup = CmafGroup | DashIsoGroup
+OutputGroup = HlsGroup | FileGroup | CmafGroup | DashIsoGroup
 
 
 @dataclass(frozen=True)

@@ -363,8 +363,10 @@ class MediaConvertBackend(Transcoder):
             TranscodeError: the input could not be read (permissions, storage unreachable).
         """
         try:
+            # Sound alone is described too: the ladder decides what an audio-only
+            # source gets (render.py).
             if not is_s3(input_uri):
-                return probe(input_uri)
+                return probe(input_uri, audio_only=True)
             location = parse_s3_uri(input_uri)
             work = Path(self.settings.work_dir)
             work.mkdir(parents=True, exist_ok=True)
@@ -378,6 +380,7 @@ class MediaConvertBackend(Transcoder):
                         int(head["ContentLength"]),
                         DEFAULT_SAMPLE_BYTES,
                         Path(tmp),
+                        audio_only=True,
                     )
             except (ClientError, BotoCoreError) as exc:
                 raise storage_error(exc, input_uri, "probe") from exc

@@ -33,7 +33,8 @@ AAC_SAMPLE_RATES = frozenset({8000, 12000, 16000, 22050, 24000, 32000, 44100, 48
 # AacSettings.codingMode -> channels; H264Settings.codecProfile -> the ladder's profile name.
 CODING_MODE_CHANNELS = {"CODING_MODE_1_0": 1, "CODING_MODE_2_0": 2}
 H264_PROFILES = {"HIGH": "high", "MAIN": "main", "BASELINE": "baseline"}
-GROUP_TYPES = ("HLS_GROUP_SETTINGS", "FILE_GROUP_SETTINGS")
+STREAMING_GROUP_TYPES = ("CMAF_GROUP_SETTINGS", "DASH_ISO_GROUP_SETTINGS")
+GROUP_TYPES = ("HLS_GROUP_SETTINGS", "FILE_GROUP_SETTINGS", *STREAMING_GROUP_TYPES)
 ENCODER_INTERNAL = "encoder internals; x264 uses its own"
 
 
@@ -77,12 +78,42 @@ def approximated(*values: Any, note: str = "") -> Coverage:
     return Coverage(Treatment.APPROXIMATED, frozenset(values) or None, note)
 
 
+# What CMAF and DASH ISO groups share (CmafGroupSettings, DashIsoGroupSettings).
+_STREAMING_GROUP: dict[str, Coverage] = {
+    "destination": honoured(
+        note="a trailing slash takes the base name from the input file; $dt$, $d$, $t$ "
+        "and $fn$ resolve when the job starts"
+    ),
+    "fragmentLength": honoured(
+        note="default 2; a segment holds fragments of this length (one, when longer)"
+    ),
+    "segmentControl": honoured("SEGMENTED_FILES"),
+    "segmentLengthControl": approximated(
+        "EXACT", "GOP_MULTIPLE", note="segments are cut on GOPs that divide segmentLength"
+    ),
+    "minFinalSegmentLength": honoured(0, 0.0),
+    "mpdProfile": honoured("MAIN_PROFILE", note="urn:mpeg:dash:profile:isoff-main:2011"),
+    "minBufferTime": honoured(note="milliseconds; default 30000 (inferred)"),
+    "mpdManifestBandwidthType": honoured(
+        note="MAX (default): the peak segment bit rate; AVERAGE: the average"
+    ),
+    "writeSegmentTimelineInRepresentation": honoured(
+        note="ENABLED: a SegmentTimeline of the real durations; DISABLED (default): "
+        "SegmentTemplate@duration"
+    ),
+    "ptsOffsetHandlingForBFrames": ignored("ZERO_BASED"),
+    "videoCompositionOffsets": ignored(note="ffmpeg writes its own composition offsets"),
+    "imageBasedTrickPlay": ignored("NONE"),
+    "additionalManifests": ignored((), note="only an empty list"),
+    "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
+}
+
 # Shape name -> wire member name -> treatment. Members not listed are refused.
 SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
     "JobSettings": {
         "inputs": honoured(note="1 to 150 inputs, stitched in order (docs/inputs-and-audio.md)"),
         "outputGroups": honoured(
-            note='HLS and FILE groups in any number and mix (docs/ARCHITECTURE.md, "The job model")'
+            note="HLS, FILE, CMAF and DASH ISO groups in any number and mix (docs/jobs.md)"
         ),
         "timecodeConfig": honoured(
             note="the clock of the outputs' inserted images; timecodes are not written into outputs"
@@ -101,6 +132,7 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "imageInserter": honoured(note="PNG or TGA images on the input's clock"),
         "videoSelector": honoured(),
+        "captionSelectors": honoured(note="sidecar SRT, WEBVTT or SCC files (docs/captions.md)"),
         "timecodeSource": honoured(
             "EMBEDDED", "ZEROBASED", "SPECIFIEDSTART", note="default EMBEDDED (00:00:00:00 without)"
         ),
@@ -158,6 +190,8 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "type": honoured(*GROUP_TYPES),
         "hlsGroupSettings": honoured(),
         "fileGroupSettings": honoured(),
+        "cmafGroupSettings": honoured(),
+        "dashIsoGroupSettings": honoured(),
     },
     "HlsGroupSettings": {
         "destination": honoured(
@@ -176,8 +210,12 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "codecSpecification": ignored(),
         "clientCache": honoured("ENABLED"),
         "manifestCompression": honoured("NONE"),
-        "segmentLengthControl": approximated(
-            "EXACT", "GOP_MULTIPLE", note="segments are cut on GOPs that divide segmentLength"
+        "segmentLengthControl": honoured(
+            "EXACT",
+            "GOP_MULTIPLE",
+            note="EXACT needs a GOP that divides segmentLength (AWS's extra I-frames at "
+            "segment ends are not reproduced: refused by name); GOP_MULTIPLE rounds each "
+            "segment up to the next GOP boundary",
         ),
         "targetDurationCompatibilityMode": honoured(
             note="LEGACY (the default) rounds EXT-X-TARGETDURATION up, SPEC_COMPLIANT to the "
@@ -185,14 +223,40 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "progressiveWriteHlsManifest": ignored(note="final playlists are identical"),
         "captionLanguageSetting": ignored("OMIT", "NONE"),
-        "captionSegmentLengthControl": ignored(),
+        "captionSegmentLengthControl": approximated(
+            note="caption segments always follow the video's (MATCH_VIDEO); LARGE_SEGMENTS' "
+            "longer caption segments are not reproduced"
+        ),
         "audioOnlyHeader": ignored(),
         "timedMetadataId3Frame": ignored(),
         "timedMetadataId3Period": ignored(),
-        "imageBasedTrickPlay": ignored("NONE"),
+        # Image-based trick play (docs/packaging.md): JPEG tiles, their image playlists
+        # and EXT-X-IMAGE-STREAM-INF lines; VARIANTS and FOLLOW_SEGMENTATION are refused.
+        "imageBasedTrickPlay": honoured(
+            "NONE",
+            "THUMBNAIL",
+            "THUMBNAIL_AND_FULLFRAME",
+            "ADVANCED",
+            note="THUMBNAIL: 312 px wide thumbnails in 3x3 tiles, one per GOP; "
+            "THUMBNAIL_AND_FULLFRAME adds 1x1 tiles at the largest rendition's size",
+        ),
+        "imageBasedTrickPlaySettings": honoured(note="read with ADVANCED only, as on AWS"),
         "minFinalSegmentLength": honoured(0, 0.0),
         "adMarkers": ignored((), note="only an empty list"),
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
+        "encryption": honoured(note="AES-128 with a static key (docs/encryption.md)"),
+    },
+    "HlsImageBasedTrickPlaySettings": {
+        "intervalCadence": honoured(
+            "FOLLOW_IFRAME",
+            "FOLLOW_CUSTOM",
+            note="FOLLOW_IFRAME: one thumbnail per GOP of the keyframe grid (default)",
+        ),
+        "thumbnailInterval": honoured(note="FOLLOW_CUSTOM; rounded to whole frames"),
+        "thumbnailWidth": honoured(note="default 312; divisible by 8"),
+        "thumbnailHeight": honoured(note="blank keeps the aspect ratio; tile at most 4096 px"),
+        "tileWidth": honoured(note="thumbnails per row; default 3"),
+        "tileHeight": honoured(note="thumbnails per column; default 3"),
     },
     "FileGroupSettings": {
         "destination": honoured(
@@ -200,6 +264,62 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
             "and $fn$ resolve when the job starts"
         ),
         "destinationSettings": ignored(note="S3 ACL, storage class and encryption of the objects"),
+    },
+    # -- CMAF and DASH ISO groups (docs/jobs.md, "CMAF and DASH") --------------------------
+    "CmafGroupSettings": {
+        **_STREAMING_GROUP,
+        "segmentLength": honoured(note="default 10"),
+        "writeHlsManifest": honoured(
+            note="ENABLED (default): <base>.m3u8 and a playlist per output"
+        ),
+        "writeDashManifest": honoured(note="ENABLED (default): <base>.mpd"),
+        "manifestDurationFormat": honoured(note="INTEGER -> integer EXTINF"),
+        "targetDurationCompatibilityMode": honoured(
+            note="LEGACY (the default) rounds EXT-X-TARGETDURATION up, SPEC_COMPLIANT to the "
+            "nearest second"
+        ),
+        "streamInfResolution": honoured("INCLUDE"),
+        "clientCache": honoured("ENABLED"),
+        "manifestCompression": honoured("NONE"),
+        "codecSpecification": ignored(note="CODECS are RFC 6381 strings read from the media"),
+    },
+    "DashIsoGroupSettings": {
+        **_STREAMING_GROUP,
+        "segmentLength": honoured(note="default 30"),
+        "hbbtvCompliance": ignored("NONE"),
+        "audioChannelConfigSchemeIdUri": honoured("MPEG_CHANNEL_CONFIGURATION"),
+    },
+    "CmfcSettings": {
+        "iFrameOnlyManifest": honoured(
+            "EXCLUDE",
+            "INCLUDE",
+            note="INCLUDE: <base><modifier>_I-Frame.m3u8 of byte ranges at the real keyframes",
+        ),
+        "audioGroupId": honoured(note="one group per CMAF group; default program_audio"),
+        "audioRenditionSets": ignored(note="every video variant plays the group's audio"),
+        "audioTrackType": ignored(
+            "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT",
+            "ALTERNATE_AUDIO_AUTO_SELECT",
+            note="the first audio output is DEFAULT=YES, every one AUTOSELECT=YES",
+        ),
+        "audioDuration": ignored("DEFAULT_CODEC_DURATION"),
+        "descriptiveVideoServiceFlag": ignored("DONT_FLAG"),
+        "scte35Source": ignored("NONE"),
+        "scte35Esam": ignored("NONE"),
+        "timedMetadata": ignored("NONE"),
+        "klvMetadata": ignored("NONE"),
+        "manifestMetadataSignaling": ignored("DISABLED"),
+        "c2paManifest": ignored("EXCLUDE"),
+    },
+    "MpdSettings": {
+        "audioDuration": ignored("DEFAULT_CODEC_DURATION"),
+        "accessibilityCaptionHints": ignored("EXCLUDE"),
+        "scte35Source": ignored("NONE"),
+        "scte35Esam": ignored("NONE"),
+        "timedMetadata": ignored("NONE"),
+        "klvMetadata": ignored("NONE"),
+        "manifestMetadataSignaling": ignored("DISABLED"),
+        "c2paManifest": ignored("EXCLUDE"),
     },
     "Output": {
         "nameModifier": honoured(
@@ -211,6 +331,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
         "outputSettings": honoured(),
         "videoDescription": honoured(),
+        "captionDescriptions": honoured(
+            note="HLS: a captions-only output with one WEBVTT description, or BURN_IN on "
+            "every video output"
+        ),
         "audioDescriptions": honoured(
             note="HLS: one AAC description per output, or none in any (video only); MP4: "
             "AAC, AC3 or EAC3 tracks; RAW: one MP3 or WAV track"
@@ -220,7 +344,9 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         ),
     },
     "ContainerSettings": {
-        "container": honoured("M3U8", "MP4", "RAW"),
+        "container": honoured("M3U8", "MP4", "RAW", "CMFC", "MPD"),
+        "cmfcSettings": honoured(),
+        "mpdSettings": honoured(note="its members are metadata the emulator ignores"),
         "m3u8Settings": ignored(note="transport stream muxer internals (PIDs, PCR, intervals)"),
         "mp4Settings": honoured(),
     },
@@ -232,6 +358,66 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "mp4MajorBrand": ignored(),
         "audioDuration": ignored(),
     },
+    "CaptionSelector": {
+        "languageCode": honoured(note="the track's LANGUAGE when its description names none"),
+        "sourceSettings": honoured(),
+    },
+    "CaptionSourceSettings": {
+        "sourceType": honoured("SRT", "WEBVTT", "SCC", note="sidecar files only"),
+        "fileSourceSettings": honoured(),
+    },
+    "FileSourceSettings": {
+        "sourceFile": honoured(note="s3:// URI; UTF-8 text (SCC: ASCII), checked as captions"),
+        "timeDelta": honoured(),
+        "timeDeltaUnits": honoured(note="default SECONDS"),
+        "convert608To708": ignored(note="WebVTT and burn-in carry no 608/708 distinction"),
+        "convertPaintToPop": ignored(),
+        "framerate": approximated(note="SCC timecodes are read at 29.97 fps"),
+    },
+    "CaptionDescription": {
+        "captionSelectorName": honoured(),
+        "destinationSettings": honoured(),
+        "languageCode": honoured(note="the manifest's LANGUAGE, lower case"),
+        "languageDescription": honoured(note="the manifest's NAME"),
+    },
+    "CaptionDestinationSettings": {
+        "destinationType": honoured("WEBVTT", "BURN_IN"),
+        "webvttDestinationSettings": honoured(),
+        "burninDestinationSettings": approximated(
+            note="drawn by libass in its default style: white text, black outline, centred "
+            "at the bottom"
+        ),
+    },
+    "WebvttDestinationSettings": {
+        "stylePassthrough": approximated(note="cues are written as plain text with b/i/u"),
+        "accessibility": ignored("DISABLED"),
+    },
+    "BurninDestinationSettings": {
+        member: approximated(note="libass's default style")
+        for member in (
+            "alignment",
+            "applyFontColor",
+            "backgroundColor",
+            "backgroundOpacity",
+            "fallbackFont",
+            "fontColor",
+            "fontOpacity",
+            "fontResolution",
+            "fontScript",
+            "fontSize",
+            "hexFontColor",
+            "outlineColor",
+            "outlineSize",
+            "shadowColor",
+            "shadowOpacity",
+            "shadowXOffset",
+            "shadowYOffset",
+            "stylePassthrough",
+            "teletextSpacing",
+            "xPosition",
+            "yPosition",
+        )
+    },
     "OutputSettings": {"hlsSettings": honoured()},
     "HlsSettings": {
         "iFrameOnlyManifest": honoured(
@@ -239,9 +425,25 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
             "INCLUDE",
             note="INCLUDE: <name>_I-Frame.m3u8 of byte ranges at the segments' real keyframes",
         ),
-        "audioGroupId": ignored(note="audio is muxed into every rendition"),
-        "audioOnlyContainer": ignored(),
-        "audioRenditionSets": ignored(),
+        # Audio rendition groups (docs/audio-groups.md).
+        "audioGroupId": honoured(
+            note="an alternate audio rendition's GROUP-ID; default program_audio"
+        ),
+        "audioOnlyContainer": approximated(
+            note="audio-only segments are MPEG-TS (M2TS); AUTOMATIC's raw AAC is not reproduced"
+        ),
+        "audioTrackType": honoured(
+            "AUDIO_ONLY_VARIANT_STREAM",
+            "ALTERNATE_AUDIO_AUTO_SELECT_DEFAULT",
+            "ALTERNATE_AUDIO_AUTO_SELECT",
+            "ALTERNATE_AUDIO_NOT_AUTO_SELECT",
+            note="beside video outputs, ALTERNATE_* make an EXT-X-MEDIA:TYPE=AUDIO rendition "
+            "(DEFAULT/AUTOSELECT as named); in a group of audio alone every output is a variant",
+        ),
+        "audioRenditionSets": honoured(
+            note="the audio groups a video output's variants name (AUDIO=), one variant per "
+            "group; default program_audio"
+        ),
         "descriptiveVideoServiceFlag": ignored("DONT_FLAG"),
         "segmentModifier": honoured(
             note="between the name modifier and the segment number; $dt$, $d$, $t$ are each "
@@ -510,10 +712,10 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "audioNormalizationSettings": honoured(),
         "audioTypeControl": ignored(),
         "audioType": ignored(),
-        "languageCodeControl": ignored(),
-        "languageCode": ignored(),
-        "customLanguageCode": ignored(),
-        "streamName": ignored(),
+        "languageCodeControl": ignored(note="the configured code is used whenever it is set"),
+        "languageCode": honoured(note="an audio rendition's LANGUAGE, lower case"),
+        "customLanguageCode": honoured(note="as languageCode"),
+        "streamName": honoured(note="an audio rendition's NAME; default the language's name"),
     },
     "AudioCodecSettings": {
         "codec": honoured("AAC", "AC3", "EAC3", "MP3", "WAV"),
@@ -590,6 +792,23 @@ SETTINGS_COVERAGE: dict[str, dict[str, Coverage]] = {
         "specification": honoured("MPEG4"),
         "rawFormat": ignored("NONE"),
         "audioDescriptionBroadcasterMix": ignored("NORMAL"),
+    },
+    # Encrypted HLS (docs/encryption.md). SPEKE, SAMPLE_AES are refused by name.
+    "HlsEncryptionSettings": {
+        "encryptionMethod": honoured("AES128", note="whole segments, AES-128-CBC"),
+        "type": honoured("STATIC_KEY"),
+        "staticKeyProvider": honoured(),
+        "constantInitializationVector": honoured(note="else each segment's IV is its number"),
+        "initializationVectorInManifest": honoured(
+            note="INCLUDE (the emulator's default): IV on each EXT-X-KEY; EXCLUDE: none"
+        ),
+        "offlineEncrypted": honoured("DISABLED", note="ENABLED is FairPlay's session key"),
+    },
+    "StaticKeyProvider": {
+        "staticKeyValue": honoured(note="32 hexadecimal digits: the AES-128 key"),
+        "url": honoured(note="EXT-X-KEY's URI, as written"),
+        "keyFormat": honoured(note="EXT-X-KEY's KEYFORMAT, when set"),
+        "keyFormatVersions": honoured(note="EXT-X-KEY's KEYFORMATVERSIONS, when set"),
     },
 }
 

@@ -23,8 +23,14 @@ from vod_testbed.backends.job import (
     JobStatus,
     RenditionOutput,
 )
-from vod_testbed.backends.jobmodel import names
-from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec
+from vod_testbed.backends.jobmodel import names, stream_names
+from vod_testbed.backends.jobmodel.model import (
+    CmafGroup,
+    DashIsoGroup,
+    FileGroup,
+    HlsGroup,
+    JobSpec,
+)
 from vod_testbed.backends.ladder import DEFAULT_LADDER
 from vod_testbed.backends.mediaconvert.events import EventStatus, JobStateEvent
 from vod_testbed.backends.mediaconvert.model import ValidationError, from_wire_case
@@ -193,13 +199,14 @@ def _model_outputs_from_api(
         folder, base = naming.split_destination(group.destination)
         files = []
         for output, detail in zip(group.outputs, details.get("OutputDetails") or [], strict=False):
+            uris: tuple[str, ...] = ()  # a CMAF or DASH output names no file of its own
             if isinstance(group, HlsGroup):
-                uris: tuple[str, ...] = (
+                uris = (
                     naming.join_uri(folder, naming.media_playlist_name(base, output.name_modifier)),
                 )
             elif output.is_frame_capture:
                 uris = list_captures(folder, base, output.name_modifier)
-            else:
+            elif isinstance(group, FileGroup):
                 uris = (naming.join_uri(folder, names.file_name(base, output)),)
             width, height = _size(detail)
             files.append(FileOutput(uris, int(detail.get("DurationInMs") or 0), width, height))
@@ -208,7 +215,13 @@ def _model_outputs_from_api(
             if isinstance(group, HlsGroup)
             else ""
         )
-        groups.append(GroupOutput(group.type, tuple(files), playlist))
+        more: tuple[str, ...] = ()
+        if isinstance(group, CmafGroup | DashIsoGroup):
+            playlist, *rest = (
+                naming.join_uri(folder, n) for n in stream_names.top_manifests(base, group)
+            )
+            more = tuple(rest)
+        groups.append(GroupOutput(group.type, tuple(files), playlist, more))
     master = next((g.playlist_uri for g in groups if g.playlist_uri), "")
     return JobOutputs(master, (), groups=tuple(groups))
 
@@ -265,8 +278,9 @@ def _model_outputs(event: JobStateEvent) -> JobOutputs:
             width, height = _size(detail)
             paths = tuple(str(p) for p in output.get("outputFilePaths") or [])
             details.append(FileOutput(paths, int(detail.get("DurationInMs") or 0), width, height))
-        playlists = group.get("playlistFilePaths") or [""]
-        groups.append(GroupOutput(str(group.get("type", "")), tuple(details), str(playlists[0])))
+        playlists = [str(p) for p in group.get("playlistFilePaths") or [""]]
+        kind = str(group.get("type", ""))
+        groups.append(GroupOutput(kind, tuple(details), playlists[0], tuple(playlists[1:])))
     return JobOutputs(event.master_playlist_uri or "", (), groups=tuple(groups))
 
 

@@ -25,13 +25,14 @@ from typing import Any
 from vod_testbed.backends import naming
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel import names
+from vod_testbed.backends.jobmodel.audio_groups import audio_outputs, video_part
 from vod_testbed.backends.jobmodel.format_identifiers import resolve
 from vod_testbed.backends.jobmodel.inputs import EMBEDDED, InsertedImage
 from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, ladder_request
 from vod_testbed.backends.jobmodel.model import (
     H264,
     Aac,
-    AudioDescription,
+    CaptionSelector,
     FileGroup,
     HlsGroup,
     Input,
@@ -43,16 +44,31 @@ from vod_testbed.backends.jobmodel.model import (
 )
 from vod_testbed.backends.ladder import RotatePolicy
 from vod_testbed.backends.mediaconvert import parse_inputs
-from vod_testbed.backends.mediaconvert.coverage import GROUP_TYPES, SettingsError, check_supported
+from vod_testbed.backends.mediaconvert.coverage import (
+    GROUP_TYPES,
+    STREAMING_GROUP_TYPES,
+    SettingsError,
+    check_supported,
+)
 from vod_testbed.backends.mediaconvert.model import validate_job_settings
 from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions, he_aac_warning
+from vod_testbed.backends.mediaconvert.parse_audio_groups import with_audio_groups
+from vod_testbed.backends.mediaconvert.parse_captions import (
+    caption_descriptions,
+    caption_output,
+    caption_selectors,
+    is_caption_output,
+)
 from vod_testbed.backends.mediaconvert.parse_codecs import (
     same_in_every_output,
     video_box,
     video_codec,
     video_preprocessors,
 )
+from vod_testbed.backends.mediaconvert.parse_encryption import hls_encryption
 from vod_testbed.backends.mediaconvert.parse_files import file_output
+from vod_testbed.backends.mediaconvert.parse_streaming import streaming_group
+from vod_testbed.backends.mediaconvert.trickplay import read_trick_play
 
 # VideoSelector.rotate; absent means DEGREE_0: "By default, the service does no rotation,
 # even if your input video has rotation metadata" (service model).
@@ -94,6 +110,32 @@ class ParsedJob:
         return self.ladder
 
 
+def _refuse_outside_ladder(job: JobSpec) -> None:
+    """Captions and audio-only HLS groups are written by the ladder job only
+    (docs/captions.md): refuse them by name in a job that must run as a model, rather than
+    leave them out of its outputs."""
+    for index, group in enumerate(job.output_groups):
+        for number, output in enumerate(group.outputs):
+            where = f"/outputGroups/{index}/outputs/{number}"
+            if output.captions:
+                raise SettingsError(
+                    f"{where}/captionDescriptions",
+                    "captions are supported by the emulator only in a job of one whole input "
+                    "and one HLS group (at most a frame capture beside it)",
+                )
+            # Beside video outputs they are the group's audio renditions (docs/audio-groups.md).
+            if (
+                isinstance(group, HlsGroup)
+                and output.video is None
+                and output not in audio_outputs(group)
+            ):
+                raise SettingsError(
+                    f"{where}/audioDescriptions",
+                    "audio-only HLS outputs are supported by the emulator only in a job of one "
+                    "whole input and one HLS group (at most a frame capture beside it)",
+                )
+
+
 def _is_location(uri: str) -> bool:
     # As on AWS, inputs and destinations are S3 objects: never paths on the emulator's host.
     return uri.startswith("s3://") and len(uri) > len("s3://")
@@ -105,6 +147,7 @@ class _JobParser:
     warnings: list[tuple[int, str]] = field(default_factory=list)
     input_uri: str = ""
     selectors: tuple[str, ...] = ()
+    captions: tuple[CaptionSelector, ...] = ()
     # Every file the job writes, by the pointer of the output that writes it.
     files: dict[str, str] = field(default_factory=dict)
     # The job's start, for the date and time identifiers of destinations.
@@ -125,8 +168,21 @@ class _JobParser:
         groups: list[OutputGroup] = []
         for index, group in enumerate(settings_groups):
             path = f"/outputGroups/{index}"
-            if self.group_kind(group, path) == "HLS_GROUP_SETTINGS":
+            kind = self.group_kind(group, path)
+            if kind == "HLS_GROUP_SETTINGS":
                 groups.append(self.parse_hls_group(group, path, source))
+            elif kind in STREAMING_GROUP_TYPES:
+                groups.append(
+                    streaming_group(
+                        kind,
+                        group,
+                        path,
+                        destination=self.destination,
+                        claim=self.claim,
+                        selectors=self.selectors,
+                        warn=self.warn,
+                    )
+                )
             else:
                 groups.append(self.parse_file_group(group, path))
         self.warn_he_aac(groups)
@@ -140,7 +196,10 @@ class _JobParser:
             timecode_source=clock.get("source", EMBEDDED),
             timecode_start=clock.get("start"),
         )
-        return ParsedJob(job=job, warnings=tuple(self.warnings), ladder=ladder_request(job))
+        ladder = ladder_request(job)
+        if ladder is None:
+            _refuse_outside_ladder(job)
+        return ParsedJob(job=job, warnings=tuple(self.warnings), ladder=ladder)
 
     def parse_inputs(self, inputs: list[dict[str, Any]]) -> tuple[Input, ...]:
         """Every input, stitched in order (docs/inputs-and-audio.md); an output may take
@@ -156,6 +215,7 @@ class _JobParser:
         names = [s.name for i in parsed for s in i.audio_selectors]
         names += [g.name for i in parsed for g in i.audio_selector_groups]
         self.selectors = tuple(dict.fromkeys(names))
+        self.captions = tuple(c for i in parsed for c in i.caption_selectors)
         return parsed
 
     def parse_input(self, source: Mapping[str, Any], path: str) -> Input:
@@ -194,6 +254,7 @@ class _JobParser:
             timecode_source=clock,
             timecode_start=start,
             images=images,
+            caption_selectors=caption_selectors(source, path),
         )
 
     def images(self, inserter: Mapping[str, Any], path: str) -> tuple[InsertedImage, ...]:
@@ -270,21 +331,41 @@ class _JobParser:
         master = naming.join_uri(folder, naming.master_playlist_name(base))
         self.claim(master, f"{gpath}/destination")
         segment_seconds = int(hls.get("segmentLength", 10))
+        # GOP_MULTIPLE rounds segments up to the GOP: any GOP fits (jobmodel.ladder).
+        gop_multiple = hls.get("segmentLengthControl", "EXACT") == "GOP_MULTIPLE"
         outputs: list[Output] = []
         modifiers: set[str] = set()
         for index, output in enumerate(group["outputs"]):
             opath = f"{path}/outputs/{index}"
             modifier = self.rung_modifier(output, opath, len(group["outputs"]), modifiers)
+            if is_caption_output(output):
+                self.hls_container(output, opath)
+                outputs.append(caption_output(output, opath, modifier, self.captions))
+                continue
+            if not output.get("videoDescription"):
+                outputs.append(self.audio_only_output(output, opath, modifier))
+                continue
             outputs.append(
                 self.hls_output(
                     output,
                     opath,
-                    segment_seconds,
+                    None if gop_multiple else segment_seconds,
                     modifier,
                     automated="automatedEncodingSettings" in group,
                 )
             )
-        self.same_across_outputs(outputs, path)
+        videos = [o for o in outputs if o.video is not None]
+        if videos:
+            self.same_across_outputs(videos, path)
+        outputs = with_audio_groups(group["outputs"], outputs, path, self.warn)
+        encryption = hls_encryption(hls.get("encryption"), f"{gpath}/encryption")
+        if encryption is not None and any(
+            isinstance(o.container, M3u8) and o.container.iframe_only for o in outputs
+        ):
+            raise SettingsError(
+                f"{gpath}/encryption",
+                "I-frame-only playlists of encrypted segments are not supported by the emulator",
+            )
         abr = parse_inputs.automated_abr(group, path)
         if abr is not None:
             settings = group["automatedEncodingSettings"]
@@ -302,10 +383,14 @@ class _JobParser:
             integer_durations=hls.get("manifestDurationFormat", "FLOATING_POINT") == "INTEGER",
             round_target_duration_up=hls.get("targetDurationCompatibilityMode", "LEGACY")
             == "LEGACY",
+            gop_multiple_segments=gop_multiple,
             automated_abr=abr,
+            trick_play=read_trick_play(hls, gpath, "HlsImageBasedTrickPlaySettings"),
+            encryption=encryption,
         )
         try:
-            ladder = hls_group_ladder(parsed, source, strict=True)
+            # Audio-only outputs beside video ones are its audio renditions, not rungs.
+            ladder = hls_group_ladder(video_part(parsed), source, strict=True)
         except ValueError as exc:
             raise SettingsError(path, str(exc)) from exc
         if ladder is None:
@@ -316,7 +401,7 @@ class _JobParser:
         self,
         output: Mapping[str, Any],
         opath: str,
-        segment_seconds: int,
+        segment_seconds: int | None,
         modifier: str,
         *,
         automated: bool = False,
@@ -365,11 +450,23 @@ class _JobParser:
                 preprocessors=video_preprocessors(description, vpath, self.warn),
             ),
             audio=audio,
+            captions=caption_descriptions(output, opath, self.captions),
         )
 
+    def audio_only_output(self, output: Mapping[str, Any], opath: str, modifier: str) -> Output:
+        """An HLS output of sound alone (one AAC description): an audio-only variant."""
+        self.hls_container(output, opath)
+        audio = audio_descriptions(output, opath, self.selectors)
+        if len(audio) != 1 or not isinstance(audio[0].codec, Aac):
+            raise SettingsError(
+                f"{opath}/audioDescriptions",
+                "an audio-only HLS output needs exactly one AAC audio description",
+            )
+        return Output(M3u8(), modifier, audio=audio)
+
     def same_across_outputs(self, outputs: list[Output], path: str) -> None:
-        """The renditions of one HLS group share one decode, keyframe grid, frame rate,
-        scaling and audio format: refuse outputs that differ."""
+        """The renditions of one HLS group share one decode, keyframe grid, frame rate and
+        scaling (each has its own AAC settings): refuse outputs that differ."""
         first = outputs[0]
         for index, output in enumerate(outputs[1:], start=1):
             opath = f"{path}/outputs/{index}"
@@ -384,11 +481,6 @@ class _JobParser:
                 raise SettingsError(
                     f"{opath}/audioDescriptions",
                     "every output of the HLS group needs audio, or none does",
-                )
-            if output.audio and _audio_format(output.audio[0]) != _audio_format(first.audio[0]):
-                raise SettingsError(
-                    f"{opath}/audioDescriptions/0/codecSettings/aacSettings",
-                    "sample rate, coding mode and profile must be the same in every output",
                 )
             if output.video.scaling is not first.video.scaling:
                 raise SettingsError(
@@ -465,6 +557,12 @@ class _JobParser:
                 raise SettingsError(
                     opath, "nameModifier is required when the group has several outputs"
                 )
+            if output.get("captionDescriptions"):
+                raise SettingsError(
+                    f"{opath}/captionDescriptions",
+                    "captions in file groups are not supported by the emulator (WEBVTT "
+                    "outputs and BURN_IN in an HLS group are; docs/captions.md)",
+                )
             parsed = file_output(output, opath, self.selectors, self.warn)
             name = (
                 names.capture_pattern(base, parsed)
@@ -482,12 +580,6 @@ def _grid(codec: H264) -> dict[str, Any]:
         "scene_cut_min_frames": codec.gop.scene_cut_min_frames,
         "frame_rate": codec.frame_rate,
     }
-
-
-def _audio_format(description: AudioDescription) -> tuple[object, ...]:
-    codec = description.codec
-    assert isinstance(codec, Aac)
-    return (codec.profile, codec.channels, codec.sample_rate)
 
 
 def _group_settings(

@@ -234,6 +234,14 @@ def _frame_rate(h264: Mapping[str, Any], path: str) -> Fraction | None:
     return Fraction(int(numerator), int(denominator))
 
 
+# HlsGroupSettings.SegmentLengthControl (service model): EXACT "might result in additional
+# I-frames in the output GOP"; GOP_MULTIPLE rounds segments "up ... to the next GOP boundary".
+_EXACT_SEGMENTS = (
+    "with segmentLengthControl EXACT: AWS then adds I-frames at each segment's end, which "
+    "the emulator does not reproduce; GOP_MULTIPLE rounds segments up to the GOP"
+)
+
+
 def gop_seconds(
     h264: Mapping[str, Any], path: str, segment_seconds: int | None, warn: Warn
 ) -> Fraction:
@@ -256,7 +264,8 @@ def gop_seconds(
     if segment_seconds is not None and Fraction(segment_seconds) % seconds:
         raise SettingsError(
             f"{path}/gopSize",
-            f"a {float(seconds):g} s GOP must divide segmentLength ({segment_seconds} s)",
+            f"a {float(seconds):g} s GOP must divide segmentLength ({segment_seconds} s) "
+            + _EXACT_SEGMENTS,
         )
     return seconds
 
@@ -274,7 +283,7 @@ def _frames_as_seconds(size: float, path: str, segment_seconds: int | None, warn
             raise SettingsError(
                 f"{path}/gopSize",
                 f"{size:g} frames is not a whole number of seconds that divides segmentLength "
-                f"at 30, 25, 24, 60 or 50 fps; use gopSizeUnits SECONDS",
+                f"at 30, 25, 24, 60 or 50 fps " + _EXACT_SEGMENTS,
             )
         rate, seconds = 30, Fraction(int(size), 30)
     warn(

@@ -14,14 +14,19 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.job import JobRequest
+from vod_testbed.backends.jobmodel.ladder import caption_selector_name
 from vod_testbed.backends.ladder import (
+    AudioRendition,
+    AudioSpec,
     Ladder,
     PortraitPolicy,
     RateControl,
     Rung,
     ThumbnailSpec,
     UpscalePolicy,
+    audio_renditions,
     plan_renditions,
     rung_box,
     thumbnail_geometry,
@@ -33,6 +38,8 @@ from vod_testbed.backends.mediaconvert.coverage import (
     H264_PROFILES,
 )
 from vod_testbed.backends.mediaconvert.parse import ROTATE
+from vod_testbed.backends.mediaconvert.render_encryption import render_encryption
+from vod_testbed.backends.mediaconvert.trickplay import render_trick_play
 from vod_testbed.backends.source import display_size
 from vod_testbed.media.probe import MediaInfo, follow_source_rate, output_frame_rate
 
@@ -119,9 +126,10 @@ def _check_renderable(ladder: Ladder, boxes: list[tuple[Rung, tuple[int, int]]])
         if audio.channels not in CODING_MODE_CHANNELS.values():
             problems.append(f"{audio.channels} audio channels: only mono and stereo are rendered")
     for rung, box in boxes:
-        if audio is not None and audio.channels in CODING_MODE_CHANNELS.values():
+        own = rung.audio_spec(audio) if audio is not None else None
+        if own is not None and own.channels in CODING_MODE_CHANNELS.values():
             aac = aac_problem(
-                audio.profile, channels_mode(audio.channels), audio.sample_rate, rung.audio_bitrate
+                own.profile, channels_mode(own.channels), own.sample_rate, rung.audio_bitrate
             )
             if aac:
                 problems.append(f"rung {rung.name}: {aac}")
@@ -155,9 +163,9 @@ def _hls_output(
             },
         },
     }
-    audio = ladder.audio
-    if audio is None or not with_audio:
+    if ladder.audio is None or not with_audio:
         return output
+    audio = rung.audio_spec(ladder.audio)
     output["AudioDescriptions"] = [
         {
             "AudioSourceName": AUDIO_SELECTOR,
@@ -174,6 +182,108 @@ def _hls_output(
         }
     ]
     return output
+
+
+def _hls_group(
+    destination: str, ladder: Ladder, outputs: list[dict[str, Any]], extra: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "Name": "Apple HLS",
+        "OutputGroupSettings": {
+            "Type": "HLS_GROUP_SETTINGS",
+            "HlsGroupSettings": {
+                "Destination": destination,
+                "SegmentLength": ladder.segment_seconds,
+                "SegmentControl": "SEGMENTED_FILES",
+                "MinSegmentLength": 0,
+                "DirectoryStructure": "SINGLE_DIRECTORY",
+                "ManifestDurationFormat": (
+                    "INTEGER" if ladder.integer_durations else "FLOATING_POINT"
+                ),
+                "OutputSelection": "MANIFESTS_AND_SEGMENTS",
+                "ProgramDateTime": "EXCLUDE",
+                "StreamInfResolution": "INCLUDE",
+                "CodecSpecification": "RFC_4281",
+                "ClientCache": "ENABLED",
+                "ManifestCompression": "NONE",
+                # Explicit: AWS's default, LEGACY, rounds EXT-X-TARGETDURATION up (a
+                # 6.006 s segment at 29.97 fps gets 7) where RFC 8216 rounds it.
+                "TargetDurationCompatibilityMode": (
+                    "LEGACY" if ladder.round_target_duration_up else "SPEC_COMPLIANT"
+                ),
+                **extra,
+                **render_encryption(ladder.encryption),
+            },
+        },
+        "Outputs": outputs,
+    }
+
+
+def _caption_selectors(tracks: tuple[CaptionTrack, ...]) -> dict[str, Any]:
+    """One selector per sidecar file; TimeDelta in milliseconds, as the track holds it."""
+    return {
+        caption_selector_name(i): {
+            "LanguageCode": track.language.upper(),
+            "SourceSettings": {
+                "SourceType": track.source_format.value,
+                "FileSourceSettings": {
+                    "SourceFile": track.source_uri,
+                    "TimeDelta": track.time_delta_ms,
+                    "TimeDeltaUnits": "MILLISECONDS",
+                },
+            },
+        }
+        for i, track in enumerate(tracks)
+    }
+
+
+def _caption_output(index: int, track: CaptionTrack) -> dict[str, Any]:
+    """A WebVTT caption rendition of the HLS group: an output of its own, captions only."""
+    return {
+        "NameModifier": track.name_modifier,
+        "ContainerSettings": {"Container": "M3U8", "M3u8Settings": {}},
+        "OutputSettings": {"HlsSettings": {}},
+        "CaptionDescriptions": [
+            {
+                "CaptionSelectorName": caption_selector_name(index),
+                "LanguageCode": track.language.upper(),
+                "LanguageDescription": track.name,
+                "DestinationSettings": {
+                    "DestinationType": "WEBVTT",
+                    # Plain cues, as the FFmpeg backend writes them.
+                    "WebvttDestinationSettings": {"StylePassthrough": "DISABLED"},
+                },
+            }
+        ],
+    }
+
+
+# What libass draws by default, which the FFmpeg backend's burn-in uses: white text with a
+# thin black outline, centred at the bottom, no box, no shadow.
+BURN_IN_STYLE: dict[str, Any] = {
+    "Alignment": "CENTERED",
+    "FontColor": "WHITE",
+    "FontOpacity": 255,
+    "OutlineColor": "BLACK",
+    "OutlineSize": 2,
+    "BackgroundOpacity": 0,
+    "ShadowOpacity": 0,
+}
+
+
+def _burn_in_descriptions(tracks: tuple[CaptionTrack, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "CaptionSelectorName": caption_selector_name(i),
+            "LanguageCode": track.language.upper(),
+            "DestinationSettings": {
+                "DestinationType": "BURN_IN",
+                "BurninDestinationSettings": dict(BURN_IN_STYLE),
+            },
+        }
+        for i, track in enumerate(tracks)
+        if track.burn_in
+    ]
 
 
 def _frame_capture_group(
@@ -244,6 +354,36 @@ def _frame_rate(ladder: Ladder, source: MediaInfo | None) -> Fraction | None:
     return None if encoded == follow_source_rate(source.video) else encoded
 
 
+def _audio_only_output(rendition: AudioRendition, audio: AudioSpec) -> dict[str, Any]:
+    """One variant of an audio-only ladder: AAC alone, an EXT-X-STREAM-INF of its own
+    (AUDIO_ONLY_VARIANT_STREAM) in MPEG-TS segments, as the FFmpeg backend writes it."""
+    return {
+        "NameModifier": rendition.name_modifier,
+        "ContainerSettings": {"Container": "M3U8", "M3u8Settings": {}},
+        "OutputSettings": {
+            "HlsSettings": {
+                "AudioTrackType": "AUDIO_ONLY_VARIANT_STREAM",
+                "AudioOnlyContainer": "M2TS",
+            }
+        },
+        "AudioDescriptions": [
+            {
+                "AudioSourceName": AUDIO_SELECTOR,
+                "CodecSettings": {
+                    "Codec": "AAC",
+                    "AacSettings": {
+                        "Bitrate": rendition.bitrate,
+                        "CodingMode": channels_mode(audio.channels),
+                        "SampleRate": audio.sample_rate,
+                        "CodecProfile": audio.profile,
+                        "RateControlMode": "CBR",
+                    },
+                },
+            }
+        ],
+    }
+
+
 def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None) -> dict[str, Any]:
     """CreateJob ``Settings`` (boto3's PascalCase) that produce ``request``'s outputs.
 
@@ -257,41 +397,30 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
             sizes that MediaConvert cannot encode.
     """
     ladder = request.ladder
+    if source is not None and source.video is None and ladder.audio_only and ladder.audio:
+        return _audio_only_settings(request, ladder.audio)
     outputs, thumb_box = _outputs_for(ladder, source)
     _check_renderable(ladder, outputs)
     with_audio = ladder.audio is not None and (source is None or source.audio is not None)
     frame_rate = _frame_rate(ladder, source)
-    groups: list[dict[str, Any]] = [
-        {
-            "Name": "Apple HLS",
-            "OutputGroupSettings": {
-                "Type": "HLS_GROUP_SETTINGS",
-                "HlsGroupSettings": {
-                    "Destination": request.hls_destination,
-                    "SegmentLength": ladder.segment_seconds,
-                    "SegmentControl": "SEGMENTED_FILES",
-                    "MinSegmentLength": 0,
-                    "DirectoryStructure": "SINGLE_DIRECTORY",
-                    "ManifestDurationFormat": (
-                        "INTEGER" if ladder.integer_durations else "FLOATING_POINT"
-                    ),
-                    "OutputSelection": "MANIFESTS_AND_SEGMENTS",
-                    "ProgramDateTime": "EXCLUDE",
-                    "StreamInfResolution": "INCLUDE",
-                    "CodecSpecification": "RFC_4281",
-                    "ClientCache": "ENABLED",
-                    "ManifestCompression": "NONE",
-                    # Explicit: AWS's default, LEGACY, rounds EXT-X-TARGETDURATION up (a
-                    # 6.006 s segment at 29.97 fps gets 7) where RFC 8216 rounds it.
-                    "TargetDurationCompatibilityMode": (
-                        "LEGACY" if ladder.round_target_duration_up else "SPEC_COMPLIANT"
-                    ),
-                },
-            },
-            "Outputs": [
-                _hls_output(rung, box, ladder, frame_rate, with_audio) for rung, box in outputs
-            ],
-        }
+    video_outputs = [
+        _hls_output(rung, box, ladder, frame_rate, with_audio) for rung, box in outputs
+    ]
+    burn_in = _burn_in_descriptions(request.captions)
+    if burn_in:
+        for output in video_outputs:
+            output["CaptionDescriptions"] = burn_in
+    caption_outputs = [
+        _caption_output(i, track) for i, track in enumerate(request.captions) if not track.burn_in
+    ]
+    # Image-based trick play (backends/trickplay.py) beside the video renditions.
+    hls_captions: dict[str, Any] = render_trick_play(ladder.trick_play)
+    if caption_outputs:
+        # Caption segments on the video's boundaries, as the FFmpeg backend cuts them;
+        # CaptionLanguageSetting is for embedded 608 captions only.
+        hls_captions["CaptionSegmentLengthControl"] = "MATCH_VIDEO"
+    groups = [
+        _hls_group(request.hls_destination, ladder, video_outputs + caption_outputs, hls_captions)
     ]
     if ladder.thumbnails is not None:
         groups.append(
@@ -310,9 +439,37 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
                     if with_audio
                     else {}
                 ),
+                **(
+                    {"CaptionSelectors": _caption_selectors(request.captions)}
+                    if request.captions
+                    else {}
+                ),
             }
         ],
         "OutputGroups": groups,
+    }
+
+
+def _audio_only_settings(request: JobRequest, audio: AudioSpec) -> dict[str, Any]:
+    """The settings of an audio-only ladder (a source without video, a ladder that allows
+    it): one HLS group of audio-only variants, no frame captures (there is no picture)."""
+    ladder = request.ladder
+    group = _hls_group(
+        request.hls_destination,
+        ladder,
+        [_audio_only_output(r, audio) for r in audio_renditions(ladder)],
+        {},
+    )
+    return {
+        "TimecodeConfig": {"Source": "ZEROBASED"},
+        "Inputs": [
+            {
+                "FileInput": request.input_uri,
+                "TimecodeSource": "ZEROBASED",
+                "AudioSelectors": {AUDIO_SELECTOR: {"DefaultSelection": "DEFAULT"}},
+            }
+        ],
+        "OutputGroups": [group],
     }
 
 

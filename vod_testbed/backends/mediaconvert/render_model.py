@@ -20,7 +20,9 @@ from vod_testbed.backends.jobmodel.model import (
     Aac,
     Ac3,
     AudioDescription,
-    FileGroup,
+    CmafGroup,
+    Cmfc,
+    DashIsoGroup,
     FrameCapture,
     HlsGroup,
     Input,
@@ -28,12 +30,14 @@ from vod_testbed.backends.jobmodel.model import (
     M3u8,
     Mp3,
     Mp4,
+    Mpd,
     Output,
+    OutputGroup,
     VideoDescription,
     Wav,
 )
 from vod_testbed.backends.ladder import RateControl, Rung
-from vod_testbed.backends.mediaconvert import render_inputs
+from vod_testbed.backends.mediaconvert import render_audio_groups, render_inputs, render_streaming
 from vod_testbed.backends.mediaconvert.parse_audio import AC3_MODES, EAC3_MODES
 from vod_testbed.backends.mediaconvert.parse_codecs import H265_PROFILES
 from vod_testbed.backends.mediaconvert.render import (
@@ -42,6 +46,8 @@ from vod_testbed.backends.mediaconvert.render import (
     channels_mode,
     frame_rate_settings,
 )
+from vod_testbed.backends.mediaconvert.render_encryption import render_encryption
+from vod_testbed.backends.mediaconvert.trickplay import render_trick_play
 
 
 def _input(source: Input) -> dict[str, Any]:
@@ -187,6 +193,7 @@ def _audio(description: AudioDescription) -> dict[str, Any]:
             },
         }
     rendered = {"AudioSourceName": description.selector, "CodecSettings": settings}
+    rendered.update(render_audio_groups.language_and_name(description))
     if description.remix is not None:
         rendered["RemixSettings"] = render_inputs.remix(description.remix)
     if description.loudness is not None:
@@ -209,6 +216,10 @@ def _output(output: Output) -> dict[str, Any]:
             "Container": "MP4",
             "Mp4Settings": {"MoovPlacement": placement},
         }
+    elif isinstance(container, Cmfc | Mpd):
+        rendered["ContainerSettings"] = render_streaming.container_settings(
+            container, bool(output.audio)
+        )
     else:
         rendered["ContainerSettings"] = {"Container": container.container}
     if isinstance(container, M3u8):
@@ -217,6 +228,7 @@ def _output(output: Output) -> dict[str, Any]:
             hls["SegmentModifier"] = output.segment_modifier
         if container.iframe_only:
             hls["IFrameOnlyManifest"] = "INCLUDE"
+        hls.update(render_audio_groups.hls_settings(output))
         rendered["OutputSettings"] = {"HlsSettings": hls}
     if output.video is not None:
         rendered["VideoDescription"] = _video(output.video)
@@ -225,9 +237,11 @@ def _output(output: Output) -> dict[str, Any]:
     return rendered
 
 
-def _group(group: HlsGroup | FileGroup) -> dict[str, Any]:
-    if isinstance(group, HlsGroup):
-        settings: dict[str, Any] = {
+def _group(group: OutputGroup) -> dict[str, Any]:
+    if isinstance(group, CmafGroup | DashIsoGroup):
+        settings: dict[str, Any] = render_streaming.group_settings(group)
+    elif isinstance(group, HlsGroup):
+        settings = {
             "Type": "HLS_GROUP_SETTINGS",
             "HlsGroupSettings": {
                 "Destination": group.destination,
@@ -239,8 +253,12 @@ def _group(group: HlsGroup | FileGroup) -> dict[str, Any]:
                 "TargetDurationCompatibilityMode": "LEGACY"
                 if group.round_target_duration_up
                 else "SPEC_COMPLIANT",
+                **render_trick_play(group.trick_play),
+                **render_encryption(group.encryption),
             },
         }
+        if group.gop_multiple_segments:
+            settings["HlsGroupSettings"]["SegmentLengthControl"] = "GOP_MULTIPLE"
     else:
         settings = {
             "Type": "FILE_GROUP_SETTINGS",

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
+from pathlib import Path
+
 from vod_testbed.backends import naming
+from vod_testbed.backends.jobmodel import stream_names
 from vod_testbed.hls.model import Context, Rendition
 
 
 def check_files(
-    ctx: Context, renditions: list[Rendition], iframe_uris: tuple[str, ...] = ()
+    ctx: Context,
+    renditions: list[Rendition],
+    captions: Set[Path] = frozenset(),
+    iframe_uris: tuple[str, ...] = (),
 ) -> None:
-    """``files.orphans`` for the folder, ``files.naming`` for each rendition."""
-    referenced = {ctx.master.resolve()}
+    """``files.orphans`` for the folder, ``files.naming`` for each rendition; ``captions``
+    are the files the caption renditions reference, ``iframe_uris`` the other
+    playlists the master names (I-frame-only, image)."""
+    referenced = {ctx.master.resolve(), *captions}
     for uri in iframe_uris:
         path = ctx.resolve(uri)
         if path is not None:
@@ -23,14 +32,14 @@ def check_files(
     strays = sorted(
         str(p.relative_to(ctx.folder))
         for p in ctx.folder.rglob("*")
-        if p.suffix in (".ts", ".m3u8") and p.is_file() and p.resolve() not in referenced
+        if p.suffix in (".ts", ".m3u8", ".vtt") and p.is_file() and p.resolve() not in referenced
     )
     ctx.add(
         "files.orphans",
         not strays,
         f"file(s) no playlist references: {', '.join(strays)}"
         if strays
-        else "no unreferenced .ts or .m3u8 files",
+        else "no unreferenced .ts, .vtt or .m3u8 files",
     )
     for r in renditions:
         _check_naming(ctx, r)
@@ -43,8 +52,11 @@ def _check_naming(ctx: Context, r: Rendition) -> None:
     if r.uri != wanted:
         problems.append(f"playlist {r.uri} (MediaConvert writes {wanted})")
     stem = ctx.base + modifier
+    fmp4 = bool(getattr(r.playlist, "segment_map", None))
     for i, seg in enumerate(r.segments):
         expected = naming.segment_name(ctx.base, modifier, i + 1)
+        if fmp4:  # CMAF: nine digits, the track's extension (docs/jobs.md)
+            expected = stream_names.numbered(stem, i + 1, Path(seg.uri).suffix.lstrip("."))
         # A segment modifier sits "between the name modifier and segment index number"
         # (service model, HlsSettings.SegmentModifier) and may differ per segment ($dt$).
         index = expected.removeprefix(stem)
@@ -56,10 +68,6 @@ def _check_naming(ctx: Context, r: Rendition) -> None:
     ctx.add(
         "files.naming",
         not problems,
-        "; ".join(problems)
-        if problems
-        else f"MediaConvert names {wanted}, "
-        + naming.segment_pattern(ctx.base, modifier).replace("%05d", "NNNNN")
-        + " from 00001",
+        "; ".join(problems) if problems else f"MediaConvert names {wanted} and its segments",
         r.name,
     )

@@ -15,7 +15,9 @@ from typing import Any
 import av
 import m3u8
 
+from vod_testbed.hls.checks.fmp4 import map_path, sync_offsets
 from vod_testbed.hls.model import Context
+from vod_testbed.media.fmp4 import Fmp4Error
 from vod_testbed.media.segments import has_idr
 
 
@@ -60,14 +62,18 @@ def check_iframe_playlists(ctx: Context, master: Any) -> None:
         )
         bad: list[str] = []
         cache: dict[str, tuple[set[int], bool, int]] = {}
+        init = map_path(parsed, folder)  # fMP4: a range starts at a fragment's moof
         for segment in parsed.segments:
             where = f"{segment.uri} @{segment.byterange}"
             if segment.uri not in cache:
                 seg_path = folder / segment.uri
                 try:
-                    positions, first_idr = _idr_positions(seg_path)
+                    if init is None:
+                        positions, first_idr = _idr_positions(seg_path)
+                    else:
+                        positions, first_idr = sync_offsets(init, seg_path), False
                     cache[segment.uri] = (positions, first_idr, seg_path.stat().st_size)
-                except (OSError, av.error.FFmpegError):
+                except (OSError, av.error.FFmpegError, Fmp4Error):
                     cache[segment.uri] = (set(), False, -1)
             positions, first_idr, size = cache[segment.uri]
             try:

@@ -3,7 +3,13 @@ dropped by policy), profiles, video bit rates, segment and GOP cadence."""
 
 from __future__ import annotations
 
-from vod_testbed.backends.ladder import Ladder, PortraitPolicy, Rung, UpscalePolicy
+from vod_testbed.backends.ladder import (
+    Ladder,
+    PortraitPolicy,
+    Rung,
+    UpscalePolicy,
+    audio_renditions,
+)
 from vod_testbed.hls.checks.bitrate import check_video_bitrate
 from vod_testbed.hls.checks.media import H264_PROFILES, PROFILE_NAMES, avc_profile
 from vod_testbed.hls.checks.timing import check_segment_cadence
@@ -12,6 +18,9 @@ from vod_testbed.hls.model import Context, Rendition
 
 def check_expected(ctx: Context, ladder: Ladder, renditions: list[Rendition]) -> None:
     """Every ``ladder.*`` check of the renditions against ``ladder``."""
+    if renditions and all(r.audio_only for r in renditions):
+        _check_audio_only(ctx, ladder, renditions)
+        return
     rungs = {rung.name: rung for rung in ladder.rungs}
     present = [r for r in renditions if r.name in rungs]
     unknown = [r.name for r in renditions if r.name not in rungs]
@@ -81,4 +90,22 @@ def _check_rung_profile(ctx: Context, r: Rendition, rung: Rung) -> None:
         if ok
         else f"H.264 {found} profile ({avc}), rung asks for {rung.profile}",
         r.name,
+    )
+
+
+def _check_audio_only(ctx: Context, ladder: Ladder, renditions: list[Rendition]) -> None:
+    """``ladder.renditions`` of an audio-only output: the ladder allows one, and its
+    variants are :func:`~vod_testbed.backends.ladder.audio_renditions`."""
+    wanted = [a.name for a in audio_renditions(ladder)]
+    found = [r.name for r in renditions]
+    ok = ladder.audio_only and sorted(found) == sorted(wanted)
+    ctx.add(
+        "ladder.renditions",
+        ok,
+        f"audio-only variants {', '.join(found)}"
+        if ok
+        else (
+            f"audio-only variants {', '.join(found)}; the ladder "
+            + (f"makes {', '.join(wanted)}" if ladder.audio_only else "makes no audio-only ladder")
+        ),
     )

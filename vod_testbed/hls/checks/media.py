@@ -18,6 +18,9 @@ def avc_profile(avc: str) -> int:
 
 def check_keyframe_start(ctx: Context, r: Rendition) -> None:
     """``segments.keyframe-start``: every segment opens on an IDR (Apple 7.4)."""
+    if r.audio_only:
+        ctx.add("segments.keyframe-start", True, "audio only: every AAC frame starts", r.name)
+        return
     bad = [s.uri for s in r.segments if s.media and not s.media.first_packet_is_keyframe]
     ctx.add(
         "segments.keyframe-start",
@@ -46,16 +49,24 @@ def check_media_attributes(ctx: Context, r: Rendition) -> None:
         )
     measured = sorted({measured_codecs(m) for m in media})
     if info.codecs:
-        ok = len(measured) == 1 and _codec_set(info.codecs) == _codec_set(measured[0])
+        ok = len(measured) == 1 and _codec_set(info.codecs) == _codec_set(measured[0]) | {
+            c.lower() for c in r.group_codecs
+        }
         ctx.add(
             "media.codecs",
             ok,
             f'CODECS="{info.codecs}" matches the streams'
             if ok
-            else f'CODECS="{info.codecs}" but the segments hold {" / ".join(measured)}',
+            else f'CODECS="{info.codecs}" but the segments hold {" / ".join(measured)}'
+            + (
+                f" and its audio group {', '.join(sorted(r.group_codecs))}"
+                if r.group_codecs
+                else ""
+            ),
             name,
         )
-    _check_profile_level(ctx, r)
+    if not r.audio_only:
+        _check_profile_level(ctx, r)
     rates = sorted({float(m.frame_rate) for m in media if m.frame_rate})
     if info.frame_rate is not None and rates:
         ok = len(rates) == 1 and abs(rates[0] - info.frame_rate) <= 0.01
@@ -130,6 +141,9 @@ def check_audio_format(ctx: Context, r: Rendition) -> None:
             r.name,
         )
         return
+    rung = next((g for g in ctx.expected.rungs if g.name == r.name), None)
+    if rung is not None:
+        spec = rung.audio_spec(spec)  # a rung may have its own AAC format
     wanted = f"{spec.codec} {spec.profile} {spec.channels} ch {spec.sample_rate} Hz"
     ok = found == [wanted]
     ctx.add(

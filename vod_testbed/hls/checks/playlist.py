@@ -10,6 +10,7 @@ from typing import Any
 from vod_testbed.hls.model import Context, Rendition
 
 REQUIRED_ATTRIBUTES = ("BANDWIDTH", "AVERAGE-BANDWIDTH", "CODECS", "RESOLUTION", "FRAME-RATE")
+AUDIO_ONLY_ATTRIBUTES = ("BANDWIDTH", "AVERAGE-BANDWIDTH", "CODECS")
 _VERSION_TAG_RE = re.compile(r"^#EXT-X-VERSION:", re.MULTILINE)
 _EXTINF_RE = re.compile(r"^#EXTINF:([0-9.]+)", re.MULTILINE)
 
@@ -25,13 +26,15 @@ def check_master(ctx: Context, text: str, renditions: list[Rendition]) -> None:
         else f"{ctx.master.name} parses, {len(renditions)} variant(s)",
     )
     for r in renditions:
-        missing = [a for a in REQUIRED_ATTRIBUTES if _attribute(r.stream_info, a) is None]
+        # An audio-only variant has no picture to give RESOLUTION or FRAME-RATE of.
+        required = AUDIO_ONLY_ATTRIBUTES if r.audio_only else REQUIRED_ATTRIBUTES
+        missing = [a for a in required if _attribute(r.stream_info, a) is None]
         ctx.add(
             "master.attributes",
             not missing,
             f"EXT-X-STREAM-INF lacks {', '.join(missing)}"
             if missing
-            else "EXT-X-STREAM-INF has " + ", ".join(REQUIRED_ATTRIBUTES),
+            else "EXT-X-STREAM-INF has " + ", ".join(required),
             r.name,
         )
 

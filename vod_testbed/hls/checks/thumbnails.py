@@ -14,7 +14,9 @@ from vod_testbed.hls.model import Context, Rendition
 def check_thumbnails(ctx: Context, renditions: list[Rendition]) -> None:
     """Every ``thumbnails.*`` check (only ``present`` when none were found)."""
     spec = ctx.expected.thumbnails if ctx.expected else None
-    wanted = ctx.thumbnails_explicit or spec is not None
+    # Sound alone has no picture to capture: an audio-only ladder has no thumbnails.
+    audio_only = bool(renditions) and all(r.audio_only for r in renditions)
+    wanted = ctx.thumbnails_explicit or (spec is not None and not audio_only)
     folder = ctx.thumbnails
     jpegs = sorted(folder.glob("*.jpg")) if folder is not None and folder.is_dir() else []
     if not jpegs:

@@ -33,15 +33,19 @@ from flask import (
 )
 from markupsafe import Markup
 
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.console.policy import content_security_policy
 from vod_testbed.pipeline.console.reports import ReportCache
 from vod_testbed.pipeline.console.views import STATUS_LABELS, event_history, size_label
-from vod_testbed.pipeline.content_service import ContentService
-from vod_testbed.pipeline.http.api import visible_video
-from vod_testbed.pipeline.http.caller import current_caller
+from vod_testbed.pipeline.http.caller import BEARER, current_caller
+from vod_testbed.pipeline.http.context import visible_video
+from vod_testbed.pipeline.http.models import JsonObject
+from vod_testbed.pipeline.http.operations import PUBLIC, Answer, operation
 from vod_testbed.report.chart import bitrate_svg
 
 LIST_LIMIT = 100
+HTML = "text/html"
+NOT_VISIBLE = "no such video, or one the caller may not see"
 HLS_JS = Path(__file__).parent / "static" / "vendor" / "hls.min.js"
 
 console = Blueprint(
@@ -99,22 +103,41 @@ def _kbps(bps: int | None) -> str:
 
 
 @console.get("/")
+@operation("The console", security=PUBLIC, responses={302: Answer("to /console")})
 def root() -> Response:
     return redirect(url_for("console.index"))  # type: ignore[return-value]
 
 
 @console.get("/console")
+@operation(
+    "The console's page: a shell; its data comes with the bearer token pasted into it",
+    security=PUBLIC,
+    responses={200: Answer("the page", media_type=HTML)},
+)
 def index() -> str:
     return render_template("console/index.html", hls_integrity=hls_js_integrity())
 
 
 @console.get("/console/rows")
+@operation(
+    "The rows of the videos the caller may see",
+    security=BEARER,
+    responses={200: Answer("the rows", media_type=HTML)},
+)
 def rows() -> str:
     videos = _content().list(limit=LIST_LIMIT, visible_to=current_caller())
     return render_template("console/_rows.html", videos=videos)
 
 
 @console.get("/console/videos/<video_id>/panel")
+@operation(
+    "A video's status, error in words and event history",
+    security=BEARER,
+    responses={
+        200: Answer("the panel", media_type=HTML),
+        404: Answer(NOT_VISIBLE, media_type=HTML),
+    },
+)
 def panel(video_id: str) -> tuple[str, int]:
     video = visible_video(video_id)
     if video is None:
@@ -140,6 +163,15 @@ def _report_state(video_id: str) -> tuple[dict[str, Any] | None, int]:
 
 
 @console.get("/console/videos/<video_id>/report.json")
+@operation(
+    "A ready video's ladder report, computed in the background on first ask",
+    security=BEARER,
+    responses={
+        200: Answer("the report, or how far it is", JsonObject),
+        404: NOT_VISIBLE,
+        409: "the video is not ready",
+    },
+)
 def report_json(video_id: str) -> tuple[Response, int]:
     state, status = _report_state(video_id)
     if state is None:
@@ -149,6 +181,15 @@ def report_json(video_id: str) -> tuple[Response, int]:
 
 
 @console.get("/console/videos/<video_id>/report")
+@operation(
+    "A ready video's ladder report, as HTML",
+    security=BEARER,
+    responses={
+        200: Answer("the report, or how far it is", media_type=HTML),
+        404: Answer(NOT_VISIBLE, media_type=HTML),
+        409: Answer("the video is not ready", media_type=HTML),
+    },
+)
 def report_html(video_id: str) -> tuple[str, int]:
     state, status = _report_state(video_id)
     if state is None:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 from vod_testbed.hls.validation import HlsInputError
+from vod_testbed.pipeline.hls_keys import video_key
+from vod_testbed.pipeline.trigger.upload_keys import parse_upload_key
 from vod_testbed.report.build import build_report
 from vod_testbed.report.model import LadderReport
 
@@ -86,8 +88,10 @@ class ReportCache:
         self._queue.put(None)
 
 
-def default_builder(storage: Any, quality_seconds: float) -> Builder:
-    """Reports from the pipeline's storage, quality over ``quality_seconds``."""
+def default_builder(storage: Any, quality_seconds: float, key_secret: str = "") -> Builder:
+    """Reports from the pipeline's storage, quality over ``quality_seconds``; with
+    ``key_secret`` (``HLS_KEY_SECRET``) an encrypted ladder is measured decrypted, under the
+    key of the video its upload key names (docs/encryption.md)."""
 
     def build(
         master: str, source: str | None, on_measured: Callable[[LadderReport], None]
@@ -98,6 +102,13 @@ def default_builder(storage: Any, quality_seconds: float) -> Builder:
             storage=storage,
             quality_seconds=quality_seconds,
             on_measured=on_measured,
+            key=_video_key(key_secret, source),
         )
 
     return build
+
+
+def _video_key(secret: str, source: str | None) -> bytes | None:
+    """The key of the video whose upload is ``source`` (``s3://bucket/<upload key>``)."""
+    upload = parse_upload_key(source.split("/", 3)[-1]) if secret and source else None
+    return video_key(secret, upload.asset_id) if upload is not None else None

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.db import ProcessedEvent
 
 STATUS_LABELS = {

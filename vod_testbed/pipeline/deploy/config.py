@@ -3,30 +3,22 @@ account and region are the stack's own (CloudFormation's pseudo parameters)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-
+from vod_testbed.common.settings import Settings, variable
 from vod_testbed.pipeline.config import PipelineSettings
 
 
-@dataclass(frozen=True)
-class DeployConfig:
-    """What the template is rendered from.
+class DeployConfig(Settings):
+    """What the template is rendered from (``DeployConfig.from_env()`` reads both).
 
     Attributes:
         pipeline: the pipeline's settings (bucket, webhook URL, API-key header, CDN, the
             trigger's limits).
-        name: ``DEPLOY_NAME`` - prefix of every resource name (default ``vod-testbed``).
     """
 
     pipeline: PipelineSettings
-    name: str = "vod-testbed"
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> DeployConfig:
-        env = os.environ if env is None else env
-        return cls(pipeline=PipelineSettings.from_env(env), name=env.get("DEPLOY_NAME") or cls.name)
+    name: str = variable(
+        "DEPLOY_NAME", description="prefix of every resource name", default="vod-testbed"
+    )
 
     @property
     def bucket(self) -> str:

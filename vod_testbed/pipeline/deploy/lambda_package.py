@@ -1,9 +1,9 @@
 """The upload trigger's Lambda zip: the sources it runs and the wheels the runtime lacks.
 
 The zip ships ``pipeline/trigger/`` and the parts of vod_testbed it imports (the
-pipeline's configuration and upload-key contract, ``backends``, ``common``, ``media``,
-``storage``), never the pipeline's HTTP layer, database, deployment code, the emulator or
-the CLI; a test checks that every module the handler imports is in the zip.
+pipeline's configuration, upload-key contract and key derivation, ``backends``,
+``common``, ``media``, ``storage``), never the pipeline's HTTP layer, database, deployment
+code, the emulator or the CLI; a test checks that every module the handler imports is in the zip.
 
 The runtime is ``python3.12`` on Amazon Linux 2023 (glibc 2.34): PyAV ships Linux wheels
 for glibc 2.28 and later only (``manylinux_2_28``), which Amazon Linux 2 (glibc 2.26, the
@@ -28,7 +28,7 @@ PACKAGED = (
     "vod_testbed/pipeline/__init__.py",
     "vod_testbed/pipeline/trigger",
     "vod_testbed/pipeline/config.py",
-    "vod_testbed/pipeline/upload_keys.py",
+    "vod_testbed/pipeline/hls_keys.py",
     "vod_testbed/backends",
     "vod_testbed/common",
     "vod_testbed/media",
@@ -46,7 +46,7 @@ LAMBDA_PLATFORMS = (
 )
 # Imported on the trigger's path and missing from the Lambda runtime (which has boto3);
 # pip brings what they need (pydantic pins its compiled pydantic-core exactly).
-LAMBDA_REQUIREMENTS = ("av", "m3u8", "pydantic", "tenacity")
+LAMBDA_REQUIREMENTS = ("av", "m3u8", "pydantic", "pydantic-settings", "tenacity")
 
 
 def pinned_requirements() -> list[str]:

@@ -6,7 +6,8 @@ and the ladder as a job template, the roles, the upload-trigger Lambda, the Even
 with its connection, API destination, retry policy and dead-letter queue, and - when
 ``PLAYBACK_BASE_URL`` names a CDN - CloudFront with origin access control, a key group and,
 for a custom host, an ACM certificate. ``aws cloudformation deploy`` creates or updates it
-all; docs/aws-staging.md says how.
+all; docs/aws-staging.md says how. The roles and the bucket policy are written in
+:mod:`.roles`, CloudFront in :mod:`.cdn`.
 
 Why plain data rather than the AWS CDK: every value comes from the code that uses it at run
 time (the ladder's renderer, the upload-key contract, the webhook's header, the Lambda's
@@ -20,23 +21,27 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
-from vod_testbed.backends import naming
 from vod_testbed.backends.ladder import DEFAULT_LADDER
 from vod_testbed.backends.mediaconvert import events
 from vod_testbed.backends.mediaconvert.render import render_template_settings
-from vod_testbed.pipeline import upload_keys
+from vod_testbed.pipeline.deploy.cdn import CLOUDFRONT_CERTIFICATE_REGION, playback_resources
 from vod_testbed.pipeline.deploy.config import DeployConfig
 from vod_testbed.pipeline.deploy.delivery import (
-    CACHING_OPTIMIZED,
-    CORS_S3_ORIGIN,
-    CORS_WITH_PREFLIGHT,
     console_url,
 )
-from vod_testbed.pipeline.deploy.iam import policy, statement, trust
+from vod_testbed.pipeline.deploy.functions import (
+    arn,
+    bucket_arn,
+    custom_host,
+    playback_host,
+    ref,
+)
+from vod_testbed.pipeline.deploy.iam import policy
 from vod_testbed.pipeline.deploy.lambda_package import HANDLER, LAMBDA_RUNTIME
-from vod_testbed.pipeline.trigger.handler import PINNED_FOLDER, PINNED_TAG
+from vod_testbed.pipeline.deploy.roles import bucket_policy, roles
+from vod_testbed.pipeline.trigger import upload_keys
+from vod_testbed.pipeline.trigger.handler import PINNED_TAG
 from vod_testbed.storage.cors import console_origins, cors_rules
 
 # The trigger tags its pinned copy of an upload so that the lifecycle rule can find it
@@ -45,26 +50,6 @@ PINNED_TAG_FILTER = {"Key": PINNED_TAG[0], "Value": PINNED_TAG[1]}
 PINNED_SOURCE_DAYS = 7
 # EventBridge's maximum: retry for a day, up to 185 times.
 RETRY_POLICY = {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}
-# ACM certificates for CloudFront must live in us-east-1.
-CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
-
-
-def sub(text: str) -> dict[str, str]:
-    return {"Fn::Sub": text}
-
-
-def ref(name: str) -> dict[str, str]:
-    return {"Ref": name}
-
-
-def arn(resource: str) -> dict[str, list[str]]:
-    return {"Fn::GetAtt": [resource, "Arn"]}
-
-
-def bucket_arn(config: DeployConfig, path: str = "") -> dict[str, str]:
-    """The media bucket's ARN (``path``: of objects in it), from its name: the bucket waits
-    for the trigger's invoke permission, so nothing the trigger needs may wait for it."""
-    return sub(f"arn:${{AWS::Partition}}:s3:::{config.bucket}{path}")
 
 
 def webhook_endpoint(config: DeployConfig) -> str:
@@ -81,19 +66,6 @@ def webhook_endpoint(config: DeployConfig) -> str:
             "destination only calls HTTPS endpoints"
         )
     return url if url.endswith("/webhooks/mediaconvert") else f"{url}/webhooks/mediaconvert"
-
-
-def playback_host(config: DeployConfig) -> str | None:
-    """The CDN's host name, or None without ``PLAYBACK_BASE_URL``."""
-    base = config.pipeline.playback_base_url
-    return (urlsplit(base).hostname or None) if base else None
-
-
-def custom_host(config: DeployConfig) -> str | None:
-    """The CDN host when it is the team's own domain (not ``*.cloudfront.net``): it goes into
-    the distribution's aliases, which CloudFront accepts only with a certificate covering it."""
-    host = playback_host(config)
-    return host if host and not host.endswith(".cloudfront.net") else None
 
 
 def _parameters(config: DeployConfig) -> dict[str, Any]:
@@ -152,137 +124,6 @@ def _trigger_environment(config: DeployConfig, webhook_url: str) -> dict[str, An
     if backend.mediaconvert_endpoint:
         variables["MEDIACONVERT_ENDPOINT"] = backend.mediaconvert_endpoint
     return {"Variables": variables}
-
-
-def _trigger_policy(config: DeployConfig) -> dict[str, Any]:
-    uploads = bucket_arn(config, f"/{upload_keys.UPLOAD_PREFIX}*")
-    pinned = bucket_arn(
-        config, f"/{upload_keys.UPLOAD_PREFIX}*{naming.PROCESSED_SUFFIX}/{PINNED_FOLDER}/*"
-    )
-    return policy(
-        statement("ReadUploads", ["s3:GetObject"], [uploads]),
-        # The trigger copies a checked upload to the job's own key, tagged for the lifecycle
-        # rule, and removes the copy again if the upload changed under it.
-        statement(
-            "PinUploadsForJobs",
-            ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject"],
-            [pinned],
-        ),
-        statement(
-            "CreateTranscodingJobs",
-            ["mediaconvert:CreateJob"],
-            [arn("TranscodingQueue"), arn("LadderTemplate")],
-        ),
-        statement(
-            "ReadTranscodingJobs",
-            ["mediaconvert:GetJob"],
-            [sub("arn:${AWS::Partition}:mediaconvert:${AWS::Region}:${AWS::AccountId}:jobs/*")],
-        ),
-        statement(
-            "PassMediaConvertRole",
-            ["iam:PassRole"],
-            [arn("MediaConvertRole")],
-            Condition={"StringEquals": {"iam:PassedToService": "mediaconvert.amazonaws.com"}},
-        ),
-        statement(
-            "WriteLogs",
-            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-            [sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*")],
-        ),
-    )
-
-
-def _roles(config: DeployConfig) -> dict[str, Any]:
-    name = config.name
-    rule_arn = sub(
-        f"arn:${{AWS::Partition}}:events:${{AWS::Region}}:${{AWS::AccountId}}:rule/{name}-mediaconvert-job-state"
-    )
-    account = {"aws:SourceAccount": ref("AWS::AccountId")}
-    return {
-        "TriggerRole": {
-            "Type": "AWS::IAM::Role",
-            "Properties": {
-                "RoleName": f"{name}-upload-trigger",
-                "AssumeRolePolicyDocument": trust("lambda.amazonaws.com"),
-                "Policies": [
-                    {"PolicyName": "upload-trigger", "PolicyDocument": _trigger_policy(config)}
-                ],
-            },
-        },
-        # MediaConvert may assume the role only for jobs of this account's queue: "The value
-        # of aws:SourceArn must be the ARN of the MediaConvert queue" (user guide,
-        # "Cross-service confused deputy prevention").
-        "MediaConvertRole": {
-            "Type": "AWS::IAM::Role",
-            "Properties": {
-                "RoleName": f"{name}-mediaconvert",
-                "AssumeRolePolicyDocument": trust(
-                    "mediaconvert.amazonaws.com",
-                    ArnLike={"aws:SourceArn": arn("TranscodingQueue")},
-                    StringEquals=account,
-                ),
-                "Policies": [
-                    {
-                        "PolicyName": "media",
-                        "PolicyDocument": policy(
-                            statement(
-                                "ReadAndWriteMedia",
-                                ["s3:GetObject", "s3:PutObject"],
-                                [bucket_arn(config, "/*")],
-                            )
-                        ),
-                    }
-                ],
-            },
-        },
-        "EventBridgeRole": {
-            "Type": "AWS::IAM::Role",
-            "Properties": {
-                "RoleName": f"{name}-eventbridge",
-                "AssumeRolePolicyDocument": trust(
-                    "events.amazonaws.com",
-                    ArnLike={"aws:SourceArn": rule_arn},
-                    StringEquals=account,
-                ),
-                "Policies": [
-                    {
-                        "PolicyName": "invoke-webhook",
-                        "PolicyDocument": policy(
-                            statement(
-                                "InvokePipelineWebhook",
-                                ["events:InvokeApiDestination"],
-                                [arn("WebhookDestination")],
-                            )
-                        ),
-                    }
-                ],
-            },
-        },
-        # Attach to the role the pipeline's API runs as (see iam.pipeline_host_policy).
-        "PipelineHostPolicy": {
-            "Type": "AWS::IAM::ManagedPolicy",
-            "Properties": {
-                "ManagedPolicyName": f"{name}-pipeline-host",
-                "Description": "presign uploads and playback, list thumbnails, HeadBucket",
-                "PolicyDocument": _pipeline_host_policy(config),
-            },
-        },
-    }
-
-
-def _pipeline_host_policy(config: DeployConfig) -> dict[str, Any]:
-    uploads = bucket_arn(config, f"/{upload_keys.UPLOAD_PREFIX}*")
-    return policy(
-        statement("PresignUploads", ["s3:PutObject"], [uploads]),
-        statement("PresignPlayback", ["s3:GetObject"], [uploads]),
-        statement(
-            "ListThumbnailsAndHeadBucket",
-            ["s3:ListBucket"],
-            [bucket_arn(config)],
-            # IfExists: HeadBucket carries no prefix; listings stay under the uploads.
-            Condition={"StringLikeIfExists": {"s3:prefix": [f"{upload_keys.UPLOAD_PREFIX}*"]}},
-        ),
-    )
 
 
 def _notifications() -> list[dict[str, Any]]:
@@ -496,153 +337,6 @@ def _events(config: DeployConfig, webhook_url: str) -> dict[str, Any]:
     }
 
 
-def _bucket_policy(config: DeployConfig) -> dict[str, Any]:
-    statements: list[dict[str, Any]] = [
-        {
-            "Sid": "TlsOnly",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [
-                sub("arn:${AWS::Partition}:s3:::${MediaBucket}"),
-                sub("arn:${AWS::Partition}:s3:::${MediaBucket}/*"),
-            ],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }
-    ]
-    if playback_host(config):
-        statements.append(
-            {
-                "Sid": "CloudFrontReadsMedia",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudfront.amazonaws.com"},
-                "Action": "s3:GetObject",
-                "Resource": sub(
-                    f"arn:${{AWS::Partition}}:s3:::${{MediaBucket}}/{upload_keys.UPLOAD_PREFIX}*"
-                ),
-                "Condition": {
-                    "StringEquals": {
-                        "AWS:SourceArn": sub(
-                            "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}"
-                            ":distribution/${PlaybackDistribution}"
-                        )
-                    }
-                },
-            }
-        )
-    return {
-        "MediaBucketPolicy": {
-            "Type": "AWS::S3::BucketPolicy",
-            "Properties": {"Bucket": ref("MediaBucket"), "PolicyDocument": policy(*statements)},
-        }
-    }
-
-
-def _viewer_certificate(host: str | None) -> dict[str, Any]:
-    if host is None:
-        return {"CloudFrontDefaultCertificate": True}
-    return {
-        "AcmCertificateArn": {
-            "Fn::If": [
-                "RequestCertificate",
-                ref("PlaybackCertificate"),
-                ref("PlaybackCertificateArn"),
-            ]
-        },
-        "SslSupportMethod": "sni-only",
-        "MinimumProtocolVersion": "TLSv1.2_2021",
-    }
-
-
-def _playback(config: DeployConfig) -> dict[str, Any]:
-    """CloudFront in front of the private bucket: origin access control, signed URLs of
-    one key group only, and for a custom host its alias with a certificate covering it."""
-    name = config.name
-    host = custom_host(config)
-    origin_id = f"{name}-media"
-    distribution: dict[str, Any] = {
-        "Comment": f"{name}: HLS media from s3://{config.bucket}, signed URLs only",
-        "Enabled": True,
-        "Origins": [
-            {
-                "Id": origin_id,
-                "DomainName": {"Fn::GetAtt": ["MediaBucket", "RegionalDomainName"]},
-                "OriginAccessControlId": {"Fn::GetAtt": ["PlaybackOriginAccess", "Id"]},
-                "S3OriginConfig": {"OriginAccessIdentity": ""},
-            }
-        ],
-        "DefaultCacheBehavior": {
-            "TargetOriginId": origin_id,
-            "ViewerProtocolPolicy": "https-only",
-            "AllowedMethods": ["GET", "HEAD", "OPTIONS"],
-            "CachedMethods": ["GET", "HEAD"],
-            # Only URLs (or cookies) signed with a key of this group are served.
-            "TrustedKeyGroups": [ref("PlaybackKeyGroup")],
-            "CachePolicyId": CACHING_OPTIMIZED,
-            "OriginRequestPolicyId": CORS_S3_ORIGIN,
-            "ResponseHeadersPolicyId": CORS_WITH_PREFLIGHT,
-            "Compress": True,
-        },
-        "PriceClass": "PriceClass_100",
-        "HttpVersion": "http2and3",
-        "ViewerCertificate": _viewer_certificate(host),
-    }
-    if host:
-        distribution["Aliases"] = [host]
-    resources: dict[str, Any] = {
-        "PlaybackOriginAccess": {
-            "Type": "AWS::CloudFront::OriginAccessControl",
-            "Properties": {
-                "OriginAccessControlConfig": {
-                    "Name": f"{name}-media",
-                    "Description": "CloudFront signs its requests to the private media bucket",
-                    "SigningProtocol": "sigv4",
-                    "SigningBehavior": "always",
-                    "OriginAccessControlOriginType": "s3",
-                }
-            },
-        },
-        "PlaybackPublicKey": {
-            "Type": "AWS::CloudFront::PublicKey",
-            "Properties": {
-                "PublicKeyConfig": {
-                    "CallerReference": f"{name}-playback-key-1",
-                    "Name": f"{name}-playback-key-1",
-                    "EncodedKey": ref("PlaybackPublicKeyPem"),
-                    "Comment": "verifies the pipeline's signed playback URLs",
-                }
-            },
-        },
-        "PlaybackKeyGroup": {
-            "Type": "AWS::CloudFront::KeyGroup",
-            "Properties": {
-                "KeyGroupConfig": {"Name": f"{name}-playback", "Items": [ref("PlaybackPublicKey")]}
-            },
-        },
-        "PlaybackDistribution": {
-            "Type": "AWS::CloudFront::Distribution",
-            "Properties": {"DistributionConfig": distribution},
-        },
-    }
-    if host:
-        resources["PlaybackCertificate"] = {
-            "Type": "AWS::CertificateManager::Certificate",
-            "Condition": "RequestCertificate",
-            "Properties": {
-                "DomainName": host,
-                "ValidationMethod": "DNS",
-                "DomainValidationOptions": {
-                    "Fn::If": [
-                        "ValidateInHostedZone",
-                        [{"DomainName": host, "HostedZoneId": ref("PlaybackHostedZoneId")}],
-                        ref("AWS::NoValue"),
-                    ]
-                },
-            },
-        }
-    return resources
-
-
 def _conditions_and_rules(config: DeployConfig) -> tuple[dict[str, Any], dict[str, Any]]:
     if not custom_host(config):
         return {}, {}
@@ -693,12 +387,12 @@ def render_template(config: DeployConfig) -> dict[str, Any]:
     webhook_url = webhook_endpoint(config)
     resources: dict[str, Any] = {"MediaBucket": _bucket(config)}
     resources.update(_trigger(config, webhook_url))
-    resources.update(_roles(config))
+    resources.update(roles(config))
     resources.update(_transcoding(config))
     resources.update(_events(config, webhook_url))
-    resources.update(_bucket_policy(config))
+    resources.update(bucket_policy(config))
     if playback_host(config):
-        resources.update(_playback(config))
+        resources.update(playback_resources(config))
     conditions, rules = _conditions_and_rules(config)
     template: dict[str, Any] = {
         "AWSTemplateFormatVersion": "2010-09-09",

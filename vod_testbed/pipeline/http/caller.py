@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, jsonify, request
 
-from vod_testbed.pipeline.access import AccessDenied
+from vod_testbed.pipeline.assets.access import AccessDenied
+from vod_testbed.pipeline.assets.courses import CourseNotFound
 from vod_testbed.pipeline.auth import Authenticator, AuthError, Caller
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.courses import CourseNotFound
+from vod_testbed.pipeline.http.operations import Security
 
 
 def authenticator_for(settings: PipelineSettings) -> Authenticator:
@@ -30,6 +31,18 @@ def current_caller() -> Caller:
         caller = authenticator.caller(request.headers.get("Authorization"))
         g.vod_caller = caller
     return caller
+
+
+def _authenticated() -> None:
+    current_caller()
+
+
+# The API's routes: a bearer JWT whose ``sub`` is the caller.
+BEARER = Security(
+    ({"bearer": []},),
+    check=_authenticated,
+    refused="no bearer token, or one that is not valid",
+)
 
 
 def _unauthorized(error: AuthError) -> tuple[Response, int]:

@@ -23,8 +23,10 @@ import logging
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.http.api import content_service, error_response
-from vod_testbed.pipeline.http.webhook import Refused, authenticate, json_object
+from vod_testbed.pipeline.http.context import content_service, error_response
+from vod_testbed.pipeline.http.models import JsonObject
+from vod_testbed.pipeline.http.operations import Answer, Security, operation
+from vod_testbed.pipeline.http.webhook import Refused, authenticate
 from vod_testbed.pipeline.trigger.handler import S3EventFormatError, UploadTrigger
 
 log = logging.getLogger(__name__)
@@ -47,16 +49,34 @@ def authenticate_sender(settings: PipelineSettings, body: bytes) -> None:
     authenticate(settings, body)
 
 
+def _sender() -> None:
+    authenticate_sender(content_service().settings, request.get_data())
+
+
+SENDER = Security(
+    ({"minioToken": []}, {"webhookSignature": []}),
+    check=_sender,
+    refused="authentication missing or wrong",
+)
+
+
 @s3_events.post("/webhooks/s3")
-def receive_s3_event() -> tuple[Response, int]:
-    body = request.get_data()
-    authenticate_sender(content_service().settings, body)
+@operation(
+    "S3 event notifications (MinIO's webhook target)",
+    security=SENDER,
+    body=JsonObject,
+    responses={
+        200: Answer("handled; malformed records listed", JsonObject),
+        500: "handling failed for a reason that may pass; MinIO retries",
+        503: "no upload trigger in this process, or no WEBHOOK_SECRET",
+    },
+)
+def receive_s3_event(body: JsonObject) -> tuple[Response, int]:
     trigger: UploadTrigger | None = current_app.extensions.get("vod_upload_trigger")
     if trigger is None:
         return error_response(503, "no upload trigger runs in this process")
-    event = json_object(body)
     try:
-        outcomes = trigger.handle(event)
+        outcomes = trigger.handle(body.root)
     except S3EventFormatError as exc:
         log.warning("S3 notification refused: %s", exc)
         return error_response(400, exc.message, exc.field)

@@ -25,10 +25,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from vod_testbed.backends.mediaconvert.events import EventFormatError
-from vod_testbed.common import signing, strict_json
+from vod_testbed.common import signing
+from vod_testbed.pipeline.assets.job_events import parse_mediaconvert_event
 from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.http.api import content_service, error_response
-from vod_testbed.pipeline.job_events import parse_mediaconvert_event
+from vod_testbed.pipeline.http.context import content_service, error_response
+from vod_testbed.pipeline.http.models import EventOutcome, JsonObject
+from vod_testbed.pipeline.http.operations import Answer, Security, operation
 from vod_testbed.pipeline.trigger.notices import is_trigger_notice, parse_trigger_notice
 
 log = logging.getLogger(__name__)
@@ -79,23 +81,31 @@ def authenticate(settings: PipelineSettings, body: bytes) -> None:
         raise Refused(401, {"error": "unauthorized", "reason": exc.reason}) from exc
 
 
-def json_object(body: bytes) -> dict[str, Any]:
-    """The body as a JSON object. Raises Refused (400, field ``body``)."""
-    try:
-        value = strict_json.loads(body)
-    except ValueError as exc:
-        raise Refused(400, {"error": f"the body is not JSON: {exc}", "field": "body"}) from None
-    if not isinstance(value, dict):
-        raise Refused(400, {"error": "the body must be a JSON object", "field": "body"})
-    return value
+def _signed() -> None:
+    authenticate(content_service().settings, request.get_data())
+
+
+# EventBridge's API destination (an API-key header) or the emulator (a signature).
+SIGNED = Security(
+    ({"webhookSignature": []},), check=_signed, refused="signature missing, wrong or stale"
+)
 
 
 @webhooks.post("/webhooks/mediaconvert")
-def receive_event() -> tuple[Response, int]:
+@operation(
+    "MediaConvert job-state events (EventBridge) and the upload trigger's notices; signed "
+    "with WEBHOOK_SECRET",
+    security=SIGNED,
+    body=JsonObject,
+    responses={
+        200: Answer("applied, ignored or duplicate", EventOutcome),
+        500: "applying failed; the sender retries",
+        503: "the receiver has no WEBHOOK_SECRET yet; the sender retries",
+    },
+)
+def receive_event(body: JsonObject) -> tuple[Response, int]:
     service = content_service()
-    body = request.get_data()
-    authenticate(service.settings, body)
-    event = json_object(body)
+    event = body.root
     try:
         if is_trigger_notice(event):
             notice = parse_trigger_notice(event)

@@ -13,13 +13,14 @@ import boto3
 from flask import Flask
 from sqlalchemy import select
 
-from vod_testbed.pipeline.asset_states import AssetStatus
-from vod_testbed.pipeline.config import PipelineSettings
-from vod_testbed.pipeline.content_service import ContentService
+from vod_testbed.pipeline.assets.asset_states import AssetStatus
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
 from vod_testbed.pipeline.db import VideoAsset
 from vod_testbed.pipeline.playback.blueprint import playback, playback_for
+from vod_testbed.pipeline.playback.keys import EXTENSION as KEYS_EXTENSION
+from vod_testbed.pipeline.playback.keys import keys
 from vod_testbed.pipeline.playback.service import PlayableVideo, PlaybackService
-from vod_testbed.pipeline.playback.settings import PlaybackSettings
 from vod_testbed.pipeline.playback.signing import (
     CloudFrontUrlSigner,
     PlainUrls,
@@ -75,7 +76,7 @@ def build_playback_service(
 ) -> PlaybackService:
     """The playback service of ``content``'s videos, storage and settings."""
     settings = content.settings
-    playback_settings = playback_settings or PlaybackSettings.from_env()
+    playback_settings = playback_settings or settings.playback
     secret = playback_settings.token_secret
     if not secret:
         log.warning(
@@ -113,4 +114,6 @@ def build_playback_service(
 def install(app: Flask, content: ContentService, service: PlaybackService | None = None) -> None:
     """Serve ``/play/...`` from ``app``; ``GET /videos/{id}`` then grants playback."""
     app.extensions["vod_playback"] = service or build_playback_service(content)
+    app.extensions[KEYS_EXTENSION] = content.settings.hls_key_secret
     app.register_blueprint(playback)
+    app.register_blueprint(keys)

@@ -1,4 +1,5 @@
-"""``GET /play/<video_id>/<playlist>?token=...``: the rewritten playlists of a ready video.
+"""``GET /play/<video_id>/<playlist>?token=...``: the rewritten playlists of a ready video,
+and ``thumbs.vtt``, the storyboard of its trick-play tiles.
 
 A missing, forged, expired or other-video token gets 403 ``{"error": "forbidden"}`` and
 nothing else: no hint whether the video exists. Playlists are served to any origin (the
@@ -13,15 +14,17 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from vod_testbed.pipeline.http.models import PlaybackQuery
+from vod_testbed.pipeline.http.operations import PUBLIC, Answer, operation
+from vod_testbed.pipeline.playback.manifests import HLS_MIME, ManifestError, TokenedPaths
 from vod_testbed.pipeline.playback.rewrite import PlaylistError
 from vod_testbed.pipeline.playback.service import PlaybackService, PlaylistNotFound
+from vod_testbed.pipeline.playback.storyboard import STORYBOARD_NAME, VTT_MIME, storyboard
 from vod_testbed.pipeline.playback.tokens import PlaybackDenied
 
 log = logging.getLogger(__name__)
 
 playback = Blueprint("playback", __name__)
-
-HLS_MIME = "application/vnd.apple.mpegurl"
 
 
 def playback_service() -> PlaybackService:
@@ -47,9 +50,24 @@ def _cors(response: Response) -> Response:
 
 
 @playback.get("/play/<video_id>/<name>")
-def play(video_id: str, name: str) -> Response | tuple[Response, int]:
+@operation(
+    "A rewritten playlist of a ready video, or its trick-play storyboard (WebVTT); "
+    "authorised by its playback token alone",
+    security=PUBLIC,
+    query=PlaybackQuery,
+    responses={
+        200: Answer("the playlist", media_type=HLS_MIME),
+        403: "no, a forged or an expired token",
+        404: "no such playlist",
+        503: "storage unavailable",
+    },
+)
+def play(video_id: str, name: str, query: PlaybackQuery) -> Response | tuple[Response, int]:
     try:
-        text = playback_service().playlist(video_id, name, request.args.get("token"))
+        if name == STORYBOARD_NAME:  # the trick-play tiles as WebVTT (storyboard.py)
+            text = storyboard(playback_service(), video_id, query.token)
+        else:
+            text = playback_service().playlist(video_id, name, query.token)
     except PlaybackDenied as exc:
         log.info("playback of %s refused: %s", video_id, exc)
         return _cors(jsonify({"error": "forbidden"})), 403
@@ -59,8 +77,50 @@ def play(video_id: str, name: str) -> Response | tuple[Response, int]:
     except (BotoCoreError, ClientError) as exc:
         log.warning("playback of %s: storage unavailable: %s", video_id, exc)
         return _cors(jsonify({"error": "storage unavailable; try again"})), 503
-    response = Response(text, mimetype=HLS_MIME)
+    response = Response(text, mimetype=VTT_MIME if name == STORYBOARD_NAME else HLS_MIME)
     # Tokened and per viewer: no shared caches; the token must not leak through Referer.
     response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return _cors(response)
+
+
+@playback.get("/play/<video_id>/t/<token>/<path:rest>")
+@operation(
+    "DASH and CMAF of a ready video under a path that carries its playback token: "
+    "manifests with every segment URL signed, other objects redirected to a short-lived URL",
+    security=PUBLIC,
+    responses={
+        200: Answer("the manifest (MPD or HLS playlist)", media_type="application/dash+xml"),
+        302: Answer("a redirect to the object's short-lived signed URL"),
+        403: "no, a forged or an expired token",
+        404: "no such output for this video",
+        422: "the manifest cannot be played (hostile or broken)",
+        503: "storage unavailable",
+    },
+)
+def tokened_path(video_id: str, token: str, rest: str) -> Response | tuple[Response, int]:
+    """DASH and CMAF: manifests and redirects under a path that carries the token
+    (``manifests.py``; docs/playback.md, "DASH and CMAF")."""
+    try:
+        served = TokenedPaths(playback_service()).serve(video_id, token, rest)
+    except PlaybackDenied as exc:
+        log.info("playback of %s refused: %s", video_id, exc)
+        return _cors(jsonify({"error": "forbidden"})), 403
+    except ManifestError as exc:
+        log.warning("playback of %s: manifest %s refused: %s", video_id, rest, exc)
+        return _cors(jsonify({"error": f"the manifest {rest!r} cannot be played: {exc}"})), 422
+    except (PlaylistNotFound, PlaylistError) as exc:
+        log.warning("playback of %s: %s", video_id, exc)
+        return _cors(jsonify({"error": f"no output {rest!r} for this video"})), 404
+    except (BotoCoreError, ClientError) as exc:
+        log.warning("playback of %s: storage unavailable: %s", video_id, exc)
+        return _cors(jsonify({"error": "storage unavailable; try again"})), 503
+    if served.redirect is not None:
+        response = Response(status=302, headers={"Location": served.redirect})
+        # The target lives minutes: a player may reuse the redirect for one of them.
+        response.headers["Cache-Control"] = "private, max-age=60"
+    else:
+        response = Response(served.text, mimetype=served.mimetype)
+        response.headers["Cache-Control"] = "private, max-age=300"
     response.headers["Referrer-Policy"] = "no-referrer"
     return _cors(response)

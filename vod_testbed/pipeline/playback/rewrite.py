@@ -31,15 +31,19 @@ def playlist_uris(text: str) -> list[str]:
     return uris
 
 
-def rewrite_uris(text: str, replace: Callable[[str], str]) -> str:
-    """``text`` with each URI replaced by ``replace(uri)``; everything else byte for byte."""
+def rewrite_uris(text: str, replace: Callable[[str], str], key_uri: str | None = None) -> str:
+    """``text`` with each URI replaced by ``replace(uri)``, and with ``key_uri`` the URI of
+    every ``EXT-X-KEY`` by it (the key is served, never stored as an object: docs/
+    encryption.md); everything else byte for byte."""
     lines = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             lines.append(line)
         elif stripped.startswith("#"):
-            if 'URI="' in line:
+            if key_uri is not None and stripped.startswith("#EXT-X-KEY:"):
+                line = _URI_ATTRIBUTE.sub(lambda m: f'URI="{key_uri}"', line)
+            elif 'URI="' in line:
                 line = _URI_ATTRIBUTE.sub(lambda m: f'URI="{replace(m.group(1))}"', line)
             lines.append(line)
         else:

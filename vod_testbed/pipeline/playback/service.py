@@ -36,6 +36,8 @@ from vod_testbed.pipeline.playback.tokens import PlaybackTokens
 log = logging.getLogger(__name__)
 
 MASTER_NAME = "master.m3u8"
+# /play/<video id>/key: the AES-128 key of an encrypted ladder (keys.py).
+KEY_NAME = "key"
 # A video's grant (its token and presigned thumbnails) is handed out again for this long,
 # and never for more than a tenth of the token's life (a grant handed out keeps at least 90 %
 # of it): the thumbnail URLs then stay the same from one request to the next, so browsers
@@ -146,7 +148,18 @@ class PlaybackService:
         def presign(uri: str) -> str:
             return uri if is_absolute(uri) else sign(resolve_key(media_folder, uri))
 
-        return rewrite_uris(self._text(key), presign)
+        text = self._text(key)
+        # An encrypted ladder's key comes from this service, for this token only (keys.py).
+        key_uri = f"{KEY_NAME}?token={token}" if "#EXT-X-KEY:" in text else None
+        return rewrite_uris(text, presign, key_uri)
+
+    def text(self, key: str) -> str:
+        """The text of a ready video's manifest ``key`` (cached: ready outputs never change).
+
+        Raises:
+            PlaylistNotFound: no such object.
+        """
+        return self._text(key)
 
     def _text(self, key: str) -> str:
         text = self._texts.get(key)

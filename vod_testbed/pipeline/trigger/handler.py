@@ -1,10 +1,10 @@
 """The upload trigger: an S3 ObjectCreated event in, a transcoding job out.
 
 Deployed unchanged as an AWS Lambda function (``vod_testbed.pipeline.trigger.handler.handler``)
-and called in-process by :mod:`vod_testbed.pipeline.watcher` where storage cannot notify. Its
-folder, ``pipeline/trigger/``, is what the Lambda zip ships of the pipeline: it imports no
-web framework, no database and nothing else of the pipeline but its configuration and the
-upload-key contract, and reads its configuration from the environment.
+and called in-process by :mod:`vod_testbed.pipeline.workers.watcher` where storage cannot
+notify. Its folder, ``pipeline/trigger/``, is what the Lambda zip ships of the pipeline: it
+imports no web framework, no database and nothing else of the pipeline but its configuration
+and the upload-key contract, and reads its configuration from the environment.
 
 For each created object it:
 
@@ -35,22 +35,25 @@ import json
 import logging
 import tempfile
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
 from vod_testbed.backends import naming
+from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
+from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.backends.source import probe_object
 from vod_testbed.common import errors
 from vod_testbed.common.logs import configure_logging, log_context
 from vod_testbed.common.signed_post import post_signed
-from vod_testbed.pipeline import upload_keys
 from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.hls_keys import video_encryption
+from vod_testbed.pipeline.trigger import captions, upload_keys
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
 from vod_testbed.storage.s3 import s3_client
 
@@ -260,10 +263,19 @@ class UploadTrigger:
                 )
                 return REJECTED
             assert pinned is not None  # no problem: pinned above
+            tracks = self._caption_tracks(obj)
+            if isinstance(tracks, str):
+                log.warning("upload rejected: %s", tracks, extra={"key": obj.key})
+                self.reporter.report(
+                    rejected(error_code=errors.FILE_NOT_FOUND, error_message=tracks)
+                )
+                return REJECTED
             request = JobRequest.for_prefix(
                 pinned,
                 naming.default_output_prefix(f"s3://{obj.bucket}/{obj.key}"),
+                ladder=self._ladder(upload.asset_id),
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
+                captions=tracks,
             )
             try:
                 job = self.transcoder.submit(request)
@@ -291,6 +303,34 @@ class UploadTrigger:
                     # fails the asset when that never happens.
                     log.exception("job submitted but not reported")
             return SUBMITTED
+
+    def _ladder(self, asset_id: str) -> Ladder:
+        """The ladder of every upload (audio-only for a source without picture, with
+        ``AUDIO_ONLY_UPLOADS``), encrypted under the video's own key with
+        ``HLS_ENCRYPTION`` (pipeline/hls_keys.py)."""
+        ladder = replace(DEFAULT_LADDER, audio_only=self.settings.audio_only_uploads)
+        if not self.settings.hls_encryption:
+            return ladder
+        return replace(ladder, encryption=video_encryption(self.settings.hls_key_secret, asset_id))
+
+    def _caption_tracks(self, obj: CreatedObject) -> tuple[CaptionTrack, ...] | str:
+        """The caption files registered with this upload (uploaded before it), or why
+        they are not all there."""
+        try:
+            answer = self.s3.get_object(Bucket=obj.bucket, Key=captions.manifest_key(obj.key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return ()  # no caption registered with this video
+            raise
+        tracks = captions.read_manifest(answer["Body"].read(), obj.key)
+        listing = self.s3.list_objects_v2(
+            Bucket=obj.bucket, Prefix=captions.caption_folder(obj.key) + "/"
+        )
+        present = {item["Key"] for item in listing.get("Contents", [])}
+        missing = captions.missing_captions(tracks, present)
+        if missing is not None:
+            return f"The upload's {missing}."
+        return captions.caption_tracks(obj.bucket, tracks)
 
     def _pin(self, obj: CreatedObject, etag: str) -> str | None:
         """Copy the object as it was at ``etag`` to the job's own key; its s3:// URI, or
@@ -335,6 +375,7 @@ class UploadTrigger:
                     self.settings.probe_sample_bytes,
                     Path(scratch),
                     if_match=etag,
+                    audio_only=self.settings.audio_only_uploads,
                 )
             except errors.TranscodeError as exc:
                 return exc

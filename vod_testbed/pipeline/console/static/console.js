@@ -234,6 +234,7 @@
   // -- player -----------------------------------------------------------------------------
   const video = $("#video");
   const rungSelect = $("#rung");
+  const captionSelect = $("#captions");
   const nowPlaying = $("#now-playing");
   const playerError = $("#player-error");
 
@@ -247,18 +248,28 @@
     clearTimeout(refreshTimer);
     if (hls) { hls.destroy(); hls = null; }
     video.removeAttribute("src");
+    delete video.dataset.master;
     video.load();
     $("#player-card").hidden = true;
     $("#player-card").classList.remove("failed");
     playerError.hidden = true;
     nowPlaying.textContent = "-";
     rungSelect.length = 1;
+    captionSelect.length = 1;
+    $("#captions-label").hidden = true;
     $("#thumbs").innerHTML = "";
   }
 
   function showLevel(index) {
     const level = hls.levels[index];
     if (!level) return;
+    if (!level.height) {
+      // An audio-only variant (a recorded talk): no picture to size.
+      nowPlaying.dataset.height = "0";
+      nowPlaying.textContent = `Playing audio only · ${Math.round(level.bitrate / 1e3)} kb/s` +
+        (hls.autoLevelEnabled ? " (auto)" : "");
+      return;
+    }
     const name = hls.levels.length > 1 ? `${level.height}p` : "single rung";
     nowPlaying.dataset.height = String(level.height);
     nowPlaying.textContent =
@@ -277,6 +288,18 @@
       img.addEventListener("click", () => { video.currentTime = index * 10; });
       strip.appendChild(img);
     });
+  }
+
+  // The SUBTITLES renditions of the master (WebVTT captions), one option each; the
+  // playlist's DEFAULT track is on from the start, as players show it.
+  function showCaptionTracks() {
+    captionSelect.length = 1;
+    hls.subtitleTracks.forEach((track, index) => {
+      const label = track.lang ? `${track.name} (${track.lang})` : track.name;
+      captionSelect.add(new Option(label, String(index)));
+    });
+    $("#captions-label").hidden = hls.subtitleTracks.length === 0;
+    captionSelect.value = String(hls.subtitleDisplay ? hls.subtitleTrack : -1);
   }
 
   // A playback grant lives PLAYBACK_URL_EXPIRES_S (docs/playback.md): a fresh one is
@@ -301,11 +324,14 @@
     const at = video.currentTime;
     const playing = !video.paused;
     hls.loadSource(detail.playback.master_playlist_url);
+    video.dataset.master = detail.playback.master_playlist_url; // storyboard.js: previews
     hls.once(window.Hls.Events.MANIFEST_PARSED, () => {
       video.currentTime = at;
       if (playing) video.play().catch(() => {});
-      refreshes = 0;
     });
+    // Counted again only once media plays: a grant whose playlists load but whose key
+    // or segments keep answering 403 ends in an error, not in endless refreshes.
+    hls.once(window.Hls.Events.FRAG_BUFFERED, () => { refreshes = 0; });
     scheduleRefresh(id, detail.playback.expires_in);
   }
 
@@ -318,18 +344,26 @@
     if (!response.ok || !detail.playback) return fail(detail.error || "no playback URL");
     showThumbnails(detail.playback.thumbnail_urls || []);
     const url = detail.playback.master_playlist_url;
+    video.dataset.master = url; // storyboard.js: seek-bar previews from the trick-play tiles
     if (window.Hls && window.Hls.isSupported()) {
       hls = new window.Hls({ maxBufferLength: 12 });
       hls.on(window.Hls.Events.MANIFEST_PARSED, () => {
         hls.levels
           .map((level, index) => ({ level, index }))
-          .sort((a, b) => b.level.height - a.level.height)
+          .sort((a, b) => b.level.height - a.level.height || b.level.bitrate - a.level.bitrate)
           .forEach(({ level, index }) => {
-            rungSelect.add(new Option(`${level.height}p · ${(level.bitrate / 1e6).toFixed(1)} Mb/s`, String(index)));
+            const label = level.height
+              ? `${level.height}p · ${(level.bitrate / 1e6).toFixed(1)} Mb/s`
+              : `audio · ${Math.round(level.bitrate / 1e3)} kb/s`;
+            rungSelect.add(new Option(label, String(index)));
           });
         video.play().catch(() => {});
       });
       hls.on(window.Hls.Events.LEVEL_SWITCHED, (_event, data) => showLevel(data.level));
+      hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, () => showCaptionTracks());
+      hls.on(window.Hls.Events.SUBTITLE_TRACK_SWITCH, () => {
+        captionSelect.value = String(hls.subtitleDisplay ? hls.subtitleTrack : -1);
+      });
       hls.on(window.Hls.Events.ERROR, (_event, data) => {
         // An expired grant: playlists and segments answer 403. Fetch a fresh one and go on.
         if (data.response && data.response.code === 403 && refreshes < MAX_REFRESHES) {
@@ -355,6 +389,12 @@
   rungSelect.addEventListener("change", () => {
     if (!hls) return;
     hls.currentLevel = Number(rungSelect.value); // -1: automatic
+  });
+  captionSelect.addEventListener("change", () => {
+    if (!hls) return;
+    const index = Number(captionSelect.value); // -1: off
+    hls.subtitleDisplay = index >= 0;
+    hls.subtitleTrack = index;
   });
   video.addEventListener("error", () => {
     if (!hls && video.error) fail(`the browser could not play it (code ${video.error.code})`);

@@ -1,0 +1,105 @@
+"""Sidecar caption files: read (SRT, WebVTT, SCC), shifted by TimeDelta, refused when unusable."""
+
+from __future__ import annotations
+
+import pytest
+
+from vod_testbed.media.captions import (
+    CaptionFileError,
+    CaptionFormat,
+    Cue,
+    fit_to_duration,
+    read_cues,
+    webvtt,
+)
+
+SRT = b"""1
+00:00:00,500 --> 00:00:01,500
+Hello & <i>welcome</i>
+
+2
+00:00:02,000 --> 00:00:03,250
+Second line
+two rows
+"""
+
+VTT = b"""WEBVTT
+
+00:00.500 --> 00:01.500 align:start
+Hello
+
+00:02.000 --> 00:03.000
+Again
+"""
+
+# "Hello world" in pop-on CEA-608 byte pairs (odd parity), shown at 00:00:00;15 and
+# cleared at 00:00:02:00 (SCC timecodes are 29.97 fps frames).
+SCC = (
+    b"Scenarist_SCC V1.0\n\n"
+    b"00:00:00:00\t9420 9420 94ae 94ae 9452 9452 97a2 97a2 "
+    b"c8e5 ecec ef20 f7ef f2ec 6480 942c 942c 942f 942f\n\n"
+    b"00:00:02:00\t942c 942c\n\n"
+)
+
+
+def test_srt_is_read_with_times_text_and_shared_markup():
+    cues = read_cues(SRT, CaptionFormat.SRT)
+    assert cues == (
+        Cue(0.5, 1.5, "Hello & <i>welcome</i>"),
+        Cue(2.0, 3.25, "Second line\ntwo rows"),
+    )
+    text = webvtt(cues)
+    assert text.startswith("WEBVTT\n\n00:00:00.500 --> 00:00:01.500\nHello &amp; <i>welcome</i>\n")
+
+
+def test_webvtt_is_read():
+    assert [(c.start_s, c.end_s, c.text) for c in read_cues(VTT, CaptionFormat.WEBVTT)] == [
+        (0.5, 1.5, "Hello"),
+        (2.0, 3.0, "Again"),
+    ]
+
+
+def test_scc_pop_on_caption_is_decoded():
+    (cue,) = read_cues(SCC, CaptionFormat.SCC)
+    assert cue.text == "Hello world"
+    assert 0.0 < cue.start_s < 1.0
+    assert cue.end_s == pytest.approx(2.0, abs=0.05)
+
+
+def test_time_delta_shifts_every_cue_and_drops_those_before_zero():
+    later = read_cues(SRT, CaptionFormat.SRT, time_delta_s=1.25)
+    assert [(c.start_s, c.end_s) for c in later] == [(1.75, 2.75), (3.25, 4.5)]
+    earlier = read_cues(SRT, CaptionFormat.SRT, time_delta_s=-1.75)
+    assert [(c.start_s, c.end_s) for c in earlier] == [(0.25, 1.5)]
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt", "reason"),
+    [
+        (b"\x00\x00\x00\x18ftypmp42" + bytes(64), CaptionFormat.SRT, "is not a text file"),
+        ("1\n00:00:00,000 --> 00:00:01,000\nCaf\u00e9\n".encode("latin-1"), CaptionFormat.SRT,
+         "is not UTF-8: byte 0xE9 at offset 35"),
+        (b"   \n", CaptionFormat.SRT, "is empty"),
+        (b"WEBVTT\n\n", CaptionFormat.WEBVTT, "holds no captions"),
+        (b"just some notes\n", CaptionFormat.SRT, "does not read as SRT captions"),
+        (SRT, CaptionFormat.WEBVTT, "does not read as WEBVTT captions"),
+        (VTT, CaptionFormat.SCC, "does not read as SCC captions"),
+    ],
+)  # fmt: skip
+def test_unusable_files_are_refused_with_their_reason(data, fmt, reason):
+    with pytest.raises(CaptionFileError, match=reason.replace("(", r"\(")):
+        read_cues(data, fmt)
+
+
+def test_a_cue_past_the_end_of_the_video_is_refused_and_the_last_one_cut():
+    cues = read_cues(SRT, CaptionFormat.SRT)
+    assert fit_to_duration(cues, 3.0)[-1] == Cue(2.0, 3.0, "Second line\ntwo rows")
+    with pytest.raises(CaptionFileError, match=r"1 caption\(s\) past the end.*00:00:02.000"):
+        fit_to_duration(cues, 1.2)
+
+
+def test_format_from_file_name():
+    assert CaptionFormat.from_name("a.SRT") is CaptionFormat.SRT
+    assert CaptionFormat.from_name("b.webvtt") is CaptionFormat.WEBVTT
+    assert CaptionFormat.from_name("c.scc") is CaptionFormat.SCC
+    assert CaptionFormat.from_name("d.txt") is None

@@ -1,0 +1,127 @@
+"""dash.js, the pinned release the console vendors, plays a DASH output from the private
+bucket in a real headless Chromium, with nothing but the tokened MPD URL: past 2 s, every
+segment through the pipeline's redirect. A forged token plays nothing.
+Leaves ``.cache/screenshots/dash-player.png``."""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.pipeline.console.browser import SCREENSHOTS, chromium, wait_until
+from tests.support.packaged import package, token_of
+from tests.support.packaged import ready_video as packaged_video
+from vod_testbed.common.serving import BackgroundServer
+from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.config import PlaybackSettings
+from vod_testbed.pipeline.console.vendor import DASH_JS
+from vod_testbed.pipeline.http.app import create_app
+from vod_testbed.pipeline.playback import build_playback_service
+from vod_testbed.storage.cors import allow_origins, console_origins
+from vod_testbed.storage.s3 import Storage
+
+pytestmark = pytest.mark.e2e
+
+PAGE = """<!doctype html>
+<html><body style="margin:0;background:#222">
+<video id="video" muted width="640" height="360"></video>
+<script src="DASH_JS"></script>
+<script>
+window.playerErrors = [];
+const player = dashjs.MediaPlayer().create();
+player.on(dashjs.MediaPlayer.events.ERROR, (e) => window.playerErrors.push(e.error || e));
+player.initialize(document.getElementById("video"), MPD_URL, true);
+</script>
+</body></html>
+"""
+
+
+@pytest.fixture
+def app(service: ContentService) -> Flask:
+    playback = build_playback_service(
+        service, PlaybackSettings(token_secret="dash-browser"), clock=time.time
+    )
+    return create_app(service, playback=playback, config={"TESTING": True})
+
+
+@pytest.fixture
+def served(app: Flask) -> Iterator[str]:
+    server = BackgroundServer(app, name="dash-browser").start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def player_page(served: str, service: ContentService, storage: Storage) -> Iterator[str]:
+    """A page of another origin (a platform's site) with dash.js; ``?mpd=`` names what it
+    plays. Served from 127.0.0.1 for real: Chromium lets only a local page reach the
+    embedded S3 on the loopback address."""
+
+    def page(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        mpd = parse_qs(environ.get("QUERY_STRING", "")).get("mpd", [""])[0]
+        html = PAGE.replace("DASH_JS", f"{served}/console/static/vendor/dash.all.min.js")
+        body = html.replace("MPD_URL", json.dumps(mpd)).encode()
+        start_response(
+            "200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))]
+        )
+        return [body]
+
+    server = BackgroundServer(page, name="dash-page").start()
+    allow_origins(storage.client, service.settings.bucket, console_origins(server.url))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def ready_video(
+    service: ContentService,
+    storage: Storage,
+    new_asset: Callable[..., dict[str, Any]],
+    tmp_path: Path,
+) -> Callable[..., tuple[dict[str, Any], str]]:
+    return functools.partial(packaged_video, service, storage, new_asset, package(tmp_path))
+
+
+def open_player(browser: Any, page_url: str, mpd_url: str) -> Any:
+    """A page whose dash.js plays ``mpd_url``."""
+    page = browser.new_context(viewport={"width": 640, "height": 360}).new_page()
+    page.goto(f"{page_url}/?{urlencode({'mpd': mpd_url})}")
+    return page
+
+
+def test_dash_js_plays_the_tokened_mpd_past_two_seconds_and_a_forged_token_plays_nothing(
+    served: str,
+    player_page: str,
+    client: FlaskClient,
+    ready_video: Callable[..., tuple[dict[str, Any], str]],
+) -> None:
+    if not DASH_JS.target.is_file():
+        pytest.fail("dash.js is not vendored: run make install")
+    video, _ = ready_video()
+    token = token_of(client, video["id"])
+    with chromium() as browser:
+        page = open_player(
+            browser, player_page, f"{served}/play/{video['id']}/t/{token}/dash/master.mpd"
+        )
+        wait_until(page, "document.getElementById('video').currentTime > 2", timeout_s=60)
+        assert page.evaluate("window.playerErrors.length") == 0
+        assert page.evaluate("document.getElementById('video').videoWidth") == 320
+        frames = "document.getElementById('video').getVideoPlaybackQuality().totalVideoFrames"
+        assert page.evaluate(frames) > 10  # pictures were decoded, not only the audio clock
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "dash-player.png"))
+
+        forged = open_player(
+            browser, player_page, f"{served}/play/{video['id']}/t/forged/dash/master.mpd"
+        )
+        wait_until(forged, "window.playerErrors.length > 0", timeout_s=30)
+        assert forged.evaluate("document.getElementById('video').currentTime") == 0
