@@ -28,25 +28,30 @@ $(STAMP): pyproject.toml constraints-dev.txt
 HLS_JS := vod_testbed/pipeline/console/static/vendor/hls.min.js vod_testbed/pipeline/console/static/vendor/dash.all.min.js
 
 # The console's players: the pinned hls.js and dash.js from the npm registry, integrity-checked.
-$(HLS_JS): vod_testbed/pipeline/console/vendor.py | $(STAMP)
-	$(BIN)/python -m vod_testbed.pipeline.console.vendor --cache .cache/npm
+$(HLS_JS): vod_testbed/pipeline/console/vendor.py vod_testbed/cli/player.py | $(STAMP)
+	$(BIN)/vod-testbed fetch-player --cache .cache/npm
 
 install: $(STAMP) $(HLS_JS) ## Create .venv, install the project with its dev tools, fetch hls.js and dash.js
 
 dev: $(STAMP) $(HLS_JS) ## Start the local stack (embedded S3 unless S3_ENDPOINT_URL is set)
 	$(BIN)/vod-testbed dev
 
-test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end)
-	$(BIN)/pytest
+# Every suite runs on every core (pytest-xdist; --dist loadgroup in pyproject.toml keeps a
+# file's tests, and those sharing a costly session fixture, on one worker). `pytest -n 0`
+# runs serially.
+XDIST := -n auto
 
-test-fast: $(STAMP) ## The inner loop (< 30 s): no transcoding, no fuzzing, every core; `make test` runs all
-	$(BIN)/pytest -m "not e2e and not fuzz" -n auto
+test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end) on every core
+	$(BIN)/pytest $(XDIST)
+
+test-fast: $(STAMP) ## The inner loop (< 30 s): no transcoding, fuzzing or packaging, every core; `make test` runs all
+	$(BIN)/pytest -m "not e2e and not fuzz and not packaging" $(XDIST)
 
 test-system-ffmpeg: $(STAMP) ## Run the tests that transcode again with the system's ffmpeg (Debian 12: 5.1)
-	TEST_FFMPEG=system $(BIN)/pytest -m e2e $(FFMPEG_E2E_TESTS)
+	TEST_FFMPEG=system $(BIN)/pytest $(XDIST) -m e2e $(FFMPEG_E2E_TESTS)
 
 test-postgresql: $(STAMP) $(HLS_JS) ## Run the pipeline's tests again on a throwaway PostgreSQL server (needs Debian's postgresql)
-	TEST_DATABASE=postgresql $(BIN)/pytest tests/pipeline
+	TEST_DATABASE=postgresql $(BIN)/pytest $(XDIST) tests/pipeline
 
 fuzz: $(STAMP) ## Property-based fuzzing (Hypothesis, fixed budgets; also part of `make test`)
 	$(BIN)/pytest -m fuzz
@@ -70,9 +75,9 @@ docs: $(STAMP) ## Build the documentation site from docs/ into site/ (mkdocs, ev
 CFN_DIR := .cache/cfn
 CFN_ENV := env -u PLAYBACK_BASE_URL S3_BUCKET=media-staging PIPELINE_WEBHOOK_URL=https://pipeline.example.com
 lint-template: $(STAMP)
-	$(CFN_ENV) $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/plain >/dev/null
-	$(CFN_ENV) PLAYBACK_BASE_URL=https://d111111abcdef8.cloudfront.net $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/cloudfront >/dev/null
-	$(CFN_ENV) PLAYBACK_BASE_URL=https://media.example.com $(BIN)/python -m vod_testbed.pipeline.deploy render --out $(CFN_DIR)/custom-host >/dev/null
+	$(CFN_ENV) $(BIN)/vod-testbed deploy render --out $(CFN_DIR)/plain >/dev/null
+	$(CFN_ENV) PLAYBACK_BASE_URL=https://d111111abcdef8.cloudfront.net $(BIN)/vod-testbed deploy render --out $(CFN_DIR)/cloudfront >/dev/null
+	$(CFN_ENV) PLAYBACK_BASE_URL=https://media.example.com $(BIN)/vod-testbed deploy render --out $(CFN_DIR)/custom-host >/dev/null
 	$(BIN)/cfn-lint $(CFN_DIR)/plain/template.json $(CFN_DIR)/cloudfront/template.json $(CFN_DIR)/custom-host/template.json
 
 fmt: $(STAMP) ## Format the code with ruff
@@ -90,13 +95,13 @@ bench: $(STAMP) ## Benchmarks: FFmpeg backend vs hand-written ffmpeg; emulator u
 	$(BIN)/python -m tests.bench.bench_cmaf
 
 fixtures: $(STAMP) ## Generate (and cache) the test media
-	$(BIN)/python -m vod_testbed.fixtures.media
+	$(BIN)/vod-testbed fixtures
 
 lambda-package: $(STAMP) ## Build the upload-trigger Lambda zip (dist/lambda-upload-trigger.zip)
-	$(BIN)/python -m vod_testbed.pipeline.deploy package --out dist/lambda-upload-trigger.zip
+	$(BIN)/vod-testbed deploy package --out dist/lambda-upload-trigger.zip
 
 deploy-render: $(STAMP) ## Render staging's CloudFormation template (docs/aws-staging.md) into dist/staging/template.json
-	$(BIN)/python -m vod_testbed.pipeline.deploy render --out dist/staging
+	$(BIN)/vod-testbed deploy render --out dist/staging
 
 clean: ## Remove the virtualenv, caches, generated media and build output
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .import_linter_cache *.egg-info build dist site

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from tests.support.dev_process import dev_process, wait_ready
+from tests.support.polling import eventually
 from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
 from vod_testbed.fixtures.media import clip_path
 
@@ -41,28 +42,28 @@ def _children(pid: int) -> list[tuple[int, str]]:
 
 
 def _wait_for_child(pid: int, marker: str, timeout_s: float = 180) -> int:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for child, cmdline in _children(pid):
-            if marker in cmdline:
-                return child
-        time.sleep(0.05)
-    raise AssertionError(f"no child running {marker!r} within {timeout_s} s")
+    def child() -> int | None:
+        return next((found for found, cmdline in _children(pid) if marker in cmdline), None)
+
+    found: int = eventually(child, timeout_s, 0.05, what=f"a child running {marker!r}")
+    return found
 
 
 def _gone(pid: int, timeout_s: float = 2) -> bool:
     """Whether ``pid`` has ended (or is a zombie: ended, not yet reaped by its new
     parent) within ``timeout_s`` - the kernel's SIGKILL to an orphan is not instant."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+
+    def ended() -> bool:
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             return True
-        if state in ("Z", "X"):
-            return True
-        time.sleep(0.05)
-    return False
+        return state in ("Z", "X")
+
+    try:
+        return eventually(ended, timeout_s, 0.05)
+    except AssertionError:
+        return False
 
 
 def _slow_quality_ffmpeg(tmp_path: Path) -> Path:
@@ -128,13 +129,15 @@ def test_sigterm_during_a_quality_report_stops_within_10_s(tmp_path, monkeypatch
         video_id = _upload(ready, "short_2s")
         api = ready["endpoints"]["pipeline"]
         auth = {"Authorization": f"Bearer {ready['user']['token']}"}
-        deadline = time.monotonic() + 180
-        while (
-            requests.get(f"{api}/videos/{video_id}", headers=auth, timeout=10).json()["status"]
-            != "ready"
-        ):
-            assert time.monotonic() < deadline, "the upload never became ready"
-            time.sleep(0.2)
+        eventually(
+            lambda: (
+                requests.get(f"{api}/videos/{video_id}", headers=auth, timeout=10).json()["status"]
+                == "ready"
+            ),
+            180,
+            0.2,
+            what="the upload ready",
+        )
         report = requests.get(
             f"{api}/console/videos/{video_id}/report.json", headers=auth, timeout=10
         )

@@ -9,7 +9,8 @@ import pytest
 import requests
 
 from tests.support.emulator import ADMIN, boto_client, create, done, statuses, wait_status
-from tests.support.fakes import FakeTranscoder, WebhookReceiver, wait_until
+from tests.support.fakes import FakeTranscoder, WebhookReceiver
+from tests.support.polling import eventually
 
 
 def deliveries(url: str) -> list[dict[str, Any]]:
@@ -32,14 +33,14 @@ def test_receiver_answering_503_gets_everything_once_it_recovers(
     receiver.status = 503
     job = create(mc)
     wait_status(mc, job["Id"], "COMPLETE")
-    wait_until(lambda: receiver.refused >= 6)  # three events, each tried at least twice
+    eventually(lambda: receiver.refused >= 6)  # three events, each tried at least twice
     assert receiver.received == []
     pending = deliveries(server.url)
     assert all(not d["delivered"] and d["lastError"] == "HTTP 503" for d in pending)
     receiver.status = 200
     events = receiver.wait_for(three_events)
     assert sorted(statuses(events)) == ["COMPLETE", "INPUT_INFORMATION", "PROGRESSING"]
-    wait_until(lambda: all(d["delivered"] for d in deliveries(server.url)))
+    eventually(lambda: all(d["delivered"] for d in deliveries(server.url)))
     assert sum(d["attempts"] for d in deliveries(server.url)) >= 6 + 3
 
 
@@ -51,7 +52,7 @@ def test_receiver_not_listening_then_started_on_its_port(make_app: Any, serve: A
     mc = boto_client(server.url)
     job = create(mc)
     wait_status(mc, job["Id"], "COMPLETE")
-    wait_until(lambda: all(d["attempts"] >= 2 for d in deliveries(server.url)))
+    eventually(lambda: all(d["attempts"] >= 2 for d in deliveries(server.url)))
     assert "ConnectionError" in deliveries(server.url)[0]["lastError"]
     revived = WebhookReceiver(port=port).start()
     try:
@@ -153,7 +154,7 @@ def test_any_2xx_counts_as_delivered(
     server = serve(make_app(webhook_urls=(receiver.url,)))
     job = create(boto_client(server.url))
     receiver.wait_for(done(job["Id"]))
-    wait_until(lambda: all(d["delivered"] and d["attempts"] == 1 for d in deliveries(server.url)))
+    eventually(lambda: all(d["delivered"] and d["attempts"] == 1 for d in deliveries(server.url)))
 
 
 def test_a_job_running_at_shutdown_ends_in_error_after_restart(
@@ -189,7 +190,7 @@ def test_clearing_faults_releases_events_held_for_a_reorder(
     )
     assert armed.status_code == 201
     create(boto_client(server.url))  # three events: all held, waiting for seven more
-    wait_until(lambda: len(emulator.store.list_events()) == 3)
+    eventually(lambda: len(emulator.store.list_events()) == 3)
     emulator.delivery.run_due()  # delivers whatever is due: nothing held is
     assert receiver.events() == []
     assert (

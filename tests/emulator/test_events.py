@@ -21,7 +21,8 @@ from tests.support.emulator import (
     statuses,
     wait_status,
 )
-from tests.support.fakes import FakeTranscoder, WebhookReceiver, wait_until
+from tests.support.fakes import FakeTranscoder, WebhookReceiver
+from tests.support.polling import eventually
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.common.signing import verify
 from vod_testbed.emulator.service import Emulator
@@ -120,7 +121,7 @@ def transcoding_job(mc: Any, emulator: Emulator, transcoder: FakeTranscoder) -> 
     """A job held at TRANSCODING 50 % (every 10 s of status update is 0.1 s here)."""
     transcoder.gate.clear()
     job = create(mc, StatusUpdateInterval="SECONDS_10")
-    wait_until(lambda: emulator.model.get_job(job["Id"]).job_percent_complete == 50)
+    eventually(lambda: emulator.model.get_job(job["Id"]).job_percent_complete == 50)
     return job
 
 

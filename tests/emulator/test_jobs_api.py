@@ -10,7 +10,8 @@ import pytest
 from botocore.exceptions import ParamValidationError
 
 from tests.support.emulator import ROLE, boto_client, create, ladder_settings, wait_status
-from tests.support.fakes import FakeTranscoder, WebhookReceiver, wait_until
+from tests.support.fakes import FakeTranscoder, WebhookReceiver
+from tests.support.polling import eventually
 from vod_testbed.backends.job import JobStatus
 from vod_testbed.common.clock import ManualClock
 
@@ -202,7 +203,7 @@ def test_a_job_is_complete_in_get_job_by_the_time_its_event_arrives(
     mc = boto_client(serve(make_app(webhook_urls=(receiver.url,))).url)
     transcoder.gate.clear()
     job_id = create(mc)["Id"]
-    wait_until(lambda: mc.get_job(Id=job_id)["Job"].get("JobPercentComplete") == 50)
+    eventually(lambda: mc.get_job(Id=job_id)["Job"].get("JobPercentComplete") == 50)
     transcoder.gate.set()
     # The event is published once the job is stored COMPLETE: GetJob must not lag behind it.
     receiver.wait_for(lambda events: [e["detail"]["status"] for e in events][-1:] == ["COMPLETE"])
@@ -216,7 +217,7 @@ def canceled_while_transcoding(mc: Any, transcoder: FakeTranscoder) -> dict[str,
     transcoder.gate.clear()
     job = create(mc)
     wait_status(mc, job["Id"], "PROGRESSING")
-    wait_until(lambda: bool(transcoder.jobs))
+    eventually(lambda: bool(transcoder.jobs))
     mc.cancel_job(Id=job["Id"])
     return job
 

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,10 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.support.e2e_helpers import Receiver
 from tests.support.emulator import ROLE, ladder_settings
+from tests.support.fakes import WebhookReceiver
 from tests.support.net import free_port, wait_for_port
+from tests.support.polling import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -35,21 +35,12 @@ def start_emulator(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     return proc
 
 
-def wait_until(predicate: Any, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_an_event_pending_when_the_emulator_is_killed_is_delivered_after_the_restart(
     s3: str, tmp_path: Path
 ) -> None:
     # Each delivery keeps the target it was queued for, as an EventBridge target does: the
     # same receiver answers 503 before the crash and 200 after it.
-    receiver = Receiver(status=503)
+    receiver = WebhookReceiver(status=503).start()
     port = free_port()
     env = {
         **os.environ,
@@ -82,20 +73,23 @@ def test_an_event_pending_when_the_emulator_is_killed_is_delivered_after_the_res
         # The job's last event, ERROR, refused at least once (and PROGRESSING before it): every
         # event is in the outbox, due for another retry. Waiting for a number of requests alone
         # could kill the emulator before the job had ended.
-        assert wait_until(lambda: "ERROR" in {b["detail"]["status"] for b in receiver.bodies()}, 30)
+        eventually(lambda: "ERROR" in {b["detail"]["status"] for b in receiver.posted()}, 30)
         emulator.send_signal(signal.SIGKILL)
         emulator.wait(10)
-        refused_ids = {body["id"] for body in receiver.bodies()}
-        receiver.requests.clear()
+        refused_ids = {body["id"] for body in receiver.posted()}
+        receiver.posts.clear()
         receiver.status = 200
 
         emulator = start_emulator(env, port)
-        redelivered = wait_until(lambda: refused_ids <= {b["id"] for b in receiver.bodies()}, 30)
-        assert redelivered, (refused_ids, [b["id"] for b in receiver.bodies()])
-        delivered = receiver.bodies()
+        eventually(
+            lambda: refused_ids <= {b["id"] for b in receiver.posted()},
+            30,
+            what=lambda: f"redelivery of {refused_ids}; got {[b['id'] for b in receiver.posted()]}",
+        )
+        delivered = receiver.posted()
         assert "ERROR" in {b["detail"]["status"] for b in delivered}
         assert {b["detail"]["jobId"] for b in delivered} == {job["Id"]}
     finally:
         emulator.kill()
         emulator.wait(10)
-        receiver.close()
+        receiver.stop()

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 def start_pipeline(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "vod_testbed.pipeline.server", "--port", str(port)],
+        [sys.executable, "-m", "vod_testbed.cli.main", "pipeline", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

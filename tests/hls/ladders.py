@@ -10,11 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
+from tests.support.ladders import transcode_locally
 from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
-from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
-from vod_testbed.common.settings import BackendSettings
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import ValidationReport, validate_hls
 from vod_testbed.media.probe import probe
@@ -37,18 +35,11 @@ def make_ladder(
     tmp_path_factory: pytest.TempPathFactory, clip_name: str, ladder: Ladder = DEFAULT_LADDER
 ) -> Output:
     """Run the FFmpeg backend once on a generated clip, into a fresh local folder."""
-    clip = clip_path(clip_name)
-    out_dir = tmp_path_factory.mktemp(clip_name) / "out"
-    # A private work folder: the default one under /tmp is shared by every run on the machine.
-    settings = BackendSettings.from_env().replace(work_dir=tmp_path_factory.mktemp("work"))
-    backend = FFmpegBackend(settings=settings)
-    try:
-        job = backend.submit(JobRequest.for_prefix(str(clip), str(out_dir), ladder=ladder))
-        job = backend.wait(job.id, timeout=180)
-    finally:
-        backend.close()
-    assert job.status is JobStatus.COMPLETE, job.error_message
-    return Output(out_dir, probe(clip).duration_s)
+    return output_of(transcode_locally(tmp_path_factory, clip_name, ladder), clip_name)
+
+
+def output_of(root: Path, clip_name: str) -> Output:
+    return Output(root, probe(clip_path(clip_name)).duration_s)
 
 
 def copy_of(out: Output, root: Path) -> Output:

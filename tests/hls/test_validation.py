@@ -14,7 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.hls.ladders import Output, copy_of, edit, failure, ffmpeg, make_ladder, validate
+from tests.hls.ladders import (
+    Output,
+    copy_of,
+    edit,
+    failure,
+    ffmpeg,
+    output_of,
+    validate,
+)
+from tests.support.ladders import LANDSCAPE_CLIP
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder, UpscalePolicy
 from vod_testbed.cli.main import main as cli_main
 from vod_testbed.hls.validation import HlsInputError, validate_hls
@@ -26,8 +35,8 @@ RUNGS = ("1080p", "720p", "480p", "360p")
 
 
 @pytest.fixture(scope="session")
-def produced(tmp_path_factory: pytest.TempPathFactory) -> Output:
-    return make_ladder(tmp_path_factory, "landscape_1080p")
+def produced(landscape_ladder: Path) -> Output:
+    return output_of(landscape_ladder, LANDSCAPE_CLIP)
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.e2e_helpers import Receiver, bearer, upload, wait_for
+from tests.support.e2e_helpers import bearer, upload, wait_for
+from tests.support.fakes import WebhookReceiver
 from tests.support.pipeline import SECRET
+from tests.support.polling import eventually
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.cli import upload as upload_cli
 from vod_testbed.common import signing
@@ -25,15 +27,15 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def ready_hook() -> Iterator[Receiver]:
-    receiver = Receiver()
+def ready_hook() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver().start()
     yield receiver
-    receiver.close()
+    receiver.stop()
 
 
 @pytest.fixture
 def server(
-    pipeline_settings: PipelineSettings, ffmpeg_backend: FFmpegBackend, ready_hook: Receiver
+    pipeline_settings: PipelineSettings, ffmpeg_backend: FFmpegBackend, ready_hook: WebhookReceiver
 ) -> Iterator[PipelineServer]:
     settings = pipeline_settings.replace(video_ready_webhook_url=ready_hook.url)
     running = PipelineServer(settings, transcoder=ffmpeg_backend, port=0).start()
@@ -44,7 +46,7 @@ def server(
 def test_upload_with_the_cli_ends_ready_with_valid_hls(
     server: PipelineServer,
     storage: Storage,
-    ready_hook: Receiver,
+    ready_hook: WebhookReceiver,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     args = argparse.Namespace(
@@ -67,11 +69,11 @@ def test_upload_with_the_cli_ends_ready_with_valid_hls(
     assert video["thumbnail_keys"]
     for key in video["thumbnail_keys"]:
         assert storage.client.head_object(Bucket=bucket, Key=key)["ContentLength"] > 0
-    ready_hook.wait(1)
-    ((headers, body),) = ready_hook.requests
-    signing.verify(headers, body, SECRET)
-    assert ready_hook.bodies()[0]["type"] == "video.ready"
-    assert ready_hook.bodies()[0]["video"]["id"] == video["id"]
+    eventually(lambda: ready_hook.posts, 1, what="the video.ready webhook")
+    (post,) = ready_hook.posts
+    signing.verify(post.headers, post.body, SECRET)
+    assert post.event["type"] == "video.ready"
+    assert post.event["video"]["id"] == video["id"]
 
 
 def test_non_video_upload_fails_with_the_reason(server: PipelineServer) -> None:

@@ -6,4 +6,10 @@ uses stays beside its tests (``tests/hls/ladders.py``). A directory's own confte
 overrides a fixture of the same name: the pipeline tests' ``transcoder`` records requests,
 everyone else's is the emulator's fake."""
 
-pytest_plugins = ["tests.support.emulator", "tests.support.pipeline", "tests.support.postgres"]
+pytest_plugins = [
+    "tests.support.emulator",
+    "tests.support.ladders",
+    "tests.support.pipeline",
+    "tests.support.postgres",
+    "tests.support.scheduling",
+]

@@ -17,7 +17,6 @@ import dataclasses
 import json
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import av
 import botocore.exceptions
 
 from tests.support.emulator import ROLE
+from tests.support.polling import eventually
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.hls.dash import validate_dash
 from vod_testbed.hls.validation import validate_hls
@@ -102,14 +102,17 @@ def run_job(mc: Any, storage: Storage, prefix: str, settings: dict[str, Any]) ->
     except botocore.exceptions.ClientError as exc:
         err = exc.response.get("Error", {})
         return Outcome("REFUSED", f"{err.get('Code')}: {err.get('Message')}")
-    deadline = time.monotonic() + JOB_TIMEOUT_S
-    while True:
-        got = mc.get_job(Id=job["Id"])["Job"]
-        if got["Status"] in ("COMPLETE", "ERROR", "CANCELED"):
-            break
-        if time.monotonic() > deadline:
-            return Outcome("TIMEOUT", f"{got['Status']} after {JOB_TIMEOUT_S:.0f} s")
-        time.sleep(0.1)
+    got: dict[str, Any] = {}
+
+    def ended() -> bool:
+        got.clear()
+        got.update(mc.get_job(Id=job["Id"])["Job"])
+        return got["Status"] in ("COMPLETE", "ERROR", "CANCELED")
+
+    try:
+        eventually(ended, JOB_TIMEOUT_S, 0.1)
+    except AssertionError:
+        return Outcome("TIMEOUT", f"{got['Status']} after {JOB_TIMEOUT_S:.0f} s")
     if got["Status"] != "COMPLETE":
         return Outcome(got["Status"], f"{got.get('ErrorCode')}: {got.get('ErrorMessage')}")
     problems = check_outputs(storage, sent)

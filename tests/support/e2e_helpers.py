@@ -1,23 +1,16 @@
 """Helpers of the pipeline's end-to-end tests: uploading through the HTTP API as a client
-does, waiting for a video, and a webhook receiver to catch "video ready" posts."""
+does and waiting for a video (the webhook receiver is ``tests.support.fakes``')."""
 
 from __future__ import annotations
 
-import json
-import threading
-import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
 
+from tests.support.polling import eventually
 from vod_testbed.pipeline.auth import mint_token
-
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 # The pipeline tests' AUTH_JWT_SECRET: their servers verify tokens minted with it.
 AUTH_SECRET = "pipeline-test-auth-secret-of-32-bytes"
@@ -113,42 +106,14 @@ def wait_for(
 ) -> dict[str, Any]:
     """Poll GET /videos/{id} as ``user_id`` until its status is one of ``statuses``."""
     wanted = set(statuses)
-    deadline = time.monotonic() + timeout_s
-    video: dict[str, Any] = {}
     headers = bearer(user_id)
-    while time.monotonic() < deadline:
-        video = requests.get(f"{api}/videos/{video_id}", headers=headers, timeout=10).json()
-        if video["status"] in wanted:
-            return video
-        time.sleep(0.1)
-    raise AssertionError(f"video {video_id} not {wanted} after {timeout_s} s: {video}")
+    seen: dict[str, Any] = {}
 
+    def arrived() -> dict[str, Any] | None:
+        seen.clear()
+        seen.update(requests.get(f"{api}/videos/{video_id}", headers=headers, timeout=10).json())
+        return seen if seen["status"] in wanted else None
 
-class Receiver:
-    """A webhook receiver on 127.0.0.1 that records every POST (headers and body)."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status  # what every POST is answered with (5xx: the sender retries)
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.port}/hook"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def _app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        request = Request(environ)
-        self.requests.append((dict(request.headers), request.get_data()))
-        answer = Response("{}", status=self.status, mimetype="application/json")
-        return answer(environ, start_response)
-
-    def bodies(self) -> list[dict[str, Any]]:
-        return [json.loads(body) for _headers, body in self.requests]
-
-    def wait(self, count: int, timeout_s: float = 10) -> None:
-        deadline = time.monotonic() + timeout_s
-        while len(self.requests) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    return eventually(
+        arrived, timeout_s, interval_s=0.1, what=lambda: f"video {video_id} {wanted}: {seen}"
+    )

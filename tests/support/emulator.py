@@ -10,7 +10,6 @@ with ``ACCESS_KEY``/``SECRET_KEY``, admin calls send ``ADMIN``, and the Flask te
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from flask import Flask
 from flask.testing import EnvironBuilder, FlaskClient
 
 from tests.support.fakes import FakeTranscoder
+from tests.support.polling import eventually
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.backends.mediaconvert.model import to_wire_case
@@ -129,13 +129,16 @@ def create(mc: Any, **overrides: Any) -> dict[str, Any]:
 
 
 def wait_status(mc: Any, job_id: str, status: str, timeout: float = 10) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = mc.get_job(Id=job_id)["Job"]
-        if job["Status"] == status:
-            return job
-        time.sleep(0.02)
-    raise AssertionError(f"job {job_id} is {job['Status']}, not {status}")
+    seen: dict[str, Any] = {}
+
+    def reached() -> dict[str, Any] | None:
+        seen.clear()
+        seen.update(mc.get_job(Id=job_id)["Job"])
+        return seen if seen["Status"] == status else None
+
+    return eventually(
+        reached, timeout, what=lambda: f"job {job_id} {status} (it is {seen.get('Status')})"
+    )
 
 
 def statuses(events: list[dict[str, Any]]) -> list[str]:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 
+from pytest_httpserver import HTTPServer
+from werkzeug.wrappers import Request, Response
+
+from tests.support.polling import eventually
 from vod_testbed.backends import naming
 from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import (
@@ -125,77 +128,80 @@ def fake_outputs(request: JobRequest) -> JobOutputs:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Received:
+    """One POST the receiver got, and the status it answered."""
+
     headers: dict[str, str]
     body: bytes
+    status: int
 
     @property
     def event(self) -> dict[str, Any]:
         return dict(json.loads(self.body))
 
 
-@dataclass
 class WebhookReceiver:
-    """An HTTP server on 127.0.0.1 recording POSTs; ``status`` is what it answers."""
+    """A webhook receiver on 127.0.0.1 (pytest-httpserver) recording every POST; ``status``
+    is what it answers (5xx: the sender retries), and may change while it runs."""
 
-    port: int = 0
-    status: int = 200
-    received: list[Received] = field(default_factory=list)
-    refused: int = 0
-    _server: ThreadingHTTPServer | None = None
+    def __init__(self, port: int = 0, status: int = 200) -> None:
+        self.status = status
+        self.posts: list[Received] = []
+        self._server = HTTPServer(host="127.0.0.1", port=port)
+        self._server.expect_request("/events", method="POST").respond_with_handler(self._answer)
+
+    def _answer(self, request: Request) -> Response:
+        status = self.status
+        self.posts.append(Received(dict(request.headers), request.get_data(), status))
+        return Response(status=status)
+
+    @property
+    def port(self) -> int:
+        """The port it listens on once started (and keeps after stopping)."""
+        port: int = self._server.port
+        return port
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/events"
+        return self._server.url_for("/events")
+
+    @property
+    def received(self) -> list[Received]:
+        """The POSTs answered with a 2xx: the deliveries."""
+        return [post for post in list(self.posts) if post.status < 300]
+
+    @property
+    def refused(self) -> int:
+        return sum(post.status >= 300 for post in list(self.posts))
 
     def start(self) -> WebhookReceiver:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if receiver.status < 300:
-                    receiver.received.append(Received(dict(self.headers.items()), body))
-                else:
-                    receiver.refused += 1
-                self.send_response(receiver.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._server.is_running():
+            self._server.stop()
 
     def events(self, status: str | None = None) -> list[dict[str, Any]]:
-        found = [r.event for r in list(self.received)]
+        """The delivered events, those of job status ``status`` when given."""
+        found = [r.event for r in self.received]
         return [e for e in found if status is None or e["detail"]["status"] == status]
 
+    def posted(self) -> list[dict[str, Any]]:
+        """Every POST's body, delivered or refused."""
+        return [post.event for post in list(self.posts)]
+
     def wait_for(self, predicate: Any, timeout: float = 10.0) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        """The delivered events, once ``predicate`` holds for them."""
+
+        def held() -> tuple[list[dict[str, Any]]] | None:
+            # A tuple, so that an empty list of events can satisfy the predicate too.
             events = self.events()
-            if predicate(events):
-                return events
-            time.sleep(0.02)
-        got = [e["detail"]["status"] for e in self.events()]
-        raise AssertionError(f"webhook condition not met in {timeout} s; got {got}")
+            return (events,) if predicate(events) else None
 
-
-def wait_until(predicate: Any, timeout: float = 10.0) -> None:
-    """Poll until ``predicate()`` holds (it must: the timeout only bounds a failing test)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
+        return eventually(
+            held,
+            timeout,
+            what=lambda: f"webhook condition; got {[e['detail']['status'] for e in self.events()]}",
+        )[0]

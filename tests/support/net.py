@@ -5,7 +5,8 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
+
+from tests.support.polling import eventually
 
 
 def free_port() -> int:
@@ -16,15 +17,16 @@ def free_port() -> int:
         return port
 
 
+def listens(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+    except OSError:
+        return False
+    return True
+
+
 def wait_for_port(port: int, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout_s} s")
+    eventually(lambda: listens(port), timeout_s, 0.05, what=f"a listener on 127.0.0.1:{port}")
 
 
 def start_s3_process() -> tuple[subprocess.Popen[bytes], str]:
@@ -37,7 +39,7 @@ def start_s3_process() -> tuple[subprocess.Popen[bytes], str]:
     )
     try:
         wait_for_port(port)
-    except TimeoutError:
+    except AssertionError:
         proc.kill()
         raise
     return proc, f"http://127.0.0.1:{port}"

@@ -25,6 +25,10 @@ SUBCOMMANDS = (
     "vod_testbed.cli.db",
     "vod_testbed.cli.parity",
     "vod_testbed.cli.config_reference",
+    "vod_testbed.cli.pipeline",
+    "vod_testbed.cli.fixtures",
+    "vod_testbed.cli.deploy",
+    "vod_testbed.cli.player",
 )
 
 

@@ -1,7 +1,7 @@
 """The pipeline as one local process: the HTTP API and webhook receiver on 127.0.0.1, the
 upload trigger fed by the watcher (or by MinIO's notifications at ``/webhooks/s3``),
 and - with the in-process FFmpeg backend - the bridge that applies its job changes.
-``python -m vod_testbed.pipeline.server`` runs it from the environment.
+``vod-testbed pipeline`` runs it from the environment.
 
 With ``TRANSCODER_BACKEND=mediaconvert`` (the emulator or AWS) job changes arrive as
 events at ``/webhooks/mediaconvert`` instead; point ``EVENTS_WEBHOOK_URL`` (emulator) or
@@ -10,15 +10,12 @@ the EventBridge API destination (AWS) there.
 
 from __future__ import annotations
 
-import argparse
 import logging
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.common.errors import JobNotFoundError
-from vod_testbed.common.logs import configure_logging
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.pipeline.assets.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.config import PipelineSettings
@@ -138,38 +135,3 @@ class PipelineServer:
             self.bridge.close()
         self.service.notifier.close()
         self.database.dispose()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m vod_testbed.pipeline.server",
-        description="Serve the pipeline (API, webhook, upload watcher) on 127.0.0.1.",
-    )
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address to bind (default 127.0.0.1; 0.0.0.0 only inside a container)",
-    )
-    parser.add_argument("--port", type=int, help="default: PIPELINE_PORT (8000)")
-    parser.add_argument(
-        "--no-watch",
-        action="store_true",
-        help="do not poll for uploads (the storage posts its events to /webhooks/s3)",
-    )
-    args = parser.parse_args(argv)
-    configure_logging()
-    server = PipelineServer(
-        PipelineSettings.from_env(), host=args.host, port=args.port, watch=not args.no_watch
-    )
-    server.start()
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

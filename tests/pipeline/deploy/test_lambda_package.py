@@ -10,7 +10,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from tests.support.lambda_imports import modules_the_handler_loads
-from vod_testbed.pipeline.deploy.__main__ import main
+from vod_testbed.cli.main import main
 from vod_testbed.pipeline.deploy.lambda_package import (
     LAMBDA_PYTHON,
     LAMBDA_REQUIREMENTS,
@@ -22,7 +22,7 @@ from vod_testbed.pipeline.deploy.lambda_package import (
 
 def _lambda_zip(tmp_path: Path) -> list[str]:
     out = tmp_path / "lambda.zip"
-    assert main(["package", "--out", str(out), "--no-deps"]) == 0
+    assert main(["deploy", "package", "--out", str(out), "--no-deps"]) == 0
     return zipfile.ZipFile(out).namelist()
 
 

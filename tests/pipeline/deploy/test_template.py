@@ -13,7 +13,7 @@ from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.ladder import DEFAULT_LADDER
 from vod_testbed.backends.mediaconvert.backend import gives_every_member
 from vod_testbed.backends.mediaconvert.render import render_job_settings, render_template_settings
-from vod_testbed.pipeline.deploy.__main__ import main
+from vod_testbed.cli.main import main
 from vod_testbed.pipeline.deploy.config import DeployConfig
 from vod_testbed.pipeline.deploy.lambda_package import HANDLER, LAMBDA_RUNTIME
 from vod_testbed.pipeline.deploy.template import render_template
@@ -231,9 +231,7 @@ def test_a_webhook_that_is_not_https_is_refused(
         render(PIPELINE_WEBHOOK_URL="http://staging.example.com")
     for name, value in {**ENV, "PIPELINE_WEBHOOK_URL": "http://staging.example.com"}.items():
         monkeypatch.setenv(name, value)
-    with pytest.raises(SystemExit) as exited:
-        main(["render", "--out", str(tmp_path)])
-    assert exited.value.code == 2
+    assert main(["deploy", "render", "--out", str(tmp_path)]) == 2
     assert "only calls HTTPS endpoints" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
@@ -243,7 +241,7 @@ def test_the_secret_is_a_parameter_never_rendered(
 ) -> None:
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
-    assert main(["render", "--out", str(tmp_path)]) == 0
+    assert main(["deploy", "render", "--out", str(tmp_path)]) == 0
     text = (tmp_path / "template.json").read_text()
     assert ENV["WEBHOOK_SECRET"] not in text
     assert json.loads(text)["Parameters"]["WebhookSecret"]["NoEcho"] is True

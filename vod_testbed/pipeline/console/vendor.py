@@ -5,20 +5,17 @@
 equal the ``integrity`` pinned here (the value the registry publishes for that release)
 before its minified player is extracted into the console's static folder. Nothing is
 fetched at run time, and nothing of either library is kept in the repository.
-``python -m vod_testbed.pipeline.console.vendor`` does it; it is a no-op when the file is
-already there and matches.
+``vod-testbed fetch-player`` does it; it is a no-op when the file is already there and
+matches.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import shutil
 import subprocess
-import sys
 import tarfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,25 +128,3 @@ def vendor(pinned: Pinned, cache: Path) -> bool:
     extract(tarball, pinned.target, pinned.member)
     pinned.stamp.write_text(pinned.integrity + "\n")
     return True
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Fetch and verify the console's players.")
-    parser.add_argument("--cache", type=Path, default=Path(".cache/npm"))
-    args = parser.parse_args(argv)
-    for pinned in PINNED:
-        try:
-            fetched = vendor(pinned, args.cache)
-        except VendorError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        if fetched:
-            print(
-                f"{pinned.package} {pinned.version} verified ({pinned.integrity[:20]}...) "
-                f"-> {pinned.target}"
-            )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,2 +1,2 @@
 """Deployment: the staging artifacts (:mod:`.artifacts`) and the upload trigger's Lambda
-zip (:mod:`.lambda_package`); ``python -m vod_testbed.pipeline.deploy`` runs either."""
+zip (:mod:`.lambda_package`); ``vod-testbed deploy`` runs either."""
