@@ -25,6 +25,7 @@ def test_a_local_clip_is_transcoded_listed_and_validated(tmp_path, capsys):
         "master_360p.m3u8",
         "master_480p.m3u8",
         "master_720p.m3u8",
+        "master_Thumbnail.m3u8",  # the ladder's trick-play tiles (image playlist)
     ]
 
 
