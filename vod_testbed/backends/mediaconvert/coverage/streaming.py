@@ -42,6 +42,16 @@ _STREAMING_GROUP: dict[str, Coverage] = {
     "destinationSettings": DESTINATION_SETTINGS,
 }
 
+# Markers and metadata CMFC and MPD containers accept only when they are off.
+_NO_METADATA: dict[str, Coverage] = {
+    "scte35Source": ignored("NONE"),
+    "scte35Esam": ignored("NONE"),
+    "timedMetadata": ignored("NONE"),
+    "klvMetadata": ignored("NONE"),
+    "manifestMetadataSignaling": ignored("DISABLED"),
+    "c2paManifest": ignored("EXCLUDE"),
+}
+
 ROWS: dict[str, dict[str, Coverage]] = {
     # -- CMAF and DASH ISO groups (docs/jobs.md, "CMAF and DASH") --------------------------
     "CmafGroupSettings": {
@@ -79,21 +89,11 @@ ROWS: dict[str, dict[str, Coverage]] = {
         ),
         "audioDuration": ignored("DEFAULT_CODEC_DURATION"),
         "descriptiveVideoServiceFlag": ignored("DONT_FLAG"),
-        "scte35Source": ignored("NONE"),
-        "scte35Esam": ignored("NONE"),
-        "timedMetadata": ignored("NONE"),
-        "klvMetadata": ignored("NONE"),
-        "manifestMetadataSignaling": ignored("DISABLED"),
-        "c2paManifest": ignored("EXCLUDE"),
+        **_NO_METADATA,
     },
     "MpdSettings": {
         "audioDuration": ignored("DEFAULT_CODEC_DURATION"),
         "accessibilityCaptionHints": ignored("EXCLUDE"),
-        "scte35Source": ignored("NONE"),
-        "scte35Esam": ignored("NONE"),
-        "timedMetadata": ignored("NONE"),
-        "klvMetadata": ignored("NONE"),
-        "manifestMetadataSignaling": ignored("DISABLED"),
-        "c2paManifest": ignored("EXCLUDE"),
+        **_NO_METADATA,
     },
 }
