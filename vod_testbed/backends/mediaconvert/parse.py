@@ -9,10 +9,10 @@ Parsing honours what it reads: a setting the model cannot express is refused wit
 :class:`~vod_testbed.backends.mediaconvert.coverage.SettingsError` naming it with the
 AWS-style JSON pointer (``/outputGroups/1/outputs/0/containerSettings/container: ...``);
 :data:`~vod_testbed.backends.mediaconvert.coverage.SETTINGS_COVERAGE` lists what is
-accepted. The job's structure (inputs, groups, destinations, names) and its HLS groups are
-read here, file outputs in :mod:`.parse_files`, video codecs in :mod:`.parse_codecs`, audio
-in :mod:`.parse_audio`. See docs/ARCHITECTURE.md, "The job model" and "The settings
-contract".
+accepted. The job's structure (inputs, groups, destinations, names) is read here, HLS
+groups in :mod:`.parse_hls`, file groups in :mod:`.parse_files` (what they share in
+:mod:`.parse_context`), video codecs in :mod:`.parse_codecs`, audio in :mod:`.parse_audio`.
+See docs/ARCHITECTURE.md, "The job model" and "The settings contract".
 """
 
 from __future__ import annotations
@@ -24,23 +24,16 @@ from typing import Any
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.job import JobRequest
-from vod_testbed.backends.jobmodel import names
-from vod_testbed.backends.jobmodel.audio_groups import audio_outputs, video_part
+from vod_testbed.backends.jobmodel.audio_groups import audio_outputs
 from vod_testbed.backends.jobmodel.format_identifiers import resolve
 from vod_testbed.backends.jobmodel.inputs import EMBEDDED, InsertedImage
-from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, ladder_request
+from vod_testbed.backends.jobmodel.ladder import ladder_request
 from vod_testbed.backends.jobmodel.model import (
-    H264,
-    Aac,
     CaptionSelector,
-    FileGroup,
     HlsGroup,
     Input,
     JobSpec,
-    M3u8,
-    Output,
     OutputGroup,
-    VideoDescription,
 )
 from vod_testbed.backends.ladder import RotatePolicy
 from vod_testbed.backends.mediaconvert import parse_inputs
@@ -51,24 +44,18 @@ from vod_testbed.backends.mediaconvert.coverage import (
     check_supported,
 )
 from vod_testbed.backends.mediaconvert.model import validate_job_settings
-from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions, he_aac_warning
-from vod_testbed.backends.mediaconvert.parse_audio_groups import with_audio_groups
+from vod_testbed.backends.mediaconvert.parse_audio import he_aac_warning
 from vod_testbed.backends.mediaconvert.parse_captions import (
-    caption_descriptions,
-    caption_output,
     caption_selectors,
-    is_caption_output,
 )
-from vod_testbed.backends.mediaconvert.parse_codecs import (
-    same_in_every_output,
-    video_box,
-    video_codec,
-    video_preprocessors,
+from vod_testbed.backends.mediaconvert.parse_context import (
+    GroupContext,
+    check_remix,
+    is_location,
 )
-from vod_testbed.backends.mediaconvert.parse_encryption import hls_encryption
-from vod_testbed.backends.mediaconvert.parse_files import file_output
+from vod_testbed.backends.mediaconvert.parse_files import file_group
+from vod_testbed.backends.mediaconvert.parse_hls import hls_group
 from vod_testbed.backends.mediaconvert.parse_streaming import streaming_group
-from vod_testbed.backends.mediaconvert.trickplay import read_trick_play
 
 # VideoSelector.rotate; absent means DEGREE_0: "By default, the service does no rotation,
 # even if your input video has rotation metadata" (service model).
@@ -136,11 +123,6 @@ def _refuse_outside_ladder(job: JobSpec) -> None:
                 )
 
 
-def _is_location(uri: str) -> bool:
-    # As on AWS, inputs and destinations are S3 objects: never paths on the emulator's host.
-    return uri.startswith("s3://") and len(uri) > len("s3://")
-
-
 @dataclass
 class _JobParser:
     settings: Mapping[str, Any]
@@ -170,7 +152,7 @@ class _JobParser:
             path = f"/outputGroups/{index}"
             kind = self.group_kind(group, path)
             if kind == "HLS_GROUP_SETTINGS":
-                groups.append(self.parse_hls_group(group, path, source))
+                groups.append(hls_group(group, path, source, self.context()))
             elif kind in STREAMING_GROUP_TYPES:
                 groups.append(
                     streaming_group(
@@ -184,7 +166,7 @@ class _JobParser:
                     )
                 )
             else:
-                groups.append(self.parse_file_group(group, path))
+                groups.append(file_group(group, path, self.context()))
         self.warn_he_aac(groups)
         clock = self.settings.get("timecodeConfig") or {}
         check_supported(clock, "TimecodeConfig", "/timecodeConfig")
@@ -223,16 +205,16 @@ class _JobParser:
         uri = source.get("fileInput")
         if not uri:
             raise SettingsError(path, "fileInput is a required property")
-        if not _is_location(uri):
+        if not is_location(uri):
             raise SettingsError(f"{path}/fileInput", "only s3:// inputs are supported")
         video_selector = source.get("videoSelector") or {}
         check_supported(video_selector, "VideoSelector", f"{path}/videoSelector")
         for name, selector in (source.get("audioSelectors") or {}).items():
             spath = f"{path}/audioSelectors/{name}"
             check_supported(selector, "AudioSelector", spath)
-            self.check_remix(selector.get("remixSettings"), f"{spath}/remixSettings")
+            check_remix(selector.get("remixSettings"), f"{spath}/remixSettings")
             external = selector.get("externalAudioFileInput")
-            if external and not _is_location(external):
+            if external and not is_location(external):
                 raise SettingsError(
                     f"{spath}/externalAudioFileInput", "only s3:// audio files are supported"
                 )
@@ -262,16 +244,6 @@ class _JobParser:
         for index, image in enumerate(inserter.get("insertableImages") or []):
             check_supported(image, "InsertableImage", f"{path}/insertableImages/{index}")
         return parse_inputs.images(inserter, path)
-
-    def check_remix(self, remix: Mapping[str, Any] | None, path: str) -> None:
-        if not remix:
-            return
-        check_supported(remix, "RemixSettings", path)
-        mapping = remix.get("channelMapping") or {}
-        check_supported(mapping, "ChannelMapping", f"{path}/channelMapping")
-        for index, row in enumerate(mapping.get("outputChannels") or []):
-            where = f"{path}/channelMapping/outputChannels/{index}"
-            check_supported(row, "OutputChannelMapping", where)
 
     def warn_he_aac(self, groups: list[OutputGroup]) -> None:
         """HE-AAC is AAC-LC on an ffmpeg without libfdk_aac (docs/inputs-and-audio.md)."""
@@ -303,7 +275,7 @@ class _JobParser:
         value = settings.get("destination")
         if not value:
             raise SettingsError(path, "destination is a required property")
-        if not _is_location(value):
+        if not is_location(value):
             raise SettingsError(f"{path}/destination", "must be an s3:// URI")
         if "$" in value:
             # $dt$, $d$, $t$, $fn$: the job's start is when its settings are read to run it
@@ -313,285 +285,16 @@ class _JobParser:
         folder, base = naming.destination_base(value, self.input_uri)
         return f"{folder}/{base}"
 
+    def context(self) -> GroupContext:
+        """The job as its group readers see it (after its inputs are read)."""
+        return GroupContext(self.destination, self.claim, self.selectors, self.captions, self.warn)
+
     def claim(self, uri: str, path: str) -> None:
         """Refuse a second output writing the same object: one would silently replace the
         other."""
         if uri in self.files:
             raise SettingsError(path, f"writes {uri}, as {self.files[uri]} does")
         self.files[uri] = path
-
-    # The HLS group --------------------------------------------------------------------
-
-    def parse_hls_group(self, group: Mapping[str, Any], path: str, source: Input) -> HlsGroup:
-        """An HLS group; the emulator runs it as a ladder, so its outputs must be one: H.264
-        on one keyframe grid and frame rate, the same AAC format (or none) in each."""
-        hls, gpath = _group_settings(group, path, "hlsGroupSettings", "HlsGroupSettings")
-        destination = self.destination(hls, gpath)
-        folder, base = naming.split_destination(destination)
-        master = naming.join_uri(folder, naming.master_playlist_name(base))
-        self.claim(master, f"{gpath}/destination")
-        segment_seconds = int(hls.get("segmentLength", 10))
-        # GOP_MULTIPLE rounds segments up to the GOP: any GOP fits (jobmodel.ladder).
-        gop_multiple = hls.get("segmentLengthControl", "EXACT") == "GOP_MULTIPLE"
-        outputs: list[Output] = []
-        modifiers: set[str] = set()
-        for index, output in enumerate(group["outputs"]):
-            opath = f"{path}/outputs/{index}"
-            modifier = self.rung_modifier(output, opath, len(group["outputs"]), modifiers)
-            if is_caption_output(output):
-                self.hls_container(output, opath)
-                outputs.append(caption_output(output, opath, modifier, self.captions))
-                continue
-            if not output.get("videoDescription"):
-                outputs.append(self.audio_only_output(output, opath, modifier))
-                continue
-            outputs.append(
-                self.hls_output(
-                    output,
-                    opath,
-                    None if gop_multiple else segment_seconds,
-                    modifier,
-                    automated="automatedEncodingSettings" in group,
-                )
-            )
-        videos = [o for o in outputs if o.video is not None]
-        if videos:
-            self.same_across_outputs(videos, path)
-        outputs = with_audio_groups(group["outputs"], outputs, path, self.warn)
-        encryption = hls_encryption(hls.get("encryption"), f"{gpath}/encryption")
-        if encryption is not None and any(
-            isinstance(o.container, M3u8) and o.container.iframe_only for o in outputs
-        ):
-            raise SettingsError(
-                f"{gpath}/encryption",
-                "I-frame-only playlists of encrypted segments are not supported by the emulator",
-            )
-        abr = parse_inputs.automated_abr(group, path)
-        if abr is not None:
-            settings = group["automatedEncodingSettings"]
-            check_supported(
-                settings, "AutomatedEncodingSettings", f"{path}/automatedEncodingSettings"
-            )
-            apath = f"{path}/automatedEncodingSettings/abrSettings"
-            check_supported(settings["abrSettings"], "AutomatedAbrSettings", apath)
-            for number, rule in enumerate(settings["abrSettings"].get("rules") or []):
-                check_supported(rule, "AutomatedAbrRule", f"{apath}/rules/{number}")
-        parsed = HlsGroup(
-            destination=destination,
-            outputs=tuple(outputs),
-            segment_seconds=segment_seconds,
-            integer_durations=hls.get("manifestDurationFormat", "FLOATING_POINT") == "INTEGER",
-            round_target_duration_up=hls.get("targetDurationCompatibilityMode", "LEGACY")
-            == "LEGACY",
-            gop_multiple_segments=gop_multiple,
-            automated_abr=abr,
-            trick_play=read_trick_play(hls, gpath, "HlsImageBasedTrickPlaySettings"),
-            encryption=encryption,
-        )
-        try:
-            # Audio-only outputs beside video ones are its audio renditions, not rungs.
-            ladder = hls_group_ladder(video_part(parsed), source, strict=True)
-        except ValueError as exc:
-            raise SettingsError(path, str(exc)) from exc
-        if ladder is None:
-            raise SettingsError(path, "the HLS group is not one the emulator can run as a ladder")
-        return parsed
-
-    def hls_output(
-        self,
-        output: Mapping[str, Any],
-        opath: str,
-        segment_seconds: int | None,
-        modifier: str,
-        *,
-        automated: bool = False,
-    ) -> Output:
-        if "extension" in output:
-            raise SettingsError(f"{opath}/extension", "only file outputs take an extension")
-        container = self.hls_container(output, opath)
-        # Automated ABR chooses each rendition's size; an output box only caps it (a blank
-        # one means the source's; docs/inputs-and-audio.md, "Automated ABR").
-        box = video_box(output, opath, codecs=("H_264",), box_required=not automated)
-        vpath = f"{opath}/videoDescription"
-        description = output["videoDescription"]
-        audio = audio_descriptions(output, opath, self.selectors)
-        for index, settings in enumerate(output.get("audioDescriptions") or []):
-            self.check_remix(
-                settings.get("remixSettings"), f"{opath}/audioDescriptions/{index}/remixSettings"
-            )
-            loudness = settings.get("audioNormalizationSettings")
-            if loudness is not None:
-                check_supported(
-                    loudness,
-                    "AudioNormalizationSettings",
-                    f"{opath}/audioDescriptions/{index}/audioNormalizationSettings",
-                )
-        if len(audio) > 1:
-            raise SettingsError(
-                f"{opath}/audioDescriptions/1", "only one audio description per output"
-            )
-        if audio and not isinstance(audio[0].codec, Aac):
-            raise SettingsError(
-                f"{opath}/audioDescriptions/0/codecSettings/codec",
-                f"{audio[0].codec.codec} in HLS outputs is not supported by the emulator (AAC is)",
-            )
-        hls_settings = (output.get("outputSettings") or {}).get("hlsSettings") or {}
-        return Output(
-            container,
-            modifier,
-            segment_modifier=parse_inputs.segment_modifier(
-                hls_settings, f"{opath}/outputSettings/hlsSettings"
-            ),
-            video=VideoDescription(
-                codec=video_codec(description, vpath, segment_seconds, self.warn),
-                width=box.width,
-                height=box.height,
-                scaling=box.upscale,
-                preprocessors=video_preprocessors(description, vpath, self.warn),
-            ),
-            audio=audio,
-            captions=caption_descriptions(output, opath, self.captions),
-        )
-
-    def audio_only_output(self, output: Mapping[str, Any], opath: str, modifier: str) -> Output:
-        """An HLS output of sound alone (one AAC description): an audio-only variant."""
-        self.hls_container(output, opath)
-        audio = audio_descriptions(output, opath, self.selectors)
-        if len(audio) != 1 or not isinstance(audio[0].codec, Aac):
-            raise SettingsError(
-                f"{opath}/audioDescriptions",
-                "an audio-only HLS output needs exactly one AAC audio description",
-            )
-        return Output(M3u8(), modifier, audio=audio)
-
-    def same_across_outputs(self, outputs: list[Output], path: str) -> None:
-        """The renditions of one HLS group share one decode, keyframe grid, frame rate and
-        scaling (each has its own AAC settings): refuse outputs that differ."""
-        first = outputs[0]
-        for index, output in enumerate(outputs[1:], start=1):
-            opath = f"{path}/outputs/{index}"
-            assert first.video is not None and output.video is not None
-            assert isinstance(first.video.codec, H264) and isinstance(output.video.codec, H264)
-            same_in_every_output(
-                _grid(first.video.codec),
-                _grid(output.video.codec),
-                f"{opath}/videoDescription/codecSettings/h264Settings",
-            )
-            if bool(output.audio) != bool(first.audio):
-                raise SettingsError(
-                    f"{opath}/audioDescriptions",
-                    "every output of the HLS group needs audio, or none does",
-                )
-            if output.video.scaling is not first.video.scaling:
-                raise SettingsError(
-                    f"{opath}/videoDescription/scalingBehavior",
-                    "every output of the HLS group needs the same scalingBehavior",
-                )
-            if output.video.preprocessors != first.video.preprocessors:
-                raise SettingsError(
-                    f"{opath}/videoDescription/videoPreprocessors",
-                    "every output of the HLS group needs the same deinterlacer and noise reducer",
-                )
-
-    def rung_modifier(
-        self, output: Mapping[str, Any], path: str, count: int, seen: set[str]
-    ) -> str:
-        check_supported(output, "Output", path)
-        modifier = output.get("nameModifier")
-        if modifier is None:
-            # One output without a modifier would write its variant playlist over the
-            # multivariant one; MediaConvert requires modifiers with several outputs.
-            reason = (
-                "is required when the group has several outputs"
-                if count > 1
-                else "is required by the emulator: the rung name comes from it"
-            )
-            raise SettingsError(path, f"nameModifier {reason}")
-        if not modifier.startswith("_") or len(modifier) < 2:
-            raise SettingsError(
-                f"{path}/nameModifier",
-                f"{modifier!r}: the emulator needs modifiers of the form '_<rung name>' "
-                "(the ladder derives file names as base + '_' + rung name)",
-            )
-        if "$" in modifier or "/" in modifier:
-            raise SettingsError(
-                f"{path}/nameModifier", "format identifiers and '/' are not supported"
-            )
-        if modifier in seen:
-            raise SettingsError(
-                f"{path}/nameModifier", f"{modifier!r} is used by another output of the group"
-            )
-        seen.add(modifier)
-        return str(modifier)
-
-    def hls_container(self, output: Mapping[str, Any], path: str) -> M3u8:
-        container_settings = output.get("containerSettings")
-        if container_settings is None:
-            raise SettingsError(path, "containerSettings is a required property")
-        cpath = f"{path}/containerSettings"
-        check_supported(container_settings, "ContainerSettings", cpath)
-        if container_settings.get("container") != "M3U8":
-            raise SettingsError(f"{cpath}/container", "HLS outputs must use the M3U8 container")
-        output_settings = output.get("outputSettings") or {}
-        check_supported(output_settings, "OutputSettings", f"{path}/outputSettings")
-        check_supported(
-            output_settings.get("hlsSettings") or {},
-            "HlsSettings",
-            f"{path}/outputSettings/hlsSettings",
-        )
-        hls_settings = output_settings.get("hlsSettings") or {}
-        return M3u8(iframe_only=hls_settings.get("iFrameOnlyManifest", "EXCLUDE") == "INCLUDE")
-
-    # File groups ----------------------------------------------------------------------
-
-    def parse_file_group(self, group: Mapping[str, Any], path: str) -> FileGroup:
-        settings, gpath = _group_settings(group, path, "fileGroupSettings", "FileGroupSettings")
-        destination = self.destination(settings, gpath)
-        folder, base = naming.split_destination(destination)
-        outputs = []
-        for index, output in enumerate(group["outputs"]):
-            opath = f"{path}/outputs/{index}"
-            if len(group["outputs"]) > 1 and "nameModifier" not in output:
-                # Output.NameModifier: "When you create multiple outputs in the same output
-                # group, Name modifier is required."
-                raise SettingsError(
-                    opath, "nameModifier is required when the group has several outputs"
-                )
-            if output.get("captionDescriptions"):
-                raise SettingsError(
-                    f"{opath}/captionDescriptions",
-                    "captions in file groups are not supported by the emulator (WEBVTT "
-                    "outputs and BURN_IN in an HLS group are; docs/captions.md)",
-                )
-            parsed = file_output(output, opath, self.selectors, self.warn)
-            name = (
-                names.capture_pattern(base, parsed)
-                if parsed.is_frame_capture
-                else names.file_name(base, parsed)
-            )
-            self.claim(naming.join_uri(folder, name), f"{opath}/nameModifier")
-            outputs.append(parsed)
-        return FileGroup(destination=destination, outputs=tuple(outputs))
-
-
-def _grid(codec: H264) -> dict[str, Any]:
-    return {
-        "gop_seconds": codec.gop.seconds,
-        "scene_cut_min_frames": codec.gop.scene_cut_min_frames,
-        "frame_rate": codec.frame_rate,
-    }
-
-
-def _group_settings(
-    group: Mapping[str, Any], path: str, key: str, shape: str
-) -> tuple[Mapping[str, Any], str]:
-    """A group's ``outputGroupSettings.<key>`` (required, covered) and its pointer."""
-    settings = group["outputGroupSettings"].get(key)
-    if settings is None:
-        raise SettingsError(f"{path}/outputGroupSettings", f"{key} is a required property")
-    pointer = f"{path}/outputGroupSettings/{key}"
-    check_supported(settings, shape, pointer)
-    return settings, pointer
 
 
 def parse_job_settings(

@@ -1,4 +1,4 @@
-"""A file group's outputs read into the job model (see :mod:`.parse` for the job around
+"""A file group and its outputs read into the job model (see :mod:`.parse` for the job around
 them): MP4 files (H.264 or H.265 video and AAC/AC3/EAC3 audio, or audio alone), MP3 and
 WAV files (no container), and JPEG frame captures.
 """
@@ -8,7 +8,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vod_testbed.backends.jobmodel.model import Mp3, Mp4, Output, Raw, VideoDescription, Wav
+from vod_testbed.backends import naming
+from vod_testbed.backends.jobmodel import names
+from vod_testbed.backends.jobmodel.model import (
+    FileGroup,
+    Mp3,
+    Mp4,
+    Output,
+    Raw,
+    VideoDescription,
+    Wav,
+)
 from vod_testbed.backends.mediaconvert.coverage import SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions
 from vod_testbed.backends.mediaconvert.parse_captures import frame_capture_output
@@ -18,6 +28,7 @@ from vod_testbed.backends.mediaconvert.parse_codecs import (
     video_codec,
     video_preprocessors,
 )
+from vod_testbed.backends.mediaconvert.parse_context import GroupContext, group_settings
 
 # Audio codecs an MP4 file carries (ISO BMFF sample entries mp4a, ac-3, ec-3).
 MP4_AUDIO = ("AAC", "AC3", "EAC3")
@@ -97,3 +108,34 @@ def file_output(
         video=video,
         audio=audio,
     )
+
+
+def file_group(group: Mapping[str, Any], path: str, ctx: GroupContext) -> FileGroup:
+    """A FILE group: each output a file (or a frame capture's series) of its own."""
+    settings, gpath = group_settings(group, path, "fileGroupSettings", "FileGroupSettings")
+    destination = ctx.destination(settings, gpath)
+    folder, base = naming.split_destination(destination)
+    outputs = []
+    for index, output in enumerate(group["outputs"]):
+        opath = f"{path}/outputs/{index}"
+        if len(group["outputs"]) > 1 and "nameModifier" not in output:
+            # Output.NameModifier: "When you create multiple outputs in the same output
+            # group, Name modifier is required."
+            raise SettingsError(
+                opath, "nameModifier is required when the group has several outputs"
+            )
+        if output.get("captionDescriptions"):
+            raise SettingsError(
+                f"{opath}/captionDescriptions",
+                "captions in file groups are not supported by the emulator (WEBVTT "
+                "outputs and BURN_IN in an HLS group are; docs/captions.md)",
+            )
+        parsed = file_output(output, opath, ctx.selectors, ctx.warn)
+        name = (
+            names.capture_pattern(base, parsed)
+            if parsed.is_frame_capture
+            else names.file_name(base, parsed)
+        )
+        ctx.claim(naming.join_uri(folder, name), f"{opath}/nameModifier")
+        outputs.append(parsed)
+    return FileGroup(destination=destination, outputs=tuple(outputs))

@@ -1,0 +1,73 @@
+"""Caption selectors and descriptions (docs/captions.md)."""
+
+from __future__ import annotations
+
+from vod_testbed.backends.mediaconvert.coverage.base import (
+    Coverage,
+    approximated,
+    honoured,
+    ignored,
+)
+
+ROWS: dict[str, dict[str, Coverage]] = {
+    "CaptionSelector": {
+        "languageCode": honoured(note="the track's LANGUAGE when its description names none"),
+        "sourceSettings": honoured(),
+    },
+    "CaptionSourceSettings": {
+        "sourceType": honoured("SRT", "WEBVTT", "SCC", note="sidecar files only"),
+        "fileSourceSettings": honoured(),
+    },
+    "FileSourceSettings": {
+        "sourceFile": honoured(note="s3:// URI; UTF-8 text (SCC: ASCII), checked as captions"),
+        "timeDelta": honoured(),
+        "timeDeltaUnits": honoured(note="default SECONDS"),
+        "convert608To708": ignored(note="WebVTT and burn-in carry no 608/708 distinction"),
+        "convertPaintToPop": ignored(),
+        "framerate": approximated(note="SCC timecodes are read at 29.97 fps"),
+    },
+    "CaptionDescription": {
+        "captionSelectorName": honoured(),
+        "destinationSettings": honoured(),
+        "languageCode": honoured(note="the manifest's LANGUAGE, lower case"),
+        "languageDescription": honoured(note="the manifest's NAME"),
+    },
+    "CaptionDestinationSettings": {
+        "destinationType": honoured("WEBVTT", "BURN_IN"),
+        "webvttDestinationSettings": honoured(),
+        "burninDestinationSettings": approximated(
+            note="drawn by libass in its default style: white text, black outline, centred "
+            "at the bottom"
+        ),
+    },
+    "WebvttDestinationSettings": {
+        "stylePassthrough": approximated(note="cues are written as plain text with b/i/u"),
+        "accessibility": ignored("DISABLED"),
+    },
+    "BurninDestinationSettings": {
+        member: approximated(note="libass's default style")
+        for member in (
+            "alignment",
+            "applyFontColor",
+            "backgroundColor",
+            "backgroundOpacity",
+            "fallbackFont",
+            "fontColor",
+            "fontOpacity",
+            "fontResolution",
+            "fontScript",
+            "fontSize",
+            "hexFontColor",
+            "outlineColor",
+            "outlineSize",
+            "shadowColor",
+            "shadowOpacity",
+            "shadowXOffset",
+            "shadowYOffset",
+            "stylePassthrough",
+            "teletextSpacing",
+            "xPosition",
+            "yPosition",
+        )
+    },
+}
