@@ -80,6 +80,9 @@ def test_the_mp4_lies_beside_the_ladder_moov_first_and_plays(
         assert sound.codec_context.name == "aac"
         frames = len(list(container.decode(video=0)))
     assert frames >= 50  # 2 s at 30 fps (MediaConvert keeps the source's rate)
+    # The MP4's group is no frame capture: the thumbnails are still the JPEGs alone.
+    assert video["thumbnail_keys"]
+    assert all(key.endswith(".jpg") for key in video["thumbnail_keys"])
     # The ladder is untouched: its HLS outputs are where they always were.
     assert video["master_playlist_key"].endswith("_processed/hls/master.m3u8")
 
