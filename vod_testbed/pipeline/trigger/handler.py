@@ -278,8 +278,16 @@ class UploadTrigger:
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
                 captions=tracks,
             )
-            # Sound alone has no picture to download: it keeps its audio-only ladder.
-            if self.settings.mp4_downloads and isinstance(checked, MediaInfo) and checked.video:
+            # Sound alone has no picture to download: it keeps its audio-only ladder. A video
+            # with caption tracks keeps its ladder job too, for now: the FFmpeg backend's
+            # model path does not yet run sidecar captions beside a file group
+            # (docs/playback.md, "MP4 downloads").
+            if (
+                self.settings.mp4_downloads
+                and isinstance(checked, MediaInfo)
+                and checked.video
+                and not tracks
+            ):
                 request = mp4_request(request)
             try:
                 job = self.transcoder.submit(request)
