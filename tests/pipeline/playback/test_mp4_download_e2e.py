@@ -14,7 +14,7 @@ import av
 import pytest
 import requests
 
-from tests.support.e2e_helpers import AUTH_SECRET, bearer, upload, wait_for
+from tests.support.e2e_helpers import AUTH_SECRET, bearer, upload, upload_with_captions, wait_for
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.config import PipelineSettings
@@ -144,3 +144,16 @@ def test_no_download_without_a_grant_for_this_video(
 def _playback_token(server: PipelineServer, video_id: str) -> str:
     link = _playback(server, video_id)["download_url"]
     return str(link.rpartition("token=")[2])
+
+
+def test_a_video_with_caption_files_keeps_its_ladder_job_and_offers_no_mp4(
+    ready: tuple[PipelineServer, dict[str, Any]],
+) -> None:
+    server, _video = ready
+    english = b"WEBVTT\n\n00:00.000 --> 00:01.500\nHello\n"
+    video_id, _ticket = upload_with_captions(
+        server.url, clip_path("short_2s"), [("talk.en.vtt", english, "eng", "English")]
+    )
+    video = wait_for(server.url, video_id, timeout_s=120)
+    assert video["status"] == "ready", video["error"]
+    assert "download_url" not in _playback(server, video_id)
