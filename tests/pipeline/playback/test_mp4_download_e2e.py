@@ -157,3 +157,13 @@ def test_a_video_with_caption_files_keeps_its_ladder_job_and_offers_no_mp4(
     video = wait_for(server.url, video_id, timeout_s=120)
     assert video["status"] == "ready", video["error"]
     assert "download_url" not in _playback(server, video_id)
+
+
+def test_a_video_without_sound_keeps_its_ladder_job_and_offers_no_mp4(
+    ready: tuple[PipelineServer, dict[str, Any]],
+) -> None:
+    server, _video = ready
+    video_id = upload(server.url, clip_path("no_audio"))
+    video = wait_for(server.url, video_id, timeout_s=120)
+    assert video["status"] == "ready", video["error"]
+    assert "download_url" not in _playback(server, video_id)

@@ -278,14 +278,16 @@ class UploadTrigger:
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
                 captions=tracks,
             )
-            # Sound alone has no picture to download: it keeps its audio-only ladder. A video
-            # with caption tracks keeps its ladder job too, for now: the FFmpeg backend's
-            # model path does not yet run sidecar captions beside a file group
-            # (docs/playback.md, "MP4 downloads").
+            # Only a video with sound gets the MP4; the others keep their ladder job (docs/
+            # playback.md, "MP4 downloads"): sound alone has no picture to download, a model
+            # asking for audio fails 1021 on a silent source (the ladder makes video-only
+            # renditions), and the FFmpeg backend's model path does not yet run sidecar
+            # captions beside a file group.
             if (
                 self.settings.mp4_downloads
                 and isinstance(checked, MediaInfo)
                 and checked.video
+                and checked.audio
                 and not tracks
             ):
                 request = mp4_request(request)
