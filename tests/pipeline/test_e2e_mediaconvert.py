@@ -139,3 +139,31 @@ def _video(service: ContentService, video_id: str) -> dict[str, Any]:
     found = service.get(video_id)
     assert found is not None
     return found
+
+
+def test_with_mp4_downloads_the_emulator_writes_the_mp4_beside_the_ladder(
+    mc_settings: PipelineSettings,
+    mediaconvert: MediaConvertBackend,
+    webhook_port: int,
+    storage: Storage,
+) -> None:
+    settings = mc_settings.replace(mp4_downloads=True)
+    server = PipelineServer(settings, transcoder=mediaconvert, port=webhook_port).start()
+    try:
+        video = wait_for(server.url, upload(server.url, clip_path("short_2s")), timeout_s=90)
+    finally:
+        server.stop()
+    assert (video["status"], video["progress"]) == ("ready", 100), video
+    master = video["master_playlist_key"]
+    assert validate_hls(f"s3://{settings.bucket}/{master}", storage=storage).ok
+    # The MP4's group is no frame capture: the thumbnails are still the JPEGs alone.
+    assert [Path(k).suffix for k in video["thumbnail_keys"]] == [".jpg"]
+    mp4 = master.removesuffix("hls/master.m3u8") + "mp4/master_720p.mp4"
+    head = storage.client.get_object(Bucket=settings.bucket, Key=mp4, Range="bytes=0-65535")
+    data = head["Body"].read()
+    boxes = []
+    offset = 0
+    while offset + 8 <= len(data):
+        boxes.append(data[offset + 4 : offset + 8])
+        offset += int.from_bytes(data[offset : offset + 4], "big") or len(data)
+    assert boxes[:2] == [b"ftyp", b"moov"] or boxes[:3] == [b"ftyp", b"free", b"moov"], boxes

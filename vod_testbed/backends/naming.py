@@ -16,6 +16,8 @@ import unicodedata
 
 HLS_FOLDER = "hls"
 THUMBNAIL_FOLDER = "thumbnails"
+# The progressive MP4 download: a file group at <prefix>/mp4/master, modifier _<rung>.
+MP4_FOLDER = "mp4"
 PROCESSED_SUFFIX = "_processed"
 DEFAULT_BASE_NAME = "master"
 
@@ -56,6 +58,11 @@ def thumbnail_regex(base: str, name_modifier: str) -> re.Pattern[str]:
 
 # Any frame capture: its name (base + modifier) and its 7-digit index.
 CAPTURE_FILE = re.compile(r"^(?P<prefix>.*)\.(?P<index>\d{7})\.jpg$")
+
+
+def file_output_name(base: str, name_modifier: str, extension: str) -> str:
+    """A file group's output: ``master`` + ``_720p`` + ``mp4`` -> ``master_720p.mp4``."""
+    return f"{base}{name_modifier}.{extension}"
 
 
 def default_output_prefix(input_uri: str) -> str:

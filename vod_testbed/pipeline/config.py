@@ -123,6 +123,14 @@ class PipelineSettings(Settings):
         ),
         default=True,
     )
+    mp4_downloads: Switch = variable(
+        "MP4_DOWNLOADS",
+        description=(
+            "a switch: every video's job also writes one progressive MP4 download at 720p"
+            " (off by default; [playback](playback.md#mp4-downloads))"
+        ),
+        default=False,
+    )
     upload_url_expires_s: int = variable(
         "UPLOAD_URL_EXPIRES_S", description="life of a presigned upload PUT", default=900
     )

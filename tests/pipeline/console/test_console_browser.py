@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from tests.pipeline.console.browser import SCREENSHOTS, chromium, wait_until
 from tests.support.e2e_helpers import AUTH_SECRET
@@ -40,7 +41,10 @@ def server(
         watch_interval_s=0.2,
         port=0,
     )
-    running = PipelineServer(settings.replace(), transcoder=ffmpeg_backend, port=0).start()
+    # MP4_DOWNLOADS on: the player offers the video's MP4.
+    running = PipelineServer(
+        settings.replace(mp4_downloads=True), transcoder=ffmpeg_backend, port=0
+    ).start()
     allow_origins(Storage(backend_settings).client, settings.bucket, console_origins(running.url))
     yield running
     running.stop()
@@ -99,6 +103,19 @@ def test_the_console_plays_the_ready_video_past_two_seconds(page: Any, uploaded:
     assert page.locator("#thumbs img").count() >= 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "console.png"), full_page=True)
+
+
+def test_the_player_offers_the_mp4_as_a_download(page: Any, uploaded: str) -> None:
+    link = page.locator("#download")
+    link.wait_for(state="visible", timeout=READY_TIMEOUT_MS)
+    assert link.inner_text() == "Download MP4"
+    href = link.get_attribute("href")
+    assert f"/play/{uploaded}/download?token=" in href
+    got = requests.get(href, timeout=30)
+    assert got.status_code == 200
+    expected = f'attachment; filename="{clip_path(CLIP).stem}.mp4"'
+    assert got.headers["Content-Disposition"] == expected
+    assert got.content[4:8] == b"ftyp"
 
 
 def test_the_rung_selector_switches_to_the_chosen_rung(page: Any, uploaded: str) -> None:

@@ -72,3 +72,17 @@ def test_another_videos_token_is_refused_over_http(
     response = requests.get(f"{server.url}/play/{other}/master.m3u8?token={token}", timeout=10)
     assert (response.status_code, response.json()) == (403, {"error": "forbidden"})
     assert video_id != other
+
+
+def test_a_video_without_an_mp4_offers_no_download(
+    played: tuple[PipelineServer, str, str],
+) -> None:
+    server, video_id, master_url = played
+    detail = requests.get(f"{server.url}/videos/{video_id}", headers=bearer("e2e"), timeout=10)
+    assert "download_url" not in detail.json()["playback"]
+    token = parse_qs(urlsplit(master_url).query)["token"][0]
+    response = requests.get(f"{server.url}/play/{video_id}/download?token={token}", timeout=10)
+    assert (response.status_code, response.json()) == (
+        404,
+        {"error": "this video has no MP4 download"},
+    )

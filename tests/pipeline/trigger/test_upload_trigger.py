@@ -15,12 +15,13 @@ from tests.support.doubles import RecordingTranscoder
 from tests.support.lambda_imports import modules_the_handler_loads
 from tests.support.pipeline import SECRET, load_event, s3_notification
 from vod_testbed.backends.job import Job, JobRequest
+from vod_testbed.backends.jobmodel.model import FileGroup, Mp4
 from vod_testbed.backends.source import fetch_sample, probe_object
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.common.errors import InvalidRequestError
 from vod_testbed.common.signed_post import DeliveryError
 from vod_testbed.fixtures.media import clip_path
-from vod_testbed.pipeline.assets.content_service import ContentService
+from vod_testbed.pipeline.assets.content_service import ContentService, ServiceReporter
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.trigger.handler import (
     UploadTrigger,
@@ -400,3 +401,27 @@ def test_the_lambda_handler_without_a_webhook_url_is_a_clear_error(
     monkeypatch.delenv("PIPELINE_WEBHOOK_URL", raising=False)
     with pytest.raises(ValueError, match="PIPELINE_WEBHOOK_URL is not set"):
         handler({"Records": []}, None)
+
+
+@pytest.mark.e2e  # its uploads are clips the fixtures make with ffmpeg
+def test_with_mp4_downloads_a_video_gets_the_mp4_group_and_sound_alone_does_not(
+    uploaded: Callable[..., dict[str, Any]],
+    transcoder: RecordingTranscoder,
+    service: ContentService,
+    pipeline_settings: PipelineSettings,
+) -> None:
+    settings = pipeline_settings.replace(mp4_downloads=True)
+    trigger = UploadTrigger(settings, transcoder, ServiceReporter(service))
+    requests: dict[str, JobRequest] = {}
+    for name in ("short_2s", "audio_only"):
+        video = uploaded(clip_path(name))
+        assert trigger.handle(event_of(video, settings))["submitted"] == [video["key"]]
+        requests[name] = transcoder.jobs[asset(service, video)["job_id"]].request
+    model = requests["short_2s"].model
+    assert model is not None
+    mp4 = model.output_groups[-1]
+    assert isinstance(mp4, FileGroup)
+    assert mp4.destination == requests["short_2s"].hls_destination.replace("/hls/", "/mp4/")
+    assert [o.container for o in mp4.outputs] == [Mp4(moov_first=True)]
+    # Sound alone keeps its audio-only ladder job: there is no picture to download.
+    assert requests["audio_only"].model is None

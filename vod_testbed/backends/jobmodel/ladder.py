@@ -38,6 +38,7 @@ from vod_testbed.backends.jobmodel.model import (
     Input,
     JobSpec,
     M3u8,
+    Mp4,
     Output,
     RateSettings,
     Raw,
@@ -168,6 +169,25 @@ def ladder_job(request: JobRequest) -> JobSpec:
         output_groups=tuple(groups),
         user_metadata=dict(request.user_metadata),
     )
+
+
+# The download's size: 720p is what a viewer keeps on a laptop or phone at a fifth of the
+# 1080p rung's bytes; FIT_NO_UPSCALE gives a smaller source its own size instead.
+MP4_DOWNLOAD_RUNG = "720p"
+
+
+def with_mp4_download(job: JobSpec, ladder: Ladder, destination: str) -> JobSpec:
+    """``job`` plus one progressive MP4 (a file group, moov first) of the ladder's 720p rung
+    (or its largest rung when it has none), never upscaled (docs/ARCHITECTURE.md,
+    "The object-name contract")."""
+    rung = next((r for r in ladder.rungs if r.name == MP4_DOWNLOAD_RUNG), None)
+    rung = rung or max(ladder.rungs, key=lambda r: r.width * r.height)
+    output = _rung_output(ladder, rung)
+    assert output.video is not None
+    video = replace(output.video, scaling=UpscalePolicy.FIT_NO_UPSCALE)
+    mp4 = replace(output, container=Mp4(moov_first=True), video=video)
+    group = FileGroup(destination=destination, outputs=(mp4,))
+    return replace(job, output_groups=(*job.output_groups, group))
 
 
 def _rung(output: Output) -> Rung | None:

@@ -31,6 +31,9 @@ class Playback(BaseModel):
     thumbnail_urls: list[str]
     expires_at: int
     expires_in: int
+    # A tokened link that redirects to the video's MP4, saved as a file; only when the
+    # video has one (MP4_DOWNLOADS, docs/playback.md).
+    download_url: str | None = None
 
 
 class Video(BaseModel):

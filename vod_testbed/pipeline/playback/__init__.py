@@ -6,13 +6,18 @@
 from __future__ import annotations
 
 import logging
+import posixpath
 import secrets
+from dataclasses import replace
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask
 from sqlalchemy import select
 
+from vod_testbed.backends import naming
+from vod_testbed.backends.jobmodel.ladder import MP4_DOWNLOAD_RUNG
 from vod_testbed.pipeline.assets.asset_states import AssetStatus
 from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
@@ -31,6 +36,14 @@ from vod_testbed.pipeline.playback.tokens import Clock, PlaybackTokens
 from vod_testbed.storage.s3 import s3_client
 
 log = logging.getLogger(__name__)
+
+# Where a video's MP4 lies under its outputs folder, as MediaConvert names the pipeline's
+# file-group output (docs/ARCHITECTURE.md, "The object-name contract").
+MP4_DOWNLOAD_KEY = (
+    naming.MP4_FOLDER
+    + "/"
+    + naming.file_output_name(naming.DEFAULT_BASE_NAME, f"_{MP4_DOWNLOAD_RUNG}", "mp4")
+)
 
 __all__ = ["build_playback_service", "install", "playback_for"]
 
@@ -96,9 +109,27 @@ def build_playback_service(
             asset = session.scalars(query).first()
             if asset is None or not asset.master_playlist_key:
                 return None
-            return PlayableVideo(
+            video = PlayableVideo(
                 asset.id, asset.master_playlist_key, tuple(asset.thumbnail_keys or ())
             )
+            filename = asset.filename
+        return with_download(video, filename)
+
+    def with_download(video: PlayableVideo, filename: str) -> PlayableVideo:
+        """``video`` with its MP4 when its job wrote one (MP4_DOWNLOADS: docs/playback.md)."""
+        key = video.outputs_prefix + MP4_DOWNLOAD_KEY
+        try:
+            client.head_object(Bucket=settings.bucket, Key=key)
+        except BotoCoreError as exc:
+            log.warning("the MP4 of %s cannot be checked: %s", video.id, exc)
+            return video
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey"):
+                # Playback goes on without the link rather than failing the request.
+                log.warning("the MP4 of %s cannot be checked: %s", video.id, exc)
+            return video
+        stem = posixpath.splitext(naming.sanitize_filename(filename))[0] or "video"
+        return replace(video, download_key=key, download_name=f"{stem}.mp4")
 
     def read_text(key: str) -> str:
         try:

@@ -18,7 +18,11 @@ from vod_testbed.pipeline.http.models import PlaybackQuery, TokenedPath
 from vod_testbed.pipeline.http.operations import PUBLIC, Answer, operation
 from vod_testbed.pipeline.playback.manifests import HLS_MIME, ManifestError, TokenedPaths
 from vod_testbed.pipeline.playback.rewrite import PlaylistError
-from vod_testbed.pipeline.playback.service import PlaybackService, PlaylistNotFound
+from vod_testbed.pipeline.playback.service import (
+    DOWNLOAD_NAME,
+    PlaybackService,
+    PlaylistNotFound,
+)
 from vod_testbed.pipeline.playback.storyboard import STORYBOARD_NAME, VTT_MIME, storyboard
 from vod_testbed.pipeline.playback.tokens import PlaybackDenied
 
@@ -41,11 +45,45 @@ def playback_for(video_id: str) -> dict[str, Any] | None:
         return None
     block = service.grant(video)
     path = block.pop("master_playlist_path")
+    download = block.pop("download_path", None)
+    if download is not None:
+        block["download_url"] = request.url_root + download
     return {"master_playlist_url": request.url_root + path, **block}
 
 
 def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@playback.get(f"/play/<video_id>/{DOWNLOAD_NAME}")
+@operation(
+    "The video's MP4 download: a redirect to a short-lived URL that the storage answers "
+    "with Content-Disposition attachment; authorised by its playback token alone",
+    security=PUBLIC,
+    query=PlaybackQuery,
+    responses={
+        302: Answer("a redirect to the MP4's short-lived signed URL"),
+        403: "no, a forged or an expired token",
+        404: "the video has no MP4 download",
+        503: "storage unavailable",
+    },
+)
+def download(video_id: str, query: PlaybackQuery) -> Response | tuple[Response, int]:
+    try:
+        url = playback_service().download_url(video_id, query.token)
+    except PlaybackDenied as exc:
+        log.info("download of %s refused: %s", video_id, exc)
+        return jsonify({"error": "forbidden"}), 403
+    except PlaylistNotFound as exc:
+        log.warning("download of %s: %s", video_id, exc)
+        return jsonify({"error": "this video has no MP4 download"}), 404
+    except (BotoCoreError, ClientError) as exc:
+        log.warning("download of %s: storage unavailable: %s", video_id, exc)
+        return jsonify({"error": "storage unavailable; try again"}), 503
+    response = Response(status=302, headers={"Location": url})
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 

@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 MASTER_NAME = "master.m3u8"
 # /play/<video id>/key: the AES-128 key of an encrypted ladder (keys.py).
 KEY_NAME = "key"
+# /play/<video id>/download: a redirect to the video's MP4, saved as a file (blueprint.py).
+DOWNLOAD_NAME = "download"
+# A download URL is followed at once: it lives this long (never past the token).
+DOWNLOAD_URL_S = 300
 # A video's grant (its token and presigned thumbnails) is handed out again for this long,
 # and never for more than a tenth of the token's life (a grant handed out keeps at least 90 %
 # of it): the thumbnail URLs then stay the same from one request to the next, so browsers
@@ -56,6 +60,10 @@ class PlayableVideo:
     id: str
     master_key: str
     thumbnail_keys: tuple[str, ...]
+    # The progressive MP4 (docs/playback.md, "MP4 downloads") and the name a browser saves
+    # it as; None when the video has none.
+    download_key: str | None = None
+    download_name: str = "video.mp4"
 
     @property
     def outputs_prefix(self) -> str:
@@ -103,6 +111,10 @@ class PlaybackService:
                 "thumbnail_urls": tuple(sign(key) for key in video.thumbnail_keys),
                 "expires_at": grant.expires_at,
             }
+            if video.download_key:
+                block["download_path"] = (
+                    f"play/{quote(video.id)}/{DOWNLOAD_NAME}?token={grant.token}"
+                )
             self._grants.put(video.id, block)
         return {
             **block,
@@ -123,6 +135,22 @@ class PlaybackService:
         """Drop ``video_id`` from the cache: it was deleted, so its tokens play nothing."""
         self._videos.pop(video_id)
         self._grants.pop(video_id)
+
+    def download_url(self, video_id: str, token: str | None) -> str:
+        """A short-lived URL of the video's MP4 that a browser saves as a file.
+
+        Raises:
+            PlaybackDenied: the token does not grant this video now.
+            PlaylistNotFound: the video is not ready, or has no MP4.
+        """
+        expires_at = self.tokens.check(token, video_id)
+        video = self.video(video_id)
+        if video is None or video.download_key is None:
+            raise PlaylistNotFound(f"video {video_id} has no MP4 download")
+        soon = int(self.tokens.clock()) + DOWNLOAD_URL_S
+        return self.signer.attachment(
+            min(expires_at, soon), video.download_key, video.download_name
+        )
 
     def playlist(self, video_id: str, name: str, token: str | None) -> str:
         """The playlist ``name`` of the video, rewritten for playback.

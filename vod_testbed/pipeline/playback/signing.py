@@ -37,6 +37,15 @@ class UrlSigner(Protocol):
         needs)."""
         ...
 
+    def attachment(self, expires_at: int, key: str, filename: str) -> str:
+        """A URL of ``key`` that a browser saves as ``filename`` (a download link)."""
+        ...
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment; filename="..."``: ``filename`` is a sanitised name (ASCII, no quotes)."""
+    return f'attachment; filename="{filename}"'
+
 
 @lru_cache(maxsize=16)
 def _signing_key(secret_key: str, datestamp: str, region: str) -> bytes:
@@ -86,8 +95,17 @@ class S3UrlSigner:
         self._credentials = credentials
         self._clock = clock
 
-    def batch(self, expires_at: int, prefix: str = "") -> Callable[[str], str]:
-        """Sign keys until ``expires_at`` (``prefix`` is not needed: each URL is signed)."""
+    def attachment(self, expires_at: int, key: str, filename: str) -> str:
+        """S3 answers this URL with ``Content-Disposition: attachment`` (the signed
+        ``response-content-disposition`` parameter, botocore's ResponseContentDisposition)."""
+        extra = {"response-content-disposition": content_disposition(filename)}
+        return self.batch(expires_at, extra=extra)(key)
+
+    def batch(
+        self, expires_at: int, prefix: str = "", extra: dict[str, str] | None = None
+    ) -> Callable[[str], str]:
+        """Sign keys until ``expires_at`` (``prefix`` is not needed: each URL is signed);
+        ``extra`` query parameters are signed with them."""
         now = int(self._clock())
         expires_s = min(max(1, expires_at - now), MAX_PRESIGN_S)
         creds = self._credentials()
@@ -102,6 +120,7 @@ class S3UrlSigner:
         }
         if creds.token:
             params["X-Amz-Security-Token"] = creds.token
+        params.update(extra or {})
         canonical_query = "&".join(f"{_encode(k)}={_encode(v)}" for k, v in sorted(params.items()))
         # The URL keeps botocore's parameter order; the signature covers them sorted.
         query = "&".join(f"{_encode(k)}={_encode(v)}" for k, v in params.items())
@@ -154,6 +173,11 @@ class CloudFrontUrlSigner:
     def from_file(cls, base_url: str, key_pair_id: str, path: Path) -> CloudFrontUrlSigner:
         return cls(base_url, key_pair_id, path.read_bytes())
 
+    def attachment(self, expires_at: int, key: str, filename: str) -> str:
+        """A signed URL of ``key``: a distribution serves the object's own headers, so the
+        download's name comes from the link's ``download`` attribute."""
+        return self.batch(expires_at, key)(key)
+
     def batch(self, expires_at: int, prefix: str = "") -> Callable[[str], str]:
         """Sign keys under ``prefix`` until ``expires_at`` with one wildcard policy."""
         resource = f"{self.base_url}/{_encode(prefix, safe='/-_.~')}*"
@@ -173,6 +197,10 @@ class PlainUrls:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url.rstrip("/")
+
+    def attachment(self, expires_at: int, key: str, filename: str) -> str:
+        """The object's URL (its name comes from the link's ``download`` attribute)."""
+        return self.batch(expires_at)(key)
 
     def batch(self, expires_at: int, prefix: str = "") -> Callable[[str], str]:
         """Join keys to the base URL (the expiry is the cookies' business)."""

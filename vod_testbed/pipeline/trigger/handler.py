@@ -45,12 +45,14 @@ from vod_testbed.backends import naming
 from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
+from vod_testbed.backends.jobmodel.ladder import ladder_job, with_mp4_download
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.backends.source import probe_object
 from vod_testbed.common import errors
 from vod_testbed.common.logs import configure_logging, log_context
 from vod_testbed.common.signed_post import post_signed
+from vod_testbed.media.probe import MediaInfo
 from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.hls_keys import video_encryption
 from vod_testbed.pipeline.trigger import captions, upload_keys
@@ -243,12 +245,13 @@ class UploadTrigger:
                 log.warning("upload ignored: not the registered upload", extra={"key": obj.key})
                 return SKIPPED
             try:
-                problem = self._check(obj, size, etag)
+                checked = self._check(obj, size, etag)
+                problem = checked if isinstance(checked, errors.TranscodeError) else None
                 pinned = None if problem else self._pin(obj, etag)
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") not in CHANGED:
                     raise
-                pinned = problem = None
+                pinned = problem = checked = None
             if problem is None and pinned is None:
                 log.warning("upload changed while checked; its new event follows")
                 return SKIPPED
@@ -275,6 +278,19 @@ class UploadTrigger:
                 user_metadata={"assetId": upload.asset_id, "userId": upload.user_id},
                 captions=tracks,
             )
+            # Only a video with sound gets the MP4; the others keep their ladder job (docs/
+            # playback.md, "MP4 downloads"): sound alone has no picture to download, a model
+            # asking for audio fails 1021 on a silent source (the ladder makes video-only
+            # renditions), and the FFmpeg backend's model path does not yet run sidecar
+            # captions beside a file group.
+            if (
+                self.settings.mp4_downloads
+                and isinstance(checked, MediaInfo)
+                and checked.video
+                and checked.audio
+                and not tracks
+            ):
+                request = mp4_request(request)
             try:
                 job = self.transcoder.submit(request)
             except (errors.InvalidRequestError, errors.TranscodeError) as exc:
@@ -365,7 +381,8 @@ class UploadTrigger:
             return None
         return f"s3://{obj.bucket}/{key}"
 
-    def _check(self, obj: CreatedObject, size: int, etag: str) -> errors.TranscodeError | None:
+    def _check(self, obj: CreatedObject, size: int, etag: str) -> MediaInfo | errors.TranscodeError:
+        """What the upload's head and tail say it holds, or why it is no usable media."""
         if size > self.settings.max_upload_bytes:
             return errors.TranscodeError(
                 errors.INPUT_ERROR,
@@ -375,7 +392,7 @@ class UploadTrigger:
         work_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=work_dir, prefix="probe-") as scratch:
             try:
-                probe_object(
+                return probe_object(
                     self.s3,
                     obj.bucket,
                     obj.key,
@@ -387,7 +404,14 @@ class UploadTrigger:
                 )
             except errors.TranscodeError as exc:
                 return exc
-        return None
+
+
+def mp4_request(request: JobRequest) -> JobRequest:
+    """The ladder job plus its progressive MP4 download, as a job model; the MP4 group's
+    destination is ``<prefix>/mp4/master`` beside ``<prefix>/hls/master``."""
+    prefix = naming.split_destination(naming.split_destination(request.hls_destination)[0])[0]
+    destination = naming.join_uri(prefix, naming.MP4_FOLDER, naming.DEFAULT_BASE_NAME)
+    return JobRequest.for_model(with_mp4_download(ladder_job(request), request.ladder, destination))
 
 
 @functools.cache

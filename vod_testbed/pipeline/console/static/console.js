@@ -258,6 +258,15 @@
     captionSelect.length = 1;
     $("#captions-label").hidden = true;
     $("#thumbs").innerHTML = "";
+    showDownload(null);
+  }
+
+  // The video's MP4 (MP4_DOWNLOADS): a tokened link the API redirects to a short-lived
+  // URL that saves the file; absent when the video has none.
+  function showDownload(url) {
+    const link = $("#download");
+    link.hidden = !url;
+    link.href = url || "#";
   }
 
   function showLevel(index) {
@@ -321,6 +330,7 @@
     if (id !== selected || !hls) return;
     const detail = await response.json();
     if (!response.ok || !detail.playback) return fail(detail.error || "playback is no longer allowed");
+    showDownload(detail.playback.download_url);
     const at = video.currentTime;
     const playing = !video.paused;
     hls.loadSource(detail.playback.master_playlist_url);
@@ -343,6 +353,7 @@
     if (id !== selected) return;
     if (!response.ok || !detail.playback) return fail(detail.error || "no playback URL");
     showThumbnails(detail.playback.thumbnail_urls || []);
+    showDownload(detail.playback.download_url);
     const url = detail.playback.master_playlist_url;
     video.dataset.master = url; // storyboard.js: seek-bar previews from the trick-play tiles
     if (window.Hls && window.Hls.isSupported()) {
