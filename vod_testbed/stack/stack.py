@@ -2,8 +2,8 @@
 endpoint is configured), the MediaConvert emulator and the pipeline (API, webhook receiver,
 upload trigger fed by a watcher), wired from one :class:`StackSettings`.
 
-Nothing here reads or writes ``os.environ``: every part gets explicit settings, so two stacks
-in one process (or a test session beside a developer's stack) cannot see each other's
+Nothing here reads or writes the process environment: every part gets explicit settings, so
+two stacks in one process (or a test session beside a developer's stack) cannot see each other's
 configuration. Two stacks share nothing when their data dirs differ, and a second stack on
 the same data dir is refused.
 """
