@@ -28,6 +28,7 @@ from tests.support.emulator import ROLE
 from tests.support.polling import eventually
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.hls.dash import validate_dash
+from vod_testbed.media.captions import CaptionFileError, CaptionFormat, read_cues
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.storage.s3 import Storage
 
@@ -185,7 +186,11 @@ def check_outputs(storage: Storage, settings: dict[str, Any]) -> list[str]:
                     problems.append(f"{uri}: {[c.id for c in dash.errors]}")
             elif not storage.exists(uri):
                 problems.append(f"missing {uri}")
-            elif kind == "file" and not uri.endswith((".srt", ".vtt", ".scc")):
+            elif kind == "file" and uri.endswith((".srt", ".vtt")):
+                local = Path(tmp) / f"{i}-{uri.rsplit('/', 1)[-1]}"
+                storage.fetch(uri, local)
+                problems += _unreadable_captions(local)
+            elif kind == "file" and not uri.endswith(".scc"):
                 local = Path(tmp) / f"{i}-{uri.rsplit('/', 1)[-1]}"
                 storage.fetch(uri, local)
                 problems += _unreadable(local)
@@ -200,6 +205,17 @@ def _static_key(settings: dict[str, Any]) -> bytes | None:
         if "StaticKeyValue" in provider:
             return bytes.fromhex(provider["StaticKeyValue"])
     return None
+
+
+def _unreadable_captions(path: Path) -> list[str]:
+    """Read a sidecar caption file as its extension says; say what could not be read."""
+    fmt = CaptionFormat.from_name(path.name)
+    assert fmt is not None
+    try:
+        read_cues(path.read_bytes(), fmt)
+    except CaptionFileError as exc:
+        return [f"{path.name}: {exc}"]
+    return []
 
 
 def _unreadable(path: Path) -> list[str]:

@@ -335,6 +335,15 @@ class BackendSettings(Settings):
     max_concurrent_jobs: int = variable(
         "FFMPEG_MAX_JOBS", description="jobs the FFmpeg backend runs at once", default=1
     )
+    caption_max_cues: int = variable(
+        "CAPTION_MAX_CUES",
+        description=(
+            "most cues a caption file may hold; a file with more ends its job in ERROR 1010 "
+            "before it is parsed (a lecture of several hours has a few thousand)"
+        ),
+        default=20_000,
+        ge=1,
+    )
     work_dir: Path = variable(
         "VOD_WORK_DIR",
         description="scratch space for downloads and encodes",

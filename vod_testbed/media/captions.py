@@ -1,4 +1,5 @@
-"""Reading sidecar caption files (SRT, WebVTT, SCC) into timed cues, and writing WebVTT.
+"""Reading sidecar caption files (SRT, WebVTT, SCC) into timed cues, and writing WebVTT and
+SRT.
 
 pycaption parses the three formats (SCC's CEA-608 byte pairs included); this module adds
 what a transcoder needs before it trusts a caption file: it is text, it is UTF-8 (SCC is
@@ -99,16 +100,39 @@ def _reader(fmt: CaptionFormat) -> Any:
     return SCCReader()
 
 
-def read_cues(data: bytes, fmt: CaptionFormat, *, time_delta_s: float = 0.0) -> tuple[Cue, ...]:
+# An SCC line: a timecode, then the byte pairs it carries (one caption event at most).
+_SCC_EVENT = re.compile(r"^\d\d:\d\d:\d\d[:;.]\d\d\s", re.MULTILINE)
+
+
+def count_cues(text: str, fmt: CaptionFormat) -> int:
+    """How many cues a caption text can hold at most, counted without parsing it: its
+    timing lines (``-->`` in SRT and WebVTT, timecoded lines in SCC)."""
+    if fmt is CaptionFormat.SCC:
+        return sum(1 for _ in _SCC_EVENT.finditer(text))
+    return text.count("-->")
+
+
+def read_cues(
+    data: bytes, fmt: CaptionFormat, *, time_delta_s: float = 0.0, max_cues: int | None = None
+) -> tuple[Cue, ...]:
     """The cues of a caption file, shifted by ``time_delta_s`` (MediaConvert's TimeDelta:
     positive shows every caption later). Cues that end before 0 after the shift are dropped.
+    A file with more than ``max_cues`` timing lines is refused before it is parsed, so a
+    hostile file costs one scan of its text, not a parser's objects for each cue.
 
     Raises:
-        CaptionFileError: not text, not UTF-8, unparseable, or no cue at all.
+        CaptionFileError: not text, not UTF-8, too many cues, unparseable, or no cue at all.
     """
     from pycaption.exceptions import CaptionReadError, CaptionReadNoCaptions
 
     text = _decode(data, fmt)
+    if max_cues is not None:
+        found = count_cues(text, fmt)
+        if found > max_cues:
+            raise CaptionFileError(
+                f"has {found} cues, more than the {max_cues} a caption file may hold "
+                "(a lecture of several hours has a few thousand)"
+            )
     reader = _reader(fmt)
     if not reader.detect(text):
         raise CaptionFileError(f"does not read as {fmt} captions")
@@ -155,12 +179,12 @@ def fit_to_duration(cues: Sequence[Cue], duration_s: float) -> tuple[Cue, ...]:
     )
 
 
-def _clock(seconds: float) -> str:
+def _clock(seconds: float, separator: str = ".") -> str:
     millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
 
 
 # Bold, italic and underline: the tags SRT and WebVTT share, kept; any other markup is text.
@@ -180,3 +204,14 @@ def webvtt(cues: Iterable[Cue], *, header: Sequence[str] = ()) -> str:
         lines.extend(_cue_text(line) for line in cue.text.splitlines())
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def srt(cues: Iterable[Cue]) -> str:
+    """An SRT document of ``cues``: numbered from 1, ``HH:MM:SS,mmm`` times. Blank lines in
+    a cue's text are left out, since a blank line ends an SRT cue."""
+    blocks = []
+    for number, cue in enumerate(cues, 1):
+        text = [line for line in cue.text.splitlines() if line.strip()]
+        timing = f"{_clock(cue.start_s, ',')} --> {_clock(cue.end_s, ',')}"
+        blocks.append("\n".join([str(number), timing, *text]))
+    return "\n\n".join(blocks) + "\n"

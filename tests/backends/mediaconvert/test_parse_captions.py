@@ -108,32 +108,3 @@ def test_captions_in_a_job_that_must_run_as_a_model_are_refused_not_dropped():
         parse_job_settings(settings)
     assert "/captionDescriptions" in str(caught.value)
     assert "captions are supported by the emulator only" in str(caught.value)
-
-
-def test_captions_in_a_file_group_are_refused_by_name():
-    settings = wire()
-    settings["outputGroups"].append(
-        {
-            "outputGroupSettings": {
-                "type": "FILE_GROUP_SETTINGS",
-                "fileGroupSettings": {"destination": "s3://b/v/files/talk"},
-            },
-            "outputs": [
-                {
-                    "nameModifier": "_captions",
-                    "containerSettings": {"container": "RAW"},
-                    "captionDescriptions": [
-                        {
-                            "captionSelectorName": "Captions Selector 1",
-                            "destinationSettings": {"destinationType": "SRT"},
-                        }
-                    ],
-                }
-            ],
-        }
-    )
-    _refused(
-        settings,
-        f"/outputGroups/{len(settings['outputGroups']) - 1}/outputs/0/captionDescriptions",
-        "captions in file groups are not supported by the emulator",
-    )

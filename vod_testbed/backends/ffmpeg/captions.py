@@ -44,8 +44,11 @@ class CaptionFiles:
     segments: tuple[Path, ...]
 
 
-def check_captions(track: CaptionTrack, data: bytes, duration_s: float) -> CaptionCues:
-    """Read and check one caption file against a video of ``duration_s``.
+def check_captions(
+    track: CaptionTrack, data: bytes, duration_s: float, max_cues: int | None = None
+) -> CaptionCues:
+    """Read and check one caption file (of at most ``max_cues`` cues) against a video of
+    ``duration_s``.
 
     Raises:
         TranscodeError: 1010 with a sentence naming the file and what is wrong with it
@@ -54,7 +57,9 @@ def check_captions(track: CaptionTrack, data: bytes, duration_s: float) -> Capti
     """
     label = track.source_uri.rsplit("/", 1)[-1]
     try:
-        cues = read_cues(data, track.source_format, time_delta_s=track.time_delta_s)
+        cues = read_cues(
+            data, track.source_format, time_delta_s=track.time_delta_s, max_cues=max_cues
+        )
         return CaptionCues(track, fit_to_duration(cues, duration_s))
     except CaptionFileError as exc:
         raise errors.TranscodeError(

@@ -31,7 +31,7 @@ from vod_testbed.backends.ffmpeg.filters import preprocess
 from vod_testbed.backends.ffmpeg.trickplay import plan_tile_sets
 from vod_testbed.backends.jobmodel import names
 from vod_testbed.backends.jobmodel.audio_groups import video_part
-from vod_testbed.backends.jobmodel.ladder import hls_group_ladder
+from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, is_caption_output
 from vod_testbed.backends.jobmodel.model import (
     H264,
     H265,
@@ -303,6 +303,10 @@ def file_group_plan(
     outputs: list[Any] = []
     follow = output_frame_rate(source.media.video)
     for output in group.outputs:
+        if is_caption_output(output):
+            # A sidecar caption file, written without ffmpeg (model_captions.py).
+            targets.append(FileTarget(output, work / names.file_name(base, output), None))
+            continue
         streams: list[Any] = []
         options: dict[str, str] = {**_muxer(output), "max_muxing_queue_size": "4096"}
         geometry = None
@@ -340,6 +344,8 @@ def file_group_plan(
         path = work / name
         targets.append(FileTarget(output, path, geometry))
         outputs.append(ffmpeg.output(*streams, str(path), **options))
-    graph = ffmpeg.merge_outputs(*outputs).global_args(*GLOBAL_ARGS)
-    argv: list[str] = graph.compile(cmd=ffmpeg_binary, overwrite_output=True)
+    argv: list[str] = []  # a group of sidecar caption files alone runs no ffmpeg
+    if outputs:
+        graph = ffmpeg.merge_outputs(*outputs).global_args(*GLOBAL_ARGS)
+        argv = graph.compile(cmd=ffmpeg_binary, overwrite_output=True)
     return FileGroupPlan(group, work, base, tuple(targets), argv)

@@ -13,6 +13,7 @@ from pathlib import Path
 import av
 
 from vod_testbed.backends.ffmpeg.compile import FileGroupPlan, FileTarget
+from vod_testbed.backends.jobmodel.ladder import is_caption_output
 from vod_testbed.common import errors
 
 
@@ -77,6 +78,11 @@ def read_file_group(
             raise errors.TranscodeError(
                 errors.UNKNOWN_ERROR, f"The encoder wrote no {target.path.name}."
             )
+        if is_caption_output(target.output):
+            # A sidecar caption file (model_captions.check_sidecar read it back): it spans
+            # the video.
+            written.append(WrittenOutput(target, (target.path,), source_duration_s))
+            continue
         duration, width, height, bitrate = _measure(target.path)
         if source_duration_s - duration > tolerance_s:
             raise errors.TranscodeError(

@@ -123,7 +123,8 @@ def read_captions(ctx: JobContext, request: JobRequest, media: MediaInfo) -> lis
     result = []
     for i, track in enumerate(request.captions):
         local = ctx.fetch_input(track.source_uri, ctx.work / f"captions-{i}")
-        result.append(check_captions(track, read_caption_file(track, local), duration))
+        data = read_caption_file(track, local)
+        result.append(check_captions(track, data, duration, ctx.settings.caption_max_cues))
     return result
 
 

@@ -28,7 +28,14 @@ from vod_testbed.backends.ffmpeg.compile import (
 )
 from vod_testbed.backends.ffmpeg.encryption import encrypt_renditions
 from vod_testbed.backends.ffmpeg.file_outputs import read_file_group
+from vod_testbed.backends.ffmpeg.captions import CaptionFiles
 from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
+from vod_testbed.backends.ffmpeg.model_captions import (
+    check_sidecar,
+    hls_caption_files,
+    read_model_captions,
+    write_sidecars,
+)
 from vod_testbed.backends.ffmpeg.outputs import check_complete, read_rendition, write_master
 from vod_testbed.backends.ffmpeg.publish import publish_model, write_logs
 from vod_testbed.backends.ffmpeg.run import PROBE_END, TRANSCODE_END, JobContext
@@ -37,6 +44,7 @@ from vod_testbed.backends.ffmpeg.stream_publish import finish_stream_group
 from vod_testbed.backends.ffmpeg.trickplay import write_image_playlists
 from vod_testbed.backends.job import JobPhase
 from vod_testbed.backends.jobmodel.audio_groups import video_part
+from vod_testbed.backends.jobmodel.ladder import is_caption_output
 from vod_testbed.backends.jobmodel.model import CmafGroup, DashIsoGroup, HlsGroup, JobSpec
 from vod_testbed.backends.source import check_audio, frame_rate_warning
 from vod_testbed.storage.s3 import is_s3
@@ -53,6 +61,11 @@ def run_model(
     published, media first, multivariant playlists last."""
     job_id, work = ctx.job_id, ctx.work
     media = source.media
+    source_s = media.video_duration_s or media.duration_s
+    # Caption files are checked before any encoding: a bad one fails the job now.
+    captions = read_model_captions(
+        model, ctx.fetch_input, work, source_s, ctx.settings.caption_max_cues
+    )
     commands: list[tuple[Path, list[str]]] = []
     hls_plans: list[EncodePlan] = []
     audio_plans: list[AudioGroupPlan | None] = []
@@ -79,24 +92,28 @@ def run_model(
             commands.append((folder, streams.argv))
         else:
             files = file_group_plan(group, source, folder, ctx.settings.x264_preset, ctx.ffmpeg)
+            write_sidecars(index, files, captions)
             file_plans.append(files)
-            commands.append((folder, files.argv))
+            if files.argv:
+                commands.append((folder, files.argv))
     ctx.update(job_id, phase=JobPhase.TRANSCODING)
-    share = (TRANSCODE_END - PROBE_END) / len(commands)
+    share = (TRANSCODE_END - PROBE_END) / max(1, len(commands))
     for number, (folder, argv) in enumerate(commands):
         span = (PROBE_END + round(number * share), PROBE_END + round((number + 1) * share))
         ctx.transcode(argv, folder, media.duration_s, span)
         ctx.check_canceled()
-    source_s = media.video_duration_s or media.duration_s
     started = datetime.fromtimestamp(ctx.get(job_id).started_at or time.time(), tz=UTC)
     for group, plan in zip(
         (g for g in model.output_groups if isinstance(g, HlsGroup)), hls_plans, strict=True
     ):
         apply_group_segment_modifiers(video_part(group), plan, model, started)
     renditions = []
+    caption_files: list[list[CaptionFiles]] = []
     trick_play_files: list[tuple[list[Path], list[Path]]] = []
-    hls_groups = [g for g in model.output_groups if isinstance(g, HlsGroup)]
-    for plan, group, audio in zip(hls_plans, hls_groups, audio_plans, strict=True):
+    hls_groups = [
+        (i, g) for i, g in enumerate(model.output_groups) if isinstance(g, HlsGroup)
+    ]
+    for plan, (index, group), audio in zip(hls_plans, hls_groups, audio_plans, strict=True):
         round_up = plan.ladder.round_target_duration_up
         written = [
             read_rendition(plan.hls_dir, plan.hls_base, r, round_up=round_up)
@@ -107,11 +124,14 @@ def run_model(
         image_lines, image_playlists, tiles = write_image_playlists(
             plan.hls_dir, plan.hls_base, plan.tile_sets, written[0].duration_s
         )
+        subtitles = hls_caption_files(index, group.outputs, plan, written, captions)
+        caption_files.append(subtitles)
         master = write_master(
             plan.hls_dir,
             plan.hls_base,
             written,
             plan.frame_rate,
+            subtitles,
             iframe_modifiers=group.iframe_modifiers,
             image_lines=image_lines,
         )
@@ -122,6 +142,10 @@ def run_model(
         renditions.append(
             encrypt_renditions(written, group.encryption, plan.hls_dir.parent / "encrypted")
         )
+    for files in file_plans:
+        for target in files.targets:
+            if is_caption_output(target.output):
+                check_sidecar(target)
     file_outputs = [read_file_group(plan, source_s, 0.5) for plan in file_plans]
     stream_files = [finish_stream_group(plan, source_s) for plan in stream_plans]
     ctx.update(job_id, phase=JobPhase.UPLOADING, percent_complete=TRANSCODE_END)
@@ -136,6 +160,7 @@ def run_model(
             write_logs(ctx.work, logs),
             stream_files=stream_files,
             trick_play=trick_play_files,
+            captions=caption_files,
         )
     )
 

@@ -133,9 +133,11 @@ def publish_model(
     logs: Sequence[Path] = (),
     stream_files: Sequence[StreamGroupFiles] = (),
     trick_play: Sequence[TrickPlay] = (),
+    captions: Sequence[Sequence[CaptionFiles]] = (),
 ) -> JobOutputs:
     """Upload a model job's outputs; ``written`` collects every URI written so far.
-    ``logs`` (loudness logs) go beside the first group's outputs."""
+    ``logs`` (loudness logs) go beside the first group's outputs; ``captions`` are each
+    HLS group's WebVTT renditions."""
     first_folder, _ = naming.split_destination(model.output_groups[0].destination)
     media: Upload = [(p, naming.join_uri(first_folder, p.name)) for p in logs]
     playlists: Upload = []
@@ -146,6 +148,7 @@ def publish_model(
     tiles_of = iter(trick_play or [((), ())] * len(hls_plans))
     files = iter(file_outputs)
     streams = iter(stream_files)
+    subtitles = iter(captions or [()] * len(hls_plans))
     for group in model.output_groups:
         folder, _ = naming.split_destination(group.destination)
 
@@ -160,8 +163,10 @@ def publish_model(
                 plan.hls_dir / naming.iframe_playlist_name(plan.hls_base, modifier)
                 for modifier in group.iframe_modifiers
             )
-            media += group_media
+            group_captions = next(subtitles)
+            media += group_media + [(s, target(s)) for c in group_captions for s in c.segments]
             playlists += group_playlists + [(p, target(p)) for p in iframes]
+            playlists += [(c.playlist, target(c.playlist)) for c in group_captions]
             masters.append((master, target(master)))
             details = tuple(
                 FileOutput(

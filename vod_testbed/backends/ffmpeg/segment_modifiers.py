@@ -60,7 +60,11 @@ def apply_group_segment_modifiers(
     """Each output's segment modifier applied to its variant in ``plan``'s folder; the
     format identifiers resolve as :func:`~vod_testbed.backends.jobmodel.format_identifiers.
     resolve` says (``$dt$``, ``$d$``, ``$t$`` at each segment's completion)."""
-    for output, rendition in zip(group.outputs, plan.renditions, strict=True):
+    # Each rendition is the output of its name modifier: the group's captions-only outputs
+    # (WebVTT renditions, written after the modifiers) have no rendition in the ladder.
+    outputs = {o.name_modifier: o for o in group.outputs}
+    for rendition in plan.renditions:
+        output = outputs[rendition.rung.name_modifier]
         if not output.segment_modifier:
             continue
         audio = tuple(getattr(a.codec, "bitrate", None) or 0 for a in output.audio)

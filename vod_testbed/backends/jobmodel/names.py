@@ -4,7 +4,8 @@
 A file output is ``<destination base><NameModifier>.<Extension>``; the destination's base
 is the first input's file name when the destination ends in ``/``. Without ``Extension``
 MediaConvert uses the container's (``mp4`` for MP4) or, with no container (RAW), the
-codec's (``mp3``, ``wav``; ``jpg`` for frame captures). A frame capture numbers its
+codec's (``mp3``, ``wav``; ``jpg`` for frame captures; ``srt`` or ``vtt`` for a sidecar
+caption file). A frame capture numbers its
 images: ``<base><modifier>.0000000.jpg``, seven digits from 0.
 """
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 from vod_testbed.backends.jobmodel.model import FrameCapture, M3u8, Mp4, Output, Raw
 
 _CODEC_EXTENSIONS = {"MP3": "mp3", "WAV": "wav", "AAC": "aac", "AC3": "ac3", "EAC3": "eac3"}
+# Sidecar caption files: the format's own extension.
+_CAPTION_EXTENSIONS = {"SRT": "srt", "WEBVTT": "vtt"}
 
 
 def default_extension(output: Output) -> str:
@@ -22,6 +25,8 @@ def default_extension(output: Output) -> str:
     if isinstance(output.container, M3u8):
         return "m3u8"
     assert isinstance(output.container, Raw)
+    if output.captions and output.video is None and not output.audio:
+        return _CAPTION_EXTENSIONS[output.captions[0].destination]
     if output.video is not None:
         return "jpg" if isinstance(output.video.codec, FrameCapture) else "h264"
     return _CODEC_EXTENSIONS[output.audio[0].codec.codec]

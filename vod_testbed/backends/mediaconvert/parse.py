@@ -98,22 +98,31 @@ class ParsedJob:
 
 
 def _refuse_outside_ladder(job: JobSpec) -> None:
-    """Captions and audio-only HLS groups are written by the ladder job only
-    (docs/captions.md): refuse them by name in a job that must run as a model, rather than
-    leave them out of its outputs."""
+    """Burn-in and audio-only HLS groups are written by the ladder job only, and a model
+    job's captions (WebVTT renditions, sidecar files) follow one whole input's clock
+    (docs/captions.md): refuse the rest by name in a job that must run as a model, rather
+    than leave them out of its outputs."""
     for index, group in enumerate(job.output_groups):
         for number, output in enumerate(group.outputs):
             where = f"/outputGroups/{index}/outputs/{number}"
-            if output.captions:
+            if any(c.destination == "BURN_IN" for c in output.captions):
                 raise SettingsError(
                     f"{where}/captionDescriptions",
                     "captions are supported by the emulator only in a job of one whole input "
-                    "and one HLS group (at most a frame capture beside it)",
+                    "and one HLS group (at most a frame capture beside it) when they are "
+                    "burnt in",
+                )
+            if output.captions and (len(job.inputs) > 1 or job.inputs[0].clippings):
+                raise SettingsError(
+                    f"{where}/captionDescriptions",
+                    "captions are supported by the emulator only in a job of one whole input "
+                    "(without InputClippings): the caption file's times are that input's",
                 )
             # Beside video outputs they are the group's audio renditions (docs/audio-groups.md).
             if (
                 isinstance(group, HlsGroup)
                 and output.video is None
+                and not output.captions
                 and output not in audio_outputs(group)
             ):
                 raise SettingsError(

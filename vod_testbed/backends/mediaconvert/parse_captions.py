@@ -1,7 +1,8 @@
 """Caption settings -> the job model: sidecar caption selectors (``FileSourceSettings``) and
-caption descriptions (a WebVTT output of an HLS group, or burn-in on a video output); see
-docs/captions.md. What the emulator cannot do (embedded 608/708 sources, other destination
-types) is refused by name, with its JSON pointer.
+caption descriptions (a WebVTT output of an HLS group, burn-in on a video output, or a
+sidecar SRT or WebVTT file of a file group); see docs/captions.md. What the emulator cannot
+do (embedded 608/708 sources, other destination types) is refused by name, with its JSON
+pointer.
 """
 
 from __future__ import annotations
@@ -9,12 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vod_testbed.backends.jobmodel.model import CaptionDescription, CaptionSelector, M3u8, Output
+from vod_testbed.backends.jobmodel.model import (
+    CaptionDescription,
+    CaptionSelector,
+    M3u8,
+    Output,
+    Raw,
+)
 from vod_testbed.backends.mediaconvert.coverage import SettingsError, check_supported
 
 # FileSourceSettings.sourceFile: the formats the emulator reads (media/captions.py).
 SIDECAR_TYPES = ("SRT", "WEBVTT", "SCC")
-DESTINATIONS = ("WEBVTT", "BURN_IN")
+DESTINATIONS = ("WEBVTT", "BURN_IN", "SRT")
+# The sidecar files a file group writes: "SRT is a sidecar format ... Set up sidecar captions
+# in the same output group, but different output from your video" (SrtDestinationSettings,
+# service model); WebVTT likewise (user guide, "IMSC, TTML, and WebVTT (sidecar) output
+# captions").
+FILE_SIDECARS = ("SRT", "WEBVTT")
 _TIME_DELTA_MS = {"SECONDS": 1000, "MILLISECONDS": 1}
 
 
@@ -81,12 +93,13 @@ def caption_descriptions(
         if kind not in DESTINATIONS:
             raise SettingsError(
                 f"{tpath}/destinationType",
-                f"{kind} captions are not supported by the emulator (WEBVTT in HLS groups "
-                "and BURN_IN are)",
+                f"{kind} captions are not supported by the emulator (WEBVTT in HLS groups, "
+                "SRT and WEBVTT sidecar files in file groups, and BURN_IN are)",
             )
         for member, shape in (
             ("webvttDestinationSettings", "WebvttDestinationSettings"),
             ("burninDestinationSettings", "BurninDestinationSettings"),
+            ("srtDestinationSettings", "SrtDestinationSettings"),
         ):
             check_supported(destination.get(member) or {}, shape, f"{tpath}/{member}")
         language = description.get("languageCode")
@@ -118,6 +131,44 @@ def caption_output(
             "an HLS caption output holds exactly one WEBVTT caption description",
         )
     return Output(M3u8(), modifier, captions=descriptions)
+
+
+def sidecar_output(
+    output: Mapping[str, Any], path: str, modifier: str, selectors: tuple[CaptionSelector, ...]
+) -> Output:
+    """A captions-only output of a file group: one sidecar file, ``<base><modifier>.srt``
+    (or ``.vtt``; ``Extension`` when given), without a container. The user guide puts
+    "each captions track in its own output", so an output holds one description."""
+    container = (output.get("containerSettings") or {}).get("container", "RAW")
+    if container != "RAW":
+        raise SettingsError(
+            f"{path}/containerSettings/container",
+            f"a sidecar caption output has no container (RAW), not {container}",
+        )
+    if output.get("audioDescriptions"):
+        raise SettingsError(
+            f"{path}/audioDescriptions",
+            "a sidecar caption output holds its captions alone (no video or audio)",
+        )
+    if "outputSettings" in output:
+        raise SettingsError(f"{path}/outputSettings", "does not apply to file outputs")
+    descriptions = caption_descriptions(output, path, selectors)
+    if len(descriptions) != 1:
+        raise SettingsError(
+            f"{path}/captionDescriptions",
+            "a sidecar caption output holds exactly one caption description (put each "
+            "captions track in its own output)",
+        )
+    if descriptions[0].destination not in FILE_SIDECARS:
+        raise SettingsError(
+            f"{path}/captionDescriptions/0/destinationSettings/destinationType",
+            f"{descriptions[0].destination} in a file group is not supported by the emulator "
+            f"(sidecar {' and '.join(FILE_SIDECARS)} files are)",
+        )
+    extension = output.get("extension")
+    if extension is not None and ("/" in extension or not extension.strip(".")):
+        raise SettingsError(f"{path}/extension", f"{extension!r} is not a file extension")
+    return Output(Raw(), modifier, extension=extension, captions=descriptions)
 
 
 def is_caption_output(output: Mapping[str, Any]) -> bool:

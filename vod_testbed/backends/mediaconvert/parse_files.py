@@ -21,6 +21,7 @@ from vod_testbed.backends.jobmodel.model import (
 )
 from vod_testbed.backends.mediaconvert.coverage import SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions
+from vod_testbed.backends.mediaconvert.parse_captions import is_caption_output, sidecar_output
 from vod_testbed.backends.mediaconvert.parse_captures import frame_capture_output
 from vod_testbed.backends.mediaconvert.parse_codecs import (
     Warn,
@@ -110,6 +111,26 @@ def file_output(
     )
 
 
+def _file_or_sidecar(output: Mapping[str, Any], path: str, ctx: GroupContext) -> Output:
+    """A media file, or a sidecar caption file (captions without video or audio)."""
+    if not is_caption_output(output):
+        if output.get("captionDescriptions"):
+            raise SettingsError(
+                f"{path}/captionDescriptions",
+                "captions inside a media file are not supported by the emulator (put them in "
+                "an output of their own: a sidecar SRT or WEBVTT file; docs/captions.md)",
+            )
+        return file_output(output, path, ctx.selectors, ctx.warn)
+    check_supported(output, "Output", path)
+    check_supported(
+        output.get("containerSettings") or {}, "ContainerSettings", f"{path}/containerSettings"
+    )
+    modifier = output.get("nameModifier", "")
+    if "$" in modifier or "/" in modifier:
+        raise SettingsError(f"{path}/nameModifier", "format identifiers and '/' are not supported")
+    return sidecar_output(output, path, modifier, ctx.captions)
+
+
 def file_group(group: Mapping[str, Any], path: str, ctx: GroupContext) -> FileGroup:
     """A FILE group: each output a file (or a frame capture's series) of its own."""
     settings, gpath = group_settings(group, path, "fileGroupSettings", "FileGroupSettings")
@@ -124,13 +145,7 @@ def file_group(group: Mapping[str, Any], path: str, ctx: GroupContext) -> FileGr
             raise SettingsError(
                 opath, "nameModifier is required when the group has several outputs"
             )
-        if output.get("captionDescriptions"):
-            raise SettingsError(
-                f"{opath}/captionDescriptions",
-                "captions in file groups are not supported by the emulator (WEBVTT "
-                "outputs and BURN_IN in an HLS group are; docs/captions.md)",
-            )
-        parsed = file_output(output, opath, ctx.selectors, ctx.warn)
+        parsed = _file_or_sidecar(output, opath, ctx)
         name = (
             names.capture_pattern(base, parsed)
             if parsed.is_frame_capture

@@ -5,9 +5,9 @@ Reading the rendered settings back gives the same model. A ladder job is still r
 :mod:`.render`.
 
 Inputs and audio (clippings, selectors, remixing, loudness, images, segment modifiers,
-automated ABR) are written by :mod:`.render_inputs`. What the model holds but this renderer
-does not write (captions, input filters) is refused with a ValueError naming it, never
-dropped.
+automated ABR) are written by :mod:`.render_inputs`, captions by :mod:`.render_captions`.
+What the model holds but this renderer does not write (embedded captions, input filters) is
+refused with a ValueError naming it, never dropped.
 """
 
 from __future__ import annotations
@@ -37,7 +37,12 @@ from vod_testbed.backends.jobmodel.model import (
     Wav,
 )
 from vod_testbed.backends.ladder import RateControl, Rung
-from vod_testbed.backends.mediaconvert import render_audio_groups, render_inputs, render_streaming
+from vod_testbed.backends.mediaconvert import (
+    render_audio_groups,
+    render_captions,
+    render_inputs,
+    render_streaming,
+)
 from vod_testbed.backends.mediaconvert.parse_audio import AC3_MODES, EAC3_MODES
 from vod_testbed.backends.mediaconvert.parse_codecs import H265_PROFILES
 from vod_testbed.backends.mediaconvert.render import (
@@ -51,21 +56,16 @@ from vod_testbed.backends.mediaconvert.trickplay import render_trick_play
 
 
 def _input(source: Input) -> dict[str, Any]:
-    unsupported = [
-        name
-        for name, present in (
-            ("caption selectors", source.caption_selectors),
-            ("input filters", source.filters.deinterlace or source.filters.noise_reducer),
-        )
-        if present
-    ]  # fmt: skip
-    if unsupported:
-        raise ValueError(f"the model's {', '.join(unsupported)} are not rendered")
-    return {
+    if source.filters.deinterlace or source.filters.noise_reducer:
+        raise ValueError("the model's input filters are not rendered")
+    rendered = {
         "FileInput": source.uri,
         "VideoSelector": {"Rotate": ROTATE_NAMES[source.rotate]},
         **render_inputs.input_settings(source),
     }
+    if source.caption_selectors:
+        rendered["CaptionSelectors"] = render_captions.caption_selectors(source.caption_selectors)
+    return rendered
 
 
 def _rate(codec: H264 | H265) -> dict[str, Any]:
@@ -202,8 +202,6 @@ def _audio(description: AudioDescription) -> dict[str, Any]:
 
 
 def _output(output: Output) -> dict[str, Any]:
-    if output.captions:
-        raise ValueError("caption descriptions are not rendered")
     rendered: dict[str, Any] = {}
     if output.name_modifier:
         rendered["NameModifier"] = output.name_modifier
@@ -234,6 +232,8 @@ def _output(output: Output) -> dict[str, Any]:
         rendered["VideoDescription"] = _video(output.video)
     if output.audio:
         rendered["AudioDescriptions"] = [_audio(a) for a in output.audio]
+    if output.captions:
+        rendered["CaptionDescriptions"] = render_captions.caption_descriptions(output.captions)
     return rendered
 
 

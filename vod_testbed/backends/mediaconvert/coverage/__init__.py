@@ -90,6 +90,7 @@ _ORDER = (
     "CaptionDescription",
     "CaptionDestinationSettings",
     "WebvttDestinationSettings",
+    "SrtDestinationSettings",
     "BurninDestinationSettings",
     "OutputSettings",
     "HlsSettings",

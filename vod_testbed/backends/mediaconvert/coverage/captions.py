@@ -33,8 +33,18 @@ ROWS: dict[str, dict[str, Coverage]] = {
         "languageDescription": honoured(note="the manifest's NAME"),
     },
     "CaptionDestinationSettings": {
-        "destinationType": honoured("WEBVTT", "BURN_IN"),
+        "destinationType": honoured(
+            "WEBVTT",
+            "BURN_IN",
+            "SRT",
+            note="SRT and WEBVTT in a file group: a sidecar file <base><NameModifier>.srt "
+            "(.vtt), one per captions-only output (SrtDestinationSettings, service model: "
+            "'Set up sidecar captions in the same output group, but different output from "
+            "your video'; user guide, captions outputs: 'Put each captions track in its own "
+            "output')",
+        ),
         "webvttDestinationSettings": honoured(),
+        "srtDestinationSettings": honoured(),
         "burninDestinationSettings": approximated(
             note="drawn by libass in its default style: white text, black outline, centred "
             "at the bottom"
@@ -43,6 +53,9 @@ ROWS: dict[str, dict[str, Coverage]] = {
     "WebvttDestinationSettings": {
         "stylePassthrough": approximated(note="cues are written as plain text with b/i/u"),
         "accessibility": ignored("DISABLED"),
+    },
+    "SrtDestinationSettings": {
+        "stylePassthrough": approximated(note="cues are written as plain text with b/i/u"),
     },
     "BurninDestinationSettings": {
         member: approximated(note="libass's default style")

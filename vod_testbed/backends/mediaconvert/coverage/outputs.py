@@ -60,14 +60,16 @@ ROWS: dict[str, dict[str, Coverage]] = {
         "videoDescription": honoured(),
         "captionDescriptions": honoured(
             note="HLS: a captions-only output with one WEBVTT description, or BURN_IN on "
-            "every video output"
+            "every video output; files: a captions-only RAW output with one SRT or WEBVTT "
+            "description (a sidecar file)"
         ),
         "audioDescriptions": honoured(
             note="HLS: one AAC description per output, or none in any (video only); MP4: "
             "AAC, AC3 or EAC3 tracks; RAW: one MP3 or WAV track"
         ),
         "extension": honoured(
-            note="file outputs; default mp4 for MP4, the codec's for RAW (mp3, wav, jpg)"
+            note="file outputs; default mp4 for MP4, the codec's for RAW (mp3, wav, jpg), "
+            "srt and vtt for sidecar captions"
         ),
     },
     "ContainerSettings": {

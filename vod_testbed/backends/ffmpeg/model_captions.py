@@ -1,0 +1,124 @@
+"""Captions of a job-model job (docs/captions.md, "Through the emulator"): every caption
+file its outputs name, fetched and checked before any encoding, then written as
+MediaConvert writes them: WebVTT renditions of an HLS group, cut as the ladder job cuts
+them (:mod:`.captions`), and sidecar files of a file group, ``<base><NameModifier>.srt``
+(or ``.vtt``), checked again once written.
+
+Burnt-in captions and captions of a stitched or clipped timeline are refused when the
+job is read (``backends/mediaconvert/parse.py``), so every track here is on the first
+input's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from vod_testbed.backends.captions import CaptionDestination, CaptionTrack
+from vod_testbed.backends.ffmpeg.captions import (
+    CaptionCues,
+    CaptionFiles,
+    check_captions,
+    read_caption_file,
+)
+from vod_testbed.backends.ffmpeg.command import EncodePlan
+from vod_testbed.backends.ffmpeg.compile import FileGroupPlan, FileTarget
+from vod_testbed.backends.ffmpeg.ladder_job import write_captions
+from vod_testbed.backends.ffmpeg.outputs import RenditionFiles
+from vod_testbed.backends.jobmodel.ladder import is_caption_output
+from vod_testbed.backends.jobmodel.model import (
+    CaptionDescription,
+    CaptionSelector,
+    JobSpec,
+    Output,
+)
+from vod_testbed.common import errors
+from vod_testbed.media.captions import CaptionFileError, CaptionFormat, read_cues, srt, webvtt
+
+# (group index, output index) -> the cues of that captions-only output.
+ModelCues = dict[tuple[int, int], CaptionCues]
+Fetch = Callable[[str, Path], Path]
+
+_WRITERS = {"SRT": (srt, CaptionFormat.SRT), "WEBVTT": (webvtt, CaptionFormat.WEBVTT)}
+
+
+def _track(selector: CaptionSelector, description: CaptionDescription, modifier: str) -> CaptionTrack:
+    if selector.file is None:  # the parser admits sidecar selectors only
+        raise errors.TranscodeError(
+            errors.SETTINGS_ERROR, f"Caption selector {selector.name} has no source file."
+        )
+    try:
+        return CaptionTrack(
+            source_uri=selector.file,
+            source_format=CaptionFormat(selector.source_type),
+            # Neither names a language: English, as the console's default LanguageCode.
+            language=description.language or selector.language or "eng",
+            name=description.name or "",
+            time_delta_ms=selector.time_delta_ms,
+            destination=CaptionDestination.WEBVTT,
+            name_modifier=modifier if modifier.startswith("_") else "",
+        )
+    except ValueError as exc:
+        raise errors.TranscodeError(errors.SETTINGS_ERROR, f"Caption output: {exc}.") from None
+
+
+def read_model_captions(
+    model: JobSpec, fetch: Fetch, work: Path, duration_s: float, max_cues: int
+) -> ModelCues:
+    """Fetch (once per file) and check the caption file of every captions-only output.
+
+    Raises:
+        TranscodeError: 1010 naming a file that is not usable captions (or far too large),
+            1404 for one that is not there (``fetch``'s).
+    """
+    selectors = {s.name: s for s in model.inputs[0].caption_selectors}
+    fetched: dict[str, bytes] = {}
+    result: ModelCues = {}
+    for g, group in enumerate(model.output_groups):
+        for o, output in enumerate(group.outputs):
+            if not is_caption_output(output):
+                continue
+            description = output.captions[0]
+            track = _track(selectors[description.selector], description, output.name_modifier)
+            if track.source_uri not in fetched:
+                local = fetch(track.source_uri, work / f"captions-{len(fetched)}")
+                fetched[track.source_uri] = read_caption_file(track, local)
+            result[g, o] = check_captions(track, fetched[track.source_uri], duration_s, max_cues)
+    return result
+
+
+def hls_caption_files(
+    group_index: int,
+    outputs: Sequence[Output],
+    plan: EncodePlan,
+    renditions: Sequence[RenditionFiles],
+    cues: ModelCues,
+) -> list[CaptionFiles]:
+    """The WebVTT renditions of one HLS group, in its outputs' order, on the video's
+    segment boundaries."""
+    tracks = [cues[group_index, o] for o in range(len(outputs)) if (group_index, o) in cues]
+    return write_captions(plan, renditions, tracks) if tracks else []
+
+
+def write_sidecars(group_index: int, plan: FileGroupPlan, cues: ModelCues) -> None:
+    """Write each sidecar caption file of a file group where its target says."""
+    for o, target in enumerate(plan.targets):
+        if (group_index, o) not in cues:
+            continue
+        write, _ = _WRITERS[target.output.captions[0].destination]
+        target.path.write_text(write(cues[group_index, o].cues), encoding="utf-8")
+
+
+def check_sidecar(target: FileTarget) -> None:
+    """A written sidecar file reads back as captions of its format with at least one cue.
+
+    Raises:
+        TranscodeError: 1999 naming the file, which is then never published.
+    """
+    _, fmt = _WRITERS[target.output.captions[0].destination]
+    try:
+        read_cues(target.path.read_bytes(), fmt)
+    except (OSError, CaptionFileError) as exc:
+        raise errors.TranscodeError(
+            errors.UNKNOWN_ERROR, f"The caption file {target.path.name} was not written: {exc}."
+        ) from None
