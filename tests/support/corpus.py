@@ -28,8 +28,8 @@ from tests.support.emulator import ROLE
 from tests.support.polling import eventually
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.hls.dash import validate_dash
-from vod_testbed.media.captions import CaptionFileError, CaptionFormat, read_cues
 from vod_testbed.hls.validation import validate_hls
+from vod_testbed.media.captions import CaptionFileError, CaptionFormat, read_cues
 from vod_testbed.storage.s3 import Storage
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "vod_testbed" / "fixtures" / "jobs" / "corpus"

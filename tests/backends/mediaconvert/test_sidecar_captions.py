@@ -116,9 +116,7 @@ def test_a_webvtt_rendition_beside_segment_modifiers_renders_and_reads_back() ->
     settings = job()
     group = hls_group("s3://media/out/hls/", ("_360p", 640, 360, 800_000))
     rung = group["Outputs"][0]
-    rung.setdefault("OutputSettings", {}).setdefault("HlsSettings", {})["SegmentModifier"] = (
-        "$dt$"
-    )
+    rung.setdefault("OutputSettings", {}).setdefault("HlsSettings", {})["SegmentModifier"] = "$dt$"
     caption = sidecar("_captions_eng", "WEBVTT")
     caption["ContainerSettings"] = {"Container": "M3U8"}
     group["Outputs"].append(caption)

@@ -42,7 +42,9 @@ Fetch = Callable[[str, Path], Path]
 _WRITERS = {"SRT": (srt, CaptionFormat.SRT), "WEBVTT": (webvtt, CaptionFormat.WEBVTT)}
 
 
-def _track(selector: CaptionSelector, description: CaptionDescription, modifier: str) -> CaptionTrack:
+def _track(
+    selector: CaptionSelector, description: CaptionDescription, modifier: str
+) -> CaptionTrack:
     if selector.file is None:  # the parser admits sidecar selectors only
         raise errors.TranscodeError(
             errors.SETTINGS_ERROR, f"Caption selector {selector.name} has no source file."

@@ -18,6 +18,7 @@ from vod_testbed.backends.ffmpeg.audio_groups import (
     read_audio_renditions,
     write_audio_groups,
 )
+from vod_testbed.backends.ffmpeg.captions import CaptionFiles
 from vod_testbed.backends.ffmpeg.cmaf import StreamGroupPlan, stream_group_plan
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
 from vod_testbed.backends.ffmpeg.compile import (
@@ -28,7 +29,6 @@ from vod_testbed.backends.ffmpeg.compile import (
 )
 from vod_testbed.backends.ffmpeg.encryption import encrypt_renditions
 from vod_testbed.backends.ffmpeg.file_outputs import read_file_group
-from vod_testbed.backends.ffmpeg.captions import CaptionFiles
 from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
 from vod_testbed.backends.ffmpeg.model_captions import (
     check_sidecar,
@@ -110,9 +110,7 @@ def run_model(
     renditions = []
     caption_files: list[list[CaptionFiles]] = []
     trick_play_files: list[tuple[list[Path], list[Path]]] = []
-    hls_groups = [
-        (i, g) for i, g in enumerate(model.output_groups) if isinstance(g, HlsGroup)
-    ]
+    hls_groups = [(i, g) for i, g in enumerate(model.output_groups) if isinstance(g, HlsGroup)]
     for plan, (index, group), audio in zip(hls_plans, hls_groups, audio_plans, strict=True):
         round_up = plan.ladder.round_target_duration_up
         written = [
