@@ -166,7 +166,7 @@ def fit_to_duration(cues: Sequence[Cue], duration_s: float) -> tuple[Cue, ...]:
 
     Raises:
         CaptionFileError: a cue starts after the end of the video (its timing is wrong, or
-            the file belongs to another video).
+            the file belongs to another video), or none starts before it.
     """
     late = [c for c in cues if c.start_s >= duration_s + END_SLACK_S]
     if late:
@@ -174,9 +174,16 @@ def fit_to_duration(cues: Sequence[Cue], duration_s: float) -> tuple[Cue, ...]:
             f"has {len(late)} caption(s) past the end of the video: the first starts at "
             f"{_clock(late[0].start_s)}, the video lasts {_clock(duration_s)}"
         )
-    return tuple(
+    kept = tuple(
         Cue(c.start_s, min(c.end_s, duration_s), c.text) for c in cues if c.start_s < duration_s
     )
+    if cues and not kept:
+        # Never a silent, empty track: every cue starts at or just past the end.
+        raise CaptionFileError(
+            f"has no caption within the video: the first starts at {_clock(cues[0].start_s)}, "
+            f"the video lasts {_clock(duration_s)}"
+        )
+    return kept
 
 
 def _clock(seconds: float, separator: str = ".") -> str:

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.job_examples import file_group, hls_group, mp4_output
+from tests.backends.mediaconvert.job_examples import file_group, mp4_output
 from tests.backends.mediaconvert.settings_builders import assert_valid_for_boto3
+from tests.support.caption_jobs import captioned_input, hls_with_captions_and_modifiers, sidecar
 from vod_testbed.backends.jobmodel import names
 from vod_testbed.backends.jobmodel.model import CaptionDescription, FileGroup, JobSpec, Raw
 from vod_testbed.backends.mediaconvert.coverage import SettingsError
@@ -22,47 +23,10 @@ from vod_testbed.backends.mediaconvert.render_model import render_model_settings
 SOURCE = "s3://media/in/lecture.mp4"
 
 
-def sidecar(modifier: str, destination: str, selector: str = "Captions Selector 1") -> dict:
-    return {
-        "NameModifier": modifier,
-        "ContainerSettings": {"Container": "RAW"},
-        "CaptionDescriptions": [
-            {
-                "CaptionSelectorName": selector,
-                "LanguageCode": "ENG",
-                "DestinationSettings": {"DestinationType": destination},
-            }
-        ],
-    }
-
-
 def job(*outputs: dict[str, Any]) -> dict[str, Any]:
     """One input with two sidecar caption files; a file group of ``outputs``."""
     return {
-        "Inputs": [
-            {
-                "FileInput": SOURCE,
-                "AudioSelectors": {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}},
-                "CaptionSelectors": {
-                    "Captions Selector 1": {
-                        "SourceSettings": {
-                            "SourceType": "SRT",
-                            "FileSourceSettings": {"SourceFile": "s3://media/in/en.srt"},
-                        }
-                    },
-                    "Captions Selector 2": {
-                        "LanguageCode": "SPA",
-                        "SourceSettings": {
-                            "SourceType": "WEBVTT",
-                            "FileSourceSettings": {
-                                "SourceFile": "s3://media/in/es.vtt",
-                                "TimeDelta": 2,
-                            },
-                        },
-                    },
-                },
-            }
-        ],
+        "Inputs": [captioned_input(SOURCE, "s3://media/in/en.srt", "s3://media/in/es.vtt")],
         "OutputGroups": [file_group("s3://media/out/", *outputs)],
     }
 
@@ -98,7 +62,7 @@ def test_sidecar_outputs_are_named_base_modifier_and_format_extension() -> None:
         "lecture_es.vtt",
         "lecture_es_srt.txt",
     ]
-    assert model.inputs[0].caption_selectors[1].time_delta_ms == 2000
+    assert model.inputs[0].caption_selectors[1].time_delta_ms == 1000
 
 
 def test_sidecar_outputs_render_into_settings_boto3_accepts_and_read_back() -> None:
@@ -114,13 +78,7 @@ def test_sidecar_outputs_render_into_settings_boto3_accepts_and_read_back() -> N
 
 def test_a_webvtt_rendition_beside_segment_modifiers_renders_and_reads_back() -> None:
     settings = job()
-    group = hls_group("s3://media/out/hls/", ("_360p", 640, 360, 800_000))
-    rung = group["Outputs"][0]
-    rung.setdefault("OutputSettings", {}).setdefault("HlsSettings", {})["SegmentModifier"] = "$dt$"
-    caption = sidecar("_captions_eng", "WEBVTT")
-    caption["ContainerSettings"] = {"Container": "M3U8"}
-    group["Outputs"].append(caption)
-    settings["OutputGroups"] = [group]
+    settings["OutputGroups"] = [hls_with_captions_and_modifiers("s3://media/out/hls/")]
     model = parsed(settings)
     assert model.output_groups[0].outputs[1].captions[0].destination == "WEBVTT"
     rendered = render_model_settings(model)

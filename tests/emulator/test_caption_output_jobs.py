@@ -1,0 +1,136 @@
+"""Caption outputs through boto3 on the emulator: sidecar SRT and WebVTT files beside an
+MP4 in a file group, a WebVTT rendition beside segment modifiers in an HLS group, and a
+hostile caption file with far too many cues, which ends its job in ERROR."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.backends.mediaconvert.job_examples import file_group, mp4_output
+from tests.support.caption_jobs import captioned_input, hls_with_captions_and_modifiers, sidecar
+from tests.support.emulator import create, done
+from tests.support.fakes import WebhookReceiver
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.validation import validate_hls
+from vod_testbed.media.captions import CaptionFormat, Cue, read_cues
+from vod_testbed.storage.s3 import Storage
+
+pytestmark = pytest.mark.e2e
+
+ENGLISH = (
+    "1\n00:00:00,200 --> 00:00:01,000\nHello <i>there</i>\n\n"
+    "2\n00:00:01,200 --> 00:00:01,800\nBye\n"
+)
+SPANISH = "WEBVTT\n\n00:00:00.000 --> 00:00:00.500\nHola\n"
+
+
+def _captions(tmp_path: Path, put_clip: Callable[..., str], english: str = ENGLISH) -> tuple:
+    (tmp_path / "en.srt").write_text(english, "utf-8")
+    (tmp_path / "es.vtt").write_text(SPANISH, "utf-8")
+    return put_clip(tmp_path / "en.srt"), put_clip(tmp_path / "es.vtt")
+
+
+def _finished(receiver: WebhookReceiver, job_id: str) -> dict[str, Any]:
+    detail: dict[str, Any] = receiver.wait_for(done(job_id), timeout=180)[-1]["detail"]
+    return detail
+
+
+def test_sidecar_srt_and_webvtt_files_beside_an_mp4(
+    real_mc: Any,
+    put_clip: Callable[..., str],
+    receiver: WebhookReceiver,
+    s3_prefix: str,
+    storage: Storage,
+    tmp_path: Path,
+) -> None:
+    source = put_clip(clip_path("short_2s"), "lecture.mp4")
+    settings = {
+        "Inputs": [captioned_input(source, *_captions(tmp_path, put_clip))],
+        "OutputGroups": [
+            file_group(
+                f"{s3_prefix}/out/",
+                mp4_output(modifier="_video"),
+                sidecar("_en", "SRT"),
+                sidecar("_es", "WEBVTT", "Captions Selector 2"),
+            )
+        ],
+    }
+    job_id = create(real_mc, Settings=settings)["Id"]
+    detail = _finished(receiver, job_id)
+    assert detail["status"] == "COMPLETE", detail
+    (group,) = detail["outputGroupDetails"]
+    paths = [o["outputFilePaths"][0] for o in group["outputDetails"]]
+    assert paths == [
+        f"{s3_prefix}/out/lecture_video.mp4",
+        f"{s3_prefix}/out/lecture_en.srt",
+        f"{s3_prefix}/out/lecture_es.vtt",
+    ]
+    english = storage.fetch(paths[1], tmp_path / "got.srt").read_bytes()
+    assert read_cues(english, CaptionFormat.SRT) == (
+        Cue(0.2, 1.0, "Hello <i>there</i>"),
+        Cue(1.2, 1.8, "Bye"),
+    )
+    spanish = storage.fetch(paths[2], tmp_path / "got.vtt").read_bytes()
+    # TimeDelta 1 s shows the cue 1 s later.
+    assert read_cues(spanish, CaptionFormat.WEBVTT) == (Cue(1.0, 1.5, "Hola"),)
+
+
+def test_a_webvtt_rendition_beside_segment_modifiers(
+    real_mc: Any,
+    put_clip: Callable[..., str],
+    receiver: WebhookReceiver,
+    s3_prefix: str,
+    storage: Storage,
+    tmp_path: Path,
+) -> None:
+    source = put_clip(clip_path("short_2s"), "lecture.mp4")
+    settings = {
+        "Inputs": [captioned_input(source, *_captions(tmp_path, put_clip))],
+        "OutputGroups": [hls_with_captions_and_modifiers(f"{s3_prefix}/hls/master")],
+    }
+    job_id = create(real_mc, Settings=settings)["Id"]
+    detail = _finished(receiver, job_id)
+    assert detail["status"] == "COMPLETE", detail
+    report = validate_hls(f"{s3_prefix}/hls/master.m3u8", storage=storage, source_duration_s=2.0)
+    assert report.ok, report.render_text()
+    keys = sorted(uri.rsplit("/", 1)[1] for uri in storage.list(f"{s3_prefix}/hls/"))
+    assert "master_captions_eng.m3u8" in keys
+    assert "master_captions_eng_00001.vtt" in keys
+    # $dt$ sits between the name modifier and the segment index.
+    assert any(k.startswith("master_360p2") and k.endswith("_00001.ts") for k in keys), keys
+    assert any(c.id.startswith("subtitles.") for c in report.checks), report.render_text()
+
+
+def test_a_caption_file_of_too_many_cues_ends_the_job_in_error(
+    real_mc: Any,
+    put_clip: Callable[..., str],
+    receiver: WebhookReceiver,
+    s3_prefix: str,
+    storage: Storage,
+    tmp_path: Path,
+) -> None:
+    # 100,000 cues (3.5 MB), five times the default CAPTION_MAX_CUES.
+    hostile = "1\n00:00:00,000 --> 00:00:00,001\na\n\n" * 100_000
+    source = put_clip(clip_path("short_2s"), "lecture.mp4")
+    settings = {
+        "Inputs": [captioned_input(source, *_captions(tmp_path, put_clip, hostile))],
+        "OutputGroups": [
+            file_group(f"{s3_prefix}/out/", mp4_output(modifier="_video"), sidecar("_en", "SRT"))
+        ],
+    }
+    started = time.monotonic()
+    job_id = create(real_mc, Settings=settings)["Id"]
+    detail = _finished(receiver, job_id)
+    assert detail["status"] == "ERROR", detail
+    assert detail["errorCode"] == 1010
+    assert detail["errorMessage"] == (
+        "Caption file en.srt (SRT, eng) has 100000 cues, more than the 20000 a caption file "
+        "may hold (a lecture of several hours has a few thousand)."
+    )
+    assert time.monotonic() - started < 60
+    assert not list(storage.list(f"{s3_prefix}/out/"))
