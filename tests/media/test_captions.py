@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import time
+import tracemalloc
+
 import pytest
 
 from vod_testbed.media.captions import (
     CaptionFileError,
     CaptionFormat,
     Cue,
+    count_cues,
     fit_to_duration,
     read_cues,
+    srt,
     webvtt,
 )
 
@@ -103,3 +108,42 @@ def test_format_from_file_name():
     assert CaptionFormat.from_name("b.webvtt") is CaptionFormat.WEBVTT
     assert CaptionFormat.from_name("c.scc") is CaptionFormat.SCC
     assert CaptionFormat.from_name("d.txt") is None
+
+
+def test_a_million_cues_are_refused_from_one_scan_of_the_text() -> None:
+    data = b"1\n00:00:00,000 --> 00:00:00,001\na\n\n" * 1_000_000
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(CaptionFileError, match="has 1000000 cues, more than the 20000"):
+            read_cues(data, CaptionFormat.SRT, max_cues=20_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < 5
+    # The decoded text and nothing per cue: pycaption would hold a million objects.
+    assert peak < 3 * len(data), peak
+
+
+def test_scc_events_are_counted_by_their_timecoded_lines() -> None:
+    scc = "Scenarist_SCC V1.0\n\n" + "".join(
+        f"00:00:{s:02d}:00\t9420 9420 94ae 94ae c8e5 ecec ef80 942c 942c 942f 942f\n\n"
+        for s in range(30)
+    )
+    assert count_cues(scc, CaptionFormat.SCC) == 30
+    with pytest.raises(CaptionFileError, match="has 30 cues, more than the 10"):
+        read_cues(scc.encode(), CaptionFormat.SCC, max_cues=10)
+
+
+def test_srt_written_reads_back_as_the_same_cues() -> None:
+    cues = (Cue(0.0, 1.5, "Hello <b>there</b>"), Cue(2.0, 3.25, "Two\nlines"))
+    text = srt(cues)
+    assert text.startswith("1\n00:00:00,000 --> 00:00:01,500\nHello <b>there</b>\n\n2\n")
+    assert read_cues(text.encode(), CaptionFormat.SRT) == cues
+    # A blank line would end the cue early (and could start a forged one): left out.
+    assert srt((Cue(0.0, 1.0, "a\n\n2\n00:00:05,000 --> 00:00:06,000\nb"),)).count("\n\n") == 0
+
+
+def test_a_track_whose_every_cue_starts_at_the_end_is_refused_not_left_empty() -> None:
+    with pytest.raises(CaptionFileError, match="has no caption within the video"):
+        fit_to_duration((Cue(2.0, 2.5, "late"),), 2.0)

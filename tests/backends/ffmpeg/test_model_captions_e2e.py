@@ -1,0 +1,85 @@
+"""Caption outputs of a job model on the FFmpeg backend itself: a WebVTT rendition beside
+rungs with segment modifiers (the model path once crashed on it: the group's outputs and
+the ladder's renditions were paired by position), and sidecar files of a file group."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.backends.ffmpeg.jobs import run_job
+from tests.backends.mediaconvert.job_examples import file_group, mp4_output
+from tests.support.caption_jobs import captioned_input, hls_with_captions_and_modifiers, sidecar
+from vod_testbed.backends.job import JobRequest, JobStatus
+from vod_testbed.backends.mediaconvert.model import to_wire_case
+from vod_testbed.backends.mediaconvert.parse import parse_job_settings
+from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.validation import validate_hls
+from vod_testbed.media.captions import CaptionFormat, read_cues
+
+pytestmark = pytest.mark.e2e
+
+ENGLISH = "1\n00:00:00,200 --> 00:00:01,500\nHello\n"
+SPANISH = "WEBVTT\n\n00:00:00.000 --> 00:00:00.500\nHola\n"
+
+
+@pytest.fixture
+def captioned(put_clip, tmp_path):
+    (tmp_path / "en.srt").write_text(ENGLISH, "utf-8")
+    (tmp_path / "es.vtt").write_text(SPANISH, "utf-8")
+    source = put_clip(clip_path("short_2s"), "lecture.mp4")
+    return captioned_input(source, put_clip(tmp_path / "en.srt"), put_clip(tmp_path / "es.vtt"))
+
+
+def test_webvtt_beside_segment_modifiers_on_the_ffmpeg_backend(
+    ffmpeg_backend, captioned, s3_prefix, storage, tmp_path
+):
+    settings = {
+        "Inputs": [captioned],
+        "OutputGroups": [hls_with_captions_and_modifiers(f"{s3_prefix}/hls/master")],
+    }
+    parsed = parse_job_settings(to_wire_case(settings))
+    assert parsed.ladder is None  # segment modifiers: only the model path writes them
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_model(parsed.job))
+
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    report = validate_hls(f"{s3_prefix}/hls/master.m3u8", storage=storage, source_duration_s=2.0)
+    assert report.ok, report.render_text()
+    master = storage.fetch(f"{s3_prefix}/hls/master.m3u8", tmp_path / "m.m3u8").read_text()
+    assert 'TYPE=SUBTITLES,GROUP-ID="subs",NAME="English"' in master
+    assert 'URI="master_captions_eng.m3u8"' in master
+
+
+def test_sidecar_files_of_a_file_group_on_the_ffmpeg_backend(
+    ffmpeg_backend, captioned, s3_prefix, storage, tmp_path
+):
+    settings = {
+        "Inputs": [captioned],
+        "OutputGroups": [
+            file_group(
+                f"{s3_prefix}/files/",
+                mp4_output(modifier="_video"),
+                sidecar("_en", "SRT"),
+                sidecar("_es", "WEBVTT", "Captions Selector 2"),
+            ),
+            # A group of captions alone runs no ffmpeg at all.
+            file_group(f"{s3_prefix}/text/", sidecar("_en", "SRT")),
+        ],
+    }
+    job, _ = run_job(
+        ffmpeg_backend, JobRequest.for_model(parse_job_settings(to_wire_case(settings)).job)
+    )
+
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    assert job.outputs is not None
+    files, text = job.outputs.groups
+    assert [o.uris[0].rsplit("/", 1)[1] for o in files.outputs] == [
+        "lecture_video.mp4",
+        "lecture_en.srt",
+        "lecture_es.vtt",
+    ]
+    (only,) = text.outputs
+    local = storage.fetch(only.uris[0], tmp_path / "en.srt")
+    ((start, end, words),) = [
+        (c.start_s, c.end_s, c.text) for c in read_cues(local.read_bytes(), CaptionFormat.SRT)
+    ]
+    assert (start, end, words) == (0.2, 1.5, "Hello")
