@@ -1,6 +1,8 @@
 """Caption outputs through boto3 on the emulator: sidecar SRT and WebVTT files beside an
-MP4 in a file group, a WebVTT rendition beside segment modifiers in an HLS group, and a
-hostile caption file with far too many cues, which ends its job in ERROR."""
+MP4 in a file group, a WebVTT rendition beside segment modifiers in an HLS group, embedded
+CEA-608 captions as a WebVTT rendition, and what ends a job in ERROR instead: a hostile
+caption file with far too many cues, an input without the embedded captions it should
+carry."""
 
 from __future__ import annotations
 
@@ -12,7 +14,14 @@ from typing import Any
 import pytest
 
 from tests.backends.mediaconvert.job_examples import file_group, mp4_output
-from tests.support.caption_jobs import captioned_input, hls_with_captions_and_modifiers, sidecar
+from tests.support.caption_jobs import (
+    captioned_input,
+    embedded_input,
+    hls_with_captions,
+    hls_with_captions_and_modifiers,
+    sidecar,
+)
+from tests.support.embedded_captions import write_captioned_clip
 from tests.support.emulator import create, done
 from tests.support.fakes import WebhookReceiver
 from vod_testbed.fixtures.media import clip_path
@@ -134,3 +143,52 @@ def test_a_caption_file_of_too_many_cues_ends_the_job_in_error(
     )
     assert time.monotonic() - started < 60
     assert not list(storage.list(f"{s3_prefix}/out/"))
+
+
+def test_embedded_608_captions_become_a_webvtt_rendition(
+    real_mc: Any,
+    put_clip: Callable[..., str],
+    receiver: WebhookReceiver,
+    s3_prefix: str,
+    storage: Storage,
+    tmp_path: Path,
+) -> None:
+    clip = write_captioned_clip(tmp_path / "broadcast.mp4", ENGLISH, duration_s=3.0)
+    settings = {
+        "Inputs": [embedded_input(put_clip(clip))],
+        "OutputGroups": [hls_with_captions(f"{s3_prefix}/hls/master")],
+    }
+    detail = _finished(receiver, create(real_mc, Settings=settings)["Id"])
+    assert detail["status"] == "COMPLETE", detail
+    report = validate_hls(f"{s3_prefix}/hls/master.m3u8", storage=storage, source_duration_s=3.0)
+    assert report.ok, report.render_text()
+    segments = sorted(uri for uri in storage.list(f"{s3_prefix}/hls/") if uri.endswith(".vtt"))
+    bodies = [
+        storage.fetch(uri, tmp_path / f"s{i}.vtt").read_bytes() for i, uri in enumerate(segments)
+    ]
+    # Segments without a cue hold the header alone.
+    texts = [c.text for b in bodies if b"-->" in b for c in read_cues(b, CaptionFormat.WEBVTT)]
+    # The 608 decoder's text, as the SRT said it (a cue spanning segments repeats).
+    assert dict.fromkeys(texts) == {"Hello there": None, "Bye": None}
+
+
+def test_an_input_without_embedded_captions_ends_the_job_in_error(
+    real_mc: Any,
+    put_clip: Callable[..., str],
+    receiver: WebhookReceiver,
+    s3_prefix: str,
+    storage: Storage,
+) -> None:
+    source = put_clip(clip_path("short_2s"), "lecture.mp4")
+    settings = {
+        "Inputs": [embedded_input(source)],
+        "OutputGroups": [hls_with_captions(f"{s3_prefix}/hls/master")],
+    }
+    detail = _finished(receiver, create(real_mc, Settings=settings)["Id"])
+    assert detail["status"] == "ERROR", detail
+    assert detail["errorCode"] == 1010
+    assert detail["errorMessage"] == (
+        "The embedded CEA-608 captions (CC1) of input lecture.mp4, caption selector "
+        "Captions Selector 1, holds no captions."
+    )
+    assert not list(storage.list(f"{s3_prefix}/hls/"))

@@ -1,6 +1,7 @@
 """Caption outputs of a job model on the FFmpeg backend itself: a WebVTT rendition beside
 rungs with segment modifiers (the model path once crashed on it: the group's outputs and
-the ladder's renditions were paired by position), and sidecar files of a file group."""
+the ladder's renditions were paired by position), sidecar files of a file group, and a
+sidecar file of the CEA-608 captions embedded in the input's video."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import pytest
 
 from tests.backends.ffmpeg.jobs import run_job
 from tests.backends.mediaconvert.job_examples import file_group, mp4_output
-from tests.support.caption_jobs import captioned_input, hls_with_captions_and_modifiers, sidecar
+from tests.support.caption_jobs import (
+    captioned_input,
+    embedded_input,
+    hls_with_captions_and_modifiers,
+    sidecar,
+)
+from tests.support.embedded_captions import write_captioned_clip
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
@@ -83,3 +90,30 @@ def test_sidecar_files_of_a_file_group_on_the_ffmpeg_backend(
         (c.start_s, c.end_s, c.text) for c in read_cues(local.read_bytes(), CaptionFormat.SRT)
     ]
     assert (start, end, words) == (0.2, 1.5, "Hello")
+
+
+def test_embedded_608_captions_as_a_sidecar_file_on_the_ffmpeg_backend(
+    ffmpeg_backend, put_clip, s3_prefix, storage, tmp_path
+):
+    clip = write_captioned_clip(tmp_path / "broadcast.mp4", ENGLISH, duration_s=3.0)
+    settings = {
+        "Inputs": [embedded_input(put_clip(clip))],
+        "OutputGroups": [
+            file_group(f"{s3_prefix}/files/", mp4_output(modifier="_video"), sidecar("_cc", "SRT"))
+        ],
+    }
+    job, _ = run_job(
+        ffmpeg_backend, JobRequest.for_model(parse_job_settings(to_wire_case(settings)).job)
+    )
+
+    assert job.status is JobStatus.COMPLETE, job.error_message
+    assert job.outputs is not None
+    (files,) = job.outputs.groups
+    uri = files.outputs[1].uris[0]
+    assert uri == f"{s3_prefix}/files/broadcast_cc.srt"
+    (cue,) = read_cues(storage.fetch(uri, tmp_path / "cc.srt").read_bytes(), CaptionFormat.SRT)
+    # The 608 decoder shows the pop-on caption when its end-of-caption arrives: within a
+    # few frames of the SRT's times.
+    assert cue.text == "Hello"
+    assert cue.start_s == pytest.approx(0.2, abs=0.3)
+    assert cue.end_s == pytest.approx(1.5, abs=0.3)

@@ -59,14 +59,14 @@ def _refused(settings: dict[str, Any], pointer: str, words: str) -> None:
     assert words in str(caught.value)
 
 
-def test_embedded_captions_are_refused_by_name():
+def test_caption_sources_the_emulator_cannot_read_are_refused_by_name():
     settings = wire()
     selector = settings["inputs"][0]["captionSelectors"]["Captions Selector 1"]
-    selector["sourceSettings"] = {"sourceType": "EMBEDDED"}
+    selector["sourceSettings"] = {"sourceType": "TELETEXT"}
     _refused(
         settings,
         "/inputs/0/captionSelectors/Captions Selector 1/sourceSettings/sourceType",
-        "'EMBEDDED' is not supported by the emulator",
+        "'TELETEXT' is not supported by the emulator",
     )
 
 

@@ -49,9 +49,9 @@ def test_what_the_renderer_cannot_write_is_refused_by_name() -> None:
     job = model(mp4_job(SOURCE, "s3://media/out/"))
     captioned = replace(
         job,
-        inputs=(replace(job.inputs[0], caption_selectors=(CaptionSelector("c", "EMBEDDED"),)),),
+        inputs=(replace(job.inputs[0], caption_selectors=(CaptionSelector("c", "TELETEXT"),)),),
     )
-    with pytest.raises(ValueError, match="only sidecar files are rendered"):
+    with pytest.raises(ValueError, match="only sidecar files and embedded captions are rendered"):
         render_model_settings(captioned)
 
 

@@ -113,10 +113,26 @@ def test_captions_of_a_clipped_input_are_refused_by_name() -> None:
     _refused(settings, "/outputGroups/0/outputs/1/captionDescriptions", "InputClippings")
 
 
-def test_embedded_selectors_are_not_rendered() -> None:
-    model = parsed(job(mp4_output(modifier="_video"), sidecar("_en", "SRT")))
-    source = model.inputs[0]
-    embedded = replace(source.caption_selectors[0], file=None, source_type="EMBEDDED")
-    broken = replace(model, inputs=(replace(source, caption_selectors=(embedded,)),))
-    with pytest.raises(ValueError, match="only sidecar files are rendered"):
-        render_model_settings(broken)
+def test_embedded_608_selectors_read_render_and_read_back() -> None:
+    settings = job(mp4_output(modifier="_video"), sidecar("_en", "WEBVTT"))
+    settings["Inputs"][0]["CaptionSelectors"]["Captions Selector 1"] = {
+        "SourceSettings": {
+            "SourceType": "EMBEDDED",
+            "EmbeddedSourceSettings": {"Source608ChannelNumber": 1, "Convert608To708": "DISABLED"},
+        }
+    }
+    model = parsed(settings)
+    selector = model.inputs[0].caption_selectors[0]
+    assert (selector.source_type, selector.file) == ("EMBEDDED", None)
+    rendered = render_model_settings(model)
+    assert_valid_for_boto3(rendered)
+    assert parsed(rendered) == model
+    # ffmpeg's caption decoder reads CC1 only.
+    embedded = settings["Inputs"][0]["CaptionSelectors"]["Captions Selector 1"]
+    embedded["SourceSettings"]["EmbeddedSourceSettings"]["Source608ChannelNumber"] = 3
+    _refused(
+        settings,
+        "/inputs/0/captionSelectors/Captions Selector 1/sourceSettings/embeddedSourceSettings"
+        "/source608ChannelNumber",
+        "",
+    )

@@ -1,5 +1,6 @@
 """Captions of a job-model job (docs/captions.md, "Through the emulator"): every caption
-file its outputs name, fetched and checked before any encoding, then written as
+file its outputs name (or the input's embedded captions, :mod:`.embedded_captions`),
+fetched and checked before any encoding, then written as
 MediaConvert writes them: WebVTT renditions of an HLS group, cut as the ladder job cuts
 them (:mod:`.captions`), and sidecar files of a file group, ``<base><NameModifier>.srt``
 (or ``.vtt``), checked again once written.
@@ -33,26 +34,33 @@ from vod_testbed.backends.jobmodel.model import (
     Output,
 )
 from vod_testbed.common import errors
-from vod_testbed.media.captions import CaptionFileError, CaptionFormat, read_cues, srt, webvtt
+from vod_testbed.media.captions import (
+    CaptionFileError,
+    CaptionFormat,
+    fit_to_duration,
+    read_cues,
+    srt,
+    webvtt,
+)
 
 # (group index, output index) -> the cues of that captions-only output.
 ModelCues = dict[tuple[int, int], CaptionCues]
 Fetch = Callable[[str, Path], Path]
 
+# The key of the input's embedded captions among the fetched files (never an s3:// URI).
+_EMBEDDED = "embedded:"
 _WRITERS = {"SRT": (srt, CaptionFormat.SRT), "WEBVTT": (webvtt, CaptionFormat.WEBVTT)}
 
 
 def _track(
-    selector: CaptionSelector, description: CaptionDescription, modifier: str
+    selector: CaptionSelector, description: CaptionDescription, modifier: str, source: str
 ) -> CaptionTrack:
-    if selector.file is None:  # the parser admits sidecar selectors only
-        raise errors.TranscodeError(
-            errors.SETTINGS_ERROR, f"Caption selector {selector.name} has no source file."
-        )
+    """The track an output makes of a selector: its file, or (embedded captions, read as
+    WebVTT from the input ``source``) the input itself."""
     try:
         return CaptionTrack(
-            source_uri=selector.file,
-            source_format=CaptionFormat(selector.source_type),
+            source_uri=selector.file or source,
+            source_format=CaptionFormat(selector.source_type if selector.file else "WEBVTT"),
             # Neither names a language: English, as the console's default LanguageCode.
             language=description.language or selector.language or "eng",
             name=description.name or "",
@@ -64,16 +72,44 @@ def _track(
         raise errors.TranscodeError(errors.SETTINGS_ERROR, f"Caption output: {exc}.") from None
 
 
+def _embedded_cues(
+    track: CaptionTrack, selector: CaptionSelector, text: bytes, duration_s: float, max_cues: int
+) -> CaptionCues:
+    """The cues ffmpeg read from the input's embedded captions, checked as a file's are.
+
+    Raises:
+        TranscodeError: 1010 naming the input and the selector (no captions, too many ...).
+    """
+    try:
+        cues = read_cues(text, CaptionFormat.WEBVTT, max_cues=max_cues)
+        return CaptionCues(track, fit_to_duration(cues, duration_s))
+    except CaptionFileError as exc:
+        label = track.source_uri.rsplit("/", 1)[-1]
+        raise errors.TranscodeError(
+            errors.INPUT_ERROR,
+            f"The embedded CEA-608 captions (CC1) of input {label}, caption selector "
+            f"{selector.name}, {exc}.",
+        ) from None
+
+
 def read_model_captions(
-    model: JobSpec, fetch: Fetch, work: Path, duration_s: float, max_cues: int
+    model: JobSpec,
+    fetch: Fetch,
+    work: Path,
+    duration_s: float,
+    max_cues: int,
+    embedded: Callable[[], bytes],
 ) -> ModelCues:
-    """Fetch (once per file) and check the caption file of every captions-only output.
+    """Fetch (once per file) and check the caption file of every captions-only output;
+    ``embedded()`` gives the input's embedded captions as WebVTT text (read once).
 
     Raises:
         TranscodeError: 1010 naming a file that is not usable captions (or far too large),
-            1404 for one that is not there (``fetch``'s).
+            or an input without embedded captions; 1404 for a file that is not there
+            (``fetch``'s).
     """
-    selectors = {s.name: s for s in model.inputs[0].caption_selectors}
+    source = model.inputs[0]
+    selectors = {s.name: s for s in source.caption_selectors}
     fetched: dict[str, bytes] = {}
     result: ModelCues = {}
     for g, group in enumerate(model.output_groups):
@@ -81,7 +117,14 @@ def read_model_captions(
             if not is_caption_output(output):
                 continue
             description = output.captions[0]
-            track = _track(selectors[description.selector], description, output.name_modifier)
+            selector = selectors[description.selector]
+            track = _track(selector, description, output.name_modifier, source.uri)
+            if selector.file is None:
+                if _EMBEDDED not in fetched:
+                    fetched[_EMBEDDED] = embedded()
+                text = fetched[_EMBEDDED]
+                result[g, o] = _embedded_cues(track, selector, text, duration_s, max_cues)
+                continue
             if track.source_uri not in fetched:
                 local = fetch(track.source_uri, work / f"captions-{len(fetched)}")
                 fetched[track.source_uri] = read_caption_file(track, local)

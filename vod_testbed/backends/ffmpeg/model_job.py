@@ -27,6 +27,7 @@ from vod_testbed.backends.ffmpeg.compile import (
     file_group_plan,
     hls_group_plan,
 )
+from vod_testbed.backends.ffmpeg.embedded_captions import embedded_argv
 from vod_testbed.backends.ffmpeg.encryption import encrypt_renditions
 from vod_testbed.backends.ffmpeg.file_outputs import read_file_group
 from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
@@ -47,6 +48,7 @@ from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.ladder import is_caption_output
 from vod_testbed.backends.jobmodel.model import CmafGroup, DashIsoGroup, HlsGroup, JobSpec
 from vod_testbed.backends.source import check_audio, frame_rate_warning
+from vod_testbed.common import errors
 from vod_testbed.storage.s3 import is_s3
 
 
@@ -64,7 +66,12 @@ def run_model(
     source_s = media.video_duration_s or media.duration_s
     # Caption files are checked before any encoding: a bad one fails the job now.
     captions = read_model_captions(
-        model, ctx.fetch_input, work, source_s, ctx.settings.caption_max_cues
+        model,
+        ctx.fetch_input,
+        work,
+        source_s,
+        ctx.settings.caption_max_cues,
+        lambda: read_embedded_captions(ctx, source.path),
     )
     commands: list[tuple[Path, list[str]]] = []
     hls_plans: list[EncodePlan] = []
@@ -195,3 +202,14 @@ def assemble_inputs(ctx: JobContext, model: JobSpec) -> Assembly:
     for warning in assembly.warnings:
         ctx.warn(warning)
     return assembly
+
+
+def read_embedded_captions(ctx: JobContext, source: Path) -> bytes:
+    """The input's embedded CEA-608 captions (CC1) as WebVTT text, read by ffmpeg."""
+    try:
+        argv, out = embedded_argv(ctx.ffmpeg, source, ctx.work)
+    except ValueError as exc:
+        raise errors.TranscodeError(errors.UNKNOWN_ERROR, f"Embedded captions: {exc}.") from None
+    ctx.transcode(argv, ctx.work, 0.0, (PROBE_END, PROBE_END))
+    ctx.check_canceled()
+    return out.read_bytes()

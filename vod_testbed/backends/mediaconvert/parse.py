@@ -35,6 +35,7 @@ from vod_testbed.backends.jobmodel.model import (
     JobSpec,
     OutputGroup,
 )
+from vod_testbed.backends.jobmodel.timeline import needs_assembly
 from vod_testbed.backends.ladder import RotatePolicy
 from vod_testbed.backends.mediaconvert import parse_inputs
 from vod_testbed.backends.mediaconvert.coverage import (
@@ -102,6 +103,7 @@ def _refuse_outside_ladder(job: JobSpec) -> None:
     job's captions (WebVTT renditions, sidecar files) follow one whole input's clock
     (docs/captions.md): refuse the rest by name in a job that must run as a model, rather
     than leave them out of its outputs."""
+    embedded = any(s.file is None for s in job.inputs[0].caption_selectors)
     for index, group in enumerate(job.output_groups):
         for number, output in enumerate(group.outputs):
             where = f"/outputGroups/{index}/outputs/{number}"
@@ -117,6 +119,13 @@ def _refuse_outside_ladder(job: JobSpec) -> None:
                     f"{where}/captionDescriptions",
                     "captions are supported by the emulator only in a job of one whole input "
                     "(without InputClippings): the caption file's times are that input's",
+                )
+            if output.captions and embedded and needs_assembly(job):
+                raise SettingsError(
+                    f"{where}/captionDescriptions",
+                    "embedded captions are supported by the emulator only in a job that reads "
+                    "its input as it is (no audio selection, remixing, loudness or inserted "
+                    "images)",
                 )
             # Beside video outputs they are the group's audio renditions (docs/audio-groups.md).
             if (

@@ -1,8 +1,8 @@
 """Caption settings -> the job model: sidecar caption selectors (``FileSourceSettings``) and
-caption descriptions (a WebVTT output of an HLS group, burn-in on a video output, or a
-sidecar SRT or WebVTT file of a file group); see docs/captions.md. What the emulator cannot
-do (embedded 608/708 sources, other destination types) is refused by name, with its JSON
-pointer.
+CEA-608 captions embedded in the input, and caption descriptions (a WebVTT output of an HLS
+group, burn-in on a video output, or a sidecar SRT or WebVTT file of a file group); see
+docs/captions.md. What the emulator cannot do (708 services, other 608 channels, other
+source and destination types) is refused by name, with its JSON pointer.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _TIME_DELTA_MS = {"SECONDS": 1000, "MILLISECONDS": 1}
 
 
 def caption_selectors(source: Mapping[str, Any], path: str) -> tuple[CaptionSelector, ...]:
-    """The input's ``captionSelectors``, each a sidecar file."""
+    """The input's ``captionSelectors``: sidecar files, or the input's embedded captions."""
     selectors = source.get("captionSelectors") or {}
     return tuple(
         _selector(name, selector, f"{path}/captionSelectors/{name}")
@@ -45,6 +45,8 @@ def _selector(name: str, selector: Mapping[str, Any], path: str) -> CaptionSelec
     spath = f"{path}/sourceSettings"
     check_supported(settings, "CaptionSourceSettings", spath)
     kind = settings.get("sourceType", "EMBEDDED")
+    if kind == "EMBEDDED":
+        return _embedded(name, selector, settings, spath)
     if kind not in SIDECAR_TYPES:
         raise SettingsError(
             f"{spath}/sourceType",
@@ -68,6 +70,21 @@ def _selector(name: str, selector: Mapping[str, Any], path: str) -> CaptionSelec
         file=uri,
         time_delta_ms=int(files.get("timeDelta", 0)) * _TIME_DELTA_MS[units],
         language=language.lower() if language else None,
+    )
+
+
+def _embedded(
+    name: str, selector: Mapping[str, Any], settings: Mapping[str, Any], path: str
+) -> CaptionSelector:
+    """CEA-608 captions embedded in the input's H.264 video (ATSC A/53 user data), channel
+    CC1: what ffmpeg's closed-caption decoder reads (docs/captions.md, "Embedded
+    captions")."""
+    embedded = settings.get("embeddedSourceSettings") or {}
+    epath = f"{path}/embeddedSourceSettings"
+    check_supported(embedded, "EmbeddedSourceSettings", epath)
+    language = selector.get("languageCode")
+    return CaptionSelector(
+        name=name, source_type="EMBEDDED", language=language.lower() if language else None
     )
 
 

@@ -1,5 +1,5 @@
 """A job model's captions -> CreateJob ``Settings`` (boto3's PascalCase), for
-:mod:`.render_model`: sidecar caption selectors and the caption descriptions of WebVTT
+:mod:`.render_model`: sidecar and embedded caption selectors and the caption descriptions of WebVTT
 renditions and sidecar SRT/WebVTT files, written so that :mod:`.parse_captions` reads back
 the same model (docs/captions.md)."""
 
@@ -19,17 +19,17 @@ _DESTINATION_SETTINGS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def caption_selectors(selectors: tuple[CaptionSelector, ...]) -> dict[str, Any]:
-    """``CaptionSelectors`` of sidecar files; TimeDelta in milliseconds, as the model holds it.
+    """``CaptionSelectors`` of sidecar files (TimeDelta in milliseconds, as the model holds
+    it) or of the input's embedded CEA-608 captions (channel CC1).
 
     Raises:
-        ValueError: a selector without a sidecar file (embedded captions).
+        ValueError: a selector of another source.
     """
     rendered: dict[str, Any] = {}
     for selector in selectors:
-        if selector.file is None:
-            raise ValueError(f"caption selector {selector.name!r}: only sidecar files are rendered")
-        body: dict[str, Any] = {
-            "SourceSettings": {
+        source: dict[str, Any]
+        if selector.file is not None:
+            source = {
                 "SourceType": selector.source_type,
                 "FileSourceSettings": {
                     "SourceFile": selector.file,
@@ -37,7 +37,17 @@ def caption_selectors(selectors: tuple[CaptionSelector, ...]) -> dict[str, Any]:
                     "TimeDeltaUnits": "MILLISECONDS",
                 },
             }
-        }
+        elif selector.source_type == "EMBEDDED":
+            source = {
+                "SourceType": "EMBEDDED",
+                "EmbeddedSourceSettings": {"Source608ChannelNumber": 1},
+            }
+        else:
+            raise ValueError(
+                f"caption selector {selector.name!r}: only sidecar files and embedded "
+                "captions are rendered"
+            )
+        body: dict[str, Any] = {"SourceSettings": source}
         if selector.language:
             body["LanguageCode"] = selector.language.upper()
         rendered[selector.name] = body

@@ -87,6 +87,7 @@ _ORDER = (
     "CaptionSelector",
     "CaptionSourceSettings",
     "FileSourceSettings",
+    "EmbeddedSourceSettings",
     "CaptionDescription",
     "CaptionDestinationSettings",
     "WebvttDestinationSettings",

@@ -15,8 +15,22 @@ ROWS: dict[str, dict[str, Coverage]] = {
         "sourceSettings": honoured(),
     },
     "CaptionSourceSettings": {
-        "sourceType": honoured("SRT", "WEBVTT", "SCC", note="sidecar files only"),
+        "sourceType": honoured(
+            "SRT",
+            "WEBVTT",
+            "SCC",
+            "EMBEDDED",
+            note="sidecar files, or CEA-608 in the input's H.264 video (A/53 user data); "
+            "EMBEDDED is the default (CaptionSourceSettings, service model)",
+        ),
         "fileSourceSettings": honoured(),
+        "embeddedSourceSettings": honoured(),
+    },
+    "EmbeddedSourceSettings": {
+        "source608ChannelNumber": honoured(1, note="CC1, what ffmpeg's caption decoder reads"),
+        "source608TrackNumber": honoured(1, note="the input's one video track"),
+        "convert608To708": ignored(note="WebVTT and burn-in carry no 608/708 distinction"),
+        "terminateCaptions": ignored(note="one input per captioned job: its end ends them"),
     },
     "FileSourceSettings": {
         "sourceFile": honoured(note="s3:// URI; UTF-8 text (SCC: ASCII), checked as captions"),
