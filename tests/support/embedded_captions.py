@@ -30,10 +30,12 @@ def _pairs_by_frame(scc: Path) -> dict[int, bytes]:
     pairs: dict[int, bytes] = {}
     with av.open(str(scc)) as container:
         stream = container.streams[0]
+        base = stream.time_base
+        assert base is not None
         for packet in container.demux(stream):
             if packet.pts is None:
                 continue
-            frame = round(packet.pts * stream.time_base * RATE)
+            frame = round(packet.pts * base * RATE)
             data = bytes(packet)
             for i in range(0, len(data), 3):  # cc_data triplets: marker, byte 1, byte 2
                 while frame in pairs:
