@@ -5,6 +5,8 @@ sidecar file of the CEA-608 captions embedded in the input's video."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.backends.ffmpeg.jobs import run_job
@@ -17,8 +19,10 @@ from tests.support.caption_jobs import (
 )
 from tests.support.embedded_captions import write_captioned_clip
 from vod_testbed.backends.job import JobRequest, JobStatus
+from vod_testbed.backends.jobmodel.model import CaptionDescription
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
+from vod_testbed.common import errors
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.media.captions import CaptionFormat, read_cues
@@ -117,3 +121,28 @@ def test_embedded_608_captions_as_a_sidecar_file_on_the_ffmpeg_backend(
     assert cue.text == "Hello"
     assert cue.start_s == pytest.approx(0.2, abs=0.3)
     assert cue.end_s == pytest.approx(1.5, abs=0.3)
+
+
+def test_a_model_whose_captions_this_path_cannot_write_fails_rather_than_drops_them(
+    ffmpeg_backend, captioned, s3_prefix
+):
+    # The emulator refuses burn-in outside a ladder job when it reads the Settings; a model
+    # handed to the backend directly fails with the reason instead of losing its captions.
+    settings = {
+        "Inputs": [captioned],
+        "OutputGroups": [
+            file_group(f"{s3_prefix}/files/", mp4_output(modifier="_video"), sidecar("_en", "SRT"))
+        ],
+    }
+    model = parse_job_settings(to_wire_case(settings)).job
+    group = model.output_groups[0]
+    video = group.outputs[0]
+    burnt = replace(video, captions=(CaptionDescription("Captions Selector 1", "BURN_IN"),))
+    model = replace(model, output_groups=(replace(group, outputs=(burnt,)),))
+    job, _ = run_job(ffmpeg_backend, JobRequest.for_model(model))
+
+    assert job.status is JobStatus.ERROR
+    assert job.error_code == errors.SETTINGS_ERROR
+    assert job.error_message == (
+        "Captions burnt in or inside a media file are written only by the ladder job."
+    )

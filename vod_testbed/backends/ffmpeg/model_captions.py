@@ -92,6 +92,25 @@ def _embedded_cues(
         ) from None
 
 
+def _check_runnable(model: JobSpec, output: Output) -> None:
+    """What the emulator refuses when it reads a job (backends/mediaconvert/parse.py), for a
+    model handed to the backend directly: never a job that runs without its captions.
+
+    Raises:
+        TranscodeError: 1040 naming what a job model's captions cannot be.
+    """
+    if not is_caption_output(output):
+        raise errors.TranscodeError(
+            errors.SETTINGS_ERROR,
+            "Captions burnt in or inside a media file are written only by the ladder job.",
+        )
+    if len(model.inputs) > 1 or model.inputs[0].clippings:
+        raise errors.TranscodeError(
+            errors.SETTINGS_ERROR,
+            "Captions need one whole input: the caption file's times are that input's.",
+        )
+
+
 def read_model_captions(
     model: JobSpec,
     fetch: Fetch,
@@ -114,10 +133,16 @@ def read_model_captions(
     result: ModelCues = {}
     for g, group in enumerate(model.output_groups):
         for o, output in enumerate(group.outputs):
-            if not is_caption_output(output):
+            if not output.captions:
                 continue
+            _check_runnable(model, output)
             description = output.captions[0]
-            selector = selectors[description.selector]
+            selector = selectors.get(description.selector)
+            if selector is None:
+                raise errors.TranscodeError(
+                    errors.SETTINGS_ERROR,
+                    f"Caption selector {description.selector} is not one of the input's.",
+                )
             track = _track(selector, description, output.name_modifier, source.uri)
             if selector.file is None:
                 if _EMBEDDED not in fetched:
