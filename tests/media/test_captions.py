@@ -147,3 +147,20 @@ def test_srt_written_reads_back_as_the_same_cues() -> None:
 def test_a_track_whose_every_cue_starts_at_the_end_is_refused_not_left_empty() -> None:
     with pytest.raises(CaptionFileError, match="has no caption within the video"):
         fit_to_duration((Cue(2.0, 2.5, "late"),), 2.0)
+
+
+def test_one_scc_line_of_a_whole_file_of_pairs_is_counted_by_its_pairs() -> None:
+    line = "00:00:00:00\t9420 " + " ".join(["c8e5"] * 400_000) + " 942f\n"
+    scc = "Scenarist_SCC V1.0\n\n" + line
+    assert count_cues(scc, CaptionFormat.SCC) == 25_000
+    started = time.monotonic()
+    with pytest.raises(CaptionFileError, match="has 25000 cues"):
+        read_cues(scc.encode(), CaptionFormat.SCC, max_cues=20_000)
+    assert time.monotonic() - started < 5
+
+
+def test_a_parser_complaint_is_cut_short_in_the_message() -> None:
+    scc = "Scenarist_SCC V1.0\n\n00:00:00:00\t9420 " + " ".join(["c8e5"] * 2000) + " 942f\n"
+    with pytest.raises(CaptionFileError) as caught:
+        read_cues(scc.encode(), CaptionFormat.SCC)
+    assert len(str(caught.value)) < 300, len(str(caught.value))

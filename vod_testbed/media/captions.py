@@ -100,16 +100,29 @@ def _reader(fmt: CaptionFormat) -> Any:
     return SCCReader()
 
 
-# An SCC line: a timecode, then the byte pairs it carries (one caption event at most).
+# An SCC line: a timecode, then the byte pairs it carries.
 _SCC_EVENT = re.compile(r"^\d\d:\d\d:\d\d[:;.]\d\d\s", re.MULTILINE)
+_SCC_PAIR = re.compile(r"\b[0-9a-fA-F]{4}\b")
+# A pop-on caption's 608 byte pairs: its control codes, each sent twice (resume, erase,
+# position, end of caption), and its text, two characters a pair; "Hello world" takes 16.
+_SCC_PAIRS_PER_CUE = 16
 
 
 def count_cues(text: str, fmt: CaptionFormat) -> int:
-    """How many cues a caption text can hold at most, counted without parsing it: its
-    timing lines (``-->`` in SRT and WebVTT, timecoded lines in SCC)."""
+    """How many cues a caption text holds, counted without parsing it: its timing lines
+    (``-->`` in SRT and WebVTT); in SCC its timecoded lines, or its byte pairs at 16 a
+    caption when they say more (one line may carry many captions' pairs)."""
     if fmt is CaptionFormat.SCC:
-        return sum(1 for _ in _SCC_EVENT.finditer(text))
+        lines = sum(1 for _ in _SCC_EVENT.finditer(text))
+        return max(lines, sum(1 for _ in _SCC_PAIR.finditer(text)) // _SCC_PAIRS_PER_CUE)
     return text.count("-->")
+
+
+def _said(exc: Exception) -> str:
+    """A parser's complaint, short enough for a job's error message (pycaption quotes the
+    offending text whole)."""
+    said = str(exc)
+    return said if len(said) <= 200 else said[:200] + "..."
 
 
 def read_cues(
@@ -141,9 +154,9 @@ def read_cues(
     except CaptionReadNoCaptions:
         raise CaptionFileError("holds no captions") from None
     except CaptionReadError as exc:
-        raise CaptionFileError(f"cannot be read as {fmt}: {exc}") from None
+        raise CaptionFileError(f"cannot be read as {fmt}: {_said(exc)}") from None
     except (ValueError, IndexError, KeyError) as exc:  # pycaption's parsers raise these too
-        raise CaptionFileError(f"cannot be read as {fmt}: {exc}") from None
+        raise CaptionFileError(f"cannot be read as {fmt}: {_said(exc)}") from None
     cues: list[Cue] = []
     for language in captions.get_languages():
         for caption in captions.get_captions(language):
