@@ -55,6 +55,13 @@ def test_webvtt_beside_segment_modifiers_on_the_ffmpeg_backend(
     assert job.status is JobStatus.COMPLETE, job.error_message
     report = validate_hls(f"{s3_prefix}/hls/master.m3u8", storage=storage, source_duration_s=2.0)
     assert report.ok, report.render_text()
+    assert job.outputs is not None
+    (track,) = job.outputs.captions
+    assert (track.playlist_uri, track.language, track.name) == (
+        f"{s3_prefix}/hls/master_captions_eng.m3u8",
+        "eng",
+        "English",
+    )
     master = storage.fetch(f"{s3_prefix}/hls/master.m3u8", tmp_path / "m.m3u8").read_text()
     assert 'TYPE=SUBTITLES,GROUP-ID="subs",NAME="English"' in master
     assert 'URI="master_captions_eng.m3u8"' in master

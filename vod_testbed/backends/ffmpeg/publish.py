@@ -97,19 +97,20 @@ def publish(
             )
             for r in renditions
         ),
-        captions=tuple(
-            CaptionOutput(
-                name_modifier=c.track.name_modifier,
-                playlist_uri=target(c.playlist),
-                language=c.track.language,
-                name=c.track.name,
-                segment_count=len(c.segments),
-            )
-            for c in captions
-        ),
+        captions=tuple(_caption_output(c, target(c.playlist)) for c in captions),
         thumbnail_uris=tuple(uri for _, uri in images),
         thumbnail_width=plan.thumbnail.box_width if plan.thumbnail else 0,
         thumbnail_height=plan.thumbnail.box_height if plan.thumbnail else 0,
+    )
+
+
+def _caption_output(files: CaptionFiles, playlist_uri: str) -> CaptionOutput:
+    return CaptionOutput(
+        name_modifier=files.track.name_modifier,
+        playlist_uri=playlist_uri,
+        language=files.track.language,
+        name=files.track.name,
+        segment_count=len(files.segments),
     )
 
 
@@ -149,6 +150,7 @@ def publish_model(
     files = iter(file_outputs)
     streams = iter(stream_files)
     subtitles = iter(captions or [()] * len(hls_plans))
+    caption_outputs: list[CaptionOutput] = []
     for group in model.output_groups:
         folder, _ = naming.split_destination(group.destination)
 
@@ -164,6 +166,7 @@ def publish_model(
                 for modifier in group.iframe_modifiers
             )
             group_captions = next(subtitles)
+            caption_outputs += [_caption_output(c, target(c.playlist)) for c in group_captions]
             media += group_media + [(s, target(s)) for c in group_captions for s in c.segments]
             playlists += group_playlists + [(p, target(p)) for p in iframes]
             playlists += [(c.playlist, target(c.playlist)) for c in group_captions]
@@ -209,4 +212,5 @@ def publish_model(
         master_playlist_uri=first_hls.playlist_uri if first_hls else "",
         renditions=(),
         groups=tuple(groups),
+        captions=tuple(caption_outputs),
     )
