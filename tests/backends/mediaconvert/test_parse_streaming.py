@@ -148,6 +148,14 @@ REFUSALS = [
         "H_265 is not supported here",
     ),
     (
+        "captions",
+        lambda g, o: o[1].update(CaptionDescriptions=[{
+            "CaptionSelectorName": "Captions Selector 1",
+            "DestinationSettings": {"DestinationType": "WEBVTT"}}]),
+        "/outputGroups/0/outputs/1/captionDescriptions",
+        "captions in CMFC outputs are not supported",
+    ),
+    (
         "m3u8-container",
         lambda g, o: o[1].update(ContainerSettings={"Container": "M3U8"}),
         "/outputGroups/0/outputs/1/containerSettings/container",

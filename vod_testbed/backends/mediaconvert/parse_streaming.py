@@ -142,6 +142,13 @@ def _output(
             raise SettingsError(
                 f"{path}/{member}", f"{member} does not apply to {container} outputs"
             )
+    if output.get("captionDescriptions"):
+        # Refused rather than left out of the manifests.
+        raise SettingsError(
+            f"{path}/captionDescriptions",
+            f"captions in {container} outputs are not supported by the emulator (WEBVTT "
+            "renditions of an HLS group and sidecar files of a file group are)",
+        )
     modifier = output.get("nameModifier")
     if not modifier:
         reason = "the group has several outputs" if several else "its files are named after it"
