@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import av
 import pytest
 
-from tests.backends.mediaconvert.job_examples import file_group, mp4_output
+from tests.backends.mediaconvert.job_examples import file_group, hls_group, mp4_output
 from tests.support.caption_jobs import (
     captioned_input,
     embedded_input,
@@ -192,3 +193,53 @@ def test_an_input_without_embedded_captions_ends_the_job_in_error(
         "Captions Selector 1, holds no captions."
     )
     assert not list(storage.list(f"{s3_prefix}/hls/"))
+
+
+def test_captions_burnt_into_an_hls_rung_and_an_mp4_beside_a_plain_mp4(
+    real_mc: Any,
+    put_clip: Callable[..., str],
+    receiver: WebhookReceiver,
+    s3_prefix: str,
+    storage: Storage,
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "burn.srt").write_text("1\n00:00:00,000 --> 00:00:02,000\nWWWWWWWW\n", "utf-8")
+    source = put_clip(clip_path("short_2s"), "lecture.mp4")
+    burn = [
+        {
+            "CaptionSelectorName": "Captions Selector 1",
+            "DestinationSettings": {"DestinationType": "BURN_IN"},
+        }
+    ]
+    hls = hls_group(f"{s3_prefix}/hls/master", ("_360p", 640, 360, 800_000))
+    hls["Outputs"][0]["CaptionDescriptions"] = burn
+    burnt_mp4 = {**mp4_output(modifier="_burnt"), "CaptionDescriptions": burn}
+    settings = {
+        "Inputs": [captioned_input(source, put_clip(tmp_path / "burn.srt"), "s3://unused/es.vtt")],
+        "OutputGroups": [
+            hls,
+            file_group(f"{s3_prefix}/files/", mp4_output(modifier="_plain"), burnt_mp4),
+        ],
+    }
+    detail = _finished(receiver, create(real_mc, Settings=settings)["Id"])
+    assert detail["status"] == "COMPLETE", detail
+    plain = _bottom_rows(storage.fetch(f"{s3_prefix}/files/lecture_plain.mp4", tmp_path / "p.mp4"))
+    for name, uri in (
+        ("b.mp4", f"{s3_prefix}/files/lecture_burnt.mp4"),
+        ("b.ts", f"{s3_prefix}/hls/master_360p_00001.ts"),
+    ):
+        burnt = _bottom_rows(storage.fetch(uri, tmp_path / name))
+        # libass draws in the bottom band: many pixels change sharply there (the encoders
+        # alone move a pixel by a few levels, never by 64).
+        changed = sum(abs(a - b) > 64 for a, b in zip(plain, burnt, strict=True))
+        assert changed / len(plain) > 0.02, (uri, changed)
+
+
+def _bottom_rows(path: Path) -> list[int]:
+    """The luma of the first frame's bottom 60 rows."""
+    with av.open(str(path)) as container:
+        frame = next(container.decode(video=0))
+        luma = frame.planes[0]
+        data = bytes(luma)
+    rows = range(frame.height - 60, frame.height)
+    return [v for y in rows for v in data[y * luma.line_size : y * luma.line_size + frame.width]]

@@ -130,11 +130,12 @@ def test_embedded_608_captions_as_a_sidecar_file_on_the_ffmpeg_backend(
     assert cue.end_s == pytest.approx(1.5, abs=0.3)
 
 
-def test_a_model_whose_captions_this_path_cannot_write_fails_rather_than_drops_them(
+def test_a_model_whose_captions_the_backend_cannot_write_fails_rather_than_drops_them(
     ffmpeg_backend, captioned, s3_prefix
 ):
-    # The emulator refuses burn-in outside a ladder job when it reads the Settings; a model
-    # handed to the backend directly fails with the reason instead of losing its captions.
+    # The emulator refuses captions inside a media file (but burnt in) when it reads the
+    # Settings; a model handed to the backend directly fails with the reason instead of
+    # losing its captions.
     settings = {
         "Inputs": [captioned],
         "OutputGroups": [
@@ -144,12 +145,13 @@ def test_a_model_whose_captions_this_path_cannot_write_fails_rather_than_drops_t
     model = parse_job_settings(to_wire_case(settings)).job
     group = model.output_groups[0]
     video = group.outputs[0]
-    burnt = replace(video, captions=(CaptionDescription("Captions Selector 1", "BURN_IN"),))
+    burnt = replace(video, captions=(CaptionDescription("Captions Selector 1", "WEBVTT"),))
     model = replace(model, output_groups=(replace(group, outputs=(burnt,)),))
     job, _ = run_job(ffmpeg_backend, JobRequest.for_model(model))
 
     assert job.status is JobStatus.ERROR
     assert job.error_code == errors.SETTINGS_ERROR
     assert job.error_message == (
-        "Captions burnt in or inside a media file are written only by the ladder job."
+        "Captions inside a media file are written only burnt into its video (one BURN_IN "
+        "description)."
     )

@@ -95,16 +95,18 @@ def test_an_unknown_selector_and_an_unsupported_destination_are_refused():
     )
 
 
-def test_captions_in_a_job_that_must_run_as_a_model_are_refused_not_dropped():
-    # An I-frame playlist makes the job a model (only the model path writes one), and the
-    # model path writes no captions: the job is refused rather than run without them.
+def test_a_job_that_must_run_as_a_model_keeps_its_captions():
+    # An I-frame playlist makes the job a model (only the model path writes one); the model
+    # path writes the WebVTT renditions and the burn-in too.
     settings = wire()
     first = settings["outputGroups"][0]["outputs"][0]
     assert "videoDescription" in first
     first.setdefault("outputSettings", {}).setdefault("hlsSettings", {})["iFrameOnlyManifest"] = (
         "INCLUDE"
     )
-    with pytest.raises(SettingsError) as caught:
-        parse_job_settings(settings)
-    assert "/captionDescriptions" in str(caught.value)
-    assert "captions are supported by the emulator only" in str(caught.value)
+    parsed = parse_job_settings(settings)
+    assert parsed.ladder is None
+    outputs = parsed.job.output_groups[0].outputs
+    videos = [o for o in outputs if o.video is not None]
+    assert {tuple(c.destination for c in o.captions) for o in videos} == {("BURN_IN",)}
+    assert [o.captions[0].destination for o in outputs if o.video is None] == ["WEBVTT"] * 2

@@ -136,3 +136,18 @@ def test_embedded_608_selectors_read_render_and_read_back() -> None:
         "/source608ChannelNumber",
         "",
     )
+
+
+def test_burn_in_on_an_mp4_output_renders_and_reads_back() -> None:
+    burnt = mp4_output(modifier="_burnt")
+    burnt["CaptionDescriptions"] = [
+        {
+            "CaptionSelectorName": "Captions Selector 1",
+            "DestinationSettings": {"DestinationType": "BURN_IN"},
+        }
+    ]
+    model = parsed(job(mp4_output(modifier="_plain"), burnt))
+    assert model.output_groups[0].outputs[1].captions[0].destination == "BURN_IN"
+    rendered = render_model_settings(model)
+    assert_valid_for_boto3(rendered)
+    assert parsed(rendered) == model

@@ -10,6 +10,7 @@ MediaConvert's names (:mod:`vod_testbed.backends.jobmodel.names`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -267,9 +268,15 @@ def _muxer(output: Output) -> dict[str, str]:
 
 
 def file_group_plan(
-    group: FileGroup, source: Source, work: Path, preset: str, ffmpeg_binary: str
+    group: FileGroup,
+    source: Source,
+    work: Path,
+    preset: str,
+    ffmpeg_binary: str,
+    burn_in: Mapping[int, Path] | None = None,
 ) -> FileGroupPlan:
-    """The one ffmpeg process that writes every output of a file group into ``work``.
+    """The one ffmpeg process that writes every output of a file group into ``work``;
+    ``burn_in`` maps an output's index to the WebVTT file drawn into its picture.
 
     Raises:
         TranscodeError: 1021 when an output takes audio and the input has none.
@@ -302,7 +309,7 @@ def file_group_plan(
     targets: list[FileTarget] = []
     outputs: list[Any] = []
     follow = output_frame_rate(source.media.video)
-    for output in group.outputs:
+    for number, output in enumerate(group.outputs):
         if is_caption_output(output):
             # A sidecar caption file, written without ffmpeg (model_captions.py).
             targets.append(FileTarget(output, work / names.file_name(base, output), None))
@@ -328,6 +335,8 @@ def file_group_plan(
                 rate = codec.frame_rate or follow
                 pixel_format = "yuv420p10le" if codec.profile == "main10" else "yuv420p"
                 video = picture(video, geometry, source.display_size)
+                if burn_in and number in burn_in:
+                    video = video.filter("subtitles", filename=str(burn_in[number]))
                 video = video.filter("fps", fps=str(rate)).filter("format", pixel_format)
                 options.update(_video_options(codec, rate, preset))
             streams.append(video)

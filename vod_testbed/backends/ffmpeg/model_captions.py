@@ -2,16 +2,16 @@
 file its outputs name (or the input's embedded captions, :mod:`.embedded_captions`),
 fetched and checked before any encoding, then written as
 MediaConvert writes them: WebVTT renditions of an HLS group, cut as the ladder job cuts
-them (:mod:`.captions`), and sidecar files of a file group, ``<base><NameModifier>.srt``
-(or ``.vtt``), checked again once written.
+them (:mod:`.captions`), sidecar files of a file group, ``<base><NameModifier>.srt`` (or
+``.vtt``), checked again once written, and the text ffmpeg's ``subtitles`` filter burns in.
 
-Burnt-in captions and captions of a stitched or clipped timeline are refused when the
-job is read (``backends/mediaconvert/parse.py``), so every track here is on the first
-input's clock.
+Captions of a stitched or clipped timeline are refused when the job is read
+(``backends/mediaconvert/parse.py``), so every track here is on the first input's clock.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -47,6 +47,7 @@ from vod_testbed.media.captions import (
 ModelCues = dict[tuple[int, int], CaptionCues]
 Fetch = Callable[[str, Path], Path]
 
+_MODIFIER = re.compile(r"_[A-Za-z0-9_-]+")
 # The key of the input's embedded captions among the fetched files (never an s3:// URI).
 _EMBEDDED = "embedded:"
 _WRITERS = {"SRT": (srt, CaptionFormat.SRT), "WEBVTT": (webvtt, CaptionFormat.WEBVTT)}
@@ -66,7 +67,8 @@ def _track(
             name=description.name or "",
             time_delta_ms=selector.time_delta_ms,
             destination=CaptionDestination.WEBVTT,
-            name_modifier=modifier if modifier.startswith("_") else "",
+            # A rendition keeps its output's modifier; a burnt-in track's is never a name.
+            name_modifier=modifier if _MODIFIER.fullmatch(modifier) else "",
         )
     except ValueError as exc:
         raise errors.TranscodeError(errors.SETTINGS_ERROR, f"Caption output: {exc}.") from None
@@ -99,10 +101,12 @@ def _check_runnable(model: JobSpec, output: Output) -> None:
     Raises:
         TranscodeError: 1040 naming what a job model's captions cannot be.
     """
-    if not is_caption_output(output):
+    burnt = output.video is not None and all(c.destination == "BURN_IN" for c in output.captions)
+    if not is_caption_output(output) and (not burnt or len(output.captions) != 1):
         raise errors.TranscodeError(
             errors.SETTINGS_ERROR,
-            "Captions burnt in or inside a media file are written only by the ladder job.",
+            "Captions inside a media file are written only burnt into its video (one "
+            "BURN_IN description).",
         )
     if len(model.inputs) > 1 or model.inputs[0].clippings:
         raise errors.TranscodeError(
@@ -166,14 +170,32 @@ def hls_caption_files(
 ) -> list[CaptionFiles]:
     """The WebVTT renditions of one HLS group, in its outputs' order, on the video's
     segment boundaries."""
-    tracks = [cues[group_index, o] for o in range(len(outputs)) if (group_index, o) in cues]
+    tracks = [
+        cues[group_index, o]
+        for o, output in enumerate(outputs)
+        if (group_index, o) in cues and is_caption_output(output)
+    ]
     return write_captions(plan, renditions, tracks) if tracks else []
+
+
+def burn_in_files(
+    group_index: int, outputs: Sequence[Output], folder: Path, cues: ModelCues
+) -> dict[int, Path]:
+    """The WebVTT file ffmpeg's ``subtitles`` filter draws into each burnt-in output of a
+    group, by output index (outside the published files)."""
+    files = {}
+    for o, output in enumerate(outputs):
+        if (group_index, o) in cues and not is_caption_output(output):
+            path = folder / f"burn-in-{o}.vtt"
+            path.write_text(webvtt(cues[group_index, o].cues), encoding="utf-8")
+            files[o] = path
+    return files
 
 
 def write_sidecars(group_index: int, plan: FileGroupPlan, cues: ModelCues) -> None:
     """Write each sidecar caption file of a file group where its target says."""
     for o, target in enumerate(plan.targets):
-        if (group_index, o) not in cues:
+        if (group_index, o) not in cues or not is_caption_output(target.output):
             continue
         write, _ = _WRITERS[target.output.captions[0].destination]
         target.path.write_text(write(cues[group_index, o].cues), encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from vod_testbed.backends.ffmpeg.encryption import encrypt_renditions
 from vod_testbed.backends.ffmpeg.file_outputs import read_file_group
 from vod_testbed.backends.ffmpeg.loudness import csv_rows, measure
 from vod_testbed.backends.ffmpeg.model_captions import (
+    burn_in_files,
     check_sidecar,
     hls_caption_files,
     read_model_captions,
@@ -83,6 +85,10 @@ def run_model(
         folder.mkdir(parents=True, exist_ok=True)
         if isinstance(group, HlsGroup):
             plan = hls_group_plan(group, source, folder, ctx.settings.x264_preset, None)
+            # Every rung of a group shares its burnt-in captions (jobmodel.ladder).
+            burnt = burn_in_files(index, group.outputs, folder, captions)
+            if burnt:
+                plan = replace(plan, burn_in=next(iter(burnt.values())))
             check_audio(plan.ladder, media)
             rate_note = frame_rate_warning(plan.ladder, media)
             if rate_note and not hls_plans:
@@ -98,7 +104,14 @@ def run_model(
             stream_plans.append(streams)
             commands.append((folder, streams.argv))
         else:
-            files = file_group_plan(group, source, folder, ctx.settings.x264_preset, ctx.ffmpeg)
+            files = file_group_plan(
+                group,
+                source,
+                folder,
+                ctx.settings.x264_preset,
+                ctx.ffmpeg,
+                burn_in_files(index, group.outputs, folder, captions),
+            )
             write_sidecars(index, files, captions)
             file_plans.append(files)
             if files.argv:

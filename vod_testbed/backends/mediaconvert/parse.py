@@ -99,21 +99,14 @@ class ParsedJob:
 
 
 def _refuse_outside_ladder(job: JobSpec) -> None:
-    """Burn-in and audio-only HLS groups are written by the ladder job only, and a model
-    job's captions (WebVTT renditions, sidecar files) follow one whole input's clock
+    """Audio-only HLS groups are written by the ladder job only, and a model job's captions
+    (WebVTT renditions, sidecar files, burn-in) follow one whole input's clock
     (docs/captions.md): refuse the rest by name in a job that must run as a model, rather
     than leave them out of its outputs."""
     embedded = any(s.file is None for s in job.inputs[0].caption_selectors)
     for index, group in enumerate(job.output_groups):
         for number, output in enumerate(group.outputs):
             where = f"/outputGroups/{index}/outputs/{number}"
-            if any(c.destination == "BURN_IN" for c in output.captions):
-                raise SettingsError(
-                    f"{where}/captionDescriptions",
-                    "captions are supported by the emulator only in a job of one whole input "
-                    "and one HLS group (at most a frame capture beside it) when they are "
-                    "burnt in",
-                )
             if output.captions and (len(job.inputs) > 1 or job.inputs[0].clippings):
                 raise SettingsError(
                     f"{where}/captionDescriptions",

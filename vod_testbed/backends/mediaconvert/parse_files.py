@@ -6,6 +6,7 @@ WAV files (no container), and JPEG frame captures.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from vod_testbed.backends import naming
@@ -21,7 +22,11 @@ from vod_testbed.backends.jobmodel.model import (
 )
 from vod_testbed.backends.mediaconvert.coverage import SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions
-from vod_testbed.backends.mediaconvert.parse_captions import is_caption_output, sidecar_output
+from vod_testbed.backends.mediaconvert.parse_captions import (
+    caption_descriptions,
+    is_caption_output,
+    sidecar_output,
+)
 from vod_testbed.backends.mediaconvert.parse_captures import frame_capture_output
 from vod_testbed.backends.mediaconvert.parse_codecs import (
     Warn,
@@ -114,13 +119,23 @@ def file_output(
 def _file_or_sidecar(output: Mapping[str, Any], path: str, ctx: GroupContext) -> Output:
     """A media file, or a sidecar caption file (captions without video or audio)."""
     if not is_caption_output(output):
-        if output.get("captionDescriptions"):
+        parsed = file_output(output, path, ctx.selectors, ctx.warn)
+        if not output.get("captionDescriptions"):
+            return parsed
+        captions = caption_descriptions(output, path, ctx.captions)
+        if (
+            len(captions) != 1
+            or captions[0].destination != "BURN_IN"
+            or parsed.video is None
+            or parsed.is_frame_capture
+        ):
             raise SettingsError(
                 f"{path}/captionDescriptions",
-                "captions inside a media file are not supported by the emulator (put them in "
-                "an output of their own: a sidecar SRT or WEBVTT file; docs/captions.md)",
+                "captions inside a media file are supported by the emulator only burnt into "
+                "its video (one BURN_IN description); put others in an output of their own: "
+                "a sidecar SRT or WEBVTT file (docs/captions.md)",
             )
-        return file_output(output, path, ctx.selectors, ctx.warn)
+        return replace(parsed, captions=captions)
     check_supported(output, "Output", path)
     check_supported(
         output.get("containerSettings") or {}, "ContainerSettings", f"{path}/containerSettings"

@@ -61,7 +61,7 @@ ROWS: dict[str, dict[str, Coverage]] = {
         "captionDescriptions": honoured(
             note="HLS: a captions-only output with one WEBVTT description, or BURN_IN on "
             "every video output; files: a captions-only RAW output with one SRT or WEBVTT "
-            "description (a sidecar file)"
+            "description (a sidecar file), or BURN_IN on an MP4 output's video"
         ),
         "audioDescriptions": honoured(
             note="HLS: one AAC description per output, or none in any (video only); MP4: "
