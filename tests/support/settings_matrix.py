@@ -4,7 +4,7 @@ the figures read back from an HLS output downloaded once (validation, tracks, lo
 
 Followed: the service model (``InputClipping``, ``Input``, ``AudioNormalizationSettings``,
 ``InsertableImage``) and the user guide's "Assembling multiple inputs and input clips",
-"Setting up audio normalization" and "Image inserter"."""
+"Setting up audio normalization", "Image inserter" and "Setting up captions"."""
 
 from __future__ import annotations
 
@@ -77,6 +77,46 @@ def _loudness(uris: Mapping[str, str], out: str) -> dict[str, Any]:
     return _job(out, _input(uris["loud.mp4"]), output=output)
 
 
+SRT = (
+    b"1\n00:00:00,200 --> 00:00:01,500\nWelcome\n\n"
+    b"2\n00:00:01,800 --> 00:00:02,600\nto the course\n"
+)
+
+
+def _srt(path: Path) -> Path:
+    path.write_bytes(SRT)
+    return path
+
+
+def _captions(uris: Mapping[str, str], out: str) -> dict[str, Any]:
+    # Sidecar captions as the user guide sets them up: a caption selector per file
+    # (FileSourceSettings), a captions-only WEBVTT output in the HLS group, and BURN_IN on
+    # the video output.
+    def selector(uri: str) -> dict[str, Any]:
+        return {"SourceSettings": {"SourceType": "SRT", "FileSourceSettings": {"SourceFile": uri}}}
+
+    video = h264_output("_180p")
+    video["CaptionDescriptions"] = [
+        {"CaptionSelectorName": "Burnt", "DestinationSettings": {"DestinationType": "BURN_IN"}}
+    ]
+    track = {
+        "NameModifier": "_captions_eng",
+        "ContainerSettings": {"Container": "M3U8"},
+        "CaptionDescriptions": [
+            {
+                "CaptionSelectorName": "English",
+                "LanguageCode": "ENG",
+                "LanguageDescription": "English",
+                "DestinationSettings": {"DestinationType": "WEBVTT"},
+            }
+        ],
+    }
+    selectors = {"English": selector(uris["talk.en.srt"]), "Burnt": selector(uris["talk.en.srt"])}
+    job = _job(out, _input(uris["talk.mp4"], CaptionSelectors=selectors), output=video)
+    job["OutputGroups"][0]["Outputs"].append(track)
+    return job
+
+
 def _watermark(uris: Mapping[str, str], out: str) -> dict[str, Any]:
     logo = {
         "ImageInserterInput": uris["logo.png"],
@@ -90,6 +130,15 @@ def _watermark(uris: Mapping[str, str], out: str) -> dict[str, Any]:
 
 
 CASES = (
+    Case(
+        "captions",
+        lambda d: {
+            "talk.mp4": write_source(d / "talk.mp4", duration_s=3),
+            "talk.en.srt": _srt(d / "talk.en.srt"),
+        },
+        _captions,
+        3.0,
+    ),
     Case(
         "clipping",
         lambda d: {"talk.mp4": write_source(d / "talk.mp4", duration_s=3)},
@@ -179,6 +228,7 @@ class Figures:
 
     report: ValidationReport
     tracks: list[tuple[Any, ...]]
+    subtitles: list[tuple[Any, ...]]
     loudness: dict[str, float | None]
 
 
@@ -189,7 +239,10 @@ def read_hls(master: Path, source_duration_s: float | None = None) -> Figures:
         (r.name, r.resolution, r.codecs, r.frame_rate, r.segment_count, r.audio)
         for r in report.renditions
     ]
-    return Figures(report, tracks, loudness_by_playlist(master))
+    subtitles = [
+        (s.language, s.name, s.default, s.segment_count, s.cue_count) for s in report.subtitles
+    ]
+    return Figures(report, tracks, subtitles, loudness_by_playlist(master))
 
 
 def assert_equally_loud(
