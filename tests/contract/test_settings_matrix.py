@@ -31,6 +31,7 @@ from tests.support.settings_matrix import (
     Case,
     Figures,
     assert_equally_loud,
+    band,
     download,
     joined,
     read_hls,
@@ -200,6 +201,22 @@ def test_the_watermark_is_drawn_on_both_backends(matrix: dict[tuple[str, str], O
         assert red > 180 and green < 80 and blue < 80, (name, seen[name])
     ours, theirs = seen["ffmpeg"], seen["mediaconvert"]
     assert all(abs(a - b) <= 16 for a, b in zip(ours, theirs, strict=True)), seen
+
+
+def test_the_captions_are_burnt_in_on_both_backends(
+    matrix: dict[tuple[str, str], Outcome],
+) -> None:
+    """The captioned output against the loudness case's (the same picture, no captions) while
+    "Welcome" shows: its lower third differs, its upper third does not."""
+    for name in BACKENDS:
+        captioned, plain = (
+            joined(_both(matrix, case)[name].out / "hls" / "master_180p.m3u8")
+            for case in ("captions", "loudness")
+        )
+        for top, changed in ((120, True), (0, False)):
+            a, b = (band(video, 1.0, top, 60) for video in (captioned, plain))
+            moved = sum(abs(x - y) > 48 for x, y in zip(a, b, strict=True))
+            assert (moved > 50) is changed, (name, top, moved)
 
 
 @pytest.mark.parametrize("case", NAMES)

@@ -8,6 +8,7 @@ Followed: the service model (``InputClipping``, ``Input``, ``AudioNormalizationS
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,6 +192,16 @@ def joined(playlist: Path) -> Path:
         for name in names:
             whole.write((playlist.parent / name).read_bytes())
     return out
+
+
+def band(video: Path, at_s: float, top: int, height: int) -> bytes:
+    """The grey levels of a horizontal band of the frame ``at_s`` seconds in."""
+    argv = [
+        binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(video),
+        "-ss", str(at_s), "-frames:v", "1", "-vf", f"crop=iw:{height}:0:{top}",
+        "-f", "rawvideo", "-pix_fmt", "gray", "-",
+    ]  # fmt: skip
+    return subprocess.run(argv, check=True, capture_output=True, timeout=30).stdout
 
 
 def loudness_lkfs(media: Path) -> float:
