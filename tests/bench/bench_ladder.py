@@ -217,7 +217,9 @@ def ffmpegs() -> dict[str, str]:
     for name in filter(
         None, (n.strip() for n in os.environ.get("BENCH_FFMPEGS", "path,wheel").split(","))
     ):
-        path = {"path": shutil.which("ffmpeg"), "wheel": wheel_ffmpeg()}.get(name, name)
+        path = shutil.which("ffmpeg") if name == "path" else name
+        if name == "wheel":
+            path = wheel_ffmpeg()
         if path is None:
             raise SystemExit("BENCH_FFMPEGS names the ffmpeg on PATH, and there is none")
         build = describe_ffmpeg(path)
