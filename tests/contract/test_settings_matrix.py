@@ -23,7 +23,7 @@ import pytest
 from botocore.validate import ParamValidator
 
 from tests.support.contract import BACKENDS, TIMEOUT_S, relative_keys
-from tests.support.inputs import pixel
+from tests.support.inputs import dominant_frequency, pixel
 from tests.support.settings_matrix import (
     CASES,
     LOGO_PIXEL,
@@ -190,6 +190,17 @@ def test_loudness_correction_reaches_its_target_on_both_backends(
     # Without correction the same source is far from the target (the case's premise).
     (untouched,) = _figures(matrix["watermark", "ffmpeg"]).loudness.values()
     assert untouched is not None and abs(untouched - TARGET_LKFS) > 3
+
+
+def test_the_inputs_are_stitched_in_order_on_both_backends(
+    matrix: dict[tuple[str, str], Outcome],
+) -> None:
+    """The bumper's 440 Hz tone for its 1 s, then the feature's 660 Hz."""
+    for name, outcome in _both(matrix, "stitched").items():
+        audio = joined(outcome.out / "hls" / "master_180p.m3u8")
+        first, then = (dominant_frequency(audio, start, 0.8) for start in (0.1, 1.6))
+        assert first == pytest.approx(440, abs=30), name
+        assert then == pytest.approx(660, abs=30), name
 
 
 def test_the_watermark_is_drawn_on_both_backends(matrix: dict[tuple[str, str], Outcome]) -> None:

@@ -6,7 +6,6 @@ job settings", "Automated ABR rules"), run through boto3 on the emulator with re
 
 from __future__ import annotations
 
-import itertools
 import re
 import subprocess
 from collections.abc import Callable
@@ -17,7 +16,14 @@ import pytest
 
 from tests.support.emulator import create, done
 from tests.support.fakes import WebhookReceiver
-from tests.support.inputs import h264_output, hls_group, image, pixel, write_source
+from tests.support.inputs import (
+    dominant_frequency,
+    h264_output,
+    hls_group,
+    image,
+    pixel,
+    write_source,
+)
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.loudness import measure
 from vod_testbed.hls.validation import validate_hls
@@ -213,19 +219,7 @@ def test_audio_selected_by_language_remixed_and_normalised(
     assert row.split(",")[2] == "ITU_BS_1770_4"
     assert abs(float(row.split(",")[3]) - -23) <= 0.5
     # The Spanish track's 660 Hz tone, not the English 440 Hz one.
-    assert _dominant_frequency(joined) == pytest.approx(660, abs=30)
-
-
-def _dominant_frequency(media: Path) -> float:
-    """The frequency of a pure tone, from its zero crossings in one channel."""
-    raw = subprocess.run(
-        [binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(media),
-         "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-t", "1", "-f", "s16le", "-"],
-        check=True, capture_output=True, timeout=60,
-    ).stdout  # fmt: skip
-    samples = [int.from_bytes(raw[i : i + 2], "little", signed=True) for i in range(0, len(raw), 2)]
-    crossings = sum(1 for a, b in itertools.pairwise(samples) if a < 0 <= b)
-    return crossings * 48_000 / len(samples)
+    assert dominant_frequency(joined) == pytest.approx(660, abs=30)
 
 
 def test_a_missing_language_ends_the_job_with_1021(
@@ -384,7 +378,7 @@ def test_an_external_audio_file_gives_a_silent_video_its_sound(
     detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
     joined = fetch_variant(storage, detail, tmp_path)
     assert probe(joined).audio is not None
-    assert _dominant_frequency(joined) == pytest.approx(660, abs=30)
+    assert dominant_frequency(joined) == pytest.approx(660, abs=30)
 
 
 def test_audio_by_pid_and_a_selector_group(
@@ -415,7 +409,7 @@ def test_audio_by_pid_and_a_selector_group(
     }
     detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
     pid_group = {**detail, "outputGroupDetails": detail["outputGroupDetails"][:1]}
-    assert _dominant_frequency(fetch_variant(storage, pid_group, tmp_path)) == pytest.approx(
+    assert dominant_frequency(fetch_variant(storage, pid_group, tmp_path)) == pytest.approx(
         660, abs=30
     )
     group_dir = tmp_path / "group"
