@@ -1,13 +1,13 @@
-"""The settings matrix: jobs teams run (sidecar and burnt-in captions, clipping, two stitched
-inputs, loudness correction, a watermark) through both backends: the FFmpeg backend runs
-each job model in-process; the MediaConvert backend renders it into Settings and the
-emulator runs those. Each case is one job per backend on seconds-long 320x180 sources,
-compared on what was written (object keys, groups, durations), what it holds (each
-variant's tracks and caption tracks, its loudness within 1 LU) and validated; the Settings
-the MediaConvert backend sent are checked against botocore's service model and read back
-as the same job (a ladder job as the same ladder).
+"""The settings matrix: jobs teams run (sidecar and burnt-in captions, an audio-only input,
+clipping, two stitched inputs, loudness correction, a watermark) through both backends: the
+FFmpeg backend runs each job model in-process; the MediaConvert backend renders it into
+Settings and the emulator runs those. Each case is one job per backend on seconds-long
+small sources, compared on what was written (object keys, groups, durations), what it holds
+(each variant's tracks and caption tracks, its loudness within 1 LU) and validated; the
+Settings the MediaConvert backend sent are checked against botocore's service model and read
+back as the same job (a ladder job as the same ladder).
 
-Captions given as a ladder request and an audio-only source are compared in
+Captions and an audio-only source given as a ladder request are compared in
 test_renditions_contract.py, an audio rendition group in test_audio_groups_contract.py.
 """
 
@@ -129,7 +129,9 @@ def test_both_backends_write_the_same_objects_and_report_the_same_groups(
     both = _both(matrix, case)
     keys = {name: relative_keys(storage, o.prefix) for name, o in both.items()}
     assert keys["ffmpeg"] == keys["mediaconvert"]
-    assert {"hls/master.m3u8", "hls/master_180p.m3u8", "hls/master_180p_00001.ts"} <= keys["ffmpeg"]
+    for modifier, _, _ in _case(case).variants:
+        assert {f"hls/master{modifier}.m3u8", f"hls/master{modifier}_00001.ts"} <= keys["ffmpeg"]
+    assert "hls/master.m3u8" in keys["ffmpeg"]
     groups = {}
     for name, outcome in both.items():
         assert outcome.job.outputs is not None
@@ -166,8 +168,7 @@ def test_both_outputs_are_valid_with_the_same_tracks_and_durations(
         assert ours.subtitles == [("eng", "English", True, 2, 3)]
     else:
         assert ours.subtitles == []
-    # H.264 Main: AWS's default CodecProfile.
-    assert [t[1:3] for t in ours.tracks] == [("320x180", "avc1.4d400d,mp4a.40.2")]
+    assert [t[1:3] for t in ours.tracks] == [v[1:] for v in _case(case).variants]
     for a, b in zip(ours.report.renditions, theirs.report.renditions, strict=True):
         assert a.media_duration_s == pytest.approx(b.media_duration_s, abs=1 / 30)
         assert a.media_duration_s == pytest.approx(_case(case).duration_s, abs=0.1)
@@ -177,7 +178,9 @@ def test_both_outputs_are_valid_with_the_same_tracks_and_durations(
 def test_both_outputs_sound_equally_loud(matrix: dict[tuple[str, str], Outcome], case: str) -> None:
     """Integrated loudness (ITU-R BS.1770-4) of each variant within 1 LU across backends."""
     both = {name: _figures(o).loudness for name, o in _both(matrix, case).items()}
-    assert [uri for uri, lkfs in both["ffmpeg"].items() if lkfs is not None] == ["master_180p.m3u8"]
+    assert [uri for uri, lkfs in both["ffmpeg"].items() if lkfs is not None] == [
+        f"master{modifier}.m3u8" for modifier, _, _ in _case(case).variants
+    ]
     assert_equally_loud(both["ffmpeg"], both["mediaconvert"])
 
 

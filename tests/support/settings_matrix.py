@@ -4,7 +4,8 @@ the figures read back from an HLS output downloaded once (validation, tracks, lo
 
 Followed: the service model (``InputClipping``, ``Input``, ``AudioNormalizationSettings``,
 ``InsertableImage``) and the user guide's "Assembling multiple inputs and input clips",
-"Setting up audio normalization", "Image inserter" and "Setting up captions"."""
+"Setting up audio normalization", "Image inserter", "Setting up captions" and "Creating
+audio-only outputs"."""
 
 from __future__ import annotations
 
@@ -53,6 +54,11 @@ class Case:
     sources: Callable[[Path], dict[str, Path]]
     settings: Callable[[Mapping[str, str], str], dict[str, Any]]
     duration_s: float
+    # Each variant's name modifier, picture size (None: audio only) and CODECS.
+    variants: tuple[tuple[str, str | None, str], ...] = (
+        # H.264 Main: AWS's default CodecProfile.
+        ("_180p", "320x180", "avc1.4d400d,mp4a.40.2"),
+    )
 
 
 def _clipping(uris: Mapping[str, str], out: str) -> dict[str, Any]:
@@ -118,6 +124,33 @@ def _captions(uris: Mapping[str, str], out: str) -> dict[str, Any]:
     return job
 
 
+def tone(path: Path, duration_s: float = 3.0) -> Path:
+    """An audio-only file: a 440 Hz stereo tone in AAC."""
+    argv = [
+        binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-y",
+        "-f", "lavfi", "-i", f"sine=frequency=440:duration={duration_s}",
+        "-ac", "2", "-c:a", "aac", "-b:a", "128k", str(path),
+    ]  # fmt: skip
+    subprocess.run(argv, check=True, timeout=60)
+    return path
+
+
+def _audio_only(uris: Mapping[str, str], out: str) -> dict[str, Any]:
+    # "Creating audio-only outputs" (user guide): an HLS group of audio-only outputs, each
+    # a variant of its own, from an input with no video.
+    def rendition(modifier: str, bitrate: int) -> dict[str, Any]:
+        audio = h264_output(modifier)["AudioDescriptions"]
+        audio[0]["CodecSettings"]["AacSettings"]["Bitrate"] = bitrate
+        return {
+            "NameModifier": modifier,
+            "ContainerSettings": {"Container": "M3U8"},
+            "AudioDescriptions": audio,
+        }
+
+    group = hls_group(f"{out}/hls/master", rendition("_128k", 128_000), rendition("_64k", 64_000))
+    return {"Inputs": [_input(uris["talk.m4a"])], "OutputGroups": [group]}
+
+
 def _watermark(uris: Mapping[str, str], out: str) -> dict[str, Any]:
     logo = {
         "ImageInserterInput": uris["logo.png"],
@@ -139,6 +172,13 @@ CASES = (
         },
         _captions,
         3.0,
+    ),
+    Case(
+        "audio-only",
+        lambda d: {"talk.m4a": tone(d / "talk.m4a")},
+        _audio_only,
+        3.0,
+        (("_128k", None, "mp4a.40.2"), ("_64k", None, "mp4a.40.2")),
     ),
     Case(
         "clipping",
