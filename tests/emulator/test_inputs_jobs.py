@@ -329,6 +329,36 @@ def test_a_system_preset_in_a_job_template_runs(
     assert report.ok, report.render_text()
 
 
+def test_a_generic_system_preset_makes_the_mp4_its_name_spells(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str,
+    storage: Storage, tmp_path: Path,
+) -> None:  # fmt: skip
+    # A Generic name outside the listed ones: its settings are read from the name on use.
+    name = "System-Generic_Sd_Mp4_Avc_Aac_4x3_640x480p_25Hz_1Mbps"
+    source = upload("in.mp4", duration_s=2)
+    group = {
+        "Name": "File Group",
+        "OutputGroupSettings": {
+            "Type": "FILE_GROUP_SETTINGS",
+            "FileGroupSettings": {"Destination": f"{s3_prefix}/out/"},
+        },
+        "Outputs": [{"Preset": name, "NameModifier": "_sd"}],
+    }
+    audio = {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}}
+    inputs = [{"FileInput": source, "AudioSelectors": audio}]
+    job = create(real_mc, Settings={"Inputs": inputs, "OutputGroups": [group]})
+    detail = complete(receiver, job["Id"])
+    (path,) = detail["outputGroupDetails"][0]["outputDetails"][0]["outputFilePaths"]
+    assert path == f"{s3_prefix}/out/in_sd.mp4"
+    local = tmp_path / "out.mp4"
+    storage.fetch(path, local)
+    video = probe(local).video
+    assert video is not None and video.codec == "h264"
+    assert (video.width, video.height, video.base_rate) == (640, 480, 25)
+    warnings = real_mc.get_job(Id=job["Id"])["Job"]["Messages"]["Warning"]
+    assert any(f"the settings of {name} are read from its name" in w for w in warnings)
+
+
 def test_automated_abr_makes_a_ladder_within_the_limits(
     real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str
 ) -> None:
