@@ -15,6 +15,7 @@ import pytest
 from tests.support.audio_groups import two_language_settings
 from tests.support.contract import BACKENDS, TIMEOUT_S, relative_keys
 from tests.support.inputs import write_source
+from tests.support.settings_matrix import assert_equally_loud, hls_loudness
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
@@ -36,6 +37,7 @@ def test_an_audio_group_alike_on_both_backends(
         tmp_path / "talk.mov", duration_s=3, tracks=((440, "eng", 2), (660, "spa", 2))
     )
     seen = {}
+    loudness = {}
     for name in BACKENDS:
         prefix = f"s3://{backend_settings.s3_bucket}/audiogroups-{uuid.uuid4().hex[:10]}"
         source = f"{prefix}/in/talk.mov"
@@ -49,6 +51,7 @@ def test_an_audio_group_alike_on_both_backends(
         report = validate_hls(master, storage=storage, source_duration_s=3.0)
         assert report.ok, (name, report.render_text())
         parsed = m3u8.load(str(storage.fetch(master, tmp_path / f"{name}.m3u8")))
+        loudness[name] = hls_loudness(storage, master, tmp_path / f"loudness-{name}")
         seen[name] = (
             relative_keys(storage, prefix),
             [(m.group_id, m.language, m.name, m.default) for m in parsed.media],
@@ -64,3 +67,9 @@ def test_an_audio_group_alike_on_both_backends(
     ]
     for a, b in zip(ours[3], theirs[3], strict=True):
         assert a == pytest.approx(b, abs=1 / 30)
+    # Both renditions have sound, the video-only variants none; each within 1 LU.
+    assert [uri for uri, lkfs in loudness["ffmpeg"].items() if lkfs is not None] == [
+        "master_audio_eng.m3u8",
+        "master_audio_spa.m3u8",
+    ]
+    assert_equally_loud(loudness["ffmpeg"], loudness["mediaconvert"])

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.contract import BACKENDS, TIMEOUT_S, Run, relative_keys
+from tests.support.settings_matrix import assert_equally_loud, hls_loudness
 from vod_testbed.backends.captions import CaptionDestination, CaptionTrack
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest, JobStatus
@@ -82,6 +83,17 @@ def _reports(runs: dict[str, Run], storage: Storage, ladder: Ladder) -> dict[str
     return reports
 
 
+def _loudness(runs: dict[str, Run], storage: Storage, tmp: Path) -> None:
+    """Every playlist with sound within 1 LU across the backends (ITU-R BS.1770-4)."""
+    loudness = {}
+    for name, run in runs.items():
+        assert run.job.outputs is not None
+        master = run.job.outputs.master_playlist_uri
+        loudness[name] = hls_loudness(storage, master, tmp / f"loudness-{name}")
+    assert any(v is not None for v in loudness["ffmpeg"].values())
+    assert_equally_loud(loudness["ffmpeg"], loudness["mediaconvert"])
+
+
 def test_captions_sidecar_and_burn_in_alike_on_both_backends(
     make_transcoder, storage: Storage, backend_settings: BackendSettings, tmp_path: Path
 ) -> None:
@@ -115,6 +127,7 @@ def test_captions_sidecar_and_burn_in_alike_on_both_backends(
     durations = {name: [f.duration_s for f in r.renditions] for name, r in reports.items()}
     for ours, theirs in zip(durations["ffmpeg"], durations["mediaconvert"], strict=True):
         assert ours == pytest.approx(theirs, abs=1 / 30)
+    _loudness(runs, storage, tmp_path)
 
 
 def test_an_audio_only_source_alike_on_both_backends(
@@ -141,3 +154,4 @@ def test_an_audio_only_source_alike_on_both_backends(
         assert report.renditions[0].duration_s == pytest.approx(
             probe(clip_path("audio_mp3"), audio_only=True).duration_s, abs=0.1
         )
+    _loudness(runs, storage, tmp_path)

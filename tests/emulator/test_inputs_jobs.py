@@ -6,7 +6,6 @@ job settings", "Automated ABR rules"), run through boto3 on the emulator with re
 
 from __future__ import annotations
 
-import itertools
 import re
 import subprocess
 from collections.abc import Callable
@@ -17,7 +16,14 @@ import pytest
 
 from tests.support.emulator import create, done
 from tests.support.fakes import WebhookReceiver
-from tests.support.inputs import h264_output, hls_group, image, pixel, write_source
+from tests.support.inputs import (
+    dominant_frequency,
+    h264_output,
+    hls_group,
+    image,
+    pixel,
+    write_source,
+)
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.loudness import measure
 from vod_testbed.hls.validation import validate_hls
@@ -213,19 +219,7 @@ def test_audio_selected_by_language_remixed_and_normalised(
     assert row.split(",")[2] == "ITU_BS_1770_4"
     assert abs(float(row.split(",")[3]) - -23) <= 0.5
     # The Spanish track's 660 Hz tone, not the English 440 Hz one.
-    assert _dominant_frequency(joined) == pytest.approx(660, abs=30)
-
-
-def _dominant_frequency(media: Path) -> float:
-    """The frequency of a pure tone, from its zero crossings in one channel."""
-    raw = subprocess.run(
-        [binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(media),
-         "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-t", "1", "-f", "s16le", "-"],
-        check=True, capture_output=True, timeout=60,
-    ).stdout  # fmt: skip
-    samples = [int.from_bytes(raw[i : i + 2], "little", signed=True) for i in range(0, len(raw), 2)]
-    crossings = sum(1 for a, b in itertools.pairwise(samples) if a < 0 <= b)
-    return crossings * 48_000 / len(samples)
+    assert dominant_frequency(joined) == pytest.approx(660, abs=30)
 
 
 def test_a_missing_language_ends_the_job_with_1021(
@@ -335,6 +329,36 @@ def test_a_system_preset_in_a_job_template_runs(
     assert report.ok, report.render_text()
 
 
+def test_a_generic_system_preset_makes_the_mp4_its_name_spells(
+    real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str,
+    storage: Storage, tmp_path: Path,
+) -> None:  # fmt: skip
+    # A Generic name outside the listed ones: its settings are read from the name on use.
+    name = "System-Generic_Sd_Mp4_Avc_Aac_4x3_640x480p_25Hz_1Mbps"
+    source = upload("in.mp4", duration_s=2)
+    group = {
+        "Name": "File Group",
+        "OutputGroupSettings": {
+            "Type": "FILE_GROUP_SETTINGS",
+            "FileGroupSettings": {"Destination": f"{s3_prefix}/out/"},
+        },
+        "Outputs": [{"Preset": name, "NameModifier": "_sd"}],
+    }
+    audio = {"Audio Selector 1": {"DefaultSelection": "DEFAULT"}}
+    inputs = [{"FileInput": source, "AudioSelectors": audio}]
+    job = create(real_mc, Settings={"Inputs": inputs, "OutputGroups": [group]})
+    detail = complete(receiver, job["Id"])
+    (path,) = detail["outputGroupDetails"][0]["outputDetails"][0]["outputFilePaths"]
+    assert path == f"{s3_prefix}/out/in_sd.mp4"
+    local = tmp_path / "out.mp4"
+    storage.fetch(path, local)
+    video = probe(local).video
+    assert video is not None and video.codec == "h264"
+    assert (video.width, video.height, video.base_rate) == (640, 480, 25)
+    warnings = real_mc.get_job(Id=job["Id"])["Job"]["Messages"]["Warning"]
+    assert any(f"the settings of {name} are read from its name" in w for w in warnings)
+
+
 def test_automated_abr_makes_a_ladder_within_the_limits(
     real_mc: Any, upload: Callable[..., str], receiver: WebhookReceiver, s3_prefix: str
 ) -> None:
@@ -384,7 +408,7 @@ def test_an_external_audio_file_gives_a_silent_video_its_sound(
     detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
     joined = fetch_variant(storage, detail, tmp_path)
     assert probe(joined).audio is not None
-    assert _dominant_frequency(joined) == pytest.approx(660, abs=30)
+    assert dominant_frequency(joined) == pytest.approx(660, abs=30)
 
 
 def test_audio_by_pid_and_a_selector_group(
@@ -415,7 +439,7 @@ def test_audio_by_pid_and_a_selector_group(
     }
     detail = complete(receiver, create(real_mc, Settings=settings)["Id"])
     pid_group = {**detail, "outputGroupDetails": detail["outputGroupDetails"][:1]}
-    assert _dominant_frequency(fetch_variant(storage, pid_group, tmp_path)) == pytest.approx(
+    assert dominant_frequency(fetch_variant(storage, pid_group, tmp_path)) == pytest.approx(
         660, abs=30
     )
     group_dir = tmp_path / "group"

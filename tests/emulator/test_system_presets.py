@@ -57,3 +57,52 @@ def test_system_presets_cannot_be_changed_or_deleted(mc: Any) -> None:
     with pytest.raises(mc.exceptions.BadRequestException, match="cannot be changed or deleted"):
         mc.delete_preset(Name=HD)
     assert mc.get_preset(Name=HD)["Preset"]["Type"] == "SYSTEM"
+
+
+GENERIC_720P = "System-Generic_Hd_Mp4_Avc_Aac_16x9_1280x720p_24Hz_4.5Mbps"
+
+
+def test_generic_presets_are_listed_with_settings_read_from_their_names(mc: Any) -> None:
+    listed = {p["Name"]: p for p in mc.list_presets(ListBy="SYSTEM")["Presets"]}
+    preset = listed[GENERIC_720P]
+    assert preset["Category"] == "GENERIC"
+    assert "settings read from the name" in preset["Description"]
+    settings = mc.get_preset(Name=GENERIC_720P)["Preset"]["Settings"]
+    video = settings["VideoDescription"]
+    h264 = video["CodecSettings"]["H264Settings"]
+    assert (video["Width"], video["Height"]) == (1280, 720)
+    assert (h264["RateControlMode"], h264["Bitrate"]) == ("CBR", 4_500_000)
+    assert (h264["FramerateNumerator"], h264["FramerateDenominator"], h264["GopSize"]) == (
+        24,
+        1,
+        48,
+    )
+    assert settings["ContainerSettings"]["Container"] == "MP4"
+
+
+def test_any_generic_name_of_the_grammar_is_a_system_preset_on_first_use(mc: Any) -> None:
+    name = "System-Generic_Uhd_Mp4_Hevc_Aac_16x9_Sdr_3840x2160p_29.97Hz_20Mbps_Qvbr_Vq8"
+    preset = mc.get_preset(Name=name)["Preset"]
+    assert preset["Type"] == "SYSTEM"
+    h265 = preset["Settings"]["VideoDescription"]["CodecSettings"]["H265Settings"]
+    assert (h265["RateControlMode"], h265["MaxBitrate"]) == ("QVBR", 20_000_000)
+    assert h265["QvbrSettings"]["QvbrQualityLevel"] == 8
+    assert (h265["FramerateNumerator"], h265["FramerateDenominator"]) == (30000, 1001)
+    # Once made, it is listed and, like every system preset, cannot be deleted.
+    assert name in {p["Name"] for p in mc.list_presets(ListBy="SYSTEM")["Presets"]}
+    with pytest.raises(mc.exceptions.BadRequestException, match="cannot be changed or deleted"):
+        mc.delete_preset(Name=name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "System-Generic_Hd_Mp4_Avc_Aac_16x9_99999x720p_24Hz_4.5Mbps",  # wider than any tier
+        "System-Generic_Hd_Mp4_Avc_Aac_16x9_1280x720i_24Hz_4.5Mbps",  # interlaced: not read
+        "System-Generic_Hd_Mov_Avc_Aac_16x9_1280x720p_24Hz_4.5Mbps",  # not MP4
+        "System-Generic_Hd_Mp4_Avc_Aac_16x9_1280x720p_24Hz_4.5Mbps_Extra",
+    ],
+)
+def test_names_outside_the_grammar_stay_unknown(mc: Any, name: str) -> None:
+    with pytest.raises(mc.exceptions.NotFoundException, match="does not exist"):
+        mc.get_preset(Name=name)

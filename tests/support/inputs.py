@@ -6,6 +6,7 @@ for watermarks, a pixel's colour, and the HLS output AWS's example jobs write.
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,6 +67,20 @@ def pixel(video: Path, at_s: float, x: int, y: int) -> tuple[int, int, int]:
     ]  # fmt: skip
     data = subprocess.run(argv, check=True, capture_output=True, timeout=30).stdout
     return data[0], data[1], data[2]
+
+
+def dominant_frequency(media: Path, start_s: float = 0.0, duration_s: float = 1.0) -> float:
+    """The frequency of a pure tone in ``duration_s`` seconds of the first audio track from
+    ``start_s``, from its zero crossings in one channel."""
+    raw = subprocess.run(
+        [binary.find_ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(media),
+         "-ss", str(start_s), "-t", str(duration_s),
+         "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "s16le", "-"],
+        check=True, capture_output=True, timeout=60,
+    ).stdout  # fmt: skip
+    samples = [int.from_bytes(raw[i : i + 2], "little", signed=True) for i in range(0, len(raw), 2)]
+    crossings = sum(1 for a, b in itertools.pairwise(samples) if a < 0 <= b)
+    return crossings * 48_000 / len(samples)
 
 
 def h264_output(modifier: str, width: int = 320, height: int = 180) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from vod_testbed.backends.job import JobStatus, new_job_id
-from vod_testbed.backends.mediaconvert import system_presets
+from vod_testbed.backends.mediaconvert import generic_presets, system_presets
+from vod_testbed.backends.mediaconvert.parse import EMULATION_WARNING
 from vod_testbed.common.clock import Clock, system_clock
 from vod_testbed.emulator import pagination, quotas, validation
 from vod_testbed.emulator.config import EmulatorSettings
@@ -79,7 +80,13 @@ class MediaConvertModel:
             store, settings, JobTemplateRecord, "job template", clock, system_catalogue=True
         )
         self.presets = NamedResources(
-            store, settings, PresetRecord, "preset", clock, system_catalogue=True
+            store,
+            settings,
+            PresetRecord,
+            "preset",
+            clock,
+            system_catalogue=True,
+            system_by_name=_generic_preset_fields,
         )
         self.queues = NamedResources(store, settings, QueueRecord, "queue", clock)
         # Held from the token lookup to the insert: two concurrent retries carrying one
@@ -93,12 +100,7 @@ class MediaConvertModel:
             self.queues.create(DEFAULT_QUEUE, {}, "SYSTEM")
         for preset in system_presets.system_presets():
             if self.store.get_resource(PresetRecord, preset.name) is None:
-                fields = {
-                    "settings": preset.settings,
-                    "description": preset.description,
-                    "category": preset.category,
-                }
-                self.presets.create(preset.name, fields, "SYSTEM")
+                self.presets.create(preset.name, _preset_fields(preset), "SYSTEM")
 
     # -- jobs -----------------------------------------------------------------------------
 
@@ -143,7 +145,7 @@ class MediaConvertModel:
             acceleration_settings=fields.get("accelerationSettings") or {"mode": "DISABLED"},
             billing_tags_source=fields.get("billingTagsSource") or "JOB",
             simulate_reserved_queue=fields.get("simulateReservedQueue") or "DISABLED",
-            settings_warnings=[list(w) for w in parsed.warnings],
+            settings_warnings=[list(w) for w in parsed.warnings] + _name_read_presets(settings),
         )
         for request_key, job_field in ECHOED_MEMBERS.items():
             if fields.get(request_key) is not None:
@@ -370,6 +372,33 @@ class MediaConvertModel:
         """DescribeEndpoints (deprecated on AWS): the one endpoint is this emulator."""
         validation.validate_request("DescribeEndpoints", params)
         return {"endpoints": [{"url": endpoint_url.rstrip("/")}]}
+
+
+def _preset_fields(preset: system_presets.SystemPreset) -> dict[str, Any]:
+    return {
+        "settings": preset.settings,
+        "description": preset.description,
+        "category": preset.category,
+    }
+
+
+def _generic_preset_fields(name: str) -> dict[str, Any] | None:
+    preset = system_presets.generic_preset(name)
+    return None if preset is None else _preset_fields(preset)
+
+
+def _name_read_presets(settings: dict[str, Any]) -> list[list[Any]]:
+    """A warning for each output whose Generic preset's settings were read from its name."""
+    return [
+        [
+            EMULATION_WARNING,
+            f"/outputGroups/{index}/outputs/{number}/preset: the settings of {name} are read "
+            "from its name (AWS does not publish them); GetPreset shows them",
+        ]
+        for index, group in enumerate(settings.get("outputGroups", []))
+        for number, output in enumerate(group.get("outputs", []))
+        if (name := output.get("preset")) and generic_presets.describe(name)
+    ]
 
 
 def _no_such_job(job_id: str) -> NotFoundException:

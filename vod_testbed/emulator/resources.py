@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from typing import Any, Generic
 
 from vod_testbed.common.clock import Clock
@@ -26,6 +27,8 @@ class NamedResources(Generic[Named]):
         clock: the time ``createdAt`` and ``lastUpdated`` are stamped with.
         system_catalogue: SYSTEM resources of this kind are AWS's own (system presets and
             templates): listed only by ``listBy`` SYSTEM, and never updated or deleted.
+        system_by_name: the fields of a SYSTEM resource that exists by its name alone (AWS's
+            Generic presets, read from their names), or None; made on first use.
     """
 
     def __init__(
@@ -37,7 +40,9 @@ class NamedResources(Generic[Named]):
         clock: Clock,
         *,
         system_catalogue: bool = False,
+        system_by_name: Callable[[str], dict[str, Any] | None] | None = None,
     ) -> None:
+        self.system_by_name = system_by_name
         self.store = store
         self.system_catalogue = system_catalogue
         self.settings = settings
@@ -64,6 +69,12 @@ class NamedResources(Generic[Named]):
 
     def get(self, name: str) -> Named:
         record = self.store.get_resource(self.record_type, name)
+        fields = None if record or not self.system_by_name else self.system_by_name(name)
+        if record is None and fields is not None:
+            try:
+                return self.create(name, fields, "SYSTEM")
+            except ConflictException:  # made by a concurrent request meanwhile
+                record = self.store.get_resource(self.record_type, name)
         if record is None:
             raise NotFoundException(f"The {self.label} {name!r} does not exist.")
         return record

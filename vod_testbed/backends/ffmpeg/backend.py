@@ -26,6 +26,7 @@ from vod_testbed.backends.in_process import InProcessTranscoder
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus, new_job_id
 from vod_testbed.backends.jobmodel.automated_abr import expanded
 from vod_testbed.backends.jobmodel.inputs import Resolution
+from vod_testbed.backends.jobmodel.ladder import ladder_request
 from vod_testbed.backends.jobmodel.timeline import needs_assembly
 from vod_testbed.backends.source import display_size
 from vod_testbed.common import errors
@@ -136,6 +137,10 @@ class FFmpegBackend(InProcessTranscoder):
             job_id, status=JobStatus.PROGRESSING, phase=JobPhase.PROBING, started_at=time.time()
         )
         request = job.request
+        if request.model is not None:
+            # A model that is exactly a ladder job runs as one, as the MediaConvert backend
+            # sends it and the emulator runs it (docs/ARCHITECTURE.md, "The job model").
+            request = ladder_request(request.model) or request
         model = request.model
         ladder = request.ladder
         if model is not None and needs_assembly(model):

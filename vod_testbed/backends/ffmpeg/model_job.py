@@ -20,6 +20,7 @@ from vod_testbed.backends.ffmpeg.audio_groups import (
     write_audio_groups,
 )
 from vod_testbed.backends.ffmpeg.captions import CaptionFiles
+from vod_testbed.backends.ffmpeg.capture_branch import with_capture
 from vod_testbed.backends.ffmpeg.cmaf import StreamGroupPlan, stream_group_plan
 from vod_testbed.backends.ffmpeg.command import EncodePlan, build_command
 from vod_testbed.backends.ffmpeg.compile import (
@@ -94,7 +95,7 @@ def run_model(
             if rate_note and not hls_plans:
                 ctx.warn(rate_note)
             hls_plans.append(plan)
-            commands.append((folder, build_command(plan, ctx.ffmpeg)))
+            commands.append((folder, []))  # built below, once frame captures have joined
             audio = audio_group_plan(group, source, plan, ctx.ffmpeg)
             audio_plans.append(audio)
             if audio is not None:
@@ -114,8 +115,12 @@ def run_model(
             )
             write_sidecars(index, files, captions)
             file_plans.append(files)
-            if files.argv:
+            if files.argv:  # a group of sidecar caption files alone runs no ffmpeg
                 commands.append((folder, files.argv))
+    if hls_plans:
+        commands = _captures_on_first_ladder(hls_plans, file_plans, commands)
+    ladders = iter(hls_plans)
+    commands = [(f, argv or build_command(next(ladders), ctx.ffmpeg)) for f, argv in commands]
     ctx.update(job_id, phase=JobPhase.TRANSCODING)
     share = (TRANSCODE_END - PROBE_END) / max(1, len(commands))
     for number, (folder, argv) in enumerate(commands):
@@ -181,6 +186,24 @@ def run_model(
             captions=caption_files,
         )
     )
+
+
+def _captures_on_first_ladder(
+    hls_plans: list[EncodePlan],
+    file_plans: Sequence[FileGroupPlan],
+    commands: list[tuple[Path, list[str]]],
+) -> list[tuple[Path, list[str]]]:
+    """A file group that is one frame capture the first HLS group's process can write as it
+    writes a ladder job's thumbnails (:mod:`.capture_branch`) runs no process of its own: a
+    second decode of the whole input would cost as much as the ladder's own."""
+    if hls_plans[0].burn_in is not None:
+        return commands  # its pictures carry burnt-in captions the capture must not show
+    for files in file_plans:
+        joined = with_capture(hls_plans[0], files)
+        if joined is not None:
+            hls_plans[0] = joined
+            commands = [c for c in commands if c[1] is not files.argv]
+    return commands
 
 
 def loudness_logs(ffmpeg: str, assembly: Assembly, model: JobSpec) -> list[tuple[str, str]]:

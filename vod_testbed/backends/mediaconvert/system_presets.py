@@ -3,8 +3,10 @@
 The catalogue is a data file, ``system_presets.json``, whose ``source`` names where its
 settings come from. Settings are kept as AWS's API documentation and boto3 write them
 (PascalCase) and handed out in the wire's camelCase, as the emulator stores everything.
-Only presets whose settings are published are listed: a preset with invented settings
-would make a test pass against a name whose real output differs.
+Only presets whose settings are published are catalogued: a preset with invented settings
+would make a test pass against a name whose real output differs. The one exception is the
+``System-Generic_...`` MP4 family, whose names spell their settings out and which public
+jobs name most: ``generic_presets`` reads them, and says so in each one's description.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from vod_testbed.backends.mediaconvert import generic_presets
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 
 CATALOGUE = "system_presets.json"
@@ -42,8 +45,9 @@ def source() -> str:
 
 
 def system_presets() -> tuple[SystemPreset, ...]:
-    """Every system preset of the catalogue, in its order."""
-    return tuple(
+    """Every system preset listed by ``ListPresets(ListBy=SYSTEM)``: the catalogue's, in its
+    order, then the Generic family's names that AWS's documentation and samples use."""
+    published = tuple(
         SystemPreset(
             name=entry["Name"],
             description=entry["Description"],
@@ -51,4 +55,20 @@ def system_presets() -> tuple[SystemPreset, ...]:
             settings=to_wire_case(entry["Settings"], "PresetSettings"),
         )
         for entry in _catalogue()["presets"]
+    )
+    generic = (generic_preset(name) for name in generic_presets.KNOWN)
+    return published + tuple(preset for preset in generic if preset is not None)
+
+
+def generic_preset(name: str) -> SystemPreset | None:
+    """A ``System-Generic_...`` MP4 preset read from its name, or None if it is not one."""
+    settings = generic_presets.settings_for(name)
+    description = generic_presets.describe(name)
+    if settings is None or description is None:
+        return None
+    return SystemPreset(
+        name=name,
+        description=description,
+        category="GENERIC",
+        settings=to_wire_case(settings, "PresetSettings"),
     )
