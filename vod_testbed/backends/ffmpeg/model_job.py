@@ -196,8 +196,6 @@ def _captures_on_first_ladder(
     """A file group that is one frame capture the first HLS group's process can write as it
     writes a ladder job's thumbnails (:mod:`.capture_branch`) runs no process of its own: a
     second decode of the whole input would cost as much as the ladder's own."""
-    if hls_plans[0].burn_in is not None:
-        return commands  # its pictures carry burnt-in captions the capture must not show
     for files in file_plans:
         joined = with_capture(hls_plans[0], files)
         if joined is not None:
