@@ -10,23 +10,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# The path the filter graph names: the job's own work folder, without the characters a
-# filter graph gives a meaning to.
-_SAFE_PATH = re.compile(r"[A-Za-z0-9/_.+-]+")
+
+def graph_escaped(path: Path) -> str:
+    """``path`` as a filter graph names it: escaped once as an option's value (``\\``,
+    ``'``, ``:``) and once more as part of the graph (``\\``, ``'``, ``[``, ``]``, ``,``,
+    ``;``), as ffmpeg's filter documentation describes ("Notes on filtergraph escaping")."""
+    value = re.sub(r"([\\':])", r"\\\1", str(path))
+    return re.sub(r"([\\'\[\],;])", r"\\\1", value)
 
 
 def embedded_argv(ffmpeg: str, source: Path, work: Path) -> tuple[list[str], Path]:
-    """The command that writes the input's CC1 captions as WebVTT, and where.
-
-    Raises:
-        ValueError: a work folder whose path a filter graph cannot name as it is.
-    """
-    link = work / "embedded-captions-source"
-    if not link.exists():
-        link.symlink_to(source.resolve())
+    """The command that writes the input's CC1 captions as WebVTT, and where."""
     out = work / "embedded-captions.vtt"
-    if not _SAFE_PATH.fullmatch(str(link)):
-        raise ValueError("the work folder's path holds characters a filter graph reserves")
     argv = [
         ffmpeg,
         "-nostdin",
@@ -35,7 +30,7 @@ def embedded_argv(ffmpeg: str, source: Path, work: Path) -> tuple[list[str], Pat
         "-f",
         "lavfi",
         "-i",
-        f"movie={link}[out+subcc]",
+        f"movie={graph_escaped(source)}[out+subcc]",
         "-map",
         "0:s",
         "-c:s",

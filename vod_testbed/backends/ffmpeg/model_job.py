@@ -51,7 +51,6 @@ from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.ladder import is_caption_output
 from vod_testbed.backends.jobmodel.model import CmafGroup, DashIsoGroup, HlsGroup, JobSpec
 from vod_testbed.backends.source import check_audio, frame_rate_warning
-from vod_testbed.common import errors
 from vod_testbed.storage.s3 import is_s3
 
 
@@ -240,10 +239,7 @@ def assemble_inputs(ctx: JobContext, model: JobSpec) -> Assembly:
 
 def read_embedded_captions(ctx: JobContext, source: Path) -> bytes:
     """The input's embedded CEA-608 captions (CC1) as WebVTT text, read by ffmpeg."""
-    try:
-        argv, out = embedded_argv(ctx.ffmpeg, source, ctx.work)
-    except ValueError as exc:
-        raise errors.TranscodeError(errors.UNKNOWN_ERROR, f"Embedded captions: {exc}.") from None
+    argv, out = embedded_argv(ctx.ffmpeg, source, ctx.work)
     ctx.transcode(argv, ctx.work, 0.0, (PROBE_END, PROBE_END))
     ctx.check_canceled()
     return out.read_bytes()
