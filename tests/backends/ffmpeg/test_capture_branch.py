@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.backends.ffmpeg.test_compile import MEDIA
 from tests.backends.mediaconvert.job_examples import file_group, frame_capture_output, hls_group
+from tests.support.sources import media_info
 from vod_testbed.backends.ffmpeg.capture_branch import with_capture
 from vod_testbed.backends.ffmpeg.command import build_command
 from vod_testbed.backends.ffmpeg.compile import Source, file_group_plan, hls_group_plan
@@ -31,7 +31,7 @@ def _plans(capture: dict[str, Any]) -> tuple[Any, Any]:
     spec = parse_job_settings(to_wire_case(settings)).job
     hls, files = spec.output_groups
     assert isinstance(hls, HlsGroup) and isinstance(files, FileGroup)
-    source = Source(Path("/w/in.mp4"), MEDIA, spec.inputs[0])
+    source = Source(Path("/w/in.mp4"), media_info(1280, 720), spec.inputs[0])
     ladder = hls_group_plan(hls, source, Path("/w/group0"), "superfast", None)
     return ladder, file_group_plan(files, source, Path("/w/group1"), "superfast", "ffmpeg")
 
