@@ -16,12 +16,14 @@ import pytest
 from tests.backends.mediaconvert.job_examples import (
     console_mp4_job,
     frame_capture_job,
+    hevc_hls_job,
     hls_with_downloads_job,
     mp4_job,
 )
 from tests.support.emulator import create, done
 from tests.support.fakes import WebhookReceiver
 from vod_testbed.fixtures.media import clip_path
+from vod_testbed.hls.validation import validate_hls
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
@@ -176,3 +178,20 @@ def test_a_container_the_emulator_cannot_write_is_refused_by_name(
     settings["OutputGroups"][0]["Outputs"][0]["ContainerSettings"] = {"Container": "MOV"}
     with pytest.raises(real_mc.exceptions.BadRequestException, match="MOV file outputs"):
         create(real_mc, Settings=settings)
+
+
+def test_an_hevc_rendition_in_an_hls_group(
+    real_mc: Any, receiver: WebhookReceiver, source: str, s3_prefix: str, storage: Storage,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    detail = complete_event(real_mc, receiver, hevc_hls_job(source, f"{s3_prefix}/hevc/index"))
+    (group,) = detail["outputGroupDetails"]
+    (playlist,) = group["playlistFilePaths"]
+    master = m3u8.loads(storage.fetch(playlist, tmp_path / "index.m3u8").read_text())
+    codecs = {p.uri: p.stream_info.codecs.split(",")[0] for p in master.playlists}
+    assert codecs["index_avc.m3u8"].startswith("avc1.")
+    assert codecs["index_hevc.m3u8"].startswith("hvc1.1.6.L")
+    segment = streams(storage, f"{s3_prefix}/hevc/index_hevc_00001.ts", tmp_path)
+    assert (segment["video"], segment["size"]) == ("hevc", (640, 360))
+    report = validate_hls(playlist, storage=storage)
+    assert report.ok, report.render_text()

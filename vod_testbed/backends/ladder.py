@@ -106,13 +106,14 @@ class Rung:
         width, height: the output box in pixels (landscape).
         video_bitrate: average video bitrate a viewer gets, in bits per second.
         audio_bitrate: AAC bitrate in bits per second.
-        profile: H.264 profile (``high``, ``main``, ``baseline``).
+        profile: the codec's profile (H.264 ``high``, ``main``, ``baseline``; H.265 ``main``).
         rate_control: see :class:`RateControl`.
         peak_bitrate: the cap for VBR/QVBR; default 1.07 x ``video_bitrate``.
         qvbr_quality: QVBR quality level 1..10 (only with ``RateControl.QVBR``).
         buffer_bits: the VBV (MediaConvert's HRD) buffer; default 1.5 s of
             ``video_bitrate``.
         buffer_initial_fill_percent: how full the VBV buffer starts (HRD initial fill).
+        codec: ``h264`` (the default) or ``h265``: the rung's video codec.
     """
 
     name: str
@@ -129,6 +130,7 @@ class Rung:
     # This rung's own AAC format (profile, channels, sample rate) when it differs from the
     # ladder's: MediaConvert sets each output's audio on its own (docs/audio-groups.md).
     audio_format: AudioSpec | None = None
+    codec: str = "h264"
 
     def audio_spec(self, ladder_audio: AudioSpec) -> AudioSpec:
         """The AAC format this rung's audio is encoded in."""

@@ -124,7 +124,7 @@ def _fill_figures(r: Rendition) -> None:
 def measured_codecs(media: SegmentMedia) -> str:
     """The CODECS a segment's streams call for (``avc1.640028,mp4a.40.2``)."""
     audio_only = media.video_packets == 0 and media.audio is not None
-    parts = [] if audio_only else [media.avc_codecs or "unknown video"]
+    parts = [] if audio_only else [media.video_codecs or "unknown video"]
     if media.audio is not None:
         parts.append(media.audio.codecs_tag or media.audio.codec)
     return ",".join(parts)

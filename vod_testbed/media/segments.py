@@ -13,6 +13,8 @@ from typing import Any
 
 import av
 
+from vod_testbed.media import hevc
+
 # RFC 6381 object type for AAC: mp4a.40.<audio object type>; LC = 2, HE = 5, HE v2 = 29.
 AAC_OBJECT_TYPES = {"LC": 2, "HE-AAC": 5, "HE-AACv2": 29}
 
@@ -38,7 +40,7 @@ class SegmentMedia:
     path: Path
     width: int = 0
     height: int = 0
-    avc_codecs: str | None = None  # "avc1.PPCCLL" from the first SPS
+    video_codecs: str | None = None  # "avc1.PPCCLL" or "hvc1...." from the first SPS
     frame_rate: Fraction | None = None
     first_packet_is_keyframe: bool = False  # an IDR, not just any I-frame
     keyframe_times: list[float] = field(default_factory=list)  # IDR times
@@ -88,6 +90,21 @@ def has_idr_avcc(data: bytes) -> bool:
     return False
 
 
+def is_idr(data: bytes, is_hevc: bool, length_prefixed: bool = False) -> bool:
+    """Whether a video packet holds an IDR picture, in H.264 or H.265."""
+    if is_hevc:
+        return hevc.has_idr_length_prefixed(data) if length_prefixed else hevc.has_idr(data)
+    return has_idr_avcc(data) if length_prefixed else has_idr(data)
+
+
+def _codecs(data: bytes, extradata: bytes, is_hevc: bool) -> str | None:
+    """The video's RFC 6381 string: from the MP4 decoder record when there is one, else
+    from the first access unit's sequence parameter set."""
+    if is_hevc:
+        return hevc.codecs_from_hvcc(extradata) if extradata else hevc.codecs_from_annexb(data)
+    return f"avc1.{extradata[1:4].hex()}" if extradata else avc_codecs_from_annexb(data)
+
+
 def inspect_segment(path: Path) -> SegmentMedia:
     """Demux one segment and summarise its video and audio packets.
 
@@ -110,19 +127,20 @@ def inspect_segment(path: Path) -> SegmentMedia:
             _audio_times(seg, container, astream)
             return seg
         frame_s = float(1 / seg.frame_rate) if seg.frame_rate else 0.0
-        # MP4 and fMP4 carry the parameter sets in avcC (extradata) and length-prefixed NALs.
+        # MP4 and fMP4 carry the parameter sets in avcC/hvcC (extradata) and length-prefixed NALs.
         avcc = bytes(vstream.codec_context.extradata or b"")
         if avcc[:1] != b"\x01" or len(avcc) < 4:
             avcc = b""
+        is_hevc = vstream.codec_context.name == "hevc"
         for packet in container.demux(vstream):
             if packet.size == 0 or packet.pts is None:
                 continue
             t = float(packet.pts * packet.time_base)
             data = bytes(packet)
-            idr = bool(packet.is_keyframe) and (has_idr_avcc(data) if avcc else has_idr(data))
+            idr = bool(packet.is_keyframe) and is_idr(data, is_hevc, bool(avcc))
             if seg.video_packets == 0:
                 seg.first_packet_is_keyframe = idr
-                seg.avc_codecs = f"avc1.{avcc[1:4].hex()}" if avcc else avc_codecs_from_annexb(data)
+                seg.video_codecs = _codecs(data, avcc, is_hevc)
             seg.video_packets += 1
             seg.video_bytes += packet.size
             if idr:
@@ -150,13 +168,13 @@ def codecs_attribute(video: SegmentMedia) -> str:
     """The CODECS attribute for a rendition whose first segment is ``video``.
 
     Raises:
-        ValueError: the segment holds no H.264 sequence parameter set to read it from.
+        ValueError: the segment holds no sequence parameter set to read it from.
     """
-    if not video.avc_codecs:
+    if not video.video_codecs:
         if video.video_packets == 0 and video.audio and video.audio.codecs_tag:
             return video.audio.codecs_tag  # an audio-only segment
-        raise ValueError(f"{video.path.name} holds no H.264 sequence parameter set")
-    parts = [video.avc_codecs]
+        raise ValueError(f"{video.path.name} holds no H.264 or H.265 sequence parameter set")
+    parts = [video.video_codecs]
     if video.audio and video.audio.codecs_tag:
         parts.append(video.audio.codecs_tag)
     return ",".join(parts)

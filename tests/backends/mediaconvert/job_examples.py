@@ -329,3 +329,20 @@ def iframe_job(source: str, prefix: str) -> dict[str, Any]:
         "Inputs": [{"FileInput": source, "AudioSelectors": AUDIO_SELECTORS}],
         "OutputGroups": [group],
     }
+
+
+def hevc_hls_job(source: str, destination: str) -> dict[str, Any]:
+    """An HLS group (TS segments) of an H.264 rung and an H.265 rung with AWS's HVC1
+    packaging, on 1 s GOPs and segments so that a 2 s clip gives two segments each."""
+    group = hls_group(destination, ("_avc", 640, 360, 800_000), ("_hevc", 640, 360, 600_000))
+    group["OutputGroupSettings"]["HlsGroupSettings"]["SegmentLength"] = 1
+    for output in group["Outputs"]:
+        output["VideoDescription"]["CodecSettings"]["H264Settings"]["GopSize"] = 1
+    hevc = group["Outputs"][1]["VideoDescription"]["CodecSettings"]
+    hevc["H265Settings"] = {
+        **hevc.pop("H264Settings"),
+        "CodecProfile": "MAIN_MAIN",
+        "WriteMp4PackagingType": "HVC1",
+    }
+    hevc["Codec"] = "H_265"
+    return {"Inputs": _input(source), "OutputGroups": [group]}

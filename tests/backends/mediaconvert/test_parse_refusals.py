@@ -21,6 +21,13 @@ from vod_testbed.backends.mediaconvert.model import ValidationError
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 
 
+def _as_h265(codec_settings: dict[str, Any], profile: str) -> None:
+    """An H.264 output's codec settings made H.265 with the same rate and GOP."""
+    h264 = codec_settings.pop("h264Settings")
+    h264.pop("codecProfile", None)
+    codec_settings.update({"codec": "H_265", "h265Settings": {**h264, "codecProfile": profile}})
+
+
 def _extra_group(kind: str) -> Callable[[dict[str, Any]], None]:
     def mutate(s: dict[str, Any]) -> None:
         group = copy.deepcopy(s["outputGroups"][0])
@@ -113,10 +120,10 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "fooBar is not a member of HlsGroupSettings in MediaConvert's API",
     ),
     (
-        "h265",
-        lambda s: output_of(s)["videoDescription"]["codecSettings"].update({"codec": "H_265"}),
-        "/outputGroups/0/outputs/0/videoDescription/codecSettings/codec",
-        "H_265 is not supported here by the emulator (expected H_264)",
+        "h265-main10",
+        lambda s: _as_h265(output_of(s)["videoDescription"]["codecSettings"], "MAIN10_MAIN"),
+        "/outputGroups/0/outputs/0/videoDescription/codecSettings/h265Settings/codecProfile",
+        "only 8-bit Main H.265 is written in HLS groups",
     ),
     (
         "stretch",

@@ -178,6 +178,27 @@ def _rate_control_options(index: int, rung: Rung) -> dict[str, str]:
     return opts
 
 
+def _hevc_options(index: int, plan: EncodePlan) -> dict[str, str]:
+    """An H.265 rung among the ladder's: libx265 on its stream, on the same keyframe grid
+    (forced keyframes as IDRs, closed GOPs) with its parameter sets in every segment, as a
+    TS segment must carry them to be played on its own."""
+    minimum = plan.ladder.scene_cut_min_frames
+    keyint_min = plan.gop_frames if minimum is None else max(1, min(minimum, plan.gop_frames))
+    params = [
+        "log-level=error",
+        f"keyint={plan.gop_frames}",
+        f"min-keyint={keyint_min}",
+        f"scenecut={0 if minimum is None else 40}",
+        "open-gop=0",
+        "repeat-headers=1",
+    ]
+    return {
+        f"c:v:{index}": "libx265",
+        f"forced-idr:v:{index}": "1",
+        f"x265-params:v:{index}": ":".join(params),
+    }
+
+
 def _scene_cut_options(plan: EncodePlan) -> dict[str, str]:
     """No scene-cut keyframes (the fixed grid), or x264's scene-cut detection with IDRs at
     least ``scene_cut_min_frames`` apart (MediaConvert's scene change detection). Each rung
@@ -273,6 +294,8 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
     }
     for i, rendition in enumerate(plan.renditions):
         options.update(_rate_control_options(i, rendition.rung))
+        if rendition.rung.codec == "h265":
+            options.update(_hevc_options(i, plan))
     if plan.has_audio:
         audio_spec = plan.ladder.audio
         assert audio_spec is not None  # has_audio says so

@@ -26,6 +26,7 @@ from vod_testbed.backends.captions import (
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel.model import (
     H264,
+    H265,
     Aac,
     AudioDescription,
     AudioSelector,
@@ -59,8 +60,9 @@ AUDIO_SELECTOR = "Audio Selector 1"
 
 
 def _rung_output(ladder: Ladder, rung: Rung) -> Output:
+    codec_type = H265 if rung.codec == "h265" else H264
     video = VideoDescription(
-        codec=H264(
+        codec=codec_type(
             profile=rung.profile,
             rate=RateSettings(
                 mode=rung.rate_control,
@@ -197,7 +199,8 @@ def _rung(output: Output) -> Rung | None:
         or any(c.destination != "BURN_IN" for c in output.captions)
         or output.extension
         or video is None
-        or not isinstance(video.codec, H264)
+        or not isinstance(video.codec, H264 | H265)
+        or (isinstance(video.codec, H265) and video.codec.profile != "main")
         or video.width is None
         or video.height is None
         or len(output.audio) > 1
@@ -222,6 +225,7 @@ def _rung(output: Output) -> Rung | None:
         qvbr_quality=rate.qvbr_quality,
         buffer_bits=rate.buffer_bits,
         buffer_initial_fill_percent=rate.buffer_initial_fill_percent,
+        codec="h265" if isinstance(video.codec, H265) else "h264",
     )
 
 
@@ -232,10 +236,10 @@ def hls_group_ladder(
     *,
     strict: bool = False,
 ) -> Ladder | None:
-    """The ladder an HLS group is, or None when it is not one: every output an H.264 rung
-    on one keyframe grid and frame rate, with AAC (each rung its own format) or none, and
-    the same burnt-in captions (or none); captions-only outputs are its WebVTT tracks, and
-    a group of audio-only outputs is an audio-only ladder.
+    """The ladder an HLS group is, or None when it is not one: every output an H.264 or
+    H.265 (Main) rung on one keyframe grid and frame rate, with AAC (each rung its own
+    format) or none, and the same burnt-in captions (or none); captions-only outputs are its
+    WebVTT tracks, and a group of audio-only outputs is an audio-only ladder.
 
     Raises:
         ValueError: with ``strict``, what the ladder refuses (a rung name, a size).
@@ -248,7 +252,7 @@ def hls_group_ladder(
         return None
     if len({o.captions for o in outputs}) != 1:
         return None
-    videos = [o.video.codec for o in outputs if o.video and isinstance(o.video.codec, H264)]
+    videos = [o.video.codec for o in outputs if o.video and isinstance(o.video.codec, H264 | H265)]
     scalings = {o.video.scaling for o in outputs if o.video}
     grids = {(v.gop.seconds, v.gop.scene_cut_min_frames, v.frame_rate) for v in videos}
     # _rung refused any audio but AAC.

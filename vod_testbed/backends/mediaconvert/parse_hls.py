@@ -13,6 +13,7 @@ from vod_testbed.backends.jobmodel.audio_groups import video_part
 from vod_testbed.backends.jobmodel.ladder import hls_group_ladder
 from vod_testbed.backends.jobmodel.model import (
     H264,
+    H265,
     Aac,
     HlsGroup,
     Input,
@@ -132,7 +133,7 @@ def _hls_output(
     container = _hls_container(output, opath)
     # Automated ABR chooses each rendition's size; an output box only caps it (a blank
     # one means the source's; docs/inputs-and-audio.md, "Automated ABR").
-    box = video_box(output, opath, codecs=("H_264",), box_required=not automated)
+    box = video_box(output, opath, codecs=("H_264", "H_265"), box_required=not automated)
     vpath = f"{opath}/videoDescription"
     description = output["videoDescription"]
     audio = audio_descriptions(output, opath, ctx.selectors)
@@ -155,6 +156,12 @@ def _hls_output(
             f"{audio[0].codec.codec} in HLS outputs is not supported by the emulator (AAC is)",
         )
     hls_settings = (output.get("outputSettings") or {}).get("hlsSettings") or {}
+    codec = video_codec(description, vpath, segment_seconds, ctx.warn)
+    if isinstance(codec, H265) and codec.profile != "main":
+        raise SettingsError(
+            f"{vpath}/codecSettings/h265Settings/codecProfile",
+            "only 8-bit Main H.265 is written in HLS groups by the emulator",
+        )
     return Output(
         container,
         modifier,
@@ -162,7 +169,7 @@ def _hls_output(
             hls_settings, f"{opath}/outputSettings/hlsSettings"
         ),
         video=VideoDescription(
-            codec=video_codec(description, vpath, segment_seconds, ctx.warn),
+            codec=codec,
             width=box.width,
             height=box.height,
             scaling=box.upscale,
@@ -194,7 +201,8 @@ def _same_across_outputs(outputs: list[Output], path: str) -> None:
     for index, output in enumerate(outputs[1:], start=1):
         opath = f"{path}/outputs/{index}"
         assert first.video is not None and output.video is not None
-        assert isinstance(first.video.codec, H264) and isinstance(output.video.codec, H264)
+        assert isinstance(first.video.codec, H264 | H265)
+        assert isinstance(output.video.codec, H264 | H265)
         same_in_every_output(
             _grid(first.video.codec),
             _grid(output.video.codec),
@@ -264,7 +272,7 @@ def _hls_container(output: Mapping[str, Any], path: str) -> M3u8:
     return M3u8(iframe_only=hls_settings.get("iFrameOnlyManifest", "EXCLUDE") == "INCLUDE")
 
 
-def _grid(codec: H264) -> dict[str, Any]:
+def _grid(codec: H264 | H265) -> dict[str, Any]:
     return {
         "gop_seconds": codec.gop.seconds,
         "scene_cut_min_frames": codec.gop.scene_cut_min_frames,

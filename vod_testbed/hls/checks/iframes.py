@@ -18,7 +18,7 @@ import m3u8
 from vod_testbed.hls.checks.fmp4 import map_path, sync_offsets
 from vod_testbed.hls.model import Context
 from vod_testbed.media.fmp4 import Fmp4Error
-from vod_testbed.media.segments import has_idr
+from vod_testbed.media.segments import is_idr
 
 
 def _idr_positions(path: Path) -> tuple[set[int], bool]:
@@ -29,10 +29,12 @@ def _idr_positions(path: Path) -> tuple[set[int], bool]:
     with av.open(str(path)) as container:
         if not container.streams.video:
             return positions, False
-        for packet in container.demux(container.streams.video[0]):
+        video = container.streams.video[0]
+        is_hevc = video.codec_context.name == "hevc"
+        for packet in container.demux(video):
             if packet.size == 0:
                 continue
-            idr = bool(packet.is_keyframe) and has_idr(bytes(packet))
+            idr = bool(packet.is_keyframe) and is_idr(bytes(packet), is_hevc)
             if first is None:
                 first = idr
             if idr and packet.pos is not None and packet.pos >= 0:

@@ -14,6 +14,7 @@ from vod_testbed.hls.checks.bitrate import check_video_bitrate
 from vod_testbed.hls.checks.media import H264_PROFILES, PROFILE_NAMES, avc_profile
 from vod_testbed.hls.checks.timing import check_segment_cadence
 from vod_testbed.hls.model import Context, Rendition
+from vod_testbed.media import hevc
 
 
 def check_expected(ctx: Context, ladder: Ladder, renditions: list[Rendition]) -> None:
@@ -79,7 +80,20 @@ def check_expected(ctx: Context, ladder: Ladder, renditions: list[Rendition]) ->
 
 
 def _check_rung_profile(ctx: Context, r: Rendition, rung: Rung) -> None:
-    avc = r.media[0].avc_codecs
+    avc = r.media[0].video_codecs
+    if rung.codec == "h265":
+        profile = hevc.profile_of(avc or "")
+        ctx.add(
+            "ladder.profile",
+            profile == 1,
+            "H.265 Main profile as the rung says"
+            if profile == 1
+            else f"the video is {avc}, the rung asks for H.265 Main",
+            r.name,
+        )
+        return
+    if avc is not None and not avc.startswith("avc"):
+        avc = None  # not H.264: reported as an unknown H.264 profile below
     found = PROFILE_NAMES.get(avc_profile(avc), "unknown") if avc else "unknown"
     wanted = H264_PROFILES.get(rung.profile.lower())
     ok = avc is not None and avc_profile(avc) == wanted

@@ -1,12 +1,14 @@
 """Whether the master tells the truth about the media: keyframes at segment starts,
-RESOLUTION, CODECS, FRAME-RATE, H.264 profile and level, audio presence and format."""
+RESOLUTION, CODECS, FRAME-RATE, H.264 or H.265 profile and level, audio presence and format."""
 
 from __future__ import annotations
 
 from vod_testbed.hls.loading import measured_codecs
 from vod_testbed.hls.model import Context, Rendition
+from vod_testbed.media import hevc
 
 MAX_H264_LEVEL = 52  # Apple authoring spec 1.3 (newest revision)
+MAX_HEVC_LEVEL = 153  # Apple authoring spec 1.9: Main or Main 10 up to level 5.1 (x 30)
 H264_PROFILES = {"baseline": 0x42, "main": 0x4D, "high": 0x64}
 PROFILE_NAMES = {v: k for k, v in H264_PROFILES.items()}
 
@@ -83,9 +85,12 @@ def check_media_attributes(ctx: Context, r: Rendition) -> None:
 
 
 def _check_profile_level(ctx: Context, r: Rendition) -> None:
-    avc = r.media[0].avc_codecs
+    avc = r.media[0].video_codecs
     if avc is None:
-        ctx.add("media.profile-level", False, "no H.264 SPS found in the video", r.name)
+        ctx.add("media.profile-level", False, "no H.264 or H.265 SPS found in the video", r.name)
+        return
+    if not avc.startswith("avc"):
+        _check_hevc_profile_level(ctx, r, avc)
         return
     profile, level = avc_profile(avc), int(avc[-2:], 16)
     ok = profile in PROFILE_NAMES and level <= MAX_H264_LEVEL
@@ -169,3 +174,16 @@ def check_audio_presence(ctx: Context, with_media: list[Rendition]) -> None:
 
 def _codec_set(codecs: str) -> set[str]:
     return {c.strip().lower() for c in codecs.split(",") if c.strip()}
+
+
+def _check_hevc_profile_level(ctx: Context, r: Rendition, codecs: str) -> None:
+    profile, level = hevc.profile_of(codecs), hevc.level_of(codecs)
+    name = hevc.PROFILE_NAMES.get(profile or 0, f"profile {profile}")
+    ok = profile in (1, 2) and level is not None and level <= MAX_HEVC_LEVEL
+    ctx.add(
+        "media.profile-level",
+        ok,
+        f"H.265 {name} level {(level or 0) / 30:.1f}"
+        + ("" if ok else " (Apple allows Main/Main 10 up to level 5.1)"),
+        r.name,
+    )

@@ -91,7 +91,12 @@ ROWS: dict[str, dict[str, Coverage]] = {
         "strength": ignored(),
     },
     "VideoCodecSettings": {
-        "codec": honoured("H_264", "H_265", "FRAME_CAPTURE", note="H_265 in file outputs"),
+        "codec": honoured(
+            "H_264",
+            "H_265",
+            "FRAME_CAPTURE",
+            note="H_265 in file outputs and in HLS groups (8-bit Main, TS segments)",
+        ),
         "h264Settings": honoured(),
         "h265Settings": honoured(),
         "frameCaptureSettings": honoured(),
