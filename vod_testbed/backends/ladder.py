@@ -224,13 +224,19 @@ class Ladder:
         names = [r.name for r in self.rungs]
         if len(set(names)) != len(names):
             raise ValueError(f"rung names must be unique: {names}")
-        if self.segment_seconds % self.gop_seconds:
-            raise ValueError("segment_seconds must be a multiple of gop_seconds")
+        if self.segment_seconds <= 0 or self.gop_seconds <= 0:
+            raise ValueError("segment_seconds and gop_seconds must be positive")
         for rung in self.rungs:
             if not _SAFE_NAME.fullmatch(rung.name):
                 raise ValueError(f"rung name {rung.name!r}: use letters, digits, '.', '_', '-'")
             if rung.width % 2 or rung.height % 2:
                 raise ValueError(f"rung {rung.name}: H.264 4:2:0 needs even dimensions")
+
+    @property
+    def exact_segments(self) -> bool:
+        """Whether the GOP leaves segment boundaries off its grid, so that keyframes are
+        also forced there (MediaConvert's SegmentLengthControl EXACT adds I-frames)."""
+        return bool(Fraction(self.segment_seconds) % Fraction(self.gop_seconds))
 
     def with_policies(
         self, upscale: UpscalePolicy | None = None, portrait: PortraitPolicy | None = None

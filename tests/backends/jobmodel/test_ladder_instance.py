@@ -66,7 +66,9 @@ def test_a_model_the_ladder_cannot_say_is_not_a_ladder_job() -> None:
     assert ladder_request(with_mp4) is None
     hls = job.output_groups[0]
     assert isinstance(hls, HlsGroup)
-    # A GOP that does not divide the segments is a valid model but not a ladder.
+    # A GOP that does not divide the segments: exact segments (EXACT) are a ladder with
+    # keyframes at the boundaries too; rounded up to a GOP multiple they would not be whole
+    # seconds, a valid model but not a ladder.
     first = hls.outputs[0]
     video = first.video
     assert video is not None and isinstance(video.codec, H264)
@@ -76,9 +78,13 @@ def test_a_model_the_ladder_cannot_say_is_not_a_ladder_job() -> None:
         codec = replace(h264, gop=replace(h264.gop, seconds=seconds))
         return replace(hls, outputs=(replace(first, video=replace(video, codec=codec)),))
 
-    assert hls_group_ladder(with_gop(Fraction(5, 2)), job.inputs[0]) is None
+    exact = hls_group_ladder(with_gop(Fraction(5, 2)), job.inputs[0])
+    assert exact is not None and exact.exact_segments
+    rounded = replace(with_gop(Fraction(5, 2)), gop_multiple_segments=True)
+    assert hls_group_ladder(rounded, job.inputs[0]) is None
     ladder = hls_group_ladder(with_gop(Fraction(3, 2)), job.inputs[0])
     assert ladder is not None and ladder.gop_seconds == Fraction(3, 2)
+    assert not ladder.exact_segments
 
 
 def test_file_outputs_are_named_as_mediaconvert_names_them() -> None:

@@ -166,7 +166,7 @@ def test_a_gop_size_in_seconds_may_be_a_decimal(size: float) -> None:
     assert only_output(parsed(settings)).video.codec.gop.seconds == Fraction(str(size))
 
 
-def test_a_decimal_gop_in_hls_must_divide_the_segments() -> None:
+def test_a_decimal_gop_in_hls_divides_the_segments_or_adds_keyframes_at_them() -> None:
     settings = {
         "Inputs": mp4_job(SOURCE, "s3://m/o/")["Inputs"],
         "OutputGroups": [hls_group("s3://media/out/hls/index", ("_360p", 640, 360, 800_000))],
@@ -177,9 +177,13 @@ def test_a_decimal_gop_in_hls_must_divide_the_segments() -> None:
     h264["GopSize"] = 1.5
     ladder = parsed(settings).ladder
     assert ladder is not None and ladder.ladder.gop_seconds == Fraction(3, 2)
+    # A GOP that does not divide the 6 s segments (EXACT, the default): the ladder keeps
+    # both, and forces keyframes at the segment boundaries too.
     h264["GopSize"] = 2.5
-    with pytest.raises(ValidationError, match="must divide segmentLength"):
-        parsed(settings)
+    ladder = parsed(settings).ladder
+    assert ladder is not None
+    assert (ladder.ladder.gop_seconds, ladder.ladder.segment_seconds) == (Fraction(5, 2), 6)
+    assert ladder.ladder.exact_segments
 
 
 def test_deinterlacer_and_noise_reducer_are_accepted_the_noise_reducer_with_a_warning() -> None:

@@ -182,12 +182,6 @@ REFUSALS: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "bitrate is required when rateControlMode is CBR",
     ),
     (
-        "gop-not-dividing-segment",
-        lambda s: [h264_of(s, i).update({"gopSize": 4.0}) for i in range(4)],
-        "/outputGroups/0/outputs/0/videoDescription/codecSettings/h264Settings/gopSize",
-        "a 4 s GOP must divide segmentLength (6 s)",
-    ),
-    (
         "gop-differs-between-outputs",
         lambda s: h264_of(s, 2).update({"gopSize": 3.0}),
         "/outputGroups/0/outputs/2/videoDescription/codecSettings/h264Settings/gopSize",

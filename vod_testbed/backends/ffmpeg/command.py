@@ -178,6 +178,19 @@ def _rate_control_options(index: int, rung: Rung) -> dict[str, str]:
     return opts
 
 
+def keyframe_expression(ladder: Ladder) -> str:
+    """ffmpeg's ``force_key_frames`` expression: a keyframe every ``gop_seconds``, and with
+    exact segments (a GOP that does not divide them) one at every segment boundary too: the
+    next forced time is the nearer of the two grids' next points after the last one."""
+    gop = f"{float(ladder.gop_seconds):g}"
+    if not ladder.exact_segments:
+        return f"expr:gte(t,n_forced*{gop})"
+    segment = f"{ladder.segment_seconds}"
+    after = "(prev_forced_t+0.0005)"
+    upcoming = f"min(ceil({after}/{gop})*{gop},ceil({after}/{segment})*{segment})"
+    return f"expr:if(isnan(prev_forced_t),1,gte(t,{upcoming}))"
+
+
 def _hevc_options(index: int, plan: EncodePlan) -> dict[str, str]:
     """An H.265 rung among the ladder's: libx265 on its stream, on the same keyframe grid
     (forced keyframes as IDRs, closed GOPs) with its parameter sets in every segment, as a
@@ -289,7 +302,7 @@ def build_command(plan: EncodePlan, ffmpeg_binary: str) -> list[str]:
         "g": str(plan.gop_frames),
         # Time-based forcing keeps the 2 s grid on any frame rate; with -g/-sc_threshold it
         # gives identical IDR times in every rung.
-        "force_key_frames": f"expr:gte(t,n_forced*{float(plan.ladder.gop_seconds):g})",
+        "force_key_frames": keyframe_expression(plan.ladder),
         **_scene_cut_options(plan),
     }
     for i, rendition in enumerate(plan.renditions):

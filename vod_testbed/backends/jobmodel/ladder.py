@@ -301,14 +301,16 @@ def hls_group_ladder(
 
 
 def segment_length(group: HlsGroup, gop: Fraction) -> int | None:
-    """The segments a group's keyframe grid gives: ``SegmentLength`` when the GOP divides
-    it; with ``SegmentLengthControl: GOP_MULTIPLE``, rounded up to the next GOP boundary
-    (HlsGroupSettings, service model); None when neither gives whole seconds."""
+    """The segments of a group on a keyframe grid of ``gop`` (HlsGroupSettings, service
+    model): ``SegmentLength`` with ``SegmentLengthControl: EXACT`` (the default), where a
+    GOP that does not divide it "might result in additional I-frames" (the ladder forces
+    them at each boundary); with ``GOP_MULTIPLE``, rounded up to the next GOP boundary, or
+    None when that is not a whole number of seconds."""
     seconds = Fraction(group.segment_seconds)
     if group.gop_multiple_segments:
         seconds = math.ceil(seconds / gop) * gop
-    if seconds % gop or seconds.denominator != 1:
-        return None
+        if seconds.denominator != 1:
+            return None
     return int(seconds)
 
 

@@ -234,19 +234,12 @@ def _frame_rate(h264: Mapping[str, Any], path: str) -> Fraction | None:
     return Fraction(int(numerator), int(denominator))
 
 
-# HlsGroupSettings.SegmentLengthControl (service model): EXACT "might result in additional
-# I-frames in the output GOP"; GOP_MULTIPLE rounds segments "up ... to the next GOP boundary".
-_EXACT_SEGMENTS = (
-    "with segmentLengthControl EXACT: AWS then adds I-frames at each segment's end, which "
-    "the emulator does not reproduce; GOP_MULTIPLE rounds segments up to the GOP"
-)
-
-
 def gop_seconds(
     h264: Mapping[str, Any], path: str, segment_seconds: int | None, warn: Warn
 ) -> Fraction:
     """The GOP an output asks for, in seconds ("a decimal value of seconds", service
-    model); in an HLS group (``segment_seconds``) it must divide the segment length."""
+    model). In an HLS group (``segment_seconds``) a GOP that does not divide the segments
+    gets I-frames at their boundaries too (SegmentLengthControl EXACT, jobmodel.ladder)."""
     units = h264.get("gopSizeUnits", "AUTO" if "gopSize" not in h264 else "FRAMES")
     size = h264.get("gopSize")
     if units == "AUTO":
@@ -260,31 +253,19 @@ def gop_seconds(
     if units == "SECONDS":
         seconds = Fraction(str(size)).limit_denominator(1000)
     else:
-        seconds = _frames_as_seconds(float(size), path, segment_seconds, warn)
-    if segment_seconds is not None and Fraction(segment_seconds) % seconds:
-        raise SettingsError(
-            f"{path}/gopSize",
-            f"a {float(seconds):g} s GOP must divide segmentLength ({segment_seconds} s) "
-            + _EXACT_SEGMENTS,
-        )
+        seconds = _frames_as_seconds(float(size), segment_seconds, warn, path)
     return seconds
 
 
-def _frames_as_seconds(size: float, path: str, segment_seconds: int | None, warn: Warn) -> Fraction:
+def _frames_as_seconds(size: float, segment_seconds: int | None, warn: Warn, path: str) -> Fraction:
     """gopSizeUnits FRAMES at the first nominal rate that gives whole seconds dividing the
-    segment (any rate, outside HLS groups, at 30 fps)."""
+    segment; else (and outside HLS groups) at 30 fps."""
     for rate in _NOMINAL_FRAME_RATES:
         whole = size % rate == 0
         if whole and (segment_seconds is None or segment_seconds % (int(size) // rate) == 0):
             seconds = Fraction(int(size) // rate)
             break
     else:
-        if segment_seconds is not None:
-            raise SettingsError(
-                f"{path}/gopSize",
-                f"{size:g} frames is not a whole number of seconds that divides segmentLength "
-                f"at 30, 25, 24, 60 or 50 fps " + _EXACT_SEGMENTS,
-            )
         rate, seconds = 30, Fraction(int(size), 30)
     warn(
         f"{path}/gopSize",
@@ -345,7 +326,7 @@ def video_codec(
     video: Mapping[str, Any], vpath: str, segment_seconds: int | None, warn: Warn
 ) -> H264 | H265:
     """The H.264 or H.265 codec of a video description (``segment_seconds``: the HLS
-    group's, whose segments the GOP must divide; None outside HLS)."""
+    group's, which chooses the default GOP and a rate for one in frames; None outside HLS)."""
     codec_settings = video["codecSettings"]
     if codec_settings["codec"] == "H_264":
         settings = codec_settings.get("h264Settings") or {}

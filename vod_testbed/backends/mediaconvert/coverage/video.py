@@ -110,7 +110,10 @@ ROWS: dict[str, dict[str, Coverage]] = {
         "maxBitrate": _MAX_BITRATE,
         "qvbrSettings": honoured(),
         "codecProfile": honoured(*H264_PROFILES, note="default MAIN, the console's default"),
-        "gopSize": honoured(note="seconds may be decimal; in HLS it must divide segmentLength"),
+        "gopSize": honoured(
+            note="seconds may be decimal; in HLS a GOP that does not divide segmentLength "
+            "gets I-frames at segment boundaries too (EXACT)"
+        ),
         "gopSizeUnits": approximated(
             note="SECONDS honoured; FRAMES converted at a nominal rate; AUTO -> 2 s when it "
             "divides segmentLength, else 1 s"
