@@ -46,7 +46,7 @@ from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.ffmpeg.binary import describe_ffmpeg, wheel_ffmpeg
 from vod_testbed.backends.job import JobRequest, JobStatus
-from vod_testbed.backends.jobmodel.ladder import ladder_job
+from vod_testbed.backends.jobmodel.from_ladder import ladder_job
 from vod_testbed.backends.jobmodel.model import AudioRenditionSettings, HlsGroup, M3u8, Output
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.fixtures.media import clip_path

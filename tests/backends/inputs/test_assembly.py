@@ -15,10 +15,9 @@ from tests.support.inputs import image, pixel, write_source
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.ffmpeg.assembly import assemble
 from vod_testbed.backends.ffmpeg.loudness import measure
+from vod_testbed.backends.jobmodel.codecs import H264, Aac
 from vod_testbed.backends.jobmodel.inputs import InsertedImage, LoudnessSettings
 from vod_testbed.backends.jobmodel.model import (
-    H264,
-    Aac,
     AudioDescription,
     AudioSelector,
     Clipping,

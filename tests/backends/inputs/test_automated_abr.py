@@ -11,10 +11,9 @@ import pytest
 from tests.backends.mediaconvert.settings_builders import wire
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel.automated_abr import AbrSettingsError, automated_ladder, expanded
+from vod_testbed.backends.jobmodel.codecs import H264, Aac
 from vod_testbed.backends.jobmodel.inputs import AutomatedAbr, Resolution
 from vod_testbed.backends.jobmodel.model import (
-    H264,
-    Aac,
     AudioDescription,
     HlsGroup,
     Input,

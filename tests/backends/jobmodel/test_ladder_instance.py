@@ -6,15 +6,13 @@ from fractions import Fraction
 
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel import names
-from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, ladder_job, ladder_request
+from vod_testbed.backends.jobmodel.codecs import H264, Aac, FrameCapture, Mp3
+from vod_testbed.backends.jobmodel.from_ladder import ladder_job
+from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, ladder_request
 from vod_testbed.backends.jobmodel.model import (
-    H264,
-    Aac,
     AudioDescription,
     FileGroup,
-    FrameCapture,
     HlsGroup,
-    Mp3,
     Mp4,
     Output,
     Raw,

@@ -17,7 +17,7 @@ from tests.backends.mediaconvert.settings_builders import (
 )
 from vod_testbed.backends.ffmpeg.encryption import with_key_tags
 from vod_testbed.backends.hls_encryption import HlsEncryption
-from vod_testbed.backends.jobmodel.ladder import ladder_job
+from vod_testbed.backends.jobmodel.from_ladder import ladder_job
 from vod_testbed.backends.mediaconvert.model import ValidationError, to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.backends.mediaconvert.render import render_job_settings

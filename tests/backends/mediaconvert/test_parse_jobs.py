@@ -22,18 +22,8 @@ from tests.backends.mediaconvert.job_examples import (
     mp4_output,
 )
 from vod_testbed.backends.jobmodel import names
-from vod_testbed.backends.jobmodel.model import (
-    H264,
-    H265,
-    Aac,
-    Ac3,
-    FileGroup,
-    FrameCapture,
-    HlsGroup,
-    Mp3,
-    Mp4,
-    Wav,
-)
+from vod_testbed.backends.jobmodel.codecs import H264, H265, Aac, Ac3, FrameCapture, Mp3, Wav
+from vod_testbed.backends.jobmodel.model import FileGroup, HlsGroup, Mp4
 from vod_testbed.backends.ladder import RateControl
 from vod_testbed.backends.mediaconvert.model import ValidationError, to_wire_case
 from vod_testbed.backends.mediaconvert.parse import ParsedJob, parse_job_settings

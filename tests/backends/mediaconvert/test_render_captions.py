@@ -6,7 +6,8 @@ from __future__ import annotations
 from vod_testbed.backends.captions import CaptionDestination, CaptionTrack
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.mediaconvert.model import to_wire_case, validate_job_settings
-from vod_testbed.backends.mediaconvert.render import BURN_IN_STYLE, render_job_settings
+from vod_testbed.backends.mediaconvert.render import render_job_settings
+from vod_testbed.backends.mediaconvert.render_captions import BURN_IN_STYLE
 from vod_testbed.media.captions import CaptionFormat
 
 TRACKS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.backends.mediaconvert.settings_builders import INPUT, PREFIX, assert_valid_for_boto3
 from vod_testbed.backends.job import JobRequest
-from vod_testbed.backends.jobmodel.ladder import ladder_job
+from vod_testbed.backends.jobmodel.from_ladder import ladder_job
 from vod_testbed.backends.jobmodel.model import FileGroup, Mp4
 from vod_testbed.backends.ladder import DEFAULT_LADDER, UpscalePolicy
 from vod_testbed.backends.mediaconvert.model import to_wire_case

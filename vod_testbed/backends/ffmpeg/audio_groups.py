@@ -27,7 +27,8 @@ from vod_testbed.backends.ffmpeg.compile import Source
 from vod_testbed.backends.ffmpeg.outputs import RenditionFiles, read_rendition
 from vod_testbed.backends.ffmpeg.playlist_text import quoted_string
 from vod_testbed.backends.jobmodel.audio_groups import audio_outputs, rendition_sets
-from vod_testbed.backends.jobmodel.model import Aac, HlsGroup, Output
+from vod_testbed.backends.jobmodel.codecs import Aac
+from vod_testbed.backends.jobmodel.model import HlsGroup, Output
 from vod_testbed.backends.ladder import AudioRendition
 from vod_testbed.common import errors
 from vod_testbed.media import containers

@@ -16,7 +16,7 @@ from dataclasses import replace
 from vod_testbed.backends import naming
 from vod_testbed.backends.ffmpeg.command import EncodePlan
 from vod_testbed.backends.ffmpeg.compile import FileGroupPlan
-from vod_testbed.backends.jobmodel.model import FrameCapture
+from vod_testbed.backends.jobmodel.codecs import FrameCapture
 from vod_testbed.backends.ladder import ThumbnailSpec
 
 

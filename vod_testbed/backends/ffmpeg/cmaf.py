@@ -30,7 +30,8 @@ from vod_testbed.backends.ffmpeg.compile import (
 )
 from vod_testbed.backends.ffmpeg.filters import preprocess
 from vod_testbed.backends.jobmodel import stream_names
-from vod_testbed.backends.jobmodel.model import H264, CmafGroup, Output, StreamingGroup
+from vod_testbed.backends.jobmodel.codecs import H264
+from vod_testbed.backends.jobmodel.model import CmafGroup, Output, StreamingGroup
 from vod_testbed.backends.ladder import Geometry
 from vod_testbed.common import errors
 from vod_testbed.media.fmp4 import Fmp4Error, Fragment, Init, read_fragments, read_init

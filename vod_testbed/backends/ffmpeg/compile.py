@@ -32,23 +32,25 @@ from vod_testbed.backends.ffmpeg.filters import preprocess
 from vod_testbed.backends.ffmpeg.trickplay import plan_tile_sets
 from vod_testbed.backends.jobmodel import names
 from vod_testbed.backends.jobmodel.audio_groups import video_part
-from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, is_caption_output
-from vod_testbed.backends.jobmodel.model import (
+from vod_testbed.backends.jobmodel.codecs import (
     H264,
     H265,
     Aac,
     Ac3,
     AudioCodec,
-    FileGroup,
     FrameCapture,
+    Mp3,
+    Wav,
+)
+from vod_testbed.backends.jobmodel.ladder import hls_group_ladder, is_caption_output
+from vod_testbed.backends.jobmodel.model import (
+    FileGroup,
     HlsGroup,
     Input,
-    Mp3,
     Mp4,
     Output,
     VideoDescription,
     VideoPreprocessors,
-    Wav,
 )
 from vod_testbed.backends.ladder import (
     Geometry,

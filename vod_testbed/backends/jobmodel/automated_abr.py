@@ -31,8 +31,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from vod_testbed.backends.jobmodel.codecs import H264, H265
 from vod_testbed.backends.jobmodel.inputs import AutomatedAbr, Resolution
-from vod_testbed.backends.jobmodel.model import H264, H265, HlsGroup, JobSpec, Output, OutputGroup
+from vod_testbed.backends.jobmodel.model import HlsGroup, JobSpec, Output, OutputGroup
 from vod_testbed.backends.ladder import RateControl
 
 DEFAULT_QUALITY = 7

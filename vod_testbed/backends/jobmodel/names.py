@@ -11,7 +11,8 @@ images: ``<base><modifier>.0000000.jpg``, seven digits from 0.
 
 from __future__ import annotations
 
-from vod_testbed.backends.jobmodel.model import FrameCapture, M3u8, Mp4, Output, Raw
+from vod_testbed.backends.jobmodel.codecs import FrameCapture
+from vod_testbed.backends.jobmodel.model import M3u8, Mp4, Output, Raw
 
 _CODEC_EXTENSIONS = {"MP3": "mp3", "WAV": "wav", "AAC": "aac", "AC3": "ac3", "EAC3": "eac3"}
 # Sidecar caption files: the format's own extension.

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vod_testbed.backends.jobmodel.model import Aac, Ac3, AudioCodec, AudioDescription, Mp3, Wav
+from vod_testbed.backends.jobmodel.codecs import Aac, Ac3, AudioCodec, Mp3, Wav
+from vod_testbed.backends.jobmodel.model import AudioDescription
 from vod_testbed.backends.mediaconvert import parse_inputs
 from vod_testbed.backends.mediaconvert.codec_limits import aac_bitrates, aac_problem
 from vod_testbed.backends.mediaconvert.coverage import (

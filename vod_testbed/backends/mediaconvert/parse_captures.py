@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from vod_testbed.backends.jobmodel.model import FrameCapture, Output, Raw, VideoDescription
+from vod_testbed.backends.jobmodel.codecs import FrameCapture
+from vod_testbed.backends.jobmodel.model import Output, Raw, VideoDescription
 from vod_testbed.backends.mediaconvert.coverage import SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.parse_codecs import video_box
 

@@ -14,14 +14,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from vod_testbed.backends.jobmodel.codecs import H264, H265, GopSettings, RateSettings
 from vod_testbed.backends.jobmodel.inputs import InsertedImage
-from vod_testbed.backends.jobmodel.model import (
-    H264,
-    H265,
-    GopSettings,
-    RateSettings,
-    VideoPreprocessors,
-)
+from vod_testbed.backends.jobmodel.model import VideoPreprocessors
 from vod_testbed.backends.ladder import (
     VBV_INITIAL_FILL_PERCENT,
     RateControl,

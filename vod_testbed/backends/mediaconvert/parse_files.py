@@ -11,15 +11,8 @@ from typing import Any
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.jobmodel import names
-from vod_testbed.backends.jobmodel.model import (
-    FileGroup,
-    Mp3,
-    Mp4,
-    Output,
-    Raw,
-    VideoDescription,
-    Wav,
-)
+from vod_testbed.backends.jobmodel.codecs import Mp3, Wav
+from vod_testbed.backends.jobmodel.model import FileGroup, Mp4, Output, Raw, VideoDescription
 from vod_testbed.backends.mediaconvert.coverage import SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions
 from vod_testbed.backends.mediaconvert.parse_captions import (

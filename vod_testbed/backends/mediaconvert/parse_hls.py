@@ -10,17 +10,9 @@ from typing import Any
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.jobmodel.audio_groups import video_part
+from vod_testbed.backends.jobmodel.codecs import H264, H265, Aac
 from vod_testbed.backends.jobmodel.ladder import hls_group_ladder
-from vod_testbed.backends.jobmodel.model import (
-    H264,
-    H265,
-    Aac,
-    HlsGroup,
-    Input,
-    M3u8,
-    Output,
-    VideoDescription,
-)
+from vod_testbed.backends.jobmodel.model import HlsGroup, Input, M3u8, Output, VideoDescription
 from vod_testbed.backends.mediaconvert import parse_inputs
 from vod_testbed.backends.mediaconvert.coverage import SettingsError, check_supported
 from vod_testbed.backends.mediaconvert.parse_audio import audio_descriptions

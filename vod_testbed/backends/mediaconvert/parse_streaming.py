@@ -14,9 +14,8 @@ from typing import Any
 
 from vod_testbed.backends import naming
 from vod_testbed.backends.jobmodel import stream_names
+from vod_testbed.backends.jobmodel.codecs import H264, Aac
 from vod_testbed.backends.jobmodel.model import (
-    H264,
-    Aac,
     CmafGroup,
     Cmfc,
     DashIsoGroup,

@@ -14,9 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.job import JobRequest
-from vod_testbed.backends.jobmodel.ladder import caption_selector_name
 from vod_testbed.backends.ladder import (
     AudioRendition,
     AudioSpec,
@@ -38,6 +36,11 @@ from vod_testbed.backends.mediaconvert.coverage import (
     H264_PROFILES,
 )
 from vod_testbed.backends.mediaconvert.parse import ROTATE
+from vod_testbed.backends.mediaconvert.render_captions import (
+    ladder_burn_in_descriptions,
+    ladder_caption_output,
+    ladder_caption_selectors,
+)
 from vod_testbed.backends.mediaconvert.render_encryption import render_encryption
 from vod_testbed.backends.mediaconvert.trickplay import render_trick_play
 from vod_testbed.backends.source import display_size
@@ -219,73 +222,6 @@ def _hls_group(
     }
 
 
-def _caption_selectors(tracks: tuple[CaptionTrack, ...]) -> dict[str, Any]:
-    """One selector per sidecar file; TimeDelta in milliseconds, as the track holds it."""
-    return {
-        caption_selector_name(i): {
-            "LanguageCode": track.language.upper(),
-            "SourceSettings": {
-                "SourceType": track.source_format.value,
-                "FileSourceSettings": {
-                    "SourceFile": track.source_uri,
-                    "TimeDelta": track.time_delta_ms,
-                    "TimeDeltaUnits": "MILLISECONDS",
-                },
-            },
-        }
-        for i, track in enumerate(tracks)
-    }
-
-
-def _caption_output(index: int, track: CaptionTrack) -> dict[str, Any]:
-    """A WebVTT caption rendition of the HLS group: an output of its own, captions only."""
-    return {
-        "NameModifier": track.name_modifier,
-        "ContainerSettings": {"Container": "M3U8", "M3u8Settings": {}},
-        "OutputSettings": {"HlsSettings": {}},
-        "CaptionDescriptions": [
-            {
-                "CaptionSelectorName": caption_selector_name(index),
-                "LanguageCode": track.language.upper(),
-                "LanguageDescription": track.name,
-                "DestinationSettings": {
-                    "DestinationType": "WEBVTT",
-                    # Plain cues, as the FFmpeg backend writes them.
-                    "WebvttDestinationSettings": {"StylePassthrough": "DISABLED"},
-                },
-            }
-        ],
-    }
-
-
-# What libass draws by default, which the FFmpeg backend's burn-in uses: white text with a
-# thin black outline, centred at the bottom, no box, no shadow.
-BURN_IN_STYLE: dict[str, Any] = {
-    "Alignment": "CENTERED",
-    "FontColor": "WHITE",
-    "FontOpacity": 255,
-    "OutlineColor": "BLACK",
-    "OutlineSize": 2,
-    "BackgroundOpacity": 0,
-    "ShadowOpacity": 0,
-}
-
-
-def _burn_in_descriptions(tracks: tuple[CaptionTrack, ...]) -> list[dict[str, Any]]:
-    return [
-        {
-            "CaptionSelectorName": caption_selector_name(i),
-            "LanguageCode": track.language.upper(),
-            "DestinationSettings": {
-                "DestinationType": "BURN_IN",
-                "BurninDestinationSettings": dict(BURN_IN_STYLE),
-            },
-        }
-        for i, track in enumerate(tracks)
-        if track.burn_in
-    ]
-
-
 def _frame_capture_group(
     destination: str, spec: ThumbnailSpec, box: tuple[int, int]
 ) -> dict[str, Any]:
@@ -406,12 +342,14 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
     video_outputs = [
         _hls_output(rung, box, ladder, frame_rate, with_audio) for rung, box in outputs
     ]
-    burn_in = _burn_in_descriptions(request.captions)
+    burn_in = ladder_burn_in_descriptions(request.captions)
     if burn_in:
         for output in video_outputs:
             output["CaptionDescriptions"] = burn_in
     caption_outputs = [
-        _caption_output(i, track) for i, track in enumerate(request.captions) if not track.burn_in
+        ladder_caption_output(i, track)
+        for i, track in enumerate(request.captions)
+        if not track.burn_in
     ]
     # Image-based trick play (backends/trickplay.py) beside the video renditions.
     hls_captions: dict[str, Any] = render_trick_play(ladder.trick_play)
@@ -440,7 +378,7 @@ def render_job_settings(request: JobRequest, *, source: MediaInfo | None = None)
                     else {}
                 ),
                 **(
-                    {"CaptionSelectors": _caption_selectors(request.captions)}
+                    {"CaptionSelectors": ladder_caption_selectors(request.captions)}
                     if request.captions
                     else {}
                 ),

@@ -14,27 +14,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from vod_testbed.backends.jobmodel.codecs import H264, H265, Aac, Ac3, FrameCapture, Mp3, Wav
 from vod_testbed.backends.jobmodel.model import (
-    H264,
-    H265,
-    Aac,
-    Ac3,
     AudioDescription,
     CmafGroup,
     Cmfc,
     DashIsoGroup,
-    FrameCapture,
     HlsGroup,
     Input,
     JobSpec,
     M3u8,
-    Mp3,
     Mp4,
     Mpd,
     Output,
     OutputGroup,
     VideoDescription,
-    Wav,
 )
 from vod_testbed.backends.ladder import RateControl, Rung
 from vod_testbed.backends.mediaconvert import (

@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from vod_testbed.backends import naming
-from vod_testbed.backends.jobmodel.ladder import MP4_DOWNLOAD_RUNG
+from vod_testbed.backends.jobmodel.from_ladder import MP4_DOWNLOAD_RUNG
 from vod_testbed.pipeline.assets.asset_states import AssetStatus
 from vod_testbed.pipeline.assets.content_service import ContentService
 from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings

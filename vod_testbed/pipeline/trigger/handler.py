@@ -45,7 +45,7 @@ from vod_testbed.backends import naming
 from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest
-from vod_testbed.backends.jobmodel.ladder import ladder_job, with_mp4_download
+from vod_testbed.backends.jobmodel.from_ladder import ladder_job, with_mp4_download
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder
 from vod_testbed.backends.registry import create_transcoder
 from vod_testbed.backends.source import probe_object
