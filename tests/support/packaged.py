@@ -13,11 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask.testing import FlaskClient
 
-from tests.support.pipeline import record_job
+from tests.support.pipeline import publish_ready
 from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
-from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.pipeline.assets.content_service import ContentService
-from vod_testbed.pipeline.assets.job_events import JobStateChange
 from vod_testbed.storage.s3 import Storage
 
 DURATION_S = 4
@@ -64,7 +62,6 @@ def ready_video(
     playlist, as every ready video has); ``extra`` objects are put beside them. Returns
     the video and its outputs prefix."""
     video = new_asset()
-    bucket = service.settings.bucket
     prefix = f"video/u/{uuid.uuid4().hex}-clip_processed"
     objects = {f"{prefix}/hls/master.m3u8": (packaged["cmaf"] / "master.m3u8").read_bytes()}
     for folder, path in packaged.items():
@@ -72,19 +69,7 @@ def ready_video(
             objects[f"{prefix}/{folder}/{file.name}"] = file.read_bytes()
     for name, body in (extra or {}).items():
         objects[f"{prefix}/{name}"] = body
-    for key, body in objects.items():
-        storage.client.put_object(Bucket=bucket, Key=key, Body=body)
-    job_id = f"job-{video['id'][:8]}"
-    record_job(service, video, job_id)
-    service.apply_job_change(
-        JobStateChange(
-            event_id=str(uuid.uuid4()),
-            job_id=job_id,
-            status=EventStatus.COMPLETE,
-            asset_id=video["id"],
-            master_playlist_uri=f"s3://{bucket}/{prefix}/hls/master.m3u8",
-        )
-    )
+    publish_ready(service, storage, video, objects, f"{prefix}/hls/master.m3u8")
     return video, prefix
 
 

@@ -13,15 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from tests.support.e2e_helpers import AUTH_SECRET, COURSE
 from vod_testbed.backends.interface import Transcoder
+from vod_testbed.backends.mediaconvert.events import EventStatus
+from vod_testbed.common.clock import Clock
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.assets.content_service import ContentService, ServiceReporter
-from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.assets.job_events import JobStateChange
+from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
 from vod_testbed.pipeline.db import Database
+from vod_testbed.pipeline.http.app import create_app
+from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.pipeline.trigger.notices import NoticeStatus, TriggerNotice
+from vod_testbed.storage.s3 import Storage
 
 SECRET = "pipeline-test-secret"
 EVENTS_DIR = Path(__file__).resolve().parents[2] / "vod_testbed" / "fixtures" / "events"
@@ -184,3 +191,36 @@ def record_job(service: ContentService, video: dict[str, Any], job_id: str) -> N
         TriggerNotice(NoticeStatus.JOB_SUBMITTED, video["id"], video["key"], job_id=job_id)
     )
     assert outcome == "applied", outcome
+
+
+def playback_app(service: ContentService, clock: Clock, secret: str = "playback-secret") -> Flask:
+    """The pipeline's app with tokened playback, its tokens minted and checked on ``clock``."""
+    playback = build_playback_service(service, PlaybackSettings(token_secret=secret), clock=clock)
+    return create_app(service, playback=playback, config={"TESTING": True})
+
+
+def publish_ready(
+    service: ContentService,
+    storage: Storage,
+    video: dict[str, Any],
+    objects: dict[str, bytes],
+    master_key: str,
+    thumbnail_keys: tuple[str, ...] = (),
+) -> None:
+    """Put a job's ``objects`` in the bucket and make ``video`` ready through that job's
+    COMPLETE event, as the webhook would."""
+    bucket = service.settings.bucket
+    for key, body in objects.items():
+        storage.client.put_object(Bucket=bucket, Key=key, Body=body)
+    job_id = f"job-{video['id'][:8]}"
+    record_job(service, video, job_id)
+    service.apply_job_change(
+        JobStateChange(
+            event_id=str(uuid.uuid4()),
+            job_id=job_id,
+            status=EventStatus.COMPLETE,
+            asset_id=video["id"],
+            master_playlist_uri=f"s3://{bucket}/{master_key}",
+            thumbnail_uris=tuple(f"s3://{bucket}/{key}" for key in thumbnail_keys),
+        )
+    )

@@ -1,5 +1,6 @@
 """Headless Chromium for the console's browser tests: Debian's ``chromium`` driven by
-Playwright (never a browser of Playwright's own download)."""
+Playwright (never a browser of Playwright's own download), and what those tests share: a
+pipeline serving the console, a signed-in tab, an upload through the page."""
 
 from __future__ import annotations
 
@@ -12,6 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.e2e_helpers import AUTH_SECRET
+from vod_testbed.backends.interface import Transcoder
+from vod_testbed.common.settings import BackendSettings
+from vod_testbed.pipeline.auth import mint_token
+from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.server import PipelineServer
+from vod_testbed.storage.cors import allow_origins, console_origins
+from vod_testbed.storage.s3 import Storage
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -66,3 +76,50 @@ def wait_until(page: Any, expression: str, timeout_s: float, interval_s: float =
         if time.monotonic() > deadline:
             raise AssertionError(f"{expression} still false after {timeout_s} s")
         page.wait_for_timeout(interval_s * 1000)
+
+
+@contextmanager
+def console_server(
+    backend: BackendSettings,
+    transcoder: Transcoder,
+    database_url: str,
+    webhook_secret: str,
+    **settings: Any,
+) -> Iterator[PipelineServer]:
+    """A pipeline serving the console on a free port, its bucket open to the console's
+    origin (CORS), watching for uploads every 0.2 s; ``settings`` are further fields."""
+    config = PipelineSettings(
+        backend=backend,
+        database_url=database_url,
+        webhook_secret=webhook_secret,
+        auth_jwt_secret=AUTH_SECRET,
+        watch_interval_s=0.2,
+        port=0,
+        **settings,
+    )
+    running = PipelineServer(config, transcoder=transcoder, port=0).start()
+    allow_origins(Storage(backend).client, config.bucket, console_origins(running.url))
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def signed_in_tab(
+    browser: Any, server: PipelineServer, user: str = "console-user", height: int = 1000
+) -> Any:
+    """A new tab on the console, signed in as an instructor ``user`` the way
+    ``vod-testbed dev`` hands the token over: once, in the fragment."""
+    context = browser.new_context(viewport={"width": 1360, "height": height})
+    tab = context.new_page()
+    token = mint_token(AUTH_SECRET, user, roles=["instructor"])
+    tab.goto(f"{server.url}/console#token={token}")
+    return tab
+
+
+def upload_through(tab: Any, clip: Path) -> Any:
+    """Upload ``clip`` with the page's file picker; its row once listed."""
+    tab.set_input_files("#file", str(clip))
+    row = tab.locator(".video-row", has_text=clip.name)
+    row.wait_for(timeout=30_000)
+    return row

@@ -13,15 +13,19 @@ from typing import Any
 import pytest
 import requests
 
-from tests.pipeline.console.browser import SCREENSHOTS, chromium, wait_until
+from tests.pipeline.console.browser import (
+    SCREENSHOTS,
+    chromium,
+    console_server,
+    signed_in_tab,
+    upload_through,
+    wait_until,
+)
 from tests.support.e2e_helpers import AUTH_SECRET
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.auth import mint_token
-from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
-from vod_testbed.storage.cors import allow_origins, console_origins
-from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
@@ -33,21 +37,11 @@ READY_TIMEOUT_MS = 180_000
 def server(
     backend_settings: Any, ffmpeg_backend: FFmpegBackend, module_database_url: str
 ) -> Iterator[PipelineServer]:
-    settings = PipelineSettings(
-        backend=backend_settings,
-        database_url=module_database_url,
-        webhook_secret="console-e2e",
-        auth_jwt_secret=AUTH_SECRET,
-        watch_interval_s=0.2,
-        port=0,
-    )
     # MP4_DOWNLOADS on: the player offers the video's MP4.
-    running = PipelineServer(
-        settings.replace(mp4_downloads=True), transcoder=ffmpeg_backend, port=0
-    ).start()
-    allow_origins(Storage(backend_settings).client, settings.bucket, console_origins(running.url))
-    yield running
-    running.stop()
+    with console_server(
+        backend_settings, ffmpeg_backend, module_database_url, "console-e2e", mp4_downloads=True
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -58,23 +52,15 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def page(browser: Any, server: PipelineServer) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1360, "height": 1100})
-    opened = context.new_page()
-    # Signed in as vod-testbed dev hands the token over: once, in the fragment.
-    token = mint_token(AUTH_SECRET, "console-user", roles=["instructor"])
-    opened.goto(f"{server.url}/console#token={token}")
+    opened = signed_in_tab(browser, server, height=1100)
     yield opened
-    context.close()
+    opened.context.close()
 
 
 @pytest.fixture(scope="module")
 def uploaded(page: Any) -> str:
     """The clip uploaded through the page's file picker; returns its row's video id."""
-    clip = clip_path(CLIP)
-    page.set_input_files("#file", str(clip))
-    row = page.locator(".video-row", has_text=clip.name)
-    row.wait_for(timeout=30_000)
-    video_id: str = row.get_attribute("data-id")
+    video_id: str = upload_through(page, clip_path(CLIP)).get_attribute("data-id")
     return video_id
 
 

@@ -9,15 +9,12 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.console.browser import SCREENSHOTS, chromium, wait_until
+from tests.pipeline.console.browser import SCREENSHOTS, chromium, console_server, wait_until
 from tests.support.e2e_helpers import AUTH_SECRET, upload_with_captions, wait_for
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.pipeline.auth import mint_token
-from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.server import PipelineServer
-from vod_testbed.storage.cors import allow_origins, console_origins
-from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
@@ -39,18 +36,9 @@ SHOWING_CUES = """() => {
 def server(
     backend_settings: Any, ffmpeg_backend: FFmpegBackend, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PipelineServer]:
-    settings = PipelineSettings(
-        backend=backend_settings,
-        database_url=f"sqlite:///{tmp_path_factory.mktemp('captions') / 'pipeline.sqlite3'}",
-        webhook_secret="console-captions",
-        auth_jwt_secret=AUTH_SECRET,
-        watch_interval_s=0.2,
-        port=0,
-    )
-    running = PipelineServer(settings, transcoder=ffmpeg_backend, port=0).start()
-    allow_origins(Storage(backend_settings).client, settings.bucket, console_origins(running.url))
-    yield running
-    running.stop()
+    database = f"sqlite:///{tmp_path_factory.mktemp('captions') / 'pipeline.sqlite3'}"
+    with console_server(backend_settings, ffmpeg_backend, database, "console-captions") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

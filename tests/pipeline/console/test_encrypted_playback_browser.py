@@ -11,15 +11,18 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.console.browser import SCREENSHOTS, chromium, wait_until
-from tests.support.e2e_helpers import AUTH_SECRET
+from tests.pipeline.console.browser import (
+    SCREENSHOTS,
+    chromium,
+    console_server,
+    signed_in_tab,
+    upload_through,
+    wait_until,
+)
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
-from vod_testbed.pipeline.auth import mint_token
-from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.hls_keys import video_key
 from vod_testbed.pipeline.server import PipelineServer
-from vod_testbed.storage.cors import allow_origins, console_origins
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
@@ -33,20 +36,15 @@ READY_TIMEOUT_MS = 180_000
 def server(
     backend_settings: Any, ffmpeg_backend: FFmpegBackend, module_database_url: str
 ) -> Iterator[PipelineServer]:
-    settings = PipelineSettings(
-        backend=backend_settings,
-        database_url=module_database_url,
-        webhook_secret="encrypted-e2e",
-        auth_jwt_secret=AUTH_SECRET,
-        watch_interval_s=0.2,
-        port=0,
+    with console_server(
+        backend_settings,
+        ffmpeg_backend,
+        module_database_url,
+        "encrypted-e2e",
         hls_encryption=True,
         hls_key_secret=KEY_SECRET,
-    )
-    running = PipelineServer(settings, transcoder=ffmpeg_backend, port=0).start()
-    allow_origins(Storage(backend_settings).client, settings.bucket, console_origins(running.url))
-    yield running
-    running.stop()
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -55,22 +53,11 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
-def signed_in_tab(browser: Any, server: PipelineServer) -> Any:
-    context = browser.new_context(viewport={"width": 1360, "height": 1000})
-    tab = context.new_page()
-    token = mint_token(AUTH_SECRET, "console-user", roles=["instructor"])
-    tab.goto(f"{server.url}/console#token={token}")
-    return tab
-
-
 @pytest.fixture(scope="module")
 def uploaded(browser: Any, server: PipelineServer) -> Iterator[str]:
     """The clip uploaded through the page and ready; returns its video id."""
     tab = signed_in_tab(browser, server)
-    clip = clip_path(CLIP)
-    tab.set_input_files("#file", str(clip))
-    row = tab.locator(".video-row", has_text=clip.name)
-    row.wait_for(timeout=30_000)
+    row = upload_through(tab, clip_path(CLIP))
     video_id: str = row.get_attribute("data-id")
     row.locator(".pill", has_text="Ready").wait_for(timeout=READY_TIMEOUT_MS)
     yield video_id

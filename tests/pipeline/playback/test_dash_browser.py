@@ -21,12 +21,10 @@ from flask.testing import FlaskClient
 from tests.pipeline.console.browser import SCREENSHOTS, chromium, wait_until
 from tests.support.packaged import package, token_of
 from tests.support.packaged import ready_video as packaged_video
+from tests.support.pipeline import playback_app
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.pipeline.assets.content_service import ContentService
-from vod_testbed.pipeline.config import PlaybackSettings
 from vod_testbed.pipeline.console.vendor import DASH_JS, HLS_JS
-from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.storage.cors import allow_origins, console_origins
 from vod_testbed.storage.s3 import Storage
 
@@ -64,10 +62,7 @@ hls.on(Hls.Events.MANIFEST_PARSED, () => video.play());
 
 @pytest.fixture
 def app(service: ContentService) -> Flask:
-    playback = build_playback_service(
-        service, PlaybackSettings(token_secret="dash-browser"), clock=time.time
-    )
-    return create_app(service, playback=playback, config={"TESTING": True})
+    return playback_app(service, time.time, "dash-browser")
 
 
 @pytest.fixture

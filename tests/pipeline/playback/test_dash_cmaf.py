@@ -24,11 +24,9 @@ from flask.testing import FlaskClient
 
 from tests.support.packaged import DURATION_S, package, token_of
 from tests.support.packaged import ready_video as packaged_video
+from tests.support.pipeline import playback_app
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.pipeline.assets.content_service import ContentService
-from vod_testbed.pipeline.config import PlaybackSettings
-from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.pipeline.playback.manifests import REDIRECT_URL_S, ManifestError, check_mpd
 from vod_testbed.pipeline.playback.mpd import sign_mpd
 from vod_testbed.storage.s3 import Storage
@@ -49,10 +47,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def app(service: ContentService, clock: ManualClock) -> Flask:
-    playback = build_playback_service(
-        service, PlaybackSettings(token_secret="playback-secret"), clock=clock
-    )
-    return create_app(service, playback=playback, config={"TESTING": True})
+    return playback_app(service, clock)
 
 
 @pytest.fixture

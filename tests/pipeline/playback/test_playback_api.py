@@ -14,14 +14,9 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.support.pipeline import record_job
-from vod_testbed.backends.mediaconvert.events import EventStatus
+from tests.support.pipeline import playback_app, publish_ready
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.pipeline.assets.content_service import ContentService
-from vod_testbed.pipeline.assets.job_events import JobStateChange
-from vod_testbed.pipeline.config import PlaybackSettings
-from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.pipeline.playback.service import GRANT_REUSE_S
 from vod_testbed.storage.s3 import Storage
 
@@ -50,10 +45,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def app(service: ContentService, clock: ManualClock) -> Flask:
-    playback = build_playback_service(
-        service, PlaybackSettings(token_secret="playback-secret"), clock=clock
-    )
-    return create_app(service, playback=playback, config={"TESTING": True})
+    return playback_app(service, clock)
 
 
 @pytest.fixture
@@ -64,27 +56,15 @@ def ready_video(
 
     def make() -> dict[str, Any]:
         video = new_asset()
-        bucket = service.settings.bucket
         prefix = f"video/u/{uuid.uuid4().hex}-clip_processed"
         objects = {f"{prefix}/hls/master.m3u8": MASTER.encode()}
         for rung in ("360p", "1080p"):
             objects[f"{prefix}/hls/master_{rung}.m3u8"] = media_playlist(rung).encode()
             for n in (1, 2):
                 objects[f"{prefix}/hls/master_{rung}_0000{n}.ts"] = b"\x47" + rung.encode() * 50
-        objects[f"{prefix}/thumbnails/master_thumb.0000000.jpg"] = b"\xff\xd8jpeg"
-        for key, body in objects.items():
-            storage.client.put_object(Bucket=bucket, Key=key, Body=body)
-        record_job(service, video, f"job-{video['id'][:8]}")
-        service.apply_job_change(
-            JobStateChange(
-                event_id=str(uuid.uuid4()),
-                job_id=f"job-{video['id'][:8]}",
-                status=EventStatus.COMPLETE,
-                asset_id=video["id"],
-                master_playlist_uri=f"s3://{bucket}/{prefix}/hls/master.m3u8",
-                thumbnail_uris=(f"s3://{bucket}/{prefix}/thumbnails/master_thumb.0000000.jpg",),
-            )
-        )
+        thumbnail = f"{prefix}/thumbnails/master_thumb.0000000.jpg"
+        objects[thumbnail] = b"\xff\xd8jpeg"
+        publish_ready(service, storage, video, objects, f"{prefix}/hls/master.m3u8", (thumbnail,))
         return video
 
     return make

@@ -9,7 +9,6 @@ import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import m3u8
 import pytest
@@ -17,16 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.support.doubles import RecordingTranscoder
-from tests.support.pipeline import AUTH_SECRET, SECRET, record_job
+from tests.support.packaged import token_of
+from tests.support.pipeline import AUTH_SECRET, SECRET, playback_app, publish_ready
 from vod_testbed.backends.ladder import Ladder
-from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.pipeline.assets.content_service import ContentService
-from vod_testbed.pipeline.assets.job_events import JobStateChange
-from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
+from vod_testbed.pipeline.config import PipelineSettings
 from vod_testbed.pipeline.hls_keys import KEY_URI, video_encryption, video_key
-from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.pipeline.trigger.handler import UploadTrigger
 from vod_testbed.storage.s3 import Storage
 
@@ -62,10 +58,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def app(service: ContentService, clock: ManualClock) -> Flask:
-    playback = build_playback_service(
-        service, PlaybackSettings(token_secret="playback-secret"), clock=clock
-    )
-    return create_app(service, playback=playback, config={"TESTING": True})
+    return playback_app(service, clock)
 
 
 @pytest.fixture
@@ -74,34 +67,17 @@ def ready_video(
 ) -> Callable[[], dict[str, Any]]:
     def make() -> dict[str, Any]:
         video = new_asset()
-        bucket = service.settings.bucket
         prefix = f"video/u/{uuid.uuid4().hex}-clip_processed"
         objects = {
-            f"{prefix}/hls/master.m3u8": MASTER,
-            f"{prefix}/hls/master_360p.m3u8": MEDIA,
-            f"{prefix}/hls/master_360p_00001.ts": "encrypted",
-            f"{prefix}/hls/master_360p_00002.ts": "encrypted",
+            f"{prefix}/hls/master.m3u8": MASTER.encode(),
+            f"{prefix}/hls/master_360p.m3u8": MEDIA.encode(),
+            f"{prefix}/hls/master_360p_00001.ts": b"encrypted",
+            f"{prefix}/hls/master_360p_00002.ts": b"encrypted",
         }
-        for key, body in objects.items():
-            storage.client.put_object(Bucket=bucket, Key=key, Body=body.encode())
-        record_job(service, video, f"job-{video['id'][:8]}")
-        service.apply_job_change(
-            JobStateChange(
-                event_id=str(uuid.uuid4()),
-                job_id=f"job-{video['id'][:8]}",
-                status=EventStatus.COMPLETE,
-                asset_id=video["id"],
-                master_playlist_uri=f"s3://{bucket}/{prefix}/hls/master.m3u8",
-            )
-        )
+        publish_ready(service, storage, video, objects, f"{prefix}/hls/master.m3u8")
         return video
 
     return make
-
-
-def token_of(client: FlaskClient, video_id: str) -> str:
-    url = client.get(f"/videos/{video_id}").get_json()["playback"]["master_playlist_url"]
-    return parse_qs(urlsplit(url).query)["token"][0]
 
 
 def test_each_video_has_its_own_key_derived_from_the_secret() -> None:

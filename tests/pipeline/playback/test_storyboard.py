@@ -13,16 +13,11 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.support.pipeline import record_job
+from tests.support.pipeline import playback_app, publish_ready
 from vod_testbed.backends import trickplay
-from vod_testbed.backends.mediaconvert.events import EventStatus
 from vod_testbed.backends.trickplay import Tile, TileSet
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.pipeline.assets.content_service import ContentService
-from vod_testbed.pipeline.assets.job_events import JobStateChange
-from vod_testbed.pipeline.config import PlaybackSettings
-from vod_testbed.pipeline.http.app import create_app
-from vod_testbed.pipeline.playback import build_playback_service
 from vod_testbed.pipeline.playback.storyboard import storyboard_vtt
 from vod_testbed.storage.s3 import Storage
 
@@ -39,10 +34,7 @@ MASTER = (
 
 @pytest.fixture
 def app(service: ContentService) -> Flask:
-    playback = build_playback_service(
-        service, PlaybackSettings(token_secret="playback-secret"), clock=ManualClock(1.9e9)
-    )
-    return create_app(service, playback=playback, config={"TESTING": True})
+    return playback_app(service, ManualClock(1.9e9))
 
 
 @pytest.fixture
@@ -51,7 +43,6 @@ def video_with_tiles(
 ) -> Callable[[str], dict[str, Any]]:
     def make(master: str) -> dict[str, Any]:
         video = new_asset()
-        bucket = service.settings.bucket
         prefix = f"video/u/{uuid.uuid4().hex}-clip_processed/hls"
         spans = trickplay.tile_spans(20.0, TILES)  # ten thumbnails: two tiles
         objects = {
@@ -60,18 +51,8 @@ def video_with_tiles(
             f"{prefix}/master_Thumbnail_000000001.jpg": "tile one",
             f"{prefix}/master_Thumbnail_000000002.jpg": "tile two",
         }
-        for key, body in objects.items():
-            storage.client.put_object(Bucket=bucket, Key=key, Body=body.encode())
-        record_job(service, video, f"job-{video['id'][:8]}")
-        service.apply_job_change(
-            JobStateChange(
-                event_id=str(uuid.uuid4()),
-                job_id=f"job-{video['id'][:8]}",
-                status=EventStatus.COMPLETE,
-                asset_id=video["id"],
-                master_playlist_uri=f"s3://{bucket}/{prefix}/master.m3u8",
-            )
-        )
+        encoded = {key: body.encode() for key, body in objects.items()}
+        publish_ready(service, storage, video, encoded, f"{prefix}/master.m3u8")
         return video
 
     return make
