@@ -9,20 +9,17 @@ from collections.abc import Callable
 import pytest
 
 from tests.backends.mediaconvert.job_examples import hls_with_downloads_job
-from tests.support.contract import BACKENDS, Run, relative_keys, run_job
+from tests.support.contract import Run, model_request, relative_keys, run_on_both
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest, JobStatus
-from vod_testbed.backends.mediaconvert.model import to_wire_case
-from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.storage.s3 import Storage
 
 pytestmark = pytest.mark.e2e
 
 
-def model_request(source: str, out: str) -> JobRequest:
-    settings = to_wire_case(hls_with_downloads_job(source, out))
-    return JobRequest.for_model(parse_job_settings(settings).job)
+def with_downloads(source: str, out: str) -> JobRequest:
+    return model_request(hls_with_downloads_job(source, out))
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +28,9 @@ def runs(
     storage: Storage,
     backend_settings: BackendSettings,
 ) -> dict[str, Run]:
-    return {
-        name: run_job(
-            make_transcoder(name), storage, backend_settings.s3_bucket, "small", model_request
-        )
-        for name in BACKENDS
-    }
+    return run_on_both(
+        make_transcoder, storage, backend_settings.s3_bucket, "small", with_downloads
+    )
 
 
 def test_a_model_job_writes_the_same_files_on_both_backends(

@@ -9,11 +9,9 @@ from collections.abc import Callable
 import pytest
 
 from tests.backends.mediaconvert.streaming_examples import cmaf_job, dash_job
-from tests.support.contract import BACKENDS, Run, relative_keys, run_job
+from tests.support.contract import Run, model_request, relative_keys, run_on_both
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest, JobStatus
-from vod_testbed.backends.mediaconvert.model import to_wire_case
-from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.hls.dash import validate_dash
 from vod_testbed.hls.validation import validate_hls
@@ -25,7 +23,7 @@ pytestmark = pytest.mark.e2e
 def streaming_request(source: str, out: str) -> JobRequest:
     settings = cmaf_job(source, f"{out}/cmaf/index", iframes=True)
     settings["OutputGroups"] += dash_job(source, f"{out}/dash/")["OutputGroups"]
-    return JobRequest.for_model(parse_job_settings(to_wire_case(settings)).job)
+    return model_request(settings)
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +32,9 @@ def runs(
     storage: Storage,
     backend_settings: BackendSettings,
 ) -> dict[str, Run]:
-    return {
-        name: run_job(
-            make_transcoder(name), storage, backend_settings.s3_bucket, "small", streaming_request
-        )
-        for name in BACKENDS
-    }
+    return run_on_both(
+        make_transcoder, storage, backend_settings.s3_bucket, "small", streaming_request
+    )
 
 
 def test_both_backends_write_the_same_files_and_report_the_same_manifests(

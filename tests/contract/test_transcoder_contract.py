@@ -17,7 +17,7 @@ from pathlib import Path
 import m3u8
 import pytest
 
-from tests.support.contract import BACKENDS, TIMEOUT_S, Run, relative_keys, run_job
+from tests.support.contract import BACKENDS, TIMEOUT_S, Run, relative_keys, run_on_both
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, Ladder, PortraitPolicy, UpscalePolicy
@@ -45,12 +45,9 @@ def runs(
     backend_settings: BackendSettings,
 ) -> dict[str, Run]:
     """The same request on the same 640x360 clip, once per backend."""
-    return {
-        name: run_job(
-            make_transcoder(name), storage, backend_settings.s3_bucket, "small", default_request
-        )
-        for name in BACKENDS
-    }
+    return run_on_both(
+        make_transcoder, storage, backend_settings.s3_bucket, "small", default_request
+    )
 
 
 @pytest.mark.parametrize("name", BACKENDS)
@@ -167,12 +164,7 @@ def parity(
     def policy_request(source: str, out: str) -> JobRequest:
         return JobRequest.for_prefix(source, out, ladder=ladder)
 
-    runs = {
-        name: run_job(
-            make_transcoder(name), storage, backend_settings.s3_bucket, clip, policy_request
-        )
-        for name in BACKENDS
-    }
+    runs = run_on_both(make_transcoder, storage, backend_settings.s3_bucket, clip, policy_request)
     for run in runs.values():
         assert run.job.status is JobStatus.COMPLETE, (case, run.job.error_message)
     media = {

@@ -6,9 +6,12 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import Job, JobRequest
+from vod_testbed.backends.mediaconvert.model import to_wire_case
+from vod_testbed.backends.mediaconvert.parse import parse_job_settings
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.storage.s3 import Storage
 
@@ -59,3 +62,22 @@ def run_job(
 def relative_keys(storage: Storage, prefix: str) -> set[str]:
     out = f"{prefix}/out/"
     return {uri[len(out) :] for uri in storage.list(out)}
+
+
+def run_on_both(
+    make_transcoder: Callable[[str], Transcoder],
+    storage: Storage,
+    bucket: str,
+    clip: str,
+    request_for: Callable[[str, str], JobRequest],
+) -> dict[str, Run]:
+    """The same request on the same clip, once per backend (:func:`run_job`)."""
+    return {
+        name: run_job(make_transcoder(name), storage, bucket, clip, request_for)
+        for name in BACKENDS
+    }
+
+
+def model_request(settings: dict[str, Any]) -> JobRequest:
+    """The job model of ``settings`` (boto3's PascalCase) as a request."""
+    return JobRequest.for_model(parse_job_settings(to_wire_case(settings)).job)
