@@ -5,6 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
+# Python caches compiled modules (and pytest its assertion-rewritten tests) in __pycache__;
+# a machine that sets PYTHONDONTWRITEBYTECODE makes every process, every test worker and
+# every subprocess compile the project from source again (10 s of collection instead of 5).
+unexport PYTHONDONTWRITEBYTECODE
 .PHONY: help install dev test test-fast test-system-ffmpeg test-postgresql fuzz lint lint-template docs fmt bench fixtures lambda-package deploy-render clean
 
 # Which ffmpeg the tests use: empty (the project's policy: FFMPEG_BINARY, PATH, the wheel's),
