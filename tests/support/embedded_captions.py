@@ -7,6 +7,8 @@ SEI of one frame, in order, from its timecode's frame on, at 29.97 fps (field 1,
 ffmpeg encodes the picture (no B-frames, an access unit delimiter before each frame, so
 decode order is display order and frames are easy to find), the SEI messages are added to
 its Annex B stream, and ffmpeg muxes the result with a tone into MP4 without re-encoding.
+Both are ``duration_s`` long; no ``-shortest``: ffmpeg 9 reads the raw stream's copied
+packets as ending at 0 s and would cut the tone to nothing.
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ def write_captioned_clip(path: Path, srt_text: str, duration_s: float = 3.0) -> 
     subprocess.run(
         [ffmpeg, "-v", "error", "-y", "-r", str(RATE), "-i", str(video), "-f", "lavfi", "-i",
          f"sine=frequency=440:sample_rate=48000:duration={duration_s}", "-map", "0:v",
-         "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-ac", "2", "-shortest", str(path)],
+         "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-ac", "2", str(path)],
         check=True,
     )  # fmt: skip
     return path
