@@ -118,8 +118,12 @@ def signed_in_tab(
 
 
 def upload_through(tab: Any, clip: Path) -> Any:
-    """Upload ``clip`` with the page's file picker; its row once listed."""
+    """Upload ``clip`` with the page's file picker; its row, once listed and the upload done.
+
+    The row is listed as soon as the video is registered, before the file is sent; the
+    upload is done when the page says so and selects the video (``#<id>`` in the URL)."""
     tab.set_input_files("#file", str(clip))
     row = tab.locator(".video-row", has_text=clip.name)
     row.wait_for(timeout=30_000)
+    tab.wait_for_url(f"**#{row.get_attribute('data-id')}", timeout=30_000)
     return row
