@@ -12,7 +12,6 @@ BENCH_REPEAT runs of the stack figures (default 3), medians; one install.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -22,7 +21,7 @@ import time
 from pathlib import Path
 
 from tests.support.dev_process import VOD_TESTBED, clean_env, dev_command
-from tests.support.packaging import NOT_SOURCES, REPO
+from tests.support.packaging import build_wheel
 from vod_testbed.stack.settings import StackSettings
 from vod_testbed.testing.session import VodStack
 
@@ -34,11 +33,8 @@ def size_bytes(folder: Path) -> int:
 
 
 def bench_install(work: Path) -> None:
-    source = work / "source"
-    shutil.copytree(REPO, source, ignore=NOT_SOURCES)
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(work / "dist"),
-                    str(source)], check=True, capture_output=True)  # fmt: skip
-    (wheel,) = (work / "dist").glob("*.whl")
+    wheel = build_wheel(work)
+    # A user's install: venv and pip, as the README says.
     venv = work / "venv"
     started = time.monotonic()
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

@@ -3,7 +3,7 @@ project that has packages of its own named ``pipeline`` and ``fixtures``: the pr
 tests pass with the plugin, ``vod-testbed dev`` serves a curl-only upload, and the emulator
 answers boto3.
 
-Slow (a virtualenv and an install): pip's cache makes the install a matter of seconds.
+Slow (a build, a virtualenv and an install): uv's cache makes them a matter of seconds.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import requests
 
 from tests.support.dev_process import clean_env, run_smoke
 from tests.support.net import free_port, wait_for_port
-from tests.support.packaging import NOT_SOURCES, REPO
+from tests.support.packaging import REPO, build_wheel, fresh_venv
 
 pytestmark = [pytest.mark.packaging, pytest.mark.e2e]
 
@@ -44,17 +43,12 @@ def run(argv: list[str], cwd: Path | None = None, timeout: float = 300) -> str:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtualenv holding the freshly built wheel and pytest; its bin folder."""
     root = tmp_path_factory.mktemp("packaging")
-    source = root / "source"
-    shutil.copytree(REPO, source, ignore=NOT_SOURCES)
-    run([sys.executable, "-m", "build", "--wheel", "--outdir", str(root / "dist"), str(source)])
-    (wheel,) = (root / "dist").glob("vod_testbed-*.whl")
-    venv = root / "venv"
-    run([sys.executable, "-m", "venv", str(venv)])
+    wheel = build_wheel(root, env=clean_env())
     started = time.monotonic()
     # With the `ffmpeg` extra: the tests transcode, and a machine may have no ffmpeg.
-    run([str(venv / "bin" / "pip"), "install", "--quiet", f"{wheel}[ffmpeg]", "pytest"])
+    bin_folder = fresh_venv(root / "venv", f"{wheel}[ffmpeg]", "pytest", env=clean_env())
     print(f"install: {time.monotonic() - started:.1f} s")
-    return venv / "bin"
+    return bin_folder
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed):

@@ -16,6 +16,9 @@ from vod_testbed.report.quality import PSNR_SSIM, VMAF, available_metric
 
 pytestmark = pytest.mark.e2e
 
+# Quality over each rung's first 2 s (of 4): the order of the rungs shows as clearly.
+QUALITY_S = 2.0
+
 FIGURES = {
     "resolution": "resolution",
     "video_bps": "video_bitrate",
@@ -57,7 +60,7 @@ def test_vmaf_where_ffmpeg_has_it_rises_from_360p_to_1080p(
     ladder_1080p: tuple[Path, Path],
 ) -> None:
     master, source = ladder_1080p
-    report = build_report(str(master), str(source))
+    report = build_report(str(master), str(source), quality_seconds=QUALITY_S)
     assert report.quality_status == "done", report.quality_error
     assert report.quality_metric == available_metric(find_ffmpeg())
     scores = present([rung.quality.score for rung in reversed(report.rungs) if rung.quality])
@@ -67,7 +70,7 @@ def test_vmaf_where_ffmpeg_has_it_rises_from_360p_to_1080p(
 
 def test_psnr_and_ssim_rise_from_360p_to_1080p(ladder_1080p: tuple[Path, Path]) -> None:
     master, source = ladder_1080p
-    report = build_report(str(master), str(source), metric=PSNR_SSIM)
+    report = build_report(str(master), str(source), quality_seconds=QUALITY_S, metric=PSNR_SSIM)
     assert report.quality_metric == PSNR_SSIM
     psnr = present([r.quality.psnr_db for r in reversed(report.rungs) if r.quality])
     ssim = present([r.quality.ssim for r in reversed(report.rungs) if r.quality])

@@ -18,7 +18,7 @@ from tests.support.e2e_helpers import AUTH_SECRET
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.auth import mint_token
-from vod_testbed.pipeline.config import PipelineSettings
+from vod_testbed.pipeline.config import PipelineSettings, PlaybackSettings
 from vod_testbed.pipeline.server import PipelineServer
 from vod_testbed.storage.cors import allow_origins, console_origins
 from vod_testbed.storage.s3 import Storage
@@ -34,6 +34,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--autoplay-policy=no-user-gesture-required",
 ]
+# The console's ladder reports compare each rung's first 3 s with the source: enough for the
+# figures the tests read, a quarter of what the whole clip would cost.
+REPORT_QUALITY_S = 3.0
 SCREENSHOTS = Path(__file__).resolve().parents[3] / ".cache" / "screenshots"
 
 
@@ -87,7 +90,9 @@ def console_server(
     **settings: Any,
 ) -> Iterator[PipelineServer]:
     """A pipeline serving the console on a free port, its bucket open to the console's
-    origin (CORS), watching for uploads every 0.2 s; ``settings`` are further fields."""
+    origin (CORS), watching for uploads every 0.2 s, its ladder reports' quality over each
+    rung's first ``REPORT_QUALITY_S``; ``settings`` are further fields."""
+    settings.setdefault("playback", PlaybackSettings(quality_seconds=REPORT_QUALITY_S))
     config = PipelineSettings(
         backend=backend,
         database_url=database_url,
