@@ -44,9 +44,11 @@ def source() -> str:
     return str(_catalogue()["source"])
 
 
+@functools.cache
 def system_presets() -> tuple[SystemPreset, ...]:
     """Every system preset listed by ``ListPresets(ListBy=SYSTEM)``: the catalogue's, in its
-    order, then the Generic family's names that AWS's documentation and samples use."""
+    order, then the Generic family's names that AWS's documentation and samples use. Made
+    once per process (every emulator start stores them): callers must not change them."""
     published = tuple(
         SystemPreset(
             name=entry["Name"],
