@@ -16,8 +16,8 @@ from vod_testbed.report.quality import PSNR_SSIM, VMAF, available_metric
 
 pytestmark = pytest.mark.e2e
 
-# Quality over each rung's first 2 s (of 4): the order of the rungs shows as clearly.
-QUALITY_S = 2.0
+# Quality over each rung's first second (of 4): the order of the rungs shows as clearly.
+QUALITY_S = 1.0
 
 FIGURES = {
     "resolution": "resolution",
