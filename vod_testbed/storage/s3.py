@@ -6,11 +6,9 @@ ever held whole in memory, and large ones go multipart.
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import mimetypes
 import shutil
-import threading
 from collections.abc import Iterator, MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -65,43 +63,22 @@ def parse_s3_uri(uri: str) -> S3Uri:
 
 
 def s3_client(settings: BackendSettings | None = None) -> S3Client:
-    """An S3 client for ``settings``. Clients with explicit keys are made once per endpoint,
-    region and key, and shared: making one costs 10-15 ms (botocore builds S3's client class
-    anew each time), and a client is safe to share between threads. A client on boto3's
-    credential chain is made anew, so it sees the chain as it is now."""
     settings = settings or BackendSettings.from_env()
-    endpoint, region = settings.s3_endpoint_url, settings.aws_region
-    key_id, secret = settings.aws_access_key_id, settings.aws_secret_access_key
-    if key_id is None or secret is None:
-        return _new_client(endpoint, region, key_id, secret)
-    with _CLIENTS_LOCK:
-        return _shared_client(endpoint, region, key_id, secret)
-
-
-def _new_client(
-    endpoint: str | None, region: str, key_id: str | None, secret: str | None
-) -> S3Client:
     return boto3.client(
         "s3",
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
+        endpoint_url=settings.s3_endpoint_url,
+        region_name=settings.aws_region,
+        aws_access_key_id=settings.aws_access_key_id,
+        aws_secret_access_key=settings.aws_secret_access_key,
         config=Config(
             # SigV4 everywhere: presigned PUTs then sign Content-Type and Content-Length.
             signature_version="s3v4",
-            s3={"addressing_style": "path"} if endpoint else {},
+            s3={"addressing_style": "path"} if settings.s3_endpoint_url else {},
             retries={"max_attempts": 5, "mode": "standard"},
             connect_timeout=5,
             read_timeout=60,
         ),
     )
-
-
-# Held while a shared client is looked up or made: botocore's client creation is not
-# thread-safe, and two threads must not make the same client twice.
-_CLIENTS_LOCK = threading.Lock()
-_shared_client = functools.lru_cache(maxsize=16)(_new_client)
 
 
 def content_type(path: str) -> str:
