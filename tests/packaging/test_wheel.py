@@ -21,7 +21,7 @@ import requests
 
 from tests.support.dev_process import clean_env, run_smoke
 from tests.support.net import free_port, wait_for_port
-from tests.support.packaging import REPO, build_wheel, fresh_venv
+from tests.support.packaging import REPO, build_wheel, fresh_venv, run
 
 pytestmark = [pytest.mark.packaging, pytest.mark.e2e]
 
@@ -31,22 +31,14 @@ CREDENTIALS = {"EMULATOR_ACCESS_KEY_ID": "AKIAWHEELTEST", "EMULATOR_SECRET_ACCES
 EXAMPLES = REPO / "docs" / "examples"
 
 
-def run(argv: list[str], cwd: Path | None = None, timeout: float = 300) -> str:
-    result = subprocess.run(
-        argv, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=clean_env()
-    )
-    assert result.returncode == 0, f"{argv[:3]}: {result.stdout[-3000:]}{result.stderr[-3000:]}"
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtualenv holding the freshly built wheel and pytest; its bin folder."""
     root = tmp_path_factory.mktemp("packaging")
-    wheel = build_wheel(root, env=clean_env())
+    wheel = build_wheel(root)
     started = time.monotonic()
     # With the `ffmpeg` extra: the tests transcode, and a machine may have no ffmpeg.
-    bin_folder = fresh_venv(root / "venv", f"{wheel}[ffmpeg]", "pytest", env=clean_env())
+    bin_folder = fresh_venv(root / "venv", f"{wheel}[ffmpeg]", "pytest")
     print(f"install: {time.monotonic() - started:.1f} s")
     return bin_folder
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from uv import find_uv_bin
 
+from tests.support.dev_process import clean_env
+
 REPO = Path(__file__).resolve().parents[2]
 # What a checkout holds that a build must not see.
 NOT_SOURCES = shutil.ignore_patterns(
@@ -21,27 +23,31 @@ NOT_SOURCES = shutil.ignore_patterns(
 )
 
 
-def _uv(*argv: str, env: dict[str, str] | None = None) -> None:
+def run(argv: list[str], cwd: Path | None = None, timeout: float = 300) -> str:
+    """Run ``argv`` in an environment without this checkout's virtualenv; its output, once
+    it has exited 0."""
     result = subprocess.run(
-        [find_uv_bin(), *argv], capture_output=True, text=True, timeout=300, env=env
+        argv, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=clean_env()
     )
-    assert result.returncode == 0, f"uv {argv[:2]}: {result.stdout[-3000:]}{result.stderr[-3000:]}"
+    assert result.returncode == 0, f"{argv[:3]}: {result.stdout[-3000:]}{result.stderr[-3000:]}"
+    return result.stdout
 
 
-def build_wheel(root: Path, env: dict[str, str] | None = None) -> Path:
+def build_wheel(root: Path) -> Path:
     """The checkout, copied into ``root`` without what a build must not see, built into a
     wheel; the wheel's path."""
     source = root / "source"
     shutil.copytree(REPO, source, ignore=NOT_SOURCES)
-    _uv("build", "--quiet", "--wheel", "--out-dir", str(root / "dist"), str(source), env=env)
+    run([find_uv_bin(), "build", "--quiet", "--wheel", "--out-dir", str(root / "dist"),
+         str(source)])  # fmt: skip
     (wheel,) = (root / "dist").glob("vod_testbed-*.whl")
     return wheel
 
 
-def fresh_venv(venv: Path, *requirements: str, env: dict[str, str] | None = None) -> Path:
+def fresh_venv(venv: Path, *requirements: str) -> Path:
     """A new virtualenv at ``venv`` holding ``requirements`` and what they depend on; its bin
     folder."""
-    _uv("venv", "--quiet", str(venv), env=env)
-    _uv("pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *requirements,
-        env=env)  # fmt: skip
+    run([find_uv_bin(), "venv", "--quiet", str(venv)])
+    run([find_uv_bin(), "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
+         *requirements])  # fmt: skip
     return venv / "bin"
