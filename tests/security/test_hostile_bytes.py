@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.emulator import ADMIN
+from tests.support.fuzzing import examples
 from tests.support.pipeline import SECRET
 from vod_testbed.backends.mediaconvert.events import (
     DETAIL_TYPE,
@@ -32,13 +33,13 @@ from vod_testbed.pipeline.trigger.notices import NoticeStatus, parse_trigger_not
 EVENT_STATUSES = [status.value for status in EventStatus]
 
 BUDGET = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 # The parsers are pure and quick: a larger budget.
-PARSER_BUDGET = settings(BUDGET, max_examples=1000)
+PARSER_BUDGET = settings(BUDGET, max_examples=examples(1000))
 LEAKS = ("Traceback", "/tmp", "/work", 'File "', "Error:")
 
 json_values = st.recursive(

@@ -14,6 +14,7 @@ from flask import Flask
 from hypothesis import HealthCheck, settings
 
 from tests.support.e2e_helpers import AUTH_SECRET, bearer
+from tests.support.fuzzing import examples
 from vod_testbed.common.serving import BackgroundServer
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.assets.content_service import ContentService
@@ -78,7 +79,7 @@ def test_the_fuzzed_document_is_the_served_one(api_url: str) -> None:
 
 @schema.parametrize()
 @settings(
-    max_examples=EXAMPLES_PER_OPERATION,
+    max_examples=examples(EXAMPLES_PER_OPERATION),
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

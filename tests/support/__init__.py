@@ -12,4 +12,5 @@ pytest_plugins = [
     "tests.support.pipeline",
     "tests.support.postgres",
     "tests.support.scheduling",
+    "tests.support.selection",
 ]

@@ -4,11 +4,16 @@ A part keeps its history in a ``migrations`` package beside its code (``env.py``
 :func:`run_env`, ``versions/`` holds the revisions) and brings a database to the newest
 revision on start with :func:`upgrade`. A database made before the part had migrations has
 its tables but no version: the part's ``adopt`` says which revision it already matches, that
-revision is recorded, and only the later ones run, so nothing in it is lost.
+revision is recorded, and only the later ones run, so nothing in it is lost. An empty
+database gets the newest tables in one step and is stamped with the newest revision, as
+Alembic's cookbook builds a database from scratch: replaying every revision (SQLite copies a
+table for each ALTER) cost each new database tens of milliseconds. Each part's tests replay
+the revisions on an empty database and compare the result with its tables.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -38,8 +43,14 @@ def config(scripts: Path, url: str | None = None) -> Config:
     return cfg
 
 
+@functools.cache
+def _script_directory(scripts: Path) -> ScriptDirectory:
+    # Read once per process: a part's revisions do not change while it runs.
+    return ScriptDirectory.from_config(config(scripts))
+
+
 def head(scripts: Path) -> str | None:
-    return ScriptDirectory.from_config(config(scripts)).get_current_head()
+    return _script_directory(scripts).get_current_head()
 
 
 def current(connection: Connection) -> str | None:
@@ -47,21 +58,27 @@ def current(connection: Connection) -> str | None:
 
 
 def upgrade(
-    connection: Connection, scripts: Path, adopt: Callable[[Connection], str | None]
+    connection: Connection,
+    scripts: Path,
+    adopt: Callable[[Connection], str | None],
+    metadata: MetaData,
 ) -> None:
     """Bring the database on ``connection`` to the newest revision in ``scripts``.
 
     ``adopt(connection)`` is asked only when the database has no recorded revision: it names
-    the revision the existing tables already are (None: an empty database, built from the
-    first revision). Commits what it did.
+    the revision the existing tables already are (None: an empty database, which gets
+    ``metadata``'s tables, the newest revision's). Commits what it did.
     """
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
     at = current(connection)
-    if at is None or at != head(scripts):
+    adopted = adopt(connection) if at is None else None
+    if at is None and adopted is None:
+        metadata.create_all(connection)
+        MigrationContext.configure(connection).stamp(_script_directory(scripts), "head")
+    elif at != head(scripts):
         cfg = config(scripts)
         cfg.attributes["connection"] = connection
-        adopted = adopt(connection) if at is None else None
         if adopted is not None:
             command.stamp(cfg, adopted)
         command.upgrade(cfg, "head")

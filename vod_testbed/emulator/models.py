@@ -96,11 +96,14 @@ class MediaConvertModel:
 
     def ensure_system_resources(self) -> None:
         """The SYSTEM queue every account has, and AWS's system presets."""
-        if self.store.get_resource(QueueRecord, DEFAULT_QUEUE) is None:
-            self.queues.create(DEFAULT_QUEUE, {}, "SYSTEM")
-        for preset in system_presets.system_presets():
-            if self.store.get_resource(PresetRecord, preset.name) is None:
-                self.presets.create(preset.name, _preset_fields(preset), "SYSTEM")
+        # One transaction for all of them: one each made every start tens of ms slower.
+        self.store.add_missing_resources(
+            [self.queues.record(DEFAULT_QUEUE, {}, "SYSTEM")]
+            + [
+                self.presets.record(preset.name, _preset_fields(preset), "SYSTEM")
+                for preset in system_presets.system_presets()
+            ]
+        )
 
     # -- jobs -----------------------------------------------------------------------------
 

@@ -50,10 +50,10 @@ class NamedResources(Generic[Named]):
         self.label = label
         self.clock = clock
 
-    def create(self, name: str, fields: dict[str, Any], type_: str = "CUSTOM") -> Named:
-        """Store a new resource; ``fields`` are record fields (None: not set)."""
+    def record(self, name: str, fields: dict[str, Any], type_: str = "CUSTOM") -> Named:
+        """A new resource, not yet stored; ``fields`` are record fields (None: not set)."""
         stamp = int(self.clock())
-        record = self.record_type(
+        return self.record_type(
             arn=self.settings.arn(self.record_type.KIND, name),
             name=name,
             type=type_,
@@ -63,6 +63,10 @@ class NamedResources(Generic[Named]):
             created_ns=time.time_ns(),
             **{k: v for k, v in fields.items() if v is not None},
         )
+
+    def create(self, name: str, fields: dict[str, Any], type_: str = "CUSTOM") -> Named:
+        """Store a new resource; ``fields`` are record fields (None: not set)."""
+        record = self.record(name, fields, type_)
         if not self.store.put_resource(record, create=True):
             raise ConflictException(f"A {self.label} named {name!r} already exists.")
         return record

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +131,7 @@ class Store(OutboxStore):
         )
         event.listen(self._engine, "connect", _sqlite_pragmas)
         with self._engine.connect() as connection:
-            migrations.upgrade(connection, MIGRATIONS, _adopt)
+            migrations.upgrade(connection, MIGRATIONS, _adopt, metadata)
         self._db: Connection = self._engine.connect().execution_options(
             isolation_level="AUTOCOMMIT"
         )
@@ -298,6 +298,18 @@ class Store(OutboxStore):
             else:
                 db.execute(update(resources).where(this).values(body=body))
             return True
+
+    def add_missing_resources(self, records: Sequence[NamedRecord]) -> None:
+        """Insert those of ``records`` whose kind and name are not stored yet, atomically."""
+        with self.transaction() as db:
+            stored = {tuple(row) for row in db.execute(select(resources.c.kind, resources.c.name))}
+            new = [
+                {"kind": r.KIND, "name": r.name, "body": json.dumps(r.to_stored())}
+                for r in records
+                if (r.KIND, r.name) not in stored
+            ]
+            if new:
+                db.execute(insert(resources), new)
 
     def get_resource(self, record_type: type[Named], name: str) -> Named | None:
         query = select(resources.c.body).where(

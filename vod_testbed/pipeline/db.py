@@ -169,7 +169,7 @@ class Database:
     def migrate(self) -> None:
         """Bring the schema to the newest revision (a new database gets every table)."""
         with self.engine.connect() as connection:
-            migrations.upgrade(connection, MIGRATIONS, _adopt)
+            migrations.upgrade(connection, MIGRATIONS, _adopt, Base.metadata)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -13,6 +13,7 @@ STATUS_UPDATE can never overwrite a COMPLETE that committed in between.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -86,8 +87,13 @@ class ContentService(Registrations):
         self.notifier = notifier or VideoReadyNotifier(
             settings.video_ready_webhook_url, settings.webhook_secret
         )
-        self._presigner = presigner or presigning_client(settings)
+        self._given_presigner = presigner
         self.storage = storage or Storage(settings.backend)
+
+    @functools.cached_property
+    def _presigner(self) -> Any:
+        # Made on first use: a client takes about 10 ms to build, and many services never sign.
+        return self._given_presigner or presigning_client(self.settings)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import posixpath
 import secrets
@@ -62,14 +63,18 @@ def make_signer(settings: PipelineSettings, playback_settings: PlaybackSettings)
     if base:
         return PlainUrls(base)
     backend = settings.backend
-    # The settings' credentials when they carry some; else boto3's own chain.
-    session = boto3.session.Session(
-        aws_access_key_id=backend.aws_access_key_id,
-        aws_secret_access_key=backend.aws_secret_access_key,
-    )
+
+    # The settings' credentials when they carry some; else boto3's own chain. The session is
+    # made on the first presign: building one takes about 20 ms, and many apps never sign.
+    @functools.cache
+    def session() -> boto3.session.Session:
+        return boto3.session.Session(
+            aws_access_key_id=backend.aws_access_key_id,
+            aws_secret_access_key=backend.aws_secret_access_key,
+        )
 
     def credentials() -> Any:
-        found = session.get_credentials()
+        found = session().get_credentials()
         if found is None:
             raise RuntimeError("no AWS credentials to presign playback URLs with")
         return found.get_frozen_credentials()
@@ -99,7 +104,8 @@ def build_playback_service(
         secret = secrets.token_urlsafe(32)
     token_args: dict[str, Any] = {"clock": clock} if clock else {}
     tokens = PlaybackTokens(secret, settings.playback_url_expires_s, **token_args)
-    client = s3_client(settings.backend)
+    # Made on first use, as the presigning session is.
+    client = functools.cache(lambda: s3_client(settings.backend))
 
     def find_video(video_id: str) -> PlayableVideo | None:
         query = select(VideoAsset).where(
@@ -119,7 +125,7 @@ def build_playback_service(
         """``video`` with its MP4 when its job wrote one (MP4_DOWNLOADS: docs/playback.md)."""
         key = video.outputs_prefix + MP4_DOWNLOAD_KEY
         try:
-            client.head_object(Bucket=settings.bucket, Key=key)
+            client().head_object(Bucket=settings.bucket, Key=key)
         except BotoCoreError as exc:
             log.warning("the MP4 of %s cannot be checked: %s", video.id, exc)
             return video
@@ -133,8 +139,8 @@ def build_playback_service(
 
     def read_text(key: str) -> str:
         try:
-            body = client.get_object(Bucket=settings.bucket, Key=key)["Body"]
-        except client.exceptions.NoSuchKey:
+            body = client().get_object(Bucket=settings.bucket, Key=key)["Body"]
+        except client().exceptions.NoSuchKey:
             raise KeyError(key) from None
         text: str = body.read().decode("utf-8", errors="replace")
         return text

@@ -191,7 +191,12 @@ class UploadTrigger:
         self.settings = settings
         self.transcoder = transcoder
         self.reporter = reporter
-        self.s3 = s3 or s3_client(settings.backend)
+        self._given_s3 = s3
+
+    @functools.cached_property
+    def s3(self) -> Any:
+        # Made on first use, as the content service's presigner is.
+        return self._given_s3 or s3_client(self.settings.backend)
 
     def handle(self, event: dict[str, Any]) -> dict[str, list[str]]:
         """Handle one S3 notification; returns the keys by outcome (and, under
