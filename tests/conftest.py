@@ -17,6 +17,7 @@ database per test on a throwaway PostgreSQL server the session starts
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -57,6 +58,16 @@ def pytest_configure(config: pytest.Config) -> None:
         pytest.exit(f"TEST_FFMPEG={wanted}: {exc}", returncode=2)
     # Every backend, fixture generator and subprocess of the run reads it from here.
     os.environ["FFMPEG_BINARY"] = chosen
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # What is loaded by now (the project, its libraries, the collected tests) lives until the
+    # run ends; frozen, Python's full collections stop scanning it again and again. They were
+    # 5 s of each worker's 35 s in `make test-fast`.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 50)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -11,9 +10,9 @@ from typing import Any
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.support.net import serving
 from vod_testbed.common.clock import ManualClock
 from vod_testbed.pipeline.auth import (
     LEEWAY_S,
@@ -78,11 +77,8 @@ def identity_provider() -> Iterator[tuple[str, Any]]:
     def app(request: Request) -> Response:
         return Response(body, mimetype="application/json")
 
-    server = make_server("127.0.0.1", 0, app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}/.well-known/jwks.json", key
-    server.shutdown()
+    with serving(app, name="jwks") as url:
+        yield f"{url}/.well-known/jwks.json", key
 
 
 def idp_token(key: Any, **claims: Any) -> str:

@@ -5,16 +5,14 @@ signed EventBridge events to the pipeline's webhook on 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.support.e2e_helpers import upload, wait_for
-from tests.support.net import free_port
+from tests.support.net import free_port, serving
 from tests.support.pipeline import SECRET
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.mediaconvert.backend import MediaConvertBackend
@@ -121,16 +119,8 @@ def test_events_sent_while_the_receiver_is_down_still_end_ready(
     assert mediaconvert.wait(job_id, timeout=90).status.value == "COMPLETE"
     # The job is over and every delivery has failed so far: nothing listens on the port.
     assert _video(service, ticket.video["id"])["status"] == "processing"
-    http = make_server("127.0.0.1", webhook_port, create_app(service), threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        video = wait_for(
-            f"http://127.0.0.1:{webhook_port}", ticket.video["id"], timeout_s=30, user_id="down"
-        )
-    finally:
-        http.shutdown()
-        http.server_close()
+    with serving(create_app(service), webhook_port, name="pipeline") as url:
+        video = wait_for(url, ticket.video["id"], timeout_s=30, user_id="down")
     assert video["status"] == "ready"
     assert video["master_playlist_key"].endswith("_processed/hls/master.m3u8")
 

@@ -5,7 +5,6 @@ the problem, never a 500; the provider's own RS256 token still passes."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,9 +13,9 @@ import jwt
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.support.net import serving
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.common.settings import BackendSettings
 from vod_testbed.pipeline.config import PipelineSettings
@@ -34,10 +33,8 @@ def jwks_url() -> Iterator[str]:
     def app(request: Request) -> Response:
         return Response(body, mimetype="application/json")
 
-    server = make_server("127.0.0.1", 0, app)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.port}/jwks.json"
-    server.shutdown()
+    with serving(app, name="jwks") as url:
+        yield f"{url}/jwks.json"
 
 
 @pytest.fixture(scope="module")

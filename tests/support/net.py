@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 from tests.support.polling import eventually
+from vod_testbed.common.serving import BackgroundServer
 
 
 def free_port() -> int:
@@ -15,6 +19,17 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@contextlib.contextmanager
+def serving(app: Any, port: int = 0, name: str = "test-server") -> Iterator[str]:
+    """``app`` (any WSGI app) served on 127.0.0.1 by the project's own server until the block
+    ends; yields its base URL. Stopping takes milliseconds, not a poll interval."""
+    server = BackgroundServer(app, "127.0.0.1", port, name=name).start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 def listens(port: int) -> bool:

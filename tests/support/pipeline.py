@@ -6,6 +6,7 @@ trigger). This module is a plugin of the suite (tests/support/__init__.py)."""
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import make_url
 
 from tests.support.e2e_helpers import AUTH_SECRET, COURSE
 from vod_testbed.backends.interface import Transcoder
@@ -141,10 +143,24 @@ def pipeline_settings(backend_settings: BackendSettings, database_url: str) -> P
     )
 
 
-@pytest.fixture
-def database(pipeline_settings: PipelineSettings) -> Iterator[Database]:
-    db = Database(pipeline_settings.database_url)
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite pipeline database at the newest revision, made once per worker."""
+    path = tmp_path_factory.mktemp("template") / "pipeline.sqlite3"
+    db = Database(f"sqlite:///{path}")
     db.migrate()
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def database(pipeline_settings: PipelineSettings, migrated_sqlite: Path) -> Iterator[Database]:
+    url = make_url(pipeline_settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        # A copy of one made once: building the schema for every test cost more than the test.
+        shutil.copyfile(migrated_sqlite, url.database)
+    db = Database(pipeline_settings.database_url)
+    db.migrate()  # finds nothing to do on the copy; builds the schema on PostgreSQL
     yield db
     db.dispose()
 

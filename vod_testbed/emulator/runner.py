@@ -110,8 +110,13 @@ class JobRunner:
     def transcoder(self) -> Transcoder:
         if self._transcoder is None:
             self._transcoder = self._factory()
-            self._unsubscribe = self._transcoder.subscribe(self._snapshots.put)
+            self._unsubscribe = self._transcoder.subscribe(self._receive)
         return self._transcoder
+
+    def _receive(self, snapshot: Job) -> None:
+        # Applied by the next pass, run now: each phase of a job waited up to a tick before.
+        self._snapshots.put(snapshot)
+        self._worker.wake()
 
     def start(self, model: MediaConvertModel) -> None:
         """End jobs interrupted by the last stop, then start scheduling."""

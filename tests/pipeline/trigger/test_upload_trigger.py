@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.support.doubles import RecordingTranscoder
 from tests.support.lambda_imports import modules_the_handler_loads
+from tests.support.net import serving
 from tests.support.pipeline import SECRET, load_event, s3_notification
 from vod_testbed.backends.job import Job, JobRequest
 from vod_testbed.backends.jobmodel.model import FileGroup, Mp4
@@ -349,12 +348,8 @@ def test_moov_at_end_mp4_probes_from_its_head_and_tail(
 
 @pytest.fixture
 def served_app(app: Any) -> Iterator[str]:
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.port}/webhooks/mediaconvert"
-    http.shutdown()
-    http.server_close()
+    with serving(app, name="pipeline") as url:
+        yield f"{url}/webhooks/mediaconvert"
 
 
 @pytest.mark.e2e  # its upload is a clip the fixtures make with ffmpeg
