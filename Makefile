@@ -48,7 +48,7 @@ XDIST := -n auto
 test: $(STAMP) $(HLS_JS) ## Run the whole test suite (unit, contract, end-to-end) on every core
 	$(BIN)/pytest $(XDIST)
 
-test-fast: $(STAMP) ## The inner loop (about 40 s on 2 cores): no transcoding, fuzzing or packaging, every core; `make test` runs all
+test-fast: $(STAMP) ## The inner loop (about 30 s on 2 cores): no transcoding, fuzzing or packaging, every core; `make test` runs all
 	$(BIN)/pytest -m "not e2e and not fuzz and not packaging" $(XDIST)
 
 test-system-ffmpeg: $(STAMP) ## Run the tests that transcode again with the system's ffmpeg (Debian 12: 5.1)
