@@ -16,9 +16,10 @@ unexport PYTHONDONTWRITEBYTECODE
 # TEST_FFMPEG=wheel`, then `make test-system-ffmpeg`.
 TEST_FFMPEG ?=
 export TEST_FFMPEG
-# The tests that depend on the ffmpeg build: every fixture made by it, and every uploaded shape
-# and awkward source through the FFmpeg backend, each output validated.
-FFMPEG_E2E_TESTS := tests/fixtures tests/backends/ffmpeg
+# The tests that depend on the ffmpeg build: every fixture made by it, every uploaded shape
+# and awkward source through the FFmpeg backend, each output validated, and the policies both
+# backends resolve alike (the transcoder contract).
+FFMPEG_E2E_TESTS := tests/fixtures tests/backends/ffmpeg tests/contract/test_transcoder_contract.py
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}'

@@ -93,7 +93,7 @@ def test_two_transcoders_make_the_same_output(
     code, report = parity_json(
         [
             "--source", str(clip_path(CLIP)), "--a", a, "--b", b,
-            "--out", s3_prefix, "--quality-seconds", "2",
+            "--out", s3_prefix, "--quality-seconds", "1",
         ],
         capsys,
     )  # fmt: skip
@@ -110,6 +110,7 @@ def test_two_transcoders_make_the_same_output(
     quality = [row for row in report["rows"] if "(B against A)" in row["what"]]
     assert len(quality) == 4
     assert all(row["b"] is not None for row in quality)
+    assert report["quality_metric"] in ("vmaf", "psnr-ssim")
 
 
 def _output(folder: Path, ladder: Ladder) -> str:
@@ -148,15 +149,6 @@ def test_one_setting_changed_is_reported_and_exits_1(
     text = capsys.readouterr().out
     assert "!= 1080p keyframes s" in text
     assert "as many, each within 0.05 s" in text
-
-
-def test_an_output_compared_with_itself_is_equal_picture_included(
-    two_outputs: tuple[str, str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    a, _ = two_outputs
-    code, report = parity_json([a, a, "--quality-seconds", "1"], capsys)
-    assert (code, report["equal"]) == (0, True)
-    assert report["quality_metric"] in ("vmaf", "psnr-ssim")
 
 
 @pytest.mark.parametrize(

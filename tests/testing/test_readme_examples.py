@@ -24,8 +24,12 @@ def test_the_plugin_page_shows_the_example_file_itself(name):
     assert f'```python\n--8<-- "docs/examples/{name}"\n```' in PLUGIN_PAGE
 
 
-def test_the_example_tests_are_collected_by_the_suite():
+def test_the_example_tests_run_from_the_wheel_and_only_there():
+    """The wheel test runs the examples as a platform team would; collecting them from the
+    checkout too would run each example twice in `make test`."""
     from tomllib import loads
 
     testpaths = loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
-    assert "docs/examples" in testpaths["testpaths"]
+    assert "docs/examples" not in testpaths["testpaths"]
+    wheel_test = (REPO / "tests" / "packaging" / "test_wheel.py").read_text()
+    assert 'EXAMPLES = REPO / "docs" / "examples"' in wheel_test

@@ -47,6 +47,9 @@ from vod_testbed.emulator.validation import read_stored_settings
 log = logging.getLogger(__name__)
 
 TICK_S = 0.05
+# With nothing due, the longest the runner sleeps: every change that can start a job
+# (CreateJob, a queue updated, a job's end, a cancel) wakes it at once.
+IDLE_S = 1.0
 INTERRUPTED_MESSAGE = (
     "The emulator stopped while this job was PROGRESSING; its transcode did not survive the "
     "restart and it was not resumed. Submit the job again."
@@ -158,14 +161,23 @@ class JobRunner:
 
     def run_once(self) -> float:
         """One scheduling pass: apply the backend's snapshots, launch, start queued jobs,
-        send the status updates that are due. The worker thread calls this every
-        :data:`TICK_S`; tests may too, with the clock moved. Returns the wait before the next."""
+        send the status updates that are due. The worker thread calls this when woken or when
+        the next launch or status update is due; tests may too, with the clock moved.
+        Returns the wait before the next."""
         with self._lock:
             self._drain_snapshots()
             self._launch_due()
             self._schedule()
             self._send_status_updates()
-        return TICK_S
+            return self._next_wait()
+
+    def _next_wait(self) -> float:
+        # An idle emulator must not query its store 20 times a second.
+        due = [r.next_status_at for r in self._running.values()]
+        due += [r.launch_at for r in self._running.values() if r.backend_id is None]
+        if not due:
+            return IDLE_S
+        return min(IDLE_S, max(TICK_S, min(due) - self.clock()))
 
     def _schedule(self) -> None:
         for queue_record in self.store.list_resources(QueueRecord):

@@ -107,6 +107,7 @@ def add_quality(
     for rung in report.rungs:
         rung.quality = compare(binary, folder / rung.playlist, source, size, seconds, chosen)
     report.quality_metric = chosen
+    report.quality_metric_asked = metric is not None
     report.quality_status = "done"
 
 

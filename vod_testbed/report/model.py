@@ -91,8 +91,18 @@ class LadderReport:
     captions: list[CaptionTrackReport] = field(default_factory=list)
     quality_status: str = "skipped"
     quality_metric: str | None = None
+    # Whether the caller chose the metric (else it is the best this ffmpeg has).
+    quality_metric_asked: bool = False
     quality_error: str | None = None
     source: str | None = None
+
+    @property
+    def quality_label(self) -> str:
+        """What the quality figures are, in words (the text report's and the console's)."""
+        if self.quality_metric == "vmaf":
+            return "VMAF (vmaf_v0.6.1) with PSNR-Y and SSIM"
+        fallback = "" if self.quality_metric_asked else " (this ffmpeg has no libvmaf)"
+        return f"PSNR and SSIM{fallback}"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -51,12 +51,9 @@ def render_text(report: LadderReport) -> str:
     lines.extend(f"  error: {e}" for e in report.errors)
     if report.quality_status == "done":
         seconds = report.rungs[0].quality.seconds if report.rungs and report.rungs[0].quality else 0
-        what = (
-            "VMAF (vmaf_v0.6.1) with PSNR-Y and SSIM"
-            if report.quality_metric == "vmaf"
-            else ("PSNR and SSIM (this ffmpeg has no libvmaf)")
+        lines.append(
+            f"Quality: {report.quality_label} against {report.source}, first {seconds:g} s"
         )
-        lines.append(f"Quality: {what} against {report.source}, first {seconds:g} s")
     elif report.quality_status == "failed":
         lines.append(f"Quality: not computed: {report.quality_error}")
     else:

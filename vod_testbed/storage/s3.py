@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import mimetypes
+import secrets
 import shutil
 from collections.abc import Iterator, MutableSequence, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 # 16 MiB parts above 64 MiB: few requests for big masters, streaming for all.
 TRANSFER = TransferConfig(multipart_threshold=64 * 2**20, multipart_chunksize=16 * 2**20)
+COPY_CHUNK = 2**20
 
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
@@ -133,8 +135,7 @@ class Storage:
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:
             if is_s3(uri):
-                loc = parse_s3_uri(uri)
-                self.client.download_file(loc.bucket, loc.key, str(dest), Config=TRANSFER)
+                self._fetch_object(parse_s3_uri(uri), dest)
             else:
                 shutil.copyfile(uri, dest)
         except errors.InvalidRequestError:
@@ -143,18 +144,43 @@ class Storage:
             raise storage_error(exc, uri, "read") from exc
         return dest
 
+    def _fetch_object(self, loc: S3Uri, dest: Path) -> None:
+        # One GET streamed to a file beside ``dest``, renamed when whole. s3transfer's ranged
+        # GETs in parallel only pay off for large objects; for a segment its thread pool and
+        # HEAD cost more than the transfer.
+        response = self.client.get_object(Bucket=loc.bucket, Key=loc.key)
+        body = response["Body"]
+        if response["ContentLength"] >= TRANSFER.multipart_threshold:
+            body.close()
+            self.client.download_file(loc.bucket, loc.key, str(dest), Config=TRANSFER)
+            return
+        partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.part")
+        try:
+            with body, partial.open("wb") as out:
+                shutil.copyfileobj(body, out, COPY_CHUNK)
+            partial.replace(dest)
+        finally:
+            partial.unlink(missing_ok=True)
+
     def put(self, src: Path, uri: str) -> None:
         """Write the local file ``src`` to ``uri`` (multipart when large)."""
         try:
             if is_s3(uri):
                 loc = parse_s3_uri(uri)
-                self.client.upload_file(
-                    str(src),
-                    loc.bucket,
-                    loc.key,
-                    ExtraArgs={"ContentType": content_type(loc.key)},
-                    Config=TRANSFER,
-                )
+                kind = content_type(loc.key)
+                if src.stat().st_size >= TRANSFER.multipart_threshold:
+                    self.client.upload_file(
+                        str(src),
+                        loc.bucket,
+                        loc.key,
+                        ExtraArgs={"ContentType": kind},
+                        Config=TRANSFER,
+                    )
+                else:  # one PUT, without s3transfer's thread pool (see _fetch_object)
+                    with src.open("rb") as body:
+                        self.client.put_object(
+                            Bucket=loc.bucket, Key=loc.key, Body=body, ContentType=kind
+                        )
             else:
                 Path(uri).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, uri)

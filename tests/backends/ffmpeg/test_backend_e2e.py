@@ -11,7 +11,7 @@ import pytest
 from tests.backends.ffmpeg.jobs import run_job, valid_ladder, validated
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
-from vod_testbed.backends.ladder import DEFAULT_LADDER, PortraitPolicy, UpscalePolicy
+from vod_testbed.backends.ladder import DEFAULT_LADDER, UpscalePolicy
 from vod_testbed.common import errors
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
@@ -88,23 +88,18 @@ def test_lifecycle_phases_and_progress(ffmpeg_backend, put_clip):
     assert job in ffmpeg_backend.list(JobStatus.COMPLETE)
 
 
+# The sources whose policy both backends must resolve alike (no audio, portrait padded or
+# turned, small without upscaling, anamorphic) are transcoded and validated by the transcoder
+# contract (tests/contract/test_transcoder_contract.py), which `make test-system-ffmpeg` runs
+# too; these are the rest.
 @pytest.mark.parametrize(
     ("clip", "ladder", "sizes"),
     [
-        ("no_audio", DEFAULT_LADDER, [(1920, 1080), (1280, 720), (854, 480), (640, 360)]),
-        ("portrait", DEFAULT_LADDER, [(1920, 1080), (1280, 720), (854, 480), (640, 360)]),
-        (
-            "portrait",
-            DEFAULT_LADDER.with_policies(portrait=PortraitPolicy.ROTATE_BOX),
-            [(1080, 1920), (720, 1280), (480, 854), (360, 640)],
-        ),
-        ("small", DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP), [(640, 360)]),
         (
             "odd_dimensions",
             DEFAULT_LADDER.with_policies(upscale=UpscalePolicy.DROP),
             [(854, 480), (640, 360)],
         ),
-        ("anamorphic", DEFAULT_LADDER, [(1920, 1080), (1280, 720), (854, 480), (640, 360)]),
         # Shown as 720x1280: every pillarboxed rung is a downscale, so DROP keeps all four.
         (
             "rotated",
