@@ -30,3 +30,18 @@ def test_no_module_imports_a_conftest_or_a_test_module() -> None:
     ]
     assert len(sources) > 100
     assert wrong == []
+
+
+def test_a_helper_outside_support_serves_only_its_own_directory() -> None:
+    """A helper beside its tests (``tests/hls/ladders.py``) is imported from that directory
+    only; one that two directories share belongs in tests/support/."""
+    sources = [*(ROOT / "tests").rglob("*.py"), *(ROOT / "docs" / "examples").rglob("*.py")]
+    wrong = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in sources
+        for name in imported_modules(path)
+        if name.startswith("tests.")
+        and not name.startswith("tests.support")
+        and (ROOT / Path(*name.split(".")).parent) != path.parent
+    ]
+    assert wrong == []

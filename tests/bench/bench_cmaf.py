@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.backends.mediaconvert.job_examples import aac, hls_group
+from tests.support.job_examples import aac, hls_group
 from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
 from vod_testbed.backends.ffmpeg.cmaf import stream_group_plan
 from vod_testbed.backends.ffmpeg.command import build_command

@@ -93,7 +93,7 @@ def test_two_transcoders_make_the_same_output(
     code, report = parity_json(
         [
             "--source", str(clip_path(CLIP)), "--a", a, "--b", b,
-            "--out", s3_prefix, "--quality-seconds", "1",
+            "--out", s3_prefix, "--quality-seconds", "0.5",
         ],
         capsys,
     )  # fmt: skip

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.backends.mediaconvert.job_examples import hls_with_downloads_job
 from tests.support.contract import Run, model_request, relative_keys, run_on_both
+from tests.support.job_examples import hls_with_downloads_job
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.common.settings import BackendSettings

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.backends.mediaconvert.streaming_examples import cmaf_job, dash_job
 from tests.support.contract import Run, model_request, relative_keys, run_on_both
+from tests.support.streaming_examples import cmaf_job, dash_job
 from vod_testbed.backends.interface import Transcoder
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.common.settings import BackendSettings

@@ -14,7 +14,6 @@ from typing import Any
 import av
 import pytest
 
-from tests.backends.mediaconvert.job_examples import file_group, hls_group, mp4_output
 from tests.support.caption_jobs import (
     captioned_input,
     embedded_input,
@@ -25,6 +24,7 @@ from tests.support.caption_jobs import (
 from tests.support.embedded_captions import write_captioned_clip
 from tests.support.emulator import create, done
 from tests.support.fakes import WebhookReceiver
+from tests.support.job_examples import file_group, hls_group, mp4_output
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.media.captions import CaptionFormat, Cue, read_cues

@@ -13,15 +13,15 @@ import av
 import m3u8
 import pytest
 
-from tests.backends.mediaconvert.job_examples import (
+from tests.support.emulator import create, done
+from tests.support.fakes import WebhookReceiver
+from tests.support.job_examples import (
     console_mp4_job,
     frame_capture_job,
     hevc_hls_job,
     hls_with_downloads_job,
     mp4_job,
 )
-from tests.support.emulator import create, done
-from tests.support.fakes import WebhookReceiver
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.storage.s3 import Storage

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.streaming_examples import cmaf_job, dash_job
 from tests.support.emulator import create, done
 from tests.support.fakes import WebhookReceiver
+from tests.support.streaming_examples import cmaf_job, dash_job
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.dash import validate_dash
 from vod_testbed.hls.validation import validate_hls

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS, hls_group
 from tests.support.emulator import create, done
 from tests.support.fakes import WebhookReceiver
+from tests.support.job_examples import AUDIO_SELECTORS, hls_group
 from vod_testbed.fixtures.media import clip_path
 from vod_testbed.hls.validation import validate_hls
 from vod_testbed.storage.s3 import Storage

@@ -102,10 +102,12 @@ def test_integer_durations_of_a_ragged_last_segment_are_valid(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """13.5 s as 6, 6 and 1.5 s segments with ManifestDurationFormat INTEGER: EXTINF 2 for
-    the 1.5 s tail is MediaConvert's rounding, not an error."""
-    ladder = dataclasses.replace(LONG_LADDER, integer_durations=True)
+    the 1.5 s tail is MediaConvert's rounding, not an error. One rung shows it: the rounding
+    is the playlists' alone."""
+    lowest = tuple(rung for rung in LONG_LADDER.rungs if rung.name == "360p")
+    ladder = dataclasses.replace(LONG_LADDER, integer_durations=True, rungs=lowest)
     out = make_ladder(tmp_path_factory, "three_segments", ladder)
-    text = out.hls("master_720p.m3u8").read_text()
+    text = out.hls("master_360p.m3u8").read_text()
     assert "#EXTINF:6," in text and "#EXTINF:2," in text  # rounded, as MediaConvert does
     report = validate_hls(out.master, expected=ladder, source_duration_s=out.source_duration_s)
     assert report.ok, report.render_text()

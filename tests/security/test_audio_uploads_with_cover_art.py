@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job
+from tests.support.ffmpeg_jobs import run_job
 from vod_testbed.backends.ffmpeg.binary import find_ffmpeg
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.pipeline.console.browser import SCREENSHOTS, chromium
+from tests.support.browser import SCREENSHOTS
 from tests.support.e2e_helpers import AUTH_SECRET
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.common.settings import BackendSettings
@@ -41,19 +41,18 @@ def server(
 
 
 @pytest.fixture
-def page(server: PipelineServer) -> Iterator[Any]:
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1200, "height": 500})
-        opened = context.new_page()
-        opened.refused = []  # CSP reports the browser printed
-        opened.on(
-            "console",
-            lambda message: (
-                "Content Security Policy" in message.text and opened.refused.append(message.text)
-            ),
-        )
-        yield opened
-        context.close()
+def page(server: PipelineServer, browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 500})
+    opened = context.new_page()
+    opened.refused = []  # CSP reports the browser printed
+    opened.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and opened.refused.append(message.text)
+        ),
+    )
+    yield opened
+    context.close()
 
 
 def _signed_in_as(page: Any, user: str) -> None:

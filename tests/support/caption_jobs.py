@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS, hls_group
+from tests.support.job_examples import AUDIO_SELECTORS, hls_group
 
 
 def sidecar(modifier: str, destination: str, selector: str = "Captions Selector 1") -> dict:

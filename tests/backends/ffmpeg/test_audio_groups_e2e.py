@@ -5,21 +5,21 @@ AudioGroupId, AudioTrackType, AudioRenditionSets in the service model)."""
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import m3u8
 import pytest
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.shared_data import SharedDataMiddleware
 
-from tests.backends.ffmpeg.jobs import run_job
-from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS
-from tests.pipeline.console.browser import chromium, wait_until
 from tests.support.audio_groups import audio_rendition, two_language_settings
+from tests.support.browser import wait_until
+from tests.support.ffmpeg_jobs import run_job
 from tests.support.inputs import h264_output, hls_group, write_source
+from tests.support.job_examples import AUDIO_SELECTORS
+from tests.support.net import serving
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings
@@ -97,13 +97,8 @@ window.hls = hls;
 """
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 def test_hls_js_plays_each_language_of_the_group(
-    ffmpeg_backend, put_clip, s3_prefix, storage, tmp_path: Path
+    ffmpeg_backend, put_clip, s3_prefix, storage, tmp_path: Path, browser: Any
 ):
     """hls.js (the console's pinned copy) lists both renditions of the group and plays the
     Spanish one past 2 s in headless Chromium."""
@@ -119,24 +114,19 @@ def test_hls_js_plays_each_language_of_the_group(
     site = storage.download_tree(f"{s3_prefix}/hls", tmp_path / "site")
     shutil.copy(HLS_JS, site / "hls.min.js")
     (site / "index.html").write_text(_PAGE, encoding="utf-8")
-    handler = functools.partial(_Quiet, directory=str(site))
-    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            with chromium() as browser:
-                page = browser.new_page()
-                page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
-                wait_until(page, "window.state.tracks.length === 2", timeout_s=30)
-                assert page.evaluate("window.state.tracks") == [
-                    ["eng", "English", True],
-                    ["spa", "Spanish", False],
-                ]
-                page.evaluate("window.hls.audioTrack = 1")
-                wait_until(page, "document.getElementById('video').currentTime > 2", timeout_s=60)
-                assert page.evaluate("window.hls.audioTrack") == 1
-                assert page.evaluate("window.state.errors") == []
-        finally:
-            server.shutdown()
+    # werkzeug's static files middleware, every path under site/ (NotFound answers the rest).
+    with serving(SharedDataMiddleware(NotFound(), {"/": str(site)})) as url:
+        page = browser.new_page()
+        page.goto(f"{url}/index.html")
+        wait_until(page, "window.state.tracks.length === 2", timeout_s=30)
+        assert page.evaluate("window.state.tracks") == [
+            ["eng", "English", True],
+            ["spa", "Spanish", False],
+        ]
+        page.evaluate("window.hls.audioTrack = 1")
+        wait_until(page, "document.getElementById('video').currentTime > 2", timeout_s=60)
+        assert page.evaluate("window.hls.audioTrack") == 1
+        assert page.evaluate("window.state.errors") == []
 
 
 def test_each_rendition_keeps_its_own_aac_settings(

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job, validated
+from tests.support.ffmpeg_jobs import run_job, validated
 from vod_testbed.backends.captions import CaptionTrack
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER

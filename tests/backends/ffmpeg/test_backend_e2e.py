@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job, valid_ladder, validated
+from tests.support.ffmpeg_jobs import run_job, valid_ladder, validated
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, UpscalePolicy

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job
+from tests.support.ffmpeg_jobs import run_job
 from vod_testbed.backends.captions import CaptionDestination, CaptionTrack
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import Ladder, Rung

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.job_examples import file_group, frame_capture_output, hls_group
+from tests.support.job_examples import file_group, frame_capture_output, hls_group
 from tests.support.sources import media_info
 from vod_testbed.backends.ffmpeg.capture_branch import with_capture
 from vod_testbed.backends.ffmpeg.command import build_command

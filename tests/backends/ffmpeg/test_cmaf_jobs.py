@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job
-from tests.backends.mediaconvert.streaming_examples import cmaf_job, dash_job
+from tests.support.ffmpeg_jobs import run_job
+from tests.support.streaming_examples import cmaf_job, dash_job
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from tests.backends.mediaconvert.job_examples import hls_with_downloads_job, mp4_output
+from tests.support.job_examples import hls_with_downloads_job, mp4_output
 from vod_testbed.backends.ffmpeg.compile import Source, file_group_plan, hls_group_plan
 from vod_testbed.backends.jobmodel.model import FileGroup, HlsGroup
 from vod_testbed.backends.mediaconvert.model import to_wire_case

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job
-from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS, hls_group
 from tests.support.audio_groups import two_language_settings
+from tests.support.ffmpeg_jobs import run_job
 from tests.support.inputs import write_source
+from tests.support.job_examples import AUDIO_SELECTORS, hls_group
 from vod_testbed.backends.ffmpeg import binary
 from vod_testbed.backends.hls_encryption import HlsEncryption, sequence_iv
 from vod_testbed.backends.job import JobRequest, JobStatus

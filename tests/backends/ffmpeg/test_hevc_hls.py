@@ -10,9 +10,9 @@ from dataclasses import replace
 import m3u8
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job
-from tests.backends.mediaconvert.job_examples import hevc_hls_job
-from tests.backends.mediaconvert.settings_builders import assert_valid_for_boto3
+from tests.support.ffmpeg_jobs import run_job
+from tests.support.job_examples import hevc_hls_job
+from tests.support.settings_builders import assert_valid_for_boto3
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings

@@ -14,8 +14,8 @@ import av
 import m3u8
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job
-from tests.backends.mediaconvert.job_examples import iframe_job
+from tests.support.ffmpeg_jobs import run_job
+from tests.support.job_examples import iframe_job
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings

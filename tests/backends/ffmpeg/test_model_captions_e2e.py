@@ -9,8 +9,6 @@ from dataclasses import replace
 
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job
-from tests.backends.mediaconvert.job_examples import file_group, mp4_output
 from tests.support.caption_jobs import (
     captioned_input,
     embedded_input,
@@ -18,6 +16,8 @@ from tests.support.caption_jobs import (
     sidecar,
 )
 from tests.support.embedded_captions import write_captioned_clip
+from tests.support.ffmpeg_jobs import run_job
+from tests.support.job_examples import file_group, mp4_output
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.jobmodel.model import CaptionDescription
 from vod_testbed.backends.mediaconvert.model import to_wire_case

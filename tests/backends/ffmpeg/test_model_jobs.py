@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job
-from tests.backends.mediaconvert.job_examples import (
+from tests.support.ffmpeg_jobs import run_job
+from tests.support.job_examples import (
     AUDIO_SELECTORS,
     frame_capture_job,
     hls_group,

@@ -12,9 +12,9 @@ from typing import Any
 import m3u8
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job
-from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS
+from tests.support.ffmpeg_jobs import run_job
 from tests.support.inputs import h264_output, hls_group, write_source
+from tests.support.job_examples import AUDIO_SELECTORS
 from vod_testbed.backends.job import JobStatus
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings

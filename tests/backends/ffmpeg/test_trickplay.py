@@ -10,8 +10,8 @@ import av
 import m3u8
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job
-from tests.backends.mediaconvert.job_examples import iframe_job as job
+from tests.support.ffmpeg_jobs import run_job
+from tests.support.job_examples import iframe_job as job
 from vod_testbed.backends.ffmpeg.command import build_command
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import Ladder, Rung

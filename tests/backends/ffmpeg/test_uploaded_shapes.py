@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backends.ffmpeg.jobs import run_job, valid_ladder
+from tests.support.ffmpeg_jobs import run_job, valid_ladder
 from vod_testbed.backends.job import JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, UpscalePolicy
 from vod_testbed.cli.main import main as cli_main

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.settings_builders import wire
+from tests.support.settings_builders import wire
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel.automated_abr import AbrSettingsError, automated_ladder, expanded
 from vod_testbed.backends.jobmodel.codecs import H264, Aac

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from tests.backends.mediaconvert.settings_builders import assert_valid_for_boto3
 from tests.support.inputs import h264_output, hls_group
+from tests.support.settings_builders import assert_valid_for_boto3
 from vod_testbed.backends.jobmodel.model import JobSpec
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings

@@ -20,7 +20,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from tests.backends.mediaconvert.settings_builders import INPUT, PREFIX, read_back, request
+from tests.support.settings_builders import INPUT, PREFIX, read_back, request
 from tests.support.sources import LANDSCAPE, media_info
 from vod_testbed.backends.job import Job, JobPhase, JobRequest, JobStatus
 from vod_testbed.backends.ladder import DEFAULT_LADDER, AudioSpec, UpscalePolicy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from botocore.model import StructureShape
 
-from tests.backends.mediaconvert.settings_builders import (
+from tests.support.settings_builders import (
     MODEL,
 )
 from vod_testbed.backends.mediaconvert.coverage import SETTINGS_COVERAGE, coverage_markdown

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.settings_builders import (
+from tests.support.settings_builders import (
     assert_valid_for_boto3,
     hls_of,
     output_of,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.settings_builders import INPUT, request, wire
+from tests.support.settings_builders import INPUT, request, wire
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.mediaconvert import model
 from vod_testbed.backends.mediaconvert.model import ValidationError, from_wire_case, to_wire_case

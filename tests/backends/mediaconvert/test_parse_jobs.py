@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.job_examples import (
+from tests.support.job_examples import (
     aac,
     console_mp4_job,
     file_group,

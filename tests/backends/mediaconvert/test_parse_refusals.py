@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.settings_builders import (
+from tests.support.settings_builders import (
     INPUT,
     aac_of,
     h264_of,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.settings_builders import assert_valid_for_boto3
-from tests.backends.mediaconvert.streaming_examples import cmaf_job, dash_job
+from tests.support.settings_builders import assert_valid_for_boto3
+from tests.support.streaming_examples import cmaf_job, dash_job
 from vod_testbed.backends.jobmodel.model import CmafGroup, Cmfc, DashIsoGroup, MpdOptions
 from vod_testbed.backends.mediaconvert.model import ValidationError, to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.settings_builders import (
+from tests.support.settings_builders import (
     INPUT,
     assert_valid_for_boto3,
     request,

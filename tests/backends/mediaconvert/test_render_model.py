@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.job_examples import (
+from tests.support.audio_groups import two_language_settings
+from tests.support.job_examples import (
     frame_capture_job,
     hls_with_downloads_job,
     mp4_job,
     mp4_output,
 )
-from tests.backends.mediaconvert.settings_builders import assert_valid_for_boto3
-from tests.support.audio_groups import two_language_settings
+from tests.support.settings_builders import assert_valid_for_boto3
 from vod_testbed.backends.jobmodel.model import CaptionSelector, HlsGroup, JobSpec
 from vod_testbed.backends.mediaconvert.model import to_wire_case
 from vod_testbed.backends.mediaconvert.parse import parse_job_settings

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.job_examples import file_group, mp4_output
-from tests.backends.mediaconvert.settings_builders import assert_valid_for_boto3
 from tests.support.caption_jobs import captioned_input, hls_with_captions_and_modifiers, sidecar
+from tests.support.job_examples import file_group, mp4_output
+from tests.support.settings_builders import assert_valid_for_boto3
 from vod_testbed.backends.jobmodel import names
 from vod_testbed.backends.jobmodel.model import CaptionDescription, FileGroup, JobSpec, Raw
 from vod_testbed.backends.mediaconvert.coverage import SettingsError

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS, hls_group
-from tests.backends.mediaconvert.settings_builders import (
+from tests.support.job_examples import AUDIO_SELECTORS, hls_group
+from tests.support.settings_builders import (
     assert_valid_for_boto3,
     read_back,
     request,

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.console.browser import (
+from tests.support.browser import (
     SCREENSHOTS,
-    chromium,
     console_server,
     signed_in_tab,
     upload_through,
@@ -33,20 +32,21 @@ def server(
         yield running
 
 
-def test_an_audio_upload_plays_in_the_console_past_two_seconds(server: PipelineServer) -> None:
+def test_an_audio_upload_plays_in_the_console_past_two_seconds(
+    server: PipelineServer, browser: Any
+) -> None:
     clip = clip_path("audio_mp3")
-    with chromium() as browser:
-        page = signed_in_tab(browser, server, user="listener", height=900)
-        row = upload_through(page, clip)
-        row.locator(".pill", has_text="Ready").wait_for(timeout=120_000)
-        wait_until(page, "document.querySelector('#video').currentTime > 2", timeout_s=60)
-        assert page.locator("#player-error").is_hidden()
-        assert page.locator("#now-playing").inner_text().startswith("Playing audio only")
-        labels = page.locator("#rung option").all_inner_texts()
-        assert page.locator("#captions-label").is_hidden()  # no caption track to choose
-        # Auto, then the three audio variants (their measured bit rates), highest first.
-        assert labels[0] == "Auto" and len(labels) == 4
-        assert all(label.startswith("audio · ") for label in labels[1:]), labels
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "console-audio.png"))
-        page.context.close()
+    page = signed_in_tab(browser, server, user="listener", height=900)
+    row = upload_through(page, clip)
+    row.locator(".pill", has_text="Ready").wait_for(timeout=120_000)
+    wait_until(page, "document.querySelector('#video').currentTime > 2", timeout_s=60)
+    assert page.locator("#player-error").is_hidden()
+    assert page.locator("#now-playing").inner_text().startswith("Playing audio only")
+    labels = page.locator("#rung option").all_inner_texts()
+    assert page.locator("#captions-label").is_hidden()  # no caption track to choose
+    # Auto, then the three audio variants (their measured bit rates), highest first.
+    assert labels[0] == "Auto" and len(labels) == 4
+    assert all(label.startswith("audio · ") for label in labels[1:]), labels
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "console-audio.png"))
+    page.context.close()

@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.pipeline.console.browser import (
+from tests.support.browser import (
     SCREENSHOTS,
-    chromium,
     console_server,
     signed_in_tab,
     upload_through,
@@ -45,14 +44,8 @@ def server(
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def page(browser: Any, server: PipelineServer) -> Iterator[Any]:
-    opened = signed_in_tab(browser, server, height=1100)
+def page(chromium_browser: Any, server: PipelineServer) -> Iterator[Any]:
+    opened = signed_in_tab(chromium_browser, server, height=1100)
     yield opened
     opened.context.close()
 

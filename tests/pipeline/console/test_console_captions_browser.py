@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.console.browser import SCREENSHOTS, chromium, console_server, wait_until
+from tests.support.browser import SCREENSHOTS, console_server, wait_until
 from tests.support.e2e_helpers import AUTH_SECRET, upload_with_captions, wait_for
 from vod_testbed.backends.ffmpeg.backend import FFmpegBackend
 from vod_testbed.fixtures.media import clip_path
@@ -54,17 +54,16 @@ def ready_video(server: PipelineServer) -> str:
 
 
 @pytest.fixture(scope="module")
-def page(server: PipelineServer, ready_video: str) -> Iterator[Any]:
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1360, "height": 1000})
-        opened = context.new_page()
-        opened.goto(f"{server.url}/console#token={mint_token(AUTH_SECRET, USER)}")
-        opened.locator(f'.video-row[data-id="{ready_video}"]').click()
-        # Every test starts once hls.js has read the master's SUBTITLES group (the menu
-        # shows): a test may run first in its worker.
-        wait_until(opened, "!document.querySelector('#captions-label').hidden", timeout_s=60)
-        yield opened
-        context.close()
+def page(server: PipelineServer, ready_video: str, chromium_browser: Any) -> Iterator[Any]:
+    context = chromium_browser.new_context(viewport={"width": 1360, "height": 1000})
+    opened = context.new_page()
+    opened.goto(f"{server.url}/console#token={mint_token(AUTH_SECRET, USER)}")
+    opened.locator(f'.video-row[data-id="{ready_video}"]').click()
+    # Every test starts once hls.js has read the master's SUBTITLES group (the menu
+    # shows): a test may run first in its worker.
+    wait_until(opened, "!document.querySelector('#captions-label').hidden", timeout_s=60)
+    yield opened
+    context.close()
 
 
 def test_the_default_caption_track_shows_while_the_video_plays(page: Any) -> None:

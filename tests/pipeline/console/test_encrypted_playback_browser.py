@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.console.browser import (
+from tests.support.browser import (
     SCREENSHOTS,
-    chromium,
     console_server,
     signed_in_tab,
     upload_through,
@@ -48,15 +47,9 @@ def server(
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def uploaded(browser: Any, server: PipelineServer) -> Iterator[str]:
+def uploaded(chromium_browser: Any, server: PipelineServer) -> Iterator[str]:
     """The clip uploaded through the page and ready; returns its video id."""
-    tab = signed_in_tab(browser, server)
+    tab = signed_in_tab(chromium_browser, server)
     row = upload_through(tab, clip_path(CLIP))
     video_id: str = row.get_attribute("data-id")
     row.locator(".pill", has_text="Ready").wait_for(timeout=READY_TIMEOUT_MS)

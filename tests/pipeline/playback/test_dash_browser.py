@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.pipeline.console.browser import SCREENSHOTS, chromium, wait_until
+from tests.support.browser import SCREENSHOTS, wait_until
 from tests.support.packaged import package, token_of
 from tests.support.packaged import ready_video as packaged_video
 from tests.support.pipeline import playback_app
@@ -119,28 +119,28 @@ def test_dash_js_plays_the_tokened_mpd_past_two_seconds_and_a_forged_token_plays
     player_page: str,
     client: FlaskClient,
     ready_video: Callable[..., tuple[dict[str, Any], str]],
+    browser: Any,
 ) -> None:
     if not DASH_JS.target.is_file():
         pytest.fail("dash.js is not vendored: run make install")
     video, _ = ready_video()
     token = token_of(client, video["id"])
-    with chromium() as browser:
-        page = open_player(
-            browser, player_page, f"{served}/play/{video['id']}/t/{token}/dash/master.mpd"
-        )
-        wait_until(page, "document.getElementById('video').currentTime > 2", timeout_s=60)
-        assert page.evaluate("window.playerErrors.length") == 0
-        assert page.evaluate("document.getElementById('video').videoWidth") == 320
-        frames = "document.getElementById('video').getVideoPlaybackQuality().totalVideoFrames"
-        assert page.evaluate(frames) > 10  # pictures were decoded, not only the audio clock
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "dash-player.png"))
+    page = open_player(
+        browser, player_page, f"{served}/play/{video['id']}/t/{token}/dash/master.mpd"
+    )
+    wait_until(page, "document.getElementById('video').currentTime > 2", timeout_s=60)
+    assert page.evaluate("window.playerErrors.length") == 0
+    assert page.evaluate("document.getElementById('video').videoWidth") == 320
+    frames = "document.getElementById('video').getVideoPlaybackQuality().totalVideoFrames"
+    assert page.evaluate(frames) > 10  # pictures were decoded, not only the audio clock
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dash-player.png"))
 
-        forged = open_player(
-            browser, player_page, f"{served}/play/{video['id']}/t/forged/dash/master.mpd"
-        )
-        wait_until(forged, "window.playerErrors.length > 0", timeout_s=30)
-        assert forged.evaluate("document.getElementById('video').currentTime") == 0
+    forged = open_player(
+        browser, player_page, f"{served}/play/{video['id']}/t/forged/dash/master.mpd"
+    )
+    wait_until(forged, "window.playerErrors.length > 0", timeout_s=30)
+    assert forged.evaluate("document.getElementById('video').currentTime") == 0
 
 
 def test_hls_js_plays_the_tokened_cmaf_hls_past_two_seconds_and_a_forged_token_plays_nothing(
@@ -148,24 +148,24 @@ def test_hls_js_plays_the_tokened_cmaf_hls_past_two_seconds_and_a_forged_token_p
     player_page: str,
     client: FlaskClient,
     ready_video: Callable[..., tuple[dict[str, Any], str]],
+    browser: Any,
 ) -> None:
     if not HLS_JS.target.is_file():
         pytest.fail("hls.js is not vendored: run make install")
     video, _ = ready_video()
     token = token_of(client, video["id"])
     master = f"{served}/play/{video['id']}/t/{token}/cmaf/master.m3u8"
-    with chromium() as browser:
-        page = open_player(browser, player_page, master, player="hls")
-        wait_until(page, "document.getElementById('video').currentTime > 2", timeout_s=60)
-        assert page.evaluate("window.playerErrors.length") == 0
-        assert page.evaluate("document.getElementById('video').videoWidth") == 320
-        frames = "document.getElementById('video').getVideoPlaybackQuality().totalVideoFrames"
-        assert page.evaluate(frames) > 10  # fMP4 pictures decoded behind their init segment
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "cmaf-hls-player.png"))
+    page = open_player(browser, player_page, master, player="hls")
+    wait_until(page, "document.getElementById('video').currentTime > 2", timeout_s=60)
+    assert page.evaluate("window.playerErrors.length") == 0
+    assert page.evaluate("document.getElementById('video').videoWidth") == 320
+    frames = "document.getElementById('video').getVideoPlaybackQuality().totalVideoFrames"
+    assert page.evaluate(frames) > 10  # fMP4 pictures decoded behind their init segment
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "cmaf-hls-player.png"))
 
-        forged = open_player(
-            browser, player_page, master.replace(f"/t/{token}/", "/t/forged/"), player="hls"
-        )
-        wait_until(forged, "window.playerErrors.length > 0", timeout_s=30)
-        assert forged.evaluate("document.getElementById('video').currentTime") == 0
+    forged = open_player(
+        browser, player_page, master.replace(f"/t/{token}/", "/t/forged/"), player="hls"
+    )
+    wait_until(forged, "window.playerErrors.length > 0", timeout_s=30)
+    assert forged.evaluate("document.getElementById('video').currentTime") == 0

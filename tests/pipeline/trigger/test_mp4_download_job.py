@@ -3,7 +3,7 @@ both backends run, rendered as MediaConvert accepts it."""
 
 from __future__ import annotations
 
-from tests.backends.mediaconvert.settings_builders import INPUT, PREFIX, assert_valid_for_boto3
+from tests.support.settings_builders import INPUT, PREFIX, assert_valid_for_boto3
 from vod_testbed.backends.job import JobRequest
 from vod_testbed.backends.jobmodel.from_ladder import ladder_job
 from vod_testbed.backends.jobmodel.model import FileGroup, Mp4

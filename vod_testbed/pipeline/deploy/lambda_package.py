@@ -104,7 +104,9 @@ def build_package(
         deps = Path(scratch)
         if with_deps:
             install_requirements(deps, python_version)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        # Level 1: a third of the default's CPU for 8% more bytes (40 against 37 MiB). The zip
+        # reaches Lambda through S3 (the template's Code), whose limit is 250 MB unzipped.
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for path in _source_files(root):
                 archive.write(path, path.relative_to(root).as_posix())
             for path in sorted(deps.rglob("*")):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.backends.mediaconvert.job_examples import AUDIO_SELECTORS, aac
+from tests.support.job_examples import AUDIO_SELECTORS, aac
 
 
 def _video(container: dict[str, Any], modifier: str, width: int, height: int) -> dict[str, Any]:

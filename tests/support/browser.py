@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 # The console's ladder reports compare each rung's first second with the source (30 frames):
 # enough for the figures and the chart the tests read, a tenth of what the whole clip costs.
 REPORT_QUALITY_S = 1.0
-SCREENSHOTS = Path(__file__).resolve().parents[3] / ".cache" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".cache" / "screenshots"
 
 
 def chromium_path() -> str | None:
@@ -49,6 +49,25 @@ def chromium_path() -> str | None:
         if found:
             return found
     return None
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """One headless Chromium per test worker, shared by every browser test (a launch costs
+    about a second of CPU): each opens contexts of its own (cookies, storage, routes and pages
+    are per context). A module-scoped fixture takes this one and closes what it opens."""
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def browser(chromium_browser: Any) -> Iterator[Any]:
+    """The shared Chromium, every context the test opened on it closed after the test."""
+    before = set(chromium_browser.contexts)
+    yield chromium_browser
+    for context in chromium_browser.contexts:
+        if context not in before:
+            context.close()
 
 
 @contextmanager
