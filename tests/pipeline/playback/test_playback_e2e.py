@@ -26,7 +26,7 @@ def played(
 ) -> Iterator[tuple[PipelineServer, str, str]]:
     server = PipelineServer(backend_settings_module, transcoder=ffmpeg_backend, port=0).start()
     try:
-        video_id = upload(server.url, clip_path("landscape_1080p"))
+        video_id = upload(server.url, clip_path("short_2s"))
         assert wait_for(server.url, video_id, timeout_s=180)["status"] == "ready"
         detail = requests.get(
             f"{server.url}/videos/{video_id}", headers=bearer("e2e"), timeout=10

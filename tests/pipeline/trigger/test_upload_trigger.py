@@ -300,10 +300,12 @@ def test_encoded_key_with_spaces_and_non_ascii_reaches_the_right_object(
 def test_webhook_reporter_posts_signed_notices(
     pipeline_settings: PipelineSettings, transcoder: RecordingTranscoder
 ) -> None:
-    reporter = WebhookReporter("http://127.0.0.1:9/unreachable", "s")
+    waits: list[float] = []
+    reporter = WebhookReporter("http://127.0.0.1:9/unreachable", "s", sleep=waits.append)
     assert reporter.needs_job("any")
     with pytest.raises(DeliveryError, match="unreachable"):
         reporter.report(NOTICE)
+    assert waits == [0.5, 1.0]  # three tries, the wait doubling
 
 
 # -- probing from head and tail ------------------------------------------------------------

@@ -34,7 +34,9 @@ import functools
 import json
 import logging
 import tempfile
+import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -151,14 +153,16 @@ class TriggerReporter(Protocol):
 
 
 class WebhookReporter:
-    """Posts notices, signed, to the pipeline's webhook (the trigger as a Lambda function)."""
+    """Posts notices, signed, to the pipeline's webhook (the trigger as a Lambda function);
+    ``sleep`` waits between tries (tests pass one that records instead)."""
 
-    def __init__(self, url: str, secret: str) -> None:
+    def __init__(self, url: str, secret: str, sleep: Callable[[float], None] = time.sleep) -> None:
         self.url = url
         self.secret = secret
+        self._sleep = sleep
 
     def report(self, notice: TriggerNotice) -> str | None:
-        _, answer = post_signed(self.url, notice.to_event(), self.secret)
+        _, answer = post_signed(self.url, notice.to_event(), self.secret, sleep=self._sleep)
         try:
             outcome = json.loads(answer).get("outcome")
         except (ValueError, AttributeError):
